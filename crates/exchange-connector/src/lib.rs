@@ -1,0 +1,1 @@
+//! Connector for Microsoft Exchange: the DataSource facade a portal embeds

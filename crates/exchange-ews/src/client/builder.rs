@@ -1,0 +1,214 @@
+//! Setting up an [`EwsClient`].
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use exchange_auth::{AuthStrategy, Target};
+use url::Url;
+
+use super::transport::Transport;
+use super::{EwsClient, Inner};
+use crate::{EwsError, ExchangeVersion};
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Sets up an [`EwsClient`]; made by [`EwsClient::builder`].
+#[must_use]
+pub struct EwsClientBuilder {
+    url: String,
+    version: ExchangeVersion,
+    auth: Option<Arc<dyn AuthStrategy>>,
+    timeout: Duration,
+    max_response_bytes: usize,
+}
+
+impl EwsClientBuilder {
+    pub(super) fn new(url: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            version: ExchangeVersion::default(),
+            auth: None,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// The schema version to request (default [`ExchangeVersion::Exchange2010`]).
+    pub fn version(mut self, version: ExchangeVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// How every request authenticates (required).
+    pub fn auth(mut self, strategy: Arc<dyn AuthStrategy>) -> Self {
+        self.auth = Some(strategy);
+        self
+    }
+
+    /// The longest a request may take, from connecting to the last byte of the answer
+    /// (default 100 seconds, as Exchange's own clients use).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest answer accepted, in bytes (default 64 MiB); a larger one fails with
+    /// [`EwsError::ResponseTooLarge`] without being read to its end.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// The client; fails on a URL that is not `http(s)://host/…`, a missing strategy, a
+    /// zero timeout or limit, or when the TLS backend cannot start.
+    pub fn build(self) -> Result<EwsClient, EwsError> {
+        let url = check_url(&self.url)?;
+        let auth = self.auth.ok_or_else(|| EwsError::InvalidArgument {
+            argument: "auth",
+            reason: "no authentication strategy was given".into(),
+        })?;
+        if self.timeout.is_zero() {
+            return Err(EwsError::InvalidArgument {
+                argument: "timeout",
+                reason: "the timeout is zero".into(),
+            });
+        }
+        if self.max_response_bytes == 0 {
+            return Err(EwsError::InvalidArgument {
+                argument: "max_response_bytes",
+                reason: "the limit is zero".into(),
+            });
+        }
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            // A redirected POST would lose its body or leak credentials to another host;
+            // Autodiscover, not redirects, is how clients find a moved mailbox.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("exchange-ews/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| EwsError::HttpClientSetup {
+                detail: e.to_string(),
+            })?;
+        Ok(EwsClient {
+            inner: Arc::new(Inner {
+                transport: Transport {
+                    http,
+                    url,
+                    auth,
+                    max_response_bytes: self.max_response_bytes,
+                },
+                version: self.version,
+                timeout: self.timeout,
+                last_server_version: Mutex::new(None),
+            }),
+        })
+    }
+}
+
+fn check_url(raw: &str) -> Result<Url, EwsError> {
+    let invalid = |reason: &str| EwsError::InvalidArgument {
+        argument: "url",
+        reason: format!("{raw:?}: {reason}"),
+    };
+    let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme is not http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("the URL has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("credentials belong in the authentication strategy, not the URL"));
+    }
+    Target::new(url.as_str()).map_err(|e| invalid(&e.to_string()))?;
+    Ok(url)
+}
+
+impl fmt::Debug for EwsClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EwsClientBuilder")
+            .field("url", &self.url)
+            .field("version", &self.version)
+            .field("auth", &self.auth.as_ref().map(|a| a.scheme()))
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use exchange_auth::{Basic, UserCredentials};
+    use secrecy::SecretString;
+
+    fn basic() -> Arc<dyn AuthStrategy> {
+        let credentials = UserCredentials::new("alice", SecretString::from("hunter2-secret"));
+        Arc::new(Basic::new(credentials).unwrap())
+    }
+
+    fn argument_of(result: Result<EwsClient, EwsError>) -> &'static str {
+        match result {
+            Err(EwsError::InvalidArgument { argument, .. }) => argument,
+            other => panic!("expected an invalid argument, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn builds_with_defaults() {
+        let client = EwsClient::builder("https://mail.contoso.test/EWS/Exchange.asmx")
+            .auth(basic())
+            .build()
+            .unwrap();
+        assert_eq!(client.version(), ExchangeVersion::Exchange2010);
+        assert_eq!(client.inner.timeout, DEFAULT_TIMEOUT);
+        assert_eq!(client.inner.transport.max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES);
+        assert_eq!(client.last_server_version(), None);
+    }
+
+    #[test]
+    fn refuses_unusable_urls() {
+        for url in [
+            "",
+            "not a url",
+            "ftp://mail.contoso.test/EWS/Exchange.asmx",
+            "file:///etc/passwd",
+            "https://",
+            "http://:80/EWS/Exchange.asmx",
+            "https://alice:pw@mail.contoso.test/EWS/Exchange.asmx",
+            "mailto:alice@contoso.test",
+        ] {
+            assert_eq!(argument_of(EwsClient::builder(url).auth(basic()).build()), "url", "{url}");
+        }
+        assert!(EwsClient::builder("http://127.0.0.1:8080/EWS/Exchange.asmx").auth(basic()).build().is_ok());
+        assert!(EwsClient::builder("https://[::1]/EWS/Exchange.asmx").auth(basic()).build().is_ok());
+    }
+
+    #[test]
+    fn refuses_missing_or_zero_settings() {
+        let url = "https://mail.contoso.test/EWS/Exchange.asmx";
+        assert_eq!(argument_of(EwsClient::builder(url).build()), "auth");
+        let zero_timeout = EwsClient::builder(url).auth(basic()).timeout(Duration::ZERO).build();
+        assert_eq!(argument_of(zero_timeout), "timeout");
+        let zero_limit = EwsClient::builder(url).auth(basic()).max_response_bytes(0).build();
+        assert_eq!(argument_of(zero_limit), "max_response_bytes");
+    }
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let builder = EwsClient::builder("https://mail.contoso.test/EWS/Exchange.asmx")
+            .auth(basic())
+            .version(ExchangeVersion::Exchange2016)
+            .timeout(Duration::from_secs(5))
+            .max_response_bytes(1024);
+        let printed = format!("{builder:?}");
+        assert!(printed.contains("Basic") && !printed.contains("hunter2"), "{printed}");
+        let client = builder.build().unwrap();
+        let printed = format!("{client:?}");
+        assert!(printed.contains("Exchange2016") && printed.contains("Basic"), "{printed}");
+        assert!(!printed.contains("hunter2") && !printed.contains("alice"), "{printed}");
+        assert_eq!(client.clone().version(), ExchangeVersion::Exchange2016);
+    }
+}

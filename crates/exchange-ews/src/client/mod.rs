@@ -1,0 +1,161 @@
+//! The async client: the operations of [`crate::operations`] sent over HTTP(S).
+
+mod builder;
+mod failure;
+mod transport;
+
+pub use builder::EwsClientBuilder;
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tracing::{enabled, trace, Level};
+
+use crate::operations::{CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, Operation};
+use crate::{
+    CalendarItem, CalendarView, DeleteType, Envelope, EwsError, ExchangeVersion, FolderTarget,
+    ItemId, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations, ServerVersionInfo,
+};
+use failure::body_snippet;
+use transport::{Answer, Transport};
+
+/// The `tracing` target of request and response bodies (at trace level; never headers).
+const WIRE_TARGET: &str = "exchange_ews::wire";
+
+/// A client of one EWS endpoint (`…/EWS/Exchange.asmx`).
+///
+/// Cloning is cheap: clones share the connection pool and the last server version.
+#[derive(Clone)]
+pub struct EwsClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    version: ExchangeVersion,
+    timeout: Duration,
+    last_server_version: Mutex<Option<ServerVersionInfo>>,
+}
+
+impl EwsClient {
+    /// A builder for a client of the endpoint `url`.
+    pub fn builder(url: &str) -> EwsClientBuilder {
+        EwsClientBuilder::new(url)
+    }
+
+    /// The calendar items of `folder` that overlap `start`..`end` (recurring series expanded),
+    /// at most `max_entries` of them.
+    pub async fn find_calendar_items(
+        &self,
+        folder: &FolderTarget,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        max_entries: Option<u32>,
+    ) -> Result<CalendarView, EwsError> {
+        let request = FindCalendarItems::new(folder.clone(), start, end, max_entries)?;
+        self.execute(&request).await
+    }
+
+    /// One calendar item with its body.
+    pub async fn get_calendar_item(&self, id: &ItemId) -> Result<CalendarItem, EwsError> {
+        self.execute(&GetCalendarItem::new(id.clone())?).await
+    }
+
+    /// Creates a calendar item in `folder` and returns its id.
+    pub async fn create_calendar_item(
+        &self,
+        folder: &FolderTarget,
+        item: &NewCalendarItem,
+        invitations: SendMeetingInvitations,
+    ) -> Result<ItemId, EwsError> {
+        let request = CreateCalendarItem::new(folder.clone(), item.clone(), invitations)?;
+        self.execute(&request).await
+    }
+
+    /// Deletes an item.
+    pub async fn delete_item(
+        &self,
+        id: &ItemId,
+        delete_type: DeleteType,
+        cancellations: SendMeetingCancellations,
+    ) -> Result<(), EwsError> {
+        self.execute(&DeleteItem::new(id.clone(), delete_type, cancellations)?)
+            .await
+    }
+
+    /// The server version from the SOAP header of the last answer that had one.
+    pub fn last_server_version(&self) -> Option<ServerVersionInfo> {
+        self.inner
+            .last_server_version
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The schema version the client requests.
+    pub fn version(&self) -> ExchangeVersion {
+        self.inner.version
+    }
+
+    /// Sends any operation and reads its answer.
+    pub async fn execute<O: Operation>(&self, operation: &O) -> Result<O::Output, EwsError> {
+        let envelope = operation.envelope(self.inner.version);
+        trace!(target: WIRE_TARGET, operation = O::NAME, body = %envelope, "request");
+        let answer = self.inner.transport.post(envelope).await?;
+        if enabled!(target: WIRE_TARGET, Level::TRACE) {
+            trace!(
+                target: WIRE_TARGET,
+                operation = O::NAME,
+                status = answer.status.as_u16(),
+                body = %String::from_utf8_lossy(&answer.body),
+                "response"
+            );
+        }
+        self.interpret::<O>(answer)
+    }
+
+    /// The result of an answer: a success status carries the operation's answer (or a
+    /// fault); a failure status is a fault or response error when the body says so, and an
+    /// HTTP error otherwise (EWS sends faults with status 500).
+    fn interpret<O: Operation>(&self, answer: Answer) -> Result<O::Output, EwsError> {
+        let parsed = Envelope::parse(&answer.body);
+        if let Some(version) = parsed.as_ref().ok().and_then(Envelope::server_version) {
+            *self
+                .inner
+                .last_server_version
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = Some(version.clone());
+        }
+        if answer.status.is_success() {
+            return O::output(&parsed?);
+        }
+        let http_error = || EwsError::HttpStatus {
+            status: answer.status.as_u16(),
+            body_snippet: body_snippet(&answer.body),
+            retry_after: answer.retry_after,
+        };
+        match parsed {
+            Err(fault @ EwsError::SoapFault { .. }) => Err(fault),
+            Ok(envelope) => match O::output(&envelope) {
+                Err(error @ EwsError::Response { .. }) => Err(error),
+                _ => Err(http_error()),
+            },
+            Err(_) => Err(http_error()),
+        }
+    }
+}
+
+impl fmt::Debug for EwsClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("EwsClient")
+            .field("url", &inner.transport.url.as_str())
+            .field("version", &inner.version)
+            .field("auth", &inner.transport.auth.scheme())
+            .field("timeout", &inner.timeout)
+            .field("max_response_bytes", &inner.transport.max_response_bytes)
+            .finish_non_exhaustive()
+    }
+}

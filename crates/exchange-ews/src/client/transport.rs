@@ -1,0 +1,131 @@
+//! One authenticated POST of an envelope, with the answer read up to a size limit.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use exchange_auth::{AuthError, AuthStrategy, Challenge, Target};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::{HeaderValue, StatusCode};
+use url::Url;
+
+use super::failure::{connection_error, retry_after};
+use crate::EwsError;
+
+/// The most requests one call makes while authenticating (NTLM needs three).
+pub(super) const MAX_LEGS: usize = 4;
+/// How much of a `401` body is read so that its connection can carry the next leg.
+const DRAIN_LIMIT: usize = 64 * 1024;
+
+/// What the server answered.
+#[derive(Debug)]
+pub(super) struct Answer {
+    pub(super) status: StatusCode,
+    pub(super) retry_after: Option<Duration>,
+    pub(super) body: Vec<u8>,
+}
+
+/// The HTTP side of a client: where to post, how to authenticate, how much to accept.
+pub(super) struct Transport {
+    pub(super) http: reqwest::Client,
+    pub(super) url: Url,
+    pub(super) auth: std::sync::Arc<dyn AuthStrategy>,
+    pub(super) max_response_bytes: usize,
+}
+
+impl Transport {
+    /// Posts `envelope`, answering `401` challenges through the strategy's handshake.
+    ///
+    /// A `401` after the last leg (or a handshake that gives up) is
+    /// [`EwsError::AuthenticationFailed`].
+    pub(super) async fn post(&self, envelope: String) -> Result<Answer, EwsError> {
+        let envelope = Bytes::from(envelope);
+        let target = Target::new(self.url.as_str()).map_err(auth_failed)?;
+        let mut handshake = self.auth.begin(&target).await.map_err(auth_failed)?;
+        let mut authorization = handshake.initial().await.map_err(auth_failed)?;
+        for leg in 1..=MAX_LEGS {
+            let response = self.send(envelope.clone(), authorization.as_ref()).await?;
+            if response.status() != StatusCode::UNAUTHORIZED {
+                let status = response.status();
+                let retry_after = retry_after(response.headers());
+                let body = self.read_body(response, self.max_response_bytes).await?;
+                return Ok(Answer {
+                    status,
+                    retry_after,
+                    body,
+                });
+            }
+            let challenges: Vec<Challenge> = response
+                .headers()
+                .get_all(WWW_AUTHENTICATE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .filter_map(Challenge::parse)
+                .collect();
+            // Connection-bound schemes (NTLM) continue on the same connection, which is only
+            // reused once this answer has been read to its end.
+            let _ = self.read_body(response, DRAIN_LIMIT).await;
+            if leg == MAX_LEGS {
+                break;
+            }
+            authorization = Some(handshake.challenge(&challenges).await.map_err(auth_failed)?);
+        }
+        Err(auth_failed(AuthError::Rejected {
+            scheme: self.auth.scheme(),
+        }))
+    }
+
+    async fn send(
+        &self,
+        envelope: Bytes,
+        authorization: Option<&HeaderValue>,
+    ) -> Result<reqwest::Response, EwsError> {
+        let mut request = self
+            .http
+            .post(self.url.clone())
+            .header(CONTENT_TYPE, "text/xml; charset=utf-8")
+            .header(ACCEPT, "text/xml")
+            .body(envelope);
+        if let Some(value) = authorization {
+            request = request.header(AUTHORIZATION, value.clone());
+        }
+        request
+            .send()
+            .await
+            .map_err(|e| connection_error(&e, self.is_https()))
+    }
+
+    /// Reads the body chunk by chunk, failing as soon as it exceeds `limit` bytes.
+    async fn read_body(
+        &self,
+        mut response: reqwest::Response,
+        limit: usize,
+    ) -> Result<Vec<u8>, EwsError> {
+        let too_large = EwsError::ResponseTooLarge { limit };
+        let announced = response.content_length();
+        if announced.is_some_and(|n| n > limit as u64) {
+            return Err(too_large);
+        }
+        const FIRST_ALLOCATION: usize = 1024 * 1024;
+        let capacity = announced.map_or(0, |n| n as usize).min(limit).min(FIRST_ALLOCATION);
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| connection_error(&e, self.is_https()))?
+        {
+            if chunk.len() > limit - body.len() {
+                return Err(too_large);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    fn is_https(&self) -> bool {
+        self.url.scheme() == "https"
+    }
+}
+
+fn auth_failed(source: AuthError) -> EwsError {
+    EwsError::AuthenticationFailed { source }
+}

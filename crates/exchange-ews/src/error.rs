@@ -1,0 +1,345 @@
+//! The one error type of the crate.
+
+use std::fmt;
+use std::time::Duration;
+
+use exchange_auth::AuthError;
+use thiserror::Error;
+
+use crate::ResponseCode;
+
+/// Why an EWS call failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum EwsError {
+    /// Exchange processed the request and answered with `ResponseClass="Error"` (or
+    /// `"Warning"`) in the response message.
+    #[error("Exchange answered {code} ({class}){}{}", text_suffix(message_text), back_off_suffix(*back_off))]
+    Response {
+        /// Error or warning.
+        class: ResponseClass,
+        /// The `ResponseCode`.
+        code: ResponseCode,
+        /// The `MessageText` (empty when the server sent none).
+        message_text: String,
+        /// The `BackOffMilliseconds` of the `MessageXml`, when the server throttles.
+        back_off: Option<Duration>,
+        /// The other name/value pairs of the `MessageXml` (`Policy`, `InnerErrorResponseCode`…).
+        details: Vec<(String, String)>,
+    },
+    /// The server answered with a SOAP fault (schema violations, throttling before the
+    /// request was processed, …).
+    #[error("SOAP fault {fault_code}: {fault_string}{}", back_off_suffix(*back_off))]
+    SoapFault {
+        /// The `faultcode` (`a:ErrorServerBusy`, `soap:Client`).
+        fault_code: String,
+        /// The `faultstring`.
+        fault_string: String,
+        /// The `ResponseCode` of the fault detail, or else the one named by the fault code.
+        response_code: Option<ResponseCode>,
+        /// The `BackOffMilliseconds` of the detail's `MessageXml`.
+        back_off: Option<Duration>,
+        /// The other name/value pairs of the detail's `MessageXml`.
+        details: Vec<(String, String)>,
+    },
+    /// The server answered with an HTTP status that is neither success nor a SOAP fault.
+    #[error("HTTP status {status}{}", text_suffix(body_snippet))]
+    HttpStatus {
+        /// The status code.
+        status: u16,
+        /// The start of the response body, with control characters blanked out.
+        body_snippet: String,
+        /// The delay of a `Retry-After` header in seconds, when present.
+        retry_after: Option<Duration>,
+    },
+    /// Authentication failed: the server refused the credentials (a `401` after the last leg
+    /// of the handshake), or the strategy could not authenticate to this server at all.
+    #[error("authentication failed: {source}")]
+    AuthenticationFailed {
+        /// What the authentication strategy reported.
+        #[source]
+        source: AuthError,
+    },
+    /// The request did not get an answer: the connection failed, timed out or broke.
+    #[error("cannot reach the server ({kind}): {detail}")]
+    Connection {
+        /// What went wrong.
+        kind: ConnectFailure,
+        /// The chain of underlying errors, for logs.
+        detail: String,
+    },
+    /// The response body is larger than the client accepts.
+    #[error("the response is larger than the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The response is not well-formed XML.
+    #[error("malformed XML at byte {position}: {reason}")]
+    MalformedXml {
+        /// The byte offset where the problem was found.
+        position: u64,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The response uses XML the parser refuses on principle (DTDs, absurd nesting).
+    #[error("refused XML at byte {position}: {refusal}")]
+    XmlRefused {
+        /// The byte offset of the refused construct.
+        position: u64,
+        /// What was refused.
+        refusal: XmlRefusal,
+    },
+    /// The response is XML but not a SOAP envelope.
+    #[error("the response is not a SOAP envelope (its root element is <{root}>)")]
+    NotSoap {
+        /// The local name of the root element.
+        root: String,
+    },
+    /// The response lacks an element the operation needs.
+    #[error("the response has no <{element}> in <{parent}>")]
+    MissingElement {
+        /// The local name of the missing element.
+        element: String,
+        /// The local name of the element that should hold it.
+        parent: String,
+    },
+    /// An element or attribute of the response holds a value of the wrong kind.
+    #[error("<{element}> holds {value:?}, expected {expected}")]
+    InvalidValue {
+        /// The local name of the element (or `element@attribute`).
+        element: String,
+        /// The value, cut to 100 characters.
+        value: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// An argument of a call is not acceptable (an end before the start, an empty id, …).
+    #[error("invalid {argument}: {reason}")]
+    InvalidArgument {
+        /// The argument.
+        argument: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client could not be set up (the TLS backend failed to initialise).
+    #[error("cannot set up the HTTP client: {detail}")]
+    HttpClientSetup {
+        /// What the HTTP library reported.
+        detail: String,
+    },
+}
+
+/// The class of a failed response message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResponseClass {
+    /// `ResponseClass="Error"`: the operation failed.
+    Error,
+    /// `ResponseClass="Warning"`: the operation did not fully happen.
+    Warning,
+}
+
+impl fmt::Display for ResponseClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Error => "Error",
+            Self::Warning => "Warning",
+        })
+    }
+}
+
+/// Why a request got no answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectFailure {
+    /// Nothing listens on the port (connection refused).
+    Refused,
+    /// The host name does not resolve.
+    NameNotResolved,
+    /// Connecting or waiting for the answer took longer than the timeout.
+    Timeout,
+    /// The TLS handshake failed (untrusted certificate, wrong protocol, …).
+    Tls,
+    /// Any other transport failure (connection reset, broken body, …).
+    Other,
+}
+
+impl fmt::Display for ConnectFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Refused => "connection refused",
+            Self::NameNotResolved => "host name not resolved",
+            Self::Timeout => "timed out",
+            Self::Tls => "TLS failure",
+            Self::Other => "transport failure",
+        })
+    }
+}
+
+/// XML constructs the parser refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum XmlRefusal {
+    /// A document type declaration, which could declare entities (entity expansion attacks).
+    DocumentType,
+    /// Elements nested deeper than the limit.
+    NestingTooDeep {
+        /// The deepest nesting accepted.
+        limit: usize,
+    },
+    /// More elements than the limit.
+    TooManyElements {
+        /// The most elements accepted.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for XmlRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::DocumentType => f.write_str("document type declarations are not accepted"),
+            Self::NestingTooDeep { limit } => write!(f, "elements nested deeper than {limit}"),
+            Self::TooManyElements { limit } => write!(f, "more than {limit} elements"),
+        }
+    }
+}
+
+fn text_suffix(text: &str) -> String {
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(": {text}")
+    }
+}
+
+fn back_off_suffix(back_off: Option<Duration>) -> String {
+    back_off.map_or_else(String::new, |d| format!(" (back off {} ms)", d.as_millis()))
+}
+
+impl EwsError {
+    /// The EWS response code, of a response message or of a SOAP fault.
+    pub fn response_code(&self) -> Option<&ResponseCode> {
+        match self {
+            Self::Response { code, .. } => Some(code),
+            Self::SoapFault { response_code, .. } => response_code.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the server throttles the caller (busy, too many connections, HTTP 429/503):
+    /// retry later, after [`back_off`](Self::back_off) when it says.
+    pub fn is_throttled(&self) -> bool {
+        match self {
+            Self::HttpStatus { status, .. } => matches!(status, 429 | 503),
+            _ => self.response_code().is_some_and(ResponseCode::is_throttling),
+        }
+    }
+
+    /// How long the server asked the caller to wait before retrying.
+    pub fn back_off(&self) -> Option<Duration> {
+        match self {
+            Self::Response { back_off, .. } | Self::SoapFault { back_off, .. } => *back_off,
+            Self::HttpStatus { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Whether authentication failed (credentials refused or unusable for this server).
+    pub fn is_authentication_failed(&self) -> bool {
+        matches!(self, Self::AuthenticationFailed { .. })
+    }
+
+    /// Whether the item was not found (`ErrorItemNotFound`).
+    pub fn is_not_found(&self) -> bool {
+        self.response_code() == Some(&ResponseCode::ErrorItemNotFound)
+    }
+
+    /// Whether the server could not be reached (refused, unresolvable, timed out, TLS, …).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Self::Connection { .. })
+    }
+
+    /// Whether the answer could not be understood (malformed or refused XML, not SOAP, an
+    /// unexpected shape).
+    pub fn is_malformed_response(&self) -> bool {
+        matches!(
+            self,
+            Self::MalformedXml { .. }
+                | Self::XmlRefused { .. }
+                | Self::NotSoap { .. }
+                | Self::MissingElement { .. }
+                | Self::InvalidValue { .. }
+                | Self::ResponseTooLarge { .. }
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(code: ResponseCode, back_off: Option<Duration>) -> EwsError {
+        EwsError::Response {
+            class: ResponseClass::Error,
+            code,
+            message_text: "text".into(),
+            back_off,
+            details: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn helpers_answer_for_response_errors() {
+        let busy = response(ResponseCode::ErrorServerBusy, Some(Duration::from_millis(5000)));
+        assert!(busy.is_throttled());
+        assert_eq!(busy.back_off(), Some(Duration::from_millis(5000)));
+        assert_eq!(busy.to_string(), "Exchange answered ErrorServerBusy (Error): text (back off 5000 ms)");
+        let missing = response(ResponseCode::ErrorItemNotFound, None);
+        assert!(missing.is_not_found());
+        assert!(!missing.is_throttled());
+        assert!(!missing.is_unreachable());
+        assert_eq!(missing.response_code(), Some(&ResponseCode::ErrorItemNotFound));
+    }
+
+    #[test]
+    fn helpers_answer_for_transport_errors() {
+        let refused = EwsError::Connection {
+            kind: ConnectFailure::Refused,
+            detail: "x".into(),
+        };
+        assert!(refused.is_unreachable());
+        assert_eq!(refused.response_code(), None);
+        let busy = EwsError::HttpStatus {
+            status: 503,
+            body_snippet: String::new(),
+            retry_after: Some(Duration::from_secs(3)),
+        };
+        assert!(busy.is_throttled());
+        assert_eq!(busy.back_off(), Some(Duration::from_secs(3)));
+        assert_eq!(busy.to_string(), "HTTP status 503");
+        let auth = EwsError::AuthenticationFailed {
+            source: AuthError::Rejected { scheme: "Basic" },
+        };
+        assert!(auth.is_authentication_failed());
+        assert!(std::error::Error::source(&auth).is_some());
+    }
+
+    #[test]
+    fn fault_codes_count_for_the_helpers() {
+        let fault = EwsError::SoapFault {
+            fault_code: "a:ErrorServerBusy".into(),
+            fault_string: "busy".into(),
+            response_code: Some(ResponseCode::ErrorServerBusy),
+            back_off: Some(Duration::from_millis(25)),
+            details: Vec::new(),
+        };
+        assert!(fault.is_throttled());
+        assert_eq!(fault.back_off(), Some(Duration::from_millis(25)));
+        let refused = EwsError::XmlRefused {
+            position: 3,
+            refusal: XmlRefusal::DocumentType,
+        };
+        assert!(refused.is_malformed_response());
+        assert!(refused.to_string().contains("document type"));
+    }
+}

@@ -1,0 +1,172 @@
+//! The sans-IO layer: one request type per EWS operation.
+//!
+//! Each request checks its arguments when it is made, writes its SOAP envelope with
+//! `to_envelope` and reads the server's answer with `parse_response`; neither touches the
+//! network. [`EwsClient`](crate::EwsClient) only adds HTTP and authentication around them.
+
+mod calendar_item;
+mod create_item;
+mod delete_item;
+mod find_item;
+mod get_item;
+
+pub use create_item::CreateCalendarItem;
+pub use delete_item::DeleteItem;
+pub use find_item::FindCalendarItems;
+pub use get_item::GetCalendarItem;
+
+use chrono::{DateTime, Datelike, Utc};
+
+use crate::xml::XmlWriter;
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId};
+
+/// An EWS operation: how its request is written and its answer read.
+///
+/// The request types of this module implement it; the client sends any of them.
+pub trait Operation {
+    /// What a successful answer yields.
+    type Output;
+
+    /// The operation's name (`FindItem`); its answer is `{NAME}Response`.
+    const NAME: &'static str;
+
+    /// The request envelope for a server that speaks `version`.
+    fn envelope(&self, version: ExchangeVersion) -> String;
+
+    /// The result of a parsed answer: the output, or the error the response message reports.
+    fn output(envelope: &Envelope) -> Result<Self::Output, EwsError>;
+}
+
+/// Gives a request type the inherent `to_envelope` and `parse_response` of the module docs.
+macro_rules! sans_io_methods {
+    ($request:ty) => {
+        impl $request {
+            /// The SOAP request envelope, with `RequestServerVersion` set to `version`.
+            pub fn to_envelope(&self, version: $crate::ExchangeVersion) -> String {
+                $crate::operations::Operation::envelope(self, version)
+            }
+
+            /// Parses the server's answer (the HTTP body).
+            pub fn parse_response(
+                bytes: &[u8],
+            ) -> Result<<Self as $crate::operations::Operation>::Output, $crate::EwsError> {
+                let envelope = $crate::Envelope::parse(bytes)?;
+                <Self as $crate::operations::Operation>::output(&envelope)
+            }
+        }
+    };
+}
+pub(crate) use sans_io_methods;
+
+/// The properties every calendar request asks for, beyond the default shape.
+fn calendar_properties(version: ExchangeVersion) -> Vec<&'static str> {
+    let mut fields = vec![
+        "item:ItemClass",
+        "item:Subject",
+        "calendar:UID",
+        "calendar:Start",
+        "calendar:End",
+        "calendar:IsAllDayEvent",
+        "calendar:LegacyFreeBusyStatus",
+        "calendar:Location",
+        "calendar:IsMeeting",
+        "calendar:IsCancelled",
+        "calendar:IsRecurring",
+        "calendar:CalendarItemType",
+        "calendar:MyResponseType",
+        "calendar:Organizer",
+    ];
+    // Exchange 2007 does not know the property and would fail the request.
+    if version >= ExchangeVersion::Exchange2010 {
+        fields.push("item:LastModifiedTime");
+    }
+    fields
+}
+
+/// Writes `m:ItemShape`: the default shape plus the calendar properties (and the body).
+fn write_item_shape(w: &mut XmlWriter, version: ExchangeVersion, with_body: bool) {
+    w.start("m:ItemShape", &[])
+        .text_element("t:BaseShape", &[], "Default")
+        .start("t:AdditionalProperties", &[]);
+    for field in calendar_properties(version) {
+        w.empty("t:FieldURI", &[("FieldURI", field)]);
+    }
+    if with_body {
+        w.empty("t:FieldURI", &[("FieldURI", "item:Body")]);
+    }
+    w.end().end();
+}
+
+/// Writes a folder id element (inside `ParentFolderIds`, `SavedItemFolderId`).
+fn write_folder(w: &mut XmlWriter, folder: &FolderTarget) {
+    match folder {
+        FolderTarget::Distinguished(f) => {
+            w.empty("t:DistinguishedFolderId", &[("Id", f.as_str())]);
+        }
+        FolderTarget::DistinguishedOf(f, smtp) => {
+            w.start("t:DistinguishedFolderId", &[("Id", f.as_str())])
+                .start("t:Mailbox", &[])
+                .text_element("t:EmailAddress", &[], smtp.trim())
+                .end()
+                .end();
+        }
+        FolderTarget::Id(id) => {
+            w.empty("t:FolderId", &[("Id", id)]);
+        }
+    }
+}
+
+/// Writes `t:ItemId`.
+fn write_item_id(w: &mut XmlWriter, id: &ItemId) {
+    match &id.change_key {
+        Some(key) => w.empty("t:ItemId", &[("Id", &id.id), ("ChangeKey", key)]),
+        None => w.empty("t:ItemId", &[("Id", &id.id)]),
+    };
+}
+
+/// Refuses a time range that ends before it starts, or times `xs:dateTime` cannot carry as
+/// Exchange reads it (years outside 1–9999).
+fn check_range(
+    argument: &'static str,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<(), EwsError> {
+    for t in [start, end] {
+        if !(1..=9999).contains(&t.year()) {
+            return Err(EwsError::InvalidArgument {
+                argument,
+                reason: format!("{t} is outside the years 1 to 9999"),
+            });
+        }
+    }
+    if end < start {
+        return Err(EwsError::InvalidArgument {
+            argument,
+            reason: format!("the end {end} is before the start {start}"),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn asks_exchange_2007_only_for_what_it_knows() {
+        assert!(!calendar_properties(ExchangeVersion::Exchange2007Sp1).contains(&"item:LastModifiedTime"));
+        assert!(calendar_properties(ExchangeVersion::Exchange2010).contains(&"item:LastModifiedTime"));
+    }
+
+    #[test]
+    fn checks_ranges() {
+        let t = |y| Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).unwrap();
+        assert!(check_range("r", t(2024), t(2025)).is_ok());
+        assert!(check_range("r", t(2024), t(2024)).is_ok());
+        assert!(check_range("r", t(2025), t(2024)).is_err());
+        assert!(check_range("r", t(0), t(2024)).is_err());
+        assert!(check_range("r", t(2024), t(10000)).is_err());
+        assert!(check_range("r", DateTime::<Utc>::MIN_UTC, t(2024)).is_err());
+    }
+}

@@ -1,0 +1,193 @@
+//! The one error type of the test kit: why the fake refused a request or a configuration.
+
+/// Why the fake Exchange server refused a request (recorded in [`crate::Exchange::rejection`])
+/// or why [`crate::FakeExchangeBuilder::start`] refused a configuration (wrapped in the
+/// returned [`std::io::Error`] of kind `InvalidInput`).
+///
+/// Per-item failures inside a successful SOAP answer (such as `ErrorItemNotFound`) are not
+/// errors here: they are ordinary EWS response messages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request body is not well-formed XML (or not UTF-8).
+    #[error("the request is not well-formed XML (line {line}, position {position}): {reason}")]
+    NotWellFormed {
+        /// 1-based line of the fault.
+        line: usize,
+        /// 1-based character position within the line.
+        position: usize,
+        /// What the parser found.
+        reason: String,
+    },
+    /// The request declares a document type; EWS prohibits DTDs.
+    #[error("the request declares a DOCTYPE (line {line}, position {position}), which is prohibited")]
+    DoctypeProhibited {
+        /// 1-based line of the declaration.
+        line: usize,
+        /// 1-based character position within the line.
+        position: usize,
+    },
+    /// The request nests elements deeper, or holds more of them, than the fake accepts.
+    #[error("the request exceeds the limit of {limit} {what}")]
+    TooComplex {
+        /// What is counted: nesting levels or elements.
+        what: &'static str,
+        /// The limit that was exceeded.
+        limit: usize,
+    },
+    /// The document is not a SOAP 1.1 envelope with a body.
+    #[error("the request is not a SOAP 1.1 envelope: {0}")]
+    NotSoapEnvelope(String),
+    /// An element or attribute of the request violates the EWS schema.
+    #[error("the request failed schema validation (line {line}, position {position}): {violation}")]
+    SchemaViolation {
+        /// 1-based line of the offending element.
+        line: usize,
+        /// 1-based character position within the line.
+        position: usize,
+        /// What is wrong.
+        violation: String,
+    },
+    /// The body holds an element that is not an operation this fake implements.
+    #[error("the operation {0:?} is not implemented by the fake Exchange server")]
+    UnknownOperation(String),
+    /// `RequestServerVersion` names no Exchange version.
+    #[error("the requested server version {0:?} is invalid")]
+    InvalidServerVersion(String),
+    /// The request asks to impersonate another user, a right no configured account holds.
+    #[error("the account may not impersonate other users")]
+    ImpersonationDenied,
+    /// The request body is larger than the configured limit.
+    #[error("the request body is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The configured limit in bytes.
+        limit: usize,
+    },
+    /// The request carries no usable HTTP Basic credentials.
+    #[error("the request carries no HTTP Basic credentials")]
+    MissingCredentials,
+    /// The user name or password of the HTTP Basic credentials is wrong.
+    #[error("the HTTP Basic credentials are wrong")]
+    WrongCredentials,
+    /// The builder names a user that was not configured with `user()`.
+    #[error("no user {0:?} is configured")]
+    UnknownUser(String),
+    /// The builder configures two users with the same login name or SMTP address.
+    #[error("the user or mailbox {0:?} is configured twice")]
+    DuplicateUser(String),
+}
+
+impl Error {
+    /// Whether the request body was not well-formed XML, declared a DOCTYPE or was too complex.
+    pub fn is_malformed(&self) -> bool {
+        matches!(
+            self,
+            Self::NotWellFormed { .. } | Self::DoctypeProhibited { .. } | Self::TooComplex { .. }
+        )
+    }
+
+    /// Whether the request was well-formed XML that breaks the SOAP or EWS schema.
+    pub fn is_schema_violation(&self) -> bool {
+        matches!(self, Self::NotSoapEnvelope(_) | Self::SchemaViolation { .. })
+    }
+
+    /// Whether the request named an operation the fake does not implement.
+    pub fn is_unknown_operation(&self) -> bool {
+        matches!(self, Self::UnknownOperation(_))
+    }
+
+    /// Whether the request was refused for missing or wrong credentials.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self, Self::MissingCredentials | Self::WrongCredentials)
+    }
+
+    /// Whether the request body was over the size limit.
+    pub fn is_too_large(&self) -> bool {
+        matches!(self, Self::BodyTooLarge { .. })
+    }
+
+    /// Whether the builder's configuration was refused.
+    pub fn is_configuration(&self) -> bool {
+        matches!(self, Self::UnknownUser(_) | Self::DuplicateUser(_))
+    }
+
+    /// The EWS response code a real server puts in the SOAP fault for this refusal, if the
+    /// refusal is answered with a fault at all (credentials and size are answered by HTTP).
+    pub(crate) fn fault_code(&self) -> Option<&'static str> {
+        match self {
+            Self::NotWellFormed { .. }
+            | Self::DoctypeProhibited { .. }
+            | Self::TooComplex { .. }
+            | Self::NotSoapEnvelope(_)
+            | Self::SchemaViolation { .. } => Some("ErrorSchemaValidation"),
+            Self::UnknownOperation(_) => Some("ErrorInvalidRequest"),
+            Self::InvalidServerVersion(_) => Some("ErrorInvalidServerVersion"),
+            Self::ImpersonationDenied => Some("ErrorImpersonateUserDenied"),
+            Self::BodyTooLarge { .. }
+            | Self::MissingCredentials
+            | Self::WrongCredentials
+            | Self::UnknownUser(_)
+            | Self::DuplicateUser(_) => None,
+        }
+    }
+
+    /// Where in the request the fault was found, for `MessageXml` of schema faults.
+    pub(crate) fn location(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::NotWellFormed { line, position, .. }
+            | Self::DoctypeProhibited { line, position }
+            | Self::SchemaViolation { line, position, .. } => Some((*line, *position)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers_classify_every_variant() {
+        let malformed = Error::NotWellFormed {
+            line: 1,
+            position: 2,
+            reason: "x".into(),
+        };
+        assert!(malformed.is_malformed() && !malformed.is_schema_violation());
+        assert_eq!(malformed.location(), Some((1, 2)));
+        assert!(Error::DoctypeProhibited { line: 1, position: 1 }.is_malformed());
+        let too_deep = Error::TooComplex {
+            what: "nesting levels",
+            limit: 3,
+        };
+        assert!(too_deep.is_malformed());
+        assert_eq!(too_deep.location(), None);
+        assert!(Error::NotSoapEnvelope("x".into()).is_schema_violation());
+        assert!(Error::UnknownOperation("Foo".into()).is_unknown_operation());
+        assert!(Error::MissingCredentials.is_unauthorized());
+        assert!(Error::WrongCredentials.is_unauthorized());
+        assert!(Error::BodyTooLarge { limit: 1 }.is_too_large());
+        assert!(Error::UnknownUser("a".into()).is_configuration());
+        assert!(Error::DuplicateUser("a".into()).is_configuration());
+    }
+
+    #[test]
+    fn fault_codes_follow_exchange() {
+        assert_eq!(
+            Error::UnknownOperation("Foo".into()).fault_code(),
+            Some("ErrorInvalidRequest")
+        );
+        assert_eq!(
+            Error::DoctypeProhibited { line: 1, position: 1 }.fault_code(),
+            Some("ErrorSchemaValidation")
+        );
+        assert_eq!(Error::WrongCredentials.fault_code(), None);
+        assert_eq!(
+            Error::ImpersonationDenied.fault_code(),
+            Some("ErrorImpersonateUserDenied")
+        );
+        assert!(Error::InvalidServerVersion("x".into())
+            .to_string()
+            .contains("\"x\""));
+    }
+}

@@ -1,0 +1,104 @@
+//! The record of requests and answers that tests inspect.
+
+use std::collections::{HashMap, VecDeque};
+
+use crate::error::Error;
+
+/// How many exchanges the log keeps; older ones are dropped first.
+pub(crate) const LOG_CAPACITY: usize = 200;
+
+/// One request the fake received and what it answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Exchange {
+    /// The raw request body (lossily decoded when it is not UTF-8; empty when the fake did
+    /// not read it, as for a 404 or a body over the size limit).
+    pub request_body: String,
+    /// The response body as sent (cut short for [`crate::Fault::Disconnect`] and
+    /// [`crate::Fault::MalformedXml`]).
+    pub response_body: String,
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The operation the request named (the local name of the element in `soap:Body`), if
+    /// the body could be read that far.
+    pub operation: Option<String>,
+    /// Why the fake refused the request, if it did (SOAP faults, 401, 413); `None` for
+    /// normal answers, including response messages with `ResponseClass="Error"`, and for
+    /// injected faults.
+    pub rejection: Option<Error>,
+}
+
+impl Exchange {
+    /// Whether the answer is a SOAP envelope (as opposed to an HTTP error page or nothing).
+    pub fn is_soap(&self) -> bool {
+        self.response_body.contains("http://schemas.xmlsoap.org/soap/envelope/")
+    }
+}
+
+/// The bounded log and the per-operation counters.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    exchanges: VecDeque<Exchange>,
+    counts: HashMap<String, usize>,
+}
+
+impl RequestLog {
+    /// Records one exchange, counting its operation.
+    pub(crate) fn record(&mut self, exchange: Exchange) {
+        if let Some(operation) = &exchange.operation {
+            *self.counts.entry(operation.clone()).or_default() += 1;
+        }
+        if self.exchanges.len() == LOG_CAPACITY {
+            self.exchanges.pop_front();
+        }
+        self.exchanges.push_back(exchange);
+    }
+
+    /// The kept exchanges, oldest first.
+    pub(crate) fn exchanges(&self) -> Vec<Exchange> {
+        self.exchanges.iter().cloned().collect()
+    }
+
+    /// How many requests named `operation` since the server started.
+    pub(crate) fn count(&self, operation: &str) -> usize {
+        self.counts.get(operation).copied().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exchange(operation: Option<&str>, n: usize) -> Exchange {
+        Exchange {
+            request_body: format!("request {n}"),
+            response_body: String::new(),
+            status: 200,
+            operation: operation.map(str::to_owned),
+            rejection: None,
+        }
+    }
+
+    #[test]
+    fn keeps_the_latest_exchanges_and_counts_all() {
+        let mut log = RequestLog::default();
+        for n in 0..LOG_CAPACITY + 5 {
+            log.record(exchange(Some("GetItem"), n));
+        }
+        log.record(exchange(None, 999));
+        let kept = log.exchanges();
+        assert_eq!(kept.len(), LOG_CAPACITY);
+        assert_eq!(kept[0].request_body, "request 6");
+        assert_eq!(kept.last().map(|e| e.request_body.as_str()), Some("request 999"));
+        assert_eq!(log.count("GetItem"), LOG_CAPACITY + 5);
+        assert_eq!(log.count("FindItem"), 0);
+    }
+
+    #[test]
+    fn soap_answers_are_recognised() {
+        let mut e = exchange(None, 0);
+        assert!(!e.is_soap());
+        e.response_body = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"/>".into();
+        assert!(e.is_soap());
+    }
+}

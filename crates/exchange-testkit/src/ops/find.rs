@@ -1,0 +1,162 @@
+//! `FindItem` and `GetItem`.
+
+use std::fmt::Write as _;
+
+use chrono::Duration;
+
+use super::{resolve_calendar, resolve_item, Context};
+use crate::item_xml::{self, Properties};
+use crate::request::{FolderRef, ItemRef, Shape, View};
+use crate::response::MessageError;
+use crate::store::StoredItem;
+
+/// The longest window a `CalendarView` may span, as on Exchange (two years).
+const MAX_CALENDAR_VIEW_DAYS: i64 = 2 * 365 + 1;
+
+/// The arguments of `FindItem` that apply to every folder.
+pub(super) struct Query<'a> {
+    /// Whether the traversal is `Shallow`.
+    pub(super) shallow: bool,
+    /// The properties to return.
+    pub(super) shape: &'a Shape,
+    /// The paging.
+    pub(super) view: &'a View,
+    /// Whether a restriction, sort order or grouping was given.
+    pub(super) filtered: bool,
+}
+
+/// One `FindItemResponseMessage` content: `m:RootFolder` with the items found in `folder`.
+pub(super) fn find(ctx: &Context<'_>, folder: &FolderRef, query: &Query<'_>) -> Result<String, MessageError> {
+    let mailbox = resolve_calendar(ctx, Some(folder))?;
+    if query.shape.additional.iter().any(|uri| uri == "item:Body") {
+        return Err(MessageError::new(
+            "ErrorInvalidPropertyRequest",
+            "The property 'Body' can't be used in FindItem requests.",
+        ));
+    }
+    let mut items: Vec<&StoredItem> = if query.shallow {
+        ctx.store.calendar(mailbox).iter().collect()
+    } else {
+        // Soft-deleted and associated items are not modelled.
+        Vec::new()
+    };
+    if query.filtered {
+        return Err(match query.view {
+            View::Calendar { .. } => MessageError::new(
+                "ErrorInvalidRestriction",
+                "Restrictions and sort order may not be specified for a CalendarView.",
+            ),
+            _ => MessageError::new(
+                "ErrorUnsupportedQueryFilter",
+                "The fake Exchange server does not evaluate restrictions, sort orders or grouping.",
+            ),
+        });
+    }
+    items.sort_by(|a, b| (a.start, a.end, a.created).cmp(&(b.start, b.end, b.created)));
+    let total = items.len();
+    match *query.view {
+        View::All => {
+            let attributes = format!(" TotalItemsInView=\"{total}\"");
+            Ok(root_folder(ctx, mailbox, query, &items, &attributes, true))
+        }
+        View::Calendar { start, end, max } => {
+            if end < start {
+                return Err(MessageError::new(
+                    "ErrorCalendarEndDateIsEarlierThanStartDate",
+                    "EndDate is earlier than StartDate",
+                ));
+            }
+            if end - start > Duration::days(MAX_CALENDAR_VIEW_DAYS) {
+                return Err(MessageError::new(
+                    "ErrorCalendarViewRangeTooBig",
+                    "The time range between StartDate and EndDate of the CalendarView is too big.",
+                ));
+            }
+            let max = page_size(max)?;
+            // Overlapping the window; an appointment without duration counts at its start.
+            items.retain(|i| i.start < end && (i.end > start || (i.start == i.end && i.start >= start)));
+            let in_view = items.len();
+            items.truncate(max);
+            let attributes = format!(" TotalItemsInView=\"{in_view}\"");
+            Ok(root_folder(ctx, mailbox, query, &items, &attributes, items.len() == in_view))
+        }
+        View::Indexed { max, offset, from_end } => {
+            let max = page_size(max)?;
+            let offset = usize::try_from(offset).map_err(|_| {
+                MessageError::new(
+                    "ErrorInvalidIndexedPagingParameters",
+                    "The offset of the paging view is negative.",
+                )
+            })?;
+            let (from, to) = if from_end {
+                let to = total.saturating_sub(offset);
+                (to.saturating_sub(max), to)
+            } else {
+                let from = offset.min(total);
+                (from, from.saturating_add(max).min(total))
+            };
+            let next = if from_end { offset + (to - from) } else { to };
+            let page: Vec<&StoredItem> = items[from..to].to_vec();
+            let last = if from_end { from == 0 } else { to == total };
+            let attributes = format!(" IndexedPagingOffset=\"{next}\" TotalItemsInView=\"{total}\"");
+            Ok(root_folder(ctx, mailbox, query, &page, &attributes, last))
+        }
+        View::Unsupported(ref name) => Err(MessageError::new(
+            "ErrorInvalidOperation",
+            &format!("The fake Exchange server does not implement {name}."),
+        )),
+    }
+}
+
+fn page_size(max: Option<i32>) -> Result<usize, MessageError> {
+    match max {
+        None => Ok(usize::MAX),
+        Some(n) if n > 0 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+        Some(_) => Err(MessageError::new(
+            "ErrorInvalidPagingMaxRows",
+            "MaxEntriesReturned must be greater than zero.",
+        )),
+    }
+}
+
+fn root_folder(
+    ctx: &Context<'_>,
+    mailbox: usize,
+    query: &Query<'_>,
+    items: &[&StoredItem],
+    attributes: &str,
+    includes_last: bool,
+) -> String {
+    let properties = Properties::of(query.shape, true);
+    let organizer = ctx.directory.smtp(mailbox);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<m:RootFolder{attributes} IncludesLastItemInRange=\"{includes_last}\"><t:Items>"
+    );
+    for item in items {
+        out.push_str(&item_xml::calendar_item(
+            mailbox,
+            organizer,
+            item,
+            properties,
+            query.shape.body,
+        ));
+    }
+    out.push_str("</t:Items></m:RootFolder>");
+    out
+}
+
+/// One `GetItemResponseMessage` content: `m:Items` with the item.
+pub(super) fn get(ctx: &Context<'_>, id: &ItemRef, shape: &Shape) -> Result<String, MessageError> {
+    let (mailbox, key) = resolve_item(ctx, id)?;
+    let item = ctx.store.item(mailbox, &key).ok_or_else(super::item_not_found)?;
+    let xml = item_xml::calendar_item(
+        mailbox,
+        ctx.directory.smtp(mailbox),
+        item,
+        Properties::of(shape, false),
+        shape.body,
+    );
+    Ok(format!("<m:Items>{xml}</m:Items>"))
+}

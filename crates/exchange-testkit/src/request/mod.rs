@@ -1,0 +1,265 @@
+//! Decoding of SOAP 1.1 EWS requests into the operations the fake implements.
+//!
+//! Elements are matched on namespace URI and local name, never on prefixes. Whatever the
+//! schema requires of the parts the fake reads (required elements and attributes, enumeration
+//! values, dates, numbers) is checked and reported as [`Error::SchemaViolation`], as Exchange
+//! reports schema violations; parts the fake does not model are accepted and ignored.
+
+mod calendar;
+mod parts;
+
+pub(crate) use calendar::{Body, BodyKind, CalendarFields, FieldChange};
+pub(crate) use parts::{BaseShape, BodyWanted, FolderRef, ItemRef, Shape, View};
+
+use crate::dom::Element;
+use crate::error::Error;
+
+/// The SOAP 1.1 envelope namespace.
+pub(crate) const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+/// The EWS messages namespace.
+pub(crate) const MESSAGES: &str = "http://schemas.microsoft.com/exchange/services/2006/messages";
+/// The EWS types namespace.
+pub(crate) const TYPES: &str = "http://schemas.microsoft.com/exchange/services/2006/types";
+
+/// A decoded request.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Request {
+    /// The `RequestServerVersion` the client asked for, if any.
+    pub(crate) server_version: Option<String>,
+    /// The operation with its arguments.
+    pub(crate) operation: Operation,
+}
+
+/// The operations the fake implements.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Operation {
+    /// `FindItem` over one or more folders.
+    FindItem {
+        /// Whether the traversal is `Shallow` (the others see no items in the fake).
+        shallow: bool,
+        /// The properties to return.
+        shape: Shape,
+        /// The paging or calendar view.
+        view: View,
+        /// Whether a `Restriction`, `SortOrder` or grouping was given.
+        filtered: bool,
+        /// The folders to search, one response message each.
+        folders: Vec<FolderRef>,
+    },
+    /// `GetItem` by identifiers.
+    GetItem {
+        /// The properties to return.
+        shape: Shape,
+        /// The items, one response message each.
+        ids: Vec<ItemRef>,
+    },
+    /// `CreateItem` of items into a folder.
+    CreateItem {
+        /// `SendMeetingInvitations`, which Exchange requires for calendar items.
+        send_invitations: Option<String>,
+        /// `SavedItemFolderId`; the calendar when absent.
+        folder: Option<FolderRef>,
+        /// The items, one response message each: calendar fields, or the element name of
+        /// another kind of item.
+        items: Vec<Result<CalendarFields, String>>,
+    },
+    /// `DeleteItem` by identifiers.
+    DeleteItem {
+        /// `SendMeetingCancellations`, which Exchange requires for calendar items.
+        send_cancellations: Option<String>,
+        /// The items, one response message each.
+        ids: Vec<ItemRef>,
+    },
+    /// `UpdateItem` with property changes.
+    UpdateItem {
+        /// `ConflictResolution`.
+        conflict_resolution: String,
+        /// `SendMeetingInvitationsOrCancellations`, which Exchange requires for calendar
+        /// items.
+        send_updates: Option<String>,
+        /// One item and its changes per response message.
+        changes: Vec<(ItemRef, Vec<FieldChange>)>,
+    },
+}
+
+impl Operation {
+    /// The operation's element name, which also names its response elements.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Self::FindItem { .. } => "FindItem",
+            Self::GetItem { .. } => "GetItem",
+            Self::CreateItem { .. } => "CreateItem",
+            Self::DeleteItem { .. } => "DeleteItem",
+            Self::UpdateItem { .. } => "UpdateItem",
+        }
+    }
+
+    /// How many response messages a reply to this operation carries.
+    pub(crate) fn message_count(&self) -> usize {
+        match self {
+            Self::FindItem { folders, .. } => folders.len(),
+            Self::GetItem { ids, .. } | Self::DeleteItem { ids, .. } => ids.len(),
+            Self::CreateItem { items, .. } => items.len(),
+            Self::UpdateItem { changes, .. } => changes.len(),
+        }
+    }
+}
+
+/// A schema violation at `element`.
+pub(crate) fn violation(element: &Element, what: impl Into<String>) -> Error {
+    Error::SchemaViolation {
+        line: element.at.0,
+        position: element.at.1,
+        violation: what.into(),
+    }
+}
+
+/// The child `name` in `ns` that the schema requires.
+pub(crate) fn required<'a>(parent: &'a Element, ns: &str, name: &str) -> Result<&'a Element, Error> {
+    parent.child(ns, name).ok_or_else(|| {
+        violation(
+            parent,
+            format!("The element '{}' lacks its required child element '{name}'.", parent.name),
+        )
+    })
+}
+
+/// An optional attribute whose value must be one of `allowed`.
+pub(crate) fn enum_attr<'a>(
+    element: &'a Element,
+    name: &str,
+    allowed: &[&str],
+) -> Result<Option<&'a str>, Error> {
+    match element.attr(name) {
+        Some(value) if !allowed.contains(&value) => Err(violation(
+            element,
+            format!("The '{name}' attribute is invalid - the value '{value}' is not in its enumeration."),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// A required attribute whose value must be one of `allowed`.
+pub(crate) fn required_enum_attr<'a>(
+    element: &'a Element,
+    name: &str,
+    allowed: &[&str],
+) -> Result<&'a str, Error> {
+    enum_attr(element, name, allowed)?.ok_or_else(|| {
+        violation(element, format!("The required attribute '{name}' is missing."))
+    })
+}
+
+/// The root element of the request, the body element and the requested server version.
+pub(crate) struct Envelope<'a> {
+    /// `RequestServerVersion/@Version`, if the header has it.
+    pub(crate) server_version: Option<String>,
+    /// The single element inside `soap:Body`.
+    pub(crate) body: &'a Element,
+}
+
+/// Checks the SOAP envelope and its header.
+pub(crate) fn envelope(root: &Element) -> Result<Envelope<'_>, Error> {
+    if !root.is(SOAP, "Envelope") {
+        return Err(Error::NotSoapEnvelope(format!(
+            "the root element is '{}' in namespace '{}'",
+            root.name, root.ns
+        )));
+    }
+    let body = root
+        .child(SOAP, "Body")
+        .ok_or_else(|| Error::NotSoapEnvelope("the envelope has no Body".to_owned()))?;
+    let mut server_version = None;
+    if let Some(header) = root.child(SOAP, "Header") {
+        for entry in &header.children {
+            if entry.is(TYPES, "RequestServerVersion") {
+                let version = entry.attr("Version").ok_or_else(|| {
+                    violation(entry, "The required attribute 'Version' is missing.")
+                })?;
+                if !is_exchange_version(version) {
+                    return Err(Error::InvalidServerVersion(version.to_owned()));
+                }
+                server_version = Some(version.to_owned());
+            } else if entry.is(TYPES, "ExchangeImpersonation") {
+                return Err(Error::ImpersonationDenied);
+            }
+        }
+    }
+    let operation = match body.children.as_slice() {
+        [only] => only,
+        [] => return Err(violation(body, "The element 'Body' holds no operation.")),
+        [_, second, ..] => {
+            return Err(violation(second, "The element 'Body' holds more than one operation."))
+        }
+    };
+    Ok(Envelope {
+        server_version,
+        body: operation,
+    })
+}
+
+/// Whether `version` is an `ExchangeVersionType` value, or a later dated version that newer
+/// servers accept.
+fn is_exchange_version(version: &str) -> bool {
+    const NAMED: &[&str] = &[
+        "Exchange2007",
+        "Exchange2007_SP1",
+        "Exchange2009",
+        "Exchange2010",
+        "Exchange2010_SP1",
+        "Exchange2010_SP2",
+        "Exchange2012",
+        "Exchange2013",
+        "Exchange2013_SP1",
+        "Exchange2015",
+        "Exchange2016",
+    ];
+    let dated = version.len() == 11
+        && version.starts_with('V')
+        && version.char_indices().skip(1).all(|(i, c)| match i {
+            5 | 8 => c == '_',
+            _ => c.is_ascii_digit(),
+        });
+    dated || NAMED.contains(&version)
+}
+
+/// Decodes the operation inside the body.
+pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
+    let body = envelope.body;
+    if body.ns != MESSAGES {
+        return Err(violation(
+            body,
+            format!(
+                "The element '{}' in namespace '{}' is not an EWS operation.",
+                body.name, body.ns
+            ),
+        ));
+    }
+    let operation = match body.name.as_str() {
+        "FindItem" => parts::find_item(body)?,
+        "GetItem" => Operation::GetItem {
+            shape: parts::shape(required(body, MESSAGES, "ItemShape")?)?,
+            ids: parts::item_ids(required(body, MESSAGES, "ItemIds")?)?,
+        },
+        "CreateItem" => calendar::create_item(body)?,
+        "DeleteItem" => {
+            required_enum_attr(body, "DeleteType", &["HardDelete", "SoftDelete", "MoveToDeletedItems"])?;
+            enum_attr(body, "AffectedTaskOccurrences", &["AllOccurrences", "SpecifiedOccurrenceOnly"])?;
+            Operation::DeleteItem {
+                send_cancellations: enum_attr(
+                    body,
+                    "SendMeetingCancellations",
+                    calendar::CREATE_OR_DELETE_OPERATIONS,
+                )?
+                .map(str::to_owned),
+                ids: parts::item_ids(required(body, MESSAGES, "ItemIds")?)?,
+            }
+        }
+        "UpdateItem" => calendar::update_item(body)?,
+        other => return Err(Error::UnknownOperation(other.to_owned())),
+    };
+    Ok(Request {
+        server_version: envelope.server_version.clone(),
+        operation,
+    })
+}

@@ -1,0 +1,216 @@
+//! The users and the in-memory calendars of the fake, and the identifiers it hands out.
+//!
+//! Every user owns one mailbox with one calendar folder; the mailbox number is the user's
+//! index. Identifiers are base64 like Exchange's, and carry the mailbox number so that an item
+//! can be found (and access checked) from its `ItemId` alone.
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret as _, SecretString};
+
+use crate::request::Body;
+
+const ITEM_ID_TAG: &[u8; 4] = b"FXI1";
+const CHANGE_KEY_TAG: &[u8; 4] = b"FXC1";
+const FOLDER_ID_TAG: &[u8; 4] = b"FXF1";
+
+/// A configured user and the mailbox it owns.
+#[derive(Debug)]
+pub(crate) struct User {
+    /// The login name of HTTP Basic authentication.
+    pub(crate) login: String,
+    /// The password; never logged.
+    pub(crate) password: SecretString,
+    /// The primary SMTP address of the user's mailbox.
+    pub(crate) smtp: String,
+}
+
+/// The immutable part of the configuration: who may log in and open which mailbox.
+#[derive(Debug, Default)]
+pub(crate) struct Directory {
+    /// Users in configuration order; a user's index is also its mailbox number.
+    pub(crate) users: Vec<User>,
+    /// `(user, mailbox)` pairs with delegate access.
+    pub(crate) delegates: Vec<(usize, usize)>,
+}
+
+impl Directory {
+    /// The user with this login name (case-insensitive, as Windows logins are) and password.
+    pub(crate) fn authenticate(&self, login: &str, password: &str) -> Option<usize> {
+        let index = self
+            .users
+            .iter()
+            .position(|u| u.login.eq_ignore_ascii_case(login))?;
+        let expected = self.users[index].password.expose_secret().as_bytes();
+        // Compare every byte so that the time taken says nothing about the password.
+        let same = expected.len() == password.len()
+            && expected
+                .iter()
+                .zip(password.as_bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        same.then_some(index)
+    }
+
+    /// The mailbox with this primary SMTP address (case-insensitive).
+    pub(crate) fn mailbox(&self, smtp: &str) -> Option<usize> {
+        self.users
+            .iter()
+            .position(|u| u.smtp.eq_ignore_ascii_case(smtp))
+    }
+
+    /// Whether `user` may open `mailbox`: its own, or one it is a delegate of.
+    pub(crate) fn may_open(&self, user: usize, mailbox: usize) -> bool {
+        user == mailbox || self.delegates.contains(&(user, mailbox))
+    }
+
+    /// The primary SMTP address of a mailbox.
+    pub(crate) fn smtp(&self, mailbox: usize) -> &str {
+        self.users.get(mailbox).map_or("", |u| u.smtp.as_str())
+    }
+}
+
+/// A calendar item as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StoredItem {
+    /// The unique part of the item id.
+    pub(crate) key: [u8; 16],
+    /// The version counter behind the change key.
+    pub(crate) change: u64,
+    /// `DateTimeCreated`.
+    pub(crate) created: DateTime<Utc>,
+    /// `LastModifiedTime`.
+    pub(crate) modified: DateTime<Utc>,
+    /// `Subject`.
+    pub(crate) subject: Option<String>,
+    /// `Body`.
+    pub(crate) body: Option<Body>,
+    /// `UID`.
+    pub(crate) uid: String,
+    /// `Start`.
+    pub(crate) start: DateTime<Utc>,
+    /// `End`.
+    pub(crate) end: DateTime<Utc>,
+    /// `IsAllDayEvent`.
+    pub(crate) is_all_day: bool,
+    /// `LegacyFreeBusyStatus`.
+    pub(crate) free_busy: String,
+    /// `Location`.
+    pub(crate) location: Option<String>,
+}
+
+/// The mutable part: every mailbox's calendar.
+#[derive(Debug)]
+pub(crate) struct Store {
+    calendars: Vec<Vec<StoredItem>>,
+    last_change: u64,
+}
+
+impl Store {
+    /// An empty calendar for each of `mailboxes`.
+    pub(crate) fn new(mailboxes: usize) -> Self {
+        Self {
+            calendars: vec![Vec::new(); mailboxes],
+            last_change: 0,
+        }
+    }
+
+    /// A fresh change counter; change keys are unique across the store.
+    pub(crate) fn next_change(&mut self) -> u64 {
+        self.last_change += 1;
+        self.last_change
+    }
+
+    /// The items of a mailbox's calendar (none for an unknown mailbox).
+    pub(crate) fn calendar(&self, mailbox: usize) -> &[StoredItem] {
+        self.calendars.get(mailbox).map_or(&[], Vec::as_slice)
+    }
+
+    /// Adds an item to a mailbox's calendar.
+    pub(crate) fn insert(&mut self, mailbox: usize, item: StoredItem) {
+        if let Some(calendar) = self.calendars.get_mut(mailbox) {
+            calendar.push(item);
+        }
+    }
+
+    /// The item with this key, for changes.
+    pub(crate) fn item_mut(&mut self, mailbox: usize, key: &[u8; 16]) -> Option<&mut StoredItem> {
+        self.calendars
+            .get_mut(mailbox)?
+            .iter_mut()
+            .find(|i| &i.key == key)
+    }
+
+    /// The item with this key.
+    pub(crate) fn item(&self, mailbox: usize, key: &[u8; 16]) -> Option<&StoredItem> {
+        self.calendar(mailbox).iter().find(|i| &i.key == key)
+    }
+
+    /// Removes the item with this key; whether it was there.
+    pub(crate) fn remove(&mut self, mailbox: usize, key: &[u8; 16]) -> bool {
+        let Some(calendar) = self.calendars.get_mut(mailbox) else {
+            return false;
+        };
+        let before = calendar.len();
+        calendar.retain(|i| &i.key != key);
+        calendar.len() != before
+    }
+}
+
+/// The `ItemId/@Id` of an item.
+pub(crate) fn item_id(mailbox: usize, key: &[u8; 16]) -> String {
+    let mut bytes = Vec::with_capacity(24);
+    bytes.extend_from_slice(ITEM_ID_TAG);
+    bytes.extend_from_slice(&mailbox_number(mailbox).to_be_bytes());
+    bytes.extend_from_slice(key);
+    BASE64.encode(bytes)
+}
+
+/// The mailbox and key an item id names; `None` when it is not an id the fake hands out.
+pub(crate) fn parse_item_id(id: &str) -> Option<(usize, [u8; 16])> {
+    let bytes = BASE64.decode(id.trim()).ok()?;
+    let rest = bytes.strip_prefix(ITEM_ID_TAG)?;
+    let (mailbox, key) = rest.split_first_chunk::<4>()?;
+    let key: [u8; 16] = key.try_into().ok()?;
+    let mailbox = usize::try_from(u32::from_be_bytes(*mailbox)).ok()?;
+    Some((mailbox, key))
+}
+
+/// The `ItemId/@ChangeKey` of an item version.
+pub(crate) fn change_key(change: u64) -> String {
+    let mut bytes = Vec::with_capacity(12);
+    bytes.extend_from_slice(CHANGE_KEY_TAG);
+    bytes.extend_from_slice(&change.to_be_bytes());
+    BASE64.encode(bytes)
+}
+
+/// The `FolderId/@Id` of a mailbox's calendar folder.
+pub(crate) fn calendar_folder_id(mailbox: usize) -> String {
+    let mut bytes = Vec::with_capacity(8);
+    bytes.extend_from_slice(FOLDER_ID_TAG);
+    bytes.extend_from_slice(&mailbox_number(mailbox).to_be_bytes());
+    BASE64.encode(bytes)
+}
+
+/// The mailbox whose calendar folder id this is; `None` when it is not such an id.
+pub(crate) fn parse_calendar_folder_id(id: &str) -> Option<usize> {
+    let bytes = BASE64.decode(id.trim()).ok()?;
+    let rest = bytes.strip_prefix(FOLDER_ID_TAG)?;
+    let number: [u8; 4] = rest.try_into().ok()?;
+    usize::try_from(u32::from_be_bytes(number)).ok()
+}
+
+fn mailbox_number(mailbox: usize) -> u32 {
+    // The builder refuses more users than fit.
+    u32::try_from(mailbox).expect("mailbox numbers fit in 32 bits")
+}
+
+/// A new iCalendar UID in the shape Exchange gives them (a hex global object id).
+pub(crate) fn new_uid() -> String {
+    let mut uid = String::from("040000008200E00074C5B7101A82E00800000000");
+    for b in uuid::Uuid::new_v4().as_bytes() {
+        uid.push_str(&format!("{b:02X}"));
+    }
+    uid
+}

@@ -1,0 +1,201 @@
+//! The vault's files: a private directory, private database files and the key file.
+//!
+//! Modes are set when a file is created (`0o600`, directories `0o700`) instead of relying on the
+//! process umask, and existing database files that are wider open are tightened.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use secrecy::ExposeSecret;
+use zeroize::Zeroizing;
+
+use crate::error::VaultError;
+use crate::keys::KeyPair;
+
+/// A key file larger than this is not a PEM RSA key (an 8192-bit key is about 6.5 KiB).
+const MAX_KEY_FILE_LEN: u64 = 64 * 1024;
+
+#[cfg(unix)]
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+
+fn io_error<'a>(
+    operation: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(io::Error) -> VaultError + 'a {
+    move |source| VaultError::Io {
+        operation,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Creates `dir` (and missing parents) with mode 0700 if it does not exist.
+pub(crate) fn ensure_private_dir(dir: &Path) -> Result<(), VaultError> {
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {
+            #[cfg(unix)]
+            if meta.permissions().mode() & 0o077 != 0 {
+                tracing::warn!(
+                    dir = %dir.display(),
+                    "vault directory is accessible to other users; mode 0700 is recommended"
+                );
+            }
+            Ok(())
+        }
+        Ok(_) => Err(VaultError::Io {
+            operation: "use as vault directory",
+            path: dir.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::NotADirectory, "not a directory"),
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let mut builder = fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            builder.mode(0o700);
+            builder
+                .create(dir)
+                .map_err(io_error("create vault directory", dir))
+        }
+        Err(e) => Err(io_error("inspect vault directory", dir)(e)),
+    }
+}
+
+/// Makes sure `path` exists as a file only its owner can read and write.
+pub(crate) fn ensure_private_file(path: &Path) -> Result<(), VaultError> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let file = options.open(path).map_err(io_error("create", path))?;
+    restrict(&file, path)
+}
+
+/// Tightens the files SQLite keeps beside the database, if they exist.
+pub(crate) fn restrict_sidecars(db: &Path) -> Result<(), VaultError> {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        let path = PathBuf::from(name);
+        match File::open(&path) {
+            Ok(file) => restrict(&file, &path)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error("open", &path)(e)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn restrict(file: &File, path: &Path) -> Result<(), VaultError> {
+    let meta = file.metadata().map_err(io_error("inspect", path))?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        tracing::warn!(file = %path.display(), "vault file was accessible to others; setting mode 0600");
+        file.set_permissions(fs::Permissions::from_mode(0o600))
+            .map_err(io_error("restrict permissions of", path))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restrict(_file: &File, _path: &Path) -> Result<(), VaultError> {
+    Ok(())
+}
+
+/// Loads the key file, or `None` if it does not exist.
+pub(crate) fn read_key_file(path: &Path) -> Result<Option<KeyPair>, VaultError> {
+    let invalid = |reason: String| VaultError::KeyFileInvalid {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let unreadable = |source| VaultError::KeyFileUnreadable {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err(invalid("not a regular file".into()));
+    }
+    if meta.len() > MAX_KEY_FILE_LEN {
+        return Err(invalid(format!(
+            "{} bytes, more than any RSA key file ({MAX_KEY_FILE_LEN})",
+            meta.len()
+        )));
+    }
+    #[cfg(unix)]
+    if meta.permissions().mode() & 0o077 != 0 {
+        tracing::warn!(file = %path.display(), "vault key file is readable by other users; mode 0600 is required for safety");
+    }
+    // Capacity fixed up front so reading never reallocates and leaves key bytes behind.
+    let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_KEY_FILE_LEN as usize + 1));
+    Read::by_ref(&mut file)
+        .take(MAX_KEY_FILE_LEN + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_KEY_FILE_LEN {
+        return Err(invalid("the file grew while it was read".into()));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| invalid("not text (PEM expected)".into()))?;
+    if text.trim().is_empty() {
+        return Err(invalid("the file is empty".into()));
+    }
+    KeyPair::parse_pem(text).map(Some).map_err(invalid)
+}
+
+/// Writes a new key file with mode 0600 without ever replacing an existing one.
+///
+/// The key goes to a temporary file first and is then linked into place, so a crash leaves
+/// either no key file or a complete one. If another process created the key file meanwhile,
+/// that key wins and is returned instead of `key`.
+pub(crate) fn create_key_file(path: &Path, key: KeyPair) -> Result<KeyPair, VaultError> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = PathBuf::from(tmp_name);
+    match fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error("remove stale", &tmp)(e)),
+    }
+
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(&tmp).map_err(io_error("create", &tmp))?;
+    let pem = key.to_pkcs8_pem()?;
+    file.write_all(pem.expose_secret().as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(io_error("write", &tmp))?;
+    drop(file);
+
+    let linked = fs::hard_link(&tmp, path);
+    // The temporary name is never needed again, whether or not linking worked.
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => {
+            sync_dir(path);
+            Ok(key)
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            read_key_file(path)?.ok_or_else(|| VaultError::KeyFileUnreadable {
+                path: path.to_path_buf(),
+                source: io::Error::new(io::ErrorKind::NotFound, "key file vanished"),
+            })
+        }
+        Err(e) => Err(io_error("create", path)(e)),
+    }
+}
+
+/// Flushes the directory entry of `path`; best effort, as not every platform supports it.
+fn sync_dir(path: &Path) {
+    if let Some(dir) = path.parent() {
+        if let Ok(dir) = File::open(dir) {
+            let _ = dir.sync_all();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The gateway password: stored as an Argon2id hash, checked on every call.
+//!
+//! Argon2id costs tens of milliseconds by design, too much for every call. After a password
+//! has been verified once, the gateway keeps a SHA-256 digest of it under a random key that
+//! lives only in memory, and later calls compare digests in constant time.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::Argon2;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::error::GatewayError;
+use crate::fs_util::write_private;
+
+/// The password a new gateway starts with; it works, but everything says to change it.
+pub const DEFAULT_PASSWORD: &str = "1234";
+
+/// The gateway password's hash on disk, and a verified-password cache in memory.
+pub(crate) struct AdminPassword {
+    path: PathBuf,
+    state: RwLock<State>,
+    cache_key: [u8; 32],
+}
+
+struct State {
+    hash: String,
+    is_default: bool,
+    verified: Option<[u8; 32]>,
+}
+
+impl AdminPassword {
+    /// Loads the hash from `path`, creating it from the default password on first start.
+    pub(crate) fn load_or_create(path: &Path) -> Result<Self, GatewayError> {
+        let hash = match fs::read_to_string(path) {
+            Ok(text) => {
+                let hash = text.trim().to_owned();
+                PasswordHash::new(&hash).map_err(|e| GatewayError::PasswordFile {
+                    path: path.to_owned(),
+                    reason: format!("not an Argon2 PHC string: {e}"),
+                })?;
+                hash
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let hash = hash(DEFAULT_PASSWORD)?;
+                write_private(path, hash.as_bytes()).map_err(|e| GatewayError::Io {
+                    path: path.to_owned(),
+                    source: e,
+                })?;
+                hash
+            }
+            Err(e) => {
+                return Err(GatewayError::Io {
+                    path: path.to_owned(),
+                    source: e,
+                })
+            }
+        };
+        let is_default = matches(&hash, DEFAULT_PASSWORD);
+        let mut cache_key = [0u8; 32];
+        getrandom::fill(&mut cache_key).map_err(|e| GatewayError::Random(e.to_string()))?;
+        Ok(Self {
+            path: path.to_owned(),
+            state: RwLock::new(State {
+                hash,
+                is_default,
+                verified: None,
+            }),
+            cache_key,
+        })
+    }
+
+    fn digest(&self, password: &str) -> [u8; 32] {
+        let mut sha = Sha256::new();
+        sha.update(self.cache_key);
+        sha.update(password.as_bytes());
+        sha.finalize().into()
+    }
+
+    /// Whether `password` is the gateway password.
+    pub(crate) fn verify(&self, password: &SecretString) -> bool {
+        let digest = self.digest(password.expose_secret());
+        let hash = {
+            let state = self.state.read().expect("the password lock is never poisoned");
+            if let Some(verified) = &state.verified {
+                return bool::from(verified.ct_eq(&digest));
+            }
+            state.hash.clone()
+        };
+        let ok = matches(&hash, password.expose_secret());
+        if ok {
+            let mut state = self.state.write().expect("the password lock is never poisoned");
+            if state.hash == hash {
+                state.verified = Some(digest);
+            }
+        }
+        ok
+    }
+
+    /// Whether the password is still the default one.
+    pub(crate) fn is_default(&self) -> bool {
+        self.state
+            .read()
+            .expect("the password lock is never poisoned")
+            .is_default
+    }
+
+    /// Replaces the password (the caller has checked the old one).
+    pub(crate) fn change(&self, new: &SecretString) -> Result<(), GatewayError> {
+        let new = new.expose_secret();
+        if new.len() < 8 {
+            return Err(GatewayError::WeakPassword);
+        }
+        let hash = hash(new)?;
+        write_private(&self.path, hash.as_bytes()).map_err(|e| GatewayError::Io {
+            path: self.path.clone(),
+            source: e,
+        })?;
+        let mut state = self.state.write().expect("the password lock is never poisoned");
+        *state = State {
+            hash,
+            is_default: false,
+            verified: Some(self.digest(new)),
+        };
+        Ok(())
+    }
+}
+
+fn hash(password: &str) -> Result<String, GatewayError> {
+    let password = Zeroizing::new(password.as_bytes().to_vec());
+    Argon2::default()
+        .hash_password(&password)
+        .map(|h| h.to_string())
+        .map_err(|e| GatewayError::Random(e.to_string()))
+}
+
+fn matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(s: &str) -> SecretString {
+        SecretString::from(s.to_owned())
+    }
+
+    #[test]
+    fn starts_with_the_default_and_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("admin-password");
+        let admin = AdminPassword::load_or_create(&path).unwrap();
+        assert!(admin.is_default());
+        assert!(admin.verify(&secret("1234")));
+        assert!(admin.verify(&secret("1234")), "the cached path agrees");
+        assert!(!admin.verify(&secret("12345")));
+        assert!(!admin.verify(&secret("")));
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("$argon2id$"), "{text}");
+        assert!(!text.contains("1234"));
+
+        assert!(matches!(
+            admin.change(&secret("short")),
+            Err(GatewayError::WeakPassword)
+        ));
+        admin.change(&secret("a much better one")).unwrap();
+        assert!(!admin.is_default());
+        assert!(!admin.verify(&secret("1234")));
+        assert!(admin.verify(&secret("a much better one")));
+
+        let reloaded = AdminPassword::load_or_create(&path).unwrap();
+        assert!(!reloaded.is_default());
+        assert!(reloaded.verify(&secret("a much better one")));
+    }
+
+    #[test]
+    fn a_garbage_password_file_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("admin-password");
+        fs::write(&path, "not a hash\n").unwrap();
+        let err = AdminPassword::load_or_create(&path).err().unwrap();
+        assert!(matches!(err, GatewayError::PasswordFile { .. }), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_hash_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("admin-password");
+        AdminPassword::load_or_create(&path).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
+
