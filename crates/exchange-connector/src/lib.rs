@@ -1,1 +1,53 @@
-//! Connector for Microsoft Exchange: the DataSource facade a portal embeds
+//! Connector for Microsoft Exchange: the facade a portal embeds.
+//!
+//! A [`DataSource`] is configured step by step (General, Exchange version, Authentication,
+//! Exchange account), tests its connection with a [`Diagnosis`] for each failure, logs portal
+//! users in, and reads and changes their calendars. It never talks to Exchange itself: every
+//! call goes to a MediaGateway through a [`Transport`](mediagateway_transport::Transport),
+//! over gRPC or in-process.
+//!
+//! ```no_run
+//! use exchange_connector::{
+//!     Authentication, DataSource, ExchangeAccount, ExchangeVersion, TransportChoice,
+//! };
+//! use secrecy::SecretString;
+//!
+//! # async fn run() -> Result<(), exchange_connector::ConnectorError> {
+//! let exchange = DataSource::builder("Exchange")
+//!     .gateway("127.0.0.1", 8087)
+//!     .time_zone("Europe/Berlin")
+//!     .transport(TransportChoice::Grpc)
+//!     .gateway_password(SecretString::from("1234"))
+//!     .exchange_version(ExchangeVersion::Exchange2010To2019)
+//!     .authentication(Authentication::UserNamePassword)
+//!     .exchange_account(ExchangeAccount::new(
+//!         "svc-portal@contoso.com",
+//!         SecretString::from("service password"),
+//!         "https://mail.contoso.com/EWS/Exchange.asmx",
+//!     ))
+//!     .build()?;
+//!
+//! let test = exchange.test_exchange_account().await;
+//! println!("{test}"); // passed, or failed with the checklist item it points to
+//!
+//! let user = uuid::Uuid::new_v4(); // the portal user's GUID
+//! exchange.login(user, "alice@contoso.com", SecretString::from("alice's password")).await?;
+//! let now = chrono::Utc::now();
+//! for appointment in exchange.user(user).calendar(now, now + chrono::Duration::days(7)).await? {
+//!     println!("{} {}", appointment.start, appointment.subject);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod data_source;
+mod diagnosis;
+mod error;
+mod user;
+
+pub use data_source::{DataSource, DataSourceBuilder, ExchangeAccount, TransportChoice};
+pub use diagnosis::{ConnectionTest, Diagnosis, Outcome, SecurityNotice, TestSubject};
+pub use error::ConnectorError;
+pub use mediagateway_transport::{
+    Appointment, Authentication, ExchangeVersion, LoginOutcome, NewAppointment, TransportError,
+};
+pub use user::UserSession;

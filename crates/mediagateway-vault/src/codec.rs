@@ -266,7 +266,11 @@ mod tests {
 
     #[test]
     fn round_trips_every_field_and_secret_kind() {
-        for secret in [Secret::password("pw"), Secret::refresh_token("rt"), Secret::None] {
+        for secret in [
+            Secret::password("pw"),
+            Secret::refresh_token("rt"),
+            Secret::None,
+        ] {
             let mut account = full_account();
             account.secret = secret;
             assert_same(&decode(&encode(&account)).unwrap(), &account);
@@ -283,7 +287,10 @@ mod tests {
         let bytes = encode(&full_account());
         for cut in 0..bytes.len() {
             let err = decode(&bytes[..cut]).unwrap_err();
-            assert!(matches!(err, DecodeError::Truncated { .. }), "cut {cut}: {err:?}");
+            assert!(
+                matches!(err, DecodeError::Truncated { .. }),
+                "cut {cut}: {err:?}"
+            );
         }
     }
 
@@ -313,7 +320,10 @@ mod tests {
         let kind_at = 1 + 4 + 13 + 1 + 4 + account.server_url.len();
         bytes[18] = 0;
         bytes[kind_at] = 9;
-        assert_eq!(decode(&bytes).unwrap_err(), DecodeError::UnknownSecretKind(9));
+        assert_eq!(
+            decode(&bytes).unwrap_err(),
+            DecodeError::UnknownSecretKind(9)
+        );
     }
 
     #[test]

@@ -140,7 +140,8 @@ pub(crate) fn read_key_file(path: &Path) -> Result<Option<KeyPair>, VaultError> 
     if bytes.len() as u64 > MAX_KEY_FILE_LEN {
         return Err(invalid("the file grew while it was read".into()));
     }
-    let text = std::str::from_utf8(&bytes).map_err(|_| invalid("not text (PEM expected)".into()))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| invalid("not text (PEM expected)".into()))?;
     if text.trim().is_empty() {
         return Err(invalid("the file is empty".into()));
     }

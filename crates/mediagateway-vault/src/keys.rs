@@ -79,13 +79,13 @@ impl KeyPair {
 
     /// The private key as PKCS#8 PEM text (unencrypted).
     pub fn to_pkcs8_pem(&self) -> Result<SecretString, VaultError> {
-        let pem = self
-            .private
-            .to_pkcs8_pem(LineEnding::LF)
-            .map_err(|e| VaultError::Encryption {
-                operation: "encoding the private key",
-                reason: e.to_string(),
-            })?;
+        let pem =
+            self.private
+                .to_pkcs8_pem(LineEnding::LF)
+                .map_err(|e| VaultError::Encryption {
+                    operation: "encoding the private key",
+                    reason: e.to_string(),
+                })?;
         Ok(SecretString::from(pem.as_str()))
     }
 
@@ -173,7 +173,11 @@ pub(crate) mod tests {
         assert_eq!(key.bits(), 2048);
         let again = KeyPair::from_pkcs8_pem(key.to_pkcs8_pem().unwrap().expose_secret()).unwrap();
         assert_eq!(again.key_id(), key.key_id());
-        assert!(key.to_pkcs8_pem().unwrap().expose_secret().starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert!(key
+            .to_pkcs8_pem()
+            .unwrap()
+            .expose_secret()
+            .starts_with("-----BEGIN PRIVATE KEY-----"));
     }
 
     #[test]

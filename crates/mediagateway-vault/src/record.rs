@@ -139,7 +139,11 @@ pub struct Account {
 
 impl Account {
     /// A new account created and updated now, never used, without mailbox or fingerprint.
-    pub fn new(user_name: impl Into<String>, server_url: impl Into<String>, secret: Secret) -> Self {
+    pub fn new(
+        user_name: impl Into<String>,
+        server_url: impl Into<String>,
+        secret: Secret,
+    ) -> Self {
         let now = Utc::now();
         Self {
             user_name: user_name.into(),
@@ -246,7 +250,9 @@ mod tests {
     #[test]
     fn ids_must_be_non_empty_and_short() {
         assert!(RecordId::new("ds", "u").validate().is_ok());
-        assert!(RecordId::new("d".repeat(MAX_ID_LEN), "u").validate().is_ok());
+        assert!(RecordId::new("d".repeat(MAX_ID_LEN), "u")
+            .validate()
+            .is_ok());
         let empty = RecordId::new("", "u").validate().unwrap_err();
         assert!(matches!(
             empty,
@@ -270,9 +276,17 @@ mod tests {
 
     #[test]
     fn account_fields_have_limits() {
-        let ok = Account::new("u", "https://x", Secret::password("p".repeat(MAX_SECRET_LEN)));
+        let ok = Account::new(
+            "u",
+            "https://x",
+            Secret::password("p".repeat(MAX_SECRET_LEN)),
+        );
         assert!(ok.validate().is_ok());
-        let secret = Account::new("u", "https://x", Secret::password("p".repeat(MAX_SECRET_LEN + 1)));
+        let secret = Account::new(
+            "u",
+            "https://x",
+            Secret::password("p".repeat(MAX_SECRET_LEN + 1)),
+        );
         assert!(secret.validate().unwrap_err().is_invalid_input());
         let mut mailbox = Account::new("u", "https://x", Secret::None);
         mailbox.mailbox = Some("m".repeat(MAX_FIELD_LEN + 1));

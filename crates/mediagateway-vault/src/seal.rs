@@ -114,7 +114,11 @@ impl DataKey {
 
 /// Length-prefixed record id and key id, so no two different triples encode alike.
 fn associated_data(id: &RecordId, key_id: &str) -> Vec<u8> {
-    let parts = [id.data_source.as_bytes(), id.portal_user.as_bytes(), key_id.as_bytes()];
+    let parts = [
+        id.data_source.as_bytes(),
+        id.portal_user.as_bytes(),
+        key_id.as_bytes(),
+    ];
     let len = AAD_LABEL.len() + parts.iter().map(|p| 4 + p.len()).sum::<usize>();
     let mut aad = Vec::with_capacity(len);
     aad.extend_from_slice(AAD_LABEL);
@@ -152,8 +156,12 @@ mod tests {
         let key = key();
         let id = RecordId::new("ds", "user");
         let sealed = key.seal(&id, "k1", b"secret").unwrap();
-        assert!(key.open(&RecordId::new("ds", "other"), "k1", &sealed).is_err());
-        assert!(key.open(&RecordId::new("ds2", "user"), "k1", &sealed).is_err());
+        assert!(key
+            .open(&RecordId::new("ds", "other"), "k1", &sealed)
+            .is_err());
+        assert!(key
+            .open(&RecordId::new("ds2", "user"), "k1", &sealed)
+            .is_err());
         assert!(key.open(&id, "k2", &sealed).is_err());
         // Moving a byte between the two id parts must not produce the same associated data.
         assert_ne!(

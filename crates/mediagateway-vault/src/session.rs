@@ -14,7 +14,7 @@ pub const MAX_SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 /// Below this many entries, expired ones are only dropped when looked up.
 const SWEEP_FLOOR: usize = 64;
 
-/// Session-only accounts with a time to live, for users who do not want their login stored.
+/// Accounts kept in memory with a time to live, for users who do not want their login stored.
 ///
 /// Entries sit in process memory only (secrets stay in `SecretString`, wiped when dropped) and
 /// disappear when they expire, when removed, or when the process ends.
@@ -35,7 +35,7 @@ struct Entry {
 }
 
 impl SessionAccounts {
-    /// An empty set of session accounts.
+    /// An empty set of in-memory accounts.
     pub fn new() -> Self {
         Self {
             inner: Mutex::new(Inner {
@@ -120,7 +120,9 @@ impl SessionAccounts {
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // Each change is one map operation, so a poisoned lock still guards a consistent map.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -182,8 +184,12 @@ mod tests {
         let sessions = SessionAccounts::new();
         let short = RecordId::new("ds", "short");
         let long = RecordId::new("ds", "long");
-        sessions.put(&short, account("a"), Duration::from_millis(20)).unwrap();
-        sessions.put(&long, account("b"), Duration::from_secs(600)).unwrap();
+        sessions
+            .put(&short, account("a"), Duration::from_millis(20))
+            .unwrap();
+        sessions
+            .put(&long, account("b"), Duration::from_secs(600))
+            .unwrap();
         assert_eq!(sessions.len(), 2);
         std::thread::sleep(Duration::from_millis(40));
         assert!(sessions.get(&short).is_none());
@@ -198,12 +204,16 @@ mod tests {
         let sessions = SessionAccounts::new();
         let id = RecordId::new("ds", "u");
         let t0 = Instant::now();
-        sessions.put_at(&id, account("old"), Duration::MAX, t0).unwrap();
+        sessions
+            .put_at(&id, account("old"), Duration::MAX, t0)
+            .unwrap();
         sessions
             .put_at(&id, account("new"), Duration::from_secs(5), t0)
             .unwrap();
         assert_eq!(password(&sessions.get_at(&id, t0).unwrap()), "new");
-        sessions.put_at(&id, account("x"), Duration::MAX, t0).unwrap();
+        sessions
+            .put_at(&id, account("x"), Duration::MAX, t0)
+            .unwrap();
         assert!(sessions.get_at(&id, t0 + MAX_SESSION_TTL).is_none());
     }
 
@@ -213,11 +223,18 @@ mod tests {
         let t0 = Instant::now();
         for i in 0..SWEEP_FLOOR {
             let id = RecordId::new("ds", format!("u{i}"));
-            sessions.put_at(&id, account("p"), Duration::from_secs(1), t0).unwrap();
+            sessions
+                .put_at(&id, account("p"), Duration::from_secs(1), t0)
+                .unwrap();
         }
         let later = t0 + Duration::from_secs(2);
         sessions
-            .put_at(&RecordId::new("ds", "fresh"), account("p"), Duration::from_secs(1), later)
+            .put_at(
+                &RecordId::new("ds", "fresh"),
+                account("p"),
+                Duration::from_secs(1),
+                later,
+            )
             .unwrap();
         assert_eq!(sessions.lock().entries.len(), 1);
         assert_eq!(sessions.purge_expired(), 0);
@@ -228,9 +245,15 @@ mod tests {
         let sessions = SessionAccounts::new();
         let ttl = Duration::from_secs(1);
         let long_id = RecordId::new("ds", "u".repeat(MAX_ID_LEN + 1));
-        assert!(sessions.put(&long_id, account("p"), ttl).unwrap_err().is_invalid_input());
+        assert!(sessions
+            .put(&long_id, account("p"), ttl)
+            .unwrap_err()
+            .is_invalid_input());
         let empty = RecordId::new("", "u");
-        assert!(sessions.put(&empty, account("p"), ttl).unwrap_err().is_invalid_input());
+        assert!(sessions
+            .put(&empty, account("p"), ttl)
+            .unwrap_err()
+            .is_invalid_input());
         let big = account(&"s".repeat(MAX_SECRET_LEN + 1));
         let id = RecordId::new("ds", "u");
         assert!(sessions.put(&id, big, ttl).unwrap_err().is_invalid_input());

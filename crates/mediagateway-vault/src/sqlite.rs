@@ -85,7 +85,9 @@ impl SqliteStore {
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-applied change: SQLite rolls back
         // any open transaction, so the connection stays usable.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -118,9 +120,11 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), VaultError> {
     };
     let has_version_table = table_count("name = 'schema_version'").map_err(fail)? > 0;
     let version: i64 = if has_version_table {
-        tx.query_row("SELECT version FROM schema_version WHERE id = 1", [], |row| {
-            row.get(0)
-        })
+        tx.query_row(
+            "SELECT version FROM schema_version WHERE id = 1",
+            [],
+            |row| row.get(0),
+        )
         .optional()
         .map_err(fail)?
         .unwrap_or(0)
@@ -191,12 +195,17 @@ impl Store for SqliteStore {
     fn schema_version(&self) -> Result<u32, VaultError> {
         let version: i64 = self
             .lock()
-            .query_row("SELECT version FROM schema_version WHERE id = 1", [], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT version FROM schema_version WHERE id = 1",
+                [],
+                |row| row.get(0),
+            )
             .map_err(|e| storage("reading the schema version", e))?;
         u32::try_from(version).map_err(|_| {
-            VaultError::storage("reading the schema version", format!("invalid version {version}"))
+            VaultError::storage(
+                "reading the schema version",
+                format!("invalid version {version}"),
+            )
         })
     }
 

@@ -88,7 +88,7 @@ pub trait Store: Send + Sync + fmt::Debug {
     ) -> Result<Vec<SealedRecord>, VaultError>;
 }
 
-/// A shared store, so several vaults (or a vault and an administration tool) can use one backend.
+/// A shared store, so several vaults (or a vault and an administration command) can use one backend.
 impl<S: Store + ?Sized> Store for Arc<S> {
     fn schema_version(&self) -> Result<u32, VaultError> {
         (**self).schema_version()
@@ -152,7 +152,9 @@ impl MemoryStore {
 
     fn lock(&self) -> MutexGuard<'_, MemoryInner> {
         // Every change is a single map operation, so a panic elsewhere cannot leave it half-done.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -183,7 +185,9 @@ impl Store for MemoryStore {
     }
 
     fn put(&self, record: &SealedRecord) -> Result<(), VaultError> {
-        self.lock().records.insert(record.id.clone(), record.clone());
+        self.lock()
+            .records
+            .insert(record.id.clone(), record.clone());
         Ok(())
     }
 

@@ -211,7 +211,10 @@ impl Vault {
                         continue;
                     }
                 };
-                if needle.as_deref().is_some_and(|n| !summary.matches_lowercase(n)) {
+                if needle
+                    .as_deref()
+                    .is_some_and(|n| !summary.matches_lowercase(n))
+                {
                     continue;
                 }
                 if skip > 0 {

@@ -26,7 +26,9 @@ fn first_open_creates_private_dir_key_and_database() {
     let (_tmp, dir) = scratch();
     let nested = dir.join("deeper");
     let vault = Vault::open_with(&nested, VaultOptions::new().rsa_bits(2048)).unwrap();
-    vault.put(&id("u"), &full_account("u", Secret::password("pw"))).unwrap();
+    vault
+        .put(&id("u"), &full_account("u", Secret::password("pw")))
+        .unwrap();
 
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&nested), 0o700);
@@ -60,7 +62,9 @@ fn loose_modes_on_existing_database_files_are_tightened() {
     let db = dir.join(Vault::DB_FILE);
     fs::set_permissions(&db, fs::Permissions::from_mode(0o644)).unwrap();
     let vault = open(&dir);
-    vault.put(&id("u"), &full_account("u", Secret::None)).unwrap();
+    vault
+        .put(&id("u"), &full_account("u", Secret::None))
+        .unwrap();
     assert_eq!(mode(&db), 0o600);
     assert_eq!(mode(&sidecar(&dir, "-wal")), 0o600);
 }
@@ -71,7 +75,9 @@ fn an_existing_directory_is_left_as_it_is() {
     fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o750)).unwrap();
     install_key(tmp.path(), shared_key_pem());
     let vault = Vault::open(tmp.path()).unwrap();
-    vault.put(&id("u"), &full_account("u", Secret::None)).unwrap();
+    vault
+        .put(&id("u"), &full_account("u", Secret::None))
+        .unwrap();
     assert_eq!(mode(tmp.path()), 0o750);
     assert_eq!(mode(&tmp.path().join(Vault::DB_FILE)), 0o600);
 }
@@ -80,18 +86,27 @@ fn an_existing_directory_is_left_as_it_is() {
 fn a_stale_temporary_key_file_does_not_block_creation() {
     let (_tmp, dir) = scratch();
     fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join(format!("{}.tmp", Vault::KEY_FILE)), b"half a key from a crash").unwrap();
+    fs::write(
+        dir.join(format!("{}.tmp", Vault::KEY_FILE)),
+        b"half a key from a crash",
+    )
+    .unwrap();
     let vault = Vault::open_with(&dir, VaultOptions::new().rsa_bits(2048)).unwrap();
     assert!(!dir.join(format!("{}.tmp", Vault::KEY_FILE)).exists());
     let pem = fs::read_to_string(dir.join(Vault::KEY_FILE)).unwrap();
-    assert_eq!(KeyPair::from_pkcs8_pem(&pem).unwrap().key_id(), vault.key_id());
+    assert_eq!(
+        KeyPair::from_pkcs8_pem(&pem).unwrap().key_id(),
+        vault.key_id()
+    );
 }
 
 #[test]
 fn writes_are_durable_across_reopen_without_close() {
     let (_tmp, dir) = scratch();
     let vault = open(&dir);
-    vault.put(&id("u"), &full_account("u", Secret::password("kept"))).unwrap();
+    vault
+        .put(&id("u"), &full_account("u", Secret::password("kept")))
+        .unwrap();
     // A second handle on the same files sees the committed write while the first is open.
     let second = open(&dir);
     let account = second.get(&id("u")).unwrap().unwrap();

@@ -6,7 +6,9 @@ use std::fs;
 use std::sync::Arc;
 
 use common::*;
-use mediagateway_vault::{InputProblem, KeyPair, MemoryStore, Secret, Vault, VaultError, VaultOptions};
+use mediagateway_vault::{
+    InputProblem, KeyPair, MemoryStore, Secret, Vault, VaultError, VaultOptions,
+};
 use rusqlite::Connection;
 
 fn options() -> VaultOptions {
@@ -16,7 +18,9 @@ fn options() -> VaultOptions {
 /// A vault with one record, closed again.
 fn populated(dir: &std::path::Path) -> String {
     let vault = open(dir);
-    vault.put(&id("u"), &full_account("u", Secret::password("pw"))).unwrap();
+    vault
+        .put(&id("u"), &full_account("u", Secret::password("pw")))
+        .unwrap();
     vault.key_id().to_owned()
 }
 
@@ -30,7 +34,10 @@ fn a_different_key_is_the_wrong_key_at_open() {
     assert!(err.is_wrong_key(), "{err}");
     let other_id = KeyPair::from_pkcs8_pem(&other).unwrap().key_id().to_owned();
     match &err {
-        VaultError::WrongKey { key_id, vault_key_id: expected } => {
+        VaultError::WrongKey {
+            key_id,
+            vault_key_id: expected,
+        } => {
             assert_eq!(key_id, &other_id);
             assert_eq!(expected, &vault_key_id);
         }
@@ -49,7 +56,9 @@ fn the_wrong_key_on_an_empty_vault_is_refused_too() {
     let (_tmp, dir) = scratch();
     drop(open(&dir));
     install_key(&dir, &new_key_pem());
-    assert!(Vault::open_with(&dir, options()).unwrap_err().is_wrong_key());
+    assert!(Vault::open_with(&dir, options())
+        .unwrap_err()
+        .is_wrong_key());
 }
 
 #[test]
@@ -64,13 +73,19 @@ fn garbage_truncated_and_empty_key_files_are_clear_errors() {
         ("empty", Vec::new()),
         ("whitespace", b"\n  \n".to_vec()),
         ("binary", vec![0xff, 0x00, 0xfe, 0x80]),
-        ("certificate", b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".to_vec()),
+        (
+            "certificate",
+            b"-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".to_vec(),
+        ),
     ];
     for (name, bytes) in cases {
         let path = dir.join(Vault::KEY_FILE);
         fs::write(&path, &bytes).unwrap();
         let err = Vault::open_with(&dir, options()).unwrap_err();
-        assert!(matches!(err, VaultError::KeyFileInvalid { .. }), "{name}: {err:?}");
+        assert!(
+            matches!(err, VaultError::KeyFileInvalid { .. }),
+            "{name}: {err:?}"
+        );
         assert!(err.is_key_file());
         let text = err.to_string();
         assert!(text.contains(Vault::KEY_FILE), "{name}: {text}");
@@ -87,7 +102,8 @@ fn an_oversized_or_small_key_is_refused() {
     assert!(err.to_string().contains("200000 bytes"), "{err}");
 
     let small = rsa::PrivateKey::new(&mut getrandom::SysRng, 1024).unwrap();
-    let small_pem = rsa::pkcs8::EncodePrivateKey::to_pkcs8_pem(&small, rsa::pkcs8::LineEnding::LF).unwrap();
+    let small_pem =
+        rsa::pkcs8::EncodePrivateKey::to_pkcs8_pem(&small, rsa::pkcs8::LineEnding::LF).unwrap();
     install_key(&dir, &small_pem);
     let err = Vault::open_with(&dir, options()).unwrap_err();
     assert!(matches!(err, VaultError::KeyFileInvalid { .. }), "{err:?}");
@@ -111,20 +127,32 @@ fn a_missing_key_file_is_not_silently_replaced() {
     let key_id = populated(&dir);
     fs::remove_file(dir.join(Vault::KEY_FILE)).unwrap();
     let err = Vault::open_with(&dir, options()).unwrap_err();
-    assert!(matches!(&err, VaultError::KeyFileMissing { key_id: k, .. } if *k == key_id), "{err:?}");
-    assert!(!dir.join(Vault::KEY_FILE).exists(), "no new key may be created");
+    assert!(
+        matches!(&err, VaultError::KeyFileMissing { key_id: k, .. } if *k == key_id),
+        "{err:?}"
+    );
+    assert!(
+        !dir.join(Vault::KEY_FILE).exists(),
+        "no new key may be created"
+    );
 }
 
 #[test]
 fn a_file_that_is_not_sqlite_is_not_a_vault() {
-    for content in [&b"hello, this is a text file and surely not a database"[..], &[0u8; 4096][..]] {
+    for content in [
+        &b"hello, this is a text file and surely not a database"[..],
+        &[0u8; 4096][..],
+    ] {
         let (_tmp, dir) = scratch();
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join(Vault::DB_FILE), content).unwrap();
         let err = Vault::open_with(&dir, options()).unwrap_err();
         assert!(err.is_not_a_vault(), "{err:?}");
         assert!(err.to_string().contains("not an SQLite database"), "{err}");
-        assert!(!dir.join(Vault::KEY_FILE).exists(), "no key for a broken vault");
+        assert!(
+            !dir.join(Vault::KEY_FILE).exists(),
+            "no key for a broken vault"
+        );
     }
 }
 
@@ -133,7 +161,8 @@ fn another_applications_sqlite_database_is_not_a_vault() {
     let (_tmp, dir) = scratch();
     fs::create_dir_all(&dir).unwrap();
     let conn = Connection::open(dir.join(Vault::DB_FILE)).unwrap();
-    conn.execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);").unwrap();
+    conn.execute_batch("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);")
+        .unwrap();
     drop(conn);
     let err = Vault::open_with(&dir, options()).unwrap_err();
     assert!(err.is_not_a_vault(), "{err:?}");
@@ -145,19 +174,29 @@ fn a_newer_schema_version_is_refused() {
     let (_tmp, dir) = scratch();
     populated(&dir);
     let conn = Connection::open(dir.join(Vault::DB_FILE)).unwrap();
-    conn.execute("UPDATE schema_version SET version = 7", []).unwrap();
+    conn.execute("UPDATE schema_version SET version = 7", [])
+        .unwrap();
     drop(conn);
     let err = Vault::open_with(&dir, options()).unwrap_err();
     assert!(
-        matches!(err, VaultError::SchemaTooNew { found: 7, supported: 1 }),
+        matches!(
+            err,
+            VaultError::SchemaTooNew {
+                found: 7,
+                supported: 1
+            }
+        ),
         "{err:?}"
     );
     assert!(err.is_schema_too_new());
 
     let conn = Connection::open(dir.join(Vault::DB_FILE)).unwrap();
-    conn.execute("UPDATE schema_version SET version = -3", []).unwrap();
+    conn.execute("UPDATE schema_version SET version = -3", [])
+        .unwrap();
     drop(conn);
-    assert!(Vault::open_with(&dir, options()).unwrap_err().is_not_a_vault());
+    assert!(Vault::open_with(&dir, options())
+        .unwrap_err()
+        .is_not_a_vault());
 }
 
 #[test]
@@ -165,7 +204,8 @@ fn a_damaged_data_key_is_reported() {
     let (_tmp, dir) = scratch();
     populated(&dir);
     let conn = Connection::open(dir.join(Vault::DB_FILE)).unwrap();
-    conn.execute("UPDATE keys SET wrapped = substr(wrapped, 2)", []).unwrap();
+    conn.execute("UPDATE keys SET wrapped = substr(wrapped, 2)", [])
+        .unwrap();
     drop(conn);
     let err = Vault::open_with(&dir, options()).unwrap_err();
     assert!(matches!(err, VaultError::DataKeyUnusable { .. }), "{err:?}");
@@ -188,7 +228,13 @@ fn bad_options_and_paths_are_refused() {
     for bits in [0, 1024, 9000] {
         let err = Vault::open_with(&dir, VaultOptions::new().rsa_bits(bits)).unwrap_err();
         assert!(
-            matches!(err, VaultError::InvalidInput { problem: InputProblem::OutOfRange { .. }, .. }),
+            matches!(
+                err,
+                VaultError::InvalidInput {
+                    problem: InputProblem::OutOfRange { .. },
+                    ..
+                }
+            ),
             "{err:?}"
         );
     }
@@ -205,7 +251,9 @@ fn a_shared_store_refuses_a_second_key() {
     let store = Arc::new(MemoryStore::new());
     let mine = KeyPair::from_pkcs8_pem(shared_key_pem()).unwrap();
     let vault = Vault::with_store(Box::new(Arc::clone(&store)), &mine).unwrap();
-    vault.put(&id("u"), &full_account("u", Secret::None)).unwrap();
+    vault
+        .put(&id("u"), &full_account("u", Secret::None))
+        .unwrap();
     drop(vault);
 
     let theirs = KeyPair::from_pkcs8_pem(&new_key_pem()).unwrap();

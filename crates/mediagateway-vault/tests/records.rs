@@ -27,8 +27,14 @@ fn each_store(scenario: impl Fn(&Vault)) {
 fn every_field_and_secret_kind_round_trips() {
     each_store(|vault| {
         let accounts = [
-            ("u-password", full_account("Alice", Secret::password("pässwörd \u{1F511}"))),
-            ("u-token", full_account("Bob", Secret::refresh_token("0.AVYA-refresh"))),
+            (
+                "u-password",
+                full_account("Alice", Secret::password("pässwörd \u{1F511}")),
+            ),
+            (
+                "u-token",
+                full_account("Bob", Secret::refresh_token("0.AVYA-refresh")),
+            ),
             ("u-none", full_account("Carol", Secret::None)),
             (
                 "u-minimal",
@@ -48,7 +54,10 @@ fn every_field_and_secret_kind_round_trips() {
         }
         assert_eq!(vault.len().unwrap(), accounts.len());
         assert!(vault.get(&id("nobody")).unwrap().is_none());
-        assert!(vault.get(&RecordId::new("other-source", "u-token")).unwrap().is_none());
+        assert!(vault
+            .get(&RecordId::new("other-source", "u-token"))
+            .unwrap()
+            .is_none());
     });
 }
 
@@ -56,7 +65,9 @@ fn every_field_and_secret_kind_round_trips() {
 fn put_replaces_and_delete_removes() {
     each_store(|vault| {
         let rid = RecordId::service_account("exchange-main");
-        vault.put(&rid, &full_account("svc", Secret::password("first"))).unwrap();
+        vault
+            .put(&rid, &full_account("svc", Secret::password("first")))
+            .unwrap();
         let replacement = full_account("svc2", Secret::refresh_token("second"));
         vault.put(&rid, &replacement).unwrap();
         assert_eq!(vault.len().unwrap(), 1);
@@ -73,7 +84,11 @@ fn put_replaces_and_delete_removes() {
 fn list_filters_without_case_and_pages() {
     each_store(|vault| {
         for i in 0..600 {
-            let user = if i % 3 == 0 { format!("Alice{i:03}") } else { format!("bob{i:03}") };
+            let user = if i % 3 == 0 {
+                format!("Alice{i:03}")
+            } else {
+                format!("bob{i:03}")
+            };
             let mut account = full_account(&user, Secret::password(format!("pw{i}")));
             account.mailbox = (i % 2 == 0).then(|| format!("box{i:03}@Contoso.COM"));
             vault.put(&id(&format!("guid-{i:03}")), &account).unwrap();
@@ -97,7 +112,10 @@ fn list_filters_without_case_and_pages() {
         assert_eq!(second_page, alices[195..].to_vec());
 
         // Mailbox and portal user.
-        assert_eq!(vault.list(Some("@contoso.com"), 0, 1000).unwrap().len(), 300);
+        assert_eq!(
+            vault.list(Some("@contoso.com"), 0, 1000).unwrap().len(),
+            300
+        );
         let one = vault.list(Some("GUID-007"), 0, 10).unwrap();
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].id, id("guid-007"));
@@ -116,7 +134,10 @@ fn reopening_from_disk_reads_everything_back() {
                 1 => Secret::refresh_token(format!("rt-{i}")),
                 _ => Secret::None,
             };
-            (id(&format!("user-{i}")), full_account(&format!("User{i}"), secret))
+            (
+                id(&format!("user-{i}")),
+                full_account(&format!("User{i}"), secret),
+            )
         })
         .collect();
     let key_id = {
@@ -147,7 +168,10 @@ fn overlong_ids_and_secrets_are_invalid_input() {
         RecordId::new("ds", long.clone()),
     ];
     for rid in &bad_ids {
-        assert!(vault.put(rid, &ok).unwrap_err().is_invalid_input(), "{rid:?}");
+        assert!(
+            vault.put(rid, &ok).unwrap_err().is_invalid_input(),
+            "{rid:?}"
+        );
         assert!(vault.get(rid).unwrap_err().is_invalid_input());
         assert!(vault.delete(rid).unwrap_err().is_invalid_input());
     }
@@ -162,8 +186,19 @@ fn overlong_ids_and_secrets_are_invalid_input() {
         Secret::password("p".repeat(MAX_SECRET_LEN + 1)),
         Secret::refresh_token("t".repeat(MAX_SECRET_LEN + 1)),
     ] {
-        let err = vault.put(&id("too-big"), &full_account("a", secret)).unwrap_err();
-        assert!(matches!(err, VaultError::InvalidInput { field: "secret", .. }), "{err}");
+        let err = vault
+            .put(&id("too-big"), &full_account("a", secret))
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                VaultError::InvalidInput {
+                    field: "secret",
+                    ..
+                }
+            ),
+            "{err}"
+        );
     }
     assert!(vault.get(&id("too-big")).unwrap().is_none());
     assert_eq!(vault.len().unwrap(), 2);
@@ -179,7 +214,8 @@ fn concurrent_readers_and_writers() {
             std::thread::spawn(move || {
                 for i in 0..50 {
                     let rid = id(&format!("t{t}-u{i}"));
-                    let account = full_account(&format!("T{t}U{i}"), Secret::password(format!("{t}/{i}")));
+                    let account =
+                        full_account(&format!("T{t}U{i}"), Secret::password(format!("{t}/{i}")));
                     vault.put(&rid, &account).unwrap();
                     let back = vault.get(&rid).unwrap().unwrap();
                     assert_eq!(secret_text(&back.secret).unwrap(), format!("{t}/{i}"));
@@ -203,9 +239,16 @@ fn stores_scan_in_id_order_after_a_cursor() {
         let vault_key = key();
         let vault = Vault::with_store(store, &vault_key).unwrap();
         for user in ["b", "a", "c", "ab"] {
-            vault.put(&RecordId::new("ds", user), &full_account(user, Secret::None)).unwrap();
+            vault
+                .put(
+                    &RecordId::new("ds", user),
+                    &full_account(user, Secret::None),
+                )
+                .unwrap();
         }
-        vault.put(&RecordId::new("cs", "z"), &full_account("z", Secret::None)).unwrap();
+        vault
+            .put(&RecordId::new("cs", "z"), &full_account("z", Secret::None))
+            .unwrap();
         let order: Vec<_> = vault
             .list(None, 0, 10)
             .unwrap()
@@ -249,9 +292,19 @@ fn scan_contract_on_raw_stores() {
         assert_eq!(users(Some(&RecordId::new("ds", "b")), 1, 10), ["d"]);
         assert_eq!(users(Some(&RecordId::new("ds", "bb")), 0, 1), ["c"]);
         assert!(users(None, usize::MAX, usize::MAX).is_empty());
-        assert_eq!(store.schema_version().unwrap(), mediagateway_vault::SCHEMA_VERSION);
+        assert_eq!(
+            store.schema_version().unwrap(),
+            mediagateway_vault::SCHEMA_VERSION
+        );
         assert_eq!(store.len().unwrap(), 4);
         assert!(store.get(&RecordId::new("ds", "zz")).unwrap().is_none());
-        assert_eq!(store.get(&RecordId::new("ds", "c")).unwrap().unwrap().sealed, b"c");
+        assert_eq!(
+            store
+                .get(&RecordId::new("ds", "c"))
+                .unwrap()
+                .unwrap()
+                .sealed,
+            b"c"
+        );
     }
 }

@@ -20,7 +20,10 @@ fn session_accounts_and_stored_secrets_never_appear_in_the_files() {
     let vault = open(&dir);
     let sessions = SessionAccounts::new();
     vault
-        .put(&id("stored"), &full_account(STORED_USER, Secret::password(STORED_SECRET)))
+        .put(
+            &id("stored"),
+            &full_account(STORED_USER, Secret::password(STORED_SECRET)),
+        )
         .unwrap();
     sessions
         .put(
@@ -31,17 +34,26 @@ fn session_accounts_and_stored_secrets_never_appear_in_the_files() {
         .unwrap();
     // Replace once so an older version of the record could linger in free pages.
     vault
-        .put(&id("stored"), &full_account(STORED_USER, Secret::password(STORED_SECRET)))
+        .put(
+            &id("stored"),
+            &full_account(STORED_USER, Secret::password(STORED_SECRET)),
+        )
         .unwrap();
     assert!(sessions.get(&id("session")).is_some());
-    assert!(vault.get(&id("session")).unwrap().is_none(), "session accounts are not stored");
+    assert!(
+        vault.get(&id("session")).unwrap().is_none(),
+        "session accounts are not stored"
+    );
 
     let check = |bytes: &[u8], when: &str| {
         assert!(!bytes.is_empty());
         // The portal user is in clear (it is the lookup key); proves the search works.
         assert!(contains(bytes, "exchange-main"), "{when}: sanity check");
         for needle in [STORED_SECRET, STORED_USER, SESSION_SECRET, SESSION_USER] {
-            assert!(!contains(bytes, needle), "{when}: {needle} found in the vault files");
+            assert!(
+                !contains(bytes, needle),
+                "{when}: {needle} found in the vault files"
+            );
         }
     };
     check(&all_file_bytes(&dir), "while open");
@@ -59,7 +71,11 @@ fn debug_output_never_shows_secrets() {
     let read_back = vault.get(&id("u")).unwrap().unwrap();
     let sessions = SessionAccounts::new();
     sessions
-        .put(&id("s"), full_account(SESSION_USER, Secret::refresh_token(SESSION_SECRET)), Duration::from_secs(60))
+        .put(
+            &id("s"),
+            full_account(SESSION_USER, Secret::refresh_token(SESSION_SECRET)),
+            Duration::from_secs(60),
+        )
         .unwrap();
 
     let texts = [
@@ -78,7 +94,10 @@ fn debug_output_never_shows_secrets() {
         assert!(!text.contains(STORED_SECRET), "{text}");
         assert!(!text.contains(SESSION_SECRET), "{text}");
     }
-    assert!(texts[0].contains(STORED_USER), "Debug still shows the other fields");
+    assert!(
+        texts[0].contains(STORED_USER),
+        "Debug still shows the other fields"
+    );
     assert!(texts[0].contains("REDACTED"));
     assert!(texts[5].contains(vault.key_id()));
 }
@@ -111,14 +130,18 @@ fn logs_warn_about_the_plain_key_and_never_show_secrets() {
     tracing::subscriber::with_default(subscriber, || {
         let vault = Vault::open_with(&dir, VaultOptions::new().rsa_bits(2048)).unwrap();
         vault
-            .put(&id("u"), &full_account(STORED_USER, Secret::password(STORED_SECRET)))
+            .put(
+                &id("u"),
+                &full_account(STORED_USER, Secret::password(STORED_SECRET)),
+            )
             .unwrap();
         vault.get(&id("u")).unwrap();
         vault.list(Some("stored"), 0, 10).unwrap();
         // A damaged record is logged by id when a listing skips it.
         drop(vault);
         let conn = rusqlite::Connection::open(dir.join(Vault::DB_FILE)).unwrap();
-        conn.execute("UPDATE records SET sealed = x'00'", []).unwrap();
+        conn.execute("UPDATE records SET sealed = x'00'", [])
+            .unwrap();
         drop(conn);
         let vault = Vault::open(&dir).unwrap();
         assert!(vault.list(None, 0, 10).unwrap().is_empty());
@@ -138,7 +161,11 @@ fn session_entries_expire_on_the_real_clock() {
     let sessions = SessionAccounts::new();
     let rid = RecordId::new("exchange-main", "guid-1");
     sessions
-        .put(&rid, Account::new("u", "https://x", Secret::password("p")), Duration::from_millis(30))
+        .put(
+            &rid,
+            Account::new("u", "https://x", Secret::password("p")),
+            Duration::from_millis(30),
+        )
         .unwrap();
     assert!(sessions.get(&rid).is_some());
     std::thread::sleep(Duration::from_millis(60));

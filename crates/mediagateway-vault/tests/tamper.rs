@@ -15,7 +15,10 @@ fn vault_with_records(dir: &Path) {
     let vault = open(dir);
     for user in USERS {
         vault
-            .put(&id(user), &full_account(user, Secret::password(format!("secret-{user}"))))
+            .put(
+                &id(user),
+                &full_account(user, Secret::password(format!("secret-{user}"))),
+            )
             .unwrap();
     }
 }
@@ -56,7 +59,10 @@ fn assert_only_broken(dir: &Path, broken: &[&str]) {
             assert!(!err.to_string().contains("secret-"), "{err}");
         } else {
             let account = result.unwrap().expect("intact record");
-            assert_eq!(secret_text(&account.secret).unwrap(), format!("secret-{user}"));
+            assert_eq!(
+                secret_text(&account.secret).unwrap(),
+                format!("secret-{user}")
+            );
         }
     }
     // Listing skips the damaged records and still shows the others.
@@ -192,7 +198,10 @@ fn garbage_that_authenticates_nowhere_fails_for_every_length() {
         set_sealed(&conn, "alpha", &bytes);
         drop(conn);
         let vault = open(&dir);
-        assert!(vault.get(&id("alpha")).unwrap_err().is_corrupt(), "length {n}");
+        assert!(
+            vault.get(&id("alpha")).unwrap_err().is_corrupt(),
+            "length {n}"
+        );
         assert!(vault.get(&id("bravo")).unwrap().is_some());
     }
 }

@@ -52,7 +52,7 @@ pub(super) fn find(ctx: &Context<'_>, folder: &FolderRef, query: &Query<'_>) -> 
             ),
         });
     }
-    items.sort_by(|a, b| (a.start, a.end, a.created).cmp(&(b.start, b.end, b.created)));
+    items.sort_by_key(|i| (i.start, i.end, i.created));
     let total = items.len();
     match *query.view {
         View::All => {

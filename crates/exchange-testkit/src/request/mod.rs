@@ -32,6 +32,7 @@ pub(crate) struct Request {
 
 /// The operations the fake implements.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::enum_variant_names)] // The variants bear the EWS operation names.
 pub(crate) enum Operation {
     /// `FindItem` over one or more folders.
     FindItem {

@@ -16,7 +16,7 @@ use tempfile::TempDir;
 /// A 2048-bit key generated once per test binary; key generation is the slow part of a test.
 pub fn shared_key_pem() -> &'static str {
     static PEM: OnceLock<String> = OnceLock::new();
-    PEM.get_or_init(|| new_key_pem())
+    PEM.get_or_init(new_key_pem)
 }
 
 /// A newly generated 2048-bit key.

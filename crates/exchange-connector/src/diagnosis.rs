@@ -1,0 +1,211 @@
+//! Connection tests and their diagnoses.
+
+use std::fmt;
+
+use mediagateway_transport::{TransportError, Unreachable};
+
+/// The outcome of one connection test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionTest {
+    /// What was tested.
+    pub subject: TestSubject,
+    /// Passed, or failed with a diagnosis.
+    pub outcome: Outcome,
+    /// Set while the gateway password is still the default `1234`.
+    pub security_notice: Option<SecurityNotice>,
+}
+
+impl ConnectionTest {
+    /// Whether the test passed.
+    pub fn passed(&self) -> bool {
+        matches!(self.outcome, Outcome::Passed { .. })
+    }
+
+    /// The diagnosis of a failed test.
+    pub fn diagnosis(&self) -> Option<Diagnosis> {
+        match &self.outcome {
+            Outcome::Failed { diagnosis, .. } => Some(*diagnosis),
+            Outcome::Passed { .. } => None,
+        }
+    }
+}
+
+impl fmt::Display for ConnectionTest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.outcome {
+            Outcome::Passed { details } => write!(f, "{}: passed ({details})", self.subject)?,
+            Outcome::Failed { diagnosis, detail } => write!(
+                f,
+                "{}: failed: {} ({})",
+                self.subject,
+                diagnosis.explanation(),
+                detail
+            )?,
+        }
+        if let Some(notice) = &self.security_notice {
+            write!(f, "\n  SECURITY: {notice}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a connection test tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TestSubject {
+    /// The gateway: reachable, password right.
+    Gateway,
+    /// The Exchange service account: an EWS call made with it.
+    ExchangeAccount,
+}
+
+impl fmt::Display for TestSubject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Gateway => "gateway",
+            Self::ExchangeAccount => "Exchange account",
+        })
+    }
+}
+
+/// Passed or failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The test passed.
+    Passed {
+        /// What the other side reported (versions, mailbox).
+        details: String,
+    },
+    /// The test failed.
+    Failed {
+        /// The item of the checklist the failure points to.
+        diagnosis: Diagnosis,
+        /// The error as reported.
+        detail: String,
+    },
+}
+
+/// The cause a failed connection test points to, as an item of the set-up checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Diagnosis {
+    /// Nothing listens on the gateway's host and port.
+    GatewayNotStarted,
+    /// The gateway's host name does not resolve.
+    GatewayHostWrong,
+    /// The gateway does not answer in time.
+    GatewayFirewall,
+    /// The gateway is unreachable for another reason.
+    GatewayUnreachable,
+    /// The gateway password is incorrect.
+    GatewayPasswordIncorrect,
+    /// The mailbox does not exist.
+    MailboxDoesNotExist,
+    /// Exchange refused the login data.
+    InvalidLoginData,
+    /// The mailbox exists but was never opened (or is being moved).
+    MailboxNotInitialized,
+    /// Exchange's web services (EWS/OWA) cannot be reached from the gateway.
+    EwsNotReachable,
+    /// Exchange answered with an error the checklist does not name.
+    ExchangeError,
+    /// The gateway does not know the data source, or the configuration is invalid.
+    ConfigurationInvalid,
+    /// Another failure (see the detail).
+    Other,
+}
+
+impl Diagnosis {
+    /// The checklist item, in words.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Self::GatewayNotStarted => {
+                "the gateway is not installed or not started (connection refused)"
+            }
+            Self::GatewayHostWrong => "the gateway host is wrong (the name does not resolve)",
+            Self::GatewayFirewall => {
+                "a firewall blocks the gateway port (no answer in time)"
+            }
+            Self::GatewayUnreachable => "the gateway cannot be reached",
+            Self::GatewayPasswordIncorrect => "the gateway password is incorrect",
+            Self::MailboxDoesNotExist => "the mailbox does not exist",
+            Self::InvalidLoginData => "the login data is invalid",
+            Self::MailboxNotInitialized => {
+                "the mailbox is not yet initialized (log in to it once with Outlook on the web)"
+            }
+            Self::EwsNotReachable => "EWS/OWA is not reachable from the gateway (check the server URL)",
+            Self::ExchangeError => "Exchange answered with an error",
+            Self::ConfigurationInvalid => "the data source configuration is invalid",
+            Self::Other => "the test failed",
+        }
+    }
+
+    /// The checklist item of a gateway call's error.
+    pub fn of(error: &TransportError) -> Self {
+        match error {
+            TransportError::GatewayUnreachable { cause, .. } => match cause {
+                Unreachable::Refused => Self::GatewayNotStarted,
+                Unreachable::NameNotResolved => Self::GatewayHostWrong,
+                Unreachable::Timeout => Self::GatewayFirewall,
+                _ => Self::GatewayUnreachable,
+            },
+            TransportError::PasswordIncorrect => Self::GatewayPasswordIncorrect,
+            TransportError::MailboxNotFound { .. } => Self::MailboxDoesNotExist,
+            TransportError::ExchangeLoginRefused { .. } => Self::InvalidLoginData,
+            TransportError::MailboxNotReady { .. } => Self::MailboxNotInitialized,
+            TransportError::ExchangeUnreachable { .. } => Self::EwsNotReachable,
+            TransportError::Exchange { .. } | TransportError::Throttled { .. } => {
+                Self::ExchangeError
+            }
+            TransportError::UnknownDataSource { .. } | TransportError::InvalidArgument { .. } => {
+                Self::ConfigurationInvalid
+            }
+            _ => Self::Other,
+        }
+    }
+}
+
+/// A warning the portal must show: the gateway still uses its default password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityNotice {
+    /// The text to show.
+    pub message: &'static str,
+}
+
+impl SecurityNotice {
+    pub(crate) fn default_password() -> Self {
+        Self {
+            message: "the gateway password is still the default \"1234\": change it now, \
+                      anyone who can reach the gateway can use it",
+        }
+    }
+}
+
+impl fmt::Display for SecurityNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_unreachable_cause_has_its_own_checklist_item() {
+        let err = |cause| TransportError::GatewayUnreachable {
+            address: "127.0.0.1:1".into(),
+            cause,
+            detail: String::new(),
+        };
+        assert_eq!(Diagnosis::of(&err(Unreachable::Refused)), Diagnosis::GatewayNotStarted);
+        assert_eq!(
+            Diagnosis::of(&err(Unreachable::NameNotResolved)),
+            Diagnosis::GatewayHostWrong
+        );
+        assert_eq!(Diagnosis::of(&err(Unreachable::Timeout)), Diagnosis::GatewayFirewall);
+        assert!(Diagnosis::GatewayNotStarted
+            .explanation()
+            .contains("not started"));
+    }
+}

@@ -1,0 +1,62 @@
+//! The connector's error.
+
+use mediagateway_transport::TransportError;
+use thiserror::Error;
+
+/// Why a connector call failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ConnectorError {
+    /// The data source's configuration lacks a step.
+    #[error("the data source is not fully configured: {missing} is missing")]
+    Incomplete {
+        /// The setting that is missing.
+        missing: &'static str,
+    },
+    /// A setting or argument is not valid.
+    #[error("invalid {what}: {reason}")]
+    Invalid {
+        /// The setting or argument.
+        what: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The gateway call failed.
+    #[error(transparent)]
+    Gateway(#[from] TransportError),
+}
+
+impl ConnectorError {
+    /// The gateway's error, when the failure came from a gateway call.
+    pub fn gateway_error(&self) -> Option<&TransportError> {
+        match self {
+            Self::Gateway(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether a password or login was refused.
+    pub fn is_authentication_failed(&self) -> bool {
+        self.gateway_error()
+            .is_some_and(TransportError::is_authentication_failed)
+    }
+
+    /// Whether the portal user must log in (again) first.
+    pub fn is_login_required(&self) -> bool {
+        matches!(
+            self.gateway_error(),
+            Some(TransportError::NotLoggedIn { .. })
+        )
+    }
+
+    /// Whether the item, mailbox or data source does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.gateway_error().is_some_and(TransportError::is_not_found)
+    }
+
+    /// Whether the gateway or Exchange could not be reached.
+    pub fn is_unreachable(&self) -> bool {
+        self.gateway_error()
+            .is_some_and(TransportError::is_unreachable)
+    }
+}

@@ -1,0 +1,84 @@
+//! The calls of one logged-in portal user.
+
+use chrono::{DateTime, Utc};
+use mediagateway_transport::{Appointment, NewAppointment, TimeWindow};
+use uuid::Uuid;
+
+use crate::{ConnectorError, DataSource};
+
+/// A portal user's view of the data source: their calendar, acting as themselves.
+#[derive(Debug, Clone)]
+pub struct UserSession {
+    data_source: DataSource,
+    portal_user: Uuid,
+}
+
+impl UserSession {
+    pub(crate) fn new(data_source: DataSource, portal_user: Uuid) -> Self {
+        Self {
+            data_source,
+            portal_user,
+        }
+    }
+
+    /// The portal user.
+    pub fn portal_user(&self) -> Uuid {
+        self.portal_user
+    }
+
+    /// Appointments overlapping `[start, end)`, by start.
+    pub async fn calendar(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<Appointment>, ConnectorError> {
+        let window = TimeWindow::new(start, end)?;
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self
+            .data_source
+            .gateway()
+            .find_appointments(&call, &window)
+            .await?)
+    }
+
+    /// One appointment by id.
+    pub async fn appointment(&self, id: &str) -> Result<Appointment, ConnectorError> {
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self.data_source.gateway().appointment(&call, id).await?)
+    }
+
+    /// Creates an appointment in the user's calendar; no invitations are sent.
+    pub async fn create_appointment(
+        &self,
+        appointment: &NewAppointment,
+    ) -> Result<Appointment, ConnectorError> {
+        if appointment.end < appointment.start {
+            return Err(ConnectorError::Invalid {
+                what: "appointment",
+                reason: "it ends before it starts".to_owned(),
+            });
+        }
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self
+            .data_source
+            .gateway()
+            .create_appointment(&call, appointment)
+            .await?)
+    }
+
+    /// Deletes an appointment for good; no cancellations are sent.
+    pub async fn delete_appointment(&self, id: &str) -> Result<(), ConnectorError> {
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self
+            .data_source
+            .gateway()
+            .delete_appointment(&call, id)
+            .await?)
+    }
+
+    /// Logs the user out: the gateway forgets their account. Says whether there was one.
+    pub async fn logout(&self) -> Result<bool, ConnectorError> {
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self.data_source.gateway().logout(&call).await?)
+    }
+}

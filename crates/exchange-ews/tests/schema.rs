@@ -1,0 +1,139 @@
+//! Every request envelope the crate writes validates against Microsoft's EWS schema.
+
+use chrono::{Duration, TimeZone, Utc};
+use exchange_ews::operations::{CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem};
+use exchange_ews::{
+    Body, DeleteType, DistinguishedFolder, ExchangeVersion, FolderTarget, ItemId, NewCalendarItem,
+    SendMeetingCancellations, SendMeetingInvitations,
+};
+use exchange_testkit::schema::SchemaValidator;
+
+const HOSTILE: &str = "Q3 <review> & \"budget\" 'draft' ]]> \u{e9}t\u{e9} \u{5317}\u{4eac} \u{1F4C5}\r\n\tend";
+
+fn folders() -> Vec<FolderTarget> {
+    vec![
+        FolderTarget::Distinguished(DistinguishedFolder::Calendar),
+        FolderTarget::DistinguishedOf(DistinguishedFolder::Calendar, "bob@contoso.test".into()),
+        FolderTarget::Id("AQMkADRiZGNh&<>\"'==".into()),
+    ]
+}
+
+fn new_items() -> Vec<NewCalendarItem> {
+    let start = Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap();
+    let full = NewCalendarItem {
+        subject: HOSTILE.into(),
+        start,
+        end: start + Duration::minutes(90) + Duration::milliseconds(250),
+        is_all_day: false,
+        location: Some(HOSTILE.into()),
+        body: Some(Body::html(format!("<p>{HOSTILE}</p>"))),
+    };
+    let minimal = NewCalendarItem {
+        subject: String::new(),
+        location: None,
+        body: None,
+        end: start,
+        ..full.clone()
+    };
+    let all_day = NewCalendarItem {
+        is_all_day: true,
+        start: Utc.with_ymd_and_hms(2024, 5, 1, 0, 0, 0).unwrap(),
+        end: Utc.with_ymd_and_hms(2024, 5, 3, 0, 0, 0).unwrap(),
+        body: Some(Body::text(HOSTILE)),
+        ..full.clone()
+    };
+    vec![full, minimal, all_day]
+}
+
+fn envelopes() -> Vec<(String, String)> {
+    let start = Utc.with_ymd_and_hms(2024, 5, 1, 0, 0, 0).unwrap();
+    let end = start + Duration::days(31);
+    let ids = [
+        ItemId::new("AAMkAGI2=").with_change_key("DwAAABYA"),
+        ItemId::new("AAMk<&>\"'\u{e9}"),
+    ];
+    let mut docs = Vec::new();
+    for version in ExchangeVersion::ALL {
+        let mut add = |name: String, xml: String| docs.push((format!("{version}/{name}"), xml));
+        for (i, folder) in folders().into_iter().enumerate() {
+            for max in [None, Some(1), Some(500)] {
+                let request = FindCalendarItems::new(folder.clone(), start, end, max).unwrap();
+                add(format!("FindItem folder#{i} max {max:?}"), request.to_envelope(version));
+            }
+        }
+        for id in &ids {
+            let request = GetCalendarItem::new(id.clone()).unwrap();
+            add(format!("GetItem {id}"), request.to_envelope(version));
+        }
+        let invitations = [
+            SendMeetingInvitations::SendToNone,
+            SendMeetingInvitations::SendOnlyToAll,
+            SendMeetingInvitations::SendToAllAndSaveCopy,
+        ];
+        for (i, item) in new_items().into_iter().enumerate() {
+            for (f, folder) in folders().into_iter().enumerate() {
+                let invite = invitations[(i + f) % invitations.len()];
+                let request = CreateCalendarItem::new(folder, item.clone(), invite).unwrap();
+                add(format!("CreateItem item#{i} folder#{f}"), request.to_envelope(version));
+            }
+        }
+        for delete_type in [DeleteType::HardDelete, DeleteType::SoftDelete, DeleteType::MoveToDeletedItems] {
+            for cancellations in [
+                SendMeetingCancellations::SendToNone,
+                SendMeetingCancellations::SendOnlyToAll,
+                SendMeetingCancellations::SendToAllAndSaveCopy,
+            ] {
+                for id in &ids {
+                    let request = DeleteItem::new(id.clone(), delete_type, cancellations).unwrap();
+                    add(format!("DeleteItem {delete_type:?} {cancellations:?}"), request.to_envelope(version));
+                }
+            }
+        }
+    }
+    docs
+}
+
+/// The `RequestServerVersion` element of an envelope's header as a document of its own (the
+/// validator checks only bodies, and the header element is declared in the types schema).
+fn header_document(envelope: &str) -> String {
+    let start = envelope.find("<t:RequestServerVersion").expect("a version header");
+    let end = start + envelope[start..].find("/>").expect("an empty element") + 2;
+    envelope[start..end].replacen(
+        "<t:RequestServerVersion",
+        r#"<t:RequestServerVersion xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types""#,
+        1,
+    )
+}
+
+#[test]
+fn every_request_envelope_validates() {
+    let Some(validator) = SchemaValidator::find() else {
+        return;
+    };
+    let docs = envelopes();
+    assert!(docs.len() > 200, "{}", docs.len());
+    let headers: Vec<(String, String)> = ExchangeVersion::ALL
+        .iter()
+        .map(|v| {
+            let (_, envelope) = docs
+                .iter()
+                .find(|(name, _)| name.starts_with(&format!("{v}/")))
+                .unwrap();
+            (format!("{v}/header"), header_document(envelope))
+        })
+        .collect();
+    // One broken document guards against a validator that accepts anything.
+    let broken = docs[0].1.replace(r#"Traversal="Shallow""#, r#"Traversal="Sideways""#);
+    let all = docs
+        .iter()
+        .chain(&headers)
+        .map(|(n, x)| (n.as_str(), x.as_str()))
+        .chain([("broken", broken.as_str())]);
+    // xmllint takes seconds to load the schema: everything goes in one run.
+    let mut verdicts = validator.validate_envelopes(all);
+    assert_eq!(verdicts.len(), docs.len() + headers.len() + 1);
+    let broken = verdicts.pop().unwrap();
+    assert!(!broken.is_valid(), "the validator accepted a broken envelope");
+    let failures: Vec<_> = verdicts.iter().filter(|v| !v.is_valid()).collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}

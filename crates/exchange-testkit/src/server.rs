@@ -1,0 +1,232 @@
+//! The running server, its builder, and the handle tests use to steer and inspect it.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::error::Error;
+use crate::fault::{Fault, FaultQueue};
+use crate::log::{Exchange, RequestLog};
+use crate::response::ServerVersion;
+use crate::service::{self, lock, Shared, EWS_PATH};
+use crate::store::{Directory, Store, User};
+
+/// The default limit on request bodies (8 MiB).
+pub const DEFAULT_MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
+
+/// Configures a [`FakeExchange`]: users, delegate grants, server version, size limit.
+#[derive(Debug, Default)]
+#[must_use = "a builder does nothing until started"]
+pub struct FakeExchangeBuilder {
+    users: Vec<User>,
+    delegates: Vec<(String, String)>,
+    version: ServerVersion,
+    max_request_bytes: Option<usize>,
+}
+
+impl FakeExchangeBuilder {
+    /// Adds a user who logs in with `user_name` (such as `alice@contoso.test` or
+    /// `CONTOSO\alice`, matched without regard to case) and `password`, and owns the mailbox
+    /// with the primary SMTP address `smtp`.
+    pub fn user(mut self, user_name: &str, password: &str, smtp: &str) -> Self {
+        self.users.push(User {
+            login: user_name.to_owned(),
+            password: SecretString::from(password.to_owned()),
+            smtp: smtp.to_owned(),
+        });
+        self
+    }
+
+    /// Grants `user` (a login name or SMTP address of a configured user) delegate access to
+    /// the mailbox `mailbox_smtp`, so that it may read and write that calendar.
+    pub fn delegate(mut self, user: &str, mailbox_smtp: &str) -> Self {
+        self.delegates.push((user.to_owned(), mailbox_smtp.to_owned()));
+        self
+    }
+
+    /// Sets the `ServerVersionInfo` of response headers (default: Exchange 2016,
+    /// `V2017_07_11`).
+    pub fn server_version(mut self, version: ServerVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// Sets the largest request body accepted; larger ones get HTTP 413 (default
+    /// [`DEFAULT_MAX_REQUEST_BYTES`]).
+    pub fn max_request_bytes(mut self, limit: usize) -> Self {
+        self.max_request_bytes = Some(limit);
+        self
+    }
+
+    /// Checks the configuration and turns it into the shared state.
+    fn into_shared(self) -> Result<Shared, Error> {
+        let mut directory = Directory::default();
+        for user in self.users {
+            if directory.users.iter().any(|u| {
+                u.login.eq_ignore_ascii_case(&user.login) || u.smtp.eq_ignore_ascii_case(&user.smtp)
+            }) {
+                return Err(Error::DuplicateUser(user.smtp));
+            }
+            directory.users.push(user);
+        }
+        for (user, mailbox) in self.delegates {
+            let index = directory
+                .users
+                .iter()
+                .position(|u| u.login.eq_ignore_ascii_case(&user) || u.smtp.eq_ignore_ascii_case(&user))
+                .ok_or_else(|| Error::UnknownUser(user.clone()))?;
+            let target = directory
+                .mailbox(&mailbox)
+                .ok_or_else(|| Error::UnknownUser(mailbox.clone()))?;
+            directory.delegates.push((index, target));
+        }
+        let store = Store::new(directory.users.len());
+        Ok(Shared {
+            directory,
+            store: Mutex::new(store),
+            faults: Mutex::new(FaultQueue::default()),
+            log: Mutex::new(RequestLog::default()),
+            version: self.version,
+            max_request_bytes: self.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
+            realm: Ipv4Addr::LOCALHOST.to_string(),
+        })
+    }
+
+    /// Binds `127.0.0.1` on a free port and starts serving on a tokio task. A configuration
+    /// error (a delegate grant naming an unknown user, a user configured twice) is an error
+    /// of kind `InvalidInput` wrapping [`Error`].
+    pub async fn start(self) -> std::io::Result<FakeExchange> {
+        let shared = Arc::new(
+            self.into_shared()
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
+        );
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel();
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
+        Ok(FakeExchange {
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+}
+
+/// Accepts connections until told to stop; dropping the connection set closes them all.
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: oneshot::Receiver<()>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let shared = Arc::clone(&shared);
+                    connections.spawn(async move {
+                        let service = service_fn(move |request| service::handle(Arc::clone(&shared), request));
+                        // Errors here are clients going away or injected disconnects.
+                        let _ = http1::Builder::new()
+                            .keep_alive(true)
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    });
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    tracing::warn!(error = %e, "the fake Exchange server could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+/// A running fake Exchange server on `127.0.0.1`. Dropping it (or [`FakeExchange::shutdown`])
+/// stops it and closes its connections.
+#[derive(Debug)]
+pub struct FakeExchange {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl FakeExchange {
+    /// A builder without users.
+    pub fn builder() -> FakeExchangeBuilder {
+        FakeExchangeBuilder::default()
+    }
+
+    /// The EWS endpoint: `http://127.0.0.1:PORT/EWS/Exchange.asmx`.
+    pub fn url(&self) -> String {
+        format!("http://{}{EWS_PATH}", self.addr)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Makes the next authenticated request to the endpoint answer with `fault`.
+    pub fn inject(&self, fault: Fault) {
+        self.inject_n(fault, 1);
+    }
+
+    /// Makes the next `n` authenticated requests to the endpoint answer with `fault` (after
+    /// any faults injected before).
+    pub fn inject_n(&self, fault: Fault, n: usize) {
+        lock(&self.shared.faults).push(fault, n);
+    }
+
+    /// How many injected faults are still waiting for a request.
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.shared.faults).len()
+    }
+
+    /// How many items the calendar of the mailbox `smtp` holds (0 for an unknown mailbox).
+    pub fn calendar_len(&self, smtp: &str) -> usize {
+        self.shared
+            .directory
+            .mailbox(smtp)
+            .map_or(0, |mailbox| lock(&self.shared.store).calendar(mailbox).len())
+    }
+
+    /// The last requests and answers (up to 200), oldest first.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        lock(&self.shared.log).exchanges()
+    }
+
+    /// How many requests named `operation` (such as `FindItem`) since the start, whatever
+    /// the answer.
+    pub fn request_count(&self, operation: &str) -> usize {
+        lock(&self.shared.log).count(operation)
+    }
+
+    /// Stops accepting connections, closes the open ones and waits until the server task
+    /// has ended.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for FakeExchange {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

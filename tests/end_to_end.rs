@@ -1,0 +1,430 @@
+//! The path from a portal's `DataSource` through the gateway to (fake) Exchange and back, run
+//! over every transport: in-process and gRPC on loopback.
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use exchange_connector::{
+    Authentication, DataSource, Diagnosis, ExchangeAccount, ExchangeVersion, NewAppointment,
+    TransportChoice, TransportError,
+};
+use exchange_testkit::schema::SchemaValidator;
+use exchange_testkit::{Fault, FakeExchange};
+use mediagateway::{Gateway, GatewayConfig};
+use mediagateway_vault::RecordId;
+use secrecy::SecretString;
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+const SERVICE: (&str, &str) = ("svc-portal@contoso.test", "service-password");
+const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    InProcess,
+    Grpc,
+}
+
+/// A fake Exchange, a gateway on a temporary folder, and the gateway's gRPC server.
+struct World {
+    fake: FakeExchange,
+    gateway: Arc<Gateway>,
+    grpc_port: u16,
+    _stop: oneshot::Sender<()>,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn start() -> Self {
+        let fake = FakeExchange::builder()
+            .user(SERVICE.0, SERVICE.1, SERVICE.0)
+            .user(ALICE.0, ALICE.1, ALICE.0)
+            .start()
+            .await
+            .expect("the fake Exchange starts on loopback");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let config = GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048);
+        let gateway = Arc::new(Gateway::open(&config).expect("the gateway opens"));
+        let listener = mediagateway::bind("127.0.0.1:0".parse().unwrap())
+            .await
+            .expect("a loopback port");
+        let grpc_port = listener.local_addr().unwrap().port();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(mediagateway::serve(gateway.clone(), listener, async {
+            let _ = stopped.await;
+        }));
+        Self {
+            fake,
+            gateway,
+            grpc_port,
+            _stop: stop,
+            _dir: dir,
+        }
+    }
+
+    fn data_source(&self, kind: Kind) -> exchange_connector::DataSourceBuilder {
+        let transport = match kind {
+            Kind::InProcess => TransportChoice::InProcess(self.gateway.clone()),
+            Kind::Grpc => TransportChoice::Grpc,
+        };
+        DataSource::builder("Exchange")
+            .gateway("127.0.0.1", self.grpc_port)
+            .time_zone("Europe/Berlin")
+            .transport(transport)
+            .gateway_password(SecretString::from("1234"))
+            .exchange_version(ExchangeVersion::Exchange2010To2019)
+            .authentication(Authentication::UserNamePassword)
+            .exchange_account(ExchangeAccount::new(
+                SERVICE.0,
+                SecretString::from(SERVICE.1),
+                self.fake.url(),
+            ))
+    }
+
+    fn stored(&self, portal_user: Uuid) -> bool {
+        self.gateway
+            .vault()
+            .get(&RecordId::new("Exchange", portal_user.to_string()))
+            .expect("the vault reads")
+            .is_some()
+    }
+}
+
+fn appointment(subject: &str) -> NewAppointment {
+    let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+    NewAppointment {
+        subject: subject.to_owned(),
+        start,
+        end: start + Duration::minutes(45),
+        is_all_day: false,
+        location: Some("Room <4> & \"Annex\"".to_owned()),
+        body: Some("Agenda: ünïcödé, 1 < 2".to_owned()),
+    }
+}
+
+async fn the_path(kind: Kind, session_based: bool) {
+    let world = World::start().await;
+    let exchange = world
+        .data_source(kind)
+        .session_based(session_based)
+        .build()
+        .unwrap();
+
+    // Step 2: both connection tests pass and flag the default password.
+    let gateway_test = exchange.test_gateway().await;
+    assert!(gateway_test.passed(), "{gateway_test}");
+    assert!(gateway_test.security_notice.is_some());
+    let account_test = exchange.test_exchange_account().await;
+    assert!(account_test.passed(), "{account_test}");
+    assert!(account_test.security_notice.is_some());
+
+    // Step 3: a portal user logs in.
+    let portal_user = Uuid::new_v4();
+    let outcome = exchange
+        .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
+        .await
+        .unwrap();
+    assert_eq!(outcome.stored, !session_based);
+    assert_eq!(world.stored(portal_user), !session_based);
+
+    // Step 4: create, read back, find in the window, delete.
+    let user = exchange.user(portal_user);
+    let new = appointment("Quarterly review");
+    let created = user.create_appointment(&new).await.unwrap();
+    assert!(!created.id.is_empty());
+    assert_eq!(world.fake.calendar_len(ALICE.0), 1);
+
+    let read = user.appointment(&created.id).await.unwrap();
+    assert_eq!(read.subject, new.subject);
+    assert_eq!((read.start, read.end), (new.start, new.end));
+    assert_eq!(read.location, new.location);
+    assert_eq!(read.body.as_deref().map(str::trim), new.body.as_deref());
+
+    let window = user
+        .calendar(new.start - Duration::days(1), new.start + Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(window.len(), 1);
+    assert_eq!(window[0].id, created.id);
+    let outside = user
+        .calendar(new.end + Duration::hours(1), new.end + Duration::days(2))
+        .await
+        .unwrap();
+    assert!(outside.is_empty());
+
+    user.delete_appointment(&created.id).await.unwrap();
+    assert_eq!(world.fake.calendar_len(ALICE.0), 0);
+    let gone = user.appointment(&created.id).await.unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+
+    assert!(user.logout().await.unwrap());
+    assert!(!world.stored(portal_user));
+    let err = user.calendar(new.start, new.end).await.unwrap_err();
+    assert!(err.is_login_required(), "{err}");
+
+    // Every request the client sent on the way validates against the EWS schema.
+    if let Some(validator) = SchemaValidator::find() {
+        let exchanges = world.fake.exchanges();
+        assert!(exchanges.len() >= 7, "{} requests", exchanges.len());
+        let verdicts = validator.validate_envelopes(
+            exchanges
+                .iter()
+                .map(|e| (e.operation.as_deref().unwrap_or("?"), e.request_body.as_str())),
+        );
+        for verdict in verdicts {
+            assert!(verdict.is_valid(), "{verdict:?}");
+        }
+    }
+}
+
+async fn wrong_gateway_password(kind: Kind) {
+    let world = World::start().await;
+    let exchange = world
+        .data_source(kind)
+        .gateway_password(SecretString::from("12345"))
+        .build()
+        .unwrap();
+    let test = exchange.test_gateway().await;
+    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayPasswordIncorrect), "{test}");
+    assert!(test.security_notice.is_none());
+    let test = exchange.test_exchange_account().await;
+    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayPasswordIncorrect), "{test}");
+    let portal_user = Uuid::new_v4();
+    let err = exchange
+        .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.gateway_error(), Some(TransportError::PasswordIncorrect)),
+        "{err}"
+    );
+    assert!(!world.stored(portal_user));
+    assert_eq!(world.fake.request_count("FindItem"), 0);
+}
+
+async fn wrong_exchange_password(kind: Kind) {
+    let world = World::start().await;
+    let exchange = world.data_source(kind).build().unwrap();
+    exchange.apply().await.unwrap();
+    let portal_user = Uuid::new_v4();
+    let err = exchange
+        .login(portal_user, ALICE.0, SecretString::from("not alice's password"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.gateway_error(),
+            Some(TransportError::ExchangeLoginRefused { .. })
+        ),
+        "{err}"
+    );
+    assert!(!world.stored(portal_user), "a refused login stores nothing");
+
+    // A wrong service account password: the Exchange account test names invalid login data.
+    let exchange = world
+        .data_source(kind)
+        .exchange_account(ExchangeAccount::new(
+            SERVICE.0,
+            SecretString::from("wrong"),
+            world.fake.url(),
+        ))
+        .build()
+        .unwrap();
+    let test = exchange.test_exchange_account().await;
+    assert_eq!(test.diagnosis(), Some(Diagnosis::InvalidLoginData), "{test}");
+    assert!(test.security_notice.is_some(), "the default password is still flagged");
+}
+
+/// Exchange misbehaving: each fault gives its typed error and stores nothing.
+async fn exchange_faults(kind: Kind) {
+    let world = World::start().await;
+    let exchange = world.data_source(kind).build().unwrap();
+    exchange.apply().await.unwrap();
+    let cases: [(Fault, fn(&TransportError) -> bool); 5] = [
+        (Fault::MalformedXml, |e| {
+            matches!(e, TransportError::Exchange { code, .. } if code == "InvalidResponse")
+        }),
+        (Fault::error_response("ErrorMailboxStoreUnavailable"), |e| {
+            matches!(e, TransportError::MailboxNotReady { .. })
+        }),
+        (Fault::error_response("ErrorNonExistentMailbox"), |e| {
+            matches!(e, TransportError::MailboxNotFound { .. })
+        }),
+        (Fault::Status(500), |e| {
+            matches!(e, TransportError::Exchange { code, .. } if code == "HTTP 500")
+        }),
+        (Fault::ServerBusyFault { back_off_ms: 30_000 }, |e| {
+            e.is_throttled() && e.back_off() == Some(std::time::Duration::from_secs(30))
+        }),
+    ];
+    for (fault, expected) in cases {
+        let label = format!("{fault:?}");
+        // The client may retry a throttled call; every attempt gets the fault.
+        world.fake.inject_n(fault, 8);
+        let portal_user = Uuid::new_v4();
+        let err = exchange
+            .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
+            .await
+            .unwrap_err();
+        let gateway_error = err.gateway_error().expect("a gateway error");
+        assert!(expected(gateway_error), "{label}: {gateway_error:?}");
+        assert!(!world.stored(portal_user), "{label}: nothing is stored");
+        while world.fake.pending_faults() > 0 {
+            let _ = exchange.test_exchange_account().await;
+        }
+    }
+    // Afterwards the same login works.
+    let portal_user = Uuid::new_v4();
+    exchange
+        .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
+        .await
+        .unwrap();
+    assert!(world.stored(portal_user));
+}
+
+async fn exchange_not_listening(kind: Kind) {
+    let world = World::start().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/EWS/Exchange.asmx", closed.local_addr().unwrap());
+    drop(closed);
+    let exchange = world
+        .data_source(kind)
+        .exchange_account(ExchangeAccount::new(SERVICE.0, SecretString::from(SERVICE.1), url))
+        .build()
+        .unwrap();
+    let test = exchange.test_exchange_account().await;
+    assert_eq!(test.diagnosis(), Some(Diagnosis::EwsNotReachable), "{test}");
+}
+
+async fn bad_arguments(kind: Kind) {
+    let world = World::start().await;
+    let exchange = world.data_source(kind).build().unwrap();
+    exchange.apply().await.unwrap();
+    let portal_user = Uuid::new_v4();
+    for (user, password) in [("", "x"), (ALICE.0, ""), ("a\u{0}b", "x")] {
+        let err = exchange
+            .login(portal_user, user, SecretString::from(password))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err.gateway_error(), Some(TransportError::InvalidArgument { .. })),
+            "{user:?}: {err}"
+        );
+    }
+    exchange
+        .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
+        .await
+        .unwrap();
+    let user = exchange.user(portal_user);
+    let err = user.appointment("").await.unwrap_err();
+    assert!(
+        matches!(err.gateway_error(), Some(TransportError::InvalidArgument { .. })),
+        "{err}"
+    );
+    let err = user.appointment("AAMkAGI2bm90LWFuLWlk").await.unwrap_err();
+    assert!(err.is_not_found(), "{err}");
+    let start = Utc::now();
+    assert!(user.calendar(start, start - Duration::hours(1)).await.is_err());
+    let mut backwards = appointment("backwards");
+    backwards.end = backwards.start - Duration::hours(1);
+    assert!(user.create_appointment(&backwards).await.is_err());
+    assert_eq!(world.fake.calendar_len(ALICE.0), 0);
+}
+
+macro_rules! over_every_transport {
+    ($($name:ident => $body:expr;)*) => {
+        mod in_process {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let kind = Kind::InProcess;
+                $body(kind).await
+            })*
+        }
+        mod grpc {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let kind = Kind::Grpc;
+                $body(kind).await
+            })*
+        }
+    };
+}
+
+over_every_transport! {
+    stored_login_path => |kind| the_path(kind, false);
+    session_based_login_path => |kind| the_path(kind, true);
+    wrong_gateway_password_is_diagnosed => wrong_gateway_password;
+    wrong_exchange_password_is_refused_and_nothing_stored => wrong_exchange_password;
+    exchange_faults_give_typed_errors_and_store_nothing => exchange_faults;
+    exchange_not_listening_is_diagnosed => exchange_not_listening;
+    bad_arguments_give_typed_errors => bad_arguments;
+}
+
+#[tokio::test]
+async fn gateway_not_listening_is_diagnosed_as_not_started() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let exchange = DataSource::builder("Exchange")
+        .gateway("127.0.0.1", port)
+        .transport(TransportChoice::Grpc)
+        .gateway_password(SecretString::from("1234"))
+        .exchange_version(ExchangeVersion::Exchange2010To2019)
+        .authentication(Authentication::UserNamePassword)
+        .exchange_account(ExchangeAccount::new(
+            SERVICE.0,
+            SecretString::from(SERVICE.1),
+            "http://127.0.0.1:1/EWS/Exchange.asmx",
+        ))
+        .build()
+        .unwrap();
+    let test = exchange.test_gateway().await;
+    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayNotStarted), "{test}");
+    assert!(test.to_string().contains("not started"), "{test}");
+    let test = exchange.test_exchange_account().await;
+    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayNotStarted), "{test}");
+}
+
+#[tokio::test]
+async fn changing_the_gateway_password_clears_the_security_notice() {
+    let world = World::start().await;
+    world
+        .gateway
+        .change_password(&"1234".into(), &SecretString::from("a long new password"))
+        .unwrap();
+    let old = world.data_source(Kind::Grpc).build().unwrap();
+    assert_eq!(
+        old.test_gateway().await.diagnosis(),
+        Some(Diagnosis::GatewayPasswordIncorrect)
+    );
+    let new = world
+        .data_source(Kind::Grpc)
+        .gateway_password(SecretString::from("a long new password"))
+        .build()
+        .unwrap();
+    let test = new.test_gateway().await;
+    assert!(test.passed(), "{test}");
+    assert!(test.security_notice.is_none());
+}
+
+#[test]
+fn an_incomplete_data_source_names_the_missing_step() {
+    let err = DataSource::builder("Exchange")
+        .transport(TransportChoice::Grpc)
+        .gateway("127.0.0.1", 8087)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("gateway password"), "{err}");
+    let err = DataSource::builder("Exchange")
+        .transport(TransportChoice::Grpc)
+        .gateway("127.0.0.1", 8087)
+        .gateway_password(SecretString::from("1234"))
+        .exchange_version(ExchangeVersion::Exchange2010To2019)
+        .authentication(Authentication::UserNamePassword)
+        .exchange_account(ExchangeAccount::new("svc", SecretString::from("pw"), "ftp://x"))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("EWS server URL"), "{err}");
+}
