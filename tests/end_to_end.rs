@@ -177,6 +177,14 @@ async fn the_path(kind: Kind, session_based: bool) {
     }
 }
 
+async fn stored_path(kind: Kind) {
+    the_path(kind, false).await;
+}
+
+async fn session_path(kind: Kind) {
+    the_path(kind, true).await;
+}
+
 async fn wrong_gateway_password(kind: Kind) {
     let world = World::start().await;
     let exchange = world
@@ -332,7 +340,7 @@ async fn bad_arguments(kind: Kind) {
 }
 
 macro_rules! over_every_transport {
-    ($($name:ident => $body:expr;)*) => {
+    ($($name:ident => $body:ident;)*) => {
         mod in_process {
             use super::*;
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -353,8 +361,8 @@ macro_rules! over_every_transport {
 }
 
 over_every_transport! {
-    stored_login_path => |kind| the_path(kind, false);
-    session_based_login_path => |kind| the_path(kind, true);
+    stored_login_path => stored_path;
+    session_based_login_path => session_path;
     wrong_gateway_password_is_diagnosed => wrong_gateway_password;
     wrong_exchange_password_is_refused_and_nothing_stored => wrong_exchange_password;
     exchange_faults_give_typed_errors_and_store_nothing => exchange_faults;

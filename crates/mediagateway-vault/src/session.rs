@@ -185,13 +185,13 @@ mod tests {
         let short = RecordId::new("ds", "short");
         let long = RecordId::new("ds", "long");
         sessions
-            .put(&short, account("a"), Duration::from_millis(20))
+            .put(&short, account("a"), Duration::from_millis(300))
             .unwrap();
         sessions
             .put(&long, account("b"), Duration::from_secs(600))
             .unwrap();
         assert_eq!(sessions.len(), 2);
-        std::thread::sleep(Duration::from_millis(40));
+        std::thread::sleep(Duration::from_millis(400));
         assert!(sessions.get(&short).is_none());
         assert_eq!(sessions.len(), 1);
         assert!(sessions.remove(&long));

@@ -24,26 +24,24 @@ pub(super) fn connection_error(error: &reqwest::Error, https: bool) -> EwsError 
 /// socket or of the TLS stream.
 pub(super) fn classify(error: &(dyn StdError + 'static), https: bool) -> ConnectFailure {
     let (mut timeout, mut refused, mut dns, mut tls) = (false, false, false, false);
-    let mut current = Some(error);
-    while let Some(e) = current {
+    for e in chain(error) {
         if let Some(r) = e.downcast_ref::<reqwest::Error>() {
             // Its message names the URL, which says nothing about the failure.
             timeout |= r.is_timeout();
-        } else {
-            if let Some(io) = e.downcast_ref::<io::Error>() {
-                match io.kind() {
-                    io::ErrorKind::ConnectionRefused => refused = true,
-                    io::ErrorKind::TimedOut => timeout = true,
-                    // What rustls reports for a bad certificate or a peer speaking no TLS.
-                    io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => tls |= https,
-                    _ => {}
-                }
-            }
-            let message = e.to_string().to_ascii_lowercase();
-            dns |= message.starts_with("dns error");
-            tls |= ["certificate", "tls", "ssl"].iter().any(|w| message.contains(w));
+            continue;
         }
-        current = e.source();
+        if let Some(io) = e.downcast_ref::<io::Error>() {
+            match io.kind() {
+                io::ErrorKind::ConnectionRefused => refused = true,
+                io::ErrorKind::TimedOut => timeout = true,
+                // What rustls reports for a bad certificate or a peer speaking no TLS.
+                io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => tls |= https,
+                _ => {}
+            }
+        }
+        let message = e.to_string().to_ascii_lowercase();
+        dns |= message.starts_with("dns error");
+        tls |= ["certificate", "tls", "ssl"].iter().any(|w| message.contains(w));
     }
     if timeout {
         ConnectFailure::Timeout
@@ -58,16 +56,32 @@ pub(super) fn classify(error: &(dyn StdError + 'static), https: bool) -> Connect
     }
 }
 
-/// The messages of an error and its sources, joined by `: `.
-fn describe_chain(error: &(dyn StdError + 'static)) -> String {
-    let mut parts = Vec::new();
+/// An error and its sources. An `io::Error` that wraps another error reports that error's
+/// source as its own, skipping the wrapped error itself; the wrapped one is listed too.
+fn chain<'a>(error: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError + 'static)> {
+    let mut errors = Vec::new();
     let mut current = Some(error);
     while let Some(e) = current {
+        errors.push(e);
+        let mut wrapper = e.downcast_ref::<io::Error>();
+        while let Some(inner) = wrapper.and_then(io::Error::get_ref) {
+            let inner: &(dyn StdError + 'static) = inner;
+            errors.push(inner);
+            wrapper = inner.downcast_ref::<io::Error>();
+        }
+        current = e.source();
+    }
+    errors
+}
+
+/// The messages of an error and its sources, joined by `: `.
+fn describe_chain(error: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for e in chain(error) {
         let message = e.to_string();
         if !parts.contains(&message) {
             parts.push(message);
         }
-        current = e.source();
     }
     parts.join(": ")
 }
@@ -153,6 +167,11 @@ mod tests {
         assert_eq!(classify(&tls, false), ConnectFailure::Other);
         let certificate = over("connect", io::Error::other("invalid peer certificate: UnknownIssuer"));
         assert_eq!(classify(&certificate, true), ConnectFailure::Tls);
+        let nested = over(
+            "client error (Connect)",
+            io::Error::other(io::Error::new(io::ErrorKind::InvalidData, Layer("received corrupt message", None))),
+        );
+        assert_eq!(classify(&nested, true), ConnectFailure::Tls);
         let reset = over("connection error", io::Error::from(io::ErrorKind::ConnectionReset));
         assert_eq!(classify(&reset, false), ConnectFailure::Other);
     }
