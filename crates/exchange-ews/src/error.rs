@@ -231,7 +231,9 @@ impl EwsError {
     pub fn is_throttled(&self) -> bool {
         match self {
             Self::HttpStatus { status, .. } => matches!(status, 429 | 503),
-            _ => self.response_code().is_some_and(ResponseCode::is_throttling),
+            _ => self
+                .response_code()
+                .is_some_and(ResponseCode::is_throttling),
         }
     }
 
@@ -290,15 +292,24 @@ mod tests {
 
     #[test]
     fn helpers_answer_for_response_errors() {
-        let busy = response(ResponseCode::ErrorServerBusy, Some(Duration::from_millis(5000)));
+        let busy = response(
+            ResponseCode::ErrorServerBusy,
+            Some(Duration::from_millis(5000)),
+        );
         assert!(busy.is_throttled());
         assert_eq!(busy.back_off(), Some(Duration::from_millis(5000)));
-        assert_eq!(busy.to_string(), "Exchange answered ErrorServerBusy (Error): text (back off 5000 ms)");
+        assert_eq!(
+            busy.to_string(),
+            "Exchange answered ErrorServerBusy (Error): text (back off 5000 ms)"
+        );
         let missing = response(ResponseCode::ErrorItemNotFound, None);
         assert!(missing.is_not_found());
         assert!(!missing.is_throttled());
         assert!(!missing.is_unreachable());
-        assert_eq!(missing.response_code(), Some(&ResponseCode::ErrorItemNotFound));
+        assert_eq!(
+            missing.response_code(),
+            Some(&ResponseCode::ErrorItemNotFound)
+        );
     }
 
     #[test]

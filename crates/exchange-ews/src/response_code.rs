@@ -152,7 +152,9 @@ impl ResponseCode {
     pub fn is_throttling(&self) -> bool {
         matches!(
             self,
-            Self::ErrorServerBusy | Self::ErrorExceededConnectionCount | Self::ErrorTooManyObjectsOpened
+            Self::ErrorServerBusy
+                | Self::ErrorExceededConnectionCount
+                | Self::ErrorTooManyObjectsOpened
         )
     }
 }
@@ -192,7 +194,10 @@ mod tests {
             ResponseCode::ErrorServerBusy
         );
         let odd = ResponseCode::from("ErrorQuotaExceededOnDelete");
-        assert_eq!(odd, ResponseCode::Unknown("ErrorQuotaExceededOnDelete".into()));
+        assert_eq!(
+            odd,
+            ResponseCode::Unknown("ErrorQuotaExceededOnDelete".into())
+        );
         assert_eq!(odd.as_str(), "ErrorQuotaExceededOnDelete");
         assert_eq!(odd.to_string(), "ErrorQuotaExceededOnDelete");
         assert_eq!(ResponseCode::from(""), ResponseCode::Unknown(String::new()));

@@ -106,7 +106,10 @@ impl Envelope {
 }
 
 fn server_version(info: &Element) -> Option<ServerVersionInfo> {
-    let number = |name: &str| info.attribute(name).and_then(|v| v.trim().parse::<u16>().ok());
+    let number = |name: &str| {
+        info.attribute(name)
+            .and_then(|v| v.trim().parse::<u16>().ok())
+    };
     Some(ServerVersionInfo {
         major: number("MajorVersion")?,
         minor: number("MinorVersion").unwrap_or(0),
@@ -133,11 +136,18 @@ fn check_message(message: &Element) -> Result<(), EwsError> {
             })
         }
     };
-    let (back_off, details) = message.child("MessageXml").map(message_xml).unwrap_or_default();
+    let (back_off, details) = message
+        .child("MessageXml")
+        .map(message_xml)
+        .unwrap_or_default();
     Err(EwsError::Response {
         class,
         code: code.unwrap_or_else(|| ResponseCode::Unknown(String::new())),
-        message_text: message.child_text("MessageText").unwrap_or_default().trim().to_owned(),
+        message_text: message
+            .child_text("MessageText")
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
         back_off,
         details,
     })
@@ -159,7 +169,9 @@ fn fault(fault: &Element) -> EwsError {
     let detail = fault.child("detail").or_else(|| fault.child("Detail"));
     let named_by_fault_code = || {
         let local = fault_code.rsplit(':').next().unwrap_or_default();
-        local.starts_with("Error").then(|| ResponseCode::from(local))
+        local
+            .starts_with("Error")
+            .then(|| ResponseCode::from(local))
     };
     let response_code = detail
         .and_then(|d| d.child_text("ResponseCode"))

@@ -41,7 +41,10 @@ fn reads_the_server_version_header() {
     assert_eq!(envelope.response_name(), "GetFolderResponse");
     assert!(envelope.single_message("GetFolder").is_ok());
     let err = envelope.single_message("FindItem").unwrap_err();
-    assert_eq!(err.to_string(), "the response has no <FindItemResponse> in <Body>");
+    assert_eq!(
+        err.to_string(),
+        "the response has no <FindItemResponse> in <Body>"
+    );
 }
 
 #[test]
@@ -49,7 +52,11 @@ fn reads_a_version_header_without_build_numbers() {
     let Some(bytes) = sample("exl-createitem-bulk-no-result-response.xml") else {
         return;
     };
-    let version = Envelope::parse(&bytes).unwrap().server_version().cloned().unwrap();
+    let version = Envelope::parse(&bytes)
+        .unwrap()
+        .server_version()
+        .cloned()
+        .unwrap();
     assert_eq!((version.major, version.minor, version.build), (15, 0, 0));
     assert_eq!(version.version.as_deref(), Some("V2_23"));
 }
@@ -63,7 +70,14 @@ fn reads_a_throttling_fault_with_indented_codes() {
     assert!(err.is_throttled());
     assert_eq!(err.back_off(), Some(Duration::from_millis(297_749)));
     assert_eq!(err.response_code(), Some(&ResponseCode::ErrorServerBusy));
-    let EwsError::SoapFault { fault_code, fault_string, .. } = &err else { unreachable!() };
+    let EwsError::SoapFault {
+        fault_code,
+        fault_string,
+        ..
+    } = &err
+    else {
+        unreachable!()
+    };
     assert_eq!(fault_code, "a:ErrorServerBusy");
     assert!(fault_string.starts_with("The server cannot service this request"));
 }
@@ -79,15 +93,29 @@ fn reads_the_other_fault_samples() {
     let err = fault_of(&count);
     assert!(err.is_throttled());
     assert_eq!(err.back_off(), None);
-    let EwsError::SoapFault { details, .. } = &err else { unreachable!() };
+    let EwsError::SoapFault { details, .. } = &err else {
+        unreachable!()
+    };
     assert!(details.contains(&("MaxConcurrencyLimit".into(), "27".into())));
 
-    for name in ["ewsrs-fault-schema-validation.xml", "exl-fault-errorschemavalidation.xml"] {
+    for name in [
+        "ewsrs-fault-schema-validation.xml",
+        "exl-fault-errorschemavalidation.xml",
+    ] {
         let err = fault_of(&sample(name).unwrap());
-        assert_eq!(err.response_code(), Some(&ResponseCode::ErrorSchemaValidation), "{name}");
+        assert_eq!(
+            err.response_code(),
+            Some(&ResponseCode::ErrorSchemaValidation),
+            "{name}"
+        );
         assert!(!err.is_throttled());
-        let EwsError::SoapFault { details, .. } = &err else { unreachable!() };
-        assert!(details.iter().any(|(k, _)| k == "Violation"), "{name}: {details:?}");
+        let EwsError::SoapFault { details, .. } = &err else {
+            unreachable!()
+        };
+        assert!(
+            details.iter().any(|(k, _)| k == "Violation"),
+            "{name}: {details:?}"
+        );
     }
 }
 
@@ -98,7 +126,10 @@ fn names_the_code_of_a_fault_without_detail() {
         <faultcode>a:ErrorInvalidServerVersion</faultcode><faultstring>bad</faultstring>
         </s:Fault></s:Body></s:Envelope>"#,
     );
-    assert_eq!(err.response_code(), Some(&ResponseCode::ErrorInvalidServerVersion));
+    assert_eq!(
+        err.response_code(),
+        Some(&ResponseCode::ErrorInvalidServerVersion)
+    );
     let err = fault_of(
         br#"<s:Envelope xmlns:s="urn:s"><s:Body><s:Fault><faultcode>s:Client</faultcode>
         </s:Fault></s:Body></s:Envelope>"#,
@@ -117,8 +148,17 @@ fn turns_error_messages_into_errors() {
     let Some(bytes) = sample("ms-finditem-error-response.xml") else {
         return;
     };
-    let err = Envelope::parse(&bytes).unwrap().single_message("FindItem").unwrap_err();
-    let EwsError::Response { class, code, message_text, .. } = &err else {
+    let err = Envelope::parse(&bytes)
+        .unwrap()
+        .single_message("FindItem")
+        .unwrap_err();
+    let EwsError::Response {
+        class,
+        code,
+        message_text,
+        ..
+    } = &err
+    else {
         panic!("{err:?}")
     };
     assert_eq!(*class, ResponseClass::Error);
@@ -126,18 +166,32 @@ fn turns_error_messages_into_errors() {
     assert_eq!(message_text, "Id is malformed.");
 
     let bytes = sample("ewsrs-syncfolderitems-errorserverbusy-response.xml").unwrap();
-    let err = Envelope::parse(&bytes).unwrap().single_message("SyncFolderItems").unwrap_err();
+    let err = Envelope::parse(&bytes)
+        .unwrap()
+        .single_message("SyncFolderItems")
+        .unwrap_err();
     assert!(err.is_throttled());
     assert_eq!(err.back_off(), Some(Duration::from_millis(5000)));
 
     let bytes = sample("exl-deleteitem-inner-error-response.xml").unwrap();
-    let err = Envelope::parse(&bytes).unwrap().single_message("DeleteItem").unwrap_err();
-    let EwsError::Response { code, details, .. } = &err else { panic!("{err:?}") };
+    let err = Envelope::parse(&bytes)
+        .unwrap()
+        .single_message("DeleteItem")
+        .unwrap_err();
+    let EwsError::Response { code, details, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(*code, ResponseCode::ErrorInternalServerError);
-    assert!(details.contains(&("InnerErrorResponseCode".into(), "ErrorQuotaExceededOnDelete".into())));
+    assert!(details.contains(&(
+        "InnerErrorResponseCode".into(),
+        "ErrorQuotaExceededOnDelete".into()
+    )));
 
     let bytes = sample("exl-findfolder-errortoomanyobjectsopened-response.xml").unwrap();
-    let err = Envelope::parse(&bytes).unwrap().single_message("FindFolder").unwrap_err();
+    let err = Envelope::parse(&bytes)
+        .unwrap()
+        .single_message("FindFolder")
+        .unwrap_err();
     assert!(err.is_throttled());
 }
 
@@ -147,46 +201,74 @@ fn message(attributes: &str, inner: &str) -> Result<(), EwsError> {
         <m:GetItemResponseMessage {attributes}>{inner}</m:GetItemResponseMessage>
         </m:ResponseMessages></m:GetItemResponse></s:Body></s:Envelope>"#
     );
-    Envelope::parse(xml.as_bytes())?.single_message("GetItem").map(|_| ())
+    Envelope::parse(xml.as_bytes())?
+        .single_message("GetItem")
+        .map(|_| ())
 }
 
 #[test]
 fn judges_response_classes() {
     assert!(message(r#"ResponseClass="Success""#, "").is_ok());
     assert!(message("", "<m:ResponseCode>NoError</m:ResponseCode>").is_ok());
-    assert!(message(r#"ResponseClass="Warning""#, "<m:ResponseCode>NoError</m:ResponseCode>").is_ok());
+    assert!(message(
+        r#"ResponseClass="Warning""#,
+        "<m:ResponseCode>NoError</m:ResponseCode>"
+    )
+    .is_ok());
     let warning = message(
         r#"ResponseClass="Warning""#,
         "<m:ResponseCode>ErrorBatchProcessingStopped</m:ResponseCode>",
     )
     .unwrap_err();
-    assert!(matches!(warning, EwsError::Response { class: ResponseClass::Warning, .. }));
+    assert!(matches!(
+        warning,
+        EwsError::Response {
+            class: ResponseClass::Warning,
+            ..
+        }
+    ));
     let bare = message(r#"ResponseClass="Error""#, "").unwrap_err();
-    assert_eq!(bare.response_code(), Some(&ResponseCode::Unknown(String::new())));
+    assert_eq!(
+        bare.response_code(),
+        Some(&ResponseCode::Unknown(String::new()))
+    );
     let odd = message(r#"ResponseClass="Maybe""#, "").unwrap_err();
     assert!(matches!(odd, EwsError::InvalidValue { .. }), "{odd}");
-    assert!(matches!(message("", "").unwrap_err(), EwsError::InvalidValue { .. }));
+    assert!(matches!(
+        message("", "").unwrap_err(),
+        EwsError::InvalidValue { .. }
+    ));
 }
 
 #[test]
 fn refuses_what_is_no_envelope() {
     let not_soap = Envelope::parse(b"<html><body>Service unavailable</body></html>").unwrap_err();
-    assert_eq!(not_soap.to_string(), "the response is not a SOAP envelope (its root element is <html>)");
+    assert_eq!(
+        not_soap.to_string(),
+        "the response is not a SOAP envelope (its root element is <html>)"
+    );
     let no_body = Envelope::parse(br#"<s:Envelope xmlns:s="urn:s"><s:Header/></s:Envelope>"#);
     assert!(matches!(no_body, Err(EwsError::MissingElement { .. })));
-    let empty_body = Envelope::parse(br#"<s:Envelope xmlns:s="urn:s"><s:Body> </s:Body></s:Envelope>"#);
+    let empty_body =
+        Envelope::parse(br#"<s:Envelope xmlns:s="urn:s"><s:Body> </s:Body></s:Envelope>"#);
     assert!(matches!(empty_body, Err(EwsError::MissingElement { .. })));
     let no_messages = Envelope::parse(
         br#"<s:Envelope xmlns:s="urn:s"><s:Body><GetItemResponse/></s:Body></s:Envelope>"#,
     )
     .unwrap();
-    assert!(matches!(no_messages.single_message("GetItem"), Err(EwsError::MissingElement { .. })));
+    assert!(matches!(
+        no_messages.single_message("GetItem"),
+        Err(EwsError::MissingElement { .. })
+    ));
     let no_message = Envelope::parse(
         br#"<s:Envelope xmlns:s="urn:s"><s:Body><GetItemResponse><ResponseMessages/></GetItemResponse></s:Body></s:Envelope>"#,
     )
     .unwrap();
     let err = no_message.single_message("GetItem").unwrap_err();
-    assert_eq!(err.to_string(), "the response has no <GetItemResponseMessage> in <ResponseMessages>");
+    assert_eq!(
+        err.to_string(),
+        "the response has no <GetItemResponseMessage> in <ResponseMessages>"
+    );
 }
 
 #[test]

@@ -138,8 +138,14 @@ mod tests {
 
     #[test]
     fn spells_versions_as_the_schema_does() {
-        assert_eq!(ExchangeVersion::Exchange2007Sp1.as_str(), "Exchange2007_SP1");
-        assert_eq!(ExchangeVersion::Exchange2010Sp2.to_string(), "Exchange2010_SP2");
+        assert_eq!(
+            ExchangeVersion::Exchange2007Sp1.as_str(),
+            "Exchange2007_SP1"
+        );
+        assert_eq!(
+            ExchangeVersion::Exchange2010Sp2.to_string(),
+            "Exchange2010_SP2"
+        );
         assert_eq!(ExchangeVersion::default(), ExchangeVersion::Exchange2010);
     }
 
@@ -160,9 +166,19 @@ mod tests {
 
     #[test]
     fn refuses_unknown_versions() {
-        for bad in ["", "Exchange2007", "Exchange2019", "V2016_10_10", "\u{0}", "Exchange2010_SP9"] {
+        for bad in [
+            "",
+            "Exchange2007",
+            "Exchange2019",
+            "V2016_10_10",
+            "\u{0}",
+            "Exchange2010_SP9",
+        ] {
             let err = bad.parse::<ExchangeVersion>().unwrap_err();
-            assert!(matches!(err, EwsError::InvalidArgument { .. }), "{bad}: {err}");
+            assert!(
+                matches!(err, EwsError::InvalidArgument { .. }),
+                "{bad}: {err}"
+            );
         }
     }
 
@@ -174,11 +190,26 @@ mod tests {
             build,
             ..Default::default()
         };
-        assert_eq!(v(8, 0, 685).supported_version(), ExchangeVersion::Exchange2007Sp1);
-        assert_eq!(v(14, 2, 1).supported_version(), ExchangeVersion::Exchange2010Sp2);
-        assert_eq!(v(15, 0, 731).supported_version(), ExchangeVersion::Exchange2013);
-        assert_eq!(v(15, 0, 893).supported_version(), ExchangeVersion::Exchange2013Sp1);
-        assert_eq!(v(15, 20, 8769).supported_version(), ExchangeVersion::Exchange2016);
+        assert_eq!(
+            v(8, 0, 685).supported_version(),
+            ExchangeVersion::Exchange2007Sp1
+        );
+        assert_eq!(
+            v(14, 2, 1).supported_version(),
+            ExchangeVersion::Exchange2010Sp2
+        );
+        assert_eq!(
+            v(15, 0, 731).supported_version(),
+            ExchangeVersion::Exchange2013
+        );
+        assert_eq!(
+            v(15, 0, 893).supported_version(),
+            ExchangeVersion::Exchange2013Sp1
+        );
+        assert_eq!(
+            v(15, 20, 8769).supported_version(),
+            ExchangeVersion::Exchange2016
+        );
         assert_eq!(v(15, 1, 2507).to_string(), "15.1.2507.0");
     }
 }

@@ -12,7 +12,10 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn get_item(client: &EwsClient) -> EwsError {
-    client.get_calendar_item(&ItemId::new("AAMk1")).await.unwrap_err()
+    client
+        .get_calendar_item(&ItemId::new("AAMk1"))
+        .await
+        .unwrap_err()
 }
 
 async fn failure(status: u16, body: impl Into<Vec<u8>>) -> EwsError {
@@ -25,12 +28,17 @@ async fn failure(status: u16, body: impl Into<Vec<u8>>) -> EwsError {
 async fn a_401_is_an_authentication_failure() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", r#"Basic realm="mail.contoso.test""#))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("WWW-Authenticate", r#"Basic realm="mail.contoso.test""#),
+        )
         .mount(&server)
         .await;
     let err = get_item(&client_for(&server)).await;
     assert!(err.is_authentication_failed(), "{err}");
-    let EwsError::AuthenticationFailed { source } = &err else { unreachable!() };
+    let EwsError::AuthenticationFailed { source } = &err else {
+        unreachable!()
+    };
     assert!(source.is_rejected());
     // Basic sends its credentials at once; there is nothing to retry.
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -40,9 +48,15 @@ async fn a_401_is_an_authentication_failure() {
 async fn malformed_and_truncated_xml_are_xml_errors() {
     let err = failure(200, "<s:Envelope><s:Body><oops></s:Body></s:Envelope>").await;
     assert!(matches!(err, EwsError::MalformedXml { .. }), "{err}");
-    let complete = response("GetItem", "Success", "<m:ResponseCode>NoError</m:ResponseCode><m:Items/>");
+    let complete = response(
+        "GetItem",
+        "Success",
+        "<m:ResponseCode>NoError</m:ResponseCode><m:Items/>",
+    );
     let err = failure(200, &complete.as_bytes()[..complete.len() / 2]).await;
-    let EwsError::MalformedXml { position, .. } = err else { panic!("{err}") };
+    let EwsError::MalformedXml { position, .. } = err else {
+        panic!("{err}")
+    };
     assert!(position > 0);
 }
 
@@ -50,7 +64,16 @@ async fn malformed_and_truncated_xml_are_xml_errors() {
 async fn dtds_and_entities_are_refused() {
     let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><s:Envelope>&lol2;</s:Envelope>"#;
     let err = failure(200, bomb).await;
-    assert!(matches!(err, EwsError::XmlRefused { refusal: XmlRefusal::DocumentType, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            EwsError::XmlRefused {
+                refusal: XmlRefusal::DocumentType,
+                ..
+            }
+        ),
+        "{err}"
+    );
     let err = failure(200, "<s:Envelope><s:Body>&xxe;</s:Body></s:Envelope>").await;
     assert!(matches!(err, EwsError::MalformedXml { .. }), "{err}");
 }
@@ -59,9 +82,17 @@ async fn dtds_and_entities_are_refused() {
 async fn an_error_message_is_a_response_error() {
     let err = failure(200, error_response("GetItem", "ErrorItemNotFound")).await;
     assert!(err.is_not_found(), "{err}");
-    let EwsError::Response { code, message_text, .. } = &err else { panic!("{err}") };
+    let EwsError::Response {
+        code, message_text, ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
     assert_eq!(*code, ResponseCode::ErrorItemNotFound);
-    assert_eq!(message_text, "The specified object was not found in the store.");
+    assert_eq!(
+        message_text,
+        "The specified object was not found in the store."
+    );
     // Some front ends send response errors with status 500.
     let err = failure(500, error_response("GetItem", "ErrorAccessDenied")).await;
     assert_eq!(err.response_code(), Some(&ResponseCode::ErrorAccessDenied));
@@ -71,14 +102,32 @@ async fn an_error_message_is_a_response_error() {
 async fn a_500_with_html_is_an_http_error() {
     let html = "<html><body><h1>Server Error in '/EWS' Application.</h1>Authorization: Basic YWxpY2U6cHc=</body></html>";
     let err = failure(500, html).await;
-    let EwsError::HttpStatus { status, body_snippet, .. } = &err else { panic!("{err}") };
+    let EwsError::HttpStatus {
+        status,
+        body_snippet,
+        ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
     assert_eq!(*status, 500);
     assert!(body_snippet.contains("Server Error"), "{body_snippet}");
     assert!(!err.to_string().contains("YWxpY2U6cHc"), "{err}");
     assert!(!err.is_throttled());
     // A SOAP envelope that is no answer to the request does not hide the status either.
-    let err = failure(500, response("FindItem", "Success", "<m:ResponseCode>NoError</m:ResponseCode>")).await;
-    assert!(matches!(err, EwsError::HttpStatus { status: 500, .. }), "{err}");
+    let err = failure(
+        500,
+        response(
+            "FindItem",
+            "Success",
+            "<m:ResponseCode>NoError</m:ResponseCode>",
+        ),
+    )
+    .await;
+    assert!(
+        matches!(err, EwsError::HttpStatus { status: 500, .. }),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -96,7 +145,11 @@ async fn a_500_with_a_busy_fault_is_throttling() {
 async fn a_503_with_retry_after_is_throttling() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "7").set_body_string("busy"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("Retry-After", "7")
+                .set_body_string("busy"),
+        )
         .mount(&server)
         .await;
     let err = get_item(&client_for(&server)).await;
@@ -108,17 +161,26 @@ async fn a_503_with_retry_after_is_throttling() {
 async fn redirects_are_not_followed() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(302).insert_header("Location", "http://127.0.0.1:9/elsewhere"))
+        .respond_with(
+            ResponseTemplate::new(302).insert_header("Location", "http://127.0.0.1:9/elsewhere"),
+        )
         .mount(&server)
         .await;
     let err = get_item(&client_for(&server)).await;
-    assert!(matches!(err, EwsError::HttpStatus { status: 302, .. }), "{err}");
+    assert!(
+        matches!(err, EwsError::HttpStatus { status: 302, .. }),
+        "{err}"
+    );
 }
 
 #[tokio::test]
 async fn an_oversized_body_is_too_large() {
     let server = MockServer::start().await;
-    let big = response("GetItem", "Success", &format!("<!-- {} -->", "x".repeat(4096)));
+    let big = response(
+        "GetItem",
+        "Success",
+        &format!("<!-- {} -->", "x".repeat(4096)),
+    );
     answer(&server, 200, big).await;
     let client = EwsClient::builder(&format!("{}{EWS_PATH}", server.uri()))
         .auth(basic())
@@ -126,7 +188,10 @@ async fn an_oversized_body_is_too_large() {
         .build()
         .unwrap();
     let err = get_item(&client).await;
-    assert!(matches!(err, EwsError::ResponseTooLarge { limit: 1024 }), "{err}");
+    assert!(
+        matches!(err, EwsError::ResponseTooLarge { limit: 1024 }),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -138,7 +203,8 @@ async fn an_endless_chunked_body_is_cut_off() {
         let (mut socket, _) = listener.accept().await.unwrap();
         let mut request = vec![0; 64 * 1024];
         let _ = socket.read(&mut request).await;
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n";
+        let head =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n";
         socket.write_all(head.as_bytes()).await.unwrap();
         let chunk = format!("2000\r\n{}\r\n", "<a>".repeat(0x2000 / 3) + "xx");
         let mut sent = 0usize;
@@ -157,10 +223,16 @@ async fn an_endless_chunked_body_is_cut_off() {
         .build()
         .unwrap();
     let err = get_item(&client).await;
-    assert!(matches!(err, EwsError::ResponseTooLarge { limit: 65_536 }), "{err}");
+    assert!(
+        matches!(err, EwsError::ResponseTooLarge { limit: 65_536 }),
+        "{err}"
+    );
     drop(client);
     let sent = server.await.unwrap();
-    assert!(sent < 16 * 1024 * 1024, "the client read everything: {sent} bytes");
+    assert!(
+        sent < 16 * 1024 * 1024,
+        "the client read everything: {sent} bytes"
+    );
 }
 
 #[tokio::test]
@@ -175,7 +247,16 @@ async fn a_closed_port_is_refused() {
         .unwrap();
     let err = get_item(&client).await;
     assert!(err.is_unreachable(), "{err}");
-    assert!(matches!(err, EwsError::Connection { kind: ConnectFailure::Refused, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            EwsError::Connection {
+                kind: ConnectFailure::Refused,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -191,7 +272,16 @@ async fn a_slow_server_times_out() {
         .build()
         .unwrap();
     let err = get_item(&client).await;
-    assert!(matches!(err, EwsError::Connection { kind: ConnectFailure::Timeout, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            EwsError::Connection {
+                kind: ConnectFailure::Timeout,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -202,7 +292,16 @@ async fn tls_to_a_plain_http_server_is_a_tls_failure() {
         .build()
         .unwrap();
     let err = get_item(&client).await;
-    assert!(matches!(err, EwsError::Connection { kind: ConnectFailure::Tls, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            EwsError::Connection {
+                kind: ConnectFailure::Tls,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[tokio::test]

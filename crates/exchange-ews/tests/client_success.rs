@@ -47,7 +47,15 @@ async fn finds_calendar_items_with_basic_auth() {
     assert_eq!(view.items[1].subject, "Review & plan");
     assert_eq!(view.items[0].location.as_deref(), Some("Room 1"));
     let version = client.last_server_version().unwrap();
-    assert_eq!((version.major, version.minor, version.build, version.revision), (15, 1, 2507, 6));
+    assert_eq!(
+        (
+            version.major,
+            version.minor,
+            version.build,
+            version.revision
+        ),
+        (15, 1, 2507, 6)
+    );
     assert_eq!(version.version.as_deref(), Some("V2017_07_11"));
     // Clones share the connection pool and what the server said.
     assert_eq!(client.clone().last_server_version(), Some(version));
@@ -59,22 +67,36 @@ async fn gets_a_calendar_item_with_its_body() {
     let body = response(
         "GetItem",
         "Success",
-        &format!("<m:ResponseCode>NoError</m:ResponseCode><m:Items>{}</m:Items>", calendar_item_xml("AAMk1", "Stand-up")),
+        &format!(
+            "<m:ResponseCode>NoError</m:ResponseCode><m:Items>{}</m:Items>",
+            calendar_item_xml("AAMk1", "Stand-up")
+        ),
     );
-    Mock::given(body_string_contains(r#"<m:ItemIds><t:ItemId Id="AAMk1" ChangeKey="DwAA"/></m:ItemIds>"#))
-        .and(body_string_contains(r#"FieldURI="item:Body""#))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/xml"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(body_string_contains(
+        r#"<m:ItemIds><t:ItemId Id="AAMk1" ChangeKey="DwAA"/></m:ItemIds>"#,
+    ))
+    .and(body_string_contains(r#"FieldURI="item:Body""#))
+    .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/xml"))
+    .expect(1)
+    .mount(&server)
+    .await;
     let item = client_for(&server)
         .get_calendar_item(&ItemId::new("AAMk1").with_change_key("DwAA"))
         .await
         .unwrap();
     assert_eq!(item.subject, "Stand-up");
-    assert_eq!(item.body, Some(Body { kind: BodyType::Html, content: "<p>Agenda</p>".into() }));
+    assert_eq!(
+        item.body,
+        Some(Body {
+            kind: BodyType::Html,
+            content: "<p>Agenda</p>".into()
+        })
+    );
     assert_eq!(item.uid.as_deref(), Some("0400000082"));
-    assert_eq!(item.organizer.unwrap().email.as_deref(), Some("alice@contoso.test"));
+    assert_eq!(
+        item.organizer.unwrap().email.as_deref(),
+        Some("alice@contoso.test")
+    );
 }
 
 #[tokio::test]
@@ -85,12 +107,16 @@ async fn creates_a_calendar_item() {
         "Success",
         r#"<m:ResponseCode>NoError</m:ResponseCode><m:Items><t:CalendarItem><t:ItemId Id="AAMkNew" ChangeKey="DwNew"/></t:CalendarItem></m:Items>"#,
     );
-    Mock::given(body_string_contains(r#"<m:CreateItem SendMeetingInvitations="SendToAllAndSaveCopy">"#))
-        .and(body_string_contains("<t:Subject>Caf\u{e9} &lt;&amp;&gt; \"planning\"</t:Subject>"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/xml"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    Mock::given(body_string_contains(
+        r#"<m:CreateItem SendMeetingInvitations="SendToAllAndSaveCopy">"#,
+    ))
+    .and(body_string_contains(
+        "<t:Subject>Caf\u{e9} &lt;&amp;&gt; \"planning\"</t:Subject>",
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/xml"))
+    .expect(1)
+    .mount(&server)
+    .await;
     let start = Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap();
     let item = NewCalendarItem {
         subject: "Caf\u{e9} <&> \"planning\"".into(),
@@ -101,7 +127,11 @@ async fn creates_a_calendar_item() {
         body: Some(Body::text("Bring numbers")),
     };
     let id = client_for(&server)
-        .create_calendar_item(&calendar(), &item, SendMeetingInvitations::SendToAllAndSaveCopy)
+        .create_calendar_item(
+            &calendar(),
+            &item,
+            SendMeetingInvitations::SendToAllAndSaveCopy,
+        )
         .await
         .unwrap();
     assert_eq!(id, ItemId::new("AAMkNew").with_change_key("DwNew"));
@@ -110,14 +140,24 @@ async fn creates_a_calendar_item() {
 #[tokio::test]
 async fn deletes_an_item() {
     let server = MockServer::start().await;
-    let body = response("DeleteItem", "Success", "<m:ResponseCode>NoError</m:ResponseCode>");
-    Mock::given(body_string_contains(r#"<m:DeleteItem DeleteType="SoftDelete" SendMeetingCancellations="SendOnlyToAll""#))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/xml"))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let body = response(
+        "DeleteItem",
+        "Success",
+        "<m:ResponseCode>NoError</m:ResponseCode>",
+    );
+    Mock::given(body_string_contains(
+        r#"<m:DeleteItem DeleteType="SoftDelete" SendMeetingCancellations="SendOnlyToAll""#,
+    ))
+    .respond_with(ResponseTemplate::new(200).set_body_raw(body, "text/xml"))
+    .expect(1)
+    .mount(&server)
+    .await;
     client_for(&server)
-        .delete_item(&ItemId::new("AAMk1"), DeleteType::SoftDelete, SendMeetingCancellations::SendOnlyToAll)
+        .delete_item(
+            &ItemId::new("AAMk1"),
+            DeleteType::SoftDelete,
+            SendMeetingCancellations::SendOnlyToAll,
+        )
         .await
         .unwrap();
 }
@@ -131,12 +171,22 @@ async fn refuses_bad_arguments_without_sending() {
         .find_calendar_items(&calendar(), start, start - Duration::days(1), None)
         .await
         .unwrap_err();
-    assert!(matches!(err, exchange_ews::EwsError::InvalidArgument { .. }), "{err}");
+    assert!(
+        matches!(err, exchange_ews::EwsError::InvalidArgument { .. }),
+        "{err}"
+    );
     let err = client
-        .delete_item(&ItemId::new(""), DeleteType::HardDelete, SendMeetingCancellations::SendToNone)
+        .delete_item(
+            &ItemId::new(""),
+            DeleteType::HardDelete,
+            SendMeetingCancellations::SendToNone,
+        )
         .await
         .unwrap_err();
-    assert!(matches!(err, exchange_ews::EwsError::InvalidArgument { .. }), "{err}");
+    assert!(
+        matches!(err, exchange_ews::EwsError::InvalidArgument { .. }),
+        "{err}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
@@ -161,7 +211,9 @@ impl AuthStrategy for Legs {
     }
 
     async fn begin(&self, _target: &Target) -> Result<Box<dyn Handshake>, AuthError> {
-        Ok(Box::new(LegsHandshake { seen: self.challenges_seen.clone() }))
+        Ok(Box::new(LegsHandshake {
+            seen: self.challenges_seen.clone(),
+        }))
     }
 }
 
@@ -188,27 +240,42 @@ fn legs_client(server: &MockServer, strategy: Legs) -> EwsClient {
 #[tokio::test]
 async fn answers_challenges_until_the_server_accepts() {
     let server = MockServer::start().await;
-    let ok = response("DeleteItem", "Success", "<m:ResponseCode>NoError</m:ResponseCode>");
+    let ok = response(
+        "DeleteItem",
+        "Success",
+        "<m:ResponseCode>NoError</m:ResponseCode>",
+    );
     Mock::given(header("Authorization", "Legs token-2"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(ok, "text/xml"))
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).insert_header("WWW-Authenticate", "Legs challenge").set_body_string("denied"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("WWW-Authenticate", "Legs challenge")
+                .set_body_string("denied"),
+        )
         .expect(2)
         .mount(&server)
         .await;
     let strategy = Legs::default();
     let seen = strategy.challenges_seen.clone();
     legs_client(&server, strategy)
-        .delete_item(&ItemId::new("AAMk1"), DeleteType::HardDelete, SendMeetingCancellations::SendToNone)
+        .delete_item(
+            &ItemId::new("AAMk1"),
+            DeleteType::HardDelete,
+            SendMeetingCancellations::SendToNone,
+        )
         .await
         .unwrap();
     assert_eq!(seen.load(Ordering::SeqCst), 2);
     let requests = server.received_requests().await.unwrap();
     assert!(requests[0].headers.get("Authorization").is_none());
-    assert_eq!(requests[1].headers.get("Authorization").unwrap(), "Legs token-1");
+    assert_eq!(
+        requests[1].headers.get("Authorization").unwrap(),
+        "Legs token-1"
+    );
 }
 
 #[tokio::test]

@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
-use exchange_ews::operations::{CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem};
+use exchange_ews::operations::{
+    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem,
+};
 use exchange_ews::{Envelope, EwsError, ExchangeVersion, ResponseCode, XmlRefusal};
 use exchange_testkit::schema::ews_dir;
 
@@ -28,7 +30,10 @@ impl Rng {
 /// parser understood the input: read it, or read an error the server reported in it.
 fn parse_all(bytes: &[u8]) -> bool {
     fn understood<T>(result: Result<T, EwsError>) -> bool {
-        matches!(result, Ok(_) | Err(EwsError::Response { .. } | EwsError::SoapFault { .. }))
+        matches!(
+            result,
+            Ok(_) | Err(EwsError::Response { .. } | EwsError::SoapFault { .. })
+        )
     }
     let results = [
         understood(Envelope::parse(bytes)),
@@ -70,10 +75,17 @@ fn corpus() -> Vec<Vec<u8>> {
 #[test]
 fn truncations_never_panic_and_never_pass() {
     for doc in corpus() {
-        assert!(parse_all(&doc), "the corpus must parse: {}", String::from_utf8_lossy(&doc));
+        assert!(
+            parse_all(&doc),
+            "the corpus must parse: {}",
+            String::from_utf8_lossy(&doc)
+        );
         let last_tag_end = doc.iter().rposition(|b| *b == b'>').unwrap();
         for cut in 0..last_tag_end {
-            assert!(!parse_all(&doc[..cut]), "a truncation at {cut} was accepted");
+            assert!(
+                !parse_all(&doc[..cut]),
+                "a truncation at {cut} was accepted"
+            );
         }
     }
 }
@@ -113,7 +125,9 @@ fn random_bytes_never_panic() {
         let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
         assert!(!parse_all(&bytes));
         // Random markup-ish text gets further into the parser than random bytes.
-        let text: Vec<u8> = (0..len).map(|_| b"<a/b>=\"&;#x:Envelope Body"[rng.below(25)]).collect();
+        let text: Vec<u8> = (0..len)
+            .map(|_| b"<a/b>=\"&;#x:Envelope Body"[rng.below(25)])
+            .collect();
         parse_all(&text);
     }
 }
@@ -128,21 +142,62 @@ fn hostile_documents_get_typed_errors() {
         r#"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "{}">{}]><l>&j;</l>"#,
         "lol".repeat(10),
         (b'b'..=b'j')
-            .map(|c| format!(r#"<!ENTITY {} "{}">"#, c as char, format!("&{};", (c - 1) as char).repeat(10)))
+            .map(|c| format!(
+                r#"<!ENTITY {} "{}">"#,
+                c as char,
+                format!("&{};", (c - 1) as char).repeat(10)
+            ))
             .collect::<String>()
     );
-    assert!(matches!(error_of(laughs.as_bytes()), EwsError::XmlRefused { refusal: XmlRefusal::DocumentType, .. }));
-    let external = r#"<!DOCTYPE s [<!ENTITY x SYSTEM "http://127.0.0.1:9/x">]><s:Envelope>&x;</s:Envelope>"#;
-    assert!(matches!(error_of(external.as_bytes()), EwsError::XmlRefused { .. }));
+    assert!(matches!(
+        error_of(laughs.as_bytes()),
+        EwsError::XmlRefused {
+            refusal: XmlRefusal::DocumentType,
+            ..
+        }
+    ));
+    let external =
+        r#"<!DOCTYPE s [<!ENTITY x SYSTEM "http://127.0.0.1:9/x">]><s:Envelope>&x;</s:Envelope>"#;
+    assert!(matches!(
+        error_of(external.as_bytes()),
+        EwsError::XmlRefused { .. }
+    ));
     let deep = "<a>".repeat(100_000);
-    assert!(matches!(error_of(deep.as_bytes()), EwsError::XmlRefused { refusal: XmlRefusal::NestingTooDeep { .. }, .. }));
-    let wide = format!("<s:Envelope><s:Body>{}</s:Body></s:Envelope>", "<i/>".repeat(1_100_000));
-    assert!(matches!(error_of(wide.as_bytes()), EwsError::XmlRefused { refusal: XmlRefusal::TooManyElements { .. }, .. }));
+    assert!(matches!(
+        error_of(deep.as_bytes()),
+        EwsError::XmlRefused {
+            refusal: XmlRefusal::NestingTooDeep { .. },
+            ..
+        }
+    ));
+    let wide = format!(
+        "<s:Envelope><s:Body>{}</s:Body></s:Envelope>",
+        "<i/>".repeat(1_100_000)
+    );
+    assert!(matches!(
+        error_of(wide.as_bytes()),
+        EwsError::XmlRefused {
+            refusal: XmlRefusal::TooManyElements { .. },
+            ..
+        }
+    ));
     let utf16 = b"\xFF\xFE<\x00a\x00/\x00>\x00";
-    assert!(matches!(error_of(utf16), EwsError::MalformedXml { position: 0, .. }));
-    assert!(matches!(error_of(b"\x00\x00\x00"), EwsError::MalformedXml { .. }));
-    assert!(matches!(error_of(b"<?xml version=\"1.0\"?>"), EwsError::MalformedXml { .. }));
-    assert!(matches!(error_of(b"<a b=\"&#x110000000000;\"/>"), EwsError::NotSoap { .. }));
+    assert!(matches!(
+        error_of(utf16),
+        EwsError::MalformedXml { position: 0, .. }
+    ));
+    assert!(matches!(
+        error_of(b"\x00\x00\x00"),
+        EwsError::MalformedXml { .. }
+    ));
+    assert!(matches!(
+        error_of(b"<?xml version=\"1.0\"?>"),
+        EwsError::MalformedXml { .. }
+    ));
+    assert!(matches!(
+        error_of(b"<a b=\"&#x110000000000;\"/>"),
+        EwsError::NotSoap { .. }
+    ));
 }
 
 #[test]
@@ -164,7 +219,9 @@ fn control_characters_in_text_are_kept() {
 fn string_decoders_accept_anything() {
     let mut rng = Rng(42);
     for _ in 0..500 {
-        let text: String = (0..rng.below(40)).map(|_| char::from_u32(rng.below(0x3000) as u32).unwrap_or('?')).collect();
+        let text: String = (0..rng.below(40))
+            .map(|_| char::from_u32(rng.below(0x3000) as u32).unwrap_or('?'))
+            .collect();
         let code: ResponseCode = text.parse().unwrap();
         if let ResponseCode::Unknown(kept) = &code {
             assert_eq!(kept, text.trim());

@@ -1,14 +1,17 @@
 //! Every request envelope the crate writes validates against Microsoft's EWS schema.
 
 use chrono::{Duration, TimeZone, Utc};
-use exchange_ews::operations::{CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem};
+use exchange_ews::operations::{
+    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem,
+};
 use exchange_ews::{
     Body, DeleteType, DistinguishedFolder, ExchangeVersion, FolderTarget, ItemId, NewCalendarItem,
     SendMeetingCancellations, SendMeetingInvitations,
 };
 use exchange_testkit::schema::SchemaValidator;
 
-const HOSTILE: &str = "Q3 <review> & \"budget\" 'draft' ]]> \u{e9}t\u{e9} \u{5317}\u{4eac} \u{1F4C5}\r\n\tend";
+const HOSTILE: &str =
+    "Q3 <review> & \"budget\" 'draft' ]]> \u{e9}t\u{e9} \u{5317}\u{4eac} \u{1F4C5}\r\n\tend";
 
 fn folders() -> Vec<FolderTarget> {
     vec![
@@ -58,7 +61,10 @@ fn envelopes() -> Vec<(String, String)> {
         for (i, folder) in folders().into_iter().enumerate() {
             for max in [None, Some(1), Some(500)] {
                 let request = FindCalendarItems::new(folder.clone(), start, end, max).unwrap();
-                add(format!("FindItem folder#{i} max {max:?}"), request.to_envelope(version));
+                add(
+                    format!("FindItem folder#{i} max {max:?}"),
+                    request.to_envelope(version),
+                );
             }
         }
         for id in &ids {
@@ -74,10 +80,17 @@ fn envelopes() -> Vec<(String, String)> {
             for (f, folder) in folders().into_iter().enumerate() {
                 let invite = invitations[(i + f) % invitations.len()];
                 let request = CreateCalendarItem::new(folder, item.clone(), invite).unwrap();
-                add(format!("CreateItem item#{i} folder#{f}"), request.to_envelope(version));
+                add(
+                    format!("CreateItem item#{i} folder#{f}"),
+                    request.to_envelope(version),
+                );
             }
         }
-        for delete_type in [DeleteType::HardDelete, DeleteType::SoftDelete, DeleteType::MoveToDeletedItems] {
+        for delete_type in [
+            DeleteType::HardDelete,
+            DeleteType::SoftDelete,
+            DeleteType::MoveToDeletedItems,
+        ] {
             for cancellations in [
                 SendMeetingCancellations::SendToNone,
                 SendMeetingCancellations::SendOnlyToAll,
@@ -85,7 +98,10 @@ fn envelopes() -> Vec<(String, String)> {
             ] {
                 for id in &ids {
                     let request = DeleteItem::new(id.clone(), delete_type, cancellations).unwrap();
-                    add(format!("DeleteItem {delete_type:?} {cancellations:?}"), request.to_envelope(version));
+                    add(
+                        format!("DeleteItem {delete_type:?} {cancellations:?}"),
+                        request.to_envelope(version),
+                    );
                 }
             }
         }
@@ -96,7 +112,9 @@ fn envelopes() -> Vec<(String, String)> {
 /// The `RequestServerVersion` element of an envelope's header as a document of its own (the
 /// validator checks only bodies, and the header element is declared in the types schema).
 fn header_document(envelope: &str) -> String {
-    let start = envelope.find("<t:RequestServerVersion").expect("a version header");
+    let start = envelope
+        .find("<t:RequestServerVersion")
+        .expect("a version header");
     let end = start + envelope[start..].find("/>").expect("an empty element") + 2;
     envelope[start..end].replacen(
         "<t:RequestServerVersion",
@@ -123,7 +141,9 @@ fn every_request_envelope_validates() {
         })
         .collect();
     // One broken document guards against a validator that accepts anything.
-    let broken = docs[0].1.replace(r#"Traversal="Shallow""#, r#"Traversal="Sideways""#);
+    let broken = docs[0]
+        .1
+        .replace(r#"Traversal="Shallow""#, r#"Traversal="Sideways""#);
     let all = docs
         .iter()
         .chain(&headers)
@@ -133,7 +153,10 @@ fn every_request_envelope_validates() {
     let mut verdicts = validator.validate_envelopes(all);
     assert_eq!(verdicts.len(), docs.len() + headers.len() + 1);
     let broken = verdicts.pop().unwrap();
-    assert!(!broken.is_valid(), "the validator accepted a broken envelope");
+    assert!(
+        !broken.is_valid(),
+        "the validator accepted a broken envelope"
+    );
     let failures: Vec<_> = verdicts.iter().filter(|v| !v.is_valid()).collect();
     assert!(failures.is_empty(), "{failures:#?}");
 }

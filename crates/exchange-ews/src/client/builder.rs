@@ -120,7 +120,9 @@ fn check_url(raw: &str) -> Result<Url, EwsError> {
         return Err(invalid("the URL has no host"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("credentials belong in the authentication strategy, not the URL"));
+        return Err(invalid(
+            "credentials belong in the authentication strategy, not the URL",
+        ));
     }
     Target::new(url.as_str()).map_err(|e| invalid(&e.to_string()))?;
     Ok(url)
@@ -164,7 +166,10 @@ mod tests {
             .unwrap();
         assert_eq!(client.version(), ExchangeVersion::Exchange2010);
         assert_eq!(client.inner.timeout, DEFAULT_TIMEOUT);
-        assert_eq!(client.inner.transport.max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES);
+        assert_eq!(
+            client.inner.transport.max_response_bytes,
+            DEFAULT_MAX_RESPONSE_BYTES
+        );
         assert_eq!(client.last_server_version(), None);
     }
 
@@ -180,19 +185,37 @@ mod tests {
             "https://alice:pw@mail.contoso.test/EWS/Exchange.asmx",
             "mailto:alice@contoso.test",
         ] {
-            assert_eq!(argument_of(EwsClient::builder(url).auth(basic()).build()), "url", "{url}");
+            assert_eq!(
+                argument_of(EwsClient::builder(url).auth(basic()).build()),
+                "url",
+                "{url}"
+            );
         }
-        assert!(EwsClient::builder("http://127.0.0.1:8080/EWS/Exchange.asmx").auth(basic()).build().is_ok());
-        assert!(EwsClient::builder("https://[::1]/EWS/Exchange.asmx").auth(basic()).build().is_ok());
+        assert!(
+            EwsClient::builder("http://127.0.0.1:8080/EWS/Exchange.asmx")
+                .auth(basic())
+                .build()
+                .is_ok()
+        );
+        assert!(EwsClient::builder("https://[::1]/EWS/Exchange.asmx")
+            .auth(basic())
+            .build()
+            .is_ok());
     }
 
     #[test]
     fn refuses_missing_or_zero_settings() {
         let url = "https://mail.contoso.test/EWS/Exchange.asmx";
         assert_eq!(argument_of(EwsClient::builder(url).build()), "auth");
-        let zero_timeout = EwsClient::builder(url).auth(basic()).timeout(Duration::ZERO).build();
+        let zero_timeout = EwsClient::builder(url)
+            .auth(basic())
+            .timeout(Duration::ZERO)
+            .build();
         assert_eq!(argument_of(zero_timeout), "timeout");
-        let zero_limit = EwsClient::builder(url).auth(basic()).max_response_bytes(0).build();
+        let zero_limit = EwsClient::builder(url)
+            .auth(basic())
+            .max_response_bytes(0)
+            .build();
         assert_eq!(argument_of(zero_limit), "max_response_bytes");
     }
 
@@ -204,11 +227,20 @@ mod tests {
             .timeout(Duration::from_secs(5))
             .max_response_bytes(1024);
         let printed = format!("{builder:?}");
-        assert!(printed.contains("Basic") && !printed.contains("hunter2"), "{printed}");
+        assert!(
+            printed.contains("Basic") && !printed.contains("hunter2"),
+            "{printed}"
+        );
         let client = builder.build().unwrap();
         let printed = format!("{client:?}");
-        assert!(printed.contains("Exchange2016") && printed.contains("Basic"), "{printed}");
-        assert!(!printed.contains("hunter2") && !printed.contains("alice"), "{printed}");
+        assert!(
+            printed.contains("Exchange2016") && printed.contains("Basic"),
+            "{printed}"
+        );
+        assert!(
+            !printed.contains("hunter2") && !printed.contains("alice"),
+            "{printed}"
+        );
         assert_eq!(client.clone().version(), ExchangeVersion::Exchange2016);
     }
 }

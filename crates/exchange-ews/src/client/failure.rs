@@ -41,7 +41,9 @@ pub(super) fn classify(error: &(dyn StdError + 'static), https: bool) -> Connect
         }
         let message = e.to_string().to_ascii_lowercase();
         dns |= message.starts_with("dns error");
-        tls |= ["certificate", "tls", "ssl"].iter().any(|w| message.contains(w));
+        tls |= ["certificate", "tls", "ssl"]
+            .iter()
+            .any(|w| message.contains(w));
     }
     if timeout {
         ConnectFailure::Timeout
@@ -156,30 +158,63 @@ mod tests {
 
     #[test]
     fn classifies_source_chains() {
-        let refused = over("client error (Connect)", over("tcp connect error", io::Error::from(io::ErrorKind::ConnectionRefused)));
+        let refused = over(
+            "client error (Connect)",
+            over(
+                "tcp connect error",
+                io::Error::from(io::ErrorKind::ConnectionRefused),
+            ),
+        );
         assert_eq!(classify(&refused, false), ConnectFailure::Refused);
-        let dns = over("client error (Connect)", over("dns error", io::Error::other("failed to lookup address information")));
+        let dns = over(
+            "client error (Connect)",
+            over(
+                "dns error",
+                io::Error::other("failed to lookup address information"),
+            ),
+        );
         assert_eq!(classify(&dns, true), ConnectFailure::NameNotResolved);
         let timeout = over("connect", io::Error::from(io::ErrorKind::TimedOut));
         assert_eq!(classify(&timeout, false), ConnectFailure::Timeout);
-        let tls = over("client error (Connect)", io::Error::new(io::ErrorKind::InvalidData, Layer("received corrupt message", None)));
+        let tls = over(
+            "client error (Connect)",
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                Layer("received corrupt message", None),
+            ),
+        );
         assert_eq!(classify(&tls, true), ConnectFailure::Tls);
         assert_eq!(classify(&tls, false), ConnectFailure::Other);
-        let certificate = over("connect", io::Error::other("invalid peer certificate: UnknownIssuer"));
+        let certificate = over(
+            "connect",
+            io::Error::other("invalid peer certificate: UnknownIssuer"),
+        );
         assert_eq!(classify(&certificate, true), ConnectFailure::Tls);
         let nested = over(
             "client error (Connect)",
-            io::Error::other(io::Error::new(io::ErrorKind::InvalidData, Layer("received corrupt message", None))),
+            io::Error::other(io::Error::new(
+                io::ErrorKind::InvalidData,
+                Layer("received corrupt message", None),
+            )),
         );
         assert_eq!(classify(&nested, true), ConnectFailure::Tls);
-        let reset = over("connection error", io::Error::from(io::ErrorKind::ConnectionReset));
+        let reset = over(
+            "connection error",
+            io::Error::from(io::ErrorKind::ConnectionReset),
+        );
         assert_eq!(classify(&reset, false), ConnectFailure::Other);
     }
 
     #[test]
     fn describes_the_chain_once_per_message() {
-        let e = over("client error (Connect)", over("tcp connect error", Layer("tcp connect error", None)));
-        assert_eq!(describe_chain(&e), "client error (Connect): tcp connect error");
+        let e = over(
+            "client error (Connect)",
+            over("tcp connect error", Layer("tcp connect error", None)),
+        );
+        assert_eq!(
+            describe_chain(&e),
+            "client error (Connect): tcp connect error"
+        );
     }
 
     #[test]
@@ -188,7 +223,10 @@ mod tests {
         assert_eq!(retry_after(&headers), None);
         headers.insert(http::header::RETRY_AFTER, "120".parse().unwrap());
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(120)));
-        headers.insert(http::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        headers.insert(
+            http::header::RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         assert_eq!(retry_after(&headers), None);
     }
 
@@ -210,7 +248,13 @@ mod tests {
         assert!(!snippet.contains("abc.def"), "{snippet}");
         assert!(!snippet.contains("TlRMTVNTUAAB"), "{snippet}");
         assert_eq!(snippet.matches("[redacted]").count(), 3, "{snippet}");
-        assert_eq!(body_snippet("Basic authentication is off".as_bytes()), "Basic [redacted] is off");
-        assert_eq!(body_snippet("négotiate basic ".as_bytes()), "négotiate basic");
+        assert_eq!(
+            body_snippet("Basic authentication is off".as_bytes()),
+            "Basic [redacted] is off"
+        );
+        assert_eq!(
+            body_snippet("négotiate basic ".as_bytes()),
+            "négotiate basic"
+        );
     }
 }

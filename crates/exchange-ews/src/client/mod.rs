@@ -13,7 +13,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tracing::{enabled, trace, Level};
 
-use crate::operations::{CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, Operation};
+use crate::operations::{
+    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, Operation,
+};
 use crate::{
     CalendarItem, CalendarView, DeleteType, Envelope, EwsError, ExchangeVersion, FolderTarget,
     ItemId, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations, ServerVersionInfo,

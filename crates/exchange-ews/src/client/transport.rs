@@ -67,7 +67,12 @@ impl Transport {
             if leg == MAX_LEGS {
                 break;
             }
-            authorization = Some(handshake.challenge(&challenges).await.map_err(auth_failed)?);
+            authorization = Some(
+                handshake
+                    .challenge(&challenges)
+                    .await
+                    .map_err(auth_failed)?,
+            );
         }
         Err(auth_failed(AuthError::Rejected {
             scheme: self.auth.scheme(),
@@ -106,7 +111,10 @@ impl Transport {
             return Err(too_large);
         }
         const FIRST_ALLOCATION: usize = 1024 * 1024;
-        let capacity = announced.map_or(0, |n| n as usize).min(limit).min(FIRST_ALLOCATION);
+        let capacity = announced
+            .map_or(0, |n| n as usize)
+            .min(limit)
+            .min(FIRST_ALLOCATION);
         let mut body = Vec::with_capacity(capacity);
         while let Some(chunk) = response
             .chunk()

@@ -123,7 +123,10 @@ mod tests {
         let item = item(MINIMAL).unwrap();
         assert_eq!(item.id, ItemId::new("AAMk").with_change_key("DwAA"));
         assert_eq!(item.subject, "");
-        assert_eq!(item.start, Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap());
+        assert_eq!(
+            item.start,
+            Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap()
+        );
         assert!(!item.is_all_day);
         assert_eq!(item.body, None);
         assert_eq!(item.location, None);
@@ -165,8 +168,14 @@ mod tests {
         };
         assert_eq!(missing("<t:Start>2024-05-01T08:00:00Z</t:Start>"), "ItemId");
         assert_eq!(missing(r#"<t:ItemId Id=""/>"#), "@Id");
-        assert_eq!(missing(r#"<t:ItemId Id="A"/><t:End>2024-05-01T08:00:00Z</t:End>"#), "Start");
-        assert_eq!(missing(r#"<t:ItemId Id="A"/><t:Start>2024-05-01T08:00:00Z</t:Start>"#), "End");
+        assert_eq!(
+            missing(r#"<t:ItemId Id="A"/><t:End>2024-05-01T08:00:00Z</t:End>"#),
+            "Start"
+        );
+        assert_eq!(
+            missing(r#"<t:ItemId Id="A"/><t:Start>2024-05-01T08:00:00Z</t:Start>"#),
+            "End"
+        );
     }
 
     #[test]
@@ -177,8 +186,14 @@ mod tests {
         };
         let bad_start = MINIMAL.replace("2024-05-01T08:00:00Z", "tomorrow");
         assert_eq!(invalid(&bad_start), "Start");
-        assert_eq!(invalid(&format!("{MINIMAL}<t:IsAllDayEvent>yes</t:IsAllDayEvent>")), "IsAllDayEvent");
-        assert_eq!(invalid(&format!(r#"{MINIMAL}<t:Body BodyType="RTF">x</t:Body>"#)), "Body@BodyType");
+        assert_eq!(
+            invalid(&format!("{MINIMAL}<t:IsAllDayEvent>yes</t:IsAllDayEvent>")),
+            "IsAllDayEvent"
+        );
+        assert_eq!(
+            invalid(&format!(r#"{MINIMAL}<t:Body BodyType="RTF">x</t:Body>"#)),
+            "Body@BodyType"
+        );
         let long = "x".repeat(10_000);
         match item(&MINIMAL.replace("2024-05-01T09:00:00Z", &long)) {
             Err(EwsError::InvalidValue { value, .. }) => assert_eq!(value.len(), 100),

@@ -68,8 +68,14 @@ impl Operation for CreateCalendarItem {
     }
 
     fn output(envelope: &Envelope) -> Result<ItemId, EwsError> {
-        let items = envelope.single_message(Self::NAME)?.required_child("Items")?;
-        item_id(items.required_child("CalendarItem")?.required_child("ItemId")?)
+        let items = envelope
+            .single_message(Self::NAME)?
+            .required_child("Items")?;
+        item_id(
+            items
+                .required_child("CalendarItem")?
+                .required_child("ItemId")?,
+        )
     }
 }
 
@@ -130,7 +136,9 @@ mod tests {
 
     #[test]
     fn writes_the_item_in_schema_order() {
-        let request = CreateCalendarItem::new(calendar(), new_item(), SendMeetingInvitations::SendToNone).unwrap();
+        let request =
+            CreateCalendarItem::new(calendar(), new_item(), SendMeetingInvitations::SendToNone)
+                .unwrap();
         let xml = request.to_envelope(ExchangeVersion::Exchange2010Sp2);
         assert!(xml.contains(r#"<m:CreateItem SendMeetingInvitations="SendToNone"><m:SavedItemFolderId><t:DistinguishedFolderId Id="calendar"/></m:SavedItemFolderId>"#));
         assert!(xml.contains(concat!(
@@ -146,7 +154,11 @@ mod tests {
 
     #[test]
     fn leaves_out_absent_fields() {
-        let item = NewCalendarItem { location: None, body: None, ..new_item() };
+        let item = NewCalendarItem {
+            location: None,
+            body: None,
+            ..new_item()
+        };
         let xml = CreateCalendarItem::new(calendar(), item, SendMeetingInvitations::SendOnlyToAll)
             .unwrap()
             .to_envelope(ExchangeVersion::Exchange2016);
@@ -156,22 +168,46 @@ mod tests {
 
     #[test]
     fn names_utc_for_all_day_items() {
-        let item = NewCalendarItem { is_all_day: true, ..new_item() };
-        let request = CreateCalendarItem::new(calendar(), item, SendMeetingInvitations::SendToAllAndSaveCopy).unwrap();
+        let item = NewCalendarItem {
+            is_all_day: true,
+            ..new_item()
+        };
+        let request = CreateCalendarItem::new(
+            calendar(),
+            item,
+            SendMeetingInvitations::SendToAllAndSaveCopy,
+        )
+        .unwrap();
         let xml = request.to_envelope(ExchangeVersion::Exchange2013);
         assert!(xml.contains(r#"<t:IsAllDayEvent>true</t:IsAllDayEvent>"#));
-        assert!(xml.contains(r#"<t:StartTimeZone Id="UTC"/><t:EndTimeZone Id="UTC"/></t:CalendarItem>"#));
+        assert!(xml
+            .contains(r#"<t:StartTimeZone Id="UTC"/><t:EndTimeZone Id="UTC"/></t:CalendarItem>"#));
         let xml = request.to_envelope(ExchangeVersion::Exchange2007Sp1);
         assert!(xml.contains(r#"<t:MeetingTimeZone TimeZoneName="UTC"><t:BaseOffset>PT0H</t:BaseOffset></t:MeetingTimeZone></t:CalendarItem>"#));
     }
 
     #[test]
     fn refuses_items_that_end_before_they_start() {
-        let item = NewCalendarItem { end: new_item().start - chrono::Duration::seconds(1), ..new_item() };
-        let err = CreateCalendarItem::new(calendar(), item, SendMeetingInvitations::SendToNone).unwrap_err();
-        assert!(matches!(err, EwsError::InvalidArgument { argument: "item times", .. }), "{err}");
+        let item = NewCalendarItem {
+            end: new_item().start - chrono::Duration::seconds(1),
+            ..new_item()
+        };
+        let err = CreateCalendarItem::new(calendar(), item, SendMeetingInvitations::SendToNone)
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                EwsError::InvalidArgument {
+                    argument: "item times",
+                    ..
+                }
+            ),
+            "{err}"
+        );
         let other = FolderTarget::DistinguishedOf(DistinguishedFolder::Calendar, String::new());
-        assert!(CreateCalendarItem::new(other, new_item(), SendMeetingInvitations::SendToNone).is_err());
+        assert!(
+            CreateCalendarItem::new(other, new_item(), SendMeetingInvitations::SendToNone).is_err()
+        );
     }
 
     #[test]
@@ -189,6 +225,9 @@ mod tests {
             return;
         };
         let err = CreateCalendarItem::parse_response(&bytes).unwrap_err();
-        assert_eq!(err.to_string(), "the response has no <CalendarItem> in <Items>");
+        assert_eq!(
+            err.to_string(),
+            "the response has no <CalendarItem> in <Items>"
+        );
     }
 }

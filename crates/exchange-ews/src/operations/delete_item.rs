@@ -86,8 +86,12 @@ mod tests {
 
     #[test]
     fn refuses_empty_ids() {
-        let err = DeleteItem::new(ItemId::new(" "), DeleteType::HardDelete, SendMeetingCancellations::SendToNone)
-            .unwrap_err();
+        let err = DeleteItem::new(
+            ItemId::new(" "),
+            DeleteType::HardDelete,
+            SendMeetingCancellations::SendToNone,
+        )
+        .unwrap_err();
         assert!(matches!(err, EwsError::InvalidArgument { .. }));
     }
 
@@ -101,11 +105,16 @@ mod tests {
         let missing = String::from_utf8_lossy(ok)
             .replace(r#"ResponseClass="Success""#, r#"ResponseClass="Error""#)
             .replace("NoError", "ErrorItemNotFound");
-        assert!(DeleteItem::parse_response(missing.as_bytes()).unwrap_err().is_not_found());
+        assert!(DeleteItem::parse_response(missing.as_bytes())
+            .unwrap_err()
+            .is_not_found());
         let Some(bytes) = sample("exl-deleteitem-inner-error-response.xml") else {
             return;
         };
         let err = DeleteItem::parse_response(&bytes).unwrap_err();
-        assert_eq!(err.response_code(), Some(&crate::ResponseCode::ErrorInternalServerError));
+        assert_eq!(
+            err.response_code(),
+            Some(&crate::ResponseCode::ErrorInternalServerError)
+        );
     }
 }

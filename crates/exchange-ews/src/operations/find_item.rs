@@ -82,9 +82,16 @@ impl Operation for FindCalendarItems {
             match &max {
                 Some(max) => w.empty(
                     "m:CalendarView",
-                    &[("MaxEntriesReturned", max), ("StartDate", &start), ("EndDate", &end)],
+                    &[
+                        ("MaxEntriesReturned", max),
+                        ("StartDate", &start),
+                        ("EndDate", &end),
+                    ],
                 ),
-                None => w.empty("m:CalendarView", &[("StartDate", &start), ("EndDate", &end)]),
+                None => w.empty(
+                    "m:CalendarView",
+                    &[("StartDate", &start), ("EndDate", &end)],
+                ),
             };
             w.start("m:ParentFolderIds", &[]);
             write_folder(w, &self.folder);
@@ -93,7 +100,9 @@ impl Operation for FindCalendarItems {
     }
 
     fn output(envelope: &Envelope) -> Result<CalendarView, EwsError> {
-        let root = envelope.single_message(Self::NAME)?.required_child("RootFolder")?;
+        let root = envelope
+            .single_message(Self::NAME)?
+            .required_child("RootFolder")?;
         let includes_last_item_in_range = match root.attribute("IncludesLastItemInRange") {
             None => true,
             Some(v) => parse_bool(v).ok_or_else(|| EwsError::InvalidValue {
@@ -137,20 +146,27 @@ mod tests {
     fn writes_the_calendar_view() {
         let request = FindCalendarItems::new(calendar(), at(1, 0), at(8, 0), Some(50)).unwrap();
         let xml = request.to_envelope(ExchangeVersion::Exchange2010);
-        assert!(xml.contains(r#"<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>Default</t:BaseShape>"#));
+        assert!(xml.contains(
+            r#"<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>Default</t:BaseShape>"#
+        ));
         assert!(xml.contains(r#"<t:FieldURI FieldURI="calendar:Start"/>"#));
         assert!(!xml.contains("item:Body"), "FindItem cannot return bodies");
         assert!(xml.contains(
             r#"<m:CalendarView MaxEntriesReturned="50" StartDate="2024-05-01T00:00:00Z" EndDate="2024-05-08T00:00:00Z"/>"#
         ));
-        assert!(xml.contains(r#"<m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"/></m:ParentFolderIds>"#));
+        assert!(xml.contains(
+            r#"<m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"/></m:ParentFolderIds>"#
+        ));
         let unbounded = FindCalendarItems::new(calendar(), at(1, 0), at(8, 0), None).unwrap();
-        assert!(!unbounded.to_envelope(ExchangeVersion::Exchange2010).contains("MaxEntriesReturned"));
+        assert!(!unbounded
+            .to_envelope(ExchangeVersion::Exchange2010)
+            .contains("MaxEntriesReturned"));
     }
 
     #[test]
     fn writes_delegate_and_id_folders() {
-        let other = FolderTarget::DistinguishedOf(DistinguishedFolder::Calendar, "bob@contoso.test".into());
+        let other =
+            FolderTarget::DistinguishedOf(DistinguishedFolder::Calendar, "bob@contoso.test".into());
         let xml = FindCalendarItems::new(other, at(1, 0), at(2, 0), None)
             .unwrap()
             .to_envelope(ExchangeVersion::Exchange2007Sp1);
@@ -168,11 +184,29 @@ mod tests {
             assert!(matches!(r, Err(EwsError::InvalidArgument { .. })), "{r:?}");
         };
         invalid(FindCalendarItems::new(calendar(), at(8, 0), at(1, 0), None));
-        invalid(FindCalendarItems::new(calendar(), at(1, 0), at(8, 0), Some(0)));
-        invalid(FindCalendarItems::new(calendar(), at(1, 0), at(8, 0), Some(u32::MAX)));
-        invalid(FindCalendarItems::new(FolderTarget::Id(String::new()), at(1, 0), at(8, 0), None));
+        invalid(FindCalendarItems::new(
+            calendar(),
+            at(1, 0),
+            at(8, 0),
+            Some(0),
+        ));
+        invalid(FindCalendarItems::new(
+            calendar(),
+            at(1, 0),
+            at(8, 0),
+            Some(u32::MAX),
+        ));
+        invalid(FindCalendarItems::new(
+            FolderTarget::Id(String::new()),
+            at(1, 0),
+            at(8, 0),
+            None,
+        ));
         let ok = FindCalendarItems::new(calendar(), at(1, 0), at(1, 0), Some(1)).unwrap();
-        assert_eq!((ok.start(), ok.end(), ok.max_entries()), (at(1, 0), at(1, 0), Some(1)));
+        assert_eq!(
+            (ok.start(), ok.end(), ok.max_entries()),
+            (at(1, 0), at(1, 0), Some(1))
+        );
         assert_eq!(ok.folder(), &calendar());
     }
 
@@ -187,8 +221,14 @@ mod tests {
         let first = &view.items[0];
         assert_eq!(first.id, ItemId::new("AAMk").with_change_key("DwAA"));
         assert_eq!(first.subject, "Contoso devs team meeting");
-        assert_eq!(first.start, Utc.with_ymd_and_hms(2013, 8, 21, 19, 30, 0).unwrap());
-        assert_eq!(first.end, Utc.with_ymd_and_hms(2013, 8, 21, 20, 0, 0).unwrap());
+        assert_eq!(
+            first.start,
+            Utc.with_ymd_and_hms(2013, 8, 21, 19, 30, 0).unwrap()
+        );
+        assert_eq!(
+            first.end,
+            Utc.with_ymd_and_hms(2013, 8, 21, 20, 0, 0).unwrap()
+        );
         assert_eq!(view.items[4].subject, "Online training webcast");
     }
 
@@ -198,7 +238,10 @@ mod tests {
             return;
         };
         let err = FindCalendarItems::parse_response(&bytes).unwrap_err();
-        assert_eq!(err.response_code(), Some(&crate::ResponseCode::ErrorInvalidIdMalformed));
+        assert_eq!(
+            err.response_code(),
+            Some(&crate::ResponseCode::ErrorInvalidIdMalformed)
+        );
     }
 
     #[test]
@@ -208,7 +251,10 @@ mod tests {
             return;
         };
         let err = FindCalendarItems::parse_response(&bytes).unwrap_err();
-        assert_eq!(err.to_string(), "the response has no <Start> in <CalendarItem>");
+        assert_eq!(
+            err.to_string(),
+            "the response has no <Start> in <CalendarItem>"
+        );
     }
 
     #[test]
@@ -220,9 +266,18 @@ mod tests {
         let view = FindCalendarItems::parse_response(xml).unwrap();
         assert!(view.items.is_empty());
         assert!(view.includes_last_item_in_range);
-        let bad = String::from_utf8_lossy(xml).replace("TotalItemsInView=\"0\"", "IncludesLastItemInRange=\"perhaps\"");
-        assert!(matches!(FindCalendarItems::parse_response(bad.as_bytes()), Err(EwsError::InvalidValue { .. })));
+        let bad = String::from_utf8_lossy(xml).replace(
+            "TotalItemsInView=\"0\"",
+            "IncludesLastItemInRange=\"perhaps\"",
+        );
+        assert!(matches!(
+            FindCalendarItems::parse_response(bad.as_bytes()),
+            Err(EwsError::InvalidValue { .. })
+        ));
         let no_root = String::from_utf8_lossy(xml).replace("RootFolder", "Other");
-        assert!(matches!(FindCalendarItems::parse_response(no_root.as_bytes()), Err(EwsError::MissingElement { .. })));
+        assert!(matches!(
+            FindCalendarItems::parse_response(no_root.as_bytes()),
+            Err(EwsError::MissingElement { .. })
+        ));
     }
 }

@@ -41,7 +41,9 @@ impl Operation for GetCalendarItem {
     }
 
     fn output(envelope: &Envelope) -> Result<CalendarItem, EwsError> {
-        let items = envelope.single_message(Self::NAME)?.required_child("Items")?;
+        let items = envelope
+            .single_message(Self::NAME)?
+            .required_child("Items")?;
         // An id of a message or contact comes back as another element: not a calendar item.
         calendar_item(items.required_child("CalendarItem")?)
     }
@@ -57,10 +59,15 @@ mod tests {
     fn writes_the_id_and_asks_for_the_body() {
         let request = GetCalendarItem::new(ItemId::new("AAMk<").with_change_key("Dw'")).unwrap();
         let xml = request.to_envelope(ExchangeVersion::Exchange2013);
-        assert!(xml.contains(r#"<m:ItemIds><t:ItemId Id="AAMk&lt;" ChangeKey="Dw&apos;"/></m:ItemIds>"#));
-        assert!(xml.contains(r#"<t:FieldURI FieldURI="item:Body"/></t:AdditionalProperties></m:ItemShape>"#));
+        assert!(xml
+            .contains(r#"<m:ItemIds><t:ItemId Id="AAMk&lt;" ChangeKey="Dw&apos;"/></m:ItemIds>"#));
+        assert!(xml.contains(
+            r#"<t:FieldURI FieldURI="item:Body"/></t:AdditionalProperties></m:ItemShape>"#
+        ));
         let plain = GetCalendarItem::new(ItemId::new("AAMk")).unwrap();
-        assert!(plain.to_envelope(ExchangeVersion::Exchange2013).contains(r#"<t:ItemId Id="AAMk"/>"#));
+        assert!(plain
+            .to_envelope(ExchangeVersion::Exchange2013)
+            .contains(r#"<t:ItemId Id="AAMk"/>"#));
         assert_eq!(plain.id(), &ItemId::new("AAMk"));
     }
 
@@ -77,8 +84,14 @@ mod tests {
         let item = GetCalendarItem::parse_response(&bytes).unwrap();
         assert_eq!(item.id, ItemId::new("ASUAdT").with_change_key("otlIqB=="));
         assert_eq!(item.item_class.as_deref(), Some("IPM.Appointment"));
-        assert_eq!(item.start, Utc.with_ymd_and_hms(2006, 6, 16, 0, 30, 0).unwrap());
-        assert_eq!(item.end, Utc.with_ymd_and_hms(2006, 6, 16, 1, 0, 0).unwrap());
+        assert_eq!(
+            item.start,
+            Utc.with_ymd_and_hms(2006, 6, 16, 0, 30, 0).unwrap()
+        );
+        assert_eq!(
+            item.end,
+            Utc.with_ymd_and_hms(2006, 6, 16, 1, 0, 0).unwrap()
+        );
         assert_eq!(item.body, Some(crate::Body::text("")));
         assert_eq!(item.calendar_item_type.as_deref(), Some("Single"));
         assert_eq!(item.my_response_type.as_deref(), Some("Organizer"));
@@ -98,7 +111,10 @@ mod tests {
         };
         // The sample asked only for the recurrence, so the master's own times are missing.
         let err = GetCalendarItem::parse_response(&bytes).unwrap_err();
-        assert_eq!(err.to_string(), "the response has no <Start> in <CalendarItem>");
+        assert_eq!(
+            err.to_string(),
+            "the response has no <Start> in <CalendarItem>"
+        );
     }
 
     #[test]
@@ -107,6 +123,9 @@ mod tests {
             return;
         };
         let err = GetCalendarItem::parse_response(&bytes).unwrap_err();
-        assert_eq!(err.to_string(), "the response has no <CalendarItem> in <Items>");
+        assert_eq!(
+            err.to_string(),
+            "the response has no <CalendarItem> in <Items>"
+        );
     }
 }

@@ -155,8 +155,11 @@ mod tests {
 
     #[test]
     fn asks_exchange_2007_only_for_what_it_knows() {
-        assert!(!calendar_properties(ExchangeVersion::Exchange2007Sp1).contains(&"item:LastModifiedTime"));
-        assert!(calendar_properties(ExchangeVersion::Exchange2010).contains(&"item:LastModifiedTime"));
+        assert!(!calendar_properties(ExchangeVersion::Exchange2007Sp1)
+            .contains(&"item:LastModifiedTime"));
+        assert!(
+            calendar_properties(ExchangeVersion::Exchange2010).contains(&"item:LastModifiedTime")
+        );
     }
 
     #[test]

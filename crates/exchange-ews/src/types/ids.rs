@@ -36,7 +36,11 @@ impl ItemId {
                 reason: "the item id is empty".into(),
             });
         }
-        if self.change_key.as_deref().is_some_and(|k| k.trim().is_empty()) {
+        if self
+            .change_key
+            .as_deref()
+            .is_some_and(|k| k.trim().is_empty())
+        {
             return Err(EwsError::InvalidArgument {
                 argument,
                 reason: "the change key is empty (leave it out instead)".into(),
@@ -133,7 +137,10 @@ mod tests {
     #[test]
     fn checks_item_ids() {
         assert!(ItemId::new("AAMk").check("id").is_ok());
-        assert!(ItemId::new("AAMk").with_change_key("DwAA").check("id").is_ok());
+        assert!(ItemId::new("AAMk")
+            .with_change_key("DwAA")
+            .check("id")
+            .is_ok());
         assert!(ItemId::new("").check("id").is_err());
         assert!(ItemId::new(" \t").check("id").is_err());
         assert!(ItemId::new("AAMk").with_change_key("").check("id").is_err());
@@ -142,8 +149,11 @@ mod tests {
 
     #[test]
     fn checks_folder_targets() {
-        assert!(FolderTarget::from(DistinguishedFolder::Calendar).check("f").is_ok());
-        let other = |s: &str| FolderTarget::DistinguishedOf(DistinguishedFolder::Calendar, s.into());
+        assert!(FolderTarget::from(DistinguishedFolder::Calendar)
+            .check("f")
+            .is_ok());
+        let other =
+            |s: &str| FolderTarget::DistinguishedOf(DistinguishedFolder::Calendar, s.into());
         assert!(other("bob@contoso.test").check("f").is_ok());
         assert!(other("").check("f").is_err());
         assert!(other("bob").check("f").is_err());

@@ -75,12 +75,18 @@ mod tests {
     #[test]
     fn spells_options_as_the_schema_does() {
         assert_eq!(SendMeetingInvitations::default().as_str(), "SendToNone");
-        assert_eq!(SendMeetingInvitations::SendOnlyToAll.as_str(), "SendOnlyToAll");
+        assert_eq!(
+            SendMeetingInvitations::SendOnlyToAll.as_str(),
+            "SendOnlyToAll"
+        );
         assert_eq!(
             SendMeetingCancellations::SendToAllAndSaveCopy.as_str(),
             "SendToAllAndSaveCopy"
         );
-        assert_eq!(DeleteType::MoveToDeletedItems.as_str(), "MoveToDeletedItems");
+        assert_eq!(
+            DeleteType::MoveToDeletedItems.as_str(),
+            "MoveToDeletedItems"
+        );
         assert_eq!(DeleteType::HardDelete.as_str(), "HardDelete");
         assert_eq!(DeleteType::SoftDelete.as_str(), "SoftDelete");
     }

@@ -114,7 +114,10 @@ impl TreeBuilder {
                 Event::Start(start) => {
                     let element = self.open(&start, position)?;
                     if self.stack.len() >= MAX_DEPTH {
-                        return Err(refused(position, XmlRefusal::NestingTooDeep { limit: MAX_DEPTH }));
+                        return Err(refused(
+                            position,
+                            XmlRefusal::NestingTooDeep { limit: MAX_DEPTH },
+                        ));
                     }
                     self.stack.push(element);
                 }
@@ -141,9 +144,13 @@ impl TreeBuilder {
         }
         let end = self.offset + text.len() as u64;
         if let Some(open) = self.stack.last() {
-            return Err(malformed(end, &format!("the document ends inside <{}>", open.name)));
+            return Err(malformed(
+                end,
+                &format!("the document ends inside <{}>", open.name),
+            ));
         }
-        self.root.ok_or_else(|| malformed(end, "the document has no root element"))
+        self.root
+            .ok_or_else(|| malformed(end, "the document has no root element"))
     }
 
     fn open(
@@ -153,7 +160,12 @@ impl TreeBuilder {
     ) -> Result<Element, EwsError> {
         self.elements += 1;
         if self.elements > MAX_ELEMENTS {
-            return Err(refused(position, XmlRefusal::TooManyElements { limit: MAX_ELEMENTS }));
+            return Err(refused(
+                position,
+                XmlRefusal::TooManyElements {
+                    limit: MAX_ELEMENTS,
+                },
+            ));
         }
         if self.stack.is_empty() && self.root.is_some() {
             return Err(malformed(position, "a second root element"));

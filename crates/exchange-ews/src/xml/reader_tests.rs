@@ -23,7 +23,11 @@ fn builds_a_tree_of_local_names() {
     .unwrap();
     assert_eq!(root.name(), "Envelope");
     assert_eq!(root.attribute("a"), Some("1"));
-    assert_eq!(root.attribute("s"), None, "namespace declarations are not attributes");
+    assert_eq!(
+        root.attribute("s"),
+        None,
+        "namespace declarations are not attributes"
+    );
     let body = root.required_child("Body").unwrap();
     let x = body.child("X").unwrap();
     assert_eq!(x.attribute("Attr"), Some("v"));
@@ -94,11 +98,19 @@ fn refuses_undeclared_entities() {
 #[test]
 fn refuses_deep_nesting_and_too_many_elements() {
     let deep = "<a>".repeat(MAX_DEPTH + 1) + &"</a>".repeat(MAX_DEPTH + 1);
-    assert_eq!(refusal(&deep), XmlRefusal::NestingTooDeep { limit: MAX_DEPTH });
+    assert_eq!(
+        refusal(&deep),
+        XmlRefusal::NestingTooDeep { limit: MAX_DEPTH }
+    );
     let ok = "<a>".repeat(MAX_DEPTH) + &"</a>".repeat(MAX_DEPTH);
     assert!(parse(ok.as_bytes()).is_ok());
     let many = format!("<a>{}</a>", "<b/>".repeat(MAX_ELEMENTS));
-    assert_eq!(refusal(&many), XmlRefusal::TooManyElements { limit: MAX_ELEMENTS });
+    assert_eq!(
+        refusal(&many),
+        XmlRefusal::TooManyElements {
+            limit: MAX_ELEMENTS
+        }
+    );
 }
 
 #[test]

@@ -42,13 +42,24 @@ mod tests {
         assert_eq!(parse_date_time("2013-08-21T19:30:00"), Some(t));
         assert_eq!(
             parse_date_time("2013-09-19T14:37:10.732-07:00"),
-            Some(Utc.with_ymd_and_hms(2013, 9, 19, 21, 37, 10).unwrap() + chrono::Duration::milliseconds(732))
+            Some(
+                Utc.with_ymd_and_hms(2013, 9, 19, 21, 37, 10).unwrap()
+                    + chrono::Duration::milliseconds(732)
+            )
         );
     }
 
     #[test]
     fn refuses_what_is_no_date_time() {
-        for bad in ["", "2013-08-21", "2013-08-21-08:00", "2013-13-01T00:00:00Z", "yesterday", "2013-08-21T25:00:00Z", "\u{0}"] {
+        for bad in [
+            "",
+            "2013-08-21",
+            "2013-08-21-08:00",
+            "2013-13-01T00:00:00Z",
+            "yesterday",
+            "2013-08-21T25:00:00Z",
+            "\u{0}",
+        ] {
             assert_eq!(parse_date_time(bad), None, "{bad:?}");
         }
     }

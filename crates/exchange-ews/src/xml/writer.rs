@@ -138,6 +138,9 @@ mod tests {
         let mut w = XmlWriter::new();
         w.text_element("a", &[("v", "x\u{0}\u{B}y")], "x\u{1}\u{1F}\u{FFFF}y");
         let xml = w.finish();
-        assert!(xml.contains("<a v=\"x\u{FFFD}\u{FFFD}y\">x\u{FFFD}\u{FFFD}\u{FFFD}y</a>"), "{xml}");
+        assert!(
+            xml.contains("<a v=\"x\u{FFFD}\u{FFFD}y\">x\u{FFFD}\u{FFFD}\u{FFFD}y</a>"),
+            "{xml}"
+        );
     }
 }

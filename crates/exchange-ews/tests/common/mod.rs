@@ -32,7 +32,9 @@ pub fn client_for(server: &MockServer) -> EwsClient {
 pub async fn answer(server: &MockServer, status: u16, body: impl Into<Vec<u8>>) {
     Mock::given(method("POST"))
         .and(path(EWS_PATH))
-        .respond_with(ResponseTemplate::new(status).set_body_raw(body.into(), "text/xml; charset=utf-8"))
+        .respond_with(
+            ResponseTemplate::new(status).set_body_raw(body.into(), "text/xml; charset=utf-8"),
+        )
         .mount(server)
         .await;
 }

@@ -264,3 +264,6 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
         operation,
     })
 }
+
+#[cfg(test)]
+mod tests;

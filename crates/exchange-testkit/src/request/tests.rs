@@ -1,0 +1,185 @@
+//! Decoding of hand-written requests, valid and broken.
+
+use super::*;
+use crate::dom;
+
+fn wrap(header: &str, body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope xmlns:soap="{SOAP}" xmlns:t="{TYPES}" xmlns:m="{MESSAGES}">
+<soap:Header>{header}</soap:Header>
+<soap:Body>{body}</soap:Body>
+</soap:Envelope>"#
+    )
+}
+
+fn decode_str(xml: &str) -> Result<Request, Error> {
+    let root = dom::parse(xml.as_bytes())?;
+    let envelope = envelope(&root)?;
+    decode(&envelope)
+}
+
+fn schema_violation(xml: &str) -> String {
+    match decode_str(xml) {
+        Err(e @ Error::SchemaViolation { .. }) => e.to_string(),
+        other => panic!("expected a schema violation, got {other:?}"),
+    }
+}
+
+const FIND: &str = r#"<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape>
+<t:AdditionalProperties><t:FieldURI FieldURI="item:Subject"/></t:AdditionalProperties></m:ItemShape>
+<m:CalendarView MaxEntriesReturned="5" StartDate="2013-08-21T17:30:24.127Z" EndDate="2013-09-20T17:30:24+02:00"/>
+<m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress> boss@contoso.test </t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>
+<t:FolderId Id="AAMk"/></m:ParentFolderIds></m:FindItem>"#;
+
+#[test]
+fn decodes_find_item_with_calendar_view() {
+    let request = decode_str(&wrap(r#"<t:RequestServerVersion Version="Exchange2013_SP1"/>"#, FIND)).unwrap();
+    assert_eq!(request.server_version.as_deref(), Some("Exchange2013_SP1"));
+    let Operation::FindItem { shallow, shape, view, filtered, folders } = request.operation else {
+        panic!("not FindItem");
+    };
+    assert!(shallow && !filtered);
+    assert_eq!(shape.base, BaseShape::IdOnly);
+    assert_eq!(shape.additional, vec!["item:Subject".to_owned()]);
+    let View::Calendar { start, end, max } = view else { panic!("not a calendar view") };
+    assert_eq!(crate::datetime::format(start), "2013-08-21T17:30:24Z");
+    assert_eq!(crate::datetime::format(end), "2013-09-20T15:30:24Z");
+    assert_eq!(max, Some(5));
+    assert_eq!(
+        folders,
+        vec![
+            FolderRef::Distinguished { name: "calendar".into(), mailbox: Some("boss@contoso.test".into()) },
+            FolderRef::Id("AAMk".into()),
+        ]
+    );
+}
+
+#[test]
+fn matches_namespaces_not_prefixes() {
+    let xml = format!(
+        r#"<e:Envelope xmlns:e="{SOAP}"><e:Body><GetItem xmlns="{MESSAGES}"><ItemShape><BaseShape xmlns="{TYPES}">AllProperties</BaseShape></ItemShape>
+<ItemIds><x:ItemId xmlns:x="{TYPES}" Id="A" ChangeKey="B"/><x:OccurrenceItemId xmlns:x="{TYPES}" RecurringMasterId="M" InstanceIndex="1"/></ItemIds></GetItem></e:Body></e:Envelope>"#
+    );
+    let request = decode_str(&xml).unwrap();
+    assert_eq!(request.server_version, None);
+    let Operation::GetItem { shape, ids } = request.operation else { panic!("not GetItem") };
+    assert_eq!(shape.base, BaseShape::AllProperties);
+    assert_eq!(
+        ids,
+        vec![
+            ItemRef::Item { id: "A".into(), change_key: Some("B".into()) },
+            ItemRef::Recurrence(Some("M".into())),
+        ]
+    );
+    // The right local names in the wrong namespace are not EWS.
+    let wrong = xml.replace(MESSAGES, "urn:not-ews");
+    assert!(schema_violation(&wrong).contains("not an EWS operation"));
+}
+
+#[test]
+fn decodes_create_item_with_calendar_fields() {
+    let body = r#"<m:CreateItem SendMeetingInvitations="SendToNone" MessageDisposition="SaveOnly">
+<m:SavedItemFolderId><t:DistinguishedFolderId Id="calendar"/></m:SavedItemFolderId>
+<m:Items><t:CalendarItem><t:Subject>Tea &amp; &lt;cake&gt; ☕</t:Subject><t:Body BodyType="HTML">&lt;b&gt;hi&lt;/b&gt;</t:Body>
+<t:ReminderIsSet>true</t:ReminderIsSet><t:UID>uid-1</t:UID><t:Start>2024-05-01T10:00:00+02:00</t:Start><t:End>2024-05-01T08:00:00Z</t:End>
+<t:IsAllDayEvent>1</t:IsAllDayEvent><t:LegacyFreeBusyStatus>OOF</t:LegacyFreeBusyStatus><t:Location>Room 1</t:Location>
+<t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>x@y.z</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees>
+</t:CalendarItem><t:Message><t:Subject>not a calendar item</t:Subject></t:Message></m:Items></m:CreateItem>"#;
+    let Operation::CreateItem { send_invitations, folder, items } = decode_str(&wrap("", body)).unwrap().operation else {
+        panic!("not CreateItem");
+    };
+    assert_eq!(send_invitations.as_deref(), Some("SendToNone"));
+    assert_eq!(folder, Some(FolderRef::Distinguished { name: "calendar".into(), mailbox: None }));
+    let Ok(fields) = &items[0] else { panic!("not a calendar item") };
+    assert_eq!(fields.subject.as_deref(), Some("Tea & <cake> ☕"));
+    assert_eq!(fields.body, Some(Body { kind: BodyKind::Html, content: "<b>hi</b>".into() }));
+    assert_eq!(fields.start, fields.end);
+    assert_eq!(fields.is_all_day, Some(true));
+    assert_eq!(fields.free_busy.as_deref(), Some("OOF"));
+    assert_eq!(fields.count(), 8);
+    assert_eq!(items[1], Err("Message".to_owned()));
+}
+
+#[test]
+fn decodes_delete_and_update_item() {
+    let delete = r#"<m:DeleteItem DeleteType="HardDelete"><m:ItemIds><t:ItemId Id="A"/></m:ItemIds></m:DeleteItem>"#;
+    let Operation::DeleteItem { send_cancellations, ids } = decode_str(&wrap("", delete)).unwrap().operation else {
+        panic!("not DeleteItem");
+    };
+    assert_eq!(send_cancellations, None);
+    assert_eq!(ids.len(), 1);
+    let update = r#"<m:UpdateItem ConflictResolution="AutoResolve" SendMeetingInvitationsOrCancellations="SendToNone">
+<m:ItemChanges><t:ItemChange><t:ItemId Id="A" ChangeKey="B"/><t:Updates>
+<t:SetItemField><t:FieldURI FieldURI="item:Subject"/><t:CalendarItem><t:Subject>New</t:Subject></t:CalendarItem></t:SetItemField>
+<t:AppendToItemField><t:FieldURI FieldURI="item:Body"/><t:CalendarItem><t:Body BodyType="Text">more</t:Body></t:CalendarItem></t:AppendToItemField>
+<t:DeleteItemField><t:FieldURI FieldURI="calendar:Location"/></t:DeleteItemField>
+<t:SetItemField><t:ExtendedFieldURI PropertyTag="0x1234" PropertyType="Integer"/><t:CalendarItem><t:ExtendedProperty/></t:CalendarItem></t:SetItemField>
+</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>"#;
+    let Operation::UpdateItem { conflict_resolution, send_updates, changes } = decode_str(&wrap("", update)).unwrap().operation else {
+        panic!("not UpdateItem");
+    };
+    assert_eq!(conflict_resolution, "AutoResolve");
+    assert_eq!(send_updates.as_deref(), Some("SendToNone"));
+    let (id, descriptions) = &changes[0];
+    assert_eq!(id, &ItemRef::Item { id: "A".into(), change_key: Some("B".into()) });
+    assert!(matches!(&descriptions[0], FieldChange::Set { field, properties: 1, .. } if field == "item:Subject"));
+    assert!(matches!(&descriptions[1], FieldChange::Append { field, .. } if field == "item:Body"));
+    assert_eq!(descriptions[2], FieldChange::Delete { field: "calendar:Location".into() });
+    assert!(matches!(&descriptions[3], FieldChange::Set { field, .. } if field.is_empty()));
+}
+
+#[test]
+fn reports_schema_violations_with_their_place() {
+    let cases = [
+        (FIND.replace("IdOnly", "Everything"), "BaseShape"),
+        (FIND.replace(r#" Traversal="Shallow""#, ""), "Traversal"),
+        (FIND.replace("2013-08-21T17:30:24.127Z", "yesterday"), "StartDate"),
+        (FIND.replace(r#"MaxEntriesReturned="5""#, r#"MaxEntriesReturned="five""#), "MaxEntriesReturned"),
+        (FIND.replace(r#"Id="calendar""#, r#"Id="invalidparentid""#), "Id"),
+        (FIND.replace(r#"<t:FolderId Id="AAMk"/>"#, "<t:FolderId/>"), "Id"),
+        (r#"<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape></m:GetItem>"#.to_owned(), "ItemIds"),
+        (r#"<m:GetItem><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape><m:ItemIds/></m:GetItem>"#.to_owned(), "incomplete"),
+        (r#"<m:DeleteItem DeleteType="Shred"><m:ItemIds><t:ItemId Id="A"/></m:ItemIds></m:DeleteItem>"#.to_owned(), "DeleteType"),
+        (r#"<m:CreateItem><m:Items><t:CalendarItem><t:Start>soon</t:Start></t:CalendarItem></m:Items></m:CreateItem>"#.to_owned(), "Start"),
+        (r#"<m:CreateItem><m:Items><t:CalendarItem><t:Body>x</t:Body></t:CalendarItem></m:Items></m:CreateItem>"#.to_owned(), "BodyType"),
+        (r#"<m:CreateItem><m:Items><t:CalendarItem><t:IsAllDayEvent>yes</t:IsAllDayEvent></t:CalendarItem></m:Items></m:CreateItem>"#.to_owned(), "xs:boolean"),
+        (r#"<m:CreateItem SendMeetingInvitations="Always"><m:Items><t:CalendarItem/></m:Items></m:CreateItem>"#.to_owned(), "SendMeetingInvitations"),
+        (r#"<m:UpdateItem><m:ItemChanges/></m:UpdateItem>"#.to_owned(), "ConflictResolution"),
+    ];
+    for (body, needle) in cases {
+        let message = schema_violation(&wrap("", &body));
+        assert!(message.contains(needle), "{needle}: {message}");
+        assert!(message.contains("(line "), "{message}");
+    }
+}
+
+#[test]
+fn refuses_bad_envelopes_and_headers() {
+    let not_soap = decode_str(&format!(r#"<m:FindItem xmlns:m="{MESSAGES}"/>"#));
+    assert!(matches!(not_soap, Err(Error::NotSoapEnvelope(_))));
+    let typo = wrap("", FIND).replace(SOAP, "https://schemas.xmlsoap.org/soap/envelope/");
+    assert!(matches!(decode_str(&typo), Err(Error::NotSoapEnvelope(_))));
+    let no_body = format!(r#"<soap:Envelope xmlns:soap="{SOAP}"><soap:Header/></soap:Envelope>"#);
+    assert!(matches!(decode_str(&no_body), Err(Error::NotSoapEnvelope(_))));
+    assert!(schema_violation(&wrap("", "")).contains("no operation"));
+    assert!(schema_violation(&wrap("", &format!("{FIND}{FIND}"))).contains("more than one"));
+    let version = wrap(r#"<t:RequestServerVersion Version="Exchange1999"/>"#, FIND);
+    assert_eq!(decode_str(&version), Err(Error::InvalidServerVersion("Exchange1999".into())));
+    let dated = wrap(r#"<t:RequestServerVersion Version="V2018_01_08"/>"#, FIND);
+    assert!(decode_str(&dated).is_ok());
+    let impersonation = wrap(
+        "<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>a@b.c</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>",
+        FIND,
+    );
+    assert_eq!(decode_str(&impersonation), Err(Error::ImpersonationDenied));
+    let unknown = wrap("", r#"<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape></m:GetFolder>"#);
+    assert_eq!(decode_str(&unknown), Err(Error::UnknownOperation("GetFolder".into())));
+}
+
+#[test]
+fn operations_know_their_names_and_message_counts() {
+    let request = decode_str(&wrap("", FIND)).unwrap();
+    assert_eq!(request.operation.name(), "FindItem");
+    assert_eq!(request.operation.message_count(), 2);
+}
