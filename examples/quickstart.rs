@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Timelike, Utc};
 use exchange_connector::{
-    Authentication, DataSource, ExchangeAccount, ExchangeVersion, NewAppointment,
+    Authentication, DataSource, ExchangeAccount, ExchangeVersion, NewAppointment, Outcome,
     TransportChoice,
 };
 use exchange_testkit::FakeExchange;
@@ -78,11 +78,16 @@ async fn run_path(label: &'static str, transport: TransportChoice, grpc_port: u1
     // Step 2: connection tests.
     for test in [exchange.test_gateway().await, exchange.test_exchange_account().await] {
         let name = format!("2 connection test: {}", test.subject);
+        let result = match &test.outcome {
+            Outcome::Passed { details } => Ok(details.clone()),
+            Outcome::Failed { diagnosis, detail } => {
+                Err(format!("{} ({detail})", diagnosis.explanation()))
+            }
+        };
+        report.step(&name, result);
         if let Some(notice) = &test.security_notice {
             println!("[{label}]      SECURITY NOTICE: {notice}");
         }
-        let result = if test.passed() { Ok(test.to_string()) } else { Err(test.to_string()) };
-        report.step(&name, result);
     }
 
     // Step 3: a portal user logs in with Exchange credentials.

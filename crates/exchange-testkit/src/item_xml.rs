@@ -232,3 +232,85 @@ fn html_to_text(html: &str) -> String {
         .trim()
         .to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone as _, Utc};
+
+    fn item() -> StoredItem {
+        let at = |h| Utc.with_ymd_and_hms(2024, 5, 1, h, 0, 0).unwrap();
+        StoredItem {
+            key: [3; 16],
+            change: 42,
+            created: at(8),
+            modified: at(9),
+            subject: Some("Tea & <cake>".into()),
+            body: Some(Body {
+                kind: BodyKind::Html,
+                content: "<p>Hello &amp; welcome</p>".into(),
+            }),
+            uid: "UID-1".into(),
+            start: at(10),
+            end: at(11),
+            is_all_day: false,
+            free_busy: "Busy".into(),
+            location: None,
+        }
+    }
+
+    fn shape(base: BaseShape, additional: &[&str]) -> Shape {
+        Shape {
+            base,
+            body: BodyWanted::Best,
+            additional: additional.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn id_only_returns_the_id_and_additional_properties() {
+        let props = Properties::of(&shape(BaseShape::IdOnly, &["calendar:Start", "item:Unknown"]), true);
+        let xml = calendar_item(0, "a@b.c", &item(), props, BodyWanted::Best);
+        assert!(xml.starts_with("<t:CalendarItem><t:ItemId Id=\""));
+        assert!(xml.contains("<t:Start>2024-05-01T10:00:00Z</t:Start>"));
+        assert!(!xml.contains("Subject"));
+    }
+
+    #[test]
+    fn all_properties_come_in_schema_order_and_escaped() {
+        let props = Properties::of(&shape(BaseShape::AllProperties, &[]), false);
+        let xml = calendar_item(1, "a@b.c", &item(), props, BodyWanted::Best);
+        let order = [
+            "<t:ItemId", "<t:ParentFolderId", "<t:ItemClass", "<t:Subject>Tea &amp; &lt;cake&gt;",
+            "<t:Body BodyType=\"HTML\">&lt;p&gt;", "<t:DateTimeCreated", "<t:HasAttachments",
+            "<t:LastModifiedTime", "<t:UID", "<t:Start", "<t:End", "<t:IsAllDayEvent",
+            "<t:LegacyFreeBusyStatus", "<t:IsMeeting", "<t:CalendarItemType>Single",
+            "<t:MyResponseType", "<t:Organizer><t:Mailbox><t:Name>a@b.c", "<t:Duration>PT1H",
+        ];
+        let mut from = 0;
+        for part in order {
+            let at = xml[from..].find(part).unwrap_or_else(|| panic!("{part} missing after {from} in {xml}"));
+            from += at;
+        }
+        assert!(!xml.contains("<t:Location"), "an unset location is omitted");
+    }
+
+    #[test]
+    fn find_never_returns_bodies() {
+        let props = Properties::of(&shape(BaseShape::AllProperties, &["item:Body"]), true);
+        let xml = calendar_item(0, "a@b.c", &item(), props, BodyWanted::Best);
+        assert!(!xml.contains("<t:Body"));
+    }
+
+    #[test]
+    fn bodies_convert_between_formats() {
+        let html = item().body.unwrap();
+        let text = convert(html.clone(), BodyWanted::Text);
+        assert_eq!(text, Body { kind: BodyKind::Text, content: "Hello & welcome".into() });
+        assert_eq!(convert(html.clone(), BodyWanted::Html), html);
+        let back = convert(Body { kind: BodyKind::Text, content: "a < b\nc".into() }, BodyWanted::Html);
+        assert_eq!(back.kind, BodyKind::Html);
+        assert!(back.content.contains("a &lt; b<br>\nc"));
+        assert_eq!(convert(text.clone(), BodyWanted::Best), text);
+    }
+}

@@ -214,3 +214,115 @@ pub(crate) fn new_uid() -> String {
     }
     uid
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory() -> Directory {
+        let user = |login: &str, smtp: &str| User {
+            login: login.into(),
+            password: SecretString::from("pw"),
+            smtp: smtp.into(),
+        };
+        Directory {
+            users: vec![user("alice", "alice@contoso.test"), user("bob", "bob@contoso.test")],
+            delegates: vec![(1, 0)],
+        }
+    }
+
+    #[test]
+    fn item_ids_round_trip_and_carry_the_mailbox() {
+        let key = [7u8; 16];
+        let id = item_id(3, &key);
+        assert_eq!(parse_item_id(&id), Some((3, key)));
+        assert_eq!(parse_item_id(&format!(" {id}\n")), Some((3, key)));
+        assert_ne!(item_id(2, &key), id);
+    }
+
+    #[test]
+    fn foreign_or_broken_ids_are_malformed() {
+        let key = [1u8; 16];
+        let id = item_id(0, &key);
+        for bad in [
+            "",
+            "AAA=",
+            "not base64 at all!",
+            &id[..id.len() - 4],
+            &calendar_folder_id(0),
+            &change_key(5),
+            "AAMkADk0N2E4NjcwLTZhNmYtNDdhZC05MWJjLTcyNDAwNmUwYjQ0YgBGAAAAAAA=",
+        ] {
+            assert_eq!(parse_item_id(bad), None, "{bad:?}");
+        }
+        assert_eq!(parse_item_id(&"A".repeat(1 << 20)), None);
+    }
+
+    #[test]
+    fn folder_ids_round_trip() {
+        assert_eq!(parse_calendar_folder_id(&calendar_folder_id(4)), Some(4));
+        assert_eq!(parse_calendar_folder_id(&item_id(4, &[0; 16])), None);
+        assert_eq!(parse_calendar_folder_id("%%%"), None);
+    }
+
+    #[test]
+    fn change_keys_differ_per_change() {
+        let mut store = Store::new(1);
+        let (a, b) = (store.next_change(), store.next_change());
+        assert_ne!(change_key(a), change_key(b));
+    }
+
+    #[test]
+    fn directory_checks_passwords_and_grants() {
+        let d = directory();
+        assert_eq!(d.authenticate("ALICE", "pw"), Some(0));
+        assert_eq!(d.authenticate("alice", "pw "), None);
+        assert_eq!(d.authenticate("alice", ""), None);
+        assert_eq!(d.authenticate("carol", "pw"), None);
+        assert_eq!(d.mailbox("Bob@Contoso.Test"), Some(1));
+        assert_eq!(d.mailbox("carol@contoso.test"), None);
+        assert!(d.may_open(0, 0) && d.may_open(1, 0));
+        assert!(!d.may_open(0, 1));
+        assert_eq!(d.smtp(1), "bob@contoso.test");
+        assert_eq!(d.smtp(9), "");
+    }
+
+    #[test]
+    fn store_inserts_finds_and_removes() {
+        let mut store = Store::new(2);
+        let now = Utc::now();
+        let item = StoredItem {
+            key: [9; 16],
+            change: store.next_change(),
+            created: now,
+            modified: now,
+            subject: None,
+            body: None,
+            uid: new_uid(),
+            start: now,
+            end: now,
+            is_all_day: false,
+            free_busy: "Busy".into(),
+            location: None,
+        };
+        store.insert(1, item.clone());
+        store.insert(7, item.clone());
+        assert_eq!(store.calendar(1).len(), 1);
+        assert_eq!(store.calendar(7).len(), 0);
+        assert_eq!(store.item(1, &[9; 16]), Some(&item));
+        assert_eq!(store.item(0, &[9; 16]), None);
+        store.item_mut(1, &[9; 16]).map(|i| i.subject = Some("x".into()));
+        assert_eq!(store.item(1, &[9; 16]).and_then(|i| i.subject.clone()), Some("x".into()));
+        assert!(store.remove(1, &[9; 16]));
+        assert!(!store.remove(1, &[9; 16]));
+        assert!(!store.remove(7, &[9; 16]));
+    }
+
+    #[test]
+    fn uids_look_like_exchange_global_object_ids() {
+        let uid = new_uid();
+        assert_eq!(uid.len(), 72);
+        assert!(uid.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(uid, new_uid());
+    }
+}
