@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 const SERVICE: (&str, &str) = ("svc-portal@contoso.test", "service-password");
 const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+const BOB: (&str, &str) = ("bob@contoso.test", "bob-password");
 
 #[derive(Debug, Clone, Copy)]
 enum Kind {
@@ -30,6 +31,7 @@ struct World {
     fake: FakeExchange,
     gateway: Arc<Gateway>,
     grpc_port: u16,
+    data_dir: std::path::PathBuf,
     _stop: oneshot::Sender<()>,
     _dir: tempfile::TempDir,
 }
@@ -39,6 +41,7 @@ impl World {
         let fake = FakeExchange::builder()
             .user(SERVICE.0, SERVICE.1, SERVICE.0)
             .user(ALICE.0, ALICE.1, ALICE.0)
+            .user(BOB.0, BOB.1, BOB.0)
             .start()
             .await
             .expect("the fake Exchange starts on loopback");
@@ -56,6 +59,7 @@ impl World {
         Self {
             fake,
             gateway,
+            data_dir: dir.path().to_owned(),
             grpc_port,
             _stop: stop,
             _dir: dir,
@@ -368,6 +372,65 @@ over_every_transport! {
     exchange_faults_give_typed_errors_and_store_nothing => exchange_faults;
     exchange_not_listening_is_diagnosed => exchange_not_listening;
     bad_arguments_give_typed_errors => bad_arguments;
+    tampered_vault_record_fails_alone => tampered_vault_record;
+}
+
+/// A damaged vault record fails alone, with a typed error; the other accounts still work.
+async fn tampered_vault_record(kind: Kind) {
+    let world = World::start().await;
+    let exchange = world.data_source(kind).build().unwrap();
+    exchange.apply().await.unwrap();
+    let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
+    for (user, (name, password)) in [(alice, ALICE), (bob, BOB)] {
+        exchange
+            .login(user, name, SecretString::from(password))
+            .await
+            .unwrap();
+    }
+    let db = rusqlite::Connection::open(world.data_dir.join("vault/vault.db")).unwrap();
+    let mut sealed: Vec<u8> = db
+        .query_row(
+            "SELECT sealed FROM records WHERE portal_user = ?1",
+            [bob.to_string()],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let last = sealed.len() - 1;
+    sealed[last] ^= 0x01;
+    let changed = db
+        .execute(
+            "UPDATE records SET sealed = ?1 WHERE portal_user = ?2",
+            rusqlite::params![sealed, bob.to_string()],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(db);
+
+    let start = Utc::now();
+    let err = exchange
+        .user(bob)
+        .calendar(start, start + Duration::days(1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.gateway_error(), Some(TransportError::Storage { .. })),
+        "{err}"
+    );
+    exchange
+        .user(alice)
+        .calendar(start, start + Duration::days(1))
+        .await
+        .unwrap();
+    // Logging in again replaces the damaged record.
+    exchange
+        .login(bob, BOB.0, SecretString::from(BOB.1))
+        .await
+        .unwrap();
+    exchange
+        .user(bob)
+        .calendar(start, start + Duration::days(1))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -271,7 +271,6 @@ impl EwsError {
                 | Self::NotSoap { .. }
                 | Self::MissingElement { .. }
                 | Self::InvalidValue { .. }
-                | Self::ResponseTooLarge { .. }
         )
     }
 }

@@ -204,6 +204,22 @@ mod tests {
     }
 
     #[test]
+    fn every_known_code_is_in_the_schema() {
+        let Some(dir) = exchange_testkit::schema::ews_dir() else {
+            let _: Option<()> = exchange_testkit::schema::skip_or_fail("the EWS schema");
+            return;
+        };
+        let schema = std::fs::read_to_string(dir.join("schema/messages.xsd")).unwrap();
+        for code in ResponseCode::KNOWN {
+            let enumerated = format!("<xs:enumeration value=\"{}\"", code.as_str());
+            assert!(
+                schema.contains(&enumerated),
+                "{code} is not a ResponseCodeType value"
+            );
+        }
+    }
+
+    #[test]
     fn knows_the_throttling_codes() {
         assert!(ResponseCode::ErrorServerBusy.is_throttling());
         assert!(ResponseCode::ErrorExceededConnectionCount.is_throttling());

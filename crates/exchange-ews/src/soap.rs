@@ -44,7 +44,7 @@ impl Envelope {
     /// Parses a response. A SOAP fault becomes [`EwsError::SoapFault`]; anything that is not
     /// a SOAP envelope with a body element is an error too.
     pub fn parse(bytes: &[u8]) -> Result<Self, EwsError> {
-        let root = xml::parse(bytes)?;
+        let mut root = xml::parse(bytes)?;
         if root.name() != "Envelope" {
             return Err(EwsError::NotSoap {
                 root: root.name().to_owned(),
@@ -55,19 +55,22 @@ impl Envelope {
             .and_then(|h| h.child("ServerVersionInfo"))
             .and_then(server_version);
         let body = root
-            .required_child("Body")?
-            .children()
-            .first()
+            .take_child("Body")
+            .ok_or_else(|| EwsError::MissingElement {
+                element: "Body".into(),
+                parent: "Envelope".into(),
+            })?
+            .into_first_child()
             .ok_or_else(|| EwsError::MissingElement {
                 element: "response element".into(),
                 parent: "Body".into(),
             })?;
         if body.name() == "Fault" {
-            return Err(fault(body));
+            return Err(fault(&body));
         }
         Ok(Self {
             server_version,
-            body: body.clone(),
+            body,
         })
     }
 

@@ -292,3 +292,38 @@ async fn gives_up_after_four_legs() {
     assert!(err.is_authentication_failed(), "{err}");
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }
+
+fn assert_send<T: Send>(_: &T) {}
+
+#[test]
+fn the_client_and_its_futures_can_move_between_threads() {
+    fn assert_shareable<T: Send + Sync + Clone + 'static>() {}
+    assert_shareable::<EwsClient>();
+    let client = EwsClient::builder("http://127.0.0.1:9/EWS/Exchange.asmx")
+        .auth(basic())
+        .build()
+        .unwrap();
+    let now = Utc::now();
+    let id = ItemId::new("AAMk1");
+    let item = NewCalendarItem {
+        subject: String::new(),
+        start: now,
+        end: now,
+        is_all_day: false,
+        location: None,
+        body: None,
+    };
+    // Futures are only built here, never polled: nothing is sent.
+    assert_send(&client.find_calendar_items(&calendar(), now, now, None));
+    assert_send(&client.get_calendar_item(&id));
+    assert_send(&client.create_calendar_item(
+        &calendar(),
+        &item,
+        SendMeetingInvitations::SendToNone,
+    ));
+    assert_send(&client.delete_item(
+        &id,
+        DeleteType::HardDelete,
+        SendMeetingCancellations::SendToNone,
+    ));
+}

@@ -64,6 +64,17 @@ impl Element {
     pub(crate) fn child_text(&self, name: &str) -> Option<&str> {
         self.child(name).map(Element::text)
     }
+
+    /// Removes and returns the first child with this local name.
+    pub(crate) fn take_child(&mut self, name: &str) -> Option<Element> {
+        let index = self.children.iter().position(|c| c.name == name)?;
+        Some(self.children.swap_remove(index))
+    }
+
+    /// The first child element, taking the element apart.
+    pub(crate) fn into_first_child(self) -> Option<Element> {
+        self.children.into_iter().next()
+    }
 }
 
 /// Parses a whole document into its root element.
