@@ -252,7 +252,8 @@ async fn exchange_faults(kind: Kind) {
     let world = World::start().await;
     let exchange = world.data_source(kind).build().unwrap();
     exchange.apply().await.unwrap();
-    let cases: [(Fault, fn(&TransportError) -> bool); 5] = [
+    type Expected = fn(&TransportError) -> bool;
+    let cases: [(Fault, Expected); 5] = [
         (Fault::MalformedXml, |e| {
             matches!(e, TransportError::Exchange { code, .. } if code == "InvalidResponse")
         }),

@@ -64,6 +64,11 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! # Logging
+//!
+//! With the `tracing` target `exchange_ews::wire` at trace level, the client logs the body of
+//! every request and response (never a header, so never credentials).
 
 mod client;
 mod error;

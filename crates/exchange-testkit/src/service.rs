@@ -9,7 +9,7 @@ use std::task::{Context as TaskContext, Poll};
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
 use http::{Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt as _, LengthLimitError, Limited};
+use http_body_util::BodyExt as _;
 use hyper::body::{Body, Frame, Incoming, SizeHint};
 
 use crate::error::Error;
@@ -166,32 +166,68 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> R
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let too_large = Error::BodyTooLarge { limit: shared.max_request_bytes };
         let user = auth::authenticate(&shared.directory, parts.headers.get(AUTHORIZATION));
-        if declared.is_some_and(|n| n > shared.max_request_bytes as u64) {
-            match user {
-                Err(e) => (Answer::unauthorized(&shared, e), Vec::new()),
-                Ok(_) => (Answer::refused_too_large(too_large), Vec::new()),
-            }
+        let body = if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
+            ReadBody::TooLarge
         } else {
-            match Limited::new(body, shared.max_request_bytes).collect().await {
-                Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-                    (Answer::refused_too_large(too_large), Vec::new())
-                }
-                // The client went away while sending; nobody reads this answer.
-                Err(_) => (Answer::page(StatusCode::BAD_REQUEST), Vec::new()),
-                Ok(collected) => {
-                    let bytes = collected.to_bytes().to_vec();
-                    let answer = match user {
-                        Err(e) => Answer::unauthorized(&shared, e),
-                        Ok(user) => answer_authenticated(&shared, user, &bytes).await,
-                    };
-                    (answer, bytes)
-                }
+            read_body(body, shared.max_request_bytes).await
+        };
+        match (body, user) {
+            (_, Err(e)) => (Answer::unauthorized(&shared, e), Vec::new()),
+            (ReadBody::TooLarge, Ok(_)) => {
+                let error = Error::BodyTooLarge { limit: shared.max_request_bytes };
+                (Answer::refused_too_large(error), Vec::new())
+            }
+            // The client went away while sending; nobody reads this answer.
+            (ReadBody::Broken, Ok(_)) => (Answer::page(StatusCode::BAD_REQUEST), Vec::new()),
+            (ReadBody::Whole(bytes), Ok(user)) => {
+                let answer = answer_authenticated(&shared, user, &bytes).await;
+                (answer, bytes)
             }
         }
     };
     Ok(respond(&shared, answer, &request_body))
+}
+
+/// How much of an oversized body is read and discarded before answering 413, so that the
+/// client finishes sending and reads the answer instead of a connection reset.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+/// What reading a request body gave.
+enum ReadBody {
+    /// The body, within the limit.
+    Whole(Vec<u8>),
+    /// The body is over the limit.
+    TooLarge,
+    /// The connection broke while reading.
+    Broken,
+}
+
+/// Reads a body of at most `limit` bytes; a longer one is read on and discarded, up to
+/// [`DRAIN_LIMIT`].
+async fn read_body(mut body: Incoming, limit: usize) -> ReadBody {
+    let mut whole = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return ReadBody::Broken;
+        };
+        if let Some(data) = frame.data_ref() {
+            seen = seen.saturating_add(data.len());
+            if seen <= limit {
+                whole.extend_from_slice(data);
+            } else if seen > DRAIN_LIMIT {
+                break;
+            } else {
+                whole = Vec::new();
+            }
+        }
+    }
+    if seen > limit {
+        ReadBody::TooLarge
+    } else {
+        ReadBody::Whole(whole)
+    }
 }
 
 impl Answer {

@@ -291,7 +291,10 @@ pub(crate) fn map_error(error: EwsError) -> TransportError {
             detail,
         },
         // A wrong EWS path (404) or a server without EWS: the web services are not reachable.
-        EwsError::HttpStatus { status, .. } if matches!(status, 404 | 502 | 503 | 504) => {
+        EwsError::HttpStatus {
+            status: 404 | 502 | 503 | 504,
+            ..
+        } => {
             TransportError::ExchangeUnreachable {
                 cause: Unreachable::Other,
                 detail,

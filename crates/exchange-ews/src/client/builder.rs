@@ -81,16 +81,20 @@ impl EwsClientBuilder {
                 reason: "the limit is zero".into(),
             });
         }
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             // A redirected POST would lose its body or leak credentials to another host;
             // Autodiscover, not redirects, is how clients find a moved mailbox.
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("exchange-ews/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| EwsError::HttpClientSetup {
-                detail: e.to_string(),
-            })?;
+            .user_agent(concat!("exchange-ews/", env!("CARGO_PKG_VERSION")));
+        if auth.is_connection_bound() {
+            // NTLM and Negotiate authenticate a connection, which HTTP/2 multiplexes; IIS
+            // refuses them over HTTP/2.
+            http = http.http1_only();
+        }
+        let http = http.build().map_err(|e| EwsError::HttpClientSetup {
+            detail: e.to_string(),
+        })?;
         Ok(EwsClient {
             inner: Arc::new(Inner {
                 transport: Transport {

@@ -2,7 +2,7 @@
 //! readers for responses, and schema validation of everything exchanged.
 #![allow(dead_code)] // Each test file uses a different part of the helpers.
 
-pub mod requests;
+pub(crate) mod requests;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,44 +14,44 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
-pub use requests::*;
+pub(crate) use requests::*;
 
 /// The SOAP 1.1 envelope namespace.
-pub const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+pub(crate) const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 /// The EWS messages namespace.
-pub const M: &str = "http://schemas.microsoft.com/exchange/services/2006/messages";
+pub(crate) const M: &str = "http://schemas.microsoft.com/exchange/services/2006/messages";
 /// The EWS types namespace.
-pub const T: &str = "http://schemas.microsoft.com/exchange/services/2006/types";
+pub(crate) const T: &str = "http://schemas.microsoft.com/exchange/services/2006/types";
 
 /// A configured account.
 #[derive(Debug, Clone, Copy)]
-pub struct Account {
-    pub login: &'static str,
-    pub password: &'static str,
-    pub smtp: &'static str,
+pub(crate) struct Account {
+    pub(crate) login: &'static str,
+    pub(crate) password: &'static str,
+    pub(crate) smtp: &'static str,
 }
 
 /// Owns a mailbox.
-pub const ALICE: Account = Account {
+pub(crate) const ALICE: Account = Account {
     login: "CONTOSO\\alice",
     password: "alice-pässword",
     smtp: "alice@contoso.test",
 };
 /// Owns a mailbox and is a delegate of Alice's.
-pub const BOB: Account = Account {
+pub(crate) const BOB: Account = Account {
     login: "bob@contoso.test",
     password: "bob-password",
     smtp: "bob@contoso.test",
 };
 /// Owns a mailbox and has no grants.
-pub const CAROL: Account = Account {
+pub(crate) const CAROL: Account = Account {
     login: "carol",
     password: "carol-password",
     smtp: "carol@contoso.test",
 };
 
 /// A fake with Alice, Bob (delegate of Alice) and Carol.
-pub async fn start() -> FakeExchange {
+pub(crate) async fn start() -> FakeExchange {
     FakeExchange::builder()
         .user(ALICE.login, ALICE.password, ALICE.smtp)
         .user(BOB.login, BOB.password, BOB.smtp)
@@ -63,7 +63,7 @@ pub async fn start() -> FakeExchange {
 }
 
 /// Posts to the fake as one account and remembers the schema-valid requests it sent.
-pub struct Client {
+pub(crate) struct Client {
     http: reqwest::Client,
     url: String,
     account: Account,
@@ -71,7 +71,7 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(server: &FakeExchange, account: Account) -> Self {
+    pub(crate) fn new(server: &FakeExchange, account: Account) -> Self {
         Self {
             http: reqwest::Client::new(),
             url: server.url(),
@@ -81,13 +81,13 @@ impl Client {
     }
 
     /// Sends a schema-valid request (validated at the end of the test).
-    pub async fn call(&self, request: &str) -> (u16, String) {
+    pub(crate) async fn call(&self, request: &str) -> (u16, String) {
         self.sent.lock().unwrap().push(request.to_owned());
         self.call_raw(request.to_owned()).await
     }
 
     /// Sends any body, valid or not.
-    pub async fn call_raw(&self, body: impl Into<reqwest::Body>) -> (u16, String) {
+    pub(crate) async fn call_raw(&self, body: impl Into<reqwest::Body>) -> (u16, String) {
         let response = self
             .http
             .post(&self.url)
@@ -102,28 +102,28 @@ impl Client {
     }
 
     /// The schema-valid requests sent so far.
-    pub fn sent(&self) -> Vec<String> {
+    pub(crate) fn sent(&self) -> Vec<String> {
         self.sent.lock().unwrap().clone()
     }
 }
 
 /// One element of a response, flattened.
 #[derive(Debug, Clone)]
-pub struct Node {
-    pub ns: String,
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
-    pub text: String,
+pub(crate) struct Node {
+    pub(crate) ns: String,
+    pub(crate) name: String,
+    pub(crate) attrs: Vec<(String, String)>,
+    pub(crate) text: String,
 }
 
 impl Node {
-    pub fn attr(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 }
 
 /// Every element of a document in document order, with namespaces resolved.
-pub fn nodes(xml: &str) -> Vec<Node> {
+pub(crate) fn nodes(xml: &str) -> Vec<Node> {
     let mut reader = NsReader::from_str(xml);
     let mut out: Vec<Node> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
@@ -184,7 +184,7 @@ pub fn nodes(xml: &str) -> Vec<Node> {
 }
 
 /// The text of every element `name` in namespace `ns`.
-pub fn texts(xml: &str, ns: &str, name: &str) -> Vec<String> {
+pub(crate) fn texts(xml: &str, ns: &str, name: &str) -> Vec<String> {
     nodes(xml)
         .into_iter()
         .filter(|n| n.ns == ns && n.name == name)
@@ -193,12 +193,12 @@ pub fn texts(xml: &str, ns: &str, name: &str) -> Vec<String> {
 }
 
 /// The `ResponseCode` of every response message.
-pub fn codes(xml: &str) -> Vec<String> {
+pub(crate) fn codes(xml: &str) -> Vec<String> {
     texts(xml, M, "ResponseCode")
 }
 
 /// `(Id, ChangeKey)` of every `t:ItemId`.
-pub fn item_ids(xml: &str) -> Vec<(String, String)> {
+pub(crate) fn item_ids(xml: &str) -> Vec<(String, String)> {
     nodes(xml)
         .into_iter()
         .filter(|n| n.ns == T && n.name == "ItemId")
@@ -212,12 +212,12 @@ pub fn item_ids(xml: &str) -> Vec<(String, String)> {
 }
 
 /// The first element `name` in `ns`.
-pub fn first(xml: &str, ns: &str, name: &str) -> Option<Node> {
+pub(crate) fn first(xml: &str, ns: &str, name: &str) -> Option<Node> {
     nodes(xml).into_iter().find(|n| n.ns == ns && n.name == name)
 }
 
 /// The `faultcode` of a SOAP fault.
-pub fn fault_code(xml: &str) -> Option<String> {
+pub(crate) fn fault_code(xml: &str) -> Option<String> {
     first(xml, "", "faultcode").map(|n| n.text)
 }
 
@@ -225,11 +225,12 @@ pub fn fault_code(xml: &str) -> Option<String> {
 /// complete SOAP response the fake produced (body element against the EWS schema, and the
 /// whole envelope, faults included, against the SOAP envelope schema). `truncated` is how many
 /// responses a test broke on purpose.
-pub fn validate(server: &FakeExchange, requests: &[String], truncated: usize) {
+pub(crate) fn validate(server: &FakeExchange, requests: &[String], truncated: usize) {
     let exchanges = server.exchanges();
-    let soap: Vec<_> = exchanges.iter().filter(|e| e.is_soap()).collect();
-    let (complete, broken): (Vec<_>, Vec<_>) = soap
+    let soap: Vec<&exchange_testkit::Exchange> = exchanges.iter().filter(|e| e.is_soap()).collect();
+    let (complete, broken): (Vec<&exchange_testkit::Exchange>, Vec<_>) = soap
         .iter()
+        .copied()
         .partition(|e| e.response_body.trim_end().ends_with("</s:Envelope>"));
     assert_eq!(broken.len(), truncated, "responses cut short");
     let Some(validator) = SchemaValidator::find() else {
@@ -265,7 +266,7 @@ pub fn validate(server: &FakeExchange, requests: &[String], truncated: usize) {
 
 /// Validates whole SOAP documents against the envelope schema of this test kit combined with
 /// the EWS schema; returns `xmllint`'s complaints.
-pub fn validate_whole_envelopes(docs: &[&str]) -> Vec<String> {
+pub(crate) fn validate_whole_envelopes(docs: &[&str]) -> Vec<String> {
     let Some(ews) = ews_dir() else {
         return skip_or_fail("the EWS schema").unwrap_or_default();
     };
