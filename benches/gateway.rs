@@ -18,27 +18,29 @@ fn status_call(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("gateway_status_call");
     group.bench_function("in_process", |b| {
-        b.to_async(&runtime).iter(|| async {
-            gateway.status(&password).await.expect("status answers")
-        });
+        b.to_async(&runtime)
+            .iter(|| async { gateway.status(&password).await.expect("status answers") });
     });
 
     let listener = runtime
-        .block_on(mediagateway::bind("127.0.0.1:0".parse().expect("an address")))
+        .block_on(mediagateway::bind(
+            "127.0.0.1:0".parse().expect("an address"),
+        ))
         .expect("a loopback port");
     let port = listener.local_addr().expect("bound").port();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     runtime.spawn(mediagateway::serve(gateway.clone(), listener, async {
         let _ = stopped.await;
     }));
-    let client = GrpcClient::builder("127.0.0.1", port).build().expect("a client");
+    let client = GrpcClient::builder("127.0.0.1", port)
+        .build()
+        .expect("a client");
     runtime
         .block_on(client.status(&password))
         .expect("the server answers");
     group.bench_function("grpc_loopback", |b| {
-        b.to_async(&runtime).iter(|| async {
-            client.status(&password).await.expect("status answers")
-        });
+        b.to_async(&runtime)
+            .iter(|| async { client.status(&password).await.expect("status answers") });
     });
     group.finish();
     let _ = stop.send(());

@@ -46,7 +46,12 @@ impl Report {
     }
 }
 
-async fn run_path(label: &'static str, transport: TransportChoice, grpc_port: u16, ews_url: &str) -> usize {
+async fn run_path(
+    label: &'static str,
+    transport: TransportChoice,
+    grpc_port: u16,
+    ews_url: &str,
+) -> usize {
     let mut report = Report { label, failures: 0 };
 
     // Step 1: configure the data source, as the set-up dialog does.
@@ -72,11 +77,18 @@ async fn run_path(label: &'static str, transport: TransportChoice, grpc_port: u1
     };
     report.step(
         "1 create data source",
-        Ok(format!("{:?} via {}", exchange.name(), exchange.gateway_address())),
+        Ok(format!(
+            "{:?} via {}",
+            exchange.name(),
+            exchange.gateway_address()
+        )),
     );
 
     // Step 2: connection tests.
-    for test in [exchange.test_gateway().await, exchange.test_exchange_account().await] {
+    for test in [
+        exchange.test_gateway().await,
+        exchange.test_exchange_account().await,
+    ] {
         let name = format!("2 connection test: {}", test.subject);
         let result = match &test.outcome {
             Outcome::Passed { details } => Ok(details.clone()),
@@ -98,7 +110,12 @@ async fn run_path(label: &'static str, transport: TransportChoice, grpc_port: u1
     let logged_in = report.step(
         "3 login",
         login
-            .map(|o| format!("portal user {portal_user} -> mailbox {} (stored: {})", o.mailbox, o.stored))
+            .map(|o| {
+                format!(
+                    "portal user {portal_user} -> mailbox {} (stored: {})",
+                    o.mailbox, o.stored
+                )
+            })
             .map_err(|e| e.to_string()),
     );
     if !logged_in {
@@ -122,7 +139,10 @@ async fn run_path(label: &'static str, transport: TransportChoice, grpc_port: u1
     };
     let created = match user.create_appointment(&new).await {
         Ok(created) => {
-            report.step("4a create appointment (CreateItem)", Ok(format!("id {}…", &created.id[..created.id.len().min(16)])));
+            report.step(
+                "4a create appointment (CreateItem)",
+                Ok(format!("id {}…", &created.id[..created.id.len().min(16)])),
+            );
             created
         }
         Err(e) => {
@@ -141,7 +161,9 @@ async fn run_path(label: &'static str, transport: TransportChoice, grpc_port: u1
             Err(e) => Err(e.to_string()),
         },
     );
-    let window = user.calendar(start - Duration::hours(12), start + Duration::hours(12)).await;
+    let window = user
+        .calendar(start - Duration::hours(12), start + Duration::hours(12))
+        .await;
     report.step(
         "4c find it in the window (FindItem/CalendarView)",
         match window {
@@ -156,7 +178,9 @@ async fn run_path(label: &'static str, transport: TransportChoice, grpc_port: u1
     let gone = match deleted {
         Ok(()) => match user.appointment(&created.id).await {
             Err(e) if e.is_not_found() => Ok("deleted; reading it again says not found".to_owned()),
-            Err(e) => Err(format!("deleted, but reading it again failed otherwise: {e}")),
+            Err(e) => Err(format!(
+                "deleted, but reading it again failed otherwise: {e}"
+            )),
             Ok(_) => Err("still there after deleting".to_owned()),
         },
         Err(e) => Err(e.to_string()),
@@ -197,9 +221,16 @@ async fn main() -> ExitCode {
     };
     println!("MediaGateway data in {}", dir.path().display());
 
-    let mut failures = run_path("in-process", TransportChoice::InProcess(gateway.clone()), 0, &fake.url()).await;
+    let mut failures = run_path(
+        "in-process",
+        TransportChoice::InProcess(gateway.clone()),
+        0,
+        &fake.url(),
+    )
+    .await;
 
-    let listener = match mediagateway::bind("127.0.0.1:0".parse().expect("a literal address")).await {
+    let listener = match mediagateway::bind("127.0.0.1:0".parse().expect("a literal address")).await
+    {
         Ok(listener) => listener,
         Err(e) => {
             eprintln!("cannot listen on loopback: {e}");

@@ -9,7 +9,7 @@ use exchange_connector::{
     TransportChoice, TransportError,
 };
 use exchange_testkit::schema::SchemaValidator;
-use exchange_testkit::{Fault, FakeExchange};
+use exchange_testkit::{FakeExchange, Fault};
 use mediagateway::{Gateway, GatewayConfig};
 use mediagateway_vault::RecordId;
 use secrecy::SecretString;
@@ -71,18 +71,7 @@ impl World {
             Kind::InProcess => TransportChoice::InProcess(self.gateway.clone()),
             Kind::Grpc => TransportChoice::Grpc,
         };
-        DataSource::builder("Exchange")
-            .gateway("127.0.0.1", self.grpc_port)
-            .time_zone("Europe/Berlin")
-            .transport(transport)
-            .gateway_password(SecretString::from("1234"))
-            .exchange_version(ExchangeVersion::Exchange2010To2019)
-            .authentication(Authentication::UserNamePassword)
-            .exchange_account(ExchangeAccount::new(
-                SERVICE.0,
-                SecretString::from(SERVICE.1),
-                self.fake.url(),
-            ))
+        data_source(transport, self.grpc_port, &self.fake.url())
     }
 
     fn stored(&self, portal_user: Uuid) -> bool {
@@ -92,6 +81,26 @@ impl World {
             .expect("the vault reads")
             .is_some()
     }
+}
+
+/// The data source of every test: the service account on `ews_url`, the default password.
+fn data_source(
+    transport: TransportChoice,
+    grpc_port: u16,
+    ews_url: &str,
+) -> exchange_connector::DataSourceBuilder {
+    DataSource::builder("Exchange")
+        .gateway("127.0.0.1", grpc_port)
+        .time_zone("Europe/Berlin")
+        .transport(transport)
+        .gateway_password(SecretString::from("1234"))
+        .exchange_version(ExchangeVersion::Exchange2010To2019)
+        .authentication(Authentication::UserNamePassword)
+        .exchange_account(ExchangeAccount::new(
+            SERVICE.0,
+            SecretString::from(SERVICE.1),
+            ews_url,
+        ))
 }
 
 fn appointment(subject: &str) -> NewAppointment {
@@ -170,11 +179,12 @@ async fn the_path(kind: Kind, session_based: bool) {
     if let Some(validator) = SchemaValidator::find() {
         let exchanges = world.fake.exchanges();
         assert!(exchanges.len() >= 7, "{} requests", exchanges.len());
-        let verdicts = validator.validate_envelopes(
-            exchanges
-                .iter()
-                .map(|e| (e.operation.as_deref().unwrap_or("?"), e.request_body.as_str())),
-        );
+        let verdicts = validator.validate_envelopes(exchanges.iter().map(|e| {
+            (
+                e.operation.as_deref().unwrap_or("?"),
+                e.request_body.as_str(),
+            )
+        }));
         for verdict in verdicts {
             assert!(verdict.is_valid(), "{verdict:?}");
         }
@@ -197,10 +207,18 @@ async fn wrong_gateway_password(kind: Kind) {
         .build()
         .unwrap();
     let test = exchange.test_gateway().await;
-    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayPasswordIncorrect), "{test}");
+    assert_eq!(
+        test.diagnosis(),
+        Some(Diagnosis::GatewayPasswordIncorrect),
+        "{test}"
+    );
     assert!(test.security_notice.is_none());
     let test = exchange.test_exchange_account().await;
-    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayPasswordIncorrect), "{test}");
+    assert_eq!(
+        test.diagnosis(),
+        Some(Diagnosis::GatewayPasswordIncorrect),
+        "{test}"
+    );
     let portal_user = Uuid::new_v4();
     let err = exchange
         .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
@@ -220,7 +238,11 @@ async fn wrong_exchange_password(kind: Kind) {
     exchange.apply().await.unwrap();
     let portal_user = Uuid::new_v4();
     let err = exchange
-        .login(portal_user, ALICE.0, SecretString::from("not alice's password"))
+        .login(
+            portal_user,
+            ALICE.0,
+            SecretString::from("not alice's password"),
+        )
         .await
         .unwrap_err();
     assert!(
@@ -243,8 +265,15 @@ async fn wrong_exchange_password(kind: Kind) {
         .build()
         .unwrap();
     let test = exchange.test_exchange_account().await;
-    assert_eq!(test.diagnosis(), Some(Diagnosis::InvalidLoginData), "{test}");
-    assert!(test.security_notice.is_some(), "the default password is still flagged");
+    assert_eq!(
+        test.diagnosis(),
+        Some(Diagnosis::InvalidLoginData),
+        "{test}"
+    );
+    assert!(
+        test.security_notice.is_some(),
+        "the default password is still flagged"
+    );
 }
 
 /// Exchange misbehaving: each fault gives its typed error and stores nothing.
@@ -254,21 +283,26 @@ async fn exchange_faults(kind: Kind) {
     exchange.apply().await.unwrap();
     type Expected = fn(&TransportError) -> bool;
     let cases: [(Fault, Expected); 5] = [
-        (Fault::MalformedXml, |e| {
-            matches!(e, TransportError::Exchange { code, .. } if code == "InvalidResponse")
-        }),
+        (
+            Fault::MalformedXml,
+            |e| matches!(e, TransportError::Exchange { code, .. } if code == "InvalidResponse"),
+        ),
         (Fault::error_response("ErrorMailboxStoreUnavailable"), |e| {
             matches!(e, TransportError::MailboxNotReady { .. })
         }),
         (Fault::error_response("ErrorNonExistentMailbox"), |e| {
             matches!(e, TransportError::MailboxNotFound { .. })
         }),
-        (Fault::Status(500), |e| {
-            matches!(e, TransportError::Exchange { code, .. } if code == "HTTP 500")
-        }),
-        (Fault::ServerBusyFault { back_off_ms: 30_000 }, |e| {
-            e.is_throttled() && e.back_off() == Some(std::time::Duration::from_secs(30))
-        }),
+        (
+            Fault::Status(500),
+            |e| matches!(e, TransportError::Exchange { code, .. } if code == "HTTP 500"),
+        ),
+        (
+            Fault::ServerBusyFault {
+                back_off_ms: 30_000,
+            },
+            |e| e.is_throttled() && e.back_off() == Some(std::time::Duration::from_secs(30)),
+        ),
     ];
     for (fault, expected) in cases {
         let label = format!("{fault:?}");
@@ -302,7 +336,11 @@ async fn exchange_not_listening(kind: Kind) {
     drop(closed);
     let exchange = world
         .data_source(kind)
-        .exchange_account(ExchangeAccount::new(SERVICE.0, SecretString::from(SERVICE.1), url))
+        .exchange_account(ExchangeAccount::new(
+            SERVICE.0,
+            SecretString::from(SERVICE.1),
+            url,
+        ))
         .build()
         .unwrap();
     let test = exchange.test_exchange_account().await;
@@ -320,7 +358,10 @@ async fn bad_arguments(kind: Kind) {
             .await
             .unwrap_err();
         assert!(
-            matches!(err.gateway_error(), Some(TransportError::InvalidArgument { .. })),
+            matches!(
+                err.gateway_error(),
+                Some(TransportError::InvalidArgument { .. })
+            ),
             "{user:?}: {err}"
         );
     }
@@ -331,13 +372,19 @@ async fn bad_arguments(kind: Kind) {
     let user = exchange.user(portal_user);
     let err = user.appointment("").await.unwrap_err();
     assert!(
-        matches!(err.gateway_error(), Some(TransportError::InvalidArgument { .. })),
+        matches!(
+            err.gateway_error(),
+            Some(TransportError::InvalidArgument { .. })
+        ),
         "{err}"
     );
     let err = user.appointment("AAMkAGI2bm90LWFuLWlk").await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
     let start = Utc::now();
-    assert!(user.calendar(start, start - Duration::hours(1)).await.is_err());
+    assert!(user
+        .calendar(start, start - Duration::hours(1))
+        .await
+        .is_err());
     let mut backwards = appointment("backwards");
     backwards.end = backwards.start - Duration::hours(1);
     assert!(user.create_appointment(&backwards).await.is_err());
@@ -439,24 +486,26 @@ async fn gateway_not_listening_is_diagnosed_as_not_started() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let exchange = DataSource::builder("Exchange")
-        .gateway("127.0.0.1", port)
-        .transport(TransportChoice::Grpc)
-        .gateway_password(SecretString::from("1234"))
-        .exchange_version(ExchangeVersion::Exchange2010To2019)
-        .authentication(Authentication::UserNamePassword)
-        .exchange_account(ExchangeAccount::new(
-            SERVICE.0,
-            SecretString::from(SERVICE.1),
-            "http://127.0.0.1:1/EWS/Exchange.asmx",
-        ))
-        .build()
-        .unwrap();
+    let exchange = data_source(
+        TransportChoice::Grpc,
+        port,
+        "http://127.0.0.1:1/EWS/Exchange.asmx",
+    )
+    .build()
+    .unwrap();
     let test = exchange.test_gateway().await;
-    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayNotStarted), "{test}");
+    assert_eq!(
+        test.diagnosis(),
+        Some(Diagnosis::GatewayNotStarted),
+        "{test}"
+    );
     assert!(test.to_string().contains("not started"), "{test}");
     let test = exchange.test_exchange_account().await;
-    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayNotStarted), "{test}");
+    assert_eq!(
+        test.diagnosis(),
+        Some(Diagnosis::GatewayNotStarted),
+        "{test}"
+    );
 }
 
 #[tokio::test]
@@ -495,7 +544,11 @@ fn an_incomplete_data_source_names_the_missing_step() {
         .gateway_password(SecretString::from("1234"))
         .exchange_version(ExchangeVersion::Exchange2010To2019)
         .authentication(Authentication::UserNamePassword)
-        .exchange_account(ExchangeAccount::new("svc", SecretString::from("pw"), "ftp://x"))
+        .exchange_account(ExchangeAccount::new(
+            "svc",
+            SecretString::from("pw"),
+            "ftp://x",
+        ))
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("EWS server URL"), "{err}");

@@ -118,7 +118,10 @@ mod tests {
         let target = Target::new("https://mail.contoso.test/EWS/Exchange.asmx").unwrap();
         let mut hs = block_on(basic.begin(&target)).unwrap();
         let header = block_on(hs.initial()).unwrap().unwrap();
-        assert_eq!(header.to_str().unwrap(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(
+            header.to_str().unwrap(),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
         assert!(header.is_sensitive());
     }
 
@@ -127,8 +130,8 @@ mod tests {
         let basic = Basic::new(creds("alice", "pw")).unwrap();
         let target = Target::new("http://127.0.0.1:1/EWS/Exchange.asmx").unwrap();
         let mut hs = block_on(basic.begin(&target)).unwrap();
-        let err = block_on(hs.challenge(&[Challenge::parse("Basic realm=\"x\"").unwrap()]))
-            .unwrap_err();
+        let err =
+            block_on(hs.challenge(&[Challenge::parse("Basic realm=\"x\"").unwrap()])).unwrap_err();
         assert!(err.is_rejected());
         let err = block_on(hs.challenge(&[Challenge::parse("Negotiate").unwrap()])).unwrap_err();
         assert!(matches!(err, AuthError::SchemeNotOffered { .. }), "{err}");

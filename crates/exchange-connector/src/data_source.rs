@@ -349,9 +349,11 @@ impl DataSource {
                 },
                 security_notice: self.notice(status.default_password),
             },
-            Err(error) => {
-                self.failed(TestSubject::ExchangeAccount, &error, status.default_password)
-            }
+            Err(error) => self.failed(
+                TestSubject::ExchangeAccount,
+                &error,
+                status.default_password,
+            ),
         }
     }
 

@@ -123,9 +123,7 @@ impl Diagnosis {
                 "the gateway is not installed or not started (connection refused)"
             }
             Self::GatewayHostWrong => "the gateway host is wrong (the name does not resolve)",
-            Self::GatewayFirewall => {
-                "a firewall blocks the gateway port (no answer in time)"
-            }
+            Self::GatewayFirewall => "a firewall blocks the gateway port (no answer in time)",
             Self::GatewayUnreachable => "the gateway cannot be reached",
             Self::GatewayPasswordIncorrect => "the gateway password is incorrect",
             Self::MailboxDoesNotExist => "the mailbox does not exist",
@@ -133,7 +131,9 @@ impl Diagnosis {
             Self::MailboxNotInitialized => {
                 "the mailbox is not yet initialized (log in to it once with Outlook on the web)"
             }
-            Self::EwsNotReachable => "EWS/OWA is not reachable from the gateway (check the server URL)",
+            Self::EwsNotReachable => {
+                "EWS/OWA is not reachable from the gateway (check the server URL)"
+            }
             Self::ExchangeError => "Exchange answered with an error",
             Self::ConfigurationInvalid => "the data source configuration is invalid",
             Self::Other => "the test failed",
@@ -198,12 +198,18 @@ mod tests {
             cause,
             detail: String::new(),
         };
-        assert_eq!(Diagnosis::of(&err(Unreachable::Refused)), Diagnosis::GatewayNotStarted);
+        assert_eq!(
+            Diagnosis::of(&err(Unreachable::Refused)),
+            Diagnosis::GatewayNotStarted
+        );
         assert_eq!(
             Diagnosis::of(&err(Unreachable::NameNotResolved)),
             Diagnosis::GatewayHostWrong
         );
-        assert_eq!(Diagnosis::of(&err(Unreachable::Timeout)), Diagnosis::GatewayFirewall);
+        assert_eq!(
+            Diagnosis::of(&err(Unreachable::Timeout)),
+            Diagnosis::GatewayFirewall
+        );
         assert!(Diagnosis::GatewayNotStarted
             .explanation()
             .contains("not started"));

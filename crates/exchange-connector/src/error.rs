@@ -51,7 +51,8 @@ impl ConnectorError {
 
     /// Whether the item, mailbox or data source does not exist.
     pub fn is_not_found(&self) -> bool {
-        self.gateway_error().is_some_and(TransportError::is_not_found)
+        self.gateway_error()
+            .is_some_and(TransportError::is_not_found)
     }
 
     /// Whether the gateway or Exchange could not be reached.

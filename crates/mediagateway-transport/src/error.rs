@@ -251,7 +251,9 @@ impl TransportError {
     pub fn is_not_found(&self) -> bool {
         matches!(
             self,
-            Self::ItemNotFound { .. } | Self::MailboxNotFound { .. } | Self::UnknownDataSource { .. }
+            Self::ItemNotFound { .. }
+                | Self::MailboxNotFound { .. }
+                | Self::UnknownDataSource { .. }
         )
     }
 

@@ -27,7 +27,6 @@ mod types;
 pub use error::{ErrorKind, TransportError, Unreachable};
 pub use transport::Transport;
 pub use types::{
-    Appointment, Authentication, DataSourceConfig, ExchangeCheck, ExchangeVersion,
-    GatewayPassword, GatewayStatus, Login, LoginOutcome, NewAppointment, ServiceAccount,
-    TimeWindow, UserCall,
+    Appointment, Authentication, DataSourceConfig, ExchangeCheck, ExchangeVersion, GatewayPassword,
+    GatewayStatus, Login, LoginOutcome, NewAppointment, ServiceAccount, TimeWindow, UserCall,
 };

@@ -12,8 +12,8 @@ use chrono::Utc;
 use exchange_auth::{Basic, UserCredentials};
 use exchange_ews::{
     CalendarItem, ConnectFailure, DeleteType, DistinguishedFolder, EwsClient, EwsError,
-    ExchangeVersion as EwsVersion, FolderTarget, ItemId, NewCalendarItem,
-    SendMeetingCancellations, SendMeetingInvitations,
+    ExchangeVersion as EwsVersion, FolderTarget, ItemId, NewCalendarItem, SendMeetingCancellations,
+    SendMeetingInvitations,
 };
 use mediagateway_transport::{
     Appointment, ExchangeVersion, NewAppointment, TimeWindow, TransportError, Unreachable,
@@ -60,8 +60,11 @@ pub trait MailboxBackend: Send + Sync {
         appointment: &NewAppointment,
     ) -> Result<Appointment, TransportError>;
     /// Deletes an appointment for good.
-    async fn delete_appointment(&self, access: &MailboxAccess, id: &str)
-        -> Result<(), TransportError>;
+    async fn delete_appointment(
+        &self,
+        access: &MailboxAccess,
+        id: &str,
+    ) -> Result<(), TransportError>;
 }
 
 /// The EWS backend. It keeps one client (and so one connection pool) per set of login data.
@@ -95,7 +98,10 @@ impl EwsBackend {
         }
         key.update([access.version as u8]);
         let key: [u8; 32] = key.finalize().into();
-        let mut clients = self.clients.lock().expect("the client cache lock is never poisoned");
+        let mut clients = self
+            .clients
+            .lock()
+            .expect("the client cache lock is never poisoned");
         if let Some(client) = clients.get(&key) {
             return Ok(client.clone());
         }
@@ -134,9 +140,9 @@ impl MailboxBackend for EwsBackend {
             .find_calendar_items(&calendar(), now, now, Some(1))
             .await
             .map_err(map_error)?;
-        Ok(client.last_server_version().map(|v| {
-            format!("{}.{}.{}.{}", v.major, v.minor, v.build, v.revision)
-        }))
+        Ok(client
+            .last_server_version()
+            .map(|v| format!("{}.{}.{}.{}", v.major, v.minor, v.build, v.revision)))
     }
 
     async fn find_appointments(
@@ -245,7 +251,11 @@ fn appointment(item: CalendarItem) -> Appointment {
 }
 
 fn map_item_error(error: EwsError, id: &str) -> TransportError {
-    if error.is_not_found() || error.response_code().is_some_and(|c| c.as_str() == "ErrorInvalidIdMalformed") {
+    if error.is_not_found()
+        || error
+            .response_code()
+            .is_some_and(|c| c.as_str() == "ErrorInvalidIdMalformed")
+    {
         return TransportError::ItemNotFound { id: id.to_owned() };
     }
     map_error(error)
@@ -294,12 +304,10 @@ pub(crate) fn map_error(error: EwsError) -> TransportError {
         EwsError::HttpStatus {
             status: 404 | 502 | 503 | 504,
             ..
-        } => {
-            TransportError::ExchangeUnreachable {
-                cause: Unreachable::Other,
-                detail,
-            }
-        }
+        } => TransportError::ExchangeUnreachable {
+            cause: Unreachable::Other,
+            detail,
+        },
         EwsError::HttpStatus { status, .. } => TransportError::Exchange {
             code: format!("HTTP {status}"),
             detail,

@@ -159,7 +159,10 @@ mod tests {
             "listen = [",
             "\u{0}",
         ] {
-            assert!(GatewayConfig::from_toml(bad).is_err(), "{bad:?} was accepted");
+            assert!(
+                GatewayConfig::from_toml(bad).is_err(),
+                "{bad:?} was accepted"
+            );
         }
     }
 

@@ -11,7 +11,9 @@ use mediagateway_transport::{
     Appointment, DataSourceConfig, ExchangeCheck, GatewayPassword, GatewayStatus, Login,
     LoginOutcome, NewAppointment, TimeWindow, Transport, TransportError, UserCall,
 };
-use mediagateway_vault::{Account, RecordId, Secret, SessionAccounts, Vault, VaultError, VaultOptions};
+use mediagateway_vault::{
+    Account, RecordId, Secret, SessionAccounts, Vault, VaultError, VaultOptions,
+};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
@@ -49,10 +51,7 @@ impl Gateway {
     /// Opens the gateway of `config`: creates its data folder, password hash, RSA key and vault
     /// on first start.
     pub fn open(config: &GatewayConfig) -> Result<Self, GatewayError> {
-        Self::open_with_backend(
-            config,
-            Box::new(EwsBackend::new(config.exchange_timeout)),
-        )
+        Self::open_with_backend(config, Box::new(EwsBackend::new(config.exchange_timeout)))
     }
 
     /// Like [`open`](Self::open), with another way of reaching mailboxes.
@@ -188,7 +187,9 @@ fn check_name(what: &str, value: &str) -> Result<(), TransportError> {
     }
     if value.len() > MAX_NAME_BYTES || value.chars().any(char::is_control) {
         return Err(TransportError::InvalidArgument {
-            what: format!("the {what} is longer than {MAX_NAME_BYTES} bytes or holds control characters"),
+            what: format!(
+                "the {what} is longer than {MAX_NAME_BYTES} bytes or holds control characters"
+            ),
         });
     }
     Ok(())
@@ -240,7 +241,10 @@ impl Transport for Gateway {
     ) -> Result<(), TransportError> {
         self.authenticate(password)?;
         check_name("data source name", &config.name)?;
-        check_name("service account user name", &config.service_account.user_name)?;
+        check_name(
+            "service account user name",
+            &config.service_account.user_name,
+        )?;
         check_url(&config.service_account.ews_url)?;
         if config.service_account.password.expose_secret().is_empty() {
             return Err(TransportError::InvalidArgument {

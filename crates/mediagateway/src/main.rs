@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use mediagateway::{Gateway, GatewayConfig};
 
 #[derive(Parser)]
-#[command(name = "mediagateway", version, about = "The MediaGateway of the Exchange connector")]
+#[command(
+    name = "mediagateway",
+    version,
+    about = "The MediaGateway of the Exchange connector"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -34,8 +38,7 @@ enum Command {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

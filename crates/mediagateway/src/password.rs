@@ -87,7 +87,10 @@ impl AdminPassword {
     pub(crate) fn verify(&self, password: &SecretString) -> bool {
         let digest = self.digest(password.expose_secret());
         let hash = {
-            let state = self.state.read().expect("the password lock is never poisoned");
+            let state = self
+                .state
+                .read()
+                .expect("the password lock is never poisoned");
             if let Some(verified) = &state.verified {
                 return bool::from(verified.ct_eq(&digest));
             }
@@ -95,7 +98,10 @@ impl AdminPassword {
         };
         let ok = matches(&hash, password.expose_secret());
         if ok {
-            let mut state = self.state.write().expect("the password lock is never poisoned");
+            let mut state = self
+                .state
+                .write()
+                .expect("the password lock is never poisoned");
             if state.hash == hash {
                 state.verified = Some(digest);
             }
@@ -122,7 +128,10 @@ impl AdminPassword {
             path: self.path.clone(),
             source: e,
         })?;
-        let mut state = self.state.write().expect("the password lock is never poisoned");
+        let mut state = self
+            .state
+            .write()
+            .expect("the password lock is never poisoned");
         *state = State {
             hash,
             is_default: false,
@@ -204,4 +213,3 @@ mod tests {
         assert_eq!(mode, 0o600);
     }
 }
-

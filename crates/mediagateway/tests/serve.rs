@@ -64,7 +64,9 @@ async fn starts_from_a_config_file_creates_private_files_and_restarts() {
 
     for round in 0..2 {
         let served = serve(&["--config", config], dir.path());
-        let client = GrpcClient::builder("127.0.0.1", served.port).build().unwrap();
+        let client = GrpcClient::builder("127.0.0.1", served.port)
+            .build()
+            .unwrap();
         let status = client.status(&GatewayPassword::from("1234")).await.unwrap();
         assert!(status.default_password, "round {round}");
         assert_eq!(status.gateway_version, env!("CARGO_PKG_VERSION"));

@@ -61,8 +61,12 @@ pub(crate) fn user_context(call: &UserCall) -> Option<proto::UserContext> {
 
 pub(crate) fn user_call(context: Option<proto::UserContext>) -> Result<UserCall, TransportError> {
     let context = required(context, "context")?;
-    let portal_user = Uuid::try_parse(&context.portal_user)
-        .map_err(|_| invalid(format!("portal user {:?} is not a GUID", context.portal_user)))?;
+    let portal_user = Uuid::try_parse(&context.portal_user).map_err(|_| {
+        invalid(format!(
+            "portal user {:?} is not a GUID",
+            context.portal_user
+        ))
+    })?;
     Ok(UserCall {
         password: password(context.gateway_password),
         data_source: context.data_source,
@@ -75,7 +79,9 @@ pub(crate) fn config_to_proto(config: &DataSourceConfig) -> proto::DataSourceCon
         name: config.name.clone(),
         exchange_version: match config.exchange_version {
             ExchangeVersion::Exchange2007 => proto::ExchangeVersion::ExchangeVersion2007,
-            ExchangeVersion::Exchange2010To2019 => proto::ExchangeVersion::ExchangeVersion2010To2019,
+            ExchangeVersion::Exchange2010To2019 => {
+                proto::ExchangeVersion::ExchangeVersion2010To2019
+            }
         } as i32,
         authentication: match config.authentication {
             Authentication::UserNamePassword => proto::Authentication::UserNamePassword,
@@ -95,7 +101,9 @@ pub(crate) fn config_from_proto(
 ) -> Result<DataSourceConfig, TransportError> {
     let exchange_version = match proto::ExchangeVersion::try_from(config.exchange_version) {
         Ok(proto::ExchangeVersion::ExchangeVersion2007) => ExchangeVersion::Exchange2007,
-        Ok(proto::ExchangeVersion::ExchangeVersion2010To2019) => ExchangeVersion::Exchange2010To2019,
+        Ok(proto::ExchangeVersion::ExchangeVersion2010To2019) => {
+            ExchangeVersion::Exchange2010To2019
+        }
         _ => return Err(invalid("the Exchange version is missing or unknown")),
     };
     let authentication = match proto::Authentication::try_from(config.authentication) {

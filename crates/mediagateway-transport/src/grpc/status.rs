@@ -52,7 +52,10 @@ pub(crate) fn to_status(error: &TransportError) -> Status {
         TransportError::ItemNotFound { id } => id.clone(),
         TransportError::Throttled { back_off, detail } => {
             if let Some(back_off) = back_off {
-                metadata.insert(BACK_OFF, back_off.as_millis().to_string().parse().expect("digits"));
+                metadata.insert(
+                    BACK_OFF,
+                    back_off.as_millis().to_string().parse().expect("digits"),
+                );
             }
             detail.clone()
         }
@@ -190,12 +193,18 @@ mod tests {
                 detail: "no answer".into(),
             },
             TransportError::PasswordIncorrect,
-            TransportError::UnknownDataSource { name: "Mail".into() },
+            TransportError::UnknownDataSource {
+                name: "Mail".into(),
+            },
             TransportError::NotLoggedIn {
                 portal_user: "8b0c…".into(),
             },
-            TransportError::InvalidArgument { what: "subject".into() },
-            TransportError::ExchangeLoginRefused { detail: "401".into() },
+            TransportError::InvalidArgument {
+                what: "subject".into(),
+            },
+            TransportError::ExchangeLoginRefused {
+                detail: "401".into(),
+            },
             TransportError::MailboxNotFound { detail: "x".into() },
             TransportError::MailboxNotReady { detail: "y".into() },
             TransportError::ExchangeUnreachable {
@@ -215,9 +224,15 @@ mod tests {
                 code: "ErrorInternalServerError".into(),
                 detail: "boom".into(),
             },
-            TransportError::Storage { detail: "disk".into() },
-            TransportError::Protocol { detail: "bad".into() },
-            TransportError::Internal { detail: "bug".into() },
+            TransportError::Storage {
+                detail: "disk".into(),
+            },
+            TransportError::Protocol {
+                detail: "bad".into(),
+            },
+            TransportError::Internal {
+                detail: "bug".into(),
+            },
         ]
     }
 
