@@ -1,0 +1,114 @@
+//! Every log line of a full run — gateway start, connection tests, login, calendar calls,
+//! EWS request and response bodies at trace level — is captured, and no password appears.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine as _;
+use chrono::{Duration, Utc};
+use exchange_connector::{
+    Authentication, DataSource, ExchangeAccount, ExchangeVersion, NewAppointment,
+    TransportChoice,
+};
+use exchange_testkit::FakeExchange;
+use mediagateway::{Gateway, GatewayConfig};
+use secrecy::SecretString;
+use uuid::Uuid;
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_run_logs_no_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .init();
+
+    let secrets = ["svc-Secret-9f2", "alice-Secret-77c", "gateway-Secret-31a"];
+    let fake = FakeExchange::builder()
+        .user("svc@contoso.test", secrets[0], "svc@contoso.test")
+        .user("alice@contoso.test", secrets[1], "alice@contoso.test")
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let gateway =
+        Arc::new(Gateway::open(&GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048)).unwrap());
+    gateway
+        .change_password(&"1234".into(), &SecretString::from(secrets[2]))
+        .unwrap();
+    let listener = mediagateway::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(mediagateway::serve(gateway.clone(), listener, std::future::pending()));
+
+    let exchange = DataSource::builder("Exchange")
+        .gateway("127.0.0.1", port)
+        .transport(TransportChoice::Grpc)
+        .gateway_password(SecretString::from(secrets[2]))
+        .exchange_version(ExchangeVersion::Exchange2010To2019)
+        .authentication(Authentication::UserNamePassword)
+        .exchange_account(ExchangeAccount::new(
+            "svc@contoso.test",
+            SecretString::from(secrets[0]),
+            fake.url(),
+        ))
+        .build()
+        .unwrap();
+    assert!(exchange.test_gateway().await.passed());
+    assert!(exchange.test_exchange_account().await.passed());
+    let portal_user = Uuid::new_v4();
+    exchange
+        .login(portal_user, "alice@contoso.test", SecretString::from(secrets[1]))
+        .await
+        .unwrap();
+    // A refused login logs its failure, not the password tried.
+    assert!(exchange
+        .login(Uuid::new_v4(), "alice@contoso.test", SecretString::from("wrong-Secret-0d4"))
+        .await
+        .is_err());
+    let user = exchange.user(portal_user);
+    let start = Utc::now();
+    let created = user
+        .create_appointment(&NewAppointment {
+            subject: "logged".into(),
+            start,
+            end: start + Duration::hours(1),
+            is_all_day: false,
+            location: None,
+            body: None,
+        })
+        .await
+        .unwrap();
+    user.appointment(&created.id).await.unwrap();
+    user.calendar(start, start + Duration::hours(2)).await.unwrap();
+    user.delete_appointment(&created.id).await.unwrap();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("portal user logged in"),
+        "the run was logged at all:\n{logs}"
+    );
+    assert!(logs.contains("FindItem"), "EWS bodies were logged at trace level");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut forbidden: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
+    forbidden.push("wrong-Secret-0d4".into());
+    forbidden.push(b64.encode(format!("alice@contoso.test:{}", secrets[1])));
+    forbidden.push(b64.encode(format!("svc@contoso.test:{}", secrets[0])));
+    for secret in forbidden {
+        assert!(!logs.contains(&secret), "{secret} appears in the logs");
+    }
+}
