@@ -553,3 +553,16 @@ fn an_incomplete_data_source_names_the_missing_step() {
         .unwrap_err();
     assert!(err.to_string().contains("EWS server URL"), "{err}");
 }
+
+#[test]
+fn a_grpc_data_source_is_built_outside_a_runtime_and_used_inside_one() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let exchange = data_source(TransportChoice::Grpc, port, "http://127.0.0.1:1/EWS")
+        .build()
+        .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let test = runtime.block_on(exchange.test_gateway());
+    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayNotStarted), "{test}");
+}

@@ -1,5 +1,6 @@
 //! The gRPC client: a [`Transport`] that talks to a remote gateway.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -54,17 +55,22 @@ impl GrpcClientBuilder {
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .tcp_nodelay(true);
-        let inner = MediaGatewayClient::new(endpoint.connect_lazy())
-            .max_decoding_message_size(MAX_MESSAGE_BYTES)
-            .max_encoding_message_size(MAX_MESSAGE_BYTES);
-        Ok(GrpcClient { inner, address })
+        Ok(GrpcClient {
+            endpoint,
+            channel: Arc::new(OnceLock::new()),
+            address,
+        })
     }
 }
 
 /// A gateway reached over gRPC (plain HTTP/2; port 8087 by default).
+///
+/// Clones share one HTTP/2 connection. The client can be built outside an async runtime; it
+/// connects on its first call, inside the caller's runtime.
 #[derive(Debug, Clone)]
 pub struct GrpcClient {
-    inner: MediaGatewayClient<Channel>,
+    endpoint: Endpoint,
+    channel: Arc<OnceLock<Channel>>,
     address: String,
 }
 
@@ -84,6 +90,18 @@ impl GrpcClient {
         &self.address
     }
 
+    /// The stub over the shared channel; the channel is made on first use because making it
+    /// needs the runtime the calls run in.
+    fn stub(&self) -> MediaGatewayClient<Channel> {
+        let channel = self
+            .channel
+            .get_or_init(|| self.endpoint.connect_lazy())
+            .clone();
+        MediaGatewayClient::new(channel)
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    }
+
     fn error(&self, status: Status) -> TransportError {
         from_status(&status, &self.address)
     }
@@ -96,8 +114,7 @@ impl Transport for GrpcClient {
             context: convert::admin_context(password),
         };
         let reply = self
-            .inner
-            .clone()
+            .stub()
             .status(request)
             .await
             .map_err(|s| self.error(s))?
@@ -118,8 +135,7 @@ impl Transport for GrpcClient {
             context: convert::admin_context(password),
             config: Some(convert::config_to_proto(config)),
         };
-        self.inner
-            .clone()
+        self.stub()
             .configure_data_source(request)
             .await
             .map_err(|s| self.error(s))?;
@@ -136,8 +152,7 @@ impl Transport for GrpcClient {
             data_source: data_source.to_owned(),
         };
         let reply = self
-            .inner
-            .clone()
+            .stub()
             .test_exchange_account(request)
             .await
             .map_err(|s| self.error(s))?
@@ -156,8 +171,7 @@ impl Transport for GrpcClient {
             mailbox: login.mailbox.clone().unwrap_or_default(),
         };
         let reply = self
-            .inner
-            .clone()
+            .stub()
             .login(request)
             .await
             .map_err(|s| self.error(s))?
@@ -173,8 +187,7 @@ impl Transport for GrpcClient {
             context: convert::user_context(call),
         };
         let reply = self
-            .inner
-            .clone()
+            .stub()
             .logout(request)
             .await
             .map_err(|s| self.error(s))?
@@ -193,8 +206,7 @@ impl Transport for GrpcClient {
             end_ms: convert::millis(window.end()),
         };
         let reply = self
-            .inner
-            .clone()
+            .stub()
             .find_appointments(request)
             .await
             .map_err(|s| self.error(s))?
@@ -212,8 +224,7 @@ impl Transport for GrpcClient {
             id: id.to_owned(),
         };
         let reply = self
-            .inner
-            .clone()
+            .stub()
             .get_appointment(request)
             .await
             .map_err(|s| self.error(s))?
@@ -231,8 +242,7 @@ impl Transport for GrpcClient {
             appointment: Some(convert::new_appointment_to_proto(appointment)),
         };
         let reply = self
-            .inner
-            .clone()
+            .stub()
             .create_appointment(request)
             .await
             .map_err(|s| self.error(s))?
@@ -245,8 +255,7 @@ impl Transport for GrpcClient {
             context: convert::user_context(call),
             id: id.to_owned(),
         };
-        self.inner
-            .clone()
+        self.stub()
             .delete_appointment(request)
             .await
             .map_err(|s| self.error(s))?;
