@@ -22,7 +22,10 @@ pub(crate) fn challenges(realm: &str) -> [String; 3] {
 }
 
 /// The user the `Authorization` header authenticates.
-pub(crate) fn authenticate(directory: &Directory, header: Option<&HeaderValue>) -> Result<usize, Error> {
+pub(crate) fn authenticate(
+    directory: &Directory,
+    header: Option<&HeaderValue>,
+) -> Result<usize, Error> {
     let (login, password) = basic_credentials(header)?;
     directory
         .authenticate(&login, password.expose_secret())
@@ -36,7 +39,10 @@ fn basic_credentials(header: Option<&HeaderValue>) -> Result<(String, SecretStri
         return Err(Error::WrongCredentials);
     }
     let header = std::str::from_utf8(header).map_err(|_| Error::WrongCredentials)?;
-    let (scheme, token) = header.trim().split_once(' ').ok_or(Error::MissingCredentials)?;
+    let (scheme, token) = header
+        .trim()
+        .split_once(' ')
+        .ok_or(Error::MissingCredentials)?;
     if !scheme.eq_ignore_ascii_case("Basic") {
         // Negotiate or NTLM tokens are not credentials this fake understands.
         return Err(Error::MissingCredentials);
@@ -72,8 +78,14 @@ mod tests {
     #[test]
     fn accepts_the_right_password_with_any_case_of_login() {
         let d = directory();
-        assert_eq!(authenticate(&d, Some(&header("CONTOSO\\alice:pa:ss wörd"))), Ok(0));
-        assert_eq!(authenticate(&d, Some(&header("contoso\\ALICE:pa:ss wörd"))), Ok(0));
+        assert_eq!(
+            authenticate(&d, Some(&header("CONTOSO\\alice:pa:ss wörd"))),
+            Ok(0)
+        );
+        assert_eq!(
+            authenticate(&d, Some(&header("contoso\\ALICE:pa:ss wörd"))),
+            Ok(0)
+        );
     }
 
     #[test]
@@ -88,8 +100,13 @@ mod tests {
             authenticate(&d, Some(&header("bob:pa:ss wörd"))),
             Err(Error::WrongCredentials)
         );
-        let ntlm = HeaderValue::from_static("NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAGAbEdAAAADw==");
-        assert_eq!(authenticate(&d, Some(&ntlm)), Err(Error::MissingCredentials));
+        let ntlm = HeaderValue::from_static(
+            "NTLM TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAGAbEdAAAADw==",
+        );
+        assert_eq!(
+            authenticate(&d, Some(&ntlm)),
+            Err(Error::MissingCredentials)
+        );
     }
 
     #[test]

@@ -74,8 +74,14 @@ mod tests {
             parse("2006-11-02T14:00:00-08:00"),
             Some(utc("2006-11-02T22:00:00Z"))
         );
-        assert_eq!(parse("2006-11-02T14:00:00"), Some(utc("2006-11-02T14:00:00Z")));
-        assert_eq!(parse(" 2006-11-02T14:00:00Z\n"), Some(utc("2006-11-02T14:00:00Z")));
+        assert_eq!(
+            parse("2006-11-02T14:00:00"),
+            Some(utc("2006-11-02T14:00:00Z"))
+        );
+        assert_eq!(
+            parse(" 2006-11-02T14:00:00Z\n"),
+            Some(utc("2006-11-02T14:00:00Z"))
+        );
     }
 
     #[test]
@@ -113,7 +119,10 @@ mod tests {
 
     #[test]
     fn formats_in_utc_with_z() {
-        assert_eq!(format(utc("2006-11-02T14:00:00+01:00")), "2006-11-02T13:00:00Z");
+        assert_eq!(
+            format(utc("2006-11-02T14:00:00+01:00")),
+            "2006-11-02T13:00:00Z"
+        );
     }
 
     #[test]

@@ -20,7 +20,9 @@ pub enum Error {
         reason: String,
     },
     /// The request declares a document type; EWS prohibits DTDs.
-    #[error("the request declares a DOCTYPE (line {line}, position {position}), which is prohibited")]
+    #[error(
+        "the request declares a DOCTYPE (line {line}, position {position}), which is prohibited"
+    )]
     DoctypeProhibited {
         /// 1-based line of the declaration.
         line: usize,
@@ -39,7 +41,9 @@ pub enum Error {
     #[error("the request is not a SOAP 1.1 envelope: {0}")]
     NotSoapEnvelope(String),
     /// An element or attribute of the request violates the EWS schema.
-    #[error("the request failed schema validation (line {line}, position {position}): {violation}")]
+    #[error(
+        "the request failed schema validation (line {line}, position {position}): {violation}"
+    )]
     SchemaViolation {
         /// 1-based line of the offending element.
         line: usize,
@@ -88,7 +92,10 @@ impl Error {
 
     /// Whether the request was well-formed XML that breaks the SOAP or EWS schema.
     pub fn is_schema_violation(&self) -> bool {
-        matches!(self, Self::NotSoapEnvelope(_) | Self::SchemaViolation { .. })
+        matches!(
+            self,
+            Self::NotSoapEnvelope(_) | Self::SchemaViolation { .. }
+        )
     }
 
     /// Whether the request named an operation the fake does not implement.
@@ -155,7 +162,11 @@ mod tests {
         };
         assert!(malformed.is_malformed() && !malformed.is_schema_violation());
         assert_eq!(malformed.location(), Some((1, 2)));
-        assert!(Error::DoctypeProhibited { line: 1, position: 1 }.is_malformed());
+        assert!(Error::DoctypeProhibited {
+            line: 1,
+            position: 1
+        }
+        .is_malformed());
         let too_deep = Error::TooComplex {
             what: "nesting levels",
             limit: 3,
@@ -178,7 +189,11 @@ mod tests {
             Some("ErrorInvalidRequest")
         );
         assert_eq!(
-            Error::DoctypeProhibited { line: 1, position: 1 }.fault_code(),
+            Error::DoctypeProhibited {
+                line: 1,
+                position: 1
+            }
+            .fault_code(),
             Some("ErrorSchemaValidation")
         );
         assert_eq!(Error::WrongCredentials.fault_code(), None);

@@ -84,11 +84,7 @@ mod tests {
     #[test]
     fn escaped_text_parses_back_to_the_original() {
         let original = "x < y && \"q\" 'r' \r\n Zoë 😀";
-        let doc = format!(
-            "<a v=\"{}\">{}</a>",
-            attr(original),
-            text(original)
-        );
+        let doc = format!("<a v=\"{}\">{}</a>", attr(original), text(original));
         let root = crate::dom::parse(doc.as_bytes()).expect("escaped output is well-formed");
         assert_eq!(root.text(), original);
         assert_eq!(root.attr("v"), Some(original));

@@ -32,7 +32,8 @@ pub enum Fault {
         back_off_ms: u64,
     },
     /// A bare HTTP status with an HTML body, as IIS or a load balancer sends it (for example
-    /// 500 or 503). Values that are not HTTP statuses (outside 100–999) answer 500.
+    /// 500 or 503; 401 comes with the authentication challenges). Values outside 200–599
+    /// answer 500.
     Status(u16),
     /// Waits this long, then answers normally (the request is carried out).
     Delay(Duration),

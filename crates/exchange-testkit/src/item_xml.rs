@@ -140,13 +140,21 @@ pub(crate) fn calendar_item(
         );
     }
     if p.created {
-        escape::push_text_element(&mut out, "t:DateTimeCreated", &datetime::format(item.created));
+        escape::push_text_element(
+            &mut out,
+            "t:DateTimeCreated",
+            &datetime::format(item.created),
+        );
     }
     if p.has_attachments {
         out.push_str("<t:HasAttachments>false</t:HasAttachments>");
     }
     if p.modified {
-        escape::push_text_element(&mut out, "t:LastModifiedTime", &datetime::format(item.modified));
+        escape::push_text_element(
+            &mut out,
+            "t:LastModifiedTime",
+            &datetime::format(item.modified),
+        );
     }
     if p.uid {
         escape::push_text_element(&mut out, "t:UID", &item.uid);
@@ -158,7 +166,11 @@ pub(crate) fn calendar_item(
         escape::push_text_element(&mut out, "t:End", &datetime::format(item.end));
     }
     if p.is_all_day {
-        let _ = write!(out, "<t:IsAllDayEvent>{}</t:IsAllDayEvent>", item.is_all_day);
+        let _ = write!(
+            out,
+            "<t:IsAllDayEvent>{}</t:IsAllDayEvent>",
+            item.is_all_day
+        );
     }
     if p.free_busy {
         escape::push_text_element(&mut out, "t:LegacyFreeBusyStatus", &item.free_busy);
@@ -187,7 +199,11 @@ pub(crate) fn calendar_item(
         out.push_str("</t:Mailbox></t:Organizer>");
     }
     if p.duration {
-        escape::push_text_element(&mut out, "t:Duration", &datetime::duration(item.start, item.end));
+        escape::push_text_element(
+            &mut out,
+            "t:Duration",
+            &datetime::duration(item.start, item.end),
+        );
     }
     out.push_str("</t:CalendarItem>");
     out
@@ -269,7 +285,10 @@ mod tests {
 
     #[test]
     fn id_only_returns_the_id_and_additional_properties() {
-        let props = Properties::of(&shape(BaseShape::IdOnly, &["calendar:Start", "item:Unknown"]), true);
+        let props = Properties::of(
+            &shape(BaseShape::IdOnly, &["calendar:Start", "item:Unknown"]),
+            true,
+        );
         let xml = calendar_item(0, "a@b.c", &item(), props, BodyWanted::Best);
         assert!(xml.starts_with("<t:CalendarItem><t:ItemId Id=\""));
         assert!(xml.contains("<t:Start>2024-05-01T10:00:00Z</t:Start>"));
@@ -281,15 +300,30 @@ mod tests {
         let props = Properties::of(&shape(BaseShape::AllProperties, &[]), false);
         let xml = calendar_item(1, "a@b.c", &item(), props, BodyWanted::Best);
         let order = [
-            "<t:ItemId", "<t:ParentFolderId", "<t:ItemClass", "<t:Subject>Tea &amp; &lt;cake&gt;",
-            "<t:Body BodyType=\"HTML\">&lt;p&gt;", "<t:DateTimeCreated", "<t:HasAttachments",
-            "<t:LastModifiedTime", "<t:UID", "<t:Start", "<t:End", "<t:IsAllDayEvent",
-            "<t:LegacyFreeBusyStatus", "<t:IsMeeting", "<t:CalendarItemType>Single",
-            "<t:MyResponseType", "<t:Organizer><t:Mailbox><t:Name>a@b.c", "<t:Duration>PT1H",
+            "<t:ItemId",
+            "<t:ParentFolderId",
+            "<t:ItemClass",
+            "<t:Subject>Tea &amp; &lt;cake&gt;",
+            "<t:Body BodyType=\"HTML\">&lt;p&gt;",
+            "<t:DateTimeCreated",
+            "<t:HasAttachments",
+            "<t:LastModifiedTime",
+            "<t:UID",
+            "<t:Start",
+            "<t:End",
+            "<t:IsAllDayEvent",
+            "<t:LegacyFreeBusyStatus",
+            "<t:IsMeeting",
+            "<t:CalendarItemType>Single",
+            "<t:MyResponseType",
+            "<t:Organizer><t:Mailbox><t:Name>a@b.c",
+            "<t:Duration>PT1H",
         ];
         let mut from = 0;
         for part in order {
-            let at = xml[from..].find(part).unwrap_or_else(|| panic!("{part} missing after {from} in {xml}"));
+            let at = xml[from..]
+                .find(part)
+                .unwrap_or_else(|| panic!("{part} missing after {from} in {xml}"));
             from += at;
         }
         assert!(!xml.contains("<t:Location"), "an unset location is omitted");
@@ -306,9 +340,21 @@ mod tests {
     fn bodies_convert_between_formats() {
         let html = item().body.unwrap();
         let text = convert(html.clone(), BodyWanted::Text);
-        assert_eq!(text, Body { kind: BodyKind::Text, content: "Hello & welcome".into() });
+        assert_eq!(
+            text,
+            Body {
+                kind: BodyKind::Text,
+                content: "Hello & welcome".into()
+            }
+        );
         assert_eq!(convert(html.clone(), BodyWanted::Html), html);
-        let back = convert(Body { kind: BodyKind::Text, content: "a < b\nc".into() }, BodyWanted::Html);
+        let back = convert(
+            Body {
+                kind: BodyKind::Text,
+                content: "a < b\nc".into(),
+            },
+            BodyWanted::Html,
+        );
         assert_eq!(back.kind, BodyKind::Html);
         assert!(back.content.contains("a &lt; b<br>\nc"));
         assert_eq!(convert(text.clone(), BodyWanted::Best), text);

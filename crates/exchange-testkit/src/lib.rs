@@ -8,7 +8,8 @@
 //!   Tests can inject faults ([`Fault`]) and inspect the raw exchanges ([`Exchange`]).
 //! - [`schema`]: validation of EWS documents against Microsoft's schema with `xmllint`.
 //!
-//! Modules: `server` (the handle and builder), `service` (one HTTP request), `auth` (Basic
+//! Modules: `server` (the handle and builder), `service` (deciding the answer to one HTTP
+//! request), `answer` (the HTTP response and log entry), `auth` (Basic
 //! credentials), `dom` (namespace-aware request parsing with quick-xml), `request` (decoding
 //! of operations), `ops` (carrying them out), `store` (users, calendars, identifiers),
 //! `response` and `item_xml` (envelopes, messages, faults, items), `escape`, `datetime`,
@@ -61,6 +62,7 @@
 //! # }
 //! ```
 
+mod answer;
 mod auth;
 mod datetime;
 mod dom;

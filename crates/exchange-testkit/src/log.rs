@@ -31,7 +31,8 @@ pub struct Exchange {
 impl Exchange {
     /// Whether the answer is a SOAP envelope (as opposed to an HTTP error page or nothing).
     pub fn is_soap(&self) -> bool {
-        self.response_body.contains("http://schemas.xmlsoap.org/soap/envelope/")
+        self.response_body
+            .contains("http://schemas.xmlsoap.org/soap/envelope/")
     }
 }
 
@@ -89,7 +90,10 @@ mod tests {
         let kept = log.exchanges();
         assert_eq!(kept.len(), LOG_CAPACITY);
         assert_eq!(kept[0].request_body, "request 6");
-        assert_eq!(kept.last().map(|e| e.request_body.as_str()), Some("request 999"));
+        assert_eq!(
+            kept.last().map(|e| e.request_body.as_str()),
+            Some("request 999")
+        );
         assert_eq!(log.count("GetItem"), LOG_CAPACITY + 5);
         assert_eq!(log.count("FindItem"), 0);
     }
@@ -98,7 +102,8 @@ mod tests {
     fn soap_answers_are_recognised() {
         let mut e = exchange(None, 0);
         assert!(!e.is_soap());
-        e.response_body = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"/>".into();
+        e.response_body =
+            "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"/>".into();
         assert!(e.is_soap());
     }
 }

@@ -60,7 +60,12 @@ pub(crate) fn envelope(version: &ServerVersion, body: &str) -> String {
 
 /// A SOAP fault as Exchange sends with HTTP 500: `a:{code}` with the EWS error detail.
 /// `message_xml` is the inner XML of `t:MessageXml`, if any.
-pub(crate) fn fault(version: &ServerVersion, code: &str, message: &str, message_xml: Option<&str>) -> String {
+pub(crate) fn fault(
+    version: &ServerVersion,
+    code: &str,
+    message: &str,
+    message_xml: Option<&str>,
+) -> String {
     let code = escape::text(code);
     let message = escape::text(message);
     let mut body = format!(
@@ -70,7 +75,10 @@ pub(crate) fn fault(version: &ServerVersion, code: &str, message: &str, message_
          <e:Message xmlns:e=\"{ERRORS}\">{message}</e:Message>"
     );
     if let Some(inner) = message_xml {
-        let _ = write!(body, "<t:MessageXml xmlns:t=\"{TYPES}\">{inner}</t:MessageXml>");
+        let _ = write!(
+            body,
+            "<t:MessageXml xmlns:t=\"{TYPES}\">{inner}</t:MessageXml>"
+        );
     }
     body.push_str("</detail></s:Fault>");
     envelope(version, &body)
@@ -87,7 +95,9 @@ pub(crate) fn fault_for(version: &ServerVersion, error: &Error) -> Option<String
     let code = error.fault_code()?;
     let (message, detail) = match error {
         Error::UnknownOperation(_) => ("The request is invalid.".to_owned(), None),
-        Error::InvalidServerVersion(_) => ("The specified server version is invalid.".to_owned(), None),
+        Error::InvalidServerVersion(_) => {
+            ("The specified server version is invalid.".to_owned(), None)
+        }
         Error::ImpersonationDenied => (
             "The account does not have permission to impersonate the requested user.".to_owned(),
             None,
@@ -101,7 +111,10 @@ pub(crate) fn fault_for(version: &ServerVersion, error: &Error) -> Option<String
                 "<t:LineNumber>{line}</t:LineNumber><t:LinePosition>{position}</t:LinePosition>"
             );
             escape::push_text_element(&mut detail, "t:Violation", &violation);
-            (format!("The request failed schema validation: {violation}"), Some(detail))
+            (
+                format!("The request failed schema validation: {violation}"),
+                Some(detail),
+            )
         }
     };
     Some(fault(version, code, &message, detail.as_deref()))
@@ -162,9 +175,14 @@ impl Messages {
         let _ = write!(self.out, "<m:{op}ResponseMessage ResponseClass=\"Error\">");
         escape::push_text_element(&mut self.out, "m:MessageText", &error.text);
         escape::push_text_element(&mut self.out, "m:ResponseCode", &error.code);
-        self.out.push_str("<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>");
+        self.out
+            .push_str("<m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>");
         if let Some(ms) = error.back_off_ms {
-            let _ = write!(self.out, "<m:MessageXml>{}</m:MessageXml>", back_off_value(ms));
+            let _ = write!(
+                self.out,
+                "<m:MessageXml>{}</m:MessageXml>",
+                back_off_value(ms)
+            );
         }
         if matches!(op, "GetItem" | "CreateItem" | "UpdateItem") {
             // ItemInfoResponseMessageType requires Items even when there are none.
@@ -175,7 +193,11 @@ impl Messages {
 
     /// Closes the response element.
     pub(crate) fn finish(mut self) -> String {
-        let _ = write!(self.out, "</m:ResponseMessages></m:{}Response>", self.operation);
+        let _ = write!(
+            self.out,
+            "</m:ResponseMessages></m:{}Response>",
+            self.operation
+        );
         self.out
     }
 }
@@ -187,7 +209,10 @@ mod tests {
     #[test]
     fn envelope_carries_the_server_version() {
         let xml = envelope(&ServerVersion::default(), "<x/>");
-        assert!(xml.contains("MajorVersion=\"15\" MinorVersion=\"1\""), "{xml}");
+        assert!(
+            xml.contains("MajorVersion=\"15\" MinorVersion=\"1\""),
+            "{xml}"
+        );
         assert!(xml.contains("Version=\"V2017_07_11\""));
         assert!(xml.contains("<s:Body xmlns:xsi="));
         crate::dom::parse(xml.as_bytes()).expect("well-formed");
@@ -195,7 +220,12 @@ mod tests {
 
     #[test]
     fn faults_escape_their_text_and_stay_well_formed() {
-        let xml = fault(&ServerVersion::default(), "ErrorServerBusy", "a < b & c", Some(&back_off_value(25)));
+        let xml = fault(
+            &ServerVersion::default(),
+            "ErrorServerBusy",
+            "a < b & c",
+            Some(&back_off_value(25)),
+        );
         assert!(xml.contains("a:ErrorServerBusy</faultcode>"));
         assert!(xml.contains("a &lt; b &amp; c"));
         assert!(xml.contains("<t:Value Name=\"BackOffMilliseconds\">25</t:Value>"));
@@ -213,7 +243,10 @@ mod tests {
         assert!(xml.contains("a:ErrorSchemaValidation"));
         assert!(xml.contains("<t:LineNumber>3</t:LineNumber><t:LinePosition>7</t:LinePosition>"));
         assert!(xml.contains("bad &lt;thing&gt;"));
-        assert_eq!(fault_for(&ServerVersion::default(), &Error::WrongCredentials), None);
+        assert_eq!(
+            fault_for(&ServerVersion::default(), &Error::WrongCredentials),
+            None
+        );
     }
 
     #[test]
@@ -222,7 +255,9 @@ mod tests {
         messages.error(&MessageError::new("ErrorItemNotFound", "gone"));
         let xml = messages.finish();
         assert!(xml.contains("<m:ResponseCode>ErrorItemNotFound</m:ResponseCode>"));
-        assert!(xml.ends_with("<m:Items/></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse>"));
+        assert!(xml.ends_with(
+            "<m:Items/></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse>"
+        ));
         let mut messages = Messages::new("DeleteItem");
         messages.error(&MessageError {
             back_off_ms: Some(5),
@@ -230,6 +265,8 @@ mod tests {
         });
         let xml = messages.finish();
         assert!(!xml.contains("<m:Items/>"));
-        assert!(xml.contains("<m:MessageXml><t:Value Name=\"BackOffMilliseconds\">5</t:Value></m:MessageXml>"));
+        assert!(xml.contains(
+            "<m:MessageXml><t:Value Name=\"BackOffMilliseconds\">5</t:Value></m:MessageXml>"
+        ));
     }
 }

@@ -32,7 +32,10 @@ pub fn is_ci() -> bool {
 ///
 /// Returns `None` after printing why the test is skipped.
 pub fn skip_or_fail<T>(what: &str) -> Option<T> {
-    assert!(!is_ci(), "{what} is missing, and under CI that is a failure");
+    assert!(
+        !is_ci(),
+        "{what} is missing, and under CI that is a failure"
+    );
     eprintln!("skipped: {what} is missing");
     None
 }
@@ -246,7 +249,8 @@ mod tests {
     fn extracts_the_body_element_with_inherited_namespaces() {
         let body = body_element(ENVELOPE).unwrap();
         assert!(body.starts_with("<m:GetItem xmlns:soap="), "{body}");
-        assert!(body.contains("xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\""));
+        assert!(body
+            .contains("xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\""));
         assert!(body.ends_with("</m:GetItem>"));
     }
 

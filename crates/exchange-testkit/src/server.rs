@@ -48,7 +48,8 @@ impl FakeExchangeBuilder {
     /// Grants `user` (a login name or SMTP address of a configured user) delegate access to
     /// the mailbox `mailbox_smtp`, so that it may read and write that calendar.
     pub fn delegate(mut self, user: &str, mailbox_smtp: &str) -> Self {
-        self.delegates.push((user.to_owned(), mailbox_smtp.to_owned()));
+        self.delegates
+            .push((user.to_owned(), mailbox_smtp.to_owned()));
         self
     }
 
@@ -81,7 +82,9 @@ impl FakeExchangeBuilder {
             let index = directory
                 .users
                 .iter()
-                .position(|u| u.login.eq_ignore_ascii_case(&user) || u.smtp.eq_ignore_ascii_case(&user))
+                .position(|u| {
+                    u.login.eq_ignore_ascii_case(&user) || u.smtp.eq_ignore_ascii_case(&user)
+                })
                 .ok_or_else(|| Error::UnknownUser(user.clone()))?;
             let target = directory
                 .mailbox(&mailbox)
@@ -194,10 +197,9 @@ impl FakeExchange {
 
     /// How many items the calendar of the mailbox `smtp` holds (0 for an unknown mailbox).
     pub fn calendar_len(&self, smtp: &str) -> usize {
-        self.shared
-            .directory
-            .mailbox(smtp)
-            .map_or(0, |mailbox| lock(&self.shared.store).calendar(mailbox).len())
+        self.shared.directory.mailbox(smtp).map_or(0, |mailbox| {
+            lock(&self.shared.store).calendar(mailbox).len()
+        })
     }
 
     /// The last requests and answers (up to 200), oldest first.

@@ -1,28 +1,24 @@
-//! Handling of one HTTP request: routing, authentication, size limit, injected faults, the
-//! operation itself, and the log entry.
+//! Deciding the answer to one HTTP request: routing, authentication, size limit, injected
+//! faults and the operation itself.
 
 use std::convert::Infallible;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context as TaskContext, Poll};
 
-use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::BodyExt as _;
-use hyper::body::{Body, Frame, Incoming, SizeHint};
+use hyper::body::Incoming;
 
+use crate::answer::{cut_in_half, respond, Answer, ReplyBody};
 use crate::error::Error;
-use crate::fault::{status_page, Fault, FaultQueue};
-use crate::log::{Exchange, RequestLog};
+use crate::fault::{Fault, FaultQueue};
+use crate::log::RequestLog;
 use crate::response::{self, MessageError, ServerVersion};
 use crate::store::{Directory, Store};
 use crate::{auth, dom, ops, request};
 
 /// The path of the EWS endpoint (matched without regard to case, as IIS does).
 pub(crate) const EWS_PATH: &str = "/EWS/Exchange.asmx";
-const SOAP_CONTENT_TYPE: &str = "text/xml; charset=utf-8";
-const HTML_CONTENT_TYPE: &str = "text/html";
 
 /// The state every connection shares.
 #[derive(Debug)]
@@ -48,111 +44,11 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The body of an answer; it can stop with an error to break the connection mid-response.
-#[derive(Debug)]
-pub(crate) struct ReplyBody {
-    data: Option<Bytes>,
-    then_break: bool,
-}
-
-/// The error that makes hyper drop a connection in the middle of a response.
-#[derive(Debug, thiserror::Error)]
-#[error("the connection is closed in the middle of the response, as injected")]
-pub(crate) struct InjectedDisconnect;
-
-impl Body for ReplyBody {
-    type Data = Bytes;
-    type Error = InjectedDisconnect;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        _: &mut TaskContext<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, InjectedDisconnect>>> {
-        if let Some(data) = self.data.take() {
-            return Poll::Ready(Some(Ok(Frame::data(data))));
-        }
-        if std::mem::take(&mut self.then_break) {
-            return Poll::Ready(Some(Err(InjectedDisconnect)));
-        }
-        Poll::Ready(None)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.data.is_none() && !self.then_break
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        match (&self.data, self.then_break) {
-            (Some(data), false) => SizeHint::with_exact(data.len() as u64),
-            (None, false) => SizeHint::with_exact(0),
-            _ => SizeHint::default(),
-        }
-    }
-}
-
-/// An answer before it becomes an HTTP response and a log entry.
-struct Answer {
-    status: StatusCode,
-    content_type: &'static str,
-    body: String,
-    headers: Vec<(HeaderName, String)>,
-    /// Send only the first half of the body, then break the connection.
-    cut: bool,
-    operation: Option<String>,
-    rejection: Option<Error>,
-}
-
-impl Answer {
-    fn soap(status: StatusCode, body: String, operation: Option<String>) -> Self {
-        Self {
-            status,
-            content_type: SOAP_CONTENT_TYPE,
-            body,
-            headers: Vec::new(),
-            cut: false,
-            operation,
-            rejection: None,
-        }
-    }
-
-    fn page(status: StatusCode) -> Self {
-        Self {
-            status,
-            content_type: HTML_CONTENT_TYPE,
-            body: status_page(status),
-            headers: Vec::new(),
-            cut: false,
-            operation: None,
-            rejection: None,
-        }
-    }
-
-    fn unauthorized(shared: &Shared, rejection: Error) -> Self {
-        let mut answer = Self::page(StatusCode::UNAUTHORIZED);
-        for challenge in auth::challenges(&shared.realm) {
-            answer.headers.push((WWW_AUTHENTICATE, challenge));
-        }
-        answer.rejection = Some(rejection);
-        answer
-    }
-
-    /// The fault for a refused request, or the page when the refusal is not a fault.
-    fn refused(shared: &Shared, error: Error, operation: Option<String>) -> Self {
-        match response::fault_for(&shared.version, &error) {
-            Some(fault) => Self {
-                rejection: Some(error),
-                ..Self::soap(StatusCode::INTERNAL_SERVER_ERROR, fault, operation)
-            },
-            None => Self {
-                rejection: Some(error),
-                ..Self::page(StatusCode::BAD_REQUEST)
-            },
-        }
-    }
-}
-
 /// Answers one HTTP request.
-pub(crate) async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Result<Response<ReplyBody>, Infallible> {
+pub(crate) async fn handle(
+    shared: Arc<Shared>,
+    request: Request<Incoming>,
+) -> Result<Response<ReplyBody>, Infallible> {
     let (parts, body) = request.into_parts();
     let (answer, request_body) = if !parts.uri.path().eq_ignore_ascii_case(EWS_PATH) {
         (Answer::page(StatusCode::NOT_FOUND), Vec::new())
@@ -173,10 +69,13 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> R
             read_body(body, shared.max_request_bytes).await
         };
         match (body, user) {
-            (_, Err(e)) => (Answer::unauthorized(&shared, e), Vec::new()),
+            (ReadBody::Whole(bytes), Err(e)) => (Answer::unauthorized(&shared, Some(e)), bytes),
+            (_, Err(e)) => (Answer::unauthorized(&shared, Some(e)), Vec::new()),
             (ReadBody::TooLarge, Ok(_)) => {
-                let error = Error::BodyTooLarge { limit: shared.max_request_bytes };
-                (Answer::refused_too_large(error), Vec::new())
+                let error = Error::BodyTooLarge {
+                    limit: shared.max_request_bytes,
+                };
+                (Answer::too_large(error), Vec::new())
             }
             // The client went away while sending; nobody reads this answer.
             (ReadBody::Broken, Ok(_)) => (Answer::page(StatusCode::BAD_REQUEST), Vec::new()),
@@ -230,15 +129,6 @@ async fn read_body(mut body: Incoming, limit: usize) -> ReadBody {
     }
 }
 
-impl Answer {
-    fn refused_too_large(error: Error) -> Self {
-        Self {
-            rejection: Some(error),
-            ..Self::page(StatusCode::PAYLOAD_TOO_LARGE)
-        }
-    }
-}
-
 /// Answers an authenticated request to the EWS endpoint, applying an injected fault.
 async fn answer_authenticated(shared: &Shared, user: usize, body: &[u8]) -> Answer {
     let fault = lock(&shared.faults).next();
@@ -281,7 +171,11 @@ fn carry_out(shared: &Shared, user: usize, body: &[u8]) -> Answer {
         };
         ops::execute(&mut ctx, &decoded.operation)
     };
-    Answer::soap(StatusCode::OK, response::envelope(&shared.version, &xml), operation)
+    Answer::soap(
+        StatusCode::OK,
+        response::envelope(&shared.version, &xml),
+        operation,
+    )
 }
 
 /// The local name of the element in `soap:Body`, when it is in the messages namespace.
@@ -310,15 +204,15 @@ fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
                     ops::all_errors(&d.operation, &error)
                 },
             );
-            let mut answer = Answer::soap(StatusCode::OK, response::envelope(&shared.version, &inner), operation);
+            let mut answer = Answer::soap(
+                StatusCode::OK,
+                response::envelope(&shared.version, &inner),
+                operation,
+            );
             if fault == Fault::Disconnect {
                 answer.cut = true;
             } else {
-                let mut half = answer.body.len() / 2;
-                while !answer.body.is_char_boundary(half) {
-                    half -= 1;
-                }
-                answer.body.truncate(half);
+                cut_in_half(&mut answer.body);
             }
             answer
         }
@@ -326,7 +220,9 @@ fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
             Ok((decoded, _)) => {
                 let text = match code.as_str() {
                     "ErrorServerBusy" => busy_text,
-                    "ErrorMailboxStoreUnavailable" => "The mailbox database is temporarily unavailable.",
+                    "ErrorMailboxStoreUnavailable" => {
+                        "The mailbox database is temporarily unavailable."
+                    }
                     _ => "The request failed on the server.",
                 };
                 let error = MessageError {
@@ -334,7 +230,11 @@ fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
                     ..MessageError::new(&code, text)
                 };
                 let xml = ops::all_errors(&decoded.operation, &error);
-                Answer::soap(StatusCode::OK, response::envelope(&shared.version, &xml), operation)
+                Answer::soap(
+                    StatusCode::OK,
+                    response::envelope(&shared.version, &xml),
+                    operation,
+                )
             }
             // Without an operation there is no response to put the error in.
             Err((e, operation)) => Answer::refused(shared, e, operation),
@@ -345,53 +245,19 @@ fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
             Answer::soap(StatusCode::INTERNAL_SERVER_ERROR, xml, operation)
         }
         Fault::Status(code) => {
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut answer = Answer::page(status);
-            if status == StatusCode::UNAUTHORIZED {
-                for challenge in auth::challenges(&shared.realm) {
-                    answer.headers.push((WWW_AUTHENTICATE, challenge));
-                }
-            }
+            // Informational statuses are not final answers, so they cannot stand alone.
+            let status = StatusCode::from_u16(code)
+                .ok()
+                .filter(|s| (200..600).contains(&s.as_u16()))
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut answer = if status == StatusCode::UNAUTHORIZED {
+                Answer::unauthorized(shared, None)
+            } else {
+                Answer::page(status)
+            };
             answer.operation = operation;
             answer
         }
         Fault::Delay(_) => carry_out(shared, user, body),
     }
-}
-
-/// Turns an answer into the HTTP response and records the exchange.
-fn respond(shared: &Shared, answer: Answer, request_body: &[u8]) -> Response<ReplyBody> {
-    let full_length = answer.body.len();
-    let mut sent = answer.body;
-    if answer.cut {
-        let mut half = full_length / 2;
-        while !sent.is_char_boundary(half) {
-            half -= 1;
-        }
-        sent.truncate(half);
-    }
-    lock(&shared.log).record(Exchange {
-        request_body: String::from_utf8_lossy(request_body).into_owned(),
-        response_body: sent.clone(),
-        status: answer.status.as_u16(),
-        operation: answer.operation,
-        rejection: answer.rejection,
-    });
-    let mut response = Response::new(ReplyBody {
-        data: Some(Bytes::from(sent)),
-        then_break: answer.cut,
-    });
-    *response.status_mut() = answer.status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(answer.content_type));
-    if answer.cut {
-        // Promise the whole body, so that the client sees it end early.
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(full_length));
-    }
-    for (name, value) in answer.headers {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.append(name, value);
-        }
-    }
-    response
 }

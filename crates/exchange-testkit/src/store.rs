@@ -226,7 +226,10 @@ mod tests {
             smtp: smtp.into(),
         };
         Directory {
-            users: vec![user("alice", "alice@contoso.test"), user("bob", "bob@contoso.test")],
+            users: vec![
+                user("alice", "alice@contoso.test"),
+                user("bob", "bob@contoso.test"),
+            ],
             delegates: vec![(1, 0)],
         }
     }
@@ -311,8 +314,13 @@ mod tests {
         assert_eq!(store.calendar(7).len(), 0);
         assert_eq!(store.item(1, &[9; 16]), Some(&item));
         assert_eq!(store.item(0, &[9; 16]), None);
-        store.item_mut(1, &[9; 16]).map(|i| i.subject = Some("x".into()));
-        assert_eq!(store.item(1, &[9; 16]).and_then(|i| i.subject.clone()), Some("x".into()));
+        if let Some(stored) = store.item_mut(1, &[9; 16]) {
+            stored.subject = Some("x".into());
+        }
+        assert_eq!(
+            store.item(1, &[9; 16]).and_then(|i| i.subject.clone()),
+            Some("x".into())
+        );
         assert!(store.remove(1, &[9; 16]));
         assert!(!store.remove(1, &[9; 16]));
         assert!(!store.remove(7, &[9; 16]));

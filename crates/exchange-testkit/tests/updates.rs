@@ -14,7 +14,8 @@ async fn one_item(alice: &Client) -> (String, String) {
     item_ids(&created).remove(0)
 }
 
-const AUTO: &str = r#" ConflictResolution="AutoResolve" SendMeetingInvitationsOrCancellations="SendToNone""#;
+const AUTO: &str =
+    r#" ConflictResolution="AutoResolve" SendMeetingInvitationsOrCancellations="SendToNone""#;
 
 #[tokio::test]
 async fn update_changes_properties_and_the_change_key() {
@@ -23,7 +24,10 @@ async fn update_changes_properties_and_the_change_key() {
     let (id, key) = one_item(&alice).await;
     let changes = [
         set_field("item:Subject", "<t:Subject>Renamed &amp; moved</t:Subject>"),
-        set_field("calendar:Start", "<t:Start>2024-09-03T08:00:00-02:00</t:Start>"),
+        set_field(
+            "calendar:Start",
+            "<t:Start>2024-09-03T08:00:00-02:00</t:Start>",
+        ),
         set_field("calendar:End", "<t:End>2024-09-03T11:30:00Z</t:End>"),
         append_field("item:Body", r#"<t:Body BodyType="Text"> and more</t:Body>"#),
         delete_field("calendar:Location"),
@@ -51,7 +55,10 @@ async fn update_changes_properties_and_the_change_key() {
     assert_eq!(codes(&stale), ["ErrorIrresolvableConflict"]);
     let never = r#" ConflictResolution="NeverOverwrite" SendMeetingInvitationsOrCancellations="SendToNone""#;
     let (_, without_key) = alice.call(&update(&id, None, never, &rename)).await;
-    assert_eq!(codes(&without_key), ["ErrorChangeKeyRequiredForWriteOperations"]);
+    assert_eq!(
+        codes(&without_key),
+        ["ErrorChangeKeyRequiredForWriteOperations"]
+    );
     let always = r#" ConflictResolution="AlwaysOverwrite" SendMeetingInvitationsOrCancellations="SendToAllAndSaveCopy""#;
     let (_, overwritten) = alice.call(&update(&id, Some(&key), always, &rename)).await;
     assert_eq!(codes(&overwritten), ["NoError"]);
@@ -64,11 +71,32 @@ async fn update_refuses_what_exchange_refuses() {
     let alice = Client::new(&server, ALICE);
     let (id, key) = one_item(&alice).await;
     let cases = [
-        (vec![set_field("calendar:End", "<t:End>2024-09-01T00:00:00Z</t:End>")], "ErrorCalendarEndDateIsEarlierThanStartDate"),
-        (vec![set_field("item:Subject", "<t:Location>x</t:Location>")], "ErrorIncorrectUpdatePropertyCount"),
-        (vec![set_field("item:Subject", "<t:Subject>a</t:Subject><t:Location>b</t:Location>")], "ErrorIncorrectUpdatePropertyCount"),
-        (vec![delete_field("calendar:Start")], "ErrorInvalidPropertyDelete"),
-        (vec![append_field("item:Subject", "<t:Subject>x</t:Subject>")], "ErrorInvalidPropertyAppend"),
+        (
+            vec![set_field(
+                "calendar:End",
+                "<t:End>2024-09-01T00:00:00Z</t:End>",
+            )],
+            "ErrorCalendarEndDateIsEarlierThanStartDate",
+        ),
+        (
+            vec![set_field("item:Subject", "<t:Location>x</t:Location>")],
+            "ErrorIncorrectUpdatePropertyCount",
+        ),
+        (
+            vec![set_field(
+                "item:Subject",
+                "<t:Subject>a</t:Subject><t:Location>b</t:Location>",
+            )],
+            "ErrorIncorrectUpdatePropertyCount",
+        ),
+        (
+            vec![delete_field("calendar:Start")],
+            "ErrorInvalidPropertyDelete",
+        ),
+        (
+            vec![append_field("item:Subject", "<t:Subject>x</t:Subject>")],
+            "ErrorInvalidPropertyAppend",
+        ),
     ];
     for (changes, code) in cases {
         let (_, answer) = alice.call(&update(&id, Some(&key), AUTO, &changes)).await;
@@ -76,8 +104,13 @@ async fn update_refuses_what_exchange_refuses() {
     }
     let no_attribute = r#" ConflictResolution="AutoResolve""#;
     let rename = [set_field("item:Subject", "<t:Subject>x</t:Subject>")];
-    let (_, answer) = alice.call(&update(&id, Some(&key), no_attribute, &rename)).await;
-    assert_eq!(codes(&answer), ["ErrorSendMeetingInvitationsOrCancellationsRequired"]);
+    let (_, answer) = alice
+        .call(&update(&id, Some(&key), no_attribute, &rename))
+        .await;
+    assert_eq!(
+        codes(&answer),
+        ["ErrorSendMeetingInvitationsOrCancellationsRequired"]
+    );
     let (_, answer) = alice.call(&update("AAMkAD==", None, AUTO, &rename)).await;
     assert_eq!(codes(&answer), ["ErrorInvalidIdMalformed"]);
 
@@ -92,8 +125,14 @@ async fn update_refuses_what_exchange_refuses() {
 async fn calendar_items_need_the_meeting_attributes() {
     let server = start().await;
     let alice = Client::new(&server, ALICE);
-    let item = NewItem::new("No attribute", "2024-09-02T10:00:00Z", "2024-09-02T11:00:00Z");
-    let (_, answer) = alice.call(&create_with(&[item.clone()], None, "")).await;
+    let item = NewItem::new(
+        "No attribute",
+        "2024-09-02T10:00:00Z",
+        "2024-09-02T11:00:00Z",
+    );
+    let (_, answer) = alice
+        .call(&create_with(std::slice::from_ref(&item), None, ""))
+        .await;
     assert_eq!(codes(&answer), ["ErrorSendMeetingInvitationsRequired"]);
     assert_eq!(server.calendar_len(ALICE.smtp), 0);
 
@@ -104,7 +143,10 @@ async fn calendar_items_need_the_meeting_attributes() {
 
     let backwards = NewItem::new("Backwards", "2024-09-02T10:00:00Z", "2024-09-02T09:00:00Z");
     let (_, answer) = alice.call(&create(&[backwards], None)).await;
-    assert_eq!(codes(&answer), ["ErrorCalendarEndDateIsEarlierThanStartDate"]);
+    assert_eq!(
+        codes(&answer),
+        ["ErrorCalendarEndDateIsEarlierThanStartDate"]
+    );
     let all_day = NewItem {
         all_day: Some(true),
         uid: Some("client-chosen-uid@contoso.test".to_owned()),
@@ -112,7 +154,18 @@ async fn calendar_items_need_the_meeting_attributes() {
     };
     let (_, answer) = alice.call(&create(&[all_day], None)).await;
     let id = item_ids(&answer).remove(0).0;
-    let (_, got) = alice.call(&get(&[&id], "IdOnly", None, &["calendar:IsAllDayEvent", "calendar:UID", "calendar:Duration"])).await;
+    let (_, got) = alice
+        .call(&get(
+            &[&id],
+            "IdOnly",
+            None,
+            &[
+                "calendar:IsAllDayEvent",
+                "calendar:UID",
+                "calendar:Duration",
+            ],
+        ))
+        .await;
     assert_eq!(texts(&got, T, "IsAllDayEvent"), ["true"]);
     assert_eq!(texts(&got, T, "UID"), ["client-chosen-uid@contoso.test"]);
     assert_eq!(texts(&got, T, "Duration"), ["P1D"]);

@@ -26,7 +26,11 @@ pub(super) struct Query<'a> {
 }
 
 /// One `FindItemResponseMessage` content: `m:RootFolder` with the items found in `folder`.
-pub(super) fn find(ctx: &Context<'_>, folder: &FolderRef, query: &Query<'_>) -> Result<String, MessageError> {
+pub(super) fn find(
+    ctx: &Context<'_>,
+    folder: &FolderRef,
+    query: &Query<'_>,
+) -> Result<String, MessageError> {
     let mailbox = resolve_calendar(ctx, Some(folder))?;
     if query.shape.additional.iter().any(|uri| uri == "item:Body") {
         return Err(MessageError::new(
@@ -74,13 +78,26 @@ pub(super) fn find(ctx: &Context<'_>, folder: &FolderRef, query: &Query<'_>) -> 
             }
             let max = page_size(max)?;
             // Overlapping the window; an appointment without duration counts at its start.
-            items.retain(|i| i.start < end && (i.end > start || (i.start == i.end && i.start >= start)));
+            items.retain(|i| {
+                i.start < end && (i.end > start || (i.start == i.end && i.start >= start))
+            });
             let in_view = items.len();
             items.truncate(max);
             let attributes = format!(" TotalItemsInView=\"{in_view}\"");
-            Ok(root_folder(ctx, mailbox, query, &items, &attributes, items.len() == in_view))
+            Ok(root_folder(
+                ctx,
+                mailbox,
+                query,
+                &items,
+                &attributes,
+                items.len() == in_view,
+            ))
         }
-        View::Indexed { max, offset, from_end } => {
+        View::Indexed {
+            max,
+            offset,
+            from_end,
+        } => {
             let max = page_size(max)?;
             let offset = usize::try_from(offset).map_err(|_| {
                 MessageError::new(
@@ -98,7 +115,8 @@ pub(super) fn find(ctx: &Context<'_>, folder: &FolderRef, query: &Query<'_>) -> 
             let next = if from_end { offset + (to - from) } else { to };
             let page: Vec<&StoredItem> = items[from..to].to_vec();
             let last = if from_end { from == 0 } else { to == total };
-            let attributes = format!(" IndexedPagingOffset=\"{next}\" TotalItemsInView=\"{total}\"");
+            let attributes =
+                format!(" IndexedPagingOffset=\"{next}\" TotalItemsInView=\"{total}\"");
             Ok(root_folder(ctx, mailbox, query, &page, &attributes, last))
         }
         View::Unsupported(ref name) => Err(MessageError::new(
@@ -150,7 +168,10 @@ fn root_folder(
 /// One `GetItemResponseMessage` content: `m:Items` with the item.
 pub(super) fn get(ctx: &Context<'_>, id: &ItemRef, shape: &Shape) -> Result<String, MessageError> {
     let (mailbox, key) = resolve_item(ctx, id)?;
-    let item = ctx.store.item(mailbox, &key).ok_or_else(super::item_not_found)?;
+    let item = ctx
+        .store
+        .item(mailbox, &key)
+        .ok_or_else(super::item_not_found)?;
     let xml = item_xml::calendar_item(
         mailbox,
         ctx.directory.smtp(mailbox),

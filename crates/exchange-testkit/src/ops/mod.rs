@@ -54,7 +54,8 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
             items,
         } => {
             for item in items {
-                let created = write::create(ctx, folder.as_ref(), send_invitations.as_deref(), item);
+                let created =
+                    write::create(ctx, folder.as_ref(), send_invitations.as_deref(), item);
                 record(&mut messages, created);
             }
         }
@@ -63,7 +64,10 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
             ids,
         } => {
             for id in ids {
-                record(&mut messages, write::delete(ctx, id, send_cancellations.as_deref()));
+                record(
+                    &mut messages,
+                    write::delete(ctx, id, send_cancellations.as_deref()),
+                );
             }
         }
         Operation::UpdateItem {

@@ -46,7 +46,10 @@ pub(super) fn create(
         start,
         end,
         is_all_day: fields.is_all_day.unwrap_or(false),
-        free_busy: fields.free_busy.clone().unwrap_or_else(|| "Busy".to_owned()),
+        free_busy: fields
+            .free_busy
+            .clone()
+            .unwrap_or_else(|| "Busy".to_owned()),
         location: fields.location.clone(),
     };
     let xml = item_xml::item_id_only(mailbox, &item);
@@ -90,7 +93,11 @@ pub(super) struct Update<'a> {
 }
 
 /// One `UpdateItemResponseMessage` content: the item's id with its new change key.
-pub(super) fn update(ctx: &mut Context<'_>, id: &ItemRef, update: &Update<'_>) -> Result<String, MessageError> {
+pub(super) fn update(
+    ctx: &mut Context<'_>,
+    id: &ItemRef,
+    update: &Update<'_>,
+) -> Result<String, MessageError> {
     let (mailbox, key) = resolve_item(ctx, id)?;
     if update.send_updates.is_none() {
         return Err(MessageError::new(
@@ -98,7 +105,10 @@ pub(super) fn update(ctx: &mut Context<'_>, id: &ItemRef, update: &Update<'_>) -
             "SendMeetingInvitationsOrCancellations attribute is required for Calendar items.",
         ));
     }
-    let current = ctx.store.item(mailbox, &key).ok_or_else(super::item_not_found)?;
+    let current = ctx
+        .store
+        .item(mailbox, &key)
+        .ok_or_else(super::item_not_found)?;
     let given = match id {
         ItemRef::Item { change_key, .. } => change_key.as_deref(),
         ItemRef::Recurrence(_) => None,
@@ -164,11 +174,15 @@ fn apply(item: &mut StoredItem, change: &FieldChange) -> Result<(), MessageError
                 "calendar:UID" => item.uid = value.uid.clone().ok_or_else(missing)?,
                 "calendar:Start" => item.start = value.start.ok_or_else(missing)?,
                 "calendar:End" => item.end = value.end.ok_or_else(missing)?,
-                "calendar:IsAllDayEvent" => item.is_all_day = value.is_all_day.ok_or_else(missing)?,
+                "calendar:IsAllDayEvent" => {
+                    item.is_all_day = value.is_all_day.ok_or_else(missing)?
+                }
                 "calendar:LegacyFreeBusyStatus" => {
                     item.free_busy = value.free_busy.clone().ok_or_else(missing)?;
                 }
-                "calendar:Location" => item.location = Some(value.location.clone().ok_or_else(missing)?),
+                "calendar:Location" => {
+                    item.location = Some(value.location.clone().ok_or_else(missing)?)
+                }
                 _ => {}
             }
         }
@@ -192,7 +206,10 @@ fn apply(item: &mut StoredItem, change: &FieldChange) -> Result<(), MessageError
             "item:Subject" => item.subject = None,
             "item:Body" => item.body = None,
             "calendar:Location" => item.location = None,
-            "calendar:Start" | "calendar:End" | "calendar:UID" | "calendar:IsAllDayEvent"
+            "calendar:Start"
+            | "calendar:End"
+            | "calendar:UID"
+            | "calendar:IsAllDayEvent"
             | "calendar:LegacyFreeBusyStatus" => {
                 return Err(MessageError::new(
                     "ErrorInvalidPropertyDelete",

@@ -20,7 +20,14 @@ const UPDATE_OPERATIONS: &[&str] = &[
     "SendToChangedAndSaveCopy",
 ];
 /// Values of `LegacyFreeBusyType`.
-const FREE_BUSY: &[&str] = &["Free", "Tentative", "Busy", "OOF", "WorkingElsewhere", "NoData"];
+const FREE_BUSY: &[&str] = &[
+    "Free",
+    "Tentative",
+    "Busy",
+    "OOF",
+    "WorkingElsewhere",
+    "NoData",
+];
 
 /// The format of a body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +130,10 @@ fn parse_bool(element: &Element) -> Result<bool, Error> {
         "false" | "0" => Ok(false),
         other => Err(violation(
             element,
-            format!("The value '{other}' of '{}' is not an xs:boolean.", element.name),
+            format!(
+                "The value '{other}' of '{}' is not an xs:boolean.",
+                element.name
+            ),
         )),
     }
 }
@@ -132,7 +142,11 @@ fn parse_date(element: &Element) -> Result<DateTime<Utc>, Error> {
     datetime::parse(element.text()).ok_or_else(|| {
         violation(
             element,
-            format!("The value '{}' of '{}' is not an xs:dateTime.", element.text(), element.name),
+            format!(
+                "The value '{}' of '{}' is not an xs:dateTime.",
+                element.text(),
+                element.name
+            ),
         )
     })
 }
@@ -177,17 +191,27 @@ pub(crate) fn fields(item: &Element) -> Result<CalendarFields, Error> {
 
 /// Decodes `CreateItem`.
 pub(crate) fn create_item(body: &Element) -> Result<Operation, Error> {
-    enum_attr(body, "MessageDisposition", &["SaveOnly", "SendOnly", "SendAndSaveCopy"])?;
+    enum_attr(
+        body,
+        "MessageDisposition",
+        &["SaveOnly", "SendOnly", "SendAndSaveCopy"],
+    )?;
     let send_invitations =
         enum_attr(body, "SendMeetingInvitations", CREATE_OR_DELETE_OPERATIONS)?.map(str::to_owned);
     let folder = match body.child(MESSAGES, "SavedItemFolderId") {
         None => None,
         Some(target) => {
             let inner = target.children.first().ok_or_else(|| {
-                violation(target, "The element 'SavedItemFolderId' has incomplete content.")
+                violation(
+                    target,
+                    "The element 'SavedItemFolderId' has incomplete content.",
+                )
             })?;
             Some(folder(inner)?.ok_or_else(|| {
-                violation(inner, format!("The element '{}' is not a folder identifier.", inner.name))
+                violation(
+                    inner,
+                    format!("The element '{}' is not a folder identifier.", inner.name),
+                )
             })?)
         }
     };
@@ -201,7 +225,10 @@ pub(crate) fn create_item(body: &Element) -> Result<Operation, Error> {
         }
     }
     if items.is_empty() {
-        return Err(violation(list, "The element 'Items' has incomplete content."));
+        return Err(violation(
+            list,
+            "The element 'Items' has incomplete content.",
+        ));
     }
     Ok(Operation::CreateItem {
         send_invitations,
@@ -215,8 +242,19 @@ fn path(change: &Element) -> Result<String, Error> {
     let path = change
         .children
         .iter()
-        .find(|c| c.ns == TYPES && matches!(c.name.as_str(), "FieldURI" | "IndexedFieldURI" | "ExtendedFieldURI"))
-        .ok_or_else(|| violation(change, format!("The element '{}' has no property path.", change.name)))?;
+        .find(|c| {
+            c.ns == TYPES
+                && matches!(
+                    c.name.as_str(),
+                    "FieldURI" | "IndexedFieldURI" | "ExtendedFieldURI"
+                )
+        })
+        .ok_or_else(|| {
+            violation(
+                change,
+                format!("The element '{}' has no property path.", change.name),
+            )
+        })?;
     if path.name == "FieldURI" {
         let uri = path
             .attr("FieldURI")
@@ -232,8 +270,19 @@ fn item_element(change: &Element) -> Result<&Element, Error> {
     change
         .children
         .iter()
-        .find(|c| c.ns == TYPES && !matches!(c.name.as_str(), "FieldURI" | "IndexedFieldURI" | "ExtendedFieldURI"))
-        .ok_or_else(|| violation(change, format!("The element '{}' has no item element.", change.name)))
+        .find(|c| {
+            c.ns == TYPES
+                && !matches!(
+                    c.name.as_str(),
+                    "FieldURI" | "IndexedFieldURI" | "ExtendedFieldURI"
+                )
+        })
+        .ok_or_else(|| {
+            violation(
+                change,
+                format!("The element '{}' has no item element.", change.name),
+            )
+        })
 }
 
 /// Decodes `UpdateItem`.
@@ -244,9 +293,17 @@ pub(crate) fn update_item(body: &Element) -> Result<Operation, Error> {
         &["NeverOverwrite", "AutoResolve", "AlwaysOverwrite"],
     )?
     .to_owned();
-    enum_attr(body, "MessageDisposition", &["SaveOnly", "SendOnly", "SendAndSaveCopy"])?;
-    let send_updates =
-        enum_attr(body, "SendMeetingInvitationsOrCancellations", UPDATE_OPERATIONS)?.map(str::to_owned);
+    enum_attr(
+        body,
+        "MessageDisposition",
+        &["SaveOnly", "SendOnly", "SendAndSaveCopy"],
+    )?;
+    let send_updates = enum_attr(
+        body,
+        "SendMeetingInvitationsOrCancellations",
+        UPDATE_OPERATIONS,
+    )?
+    .map(str::to_owned);
     let list = required(body, MESSAGES, "ItemChanges")?;
     let mut changes = Vec::new();
     for change in list.children.iter().filter(|c| c.is(TYPES, "ItemChange")) {
@@ -259,31 +316,46 @@ pub(crate) fn update_item(body: &Element) -> Result<Operation, Error> {
         let updates = required(change, TYPES, "Updates")?;
         let mut descriptions = Vec::new();
         for update in updates.children.iter().filter(|c| c.ns == TYPES) {
-            descriptions.push(match update.name.as_str() {
-                "SetItemField" => {
-                    let item = item_element(update)?;
-                    Some(FieldChange::Set {
+            descriptions.push(
+                match update.name.as_str() {
+                    "SetItemField" => {
+                        let item = item_element(update)?;
+                        Some(FieldChange::Set {
+                            field: path(update)?,
+                            value: fields(item)?,
+                            properties: item.children.len(),
+                        })
+                    }
+                    "AppendToItemField" => Some(FieldChange::Append {
                         field: path(update)?,
-                        value: fields(item)?,
-                        properties: item.children.len(),
-                    })
+                        value: fields(item_element(update)?)?,
+                    }),
+                    "DeleteItemField" => Some(FieldChange::Delete {
+                        field: path(update)?,
+                    }),
+                    _ => None,
                 }
-                "AppendToItemField" => Some(FieldChange::Append {
-                    field: path(update)?,
-                    value: fields(item_element(update)?)?,
-                }),
-                "DeleteItemField" => Some(FieldChange::Delete { field: path(update)? }),
-                _ => None,
-            }
-            .ok_or_else(|| violation(update, format!("The element '{}' is not a change description.", update.name)))?);
+                .ok_or_else(|| {
+                    violation(
+                        update,
+                        format!("The element '{}' is not a change description.", update.name),
+                    )
+                })?,
+            );
         }
         if descriptions.is_empty() {
-            return Err(violation(updates, "The element 'Updates' has incomplete content."));
+            return Err(violation(
+                updates,
+                "The element 'Updates' has incomplete content.",
+            ));
         }
         changes.push((id, descriptions));
     }
     if changes.is_empty() {
-        return Err(violation(list, "The element 'ItemChanges' has incomplete content."));
+        return Err(violation(
+            list,
+            "The element 'ItemChanges' has incomplete content.",
+        ));
     }
     Ok(Operation::UpdateItem {
         conflict_resolution,

@@ -116,11 +116,18 @@ pub(crate) fn violation(element: &Element, what: impl Into<String>) -> Error {
 }
 
 /// The child `name` in `ns` that the schema requires.
-pub(crate) fn required<'a>(parent: &'a Element, ns: &str, name: &str) -> Result<&'a Element, Error> {
+pub(crate) fn required<'a>(
+    parent: &'a Element,
+    ns: &str,
+    name: &str,
+) -> Result<&'a Element, Error> {
     parent.child(ns, name).ok_or_else(|| {
         violation(
             parent,
-            format!("The element '{}' lacks its required child element '{name}'.", parent.name),
+            format!(
+                "The element '{}' lacks its required child element '{name}'.",
+                parent.name
+            ),
         )
     })
 }
@@ -147,7 +154,10 @@ pub(crate) fn required_enum_attr<'a>(
     allowed: &[&str],
 ) -> Result<&'a str, Error> {
     enum_attr(element, name, allowed)?.ok_or_else(|| {
-        violation(element, format!("The required attribute '{name}' is missing."))
+        violation(
+            element,
+            format!("The required attribute '{name}' is missing."),
+        )
     })
 }
 
@@ -190,7 +200,10 @@ pub(crate) fn envelope(root: &Element) -> Result<Envelope<'_>, Error> {
         [only] => only,
         [] => return Err(violation(body, "The element 'Body' holds no operation.")),
         [_, second, ..] => {
-            return Err(violation(second, "The element 'Body' holds more than one operation."))
+            return Err(violation(
+                second,
+                "The element 'Body' holds more than one operation.",
+            ))
         }
     };
     Ok(Envelope {
@@ -244,8 +257,16 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
         },
         "CreateItem" => calendar::create_item(body)?,
         "DeleteItem" => {
-            required_enum_attr(body, "DeleteType", &["HardDelete", "SoftDelete", "MoveToDeletedItems"])?;
-            enum_attr(body, "AffectedTaskOccurrences", &["AllOccurrences", "SpecifiedOccurrenceOnly"])?;
+            required_enum_attr(
+                body,
+                "DeleteType",
+                &["HardDelete", "SoftDelete", "MoveToDeletedItems"],
+            )?;
+            enum_attr(
+                body,
+                "AffectedTaskOccurrences",
+                &["AllOccurrences", "SpecifiedOccurrenceOnly"],
+            )?;
             Operation::DeleteItem {
                 send_cancellations: enum_attr(
                     body,

@@ -99,20 +99,68 @@ pub(crate) enum View {
 
 /// The well-known folder names of `DistinguishedFolderIdNameType`.
 const DISTINGUISHED_FOLDERS: &[&str] = &[
-    "calendar", "contacts", "deleteditems", "drafts", "inbox", "journal", "notes", "outbox",
-    "sentitems", "tasks", "msgfolderroot", "publicfoldersroot", "root", "junkemail",
-    "searchfolders", "voicemail", "recoverableitemsroot", "recoverableitemsdeletions",
-    "recoverableitemsversions", "recoverableitemspurges", "recoverableitemsdiscoveryholds",
-    "archiveroot", "archivemsgfolderroot", "archivedeleteditems", "archiveinbox",
-    "archiverecoverableitemsroot", "archiverecoverableitemsdeletions",
-    "archiverecoverableitemsversions", "archiverecoverableitemspurges",
-    "archiverecoverableitemsdiscoveryholds", "syncissues", "conflicts", "localfailures",
-    "serverfailures", "recipientcache", "quickcontacts", "conversationhistory",
-    "adminauditlogs", "todosearch", "mycontacts", "directory", "imcontactlist",
-    "peopleconnect", "favorites", "mecontact", "personmetadata", "teamspaceactivity",
-    "teamspacemessaging", "teamspaceworkitems", "scheduled", "orionnotes", "tagitems",
-    "alltaggeditems", "externalcontacts", "teamchat", "yammerroot", "yammerinbound",
-    "yammeroutbound", "yammerfeeds", "onedriveroot", "onedriverecylebin", "onedrivesystem",
+    "calendar",
+    "contacts",
+    "deleteditems",
+    "drafts",
+    "inbox",
+    "journal",
+    "notes",
+    "outbox",
+    "sentitems",
+    "tasks",
+    "msgfolderroot",
+    "publicfoldersroot",
+    "root",
+    "junkemail",
+    "searchfolders",
+    "voicemail",
+    "recoverableitemsroot",
+    "recoverableitemsdeletions",
+    "recoverableitemsversions",
+    "recoverableitemspurges",
+    "recoverableitemsdiscoveryholds",
+    "archiveroot",
+    "archivemsgfolderroot",
+    "archivedeleteditems",
+    "archiveinbox",
+    "archiverecoverableitemsroot",
+    "archiverecoverableitemsdeletions",
+    "archiverecoverableitemsversions",
+    "archiverecoverableitemspurges",
+    "archiverecoverableitemsdiscoveryholds",
+    "syncissues",
+    "conflicts",
+    "localfailures",
+    "serverfailures",
+    "recipientcache",
+    "quickcontacts",
+    "conversationhistory",
+    "adminauditlogs",
+    "todosearch",
+    "mycontacts",
+    "directory",
+    "imcontactlist",
+    "peopleconnect",
+    "favorites",
+    "mecontact",
+    "personmetadata",
+    "teamspaceactivity",
+    "teamspacemessaging",
+    "teamspaceworkitems",
+    "scheduled",
+    "orionnotes",
+    "tagitems",
+    "alltaggeditems",
+    "externalcontacts",
+    "teamchat",
+    "yammerroot",
+    "yammerinbound",
+    "yammeroutbound",
+    "yammerfeeds",
+    "onedriveroot",
+    "onedriverecylebin",
+    "onedrivesystem",
     "onedrivevolume",
 ];
 
@@ -217,7 +265,9 @@ pub(crate) fn item_ref(element: &Element) -> Result<ItemRef, Error> {
         "RecurringMasterItemId" => Ok(ItemRef::Recurrence(
             element.attr("OccurrenceId").map(str::to_owned),
         )),
-        "RecurringMasterItemIdRanges" => Ok(ItemRef::Recurrence(element.attr("Id").map(str::to_owned))),
+        "RecurringMasterItemIdRanges" => {
+            Ok(ItemRef::Recurrence(element.attr("Id").map(str::to_owned)))
+        }
         other => Err(violation(
             element,
             format!("The element '{other}' is not an item identifier."),
@@ -230,24 +280,34 @@ fn int_attr(element: &Element, name: &str) -> Result<Option<i32>, Error> {
         .attr(name)
         .map(|v| {
             v.trim().parse::<i32>().map_err(|_| {
-                violation(element, format!("The '{name}' attribute is invalid - '{v}' is not an xs:int."))
+                violation(
+                    element,
+                    format!("The '{name}' attribute is invalid - '{v}' is not an xs:int."),
+                )
             })
         })
         .transpose()
 }
 
 fn date_attr(element: &Element, name: &str) -> Result<DateTime<Utc>, Error> {
-    let value = element
-        .attr(name)
-        .ok_or_else(|| violation(element, format!("The required attribute '{name}' is missing.")))?;
+    let value = element.attr(name).ok_or_else(|| {
+        violation(
+            element,
+            format!("The required attribute '{name}' is missing."),
+        )
+    })?;
     datetime::parse(value).ok_or_else(|| {
-        violation(element, format!("The '{name}' attribute is invalid - '{value}' is not an xs:dateTime."))
+        violation(
+            element,
+            format!("The '{name}' attribute is invalid - '{value}' is not an xs:dateTime."),
+        )
     })
 }
 
 /// Decodes `FindItem`.
 pub(crate) fn find_item(body: &Element) -> Result<Operation, Error> {
-    let traversal = required_enum_attr(body, "Traversal", &["Shallow", "SoftDeleted", "Associated"])?;
+    let traversal =
+        required_enum_attr(body, "Traversal", &["Shallow", "SoftDeleted", "Associated"])?;
     let shape = shape(required(body, MESSAGES, "ItemShape")?)?;
     let mut view = View::All;
     for element in body.children.iter().filter(|c| c.ns == MESSAGES) {
@@ -274,9 +334,14 @@ pub(crate) fn find_item(body: &Element) -> Result<Operation, Error> {
             _ => continue,
         };
     }
-    let filtered = ["Restriction", "SortOrder", "GroupBy", "DistinguishedGroupBy"]
-        .iter()
-        .any(|name| body.child(MESSAGES, name).is_some());
+    let filtered = [
+        "Restriction",
+        "SortOrder",
+        "GroupBy",
+        "DistinguishedGroupBy",
+    ]
+    .iter()
+    .any(|name| body.child(MESSAGES, name).is_some());
     let parents = required(body, MESSAGES, "ParentFolderIds")?;
     let mut folders = Vec::new();
     for element in &parents.children {
@@ -291,7 +356,10 @@ pub(crate) fn find_item(body: &Element) -> Result<Operation, Error> {
         }
     }
     if folders.is_empty() {
-        return Err(violation(parents, "The element 'ParentFolderIds' has incomplete content."));
+        return Err(violation(
+            parents,
+            "The element 'ParentFolderIds' has incomplete content.",
+        ));
     }
     Ok(Operation::FindItem {
         shallow: traversal == "Shallow",

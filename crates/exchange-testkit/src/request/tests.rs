@@ -34,22 +34,38 @@ const FIND: &str = r#"<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>
 
 #[test]
 fn decodes_find_item_with_calendar_view() {
-    let request = decode_str(&wrap(r#"<t:RequestServerVersion Version="Exchange2013_SP1"/>"#, FIND)).unwrap();
+    let request = decode_str(&wrap(
+        r#"<t:RequestServerVersion Version="Exchange2013_SP1"/>"#,
+        FIND,
+    ))
+    .unwrap();
     assert_eq!(request.server_version.as_deref(), Some("Exchange2013_SP1"));
-    let Operation::FindItem { shallow, shape, view, filtered, folders } = request.operation else {
+    let Operation::FindItem {
+        shallow,
+        shape,
+        view,
+        filtered,
+        folders,
+    } = request.operation
+    else {
         panic!("not FindItem");
     };
     assert!(shallow && !filtered);
     assert_eq!(shape.base, BaseShape::IdOnly);
     assert_eq!(shape.additional, vec!["item:Subject".to_owned()]);
-    let View::Calendar { start, end, max } = view else { panic!("not a calendar view") };
+    let View::Calendar { start, end, max } = view else {
+        panic!("not a calendar view")
+    };
     assert_eq!(crate::datetime::format(start), "2013-08-21T17:30:24Z");
     assert_eq!(crate::datetime::format(end), "2013-09-20T15:30:24Z");
     assert_eq!(max, Some(5));
     assert_eq!(
         folders,
         vec![
-            FolderRef::Distinguished { name: "calendar".into(), mailbox: Some("boss@contoso.test".into()) },
+            FolderRef::Distinguished {
+                name: "calendar".into(),
+                mailbox: Some("boss@contoso.test".into())
+            },
             FolderRef::Id("AAMk".into()),
         ]
     );
@@ -63,12 +79,17 @@ fn matches_namespaces_not_prefixes() {
     );
     let request = decode_str(&xml).unwrap();
     assert_eq!(request.server_version, None);
-    let Operation::GetItem { shape, ids } = request.operation else { panic!("not GetItem") };
+    let Operation::GetItem { shape, ids } = request.operation else {
+        panic!("not GetItem")
+    };
     assert_eq!(shape.base, BaseShape::AllProperties);
     assert_eq!(
         ids,
         vec![
-            ItemRef::Item { id: "A".into(), change_key: Some("B".into()) },
+            ItemRef::Item {
+                id: "A".into(),
+                change_key: Some("B".into())
+            },
             ItemRef::Recurrence(Some("M".into())),
         ]
     );
@@ -86,14 +107,33 @@ fn decodes_create_item_with_calendar_fields() {
 <t:IsAllDayEvent>1</t:IsAllDayEvent><t:LegacyFreeBusyStatus>OOF</t:LegacyFreeBusyStatus><t:Location>Room 1</t:Location>
 <t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>x@y.z</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees>
 </t:CalendarItem><t:Message><t:Subject>not a calendar item</t:Subject></t:Message></m:Items></m:CreateItem>"#;
-    let Operation::CreateItem { send_invitations, folder, items } = decode_str(&wrap("", body)).unwrap().operation else {
+    let Operation::CreateItem {
+        send_invitations,
+        folder,
+        items,
+    } = decode_str(&wrap("", body)).unwrap().operation
+    else {
         panic!("not CreateItem");
     };
     assert_eq!(send_invitations.as_deref(), Some("SendToNone"));
-    assert_eq!(folder, Some(FolderRef::Distinguished { name: "calendar".into(), mailbox: None }));
-    let Ok(fields) = &items[0] else { panic!("not a calendar item") };
+    assert_eq!(
+        folder,
+        Some(FolderRef::Distinguished {
+            name: "calendar".into(),
+            mailbox: None
+        })
+    );
+    let Ok(fields) = &items[0] else {
+        panic!("not a calendar item")
+    };
     assert_eq!(fields.subject.as_deref(), Some("Tea & <cake> ☕"));
-    assert_eq!(fields.body, Some(Body { kind: BodyKind::Html, content: "<b>hi</b>".into() }));
+    assert_eq!(
+        fields.body,
+        Some(Body {
+            kind: BodyKind::Html,
+            content: "<b>hi</b>".into()
+        })
+    );
     assert_eq!(fields.start, fields.end);
     assert_eq!(fields.is_all_day, Some(true));
     assert_eq!(fields.free_busy.as_deref(), Some("OOF"));
@@ -104,7 +144,11 @@ fn decodes_create_item_with_calendar_fields() {
 #[test]
 fn decodes_delete_and_update_item() {
     let delete = r#"<m:DeleteItem DeleteType="HardDelete"><m:ItemIds><t:ItemId Id="A"/></m:ItemIds></m:DeleteItem>"#;
-    let Operation::DeleteItem { send_cancellations, ids } = decode_str(&wrap("", delete)).unwrap().operation else {
+    let Operation::DeleteItem {
+        send_cancellations,
+        ids,
+    } = decode_str(&wrap("", delete)).unwrap().operation
+    else {
         panic!("not DeleteItem");
     };
     assert_eq!(send_cancellations, None);
@@ -116,16 +160,34 @@ fn decodes_delete_and_update_item() {
 <t:DeleteItemField><t:FieldURI FieldURI="calendar:Location"/></t:DeleteItemField>
 <t:SetItemField><t:ExtendedFieldURI PropertyTag="0x1234" PropertyType="Integer"/><t:CalendarItem><t:ExtendedProperty/></t:CalendarItem></t:SetItemField>
 </t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>"#;
-    let Operation::UpdateItem { conflict_resolution, send_updates, changes } = decode_str(&wrap("", update)).unwrap().operation else {
+    let Operation::UpdateItem {
+        conflict_resolution,
+        send_updates,
+        changes,
+    } = decode_str(&wrap("", update)).unwrap().operation
+    else {
         panic!("not UpdateItem");
     };
     assert_eq!(conflict_resolution, "AutoResolve");
     assert_eq!(send_updates.as_deref(), Some("SendToNone"));
     let (id, descriptions) = &changes[0];
-    assert_eq!(id, &ItemRef::Item { id: "A".into(), change_key: Some("B".into()) });
-    assert!(matches!(&descriptions[0], FieldChange::Set { field, properties: 1, .. } if field == "item:Subject"));
+    assert_eq!(
+        id,
+        &ItemRef::Item {
+            id: "A".into(),
+            change_key: Some("B".into())
+        }
+    );
+    assert!(
+        matches!(&descriptions[0], FieldChange::Set { field, properties: 1, .. } if field == "item:Subject")
+    );
     assert!(matches!(&descriptions[1], FieldChange::Append { field, .. } if field == "item:Body"));
-    assert_eq!(descriptions[2], FieldChange::Delete { field: "calendar:Location".into() });
+    assert_eq!(
+        descriptions[2],
+        FieldChange::Delete {
+            field: "calendar:Location".into()
+        }
+    );
     assert!(matches!(&descriptions[3], FieldChange::Set { field, .. } if field.is_empty()));
 }
 
@@ -161,11 +223,17 @@ fn refuses_bad_envelopes_and_headers() {
     let typo = wrap("", FIND).replace(SOAP, "https://schemas.xmlsoap.org/soap/envelope/");
     assert!(matches!(decode_str(&typo), Err(Error::NotSoapEnvelope(_))));
     let no_body = format!(r#"<soap:Envelope xmlns:soap="{SOAP}"><soap:Header/></soap:Envelope>"#);
-    assert!(matches!(decode_str(&no_body), Err(Error::NotSoapEnvelope(_))));
+    assert!(matches!(
+        decode_str(&no_body),
+        Err(Error::NotSoapEnvelope(_))
+    ));
     assert!(schema_violation(&wrap("", "")).contains("no operation"));
     assert!(schema_violation(&wrap("", &format!("{FIND}{FIND}"))).contains("more than one"));
     let version = wrap(r#"<t:RequestServerVersion Version="Exchange1999"/>"#, FIND);
-    assert_eq!(decode_str(&version), Err(Error::InvalidServerVersion("Exchange1999".into())));
+    assert_eq!(
+        decode_str(&version),
+        Err(Error::InvalidServerVersion("Exchange1999".into()))
+    );
     let dated = wrap(r#"<t:RequestServerVersion Version="V2018_01_08"/>"#, FIND);
     assert!(decode_str(&dated).is_ok());
     let impersonation = wrap(
@@ -173,8 +241,14 @@ fn refuses_bad_envelopes_and_headers() {
         FIND,
     );
     assert_eq!(decode_str(&impersonation), Err(Error::ImpersonationDenied));
-    let unknown = wrap("", r#"<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape></m:GetFolder>"#);
-    assert_eq!(decode_str(&unknown), Err(Error::UnknownOperation("GetFolder".into())));
+    let unknown = wrap(
+        "",
+        r#"<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape></m:GetFolder>"#,
+    );
+    assert_eq!(
+        decode_str(&unknown),
+        Err(Error::UnknownOperation("GetFolder".into()))
+    );
 }
 
 #[test]

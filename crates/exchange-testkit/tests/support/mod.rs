@@ -118,7 +118,10 @@ pub(crate) struct Node {
 
 impl Node {
     pub(crate) fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -213,7 +216,9 @@ pub(crate) fn item_ids(xml: &str) -> Vec<(String, String)> {
 
 /// The first element `name` in `ns`.
 pub(crate) fn first(xml: &str, ns: &str, name: &str) -> Option<Node> {
-    nodes(xml).into_iter().find(|n| n.ns == ns && n.name == name)
+    nodes(xml)
+        .into_iter()
+        .find(|n| n.ns == ns && n.name == name)
 }
 
 /// The `faultcode` of a SOAP fault.

@@ -49,9 +49,15 @@ impl NewItem {
 
     /// `t:CalendarItem` with the properties in schema order.
     pub(crate) fn xml(&self) -> String {
-        let mut out = format!("<t:CalendarItem><t:Subject>{}</t:Subject>", x(&self.subject));
+        let mut out = format!(
+            "<t:CalendarItem><t:Subject>{}</t:Subject>",
+            x(&self.subject)
+        );
         if let Some((kind, content)) = &self.body {
-            out.push_str(&format!("<t:Body BodyType=\"{kind}\">{}</t:Body>", x(content)));
+            out.push_str(&format!(
+                "<t:Body BodyType=\"{kind}\">{}</t:Body>",
+                x(content)
+            ));
         }
         if self.unmodelled {
             out.push_str("<t:ReminderIsSet>true</t:ReminderIsSet><t:ReminderMinutesBeforeStart>15</t:ReminderMinutesBeforeStart>");
@@ -59,7 +65,10 @@ impl NewItem {
         if let Some(uid) = &self.uid {
             out.push_str(&format!("<t:UID>{}</t:UID>", x(uid)));
         }
-        out.push_str(&format!("<t:Start>{}</t:Start><t:End>{}</t:End>", self.start, self.end));
+        out.push_str(&format!(
+            "<t:Start>{}</t:Start><t:End>{}</t:End>",
+            self.start, self.end
+        ));
         if let Some(all_day) = self.all_day {
             out.push_str(&format!("<t:IsAllDayEvent>{all_day}</t:IsAllDayEvent>"));
         }
@@ -118,7 +127,12 @@ fn item_shape(base: &str, body_type: Option<&str>, additional: &[&str]) -> Strin
 }
 
 /// `GetItem` of item ids.
-pub(crate) fn get(ids: &[&str], base: &str, body_type: Option<&str>, additional: &[&str]) -> String {
+pub(crate) fn get(
+    ids: &[&str],
+    base: &str,
+    body_type: Option<&str>,
+    additional: &[&str],
+) -> String {
     let ids: String = ids
         .iter()
         .map(|id| format!(r#"<t:ItemId Id="{}"/>"#, x(id)))
@@ -130,14 +144,26 @@ pub(crate) fn get(ids: &[&str], base: &str, body_type: Option<&str>, additional:
 }
 
 /// `FindItem` with a `CalendarView` on the calendar of `mailbox` (own when `None`).
-pub(crate) fn find(start: &str, end: &str, max: Option<u32>, mailbox: Option<&str>, base: &str, additional: &[&str]) -> String {
+pub(crate) fn find(
+    start: &str,
+    end: &str,
+    max: Option<u32>,
+    mailbox: Option<&str>,
+    base: &str,
+    additional: &[&str],
+) -> String {
     let max = max.map_or_else(String::new, |m| format!(r#" MaxEntriesReturned="{m}""#));
     let view = format!(r#"<m:CalendarView{max} StartDate="{start}" EndDate="{end}"/>"#);
     find_with_view(&view, mailbox, base, additional)
 }
 
 /// `FindItem` with any view element (or none).
-pub(crate) fn find_with_view(view: &str, mailbox: Option<&str>, base: &str, additional: &[&str]) -> String {
+pub(crate) fn find_with_view(
+    view: &str,
+    mailbox: Option<&str>,
+    base: &str,
+    additional: &[&str],
+) -> String {
     envelope(&format!(
         r#"<m:FindItem Traversal="Shallow">{}{view}<m:ParentFolderIds>{}</m:ParentFolderIds></m:FindItem>"#,
         item_shape(base, None, additional),
@@ -162,7 +188,12 @@ pub(crate) fn delete_with(ids: &[&str], attributes: &str) -> String {
 }
 
 /// `UpdateItem` of one item; `attributes` holds `ConflictResolution` and the rest.
-pub(crate) fn update(id: &str, change_key: Option<&str>, attributes: &str, updates: &[String]) -> String {
+pub(crate) fn update(
+    id: &str,
+    change_key: Option<&str>,
+    attributes: &str,
+    updates: &[String],
+) -> String {
     let change_key = change_key.map_or_else(String::new, |c| format!(r#" ChangeKey="{}""#, x(c)));
     envelope(&format!(
         r#"<m:UpdateItem MessageDisposition="SaveOnly"{attributes}><m:ItemChanges><t:ItemChange><t:ItemId Id="{}"{change_key}/><t:Updates>{}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>"#,
@@ -173,12 +204,16 @@ pub(crate) fn update(id: &str, change_key: Option<&str>, attributes: &str, updat
 
 /// `SetItemField` of `uri` with the property element `property`.
 pub(crate) fn set_field(uri: &str, property: &str) -> String {
-    format!(r#"<t:SetItemField><t:FieldURI FieldURI="{uri}"/><t:CalendarItem>{property}</t:CalendarItem></t:SetItemField>"#)
+    format!(
+        r#"<t:SetItemField><t:FieldURI FieldURI="{uri}"/><t:CalendarItem>{property}</t:CalendarItem></t:SetItemField>"#
+    )
 }
 
 /// `AppendToItemField` of `uri` with the property element `property`.
 pub(crate) fn append_field(uri: &str, property: &str) -> String {
-    format!(r#"<t:AppendToItemField><t:FieldURI FieldURI="{uri}"/><t:CalendarItem>{property}</t:CalendarItem></t:AppendToItemField>"#)
+    format!(
+        r#"<t:AppendToItemField><t:FieldURI FieldURI="{uri}"/><t:CalendarItem>{property}</t:CalendarItem></t:AppendToItemField>"#
+    )
 }
 
 /// `DeleteItemField` of `uri`.
