@@ -564,5 +564,9 @@ fn a_grpc_data_source_is_built_outside_a_runtime_and_used_inside_one() {
         .unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let test = runtime.block_on(exchange.test_gateway());
-    assert_eq!(test.diagnosis(), Some(Diagnosis::GatewayNotStarted), "{test}");
+    assert_eq!(
+        test.diagnosis(),
+        Some(Diagnosis::GatewayNotStarted),
+        "{test}"
+    );
 }

@@ -7,8 +7,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use chrono::{Duration, Utc};
 use exchange_connector::{
-    Authentication, DataSource, ExchangeAccount, ExchangeVersion, NewAppointment,
-    TransportChoice,
+    Authentication, DataSource, ExchangeAccount, ExchangeVersion, NewAppointment, TransportChoice,
 };
 use exchange_testkit::FakeExchange;
 use mediagateway::{Gateway, GatewayConfig};
@@ -51,9 +50,15 @@ async fn a_full_run_logs_no_secret() {
     gateway
         .change_password(&"1234".into(), &SecretString::from(secrets[2]))
         .unwrap();
-    let listener = mediagateway::bind("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let listener = mediagateway::bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
     let port = listener.local_addr().unwrap().port();
-    tokio::spawn(mediagateway::serve(gateway.clone(), listener, std::future::pending()));
+    tokio::spawn(mediagateway::serve(
+        gateway.clone(),
+        listener,
+        std::future::pending(),
+    ));
 
     let exchange = DataSource::builder("Exchange")
         .gateway("127.0.0.1", port)
@@ -72,12 +77,20 @@ async fn a_full_run_logs_no_secret() {
     assert!(exchange.test_exchange_account().await.passed());
     let portal_user = Uuid::new_v4();
     exchange
-        .login(portal_user, "alice@contoso.test", SecretString::from(secrets[1]))
+        .login(
+            portal_user,
+            "alice@contoso.test",
+            SecretString::from(secrets[1]),
+        )
         .await
         .unwrap();
     // A refused login logs its failure, not the password tried.
     assert!(exchange
-        .login(Uuid::new_v4(), "alice@contoso.test", SecretString::from("wrong-Secret-0d4"))
+        .login(
+            Uuid::new_v4(),
+            "alice@contoso.test",
+            SecretString::from("wrong-Secret-0d4")
+        )
         .await
         .is_err());
     let user = exchange.user(portal_user);
@@ -94,7 +107,9 @@ async fn a_full_run_logs_no_secret() {
         .await
         .unwrap();
     user.appointment(&created.id).await.unwrap();
-    user.calendar(start, start + Duration::hours(2)).await.unwrap();
+    user.calendar(start, start + Duration::hours(2))
+        .await
+        .unwrap();
     user.delete_appointment(&created.id).await.unwrap();
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
@@ -102,7 +117,10 @@ async fn a_full_run_logs_no_secret() {
         logs.contains("portal user logged in"),
         "the run was logged at all:\n{logs}"
     );
-    assert!(logs.contains("FindItem"), "EWS bodies were logged at trace level");
+    assert!(
+        logs.contains("FindItem"),
+        "EWS bodies were logged at trace level"
+    );
     let b64 = base64::engine::general_purpose::STANDARD;
     let mut forbidden: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
     forbidden.push("wrong-Secret-0d4".into());
