@@ -3,7 +3,7 @@
 //! Any type implementing `Store` can hold a vault's sealed records. Stores only ever see sealed
 //! bytes; this one delegates to an in-memory SQLite store and keeps an audit count.
 //!
-//! Run with `cargo run -p mediagateway-vault --example store-audit`.
+//! Run with `cargo run -p mediagateway-vault --example vault-custom-store`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
