@@ -1,0 +1,101 @@
+//! Hostile and oversized input at the gateway's gRPC port: typed errors, and the server keeps
+//! serving.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::Duration;
+
+use mediagateway::{Gateway, GatewayConfig};
+use mediagateway_transport::grpc::GrpcClient;
+use mediagateway_transport::{GatewayPassword, Login, Transport, TransportError, UserCall};
+use secrecy::SecretString;
+use uuid::Uuid;
+
+async fn gateway() -> (u16, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let gateway =
+        Arc::new(Gateway::open(&GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048)).unwrap());
+    let listener = mediagateway::bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(mediagateway::serve(
+        gateway,
+        listener,
+        std::future::pending(),
+    ));
+    (port, dir)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_on_the_port_is_dropped_and_the_server_keeps_serving() {
+    let (port, _dir) = gateway().await;
+    let garbage: Vec<Vec<u8>> = vec![
+        b"GET / HTTP/1.1\r\nHost: x\r\n\r\n".to_vec(),
+        b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\xff\xff\xff\xff\xff\xff\xff\xff\xff".to_vec(),
+        (0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+            .collect(),
+        Vec::new(),
+    ];
+    for bytes in garbage {
+        let result = tokio::task::spawn_blocking(move || {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let _ = stream.write_all(&bytes);
+            let _ = stream.shutdown(std::net::Shutdown::Write);
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer);
+            answer.len()
+        })
+        .await;
+        assert!(result.is_ok());
+    }
+    let client = GrpcClient::builder("127.0.0.1", port).build().unwrap();
+    let status = client.status(&GatewayPassword::from("1234")).await.unwrap();
+    assert!(status.default_password);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_and_hostile_fields_get_typed_errors() {
+    let (port, _dir) = gateway().await;
+    let client = GrpcClient::builder("127.0.0.1", port).build().unwrap();
+    let call = UserCall {
+        password: GatewayPassword::from("1234"),
+        data_source: "Nowhere".into(),
+        portal_user: Uuid::new_v4(),
+    };
+    // Larger than the 16 MiB message limit: refused before anything is done.
+    let huge = Login {
+        user_name: "a".repeat(17 * 1024 * 1024),
+        password: SecretString::from("x"),
+        mailbox: None,
+    };
+    let err = client.login(&call, &huge).await.unwrap_err();
+    assert!(matches!(err, TransportError::Protocol { .. }), "{err:?}");
+
+    // Within the limit, but a data source nobody configured, and a wrong password.
+    let login = Login {
+        user_name: "\u{0}\u{202e}evil".into(),
+        password: SecretString::from("x"),
+        mailbox: Some("<script>".into()),
+    };
+    let err = client.login(&call, &login).await.unwrap_err();
+    assert!(
+        matches!(err, TransportError::UnknownDataSource { .. }),
+        "{err:?}"
+    );
+    let wrong = UserCall {
+        password: GatewayPassword::from("\u{0}"),
+        ..call.clone()
+    };
+    assert_eq!(
+        client.login(&wrong, &login).await.unwrap_err(),
+        TransportError::PasswordIncorrect
+    );
+    // The server is still there.
+    assert!(client.status(&GatewayPassword::from("1234")).await.is_ok());
+}
