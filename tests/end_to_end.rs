@@ -320,6 +320,18 @@ async fn exchange_faults(kind: Kind) {
             let _ = exchange.test_exchange_account().await;
         }
     }
+    // A short back-off is waited out by the gateway itself: the login succeeds.
+    world
+        .fake
+        .inject(Fault::ServerBusyFault { back_off_ms: 100 });
+    let portal_user = Uuid::new_v4();
+    exchange
+        .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
+        .await
+        .unwrap();
+    assert_eq!(world.fake.pending_faults(), 0);
+    assert!(world.stored(portal_user));
+
     // Afterwards the same login works.
     let portal_user = Uuid::new_v4();
     exchange

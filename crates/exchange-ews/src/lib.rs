@@ -41,6 +41,50 @@
 //! # Ok::<(), exchange_ews::EwsError>(())
 //! ```
 //!
+//! # Decoding any EWS document
+//!
+//! [`DecodedResponse`] decodes any EWS document generically: responses (with every response
+//! message's class, code, text, back-off and content), SOAP faults, requests and POX
+//! Autodiscover answers, keeping what the typed parsers do not model as a tree of [`Node`]s.
+//! [`DecodedResponse::to_json`] writes it as JSON; the `ews-dump` example prints it.
+//!
+//! ```
+//! use exchange_ews::{DecodedResponse, MessageClass, NamespaceForm, ResponseCode};
+//!
+//! let answer = br#"<s:Envelope xmlns:s="https://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+//!   <m:SyncFolderItemsResponse xmlns:m="https://schemas.microsoft.com/exchange/services/2006/messages"
+//!       xmlns:t="https://schemas.microsoft.com/exchange/services/2006/types">
+//!     <m:ResponseMessages><m:SyncFolderItemsResponseMessage ResponseClass="Error">
+//!       <m:ResponseCode>ErrorServerBusy</m:ResponseCode>
+//!       <m:MessageXml><t:Value Name="BackOffMilliseconds">5000</t:Value></m:MessageXml>
+//!       <m:SyncState/>
+//!     </m:SyncFolderItemsResponseMessage></m:ResponseMessages>
+//!   </m:SyncFolderItemsResponse>
+//! </s:Body></s:Envelope>"#;
+//! let decoded = DecodedResponse::parse(answer)?;
+//! assert_eq!(decoded.operation(), Some("SyncFolderItems"));
+//! assert_eq!(decoded.namespace_form(), NamespaceForm::HttpsVariant);
+//! let message = &decoded.messages()[0];
+//! assert_eq!(message.class(), MessageClass::Error);
+//! assert_eq!(message.response_code(), Some(&ResponseCode::ErrorServerBusy));
+//! assert_eq!(message.back_off(), Some(std::time::Duration::from_millis(5000)));
+//! assert_eq!(message.content().last().map(|n| n.name()), Some("SyncState"));
+//! assert!(decoded.to_json().contains(r#""back_off_ms": 5000"#));
+//! # Ok::<(), exchange_ews::EwsError>(())
+//! ```
+//!
+//! ## Namespaces
+//!
+//! Exchange declares its namespaces with `http://` (`http://schemas.xmlsoap.org/soap/envelope/`,
+//! `http://schemas.microsoft.com/exchange/services/2006/messages`, …). Eighteen samples of
+//! Microsoft's documentation spell them `https://`, which a namespace-aware parser would take
+//! for foreign namespaces. The decision of this crate: **accept both**. Elements are matched
+//! by local name, so both forms parse alike in the typed parsers and in [`DecodedResponse`];
+//! [`DecodedResponse::namespace_form`] records which form a document used
+//! ([`NamespaceForm::Standard`] or [`NamespaceForm::HttpsVariant`]) so a caller can tell them
+//! apart. Namespace prefixes must still be declared: [`DecodedResponse::parse`] refuses an
+//! undeclared prefix as [`EwsError::MalformedXml`], naming its position.
+//!
 //! # Client
 //!
 //! ```no_run
@@ -68,9 +112,21 @@
 //! # Logging
 //!
 //! With the `tracing` target `exchange_ews::wire` at trace level, the client logs the body of
-//! every request and response (never a header, so never credentials).
+//! every request and response (never a header, so never credentials). Retries of throttled
+//! calls are logged at debug level.
+//!
+//! # Throttling and impersonation
+//!
+//! Throttled calls are retried as the [`RetryPolicy`] of
+//! [`EwsClientBuilder::retry`] says, at most
+//! [`max_concurrent_per_mailbox`](EwsClientBuilder::max_concurrent_per_mailbox) requests go to
+//! one mailbox at a time, and [`EwsClientBuilder::impersonate`] (or
+//! [`EwsClient::impersonating`]) acts on another mailbox through an [`Impersonation`].
 
 mod client;
+mod decoded;
+#[doc(hidden)]
+pub mod dump;
 mod error;
 pub mod operations;
 mod response_code;
@@ -81,7 +137,10 @@ mod types;
 mod version;
 mod xml;
 
-pub use client::{EwsClient, EwsClientBuilder};
+pub use client::{EwsClient, EwsClientBuilder, Impersonation, RetryPolicy};
+pub use decoded::{
+    DecodedFault, DecodedResponse, DocumentKind, MessageClass, NamespaceForm, Node, ResponseMessage,
+};
 pub use error::{ConnectFailure, EwsError, ResponseClass, XmlRefusal};
 pub use response_code::ResponseCode;
 pub use soap::Envelope;

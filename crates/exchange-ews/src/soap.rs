@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::xml::{self, Element, XmlWriter};
+use crate::xml::{self, Element, Pruning, XmlWriter};
 use crate::{EwsError, ExchangeVersion, ResponseClass, ResponseCode, ServerVersionInfo};
 
 const SOAP_NAMESPACE: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -32,6 +32,20 @@ pub(crate) fn request_envelope(
     w.finish()
 }
 
+/// `envelope` with `element` appended to its SOAP header, after what is there already (the
+/// `RequestServerVersion` that servers expect first); `None` without a `</soap:Header>`.
+///
+/// Text and attribute values are escaped in envelopes this crate writes, so the first
+/// closing tag is the header's own.
+pub(crate) fn append_to_header(envelope: &str, element: &str) -> Option<String> {
+    let at = envelope.find("</soap:Header>")?;
+    let mut out = String::with_capacity(envelope.len() + element.len());
+    out.push_str(&envelope[..at]);
+    out.push_str(element);
+    out.push_str(&envelope[at..]);
+    Some(out)
+}
+
 /// A SOAP response envelope that is not a fault: the server version of its header and the
 /// response element of its body.
 #[derive(Debug, Clone)]
@@ -44,7 +58,17 @@ impl Envelope {
     /// Parses a response. A SOAP fault becomes [`EwsError::SoapFault`]; anything that is not
     /// a SOAP envelope with a body element is an error too.
     pub fn parse(bytes: &[u8]) -> Result<Self, EwsError> {
-        let mut root = xml::parse(bytes)?;
+        Self::from_root(xml::parse(bytes)?)
+    }
+
+    /// Parses a response whose tree leaves out what `pruning` names (see
+    /// [`xml::parse_pruned`]). Succeeds exactly when [`parse`](Self::parse) does; an error
+    /// may differ in its details.
+    pub(crate) fn parse_pruned(bytes: &[u8], pruning: Pruning) -> Result<Self, EwsError> {
+        Self::from_root(xml::parse_pruned(bytes, pruning)?)
+    }
+
+    fn from_root(mut root: Element) -> Result<Self, EwsError> {
         if root.name() != "Envelope" {
             return Err(EwsError::NotSoap {
                 root: root.name().to_owned(),
@@ -108,7 +132,7 @@ impl Envelope {
     }
 }
 
-fn server_version(info: &Element) -> Option<ServerVersionInfo> {
+pub(crate) fn server_version(info: &Element) -> Option<ServerVersionInfo> {
     let number = |name: &str| {
         info.attribute(name)
             .and_then(|v| v.trim().parse::<u16>().ok())
@@ -157,7 +181,7 @@ fn check_message(message: &Element) -> Result<(), EwsError> {
 }
 
 /// The error of a SOAP 1.1 (or 1.2) fault.
-fn fault(fault: &Element) -> EwsError {
+pub(crate) fn fault(fault: &Element) -> EwsError {
     let text = |path: &[&str]| {
         path.iter()
             .try_fold(fault, |e, name| e.child(name))
@@ -195,7 +219,7 @@ fn fault(fault: &Element) -> EwsError {
 
 /// The back-off and the other entries of a `MessageXml`: `Value` elements by their `Name`,
 /// other elements (`LineNumber`, `Violation`) by their element name.
-fn message_xml(xml: &Element) -> (Option<Duration>, Vec<(String, String)>) {
+pub(crate) fn message_xml(xml: &Element) -> (Option<Duration>, Vec<(String, String)>) {
     let mut back_off = None;
     let mut details = Vec::new();
     for entry in xml.children() {

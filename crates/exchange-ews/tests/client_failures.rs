@@ -21,7 +21,7 @@ async fn get_item(client: &EwsClient) -> EwsError {
 async fn failure(status: u16, body: impl Into<Vec<u8>>) -> EwsError {
     let server = MockServer::start().await;
     answer(&server, status, body).await;
-    get_item(&client_for(&server)).await
+    get_item(&client_without_retry(&server)).await
 }
 
 #[tokio::test]
@@ -152,7 +152,7 @@ async fn a_503_with_retry_after_is_throttling() {
         )
         .mount(&server)
         .await;
-    let err = get_item(&client_for(&server)).await;
+    let err = get_item(&client_without_retry(&server)).await;
     assert!(err.is_throttled(), "{err}");
     assert_eq!(err.back_off(), Some(Duration::from_secs(7)));
 }

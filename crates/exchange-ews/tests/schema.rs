@@ -5,8 +5,8 @@ use exchange_ews::operations::{
     CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem,
 };
 use exchange_ews::{
-    Body, DeleteType, DistinguishedFolder, ExchangeVersion, FolderTarget, ItemId, NewCalendarItem,
-    SendMeetingCancellations, SendMeetingInvitations,
+    Body, DeleteType, DistinguishedFolder, ExchangeVersion, FolderTarget, Impersonation, ItemId,
+    NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
 };
 use exchange_testkit::schema::SchemaValidator;
 
@@ -123,6 +123,59 @@ fn header_document(envelope: &str) -> String {
     )
 }
 
+/// Envelopes of every version with each kind of impersonation header.
+fn impersonated_envelopes() -> Vec<(String, String)> {
+    let kinds = [
+        Impersonation::PrimarySmtpAddress("bob+<&>@contoso.test".into()),
+        Impersonation::PrincipalName("bob@corp.contoso.test".into()),
+        Impersonation::Sid("S-1-5-21-1004336348-1177238915-682003330-1104".into()),
+    ];
+    let folder = FolderTarget::Distinguished(DistinguishedFolder::Calendar);
+    let item = new_items().remove(0);
+    let mut docs = Vec::new();
+    for version in ExchangeVersion::ALL {
+        for (k, kind) in kinds.iter().enumerate() {
+            let get = GetCalendarItem::new(ItemId::new("AAMkAGI2=")).unwrap();
+            let create = CreateCalendarItem::new(
+                folder.clone(),
+                item.clone(),
+                SendMeetingInvitations::SendToNone,
+            )
+            .unwrap();
+            for (name, envelope) in [
+                ("GetItem", get.to_envelope(version)),
+                ("CreateItem", create.to_envelope(version)),
+            ] {
+                docs.push((
+                    format!("{version}/{name} impersonation#{k}"),
+                    kind.add_to_envelope(&envelope).unwrap(),
+                ));
+            }
+        }
+    }
+    docs
+}
+
+/// The `ExchangeImpersonation` element of an envelope's header as a document of its own,
+/// once it is checked to come last in the header, after `RequestServerVersion`.
+fn impersonation_document(envelope: &str) -> String {
+    const END: &str = "</t:ExchangeImpersonation>";
+    let start = envelope
+        .find("<t:ExchangeImpersonation>")
+        .expect("an impersonation header");
+    let version = envelope
+        .find("<t:RequestServerVersion")
+        .expect("a version header");
+    assert!(version < start, "{envelope}");
+    let end = start + envelope[start..].find(END).expect("a closed element") + END.len();
+    assert!(envelope[end..].starts_with("</soap:Header>"), "{envelope}");
+    envelope[start..end].replacen(
+        "<t:ExchangeImpersonation>",
+        r#"<t:ExchangeImpersonation xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">"#,
+        1,
+    )
+}
+
 #[test]
 fn every_request_envelope_validates() {
     let Some(validator) = SchemaValidator::find() else {
@@ -144,18 +197,39 @@ fn every_request_envelope_validates() {
     let broken = docs[0]
         .1
         .replace(r#"Traversal="Shallow""#, r#"Traversal="Sideways""#);
+    let impersonated = impersonated_envelopes();
+    let impersonation_headers: Vec<(String, String)> = impersonated
+        .iter()
+        .map(|(n, x)| (format!("{n}/header"), impersonation_document(x)))
+        .collect();
+    let broken_impersonation = impersonation_headers[0]
+        .1
+        .replace("t:PrimarySmtpAddress", "t:SmtpAddres");
     let all = docs
         .iter()
         .chain(&headers)
+        .chain(&impersonated)
+        .chain(&impersonation_headers)
         .map(|(n, x)| (n.as_str(), x.as_str()))
-        .chain([("broken", broken.as_str())]);
+        .chain([
+            ("broken impersonation", broken_impersonation.as_str()),
+            ("broken", broken.as_str()),
+        ]);
     // xmllint takes seconds to load the schema: everything goes in one run.
     let mut verdicts = validator.validate_envelopes(all);
-    assert_eq!(verdicts.len(), docs.len() + headers.len() + 1);
+    assert_eq!(
+        verdicts.len(),
+        docs.len() + headers.len() + impersonated.len() + impersonation_headers.len() + 2
+    );
     let broken = verdicts.pop().unwrap();
     assert!(
         !broken.is_valid(),
         "the validator accepted a broken envelope"
+    );
+    let broken = verdicts.pop().unwrap();
+    assert!(
+        !broken.is_valid(),
+        "the validator accepted a broken impersonation header"
     );
     let failures: Vec<_> = verdicts.iter().filter(|v| !v.is_valid()).collect();
     assert!(failures.is_empty(), "{failures:#?}");

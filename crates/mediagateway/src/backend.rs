@@ -12,8 +12,8 @@ use chrono::Utc;
 use exchange_auth::{Basic, UserCredentials};
 use exchange_ews::{
     CalendarItem, ConnectFailure, DeleteType, DistinguishedFolder, EwsClient, EwsError,
-    ExchangeVersion as EwsVersion, FolderTarget, ItemId, NewCalendarItem, SendMeetingCancellations,
-    SendMeetingInvitations,
+    ExchangeVersion as EwsVersion, FolderTarget, ItemId, NewCalendarItem, RetryPolicy,
+    SendMeetingCancellations, SendMeetingInvitations,
 };
 use mediagateway_transport::{
     Appointment, ExchangeVersion, NewAppointment, TimeWindow, TransportError, Unreachable,
@@ -74,6 +74,10 @@ pub struct EwsBackend {
     clients: Mutex<HashMap<[u8; 32], EwsClient>>,
 }
 
+/// The longest throttling back-off the gateway waits out itself. Portal calls are interactive:
+/// a longer one goes back to the portal as `Throttled` with the server's back-off.
+const MAX_INTERACTIVE_BACK_OFF: Duration = Duration::from_secs(5);
+
 /// More cached clients than this and the cache starts over; a client is cheap to rebuild.
 const MAX_CACHED_CLIENTS: usize = 4096;
 
@@ -116,6 +120,11 @@ impl EwsBackend {
             .version(ews_version(access.version))
             .auth(Arc::new(basic))
             .timeout(self.timeout)
+            .retry(RetryPolicy::new(
+                3,
+                Duration::from_millis(250),
+                MAX_INTERACTIVE_BACK_OFF,
+            ))
             .build()
             .map_err(map_error)?;
         if clients.len() >= MAX_CACHED_CLIENTS {

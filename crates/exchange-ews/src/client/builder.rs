@@ -7,6 +7,9 @@ use std::time::Duration;
 use exchange_auth::{AuthStrategy, Target};
 use url::Url;
 
+use super::identity::{Identity, Impersonation};
+use super::limit::{MailboxLimits, DEFAULT_PER_MAILBOX};
+use super::retry::{Jitter, RetryPolicy};
 use super::transport::Transport;
 use super::{EwsClient, Inner};
 use crate::{EwsError, ExchangeVersion};
@@ -22,6 +25,9 @@ pub struct EwsClientBuilder {
     auth: Option<Arc<dyn AuthStrategy>>,
     timeout: Duration,
     max_response_bytes: usize,
+    retry: RetryPolicy,
+    max_concurrent_per_mailbox: usize,
+    impersonation: Option<Impersonation>,
 }
 
 impl EwsClientBuilder {
@@ -32,7 +38,31 @@ impl EwsClientBuilder {
             auth: None,
             timeout: DEFAULT_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            retry: RetryPolicy::default(),
+            max_concurrent_per_mailbox: DEFAULT_PER_MAILBOX,
+            impersonation: None,
         }
+    }
+
+    /// When throttled calls are sent again (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The most requests in flight per target mailbox (the impersonated one, else the
+    /// account's own); more wait their turn (default 10, Exchange's usual budget).
+    pub fn max_concurrent_per_mailbox(mut self, limit: usize) -> Self {
+        self.max_concurrent_per_mailbox = limit;
+        self
+    }
+
+    /// Acts on another mailbox through EWS impersonation (the account needs the
+    /// `ApplicationImpersonation` role). [`build`](Self::build) refuses an empty identifier,
+    /// one longer than 1024 characters or one with control characters.
+    pub fn impersonate(mut self, impersonation: Impersonation) -> Self {
+        self.impersonation = Some(impersonation);
+        self
     }
 
     /// The schema version to request (default [`ExchangeVersion::Exchange2010`]).
@@ -81,6 +111,19 @@ impl EwsClientBuilder {
                 reason: "the limit is zero".into(),
             });
         }
+        if self.retry.max_attempts() == 0 {
+            return Err(EwsError::InvalidArgument {
+                argument: "retry",
+                reason: "the policy allows no attempt at all".into(),
+            });
+        }
+        if !(1..=tokio::sync::Semaphore::MAX_PERMITS).contains(&self.max_concurrent_per_mailbox) {
+            return Err(EwsError::InvalidArgument {
+                argument: "max_concurrent_per_mailbox",
+                reason: format!("{} is not a usable limit", self.max_concurrent_per_mailbox),
+            });
+        }
+        let identity = Identity::new(self.impersonation)?;
         let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
             // A redirected POST would lose its body or leak credentials to another host;
@@ -106,7 +149,11 @@ impl EwsClientBuilder {
                 version: self.version,
                 timeout: self.timeout,
                 last_server_version: Mutex::new(None),
+                retry: self.retry,
+                jitter: Jitter::new(),
+                limits: MailboxLimits::new(self.max_concurrent_per_mailbox),
             }),
+            identity: Arc::new(identity),
         })
     }
 }
@@ -140,6 +187,12 @@ impl fmt::Debug for EwsClientBuilder {
             .field("auth", &self.auth.as_ref().map(|a| a.scheme()))
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("retry", &self.retry)
+            .field(
+                "max_concurrent_per_mailbox",
+                &self.max_concurrent_per_mailbox,
+            )
+            .field("impersonation", &self.impersonation)
             .finish()
     }
 }
@@ -221,6 +274,23 @@ mod tests {
             .max_response_bytes(0)
             .build();
         assert_eq!(argument_of(zero_limit), "max_response_bytes");
+        let no_attempt = EwsClient::builder(url)
+            .auth(basic())
+            .retry(RetryPolicy::new(0, Duration::ZERO, Duration::ZERO))
+            .build();
+        assert_eq!(argument_of(no_attempt), "retry");
+        for limit in [0, usize::MAX] {
+            let unusable = EwsClient::builder(url)
+                .auth(basic())
+                .max_concurrent_per_mailbox(limit)
+                .build();
+            assert_eq!(argument_of(unusable), "max_concurrent_per_mailbox");
+        }
+        let nobody = EwsClient::builder(url)
+            .auth(basic())
+            .impersonate(Impersonation::Sid(" ".into()))
+            .build();
+        assert_eq!(argument_of(nobody), "impersonation");
     }
 
     #[test]

@@ -2,16 +2,22 @@
 
 mod builder;
 mod failure;
+mod identity;
+mod limit;
+mod retry;
 mod transport;
 
 pub use builder::EwsClientBuilder;
+pub use identity::Impersonation;
+pub use retry::RetryPolicy;
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use tracing::{enabled, trace, Level};
+use tracing::{debug, enabled, trace, Level};
 
 use crate::operations::{
     CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, Operation,
@@ -21,6 +27,9 @@ use crate::{
     ItemId, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations, ServerVersionInfo,
 };
 use failure::body_snippet;
+use identity::Identity;
+use limit::MailboxLimits;
+use retry::Jitter;
 use transport::{Answer, Transport};
 
 /// The `tracing` target of request and response bodies (at trace level; never headers).
@@ -28,10 +37,12 @@ const WIRE_TARGET: &str = "exchange_ews::wire";
 
 /// A client of one EWS endpoint (`…/EWS/Exchange.asmx`).
 ///
-/// Cloning is cheap: clones share the connection pool and the last server version.
+/// Cloning is cheap: clones share the connection pool, the last server version, the
+/// per-mailbox request limits and the back-end affinity cookie.
 #[derive(Clone)]
 pub struct EwsClient {
     inner: Arc<Inner>,
+    identity: Arc<Identity>,
 }
 
 struct Inner {
@@ -39,6 +50,9 @@ struct Inner {
     version: ExchangeVersion,
     timeout: Duration,
     last_server_version: Mutex<Option<ServerVersionInfo>>,
+    retry: RetryPolicy,
+    jitter: Jitter,
+    limits: MailboxLimits,
 }
 
 impl EwsClient {
@@ -101,11 +115,60 @@ impl EwsClient {
         self.inner.version
     }
 
-    /// Sends any operation and reads its answer.
+    /// A client that acts on another mailbox through `impersonation`, sharing this one's
+    /// connections and per-mailbox limits (but not its affinity cookie, which belongs to the
+    /// mailbox); fails on an identifier [`EwsClientBuilder::impersonate`] would refuse.
+    pub fn impersonating(&self, impersonation: Impersonation) -> Result<Self, EwsError> {
+        Ok(Self {
+            inner: Arc::clone(&self.inner),
+            identity: Arc::new(Identity::new(Some(impersonation))?),
+        })
+    }
+
+    /// The mailbox this client impersonates, if any.
+    pub fn impersonation(&self) -> Option<&Impersonation> {
+        self.identity.impersonation()
+    }
+
+    /// Sends any operation and reads its answer, retrying throttled attempts as the
+    /// [`RetryPolicy`] says.
     pub async fn execute<O: Operation>(&self, operation: &O) -> Result<O::Output, EwsError> {
-        let envelope = operation.envelope(self.inner.version);
+        let envelope = self
+            .identity
+            .envelope(operation.envelope(self.inner.version))?;
         trace!(target: WIRE_TARGET, operation = O::NAME, body = %envelope, "request");
-        let answer = self.inner.transport.post(envelope).await?;
+        let envelope = Bytes::from(envelope);
+        let mut attempt = 1;
+        loop {
+            let error = match self.attempt::<O>(envelope.clone()).await {
+                Ok(output) => return Ok(output),
+                Err(error) => error,
+            };
+            let retry = self
+                .inner
+                .retry
+                .delay_after(&error, attempt, &self.inner.jitter);
+            let Some(delay) = retry else {
+                return Err(error);
+            };
+            debug!(
+                operation = O::NAME,
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                %error,
+                "retrying a throttled request"
+            );
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt, within the mailbox's concurrency limit (not held while backing off).
+    async fn attempt<O: Operation>(&self, envelope: Bytes) -> Result<O::Output, EwsError> {
+        let answer = {
+            let _permit = self.inner.limits.acquire(self.identity.mailbox_key()).await;
+            self.inner.transport.post(envelope, &self.identity).await?
+        };
         if enabled!(target: WIRE_TARGET, Level::TRACE) {
             trace!(
                 target: WIRE_TARGET,
@@ -158,6 +221,9 @@ impl fmt::Debug for EwsClient {
             .field("auth", &inner.transport.auth.scheme())
             .field("timeout", &inner.timeout)
             .field("max_response_bytes", &inner.transport.max_response_bytes)
+            .field("retry", &inner.retry)
+            .field("max_concurrent_per_mailbox", &inner.limits.per_mailbox())
+            .field("impersonation", &self.identity.impersonation())
             .finish_non_exhaustive()
     }
 }

@@ -9,6 +9,7 @@ use http::{HeaderValue, StatusCode};
 use url::Url;
 
 use super::failure::{connection_error, retry_after};
+use super::identity::Identity;
 use crate::EwsError;
 
 /// The most requests one call makes while authenticating (NTLM needs three).
@@ -37,13 +38,19 @@ impl Transport {
     ///
     /// A `401` after the last leg (or a handshake that gives up) is
     /// [`EwsError::AuthenticationFailed`].
-    pub(super) async fn post(&self, envelope: String) -> Result<Answer, EwsError> {
-        let envelope = Bytes::from(envelope);
+    pub(super) async fn post(
+        &self,
+        envelope: Bytes,
+        identity: &Identity,
+    ) -> Result<Answer, EwsError> {
         let target = Target::new(self.url.as_str()).map_err(auth_failed)?;
         let mut handshake = self.auth.begin(&target).await.map_err(auth_failed)?;
         let mut authorization = handshake.initial().await.map_err(auth_failed)?;
         for leg in 1..=MAX_LEGS {
-            let response = self.send(envelope.clone(), authorization.as_ref()).await?;
+            let response = self
+                .send(envelope.clone(), authorization.as_ref(), identity)
+                .await?;
+            identity.remember(response.headers());
             if response.status() != StatusCode::UNAUTHORIZED {
                 let status = response.status();
                 let retry_after = retry_after(response.headers());
@@ -83,6 +90,7 @@ impl Transport {
         &self,
         envelope: Bytes,
         authorization: Option<&HeaderValue>,
+        identity: &Identity,
     ) -> Result<reqwest::Response, EwsError> {
         let mut request = self
             .http
@@ -91,8 +99,12 @@ impl Transport {
             .header(ACCEPT, "text/xml")
             .body(envelope);
         if let Some(value) = authorization {
-            request = request.header(AUTHORIZATION, value.clone());
+            // Sensitive values are masked in the `Debug` output of requests and headers.
+            let mut value = value.clone();
+            value.set_sensitive(true);
+            request = request.header(AUTHORIZATION, value);
         }
+        request = identity.headers(request);
         request
             .send()
             .await

@@ -3,8 +3,43 @@
 use chrono::{DateTime, Utc};
 
 use crate::soap::cut;
-use crate::xml::{parse_bool, parse_date_time, Element};
-use crate::{Body, BodyType, CalendarItem, EwsError, ItemId, Mailbox};
+use crate::xml::{parse_bool, parse_date_time, Element, Pruning};
+use crate::{Body, BodyType, CalendarItem, Envelope, EwsError, ItemId, Mailbox};
+
+/// The children of a `t:CalendarItem` that [`calendar_item`] reads: the tree of an answer
+/// read only by it needs no other (a full item holds some sixty). A name read
+/// there must be listed here.
+const READ_CHILDREN: &[&str] = &[
+    "ItemId",
+    "Subject",
+    "Start",
+    "End",
+    "IsAllDayEvent",
+    "Location",
+    "Body",
+    "Organizer",
+    "UID",
+    "ItemClass",
+    "CalendarItemType",
+    "IsMeeting",
+    "IsCancelled",
+    "IsRecurring",
+    "LegacyFreeBusyStatus",
+    "MyResponseType",
+    "LastModifiedTime",
+];
+
+/// Parses an answer whose items are read by [`calendar_item`] alone, building of each
+/// calendar item only the children it reads.
+pub(crate) fn envelope_for_calendar_items(bytes: &[u8]) -> Result<Envelope, EwsError> {
+    let pruning = Pruning {
+        parent: "CalendarItem",
+        keep: READ_CHILDREN,
+    };
+    // The pruned parse fails exactly when the full one does; the full one then runs to
+    // report its error in every detail.
+    Envelope::parse_pruned(bytes, pruning).or_else(|_| Envelope::parse(bytes))
+}
 
 /// Reads a `t:CalendarItem`. The id, start and end are required; every other field is
 /// optional because Exchange leaves out empty properties (even an empty subject).
@@ -211,5 +246,99 @@ mod tests {
         assert_eq!(item.uid, None);
         assert_eq!(item.body, Some(Body::text("")));
         assert_eq!(item.organizer, Some(Mailbox::default()));
+    }
+
+    /// What the full tree and the pruned one yield for a calendar answer, errors included.
+    fn both_ways<T: std::fmt::Debug>(
+        bytes: &[u8],
+        output: fn(&Envelope) -> Result<T, EwsError>,
+    ) -> (String, String) {
+        let full = Envelope::parse(bytes).and_then(|e| output(&e));
+        let pruned = envelope_for_calendar_items(bytes).and_then(|e| output(&e));
+        (format!("{full:?}"), format!("{pruned:?}"))
+    }
+
+    #[test]
+    fn pruned_and_full_trees_read_the_same_from_every_sample() {
+        use crate::operations::{FindCalendarItems, GetCalendarItem, Operation};
+        let Some(dir) = exchange_testkit::schema::ews_dir() else {
+            exchange_testkit::schema::skip_or_fail::<()>("the EWS samples");
+            return;
+        };
+        let mut compared = 0;
+        for entry in std::fs::read_dir(dir.join("samples")).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let (full, pruned) = both_ways(&bytes, FindCalendarItems::output);
+            assert_eq!(full, pruned);
+            let (full, pruned) = both_ways(&bytes, GetCalendarItem::output);
+            assert_eq!(full, pruned);
+            compared += 1;
+        }
+        assert!(compared > 10, "only {compared} samples");
+    }
+
+    #[test]
+    fn reads_no_child_outside_its_list() {
+        // Properties an item carries that `calendar_item` must not read: a value it read
+        // from one of them would be lost in a pruned tree.
+        let others = [
+            "ParentFolderId",
+            "Sensitivity",
+            "DateTimeReceived",
+            "Size",
+            "Importance",
+            "IsDraft",
+            "DateTimeSent",
+            "DateTimeCreated",
+            "ResponseObjects",
+            "ReminderDueBy",
+            "ReminderIsSet",
+            "DisplayTo",
+            "HasAttachments",
+            "Culture",
+            "MeetingRequestWasSent",
+            "IsResponseRequested",
+            "RequiredAttendees",
+            "ConflictingMeetings",
+            "Duration",
+            "TimeZone",
+            "AppointmentState",
+            "IsOnlineMeeting",
+            "Recurrence",
+            "Mailbox",
+            "Name",
+            "EmailAddress",
+            "Id",
+            "Value",
+            "Unknown",
+        ];
+        let full = format!(
+            r#"{MINIMAL}<t:Subject>S</t:Subject><t:Location>L</t:Location><t:UID>U</t:UID>
+            <t:Organizer><t:Mailbox><t:Name>N</t:Name></t:Mailbox></t:Organizer>"#
+        );
+        let expected = item(&full).unwrap();
+        for name in others {
+            assert!(!READ_CHILDREN.contains(&name));
+            let decoy = format!(
+                r#"<t:{name} Id="X" ChangeKey="Y">2020-01-01T00:00:00Z<t:Mailbox><t:Name>D</t:Name></t:Mailbox></t:{name}>"#
+            );
+            assert_eq!(item(&format!("{decoy}{full}")).unwrap(), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reports_the_full_error() {
+        use crate::operations::{FindCalendarItems, Operation};
+        for doc in [
+            &b"<s:Envelope xmlns:s=\"urn:s\"><s:Body><CalendarItem><x>&nbsp;</x>"[..],
+            b"<a/>",
+            b"",
+            b"<Envelope><Body><Fault><faultstring>busy</faultstring></Fault></Body></Envelope>",
+            b"<Envelope><Body><FindItemResponse><ResponseMessages><M ResponseClass=\"Success\"><RootFolder><Items><CalendarItem><Size>1</Size></CalendarItem></Items></RootFolder></M></ResponseMessages></FindItemResponse></Body></Envelope>",
+        ] {
+            let (full, pruned) = both_ways(doc, FindCalendarItems::output);
+            assert!(full.starts_with("Err("), "{full}");
+            assert_eq!(full, pruned);
+        }
     }
 }

@@ -66,7 +66,10 @@ impl FindCalendarItems {
     }
 }
 
-sans_io_methods!(FindCalendarItems);
+sans_io_methods!(
+    FindCalendarItems,
+    crate::operations::calendar_item::envelope_for_calendar_items
+);
 
 impl Operation for FindCalendarItems {
     type Output = CalendarView;

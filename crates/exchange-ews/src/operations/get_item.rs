@@ -24,7 +24,10 @@ impl GetCalendarItem {
     }
 }
 
-sans_io_methods!(GetCalendarItem);
+sans_io_methods!(
+    GetCalendarItem,
+    crate::operations::calendar_item::envelope_for_calendar_items
+);
 
 impl Operation for GetCalendarItem {
     type Output = CalendarItem;

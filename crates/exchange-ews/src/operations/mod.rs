@@ -38,8 +38,14 @@ pub trait Operation {
 }
 
 /// Gives a request type the inherent `to_envelope` and `parse_response` of the module docs.
+///
+/// A second argument names the function that parses the answer into an [`Envelope`], for an
+/// operation that can be served by a pruned tree.
 macro_rules! sans_io_methods {
     ($request:ty) => {
+        $crate::operations::sans_io_methods!($request, $crate::Envelope::parse);
+    };
+    ($request:ty, $parse_envelope:path) => {
         impl $request {
             /// The SOAP request envelope, with `RequestServerVersion` set to `version`.
             pub fn to_envelope(&self, version: $crate::ExchangeVersion) -> String {
@@ -50,7 +56,7 @@ macro_rules! sans_io_methods {
             pub fn parse_response(
                 bytes: &[u8],
             ) -> Result<<Self as $crate::operations::Operation>::Output, $crate::EwsError> {
-                let envelope = $crate::Envelope::parse(bytes)?;
+                let envelope = $parse_envelope(bytes)?;
                 <Self as $crate::operations::Operation>::output(&envelope)
             }
         }

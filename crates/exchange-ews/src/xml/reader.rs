@@ -4,9 +4,13 @@
 //! published samples declare them with `https://` instead of `http://`, so matching on local
 //! names is both simpler and more tolerant.
 
-use quick_xml::events::Event;
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
+use super::names::intern;
+use super::references::{resolve_reference, unescape_attribute};
 use crate::{EwsError, XmlRefusal};
 
 /// The deepest element nesting accepted (EWS answers nest about 15 deep).
@@ -17,7 +21,7 @@ const MAX_ELEMENTS: usize = 1_000_000;
 /// One element: its local name, attributes, text and child elements.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Element {
-    name: String,
+    name: Cow<'static, str>,
     attributes: Vec<(String, String)>,
     children: Vec<Element>,
     text: String,
@@ -35,6 +39,11 @@ impl Element {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The attributes by local name, in document order (namespace declarations excluded).
+    pub(crate) fn attributes(&self) -> &[(String, String)] {
+        &self.attributes
     }
 
     /// The text directly inside the element, references resolved, untrimmed.
@@ -56,7 +65,7 @@ impl Element {
     pub(crate) fn required_child(&self, name: &str) -> Result<&Element, EwsError> {
         self.child(name).ok_or_else(|| EwsError::MissingElement {
             element: name.to_owned(),
-            parent: self.name.clone(),
+            parent: self.name.clone().into_owned(),
         })
     }
 
@@ -84,6 +93,28 @@ impl Element {
 /// ones and character references are accepted. Character references to characters XML 1.0
 /// forbids (`&#x11;`, which Exchange does send) are kept, and `&#0;` becomes U+FFFD.
 pub(crate) fn parse(bytes: &[u8]) -> Result<Element, EwsError> {
+    parse_with(bytes, None)
+}
+
+/// Which children of which elements [`parse_pruned`] leaves out of the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pruning {
+    /// The local name of the elements whose children are pruned (`CalendarItem`).
+    pub(crate) parent: &'static str,
+    /// The local names of the children kept; any other child is left out with all it holds,
+    /// and so is the text directly inside the parent.
+    pub(crate) keep: &'static [&'static str],
+}
+
+/// Parses like [`parse`] and refuses exactly what it refuses, but builds no element for the
+/// children of `pruning.parent` elements that `pruning.keep` does not name, nor for anything
+/// inside them: a reader that needs a few properties of many items is spared building (and
+/// dropping) the rest. An error may differ in its details from the one [`parse`] reports.
+pub(crate) fn parse_pruned(bytes: &[u8], pruning: Pruning) -> Result<Element, EwsError> {
+    parse_with(bytes, Some(pruning))
+}
+
+fn parse_with(bytes: &[u8], pruning: Option<Pruning>) -> Result<Element, EwsError> {
     const BOM: &[u8] = b"\xEF\xBB\xBF";
     let (offset, bytes) = match bytes.strip_prefix(BOM) {
         Some(rest) => (BOM.len() as u64, rest),
@@ -93,23 +124,43 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element, EwsError> {
         position: offset + e.valid_up_to() as u64,
         reason: "the document is not UTF-8".into(),
     })?;
-    TreeBuilder::new(offset).build(text)
+    TreeBuilder::new(offset, pruning).build(text)
+}
+
+/// An element being read.
+struct Open {
+    element: Element,
+    /// The index in [`TreeBuilder::closed`] where its children begin.
+    first_child: usize,
+    /// Whether its children are pruned (and its own text left out).
+    pruned: bool,
 }
 
 struct TreeBuilder {
     offset: u64,
-    stack: Vec<Element>,
+    /// The open elements.
+    stack: Vec<Open>,
+    /// The closed children of all open elements, in document order. Collecting them here
+    /// gives each element's children one allocation of the exact size when it closes,
+    /// instead of a vector grown step by step.
+    closed: Vec<Element>,
     root: Option<Element>,
     elements: usize,
+    pruning: Option<Pruning>,
+    /// How many left-out elements are open (they are checked, but not built).
+    skipped: usize,
 }
 
 impl TreeBuilder {
-    fn new(offset: u64) -> Self {
+    fn new(offset: u64, pruning: Option<Pruning>) -> Self {
         Self {
             offset,
             stack: Vec::new(),
+            closed: Vec::new(),
             root: None,
             elements: 0,
+            pruning,
+            skipped: 0,
         }
     }
 
@@ -122,6 +173,16 @@ impl TreeBuilder {
                 reason: e.to_string(),
             })?;
             match event {
+                Event::Start(start) if self.leaves_out(&start) => {
+                    self.check(&start, position)?;
+                    if self.stack.len() + self.skipped >= MAX_DEPTH {
+                        return Err(refused(
+                            position,
+                            XmlRefusal::NestingTooDeep { limit: MAX_DEPTH },
+                        ));
+                    }
+                    self.skipped += 1;
+                }
                 Event::Start(start) => {
                     let element = self.open(&start, position)?;
                     if self.stack.len() >= MAX_DEPTH {
@@ -130,23 +191,41 @@ impl TreeBuilder {
                             XmlRefusal::NestingTooDeep { limit: MAX_DEPTH },
                         ));
                     }
-                    self.stack.push(element);
+                    let pruned = self.pruning.is_some_and(|p| element.name == p.parent);
+                    self.stack.push(Open {
+                        element,
+                        first_child: self.closed.len(),
+                        pruned,
+                    });
                 }
+                Event::Empty(start) if self.leaves_out(&start) => self.check(&start, position)?,
                 Event::Empty(start) => {
                     let element = self.open(&start, position)?;
                     self.close(element, position)?;
                 }
+                Event::End(_) if self.skipped > 0 => self.skipped -= 1,
                 Event::End(_) => match self.stack.pop() {
-                    Some(element) => self.close(element, position)?,
+                    Some(Open {
+                        mut element,
+                        first_child,
+                        ..
+                    }) => {
+                        element.children = self.closed.drain(first_child..).collect();
+                        self.close(element, position)?;
+                    }
                     None => return Err(malformed(position, "an end tag without a start tag")),
                 },
+                // Inside an element any text is allowed: left-out text needs no check.
+                Event::Text(_) | Event::CData(_) if self.skipped > 0 => {}
                 Event::Text(t) => self.push_text(&t.xml10_content(), position)?,
                 Event::CData(c) => self.push_text(&c, position)?,
                 Event::GeneralRef(r) => {
                     let c = resolve_reference(&r).ok_or_else(|| {
                         malformed(position, &format!("the entity &{}; is not declared", &*r))
                     })?;
-                    self.push_text(c.encode_utf8(&mut [0; 4]), position)?;
+                    if self.skipped == 0 {
+                        self.push_text(c.encode_utf8(&mut [0; 4]), position)?;
+                    }
                 }
                 Event::DocType(_) => return Err(refused(position, XmlRefusal::DocumentType)),
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
@@ -157,18 +236,47 @@ impl TreeBuilder {
         if let Some(open) = self.stack.last() {
             return Err(malformed(
                 end,
-                &format!("the document ends inside <{}>", open.name),
+                &format!("the document ends inside <{}>", open.element.name),
             ));
         }
         self.root
             .ok_or_else(|| malformed(end, "the document has no root element"))
     }
 
-    fn open(
-        &mut self,
-        start: &quick_xml::events::BytesStart<'_>,
-        position: u64,
-    ) -> Result<Element, EwsError> {
+    /// Whether the element `start` opens is left out of the tree: it lies inside a left-out
+    /// element, or is a child of a pruned parent that is not kept.
+    fn leaves_out(&self, start: &BytesStart<'_>) -> bool {
+        if self.skipped > 0 {
+            return true;
+        }
+        match (&self.pruning, self.stack.last()) {
+            (Some(pruning), Some(parent)) if parent.pruned => {
+                !pruning.keep.contains(&start.local_name().as_ref())
+            }
+            _ => false,
+        }
+    }
+
+    /// Checks a left-out element as [`open`](Self::open) would, building nothing.
+    fn check(&mut self, start: &BytesStart<'_>, position: u64) -> Result<(), EwsError> {
+        self.count(position)?;
+        for_each_attribute(start, position, |_, _| {})
+    }
+
+    fn open(&mut self, start: &BytesStart<'_>, position: u64) -> Result<Element, EwsError> {
+        self.count(position)?;
+        let mut element = Element {
+            name: intern(start.local_name().as_ref()),
+            ..Element::default()
+        };
+        for_each_attribute(start, position, |key, value| {
+            element.attributes.push((key.to_owned(), value));
+        })?;
+        Ok(element)
+    }
+
+    /// Counts one more element, refusing too many and a second root.
+    fn count(&mut self, position: u64) -> Result<(), EwsError> {
         self.elements += 1;
         if self.elements > MAX_ELEMENTS {
             return Err(refused(
@@ -181,28 +289,12 @@ impl TreeBuilder {
         if self.stack.is_empty() && self.root.is_some() {
             return Err(malformed(position, "a second root element"));
         }
-        let mut element = Element {
-            name: start.local_name().as_ref().to_owned(),
-            ..Element::default()
-        };
-        for attribute in start.attributes() {
-            let attribute = attribute.map_err(|e| malformed(position, &e.to_string()))?;
-            let key = attribute.key;
-            if key.as_namespace_binding().is_some() {
-                continue;
-            }
-            let value = unescape_attribute(&attribute.value)
-                .map_err(|reason| malformed(position, &reason))?;
-            element
-                .attributes
-                .push((key.local_name().as_ref().to_owned(), value));
-        }
-        Ok(element)
+        Ok(())
     }
 
     fn close(&mut self, element: Element, position: u64) -> Result<(), EwsError> {
-        match self.stack.last_mut() {
-            Some(parent) => parent.children.push(element),
+        match self.stack.last() {
+            Some(_) => self.closed.push(element),
             None if self.root.is_none() => self.root = Some(element),
             None => return Err(malformed(position, "a second root element")),
         }
@@ -211,12 +303,33 @@ impl TreeBuilder {
 
     fn push_text(&mut self, text: &str, position: u64) -> Result<(), EwsError> {
         match self.stack.last_mut() {
-            Some(element) => element.text.push_str(text),
+            Some(open) if open.pruned => {}
+            Some(open) => open.element.text.push_str(text),
             None if text.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) => {}
             None => return Err(malformed(position, "text outside the root element")),
         }
         Ok(())
     }
+}
+
+/// Hands each attribute of a start tag (namespace declarations excluded) to `f`: its local
+/// name and its value with references resolved.
+fn for_each_attribute(
+    start: &BytesStart<'_>,
+    position: u64,
+    mut f: impl FnMut(&str, String),
+) -> Result<(), EwsError> {
+    for attribute in start.attributes() {
+        let attribute = attribute.map_err(|e| malformed(position, &e.to_string()))?;
+        let key = attribute.key;
+        if key.as_namespace_binding().is_some() {
+            continue;
+        }
+        let value =
+            unescape_attribute(&attribute.value).map_err(|reason| malformed(position, &reason))?;
+        f(key.local_name().as_ref(), value);
+    }
+    Ok(())
 }
 
 fn malformed(position: u64, reason: &str) -> EwsError {
@@ -230,64 +343,10 @@ fn refused(position: u64, refusal: XmlRefusal) -> EwsError {
     EwsError::XmlRefused { position, refusal }
 }
 
-/// The character of a reference (`lt`, `#x41`, `#65`), or `None` for an undeclared entity.
-fn resolve_reference(name: &str) -> Option<char> {
-    let number = match name {
-        "lt" => return Some('<'),
-        "gt" => return Some('>'),
-        "amp" => return Some('&'),
-        "apos" => return Some('\''),
-        "quot" => return Some('"'),
-        _ => name.strip_prefix('#')?,
-    };
-    let (digits, radix) = match number.strip_prefix('x') {
-        Some(hex) => (hex, 16),
-        None => (number, 10),
-    };
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    // An out-of-range number still is a character reference: keep the text readable.
-    let code = u32::from_str_radix(digits, radix).unwrap_or(u32::MAX);
-    Some(match char::from_u32(code) {
-        Some('\0') | None => char::REPLACEMENT_CHARACTER,
-        Some(c) => c,
-    })
-}
-
-/// Resolves the references of a raw attribute value and normalises its white space as XML
-/// attribute-value normalisation does.
-fn unescape_attribute(raw: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(amp) = rest.find('&') {
-        push_normalised(&mut out, &rest[..amp]);
-        let after = &rest[amp + 1..];
-        let semicolon = after
-            .find(';')
-            .ok_or_else(|| "an attribute value has '&' without ';'".to_owned())?;
-        let name = &after[..semicolon];
-        let c = resolve_reference(name)
-            .ok_or_else(|| format!("the entity &{name}; is not declared"))?;
-        out.push(c);
-        rest = &after[semicolon + 1..];
-    }
-    push_normalised(&mut out, rest);
-    Ok(out)
-}
-
-fn push_normalised(out: &mut String, text: &str) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            // A line break `\r\n` is one break, so it becomes one space.
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\t' | '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-}
-
 #[cfg(test)]
 #[path = "reader_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "pruning_tests.rs"]
+mod pruning_tests;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use exchange_auth::{Basic, UserCredentials};
-use exchange_ews::{EwsClient, ExchangeVersion};
+use exchange_ews::{EwsClient, EwsClientBuilder, ExchangeVersion, RetryPolicy};
 use secrecy::SecretString;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -20,12 +20,22 @@ pub fn basic() -> Arc<Basic> {
 }
 
 pub fn client_for(server: &MockServer) -> EwsClient {
+    builder_for(server).build().unwrap()
+}
+
+/// A client that returns every error of its first attempt.
+pub fn client_without_retry(server: &MockServer) -> EwsClient {
+    builder_for(server)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+pub fn builder_for(server: &MockServer) -> EwsClientBuilder {
     EwsClient::builder(&format!("{}{EWS_PATH}", server.uri()))
         .auth(basic())
         .version(ExchangeVersion::Exchange2013Sp1)
         .timeout(Duration::from_secs(10))
-        .build()
-        .unwrap()
 }
 
 /// Answers every POST to the endpoint with `status` and `body`.
