@@ -128,6 +128,73 @@ pub enum EwsError {
         /// What the HTTP library reported.
         detail: String,
     },
+    /// Autodiscover tried every endpoint for the address and none gave an EWS URL.
+    #[error(
+        "Autodiscover found no endpoint for {address}: {}",
+        crate::autodiscover::describe_attempts(attempts)
+    )]
+    AutodiscoverFailed {
+        /// The address looked up last (after any address redirects).
+        address: String,
+        /// Every endpoint tried, in order, with why it failed.
+        attempts: Vec<crate::autodiscover::AutodiscoverAttempt>,
+    },
+    /// Autodiscover was redirected more often than the limit allows.
+    #[error("Autodiscover gave up after {limit} redirects: {}", chain.join(" -> "))]
+    TooManyRedirects {
+        /// The most redirects followed.
+        limit: usize,
+        /// The start address and every redirect target, in order.
+        chain: Vec<String>,
+    },
+    /// Autodiscover was redirected back to an address or URL it had already asked.
+    #[error("Autodiscover redirects in a loop: {}", chain.join(" -> "))]
+    RedirectLoop {
+        /// The start address and every redirect target, ending with the repeated one.
+        chain: Vec<String>,
+    },
+    /// A URL was refused because it is not `https://`.
+    #[error("refused the insecure URL {url}: only https is allowed")]
+    InsecureUrl {
+        /// The refused URL.
+        url: String,
+    },
+    /// Autodiscover answered that the mailbox does not exist (`InvalidUser`).
+    #[error(
+        "Autodiscover does not know the user {address}{}",
+        text_suffix(message)
+    )]
+    UserNotFound {
+        /// The address looked up.
+        address: String,
+        /// The server's error message.
+        message: String,
+    },
+    /// Autodiscover answered with an error code other than a redirect or an unknown user.
+    #[error("Autodiscover answered {code}{}", text_suffix(message))]
+    AutodiscoverRefused {
+        /// The error code (`InvalidRequest`, `ServerBusy`, or a POX code like `600`).
+        code: String,
+        /// The server's error message.
+        message: String,
+    },
+    /// An Autodiscover answer is well-formed but unusable (no EWS URL, a bad redirect).
+    #[error("invalid Autodiscover response: {reason}")]
+    InvalidAutodiscoverResponse {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// More calendar items overlap a window than one `CalendarView` returns, and the window
+    /// is already as small as the caller allowed, so it cannot be split further.
+    #[error("more than {max_entries} calendar items overlap {start} to {end}, a window too small to split")]
+    CalendarWindowTooDense {
+        /// The start of the window.
+        start: chrono::DateTime<chrono::Utc>,
+        /// The end of the window.
+        end: chrono::DateTime<chrono::Utc>,
+        /// The `MaxEntriesReturned` of each request.
+        max_entries: u32,
+    },
 }
 
 /// The class of a failed response message.

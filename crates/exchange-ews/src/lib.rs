@@ -109,6 +109,56 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Autodiscover
+//!
+//! [`autodiscover::Autodiscover`] finds the EWS URL of a mailbox from its e-mail address
+//! (SOAP and POX Autodiscover, redirects, an optional SRV lookup, a cache).
+//!
+//! # Time zones
+//!
+//! Exchange names time zones with Windows ids (`W. Europe Standard Time`);
+//! [`timezone`] maps them to and from IANA zones (`Europe/Berlin`) by CLDR's table, reads
+//! the definitions of `GetServerTimeZones` ([`EwsClient::server_time_zones`]) and computes
+//! the offsets they imply. [`EwsClientBuilder::time_zone`] sends a `TimeZoneContext` header
+//! (Exchange 2010 and later) so that the server expands recurrences in that zone.
+//!
+//! **Date-times without an offset are read as UTC.** Every time this crate writes carries a
+//! `Z`; a time the server sends without `Z` or offset is taken as UTC, which is what
+//! Exchange means by it when no `TimeZoneContext` applies, and never the local zone of the
+//! machine running the client. The rule holds with [`EwsClientBuilder::time_zone`] too: a
+//! caller who sets a zone and gets offset-less local times must convert them itself (with
+//! [`timezone::TimeZoneDefinition::local_to_utc`]).
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use exchange_ews::operations::GetCalendarItem;
+//! use exchange_ews::timezone::{windows_to_iana, WindowsZoneId};
+//!
+//! let zone = WindowsZoneId::from_iana("Europe/Berlin")?;
+//! assert_eq!(zone.as_str(), "W. Europe Standard Time");
+//! assert_eq!(windows_to_iana(zone.as_str(), Some("AT")), Some("Europe/Vienna"));
+//!
+//! let answer = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+//!   <m:GetItemResponse xmlns:m="m" xmlns:t="t"><m:ResponseMessages>
+//!     <m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>
+//!       <m:Items><t:CalendarItem><t:ItemId Id="AAMk"/><t:Subject>Stand-up</t:Subject>
+//!         <t:Start>2026-03-30T07:00:00</t:Start><t:End>2026-03-30T07:15:00Z</t:End>
+//!       </t:CalendarItem></m:Items>
+//!     </m:GetItemResponseMessage>
+//!   </m:ResponseMessages></m:GetItemResponse>
+//! </s:Body></s:Envelope>"#;
+//! let item = GetCalendarItem::parse_response(answer)?;
+//! assert_eq!(item.start, Utc.with_ymd_and_hms(2026, 3, 30, 7, 0, 0).unwrap());
+//! # Ok::<(), exchange_ews::EwsError>(())
+//! ```
+//!
+//! # Folders and paging
+//!
+//! [`EwsClient::get_folders`], [`EwsClient::find_folders`] and [`EwsClient::all_folders`]
+//! read folders of one's own mailbox or, with delegate access, of others;
+//! [`EwsClient::items`] pages through any folder with an [`ItemPager`], and
+//! [`EwsClient::calendar_items_all`] splits a calendar window until every item came back.
+//!
 //! # Logging
 //!
 //! With the `tracing` target `exchange_ews::wire` at trace level, the client logs the body of
@@ -123,6 +173,7 @@
 //! one mailbox at a time, and [`EwsClientBuilder::impersonate`] (or
 //! [`EwsClient::impersonating`]) acts on another mailbox through an [`Impersonation`].
 
+pub mod autodiscover;
 mod client;
 mod decoded;
 #[doc(hidden)]
@@ -133,11 +184,12 @@ mod response_code;
 mod soap;
 #[cfg(test)]
 mod test_support;
+pub mod timezone;
 mod types;
 mod version;
 mod xml;
 
-pub use client::{EwsClient, EwsClientBuilder, Impersonation, RetryPolicy};
+pub use client::{EwsClient, EwsClientBuilder, Impersonation, ItemPager, RetryPolicy};
 pub use decoded::{
     DecodedFault, DecodedResponse, DocumentKind, MessageClass, NamespaceForm, Node, ResponseMessage,
 };
@@ -148,4 +200,5 @@ pub use types::{
     Body, BodyType, CalendarItem, CalendarView, DeleteType, DistinguishedFolder, FolderTarget,
     ItemId, Mailbox, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
 };
+pub use types::{Folder, FolderId, FolderPage, IndexedPage, ItemPage, ItemSummary, Traversal};
 pub use version::{ExchangeVersion, ServerVersionInfo};

@@ -132,6 +132,19 @@ impl Envelope {
     }
 }
 
+impl Envelope {
+    /// Every response message of `operation`'s response, in order, when all report success
+    /// (the first that does not is the error).
+    pub(crate) fn all_messages(&self, operation: &str) -> Result<Vec<&Element>, EwsError> {
+        self.single_message(operation)?;
+        let messages = self.body.required_child("ResponseMessages")?.children();
+        for message in messages {
+            check_message(message)?;
+        }
+        Ok(messages.iter().collect())
+    }
+}
+
 pub(crate) fn server_version(info: &Element) -> Option<ServerVersionInfo> {
     let number = |name: &str| {
         info.attribute(name)

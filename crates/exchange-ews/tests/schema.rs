@@ -2,12 +2,15 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use exchange_ews::operations::{
-    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem,
+    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, GetServerTimeZones,
 };
+use exchange_ews::operations::{FindFolder, FindItems, GetFolder};
+use exchange_ews::timezone::{TimeZoneContext, WindowsZoneId};
 use exchange_ews::{
     Body, DeleteType, DistinguishedFolder, ExchangeVersion, FolderTarget, Impersonation, ItemId,
     NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
 };
+use exchange_ews::{IndexedPage, Traversal};
 use exchange_testkit::schema::SchemaValidator;
 
 const HOSTILE: &str =
@@ -104,6 +107,9 @@ fn envelopes() -> Vec<(String, String)> {
                     );
                 }
             }
+        }
+        for (name, xml) in folder_envelopes(version) {
+            add(name, xml);
         }
     }
     docs
@@ -233,4 +239,166 @@ fn every_request_envelope_validates() {
     );
     let failures: Vec<_> = verdicts.iter().filter(|v| !v.is_valid()).collect();
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// `GetServerTimeZones` requests, and requests carrying a `TimeZoneContext` header (some
+/// impersonated too), for every version; the header is checked to be left out for Exchange
+/// 2007 SP1 and to follow `RequestServerVersion` otherwise.
+/// Named documents: (name, XML).
+type Documents = Vec<(String, String)>;
+
+fn time_zone_envelopes() -> (Documents, Documents) {
+    let zones = [
+        "W. Europe Standard Time",
+        "Tokyo Standard Time",
+        "Zone <&>\"'",
+    ];
+    let start = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
+    let calendar = FolderTarget::Distinguished(DistinguishedFolder::Calendar);
+    let find = FindCalendarItems::new(calendar, start, start + Duration::days(31), None).unwrap();
+    let get = GetCalendarItem::new(ItemId::new("AAMkAGI2=")).unwrap();
+    let bob = Impersonation::PrimarySmtpAddress("bob@contoso.test".into());
+    let mut docs = Vec::new();
+    let mut headers = Vec::new();
+    for version in ExchangeVersion::ALL {
+        for (ids, full) in [(&[][..], false), (&zones[..1], true), (&zones[..], false)] {
+            let request = GetServerTimeZones::new(ids, full).unwrap();
+            docs.push((
+                format!("{version}/GetServerTimeZones {} ids", ids.len()),
+                request.to_envelope(version),
+            ));
+        }
+        for (z, zone) in zones.iter().enumerate() {
+            let context = TimeZoneContext::new(WindowsZoneId::new(zone).unwrap());
+            for (name, envelope) in [
+                ("FindItem", find.to_envelope(version)),
+                ("GetItem", get.to_envelope(version)),
+            ] {
+                let with_zone = context.add_to_envelope(&envelope, version).unwrap();
+                // Added before or after the impersonation header, it lands in the same place.
+                let impersonated = bob.add_to_envelope(&with_zone).unwrap();
+                let other_order = context
+                    .add_to_envelope(&bob.add_to_envelope(&envelope).unwrap(), version)
+                    .unwrap();
+                assert_eq!(impersonated, other_order);
+                if version == ExchangeVersion::Exchange2007Sp1 {
+                    assert_eq!(with_zone, envelope);
+                    assert!(!impersonated.contains("TimeZoneContext"), "{impersonated}");
+                } else {
+                    headers.push((
+                        format!("{version}/{name} zone#{z}/header"),
+                        time_zone_document(&impersonated),
+                    ));
+                }
+                docs.push((format!("{version}/{name} zone#{z}"), with_zone));
+                docs.push((
+                    format!("{version}/{name} zone#{z} impersonated"),
+                    impersonated,
+                ));
+            }
+        }
+    }
+    (docs, headers)
+}
+
+/// The `TimeZoneContext` element of an envelope's header as a document of its own, once it
+/// is checked to follow `RequestServerVersion` directly.
+fn time_zone_document(envelope: &str) -> String {
+    const END: &str = "</t:TimeZoneContext>";
+    let start = envelope
+        .find("<t:TimeZoneContext>")
+        .expect("a time zone header");
+    let version = envelope
+        .find("<t:RequestServerVersion")
+        .expect("a version header");
+    assert!(
+        envelope[version..start].ends_with("/>") && !envelope[version..start].contains("><"),
+        "{envelope}"
+    );
+    let end = start + envelope[start..].find(END).expect("a closed element") + END.len();
+    envelope[start..end].replacen(
+        "<t:TimeZoneContext>",
+        r#"<t:TimeZoneContext xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">"#,
+        1,
+    )
+}
+
+#[test]
+fn time_zone_requests_and_headers_validate() {
+    let Some(validator) = SchemaValidator::find() else {
+        return;
+    };
+    let (docs, headers) = time_zone_envelopes();
+    assert_eq!(headers.len(), 6 * 3 * 2);
+    let broken = headers[0]
+        .1
+        .replace("t:TimeZoneDefinition", "t:TimeZoneDefinitions");
+    let broken_request = docs[0].1.replace(
+        "ReturnFullTimeZoneData=\"false\"",
+        "ReturnFullTimeZoneData=\"maybe\"",
+    );
+    let all = docs
+        .iter()
+        .chain(&headers)
+        .map(|(n, x)| (n.as_str(), x.as_str()))
+        .chain([
+            ("broken request", broken_request.as_str()),
+            ("broken header", broken.as_str()),
+        ]);
+    let mut verdicts = validator.validate_envelopes(all);
+    assert_eq!(verdicts.len(), docs.len() + headers.len() + 2);
+    for what in ["header", "request"] {
+        let broken = verdicts.pop().unwrap();
+        assert!(!broken.is_valid(), "the validator accepted a broken {what}");
+    }
+    let failures: Vec<_> = verdicts.iter().filter(|v| !v.is_valid()).collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// `GetFolder`, `FindFolder` and paged `FindItem` requests of one version (validated with the
+/// others in the one run of `every_request_envelope_validates`).
+fn folder_envelopes(version: ExchangeVersion) -> Vec<(String, String)> {
+    let mut targets = folders();
+    targets.extend([
+        FolderTarget::Distinguished(DistinguishedFolder::MsgFolderRoot),
+        FolderTarget::Distinguished(DistinguishedFolder::Root),
+        FolderTarget::Distinguished(DistinguishedFolder::DeletedItems),
+        FolderTarget::DistinguishedOf(DistinguishedFolder::Inbox, "bob+<&>@contoso.test".into()),
+    ]);
+    let pages = [
+        None,
+        Some(IndexedPage::new(1, 0).unwrap()),
+        Some(IndexedPage::new(i32::MAX as u32, i32::MAX as u32).unwrap()),
+    ];
+    let mut docs = vec![(
+        "GetFolder all".to_owned(),
+        GetFolder::new(targets.clone())
+            .unwrap()
+            .to_envelope(version),
+    )];
+    for (t, target) in targets.iter().enumerate() {
+        docs.push((
+            format!("GetFolder folder#{t}"),
+            GetFolder::new(vec![target.clone()])
+                .unwrap()
+                .to_envelope(version),
+        ));
+        for traversal in [Traversal::Shallow, Traversal::Deep] {
+            for page in pages {
+                let request = FindFolder::new(target.clone(), traversal, page).unwrap();
+                docs.push((
+                    format!("FindFolder folder#{t} {traversal:?} {page:?}"),
+                    request.to_envelope(version),
+                ));
+            }
+        }
+        for page in pages.into_iter().flatten() {
+            let request = FindItems::new(target.clone(), page).unwrap();
+            docs.push((
+                format!("FindItem paged folder#{t} {page:?}"),
+                request.to_envelope(version),
+            ));
+        }
+    }
+    docs
 }

@@ -14,6 +14,7 @@ pub(crate) struct Properties {
     item_class: bool,
     subject: bool,
     body: bool,
+    received: bool,
     created: bool,
     has_attachments: bool,
     modified: bool,
@@ -53,6 +54,7 @@ impl Properties {
         }
         if shape.base == BaseShape::AllProperties {
             p.modified = true;
+            p.received = true;
             p.uid = true;
             p.duration = true;
         }
@@ -62,6 +64,7 @@ impl Properties {
                 "item:ItemClass" => p.item_class = true,
                 "item:Subject" => p.subject = true,
                 "item:Body" => p.body = !for_find,
+                "item:DateTimeReceived" => p.received = true,
                 "item:DateTimeCreated" => p.created = true,
                 "item:HasAttachments" => p.has_attachments = true,
                 "item:LastModifiedTime" => p.modified = true,
@@ -137,6 +140,14 @@ pub(crate) fn calendar_item(
             "<t:Body BodyType=\"{}\">{}</t:Body>",
             body.kind.as_str(),
             escape::text(&body.content)
+        );
+    }
+    if p.received {
+        // Calendar items are "received" when they are saved.
+        escape::push_text_element(
+            &mut out,
+            "t:DateTimeReceived",
+            &datetime::format(item.created),
         );
     }
     if p.created {

@@ -3,7 +3,10 @@
 //! - [`FakeExchange`]: a stateful fake Exchange server speaking EWS (SOAP 1.1) over plain
 //!   HTTP/1.1 on `127.0.0.1`, for client tests and examples. It keeps calendars in memory,
 //!   answers `FindItem` (with `CalendarView` or paging), `GetItem`, `CreateItem`,
-//!   `DeleteItem` and `UpdateItem` of calendar items, checks HTTP Basic credentials and
+//!   `DeleteItem` and `UpdateItem` of calendar items, `GetFolder` and `FindFolder` over a
+//!   folder tree of distinguished folders per mailbox (`msgfolderroot` with `inbox`,
+//!   `calendar`, `contacts`, …), can seed calendars with generated items for paging
+//!   ([`FakeExchangeBuilder::seed_calendar`]), checks HTTP Basic credentials and
 //!   delegate grants, and every response it sends validates against Microsoft's EWS schema.
 //!   Tests can inject faults ([`Fault`]) and inspect the raw exchanges ([`Exchange`]).
 //! - [`schema`]: validation of EWS documents against Microsoft's schema with `xmllint`.
@@ -12,6 +15,7 @@
 //! request), `answer` (the HTTP response and log entry), `auth` (Basic
 //! credentials), `dom` (namespace-aware request parsing with quick-xml), `request` (decoding
 //! of operations), `ops` (carrying them out), `store` (users, calendars, identifiers),
+//! `folder_tree` (the folders of every mailbox and their ids),
 //! `response` and `item_xml` (envelopes, messages, faults, items), `escape`, `datetime`,
 //! `fault` (injection), `log` (the request log) and `error` ([`Error`]).
 //!
@@ -69,6 +73,7 @@ mod dom;
 mod error;
 mod escape;
 mod fault;
+mod folder_tree;
 mod item_xml;
 mod log;
 mod ops;

@@ -4,6 +4,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -17,7 +18,7 @@ use crate::fault::{Fault, FaultQueue};
 use crate::log::{Exchange, RequestLog};
 use crate::response::ServerVersion;
 use crate::service::{self, lock, Shared, EWS_PATH};
-use crate::store::{Directory, Store, User};
+use crate::store::{new_uid, Directory, Store, StoredItem, User};
 
 /// The default limit on request bodies (8 MiB).
 pub const DEFAULT_MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
@@ -30,6 +31,16 @@ pub struct FakeExchangeBuilder {
     delegates: Vec<(String, String)>,
     version: ServerVersion,
     max_request_bytes: Option<usize>,
+    seeds: Vec<Seed>,
+}
+
+/// Generated calendar items to put into a mailbox at the start.
+#[derive(Debug)]
+struct Seed {
+    smtp: String,
+    count: usize,
+    start: DateTime<Utc>,
+    spacing: chrono::Duration,
 }
 
 impl FakeExchangeBuilder {
@@ -67,6 +78,26 @@ impl FakeExchangeBuilder {
         self
     }
 
+    /// Puts `count` generated calendar items into the calendar of the mailbox `smtp` at the
+    /// start: item `i` (from 0) is titled `Seeded item {i}`, starts at `start + i * spacing`
+    /// and lasts 30 minutes. For paging tests; an unknown `smtp` makes
+    /// [`start`](Self::start) fail.
+    pub fn seed_calendar(
+        mut self,
+        smtp: &str,
+        count: usize,
+        start: DateTime<Utc>,
+        spacing: chrono::Duration,
+    ) -> Self {
+        self.seeds.push(Seed {
+            smtp: smtp.to_owned(),
+            count,
+            start,
+            spacing,
+        });
+        self
+    }
+
     /// Checks the configuration and turns it into the shared state.
     fn into_shared(self) -> Result<Shared, Error> {
         let mut directory = Directory::default();
@@ -91,7 +122,13 @@ impl FakeExchangeBuilder {
                 .ok_or_else(|| Error::UnknownUser(mailbox.clone()))?;
             directory.delegates.push((index, target));
         }
-        let store = Store::new(directory.users.len());
+        let mut store = Store::new(directory.users.len());
+        for seed in self.seeds {
+            let mailbox = directory
+                .mailbox(&seed.smtp)
+                .ok_or_else(|| Error::UnknownUser(seed.smtp.clone()))?;
+            seed_items(&mut store, mailbox, &seed);
+        }
         Ok(Shared {
             directory,
             store: Mutex::new(store),
@@ -121,6 +158,30 @@ impl FakeExchangeBuilder {
             stop: Some(stop),
             task: Some(task),
         })
+    }
+}
+
+/// Adds the generated items of `seed` to a mailbox's calendar.
+fn seed_items(store: &mut Store, mailbox: usize, seed: &Seed) {
+    let now = Utc::now();
+    let mut start = seed.start;
+    for i in 0..seed.count {
+        let item = StoredItem {
+            key: *uuid::Uuid::new_v4().as_bytes(),
+            change: store.next_change(),
+            created: now,
+            modified: now,
+            subject: Some(format!("Seeded item {i}")),
+            body: None,
+            uid: new_uid(),
+            start,
+            end: start + chrono::Duration::minutes(30),
+            is_all_day: false,
+            free_busy: "Busy".to_owned(),
+            location: None,
+        };
+        store.insert(mailbox, item);
+        start += seed.spacing;
     }
 }
 

@@ -1,15 +1,19 @@
 //! The async client: the operations of [`crate::operations`] sent over HTTP(S).
 
 mod builder;
+mod calendar_windows;
 mod failure;
+mod folders;
 mod identity;
 mod limit;
 mod retry;
 mod transport;
 
 pub use builder::EwsClientBuilder;
+pub use folders::ItemPager;
 pub use identity::Impersonation;
 pub use retry::RetryPolicy;
+pub(crate) use transport::{http_client, post_once};
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -20,8 +24,10 @@ use chrono::{DateTime, Utc};
 use tracing::{debug, enabled, trace, Level};
 
 use crate::operations::{
-    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, Operation,
+    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, GetServerTimeZones,
+    Operation,
 };
+use crate::timezone::{TimeZoneContext, TimeZoneDefinition};
 use crate::{
     CalendarItem, CalendarView, DeleteType, Envelope, EwsError, ExchangeVersion, FolderTarget,
     ItemId, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations, ServerVersionInfo,
@@ -53,6 +59,7 @@ struct Inner {
     retry: RetryPolicy,
     jitter: Jitter,
     limits: MailboxLimits,
+    time_zone: Option<TimeZoneContext>,
 }
 
 impl EwsClient {
@@ -101,6 +108,18 @@ impl EwsClient {
             .await
     }
 
+    /// The time zone definitions the server knows: those of the Windows `ids`, or all when
+    /// `ids` is empty; with `full_definitions` they carry periods and transitions (needed by
+    /// [`TimeZoneDefinition::offset_at`]). Exchange 2010 and later.
+    pub async fn server_time_zones(
+        &self,
+        ids: &[&str],
+        full_definitions: bool,
+    ) -> Result<Vec<TimeZoneDefinition>, EwsError> {
+        self.execute(&GetServerTimeZones::new(ids, full_definitions)?)
+            .await
+    }
+
     /// The server version from the SOAP header of the last answer that had one.
     pub fn last_server_version(&self) -> Option<ServerVersionInfo> {
         self.inner
@@ -133,9 +152,11 @@ impl EwsClient {
     /// Sends any operation and reads its answer, retrying throttled attempts as the
     /// [`RetryPolicy`] says.
     pub async fn execute<O: Operation>(&self, operation: &O) -> Result<O::Output, EwsError> {
-        let envelope = self
-            .identity
-            .envelope(operation.envelope(self.inner.version))?;
+        let mut envelope = operation.envelope(self.inner.version);
+        if let Some(context) = &self.inner.time_zone {
+            envelope = context.add_to_envelope(&envelope, self.inner.version)?;
+        }
+        let envelope = self.identity.envelope(envelope)?;
         trace!(target: WIRE_TARGET, operation = O::NAME, body = %envelope, "request");
         let envelope = Bytes::from(envelope);
         let mut attempt = 1;

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use exchange_auth::{AuthError, AuthStrategy, Challenge, Target};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, WWW_AUTHENTICATE};
 use http::{HeaderValue, StatusCode};
 use url::Url;
 
@@ -22,6 +22,8 @@ const DRAIN_LIMIT: usize = 64 * 1024;
 pub(super) struct Answer {
     pub(super) status: StatusCode,
     pub(super) retry_after: Option<Duration>,
+    /// The `Location` header, which only redirects carry.
+    pub(super) location: Option<String>,
     pub(super) body: Vec<u8>,
 }
 
@@ -54,10 +56,16 @@ impl Transport {
             if response.status() != StatusCode::UNAUTHORIZED {
                 let status = response.status();
                 let retry_after = retry_after(response.headers());
+                let location = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
                 let body = self.read_body(response, self.max_response_bytes).await?;
                 return Ok(Answer {
                     status,
                     retry_after,
+                    location,
                     body,
                 });
             }
@@ -144,6 +152,57 @@ impl Transport {
     fn is_https(&self) -> bool {
         self.url.scheme() == "https"
     }
+}
+
+/// The `reqwest` client of the crate: a timeout per request, no automatic redirects (a
+/// redirected POST would lose its body or leak credentials to another host; callers decide
+/// which redirects to follow), and HTTP/1.1 only for connection-bound schemes (NTLM and
+/// Negotiate authenticate a connection, which HTTP/2 multiplexes; IIS refuses them over it).
+pub(crate) fn http_client(
+    timeout: Duration,
+    auth: &dyn AuthStrategy,
+) -> Result<reqwest::Client, EwsError> {
+    let mut http = reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("exchange-ews/", env!("CARGO_PKG_VERSION")));
+    if auth.is_connection_bound() {
+        http = http.http1_only();
+    }
+    http.build().map_err(|e| EwsError::HttpClientSetup {
+        detail: e.to_string(),
+    })
+}
+
+/// What [`post_once`] got back: the status, the redirect target and the body.
+#[derive(Debug)]
+pub(crate) struct PlainAnswer {
+    pub(crate) status: StatusCode,
+    pub(crate) location: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// One authenticated POST of `body` to `url` without a mailbox identity, for requests that
+/// are not EWS operations (Autodiscover). Redirects are returned, not followed.
+pub(crate) async fn post_once(
+    http: &reqwest::Client,
+    url: &Url,
+    auth: &std::sync::Arc<dyn AuthStrategy>,
+    max_response_bytes: usize,
+    body: Bytes,
+) -> Result<PlainAnswer, EwsError> {
+    let transport = Transport {
+        http: http.clone(),
+        url: url.clone(),
+        auth: std::sync::Arc::clone(auth),
+        max_response_bytes,
+    };
+    let answer = transport.post(body, &Identity::new(None)?).await?;
+    Ok(PlainAnswer {
+        status: answer.status,
+        location: answer.location,
+        body: answer.body,
+    })
 }
 
 fn auth_failed(source: AuthError) -> EwsError {

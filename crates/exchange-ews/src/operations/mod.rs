@@ -7,13 +7,22 @@
 mod calendar_item;
 mod create_item;
 mod delete_item;
+mod find_folder;
 mod find_item;
+mod find_items;
+mod folder_xml;
+mod get_folder;
 mod get_item;
+mod get_server_time_zones;
 
 pub use create_item::CreateCalendarItem;
 pub use delete_item::DeleteItem;
+pub use find_folder::FindFolder;
 pub use find_item::FindCalendarItems;
+pub use find_items::FindItems;
+pub use get_folder::GetFolder;
 pub use get_item::GetCalendarItem;
+pub use get_server_time_zones::GetServerTimeZones;
 
 use chrono::{DateTime, Datelike, Utc};
 

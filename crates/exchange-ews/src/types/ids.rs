@@ -70,6 +70,23 @@ pub enum DistinguishedFolder {
     Tasks,
     /// The notes folder.
     Notes,
+    /// The root of the mailbox's folder tree (`root`), above the message folders.
+    Root,
+    /// The root of the folders a mail client shows (`msgfolderroot`, "Top of Information
+    /// Store").
+    MsgFolderRoot,
+    /// Deleted items.
+    DeletedItems,
+    /// Drafts.
+    Drafts,
+    /// Sent items.
+    SentItems,
+    /// The outbox.
+    Outbox,
+    /// Junk e-mail.
+    JunkEmail,
+    /// The journal.
+    Journal,
 }
 
 impl DistinguishedFolder {
@@ -81,6 +98,14 @@ impl DistinguishedFolder {
             Self::Contacts => "contacts",
             Self::Tasks => "tasks",
             Self::Notes => "notes",
+            Self::Root => "root",
+            Self::MsgFolderRoot => "msgfolderroot",
+            Self::DeletedItems => "deleteditems",
+            Self::Drafts => "drafts",
+            Self::SentItems => "sentitems",
+            Self::Outbox => "outbox",
+            Self::JunkEmail => "junkemail",
+            Self::Journal => "journal",
         }
     }
 }
@@ -169,10 +194,35 @@ mod tests {
             DistinguishedFolder::Contacts,
             DistinguishedFolder::Tasks,
             DistinguishedFolder::Notes,
+            DistinguishedFolder::Root,
+            DistinguishedFolder::MsgFolderRoot,
+            DistinguishedFolder::DeletedItems,
+            DistinguishedFolder::Drafts,
+            DistinguishedFolder::SentItems,
+            DistinguishedFolder::Outbox,
+            DistinguishedFolder::JunkEmail,
+            DistinguishedFolder::Journal,
         ]
         .iter()
         .map(|f| f.to_string())
         .collect();
-        assert_eq!(names, ["calendar", "inbox", "contacts", "tasks", "notes"]);
+        assert_eq!(
+            names,
+            [
+                "calendar",
+                "inbox",
+                "contacts",
+                "tasks",
+                "notes",
+                "root",
+                "msgfolderroot",
+                "deleteditems",
+                "drafts",
+                "sentitems",
+                "outbox",
+                "junkemail",
+                "journal"
+            ]
+        );
     }
 }

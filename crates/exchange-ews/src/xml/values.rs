@@ -2,8 +2,13 @@
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 
-/// Parses an `xs:dateTime`. A value with an offset is converted to UTC; a value without one
-/// is taken as UTC, which is how Exchange writes times when no time zone context applies.
+/// Parses an `xs:dateTime`. A value with `Z` or an offset is converted to UTC; a value
+/// without one is read as UTC.
+///
+/// The rule for values without an offset: without a `TimeZoneContext` header, Exchange means
+/// UTC by them, and this client sends that header only when
+/// [`EwsClientBuilder::time_zone`](crate::EwsClientBuilder::time_zone) asks for it. The rule
+/// stays the same with the header, and never depends on the machine's local time zone.
 pub(crate) fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
@@ -46,6 +51,29 @@ mod tests {
                 Utc.with_ymd_and_hms(2013, 9, 19, 21, 37, 10).unwrap()
                     + chrono::Duration::milliseconds(732)
             )
+        );
+    }
+
+    #[test]
+    fn reads_date_times_without_an_offset_as_utc() {
+        let t = Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap();
+        for text in [
+            "2026-03-29T01:30:00",
+            "2026-03-29T01:30:00.0000000",
+            "2026-03-29T01:30:00Z",
+            "2026-03-29T03:30:00+02:00",
+        ] {
+            assert_eq!(parse_date_time(text), Some(t), "{text}");
+        }
+        // Exchange's seven fraction digits are kept to the nanosecond's precision.
+        assert_eq!(
+            parse_date_time("2026-03-29T01:30:00.1234567"),
+            Some(t + chrono::Duration::nanoseconds(123_456_700))
+        );
+        // A local time that a zone skips is still a valid UTC time.
+        assert_eq!(
+            parse_date_time("2026-03-29T02:30:00"),
+            Some(t + chrono::Duration::hours(1))
         );
     }
 

@@ -98,31 +98,73 @@ pub(super) fn find(
             offset,
             from_end,
         } => {
-            let max = page_size(max)?;
-            let offset = usize::try_from(offset).map_err(|_| {
-                MessageError::new(
-                    "ErrorInvalidIndexedPagingParameters",
-                    "The offset of the paging view is negative.",
-                )
-            })?;
-            let (from, to) = if from_end {
-                let to = total.saturating_sub(offset);
-                (to.saturating_sub(max), to)
-            } else {
-                let from = offset.min(total);
-                (from, from.saturating_add(max).min(total))
-            };
-            let next = if from_end { offset + (to - from) } else { to };
-            let page: Vec<&StoredItem> = items[from..to].to_vec();
-            let last = if from_end { from == 0 } else { to == total };
-            let attributes =
-                format!(" IndexedPagingOffset=\"{next}\" TotalItemsInView=\"{total}\"");
-            Ok(root_folder(ctx, mailbox, query, &page, &attributes, last))
+            let page = Page::of(total, max, offset, from_end)?;
+            let slice: Vec<&StoredItem> = items[page.from..page.to].to_vec();
+            let attributes = page.attributes(total);
+            Ok(root_folder(
+                ctx,
+                mailbox,
+                query,
+                &slice,
+                &attributes,
+                page.last,
+            ))
         }
         View::Unsupported(ref name) => Err(MessageError::new(
             "ErrorInvalidOperation",
             &format!("The fake Exchange server does not implement {name}."),
         )),
+    }
+}
+
+/// One page of an indexed view (`IndexedPageItemView`, `IndexedPageFolderView`).
+pub(super) struct Page {
+    /// The first entry of the page.
+    pub(super) from: usize,
+    /// One past the last entry of the page.
+    pub(super) to: usize,
+    /// The `IndexedPagingOffset` of the next page.
+    pub(super) next: usize,
+    /// Whether the page holds the last entry (`IncludesLastItemInRange`).
+    pub(super) last: bool,
+}
+
+impl Page {
+    /// The page of `total` entries that `max`, `offset` and the base point select.
+    pub(super) fn of(
+        total: usize,
+        max: Option<i32>,
+        offset: i32,
+        from_end: bool,
+    ) -> Result<Self, MessageError> {
+        let max = page_size(max)?;
+        let offset = usize::try_from(offset).map_err(|_| {
+            MessageError::new(
+                "ErrorInvalidIndexedPagingParameters",
+                "The offset of the paging view is negative.",
+            )
+        })?;
+        let (from, to) = if from_end {
+            let to = total.saturating_sub(offset);
+            (to.saturating_sub(max), to)
+        } else {
+            let from = offset.min(total);
+            (from, from.saturating_add(max).min(total))
+        };
+        Ok(Self {
+            from,
+            to,
+            next: if from_end { offset + (to - from) } else { to },
+            last: if from_end { from == 0 } else { to == total },
+        })
+    }
+
+    /// The paging attributes of `RootFolder`.
+    pub(super) fn attributes(&self, total: usize) -> String {
+        format!(
+            " IndexedPagingOffset=\"{}\" TotalItemsInView=\"{total}\"",
+            self.next
+        )
     }
 }
 

@@ -2,6 +2,7 @@
 //! folder, and access checks shared by the operations.
 
 mod find;
+mod folders;
 mod write;
 
 use chrono::{DateTime, Utc};
@@ -82,6 +83,28 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
                     changes: change,
                 };
                 record(&mut messages, write::update(ctx, id, &update));
+            }
+        }
+        Operation::GetFolder { shape, folders } => {
+            for folder in folders {
+                record(&mut messages, folders::get(ctx, folder, shape));
+            }
+        }
+        Operation::FindFolder {
+            traversal,
+            shape,
+            view,
+            filtered,
+            folders,
+        } => {
+            for folder in folders {
+                let query = folders::Query {
+                    traversal: *traversal,
+                    shape,
+                    view,
+                    filtered: *filtered,
+                };
+                record(&mut messages, folders::find(ctx, folder, &query));
             }
         }
     }

@@ -6,9 +6,11 @@
 //! reports schema violations; parts the fake does not model are accepted and ignored.
 
 mod calendar;
+mod folders;
 mod parts;
 
 pub(crate) use calendar::{Body, BodyKind, CalendarFields, FieldChange};
+pub(crate) use folders::FolderTraversal;
 pub(crate) use parts::{BaseShape, BodyWanted, FolderRef, ItemRef, Shape, View};
 
 use crate::dom::Element;
@@ -81,6 +83,26 @@ pub(crate) enum Operation {
         /// One item and its changes per response message.
         changes: Vec<(ItemRef, Vec<FieldChange>)>,
     },
+    /// `GetFolder` by identifiers.
+    GetFolder {
+        /// The properties to return (`FolderShape`).
+        shape: Shape,
+        /// The folders, one response message each.
+        folders: Vec<FolderRef>,
+    },
+    /// `FindFolder` below one or more folders.
+    FindFolder {
+        /// How deep to look.
+        traversal: FolderTraversal,
+        /// The properties to return (`FolderShape`).
+        shape: Shape,
+        /// The paging.
+        view: View,
+        /// Whether a `Restriction` was given.
+        filtered: bool,
+        /// The parent folders, one response message each.
+        folders: Vec<FolderRef>,
+    },
 }
 
 impl Operation {
@@ -92,13 +114,17 @@ impl Operation {
             Self::CreateItem { .. } => "CreateItem",
             Self::DeleteItem { .. } => "DeleteItem",
             Self::UpdateItem { .. } => "UpdateItem",
+            Self::GetFolder { .. } => "GetFolder",
+            Self::FindFolder { .. } => "FindFolder",
         }
     }
 
     /// How many response messages a reply to this operation carries.
     pub(crate) fn message_count(&self) -> usize {
         match self {
-            Self::FindItem { folders, .. } => folders.len(),
+            Self::FindItem { folders, .. }
+            | Self::GetFolder { folders, .. }
+            | Self::FindFolder { folders, .. } => folders.len(),
             Self::GetItem { ids, .. } | Self::DeleteItem { ids, .. } => ids.len(),
             Self::CreateItem { items, .. } => items.len(),
             Self::UpdateItem { changes, .. } => changes.len(),
@@ -278,6 +304,8 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
             }
         }
         "UpdateItem" => calendar::update_item(body)?,
+        "GetFolder" => folders::get_folder(body)?,
+        "FindFolder" => folders::find_folder(body)?,
         other => return Err(Error::UnknownOperation(other.to_owned())),
     };
     Ok(Request {

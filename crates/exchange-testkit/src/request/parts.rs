@@ -304,6 +304,18 @@ fn date_attr(element: &Element, name: &str) -> Result<DateTime<Utc>, Error> {
     })
 }
 
+/// Decodes an `IndexedPageItemView` or `IndexedPageFolderView`.
+pub(crate) fn indexed_view(element: &Element) -> Result<View, Error> {
+    let offset = int_attr(element, "Offset")?
+        .ok_or_else(|| violation(element, "The required attribute 'Offset' is missing."))?;
+    let base = required_enum_attr(element, "BasePoint", &["Beginning", "End"])?;
+    Ok(View::Indexed {
+        max: int_attr(element, "MaxEntriesReturned")?,
+        offset,
+        from_end: base == "End",
+    })
+}
+
 /// Decodes `FindItem`.
 pub(crate) fn find_item(body: &Element) -> Result<Operation, Error> {
     let traversal =
@@ -317,17 +329,7 @@ pub(crate) fn find_item(body: &Element) -> Result<Operation, Error> {
                 end: date_attr(element, "EndDate")?,
                 max: int_attr(element, "MaxEntriesReturned")?,
             },
-            "IndexedPageItemView" => {
-                let offset = int_attr(element, "Offset")?.ok_or_else(|| {
-                    violation(element, "The required attribute 'Offset' is missing.")
-                })?;
-                let base = required_enum_attr(element, "BasePoint", &["Beginning", "End"])?;
-                View::Indexed {
-                    max: int_attr(element, "MaxEntriesReturned")?,
-                    offset,
-                    from_end: base == "End",
-                }
-            }
+            "IndexedPageItemView" => indexed_view(element)?,
             "FractionalPageItemView" | "SeekToConditionPageItemView" | "ContactsView" => {
                 View::Unsupported(element.name.clone())
             }
@@ -342,25 +344,7 @@ pub(crate) fn find_item(body: &Element) -> Result<Operation, Error> {
     ]
     .iter()
     .any(|name| body.child(MESSAGES, name).is_some());
-    let parents = required(body, MESSAGES, "ParentFolderIds")?;
-    let mut folders = Vec::new();
-    for element in &parents.children {
-        match folder(element)? {
-            Some(f) => folders.push(f),
-            None => {
-                return Err(violation(
-                    element,
-                    format!("The element '{}' is not a folder identifier.", element.name),
-                ))
-            }
-        }
-    }
-    if folders.is_empty() {
-        return Err(violation(
-            parents,
-            "The element 'ParentFolderIds' has incomplete content.",
-        ));
-    }
+    let folders = super::folders::folder_ids(required(body, MESSAGES, "ParentFolderIds")?)?;
     Ok(Operation::FindItem {
         shallow: traversal == "Shallow",
         shape,

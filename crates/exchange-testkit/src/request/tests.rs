@@ -243,12 +243,64 @@ fn refuses_bad_envelopes_and_headers() {
     assert_eq!(decode_str(&impersonation), Err(Error::ImpersonationDenied));
     let unknown = wrap(
         "",
-        r#"<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape></m:GetFolder>"#,
+        r#"<m:SyncFolderHierarchy><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape></m:SyncFolderHierarchy>"#,
     );
     assert_eq!(
         decode_str(&unknown),
-        Err(Error::UnknownOperation("GetFolder".into()))
+        Err(Error::UnknownOperation("SyncFolderHierarchy".into()))
     );
+}
+
+const SHAPE: &str = "<m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape>";
+
+#[test]
+fn decodes_get_folder_and_find_folder() {
+    let get = wrap(
+        "",
+        &format!(
+            r#"<m:GetFolder>{SHAPE}<m:FolderIds><t:DistinguishedFolderId Id="inbox"/><t:FolderId Id="AQMk"/></m:FolderIds></m:GetFolder>"#
+        ),
+    );
+    let request = decode_str(&get).unwrap();
+    assert_eq!(request.operation.name(), "GetFolder");
+    assert_eq!(request.operation.message_count(), 2);
+    let find = wrap(
+        "",
+        &format!(
+            r#"<m:FindFolder Traversal="Deep">{SHAPE}<m:IndexedPageFolderView MaxEntriesReturned="3" Offset="6" BasePoint="Beginning"/><m:ParentFolderIds><t:DistinguishedFolderId Id="msgfolderroot"/></m:ParentFolderIds></m:FindFolder>"#
+        ),
+    );
+    let Operation::FindFolder {
+        traversal, view, ..
+    } = decode_str(&find).unwrap().operation
+    else {
+        panic!("not FindFolder");
+    };
+    assert_eq!(traversal, FolderTraversal::Deep);
+    assert_eq!(
+        view,
+        View::Indexed {
+            max: Some(3),
+            offset: 6,
+            from_end: false
+        }
+    );
+}
+
+#[test]
+fn refuses_broken_folder_requests() {
+    for body in [
+        format!("<m:GetFolder>{SHAPE}</m:GetFolder>"),
+        format!("<m:GetFolder>{SHAPE}<m:FolderIds/></m:GetFolder>"),
+        format!(r#"<m:GetFolder>{SHAPE}<m:FolderIds><t:ItemId Id="A"/></m:FolderIds></m:GetFolder>"#),
+        format!(r#"<m:GetFolder>{SHAPE}<m:FolderIds><t:DistinguishedFolderId Id="attic"/></m:FolderIds></m:GetFolder>"#),
+        r#"<m:GetFolder><m:FolderIds><t:DistinguishedFolderId Id="inbox"/></m:FolderIds></m:GetFolder>"#.to_owned(),
+        format!(r#"<m:FindFolder Traversal="Sideways">{SHAPE}<m:ParentFolderIds><t:DistinguishedFolderId Id="inbox"/></m:ParentFolderIds></m:FindFolder>"#),
+        format!(r#"<m:FindFolder Traversal="Deep">{SHAPE}<m:IndexedPageFolderView Offset="x" BasePoint="Beginning"/><m:ParentFolderIds><t:DistinguishedFolderId Id="inbox"/></m:ParentFolderIds></m:FindFolder>"#),
+        format!(r#"<m:FindFolder>{SHAPE}<m:ParentFolderIds><t:DistinguishedFolderId Id="inbox"/></m:ParentFolderIds></m:FindFolder>"#),
+    ] {
+        schema_violation(&wrap("", &body));
+    }
 }
 
 #[test]

@@ -1,0 +1,216 @@
+//! `GetFolder` and `FindFolder` over the folder tree of [`crate::folder_tree`].
+
+use std::fmt::Write as _;
+
+use super::find::Page;
+use super::{access_denied, id_malformed, Context};
+use crate::escape;
+use crate::folder_tree::{self, CALENDAR, TREE};
+use crate::request::{BaseShape, FolderRef, FolderTraversal, Shape, View};
+use crate::response::MessageError;
+
+/// The folder properties the fake returns, in schema order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Properties {
+    parent_folder_id: bool,
+    folder_class: bool,
+    display_name: bool,
+    total_count: bool,
+    child_folder_count: bool,
+    unread_count: bool,
+}
+
+impl Properties {
+    fn of(shape: &Shape) -> Self {
+        let mut p = Self::default();
+        if shape.base != BaseShape::IdOnly {
+            p.display_name = true;
+            p.total_count = true;
+            p.child_folder_count = true;
+            p.unread_count = true;
+        }
+        if shape.base == BaseShape::AllProperties {
+            p.parent_folder_id = true;
+            p.folder_class = true;
+        }
+        for uri in &shape.additional {
+            match uri.as_str() {
+                "folder:ParentFolderId" => p.parent_folder_id = true,
+                "folder:FolderClass" => p.folder_class = true,
+                "folder:DisplayName" => p.display_name = true,
+                "folder:TotalCount" => p.total_count = true,
+                "folder:ChildFolderCount" => p.child_folder_count = true,
+                "folder:UnreadCount" => p.unread_count = true,
+                // Unmodelled properties are left out, as EWS omits unset ones.
+                _ => {}
+            }
+        }
+        p
+    }
+}
+
+fn folder_not_found() -> MessageError {
+    MessageError::new(
+        "ErrorFolderNotFound",
+        "The specified folder could not be found in the store.",
+    )
+}
+
+/// The mailbox and tree index of the folder `folder` names, once access is checked.
+fn resolve(ctx: &Context<'_>, folder: &FolderRef) -> Result<(usize, usize), MessageError> {
+    let (mailbox, index) = match folder {
+        FolderRef::Distinguished { name, mailbox } => {
+            let mailbox = match mailbox {
+                None => ctx.user,
+                Some(address) => ctx.directory.mailbox(address).ok_or_else(|| {
+                    MessageError::new(
+                        "ErrorNonExistentMailbox",
+                        "The SMTP address has no mailbox associated with it.",
+                    )
+                })?,
+            };
+            if !ctx.directory.may_open(ctx.user, mailbox) {
+                return Err(access_denied());
+            }
+            (
+                mailbox,
+                folder_tree::by_name(name).ok_or_else(folder_not_found)?,
+            )
+        }
+        FolderRef::Id(id) => folder_tree::parse_folder_id(id).ok_or_else(id_malformed)?,
+    };
+    if mailbox >= ctx.directory.users.len() {
+        return Err(folder_not_found());
+    }
+    if !ctx.directory.may_open(ctx.user, mailbox) {
+        return Err(access_denied());
+    }
+    Ok((mailbox, index))
+}
+
+/// One folder element with the chosen properties.
+fn folder_xml(ctx: &Context<'_>, mailbox: usize, index: usize, p: Properties) -> String {
+    let spec = &TREE[index];
+    let element = spec.kind.element();
+    let mut out = String::with_capacity(256);
+    let _ = write!(
+        out,
+        "<{element}><t:FolderId Id=\"{}\" ChangeKey=\"{}\"/>",
+        escape::attr(&folder_tree::folder_id(mailbox, index)),
+        escape::attr(&folder_tree::change_key(index)),
+    );
+    if let (true, Some(parent)) = (p.parent_folder_id, spec.parent) {
+        let _ = write!(
+            out,
+            "<t:ParentFolderId Id=\"{}\" ChangeKey=\"{}\"/>",
+            escape::attr(&folder_tree::folder_id(mailbox, parent)),
+            escape::attr(&folder_tree::change_key(parent)),
+        );
+    }
+    if let (true, Some(class)) = (p.folder_class, spec.class) {
+        escape::push_text_element(&mut out, "t:FolderClass", class);
+    }
+    if p.display_name {
+        escape::push_text_element(&mut out, "t:DisplayName", spec.display_name);
+    }
+    if p.total_count {
+        let total = if index == CALENDAR {
+            ctx.store.calendar(mailbox).len()
+        } else {
+            0
+        };
+        let _ = write!(out, "<t:TotalCount>{total}</t:TotalCount>");
+    }
+    if p.child_folder_count {
+        let count = folder_tree::children(index).count();
+        let _ = write!(out, "<t:ChildFolderCount>{count}</t:ChildFolderCount>");
+    }
+    if p.unread_count && spec.kind.has_unread_count() {
+        out.push_str("<t:UnreadCount>0</t:UnreadCount>");
+    }
+    let _ = write!(out, "</{element}>");
+    out
+}
+
+/// One `GetFolderResponseMessage` content: `m:Folders` with the folder.
+pub(super) fn get(
+    ctx: &Context<'_>,
+    folder: &FolderRef,
+    shape: &Shape,
+) -> Result<String, MessageError> {
+    let (mailbox, index) = resolve(ctx, folder)?;
+    let xml = folder_xml(ctx, mailbox, index, Properties::of(shape));
+    Ok(format!("<m:Folders>{xml}</m:Folders>"))
+}
+
+/// The arguments of `FindFolder` that apply to every parent folder.
+pub(super) struct Query<'a> {
+    /// How deep to look.
+    pub(super) traversal: FolderTraversal,
+    /// The properties to return.
+    pub(super) shape: &'a Shape,
+    /// The paging.
+    pub(super) view: &'a View,
+    /// Whether a restriction was given.
+    pub(super) filtered: bool,
+}
+
+/// One `FindFolderResponseMessage` content: `m:RootFolder` with the folders found.
+pub(super) fn find(
+    ctx: &Context<'_>,
+    folder: &FolderRef,
+    query: &Query<'_>,
+) -> Result<String, MessageError> {
+    let (mailbox, index) = resolve(ctx, folder)?;
+    if query.filtered {
+        return Err(MessageError::new(
+            "ErrorUnsupportedQueryFilter",
+            "The fake Exchange server does not evaluate restrictions.",
+        ));
+    }
+    let found: Vec<usize> = match query.traversal {
+        FolderTraversal::Shallow => folder_tree::children(index).collect(),
+        FolderTraversal::Deep => folder_tree::descendants(index),
+        // Soft-deleted folders are not modelled.
+        FolderTraversal::SoftDeleted => Vec::new(),
+    };
+    let total = found.len();
+    let (page, attributes, last) = match *query.view {
+        View::All => (&found[..], format!(" TotalItemsInView=\"{total}\""), true),
+        View::Indexed {
+            max,
+            offset,
+            from_end,
+        } => {
+            let page = Page::of(total, max, offset, from_end)?;
+            (
+                &found[page.from..page.to],
+                page.attributes(total),
+                page.last,
+            )
+        }
+        View::Unsupported(ref name) => {
+            return Err(MessageError::new(
+                "ErrorInvalidOperation",
+                &format!("The fake Exchange server does not implement {name}."),
+            ))
+        }
+        View::Calendar { .. } => {
+            return Err(MessageError::new(
+                "ErrorInvalidOperation",
+                "A CalendarView cannot page folders.",
+            ))
+        }
+    };
+    let properties = Properties::of(query.shape);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<m:RootFolder{attributes} IncludesLastItemInRange=\"{last}\"><t:Folders>"
+    );
+    for &i in page {
+        out.push_str(&folder_xml(ctx, mailbox, i, properties));
+    }
+    out.push_str("</t:Folders></m:RootFolder>");
+    Ok(out)
+}
