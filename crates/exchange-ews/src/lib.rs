@@ -159,6 +159,35 @@
 //! [`EwsClient::items`] pages through any folder with an [`ItemPager`], and
 //! [`EwsClient::calendar_items_all`] splits a calendar window until every item came back.
 //!
+//! # Restrictions, sort orders and shapes
+//!
+//! [`operations::FindItems`] takes a [`Restriction`], a [`SortOrder`] and an [`ItemShape`];
+//! [`operations::GetItems`] reads several items of any kind in any shape, generically. Paths
+//! to properties ([`PropertyPath`]) are checked against the requested [`ExchangeVersion`]
+//! before anything is sent: a property the version does not know is an
+//! [`EwsError::InvalidArgument`], never a request Exchange would fail.
+//!
+//! # Names, availability, sync and ids
+//!
+//! [`EwsClient::resolve_names`] resolves a name to [`Resolution`]s (no match is an empty
+//! list, several matches a success), [`EwsClient::user_availability`] reads free/busy views,
+//! [`EwsClient::sync_folder_items_all`] follows `SyncState` until the last change and
+//! [`EwsClient::convert_ids`] converts ids between formats, keeping each id's error.
+//!
+//! ```
+//! use exchange_ews::operations::ResolveNames;
+//!
+//! let answer = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+//!   <m:ResolveNamesResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">
+//!     <m:ResponseMessages><m:ResolveNamesResponseMessage ResponseClass="Error">
+//!       <m:ResponseCode>ErrorNameResolutionNoResults</m:ResponseCode>
+//!     </m:ResolveNamesResponseMessage></m:ResponseMessages>
+//!   </m:ResolveNamesResponse>
+//! </s:Body></s:Envelope>"#;
+//! assert!(ResolveNames::parse_response(answer)?.is_empty());
+//! # Ok::<(), exchange_ews::EwsError>(())
+//! ```
+//!
 //! # Logging
 //!
 //! With the `tracing` target `exchange_ews::wire` at trace level, the client logs the body of
@@ -179,6 +208,8 @@ mod decoded;
 #[doc(hidden)]
 pub mod dump;
 mod error;
+#[doc(hidden)]
+pub mod fuzz_targets;
 pub mod operations;
 mod response_code;
 mod soap;
@@ -196,6 +227,17 @@ pub use decoded::{
 pub use error::{ConnectFailure, EwsError, ResponseClass, XmlRefusal};
 pub use response_code::ResponseCode;
 pub use soap::Envelope;
+pub use types::{
+    AlternateId, AttendeeType, AvailabilityMailbox, CalendarEvent, CalendarEventDetails, Change,
+    Changed, ChangedId, ContactDataShape, ConvertedId, FreeBusyOptions, FreeBusyView,
+    FreeBusyViewKind, IdFormat, Resolution, ResolvedContact, SearchScope, SerializableTimeZone,
+    SyncItemShape, SyncResult, TimeZoneTransition, WorkingHours, WorkingPeriod,
+};
+pub use types::{
+    BaseShape, BodyFormat, Comparison, ContainmentComparison, ContainmentMode,
+    DistinguishedPropertySet, ItemShape, MapiPropertyType, Operand, PropertyPath, Restriction,
+    SortDirection, SortOrder, MAX_CONSTANT_CHARS, MAX_PATHS, MAX_RESTRICTION_DEPTH,
+};
 pub use types::{
     Body, BodyType, CalendarItem, CalendarView, DeleteType, DistinguishedFolder, FolderTarget,
     ItemId, Mailbox, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,

@@ -108,6 +108,12 @@ impl Envelope {
         self.body.name()
     }
 
+    /// The response element, for operations whose answers do not follow the usual
+    /// `ResponseMessages` layout or that read failed messages themselves.
+    pub(crate) fn body(&self) -> &Element {
+        &self.body
+    }
+
     /// The one response message of `operation`'s response (`FindItem` →
     /// `FindItemResponse/ResponseMessages/FindItemResponseMessage`), when it reports success.
     pub(crate) fn single_message(&self, operation: &str) -> Result<&Element, EwsError> {
@@ -160,7 +166,7 @@ pub(crate) fn server_version(info: &Element) -> Option<ServerVersionInfo> {
 }
 
 /// Turns a response message with `ResponseClass` `Error` or `Warning` into an error.
-fn check_message(message: &Element) -> Result<(), EwsError> {
+pub(crate) fn check_message(message: &Element) -> Result<(), EwsError> {
     let code = message.child_text("ResponseCode").map(ResponseCode::from);
     let class = match message.attribute("ResponseClass").map(str::trim) {
         Some("Success") => return Ok(()),

@@ -13,6 +13,8 @@ use exchange_ews::{
 use exchange_ews::{IndexedPage, Traversal};
 use exchange_testkit::schema::SchemaValidator;
 
+mod schema_queries;
+
 const HOSTILE: &str =
     "Q3 <review> & \"budget\" 'draft' ]]> \u{e9}t\u{e9} \u{5317}\u{4eac} \u{1F4C5}\r\n\tend";
 
@@ -109,6 +111,12 @@ fn envelopes() -> Vec<(String, String)> {
             }
         }
         for (name, xml) in folder_envelopes(version) {
+            add(name, xml);
+        }
+        for (name, xml) in directory_envelopes(version) {
+            add(name, xml);
+        }
+        for (name, xml) in schema_queries::query_envelopes(version) {
             add(name, xml);
         }
     }
@@ -399,6 +407,160 @@ fn folder_envelopes(version: ExchangeVersion) -> Vec<(String, String)> {
                 request.to_envelope(version),
             ));
         }
+    }
+    docs
+}
+
+/// `ResolveNames`, `GetUserAvailability`, `SyncFolderItems`, `SyncFolderHierarchy` and
+/// `ConvertId` requests of one version (validated in the one run of
+/// `every_request_envelope_validates`).
+fn directory_envelopes(version: ExchangeVersion) -> Vec<(String, String)> {
+    use exchange_ews::operations::{
+        ConvertId, GetUserAvailability, ResolveNames, SyncFolderHierarchy, SyncFolderItems,
+    };
+    use exchange_ews::{
+        AlternateId, AttendeeType, AvailabilityMailbox, ContactDataShape, FreeBusyOptions,
+        FreeBusyViewKind, IdFormat, SearchScope, SerializableTimeZone, SyncItemShape,
+        TimeZoneTransition,
+    };
+
+    let mut docs = Vec::new();
+    let scopes = [
+        None,
+        Some(SearchScope::ActiveDirectory),
+        Some(SearchScope::ActiveDirectoryContacts),
+        Some(SearchScope::Contacts),
+        Some(SearchScope::ContactsActiveDirectory),
+    ];
+    let shapes = [
+        None,
+        Some(ContactDataShape::IdOnly),
+        Some(ContactDataShape::Default),
+        Some(ContactDataShape::AllProperties),
+    ];
+    for (i, (scope, shape)) in scopes.iter().zip(shapes.iter().cycle()).enumerate() {
+        let mut request = ResolveNames::new(HOSTILE, i % 2 == 0).unwrap();
+        if let Some(scope) = scope {
+            request = request.with_search_scope(*scope);
+        }
+        if let Some(shape) = shape {
+            request = request.with_contact_data_shape(*shape);
+        }
+        docs.push((format!("ResolveNames #{i}"), request.to_envelope(version)));
+    }
+
+    let start = Utc.with_ymd_and_hms(2024, 5, 1, 0, 0, 0).unwrap();
+    let berlin = SerializableTimeZone {
+        bias_minutes: -60,
+        standard: TimeZoneTransition {
+            bias_minutes: 0,
+            time: chrono::NaiveTime::from_hms_opt(3, 0, 0).unwrap(),
+            day_order: 5,
+            month: 10,
+            day_of_week: chrono::Weekday::Sun,
+            year: None,
+        },
+        daylight: TimeZoneTransition {
+            bias_minutes: -60,
+            time: chrono::NaiveTime::from_hms_opt(2, 0, 0).unwrap(),
+            day_order: 5,
+            month: 3,
+            day_of_week: chrono::Weekday::Sun,
+            year: Some("2024".into()),
+        },
+    };
+    let attendees = [
+        AttendeeType::Organizer,
+        AttendeeType::Required,
+        AttendeeType::Optional,
+        AttendeeType::Room,
+        AttendeeType::Resource,
+    ];
+    let mailboxes: Vec<_> = attendees
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| AvailabilityMailbox {
+            address: format!("user{i}+<&>@contoso.test"),
+            attendee_type: *kind,
+            exclude_conflicts: i % 2 == 1,
+        })
+        .collect();
+    let views = [
+        FreeBusyViewKind::None,
+        FreeBusyViewKind::MergedOnly,
+        FreeBusyViewKind::FreeBusy,
+        FreeBusyViewKind::FreeBusyMerged,
+        FreeBusyViewKind::Detailed,
+        FreeBusyViewKind::DetailedMerged,
+    ];
+    for (v, view) in views.into_iter().enumerate() {
+        let zone = if v % 2 == 0 {
+            SerializableTimeZone::utc()
+        } else {
+            berlin.clone()
+        };
+        let options = FreeBusyOptions {
+            merged_interval_minutes: [None, Some(5), Some(1440)][v % 3],
+            requested_view: view,
+        };
+        let request = GetUserAvailability::new(
+            mailboxes.clone(),
+            zone,
+            start,
+            start + Duration::days(7),
+            options,
+        )
+        .unwrap();
+        docs.push((
+            format!("GetUserAvailability {view:?}"),
+            request.to_envelope(version),
+        ));
+    }
+
+    for (f, folder) in folders().into_iter().enumerate() {
+        for shape in [SyncItemShape::IdOnly, SyncItemShape::Default] {
+            for (state, max) in [(None, 1), (Some(HOSTILE.to_owned()), 512)] {
+                let mut request = SyncFolderItems::new(folder.clone(), shape, state, max).unwrap();
+                if max > 1 {
+                    request = request
+                        .ignoring(vec![
+                            ItemId::new("AAMk=").with_change_key("CQAA"),
+                            ItemId::new("AAMl<&>"),
+                        ])
+                        .unwrap();
+                }
+                docs.push((
+                    format!("SyncFolderItems folder#{f} {shape:?} max {max}"),
+                    request.to_envelope(version),
+                ));
+            }
+        }
+    }
+    for state in [
+        None,
+        Some("H4sIAAAAA=".to_owned()),
+        Some(HOSTILE.to_owned()),
+    ] {
+        docs.push((
+            format!("SyncFolderHierarchy {state:?}"),
+            SyncFolderHierarchy::new(state).to_envelope(version),
+        ));
+    }
+
+    let ids: Vec<_> = IdFormat::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, format)| AlternateId {
+            is_archive: [None, Some(true), Some(false)][i % 3],
+            ..AlternateId::new(*format, format!("id{i}<&>"), "alice@contoso.test")
+        })
+        .collect();
+    for destination in IdFormat::ALL {
+        let request = ConvertId::new(ids.clone(), destination).unwrap();
+        docs.push((
+            format!("ConvertId to {destination:?}"),
+            request.to_envelope(version),
+        ));
     }
     docs
 }

@@ -2,6 +2,7 @@
 
 mod builder;
 mod calendar_windows;
+mod directory;
 mod failure;
 mod folders;
 mod identity;
@@ -152,6 +153,7 @@ impl EwsClient {
     /// Sends any operation and reads its answer, retrying throttled attempts as the
     /// [`RetryPolicy`] says.
     pub async fn execute<O: Operation>(&self, operation: &O) -> Result<O::Output, EwsError> {
+        operation.check(self.inner.version)?;
         let mut envelope = operation.envelope(self.inner.version);
         if let Some(context) = &self.inner.time_zone {
             envelope = context.add_to_envelope(&envelope, self.inner.version)?;

@@ -137,6 +137,8 @@ fn mailbox(e: &Element) -> Mailbox {
     Mailbox {
         name: optional_text(e, "Name"),
         email: optional_text(e, "EmailAddress"),
+        routing_type: optional_text(e, "RoutingType"),
+        mailbox_type: optional_text(e, "MailboxType"),
     }
 }
 

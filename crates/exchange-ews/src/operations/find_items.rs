@@ -6,7 +6,8 @@ use super::{sans_io_methods, write_folder, Operation};
 use crate::soap::{cut, request_envelope};
 use crate::xml::{parse_date_time, Element};
 use crate::{
-    Envelope, EwsError, ExchangeVersion, FolderTarget, IndexedPage, ItemPage, ItemSummary,
+    Envelope, EwsError, ExchangeVersion, FolderTarget, IndexedPage, ItemPage, ItemShape,
+    ItemSummary, Restriction, SortOrder,
 };
 
 /// The properties asked for beyond the ids.
@@ -44,13 +45,82 @@ const SUMMARY_PROPERTIES: &[&str] = &["item:ItemClass", "item:Subject", "item:Da
 pub struct FindItems {
     folder: FolderTarget,
     page: IndexedPage,
+    shape: Option<ItemShape>,
+    restriction: Option<Restriction>,
+    sort_order: Option<SortOrder>,
 }
+
+/// Properties `FindItem` cannot return: Exchange refuses the whole request for them.
+const NOT_FOR_FIND: &[&str] = &[
+    "item:Body",
+    "item:UniqueBody",
+    "item:NormalizedBody",
+    "item:TextBody",
+    "item:MimeContent",
+];
 
 impl FindItems {
     /// The request for `page` of the items of `folder`.
     pub fn new(folder: FolderTarget, page: IndexedPage) -> Result<Self, EwsError> {
         folder.check("folder")?;
-        Ok(Self { folder, page })
+        Ok(Self {
+            folder,
+            page,
+            shape: None,
+            restriction: None,
+            sort_order: None,
+        })
+    }
+
+    /// The request with `shape` instead of the ids, item classes, subjects and receipt
+    /// times asked for by default; bodies cannot be asked for.
+    pub fn with_shape(mut self, shape: ItemShape) -> Result<Self, EwsError> {
+        shape.check_shape()?;
+        if let Some(body) = shape.additional.iter().find(|p| {
+            matches!(p, crate::PropertyPath::Field(uri) if NOT_FOR_FIND.contains(&uri.as_ref()))
+        }) {
+            return Err(EwsError::InvalidArgument {
+                argument: "item shape",
+                reason: format!("FindItem cannot return {body}; read it with GetItems"),
+            });
+        }
+        self.shape = Some(shape);
+        Ok(self)
+    }
+
+    /// The request restricted to the items matching `restriction`.
+    pub fn with_restriction(mut self, restriction: Restriction) -> Result<Self, EwsError> {
+        restriction.check_shape()?;
+        self.restriction = Some(restriction);
+        Ok(self)
+    }
+
+    /// The request with the items in `order`.
+    pub fn with_sort_order(mut self, order: SortOrder) -> Self {
+        self.sort_order = Some(order);
+        self
+    }
+
+    /// The shape, when not the default.
+    pub fn shape(&self) -> Option<&ItemShape> {
+        self.shape.as_ref()
+    }
+
+    /// The restriction, if any.
+    pub fn restriction(&self) -> Option<&Restriction> {
+        self.restriction.as_ref()
+    }
+
+    /// The sort order, if any.
+    pub fn sort_order(&self) -> Option<&SortOrder> {
+        self.sort_order.as_ref()
+    }
+
+    /// The request envelope for `version`, once every property named is known to it (the
+    /// check [`EwsClient::execute`](crate::EwsClient::execute) makes).
+    pub fn checked_envelope(&self, version: ExchangeVersion) -> Result<String, EwsError> {
+        Operation::check(self, version)?;
+        Ok(self.to_envelope(version))
     }
 
     /// The folder searched.
@@ -73,18 +143,44 @@ impl Operation for FindItems {
     fn envelope(&self, version: ExchangeVersion) -> String {
         request_envelope(version, |w| {
             w.start("m:FindItem", &[("Traversal", "Shallow")]);
-            w.start("m:ItemShape", &[])
-                .text_element("t:BaseShape", &[], "IdOnly")
-                .start("t:AdditionalProperties", &[]);
-            for field in SUMMARY_PROPERTIES {
-                w.empty("t:FieldURI", &[("FieldURI", field)]);
+            match &self.shape {
+                Some(shape) => shape.write(w),
+                None => {
+                    w.start("m:ItemShape", &[])
+                        .text_element("t:BaseShape", &[], "IdOnly")
+                        .start("t:AdditionalProperties", &[]);
+                    for field in SUMMARY_PROPERTIES {
+                        w.empty("t:FieldURI", &[("FieldURI", field)]);
+                    }
+                    w.end().end();
+                }
             }
-            w.end().end();
             write_indexed_view(w, "m:IndexedPageItemView", self.page);
+            if let Some(restriction) = &self.restriction {
+                w.start("m:Restriction", &[]);
+                restriction.write(w);
+                w.end();
+            }
+            if let Some(order) = &self.sort_order {
+                order.write(w);
+            }
             w.start("m:ParentFolderIds", &[]);
             write_folder(w, &self.folder);
             w.end().end();
         })
+    }
+
+    fn check(&self, version: ExchangeVersion) -> Result<(), EwsError> {
+        if let Some(shape) = &self.shape {
+            shape.check(version)?;
+        }
+        if let Some(restriction) = &self.restriction {
+            restriction.check(version)?;
+        }
+        if let Some(order) = &self.sort_order {
+            order.check(version)?;
+        }
+        Ok(())
     }
 
     fn output(envelope: &Envelope) -> Result<ItemPage, EwsError> {
@@ -110,7 +206,7 @@ impl Operation for FindItems {
 }
 
 /// Reads an item element of any kind.
-fn summary(e: &Element) -> Result<ItemSummary, EwsError> {
+pub(super) fn summary(e: &Element) -> Result<ItemSummary, EwsError> {
     let text = |name: &str| e.child_text(name).map(str::to_owned);
     let received = e
         .child("DateTimeReceived")

@@ -4,7 +4,9 @@
 //! `to_envelope` and reads the server's answer with `parse_response`; neither touches the
 //! network. [`EwsClient`](crate::EwsClient) only adds HTTP and authentication around them.
 
+mod availability_xml;
 mod calendar_item;
+mod convert_id;
 mod create_item;
 mod delete_item;
 mod find_folder;
@@ -13,8 +15,17 @@ mod find_items;
 mod folder_xml;
 mod get_folder;
 mod get_item;
+mod get_items;
+#[cfg(test)]
+mod get_items_tests;
 mod get_server_time_zones;
+mod get_user_availability;
+mod reading;
+mod resolve_names;
+mod sync_folder_items;
+mod sync_xml;
 
+pub use convert_id::ConvertId;
 pub use create_item::CreateCalendarItem;
 pub use delete_item::DeleteItem;
 pub use find_folder::FindFolder;
@@ -22,7 +33,11 @@ pub use find_item::FindCalendarItems;
 pub use find_items::FindItems;
 pub use get_folder::GetFolder;
 pub use get_item::GetCalendarItem;
+pub use get_items::{GenericItem, GetItems, MAX_ITEM_IDS};
 pub use get_server_time_zones::GetServerTimeZones;
+pub use get_user_availability::GetUserAvailability;
+pub use resolve_names::ResolveNames;
+pub use sync_folder_items::{SyncFolderHierarchy, SyncFolderItems, MAX_SYNC_CHANGES};
 
 use chrono::{DateTime, Datelike, Utc};
 
@@ -44,6 +59,13 @@ pub trait Operation {
 
     /// The result of a parsed answer: the output, or the error the response message reports.
     fn output(envelope: &Envelope) -> Result<Self::Output, EwsError>;
+
+    /// Refuses a request `version` cannot serve (a property it does not know) before
+    /// anything is sent; most operations fit every version.
+    fn check(&self, version: ExchangeVersion) -> Result<(), EwsError> {
+        let _ = version;
+        Ok(())
+    }
 }
 
 /// Gives a request type the inherent `to_envelope` and `parse_response` of the module docs.

@@ -112,13 +112,17 @@ impl BodyType {
     }
 }
 
-/// A mailbox: a display name and an address.
+/// A mailbox: a display name, an address and how mail reaches it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Mailbox {
     /// The display name.
     pub name: Option<String>,
     /// The address: SMTP, or an Exchange legacy DN (`/O=…`) for `EX` routing.
     pub email: Option<String>,
+    /// `RoutingType` (`SMTP`, `EX`), when the server sent it.
+    pub routing_type: Option<String>,
+    /// `MailboxType` (`Mailbox`, `PublicDL`, `Contact`, …), when the server sent it.
+    pub mailbox_type: Option<String>,
 }
 
 /// The calendar items of a time range (`FindItem` with a `CalendarView`).

@@ -6,7 +6,7 @@ use chrono::Duration;
 
 use super::{resolve_calendar, resolve_item, Context};
 use crate::item_xml::{self, Properties};
-use crate::request::{FolderRef, ItemRef, Shape, View};
+use crate::request::{Filter, FolderRef, ItemRef, PathRef, Shape, View};
 use crate::response::MessageError;
 use crate::store::StoredItem;
 
@@ -21,8 +21,12 @@ pub(super) struct Query<'a> {
     pub(super) shape: &'a Shape,
     /// The paging.
     pub(super) view: &'a View,
-    /// Whether a restriction, sort order or grouping was given.
-    pub(super) filtered: bool,
+    /// Whether a grouping was given.
+    pub(super) grouped: bool,
+    /// The restriction, if any.
+    pub(super) restriction: Option<&'a Filter>,
+    /// The sort keys with whether each is descending.
+    pub(super) sort: &'a [(PathRef, bool)],
 }
 
 /// One `FindItemResponseMessage` content: `m:RootFolder` with the items found in `folder`.
@@ -44,19 +48,31 @@ pub(super) fn find(
         // Soft-deleted and associated items are not modelled.
         Vec::new()
     };
-    if query.filtered {
-        return Err(match query.view {
-            View::Calendar { .. } => MessageError::new(
-                "ErrorInvalidRestriction",
-                "Restrictions and sort order may not be specified for a CalendarView.",
-            ),
-            _ => MessageError::new(
-                "ErrorUnsupportedQueryFilter",
-                "The fake Exchange server does not evaluate restrictions, sort orders or grouping.",
-            ),
-        });
+    let filtered = query.restriction.is_some() || !query.sort.is_empty();
+    if filtered && matches!(query.view, View::Calendar { .. }) {
+        return Err(MessageError::new(
+            "ErrorInvalidRestriction",
+            "Restrictions and sort order may not be specified for a CalendarView.",
+        ));
+    }
+    if query.grouped {
+        return Err(MessageError::new(
+            "ErrorUnsupportedQueryFilter",
+            "The fake Exchange server does not group items.",
+        ));
     }
     items.sort_by_key(|i| (i.start, i.end, i.created));
+    if let Some(filter) = query.restriction {
+        super::query::check(filter)?;
+        let mut kept = Vec::with_capacity(items.len());
+        for item in items {
+            if super::query::matches(item, filter)? {
+                kept.push(item);
+            }
+        }
+        items = kept;
+    }
+    super::query::sort(&mut items, query.sort)?;
     let total = items.len();
     match *query.view {
         View::All => {

@@ -3,6 +3,7 @@
 
 mod find;
 mod folders;
+mod query;
 mod write;
 
 use chrono::{DateTime, Utc};
@@ -31,7 +32,9 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
             shallow,
             shape,
             view,
-            filtered,
+            grouped,
+            restriction,
+            sort,
             folders,
         } => {
             for folder in folders {
@@ -39,7 +42,9 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
                     shallow: *shallow,
                     shape,
                     view,
-                    filtered: *filtered,
+                    grouped: *grouped,
+                    restriction: restriction.as_ref(),
+                    sort,
                 };
                 record(&mut messages, find::find(ctx, folder, &query));
             }

@@ -8,10 +8,14 @@
 mod calendar;
 mod folders;
 mod parts;
+mod restriction;
+#[cfg(test)]
+mod restriction_tests;
 
 pub(crate) use calendar::{Body, BodyKind, CalendarFields, FieldChange};
 pub(crate) use folders::FolderTraversal;
 pub(crate) use parts::{BaseShape, BodyWanted, FolderRef, ItemRef, Shape, View};
+pub(crate) use restriction::{Comparison, Filter, Operand, PathRef};
 
 use crate::dom::Element;
 use crate::error::Error;
@@ -44,8 +48,12 @@ pub(crate) enum Operation {
         shape: Shape,
         /// The paging or calendar view.
         view: View,
-        /// Whether a `Restriction`, `SortOrder` or grouping was given.
-        filtered: bool,
+        /// Whether a grouping was given.
+        grouped: bool,
+        /// The `Restriction`, if any.
+        restriction: Option<Filter>,
+        /// The `SortOrder` keys with whether each is descending.
+        sort: Vec<(PathRef, bool)>,
         /// The folders to search, one response message each.
         folders: Vec<FolderRef>,
     },

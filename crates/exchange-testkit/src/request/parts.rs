@@ -336,20 +336,25 @@ pub(crate) fn find_item(body: &Element) -> Result<Operation, Error> {
             _ => continue,
         };
     }
-    let filtered = [
-        "Restriction",
-        "SortOrder",
-        "GroupBy",
-        "DistinguishedGroupBy",
-    ]
-    .iter()
-    .any(|name| body.child(MESSAGES, name).is_some());
+    let grouped = ["GroupBy", "DistinguishedGroupBy"]
+        .iter()
+        .any(|name| body.child(MESSAGES, name).is_some());
+    let restriction = body
+        .child(MESSAGES, "Restriction")
+        .map(super::restriction::restriction)
+        .transpose()?;
+    let sort = match body.child(MESSAGES, "SortOrder") {
+        Some(order) => super::restriction::sort_order(order)?,
+        None => Vec::new(),
+    };
     let folders = super::folders::folder_ids(required(body, MESSAGES, "ParentFolderIds")?)?;
     Ok(Operation::FindItem {
         shallow: traversal == "Shallow",
         shape,
         view,
-        filtered,
+        grouped,
+        restriction,
+        sort,
         folders,
     })
 }

@@ -44,13 +44,15 @@ fn decodes_find_item_with_calendar_view() {
         shallow,
         shape,
         view,
-        filtered,
+        grouped,
+        restriction,
+        sort,
         folders,
     } = request.operation
     else {
         panic!("not FindItem");
     };
-    assert!(shallow && !filtered);
+    assert!(shallow && !grouped && restriction.is_none() && sort.is_empty());
     assert_eq!(shape.base, BaseShape::IdOnly);
     assert_eq!(shape.additional, vec!["item:Subject".to_owned()]);
     let View::Calendar { start, end, max } = view else {

@@ -1,0 +1,139 @@
+//! `GetItem` of several items of any kind, in any shape, read generically.
+
+use super::calendar_item::item_id;
+use super::{sans_io_methods, write_item_id, Operation};
+use crate::soap::{check_message, request_envelope};
+use crate::{Envelope, EwsError, ExchangeVersion, ItemId, ItemShape, Node};
+
+/// The most ids one request may carry.
+pub const MAX_ITEM_IDS: usize = 1000;
+
+/// One item as the server sent it: its id, its kind and every element of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenericItem {
+    /// The item id.
+    pub id: ItemId,
+    /// The element name of the item (`Message`, `CalendarItem`, `Contact`, …).
+    pub kind: String,
+    /// The item element with all its properties.
+    pub node: Node,
+}
+
+/// Reads items by id in a chosen [`ItemShape`]; each id gets its own answer, an item or
+/// the error the server reported for it.
+///
+/// ```
+/// use exchange_ews::operations::GetItems;
+/// use exchange_ews::{BaseShape, ExchangeVersion, ItemId, ItemShape, PropertyPath};
+///
+/// let shape = ItemShape::new(BaseShape::IdOnly).with(PropertyPath::field("item:Subject"));
+/// let request = GetItems::new(vec![ItemId::new("AAMk1"), ItemId::new("AAMk2")], shape)?;
+/// let envelope = request.checked_envelope(ExchangeVersion::Exchange2010)?;
+/// assert!(envelope.contains(r#"<t:ItemId Id="AAMk1"/><t:ItemId Id="AAMk2"/>"#));
+///
+/// let too_new = ItemShape::new(BaseShape::IdOnly)
+///     .with(PropertyPath::field("calendar:EnhancedLocation"));
+/// let request = GetItems::new(vec![ItemId::new("AAMk1")], too_new)?;
+/// assert!(request.checked_envelope(ExchangeVersion::Exchange2010).is_err());
+/// # Ok::<(), exchange_ews::EwsError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetItems {
+    ids: Vec<ItemId>,
+    shape: ItemShape,
+}
+
+impl GetItems {
+    /// The request for the items `ids` (1 to [`MAX_ITEM_IDS`]) in `shape`.
+    pub fn new(ids: Vec<ItemId>, shape: ItemShape) -> Result<Self, EwsError> {
+        if ids.is_empty() || ids.len() > MAX_ITEM_IDS {
+            return Err(EwsError::InvalidArgument {
+                argument: "item ids",
+                reason: format!("{} ids are not between 1 and {MAX_ITEM_IDS}", ids.len()),
+            });
+        }
+        for id in &ids {
+            id.check("item id")?;
+        }
+        shape.check_shape()?;
+        Ok(Self { ids, shape })
+    }
+
+    /// The items asked for.
+    pub fn ids(&self) -> &[ItemId] {
+        &self.ids
+    }
+
+    /// The shape asked for.
+    pub fn shape(&self) -> &ItemShape {
+        &self.shape
+    }
+
+    /// The request envelope for `version`, once every property named is known to it (the
+    /// check [`EwsClient::execute`](crate::EwsClient::execute) makes).
+    pub fn checked_envelope(&self, version: ExchangeVersion) -> Result<String, EwsError> {
+        Operation::check(self, version)?;
+        Ok(self.to_envelope(version))
+    }
+}
+
+sans_io_methods!(GetItems);
+
+impl Operation for GetItems {
+    /// One entry per id, in order.
+    type Output = Vec<Result<GenericItem, EwsError>>;
+    const NAME: &'static str = "GetItem";
+
+    fn envelope(&self, version: ExchangeVersion) -> String {
+        request_envelope(version, |w| {
+            w.start("m:GetItem", &[]);
+            self.shape.write(w);
+            w.start("m:ItemIds", &[]);
+            for id in &self.ids {
+                write_item_id(w, id);
+            }
+            w.end().end();
+        })
+    }
+
+    fn check(&self, version: ExchangeVersion) -> Result<(), EwsError> {
+        self.shape.check(version)
+    }
+
+    fn output(envelope: &Envelope) -> Result<Self::Output, EwsError> {
+        // A single id's error is the call's error; with several, each id gets its own
+        // error, while a malformed item fails the whole answer.
+        let messages = envelope.body().child("ResponseMessages");
+        match messages {
+            Some(m) if m.children().len() > 1 && envelope.response_name() == "GetItemResponse" => m
+                .children()
+                .iter()
+                .map(|message| match check_message(message) {
+                    Err(error) => Ok(Err(error)),
+                    Ok(()) => generic_item(message).map(Ok),
+                })
+                .collect(),
+            _ => {
+                let message = envelope.single_message(Self::NAME)?;
+                Ok(vec![Ok(generic_item(message)?)])
+            }
+        }
+    }
+}
+
+/// The item of a successful response message.
+fn generic_item(message: &crate::xml::Element) -> Result<GenericItem, EwsError> {
+    let item = message
+        .required_child("Items")?
+        .children()
+        .first()
+        .ok_or_else(|| EwsError::MissingElement {
+            element: "item".into(),
+            parent: "Items".into(),
+        })?;
+    Ok(GenericItem {
+        id: item_id(item.required_child("ItemId")?)?,
+        kind: item.name().to_owned(),
+        node: Node::from(item),
+    })
+}
