@@ -10,11 +10,12 @@ use exchange_connector::{
 };
 use exchange_testkit::schema::SchemaValidator;
 use exchange_testkit::{FakeExchange, Fault};
-use mediagateway::{Gateway, GatewayConfig};
+use mediagateway::Gateway;
 use mediagateway_vault::RecordId;
 use secrecy::SecretString;
-use tokio::sync::oneshot;
 use uuid::Uuid;
+
+mod support;
 
 const SERVICE: (&str, &str) = ("svc-portal@contoso.test", "service-password");
 const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
@@ -32,7 +33,6 @@ struct World {
     gateway: Arc<Gateway>,
     grpc_port: u16,
     data_dir: std::path::PathBuf,
-    _stop: oneshot::Sender<()>,
     _dir: tempfile::TempDir,
 }
 
@@ -45,23 +45,12 @@ impl World {
             .start()
             .await
             .expect("the fake Exchange starts on loopback");
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let config = GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048);
-        let gateway = Arc::new(Gateway::open(&config).expect("the gateway opens"));
-        let listener = mediagateway::bind("127.0.0.1:0".parse().unwrap())
-            .await
-            .expect("a loopback port");
-        let grpc_port = listener.local_addr().unwrap().port();
-        let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(mediagateway::serve(gateway.clone(), listener, async {
-            let _ = stopped.await;
-        }));
+        let (gateway, grpc_port, dir) = support::served_gateway().await;
         Self {
             fake,
             gateway,
             data_dir: dir.path().to_owned(),
             grpc_port,
-            _stop: stop,
             _dir: dir,
         }
     }

@@ -3,28 +3,17 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::Arc;
 use std::time::Duration;
 
-use mediagateway::{Gateway, GatewayConfig};
 use mediagateway_transport::grpc::GrpcClient;
 use mediagateway_transport::{GatewayPassword, Login, Transport, TransportError, UserCall};
 use secrecy::SecretString;
 use uuid::Uuid;
 
+mod support;
+
 async fn gateway() -> (u16, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let gateway =
-        Arc::new(Gateway::open(&GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048)).unwrap());
-    let listener = mediagateway::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(mediagateway::serve(
-        gateway,
-        listener,
-        std::future::pending(),
-    ));
+    let (_, port, dir) = support::served_gateway().await;
     (port, dir)
 }
 

@@ -10,9 +10,10 @@ use exchange_connector::{
     Authentication, DataSource, ExchangeAccount, ExchangeVersion, NewAppointment, TransportChoice,
 };
 use exchange_testkit::FakeExchange;
-use mediagateway::{Gateway, GatewayConfig};
 use secrecy::SecretString;
 use uuid::Uuid;
+
+mod support;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -44,21 +45,10 @@ async fn a_full_run_logs_no_secret() {
         .start()
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let gateway =
-        Arc::new(Gateway::open(&GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048)).unwrap());
+    let (gateway, port, _dir) = support::served_gateway().await;
     gateway
         .change_password(&"1234".into(), &SecretString::from(secrets[2]))
         .unwrap();
-    let listener = mediagateway::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(mediagateway::serve(
-        gateway.clone(),
-        listener,
-        std::future::pending(),
-    ));
 
     let exchange = DataSource::builder("Exchange")
         .gateway("127.0.0.1", port)

@@ -3,12 +3,12 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use exchange_testkit::schema::skip_or_fail;
 use exchange_testkit::FakeExchange;
-use mediagateway::{Gateway, GatewayConfig};
+
+mod support;
 
 const PYTHON: &str = "python3";
 
@@ -79,18 +79,7 @@ async fn a_python_portal_runs_the_path_over_grpc() {
         .start()
         .await
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let gateway =
-        Arc::new(Gateway::open(&GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048)).unwrap());
-    let listener = mediagateway::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(mediagateway::serve(
-        gateway,
-        listener,
-        std::future::pending(),
-    ));
+    let (_gateway, port, _dir) = support::served_gateway().await;
 
     let script = root.join("tests/python/portal_client.py");
     let stub_dir = stubs.path().to_owned();
