@@ -208,7 +208,7 @@ impl EwsClient {
     /// fault); a failure status is a fault or response error when the body says so, and an
     /// HTTP error otherwise (EWS sends faults with status 500).
     fn interpret<O: Operation>(&self, answer: Answer) -> Result<O::Output, EwsError> {
-        let parsed = Envelope::parse(&answer.body);
+        let parsed = O::parse_envelope(&answer.body);
         if let Some(version) = parsed.as_ref().ok().and_then(Envelope::server_version) {
             *self
                 .inner

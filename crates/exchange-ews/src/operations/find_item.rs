@@ -66,14 +66,15 @@ impl FindCalendarItems {
     }
 }
 
-sans_io_methods!(
-    FindCalendarItems,
-    crate::operations::calendar_item::envelope_for_calendar_items
-);
+sans_io_methods!(FindCalendarItems);
 
 impl Operation for FindCalendarItems {
     type Output = CalendarView;
     const NAME: &'static str = "FindItem";
+
+    fn parse_envelope(bytes: &[u8]) -> Result<Envelope, EwsError> {
+        crate::operations::calendar_item::envelope_for_calendar_items(bytes)
+    }
 
     fn envelope(&self, version: ExchangeVersion) -> String {
         let start = format_date_time(self.start);

@@ -24,14 +24,15 @@ impl GetCalendarItem {
     }
 }
 
-sans_io_methods!(
-    GetCalendarItem,
-    crate::operations::calendar_item::envelope_for_calendar_items
-);
+sans_io_methods!(GetCalendarItem);
 
 impl Operation for GetCalendarItem {
     type Output = CalendarItem;
     const NAME: &'static str = "GetItem";
+
+    fn parse_envelope(bytes: &[u8]) -> Result<Envelope, EwsError> {
+        crate::operations::calendar_item::envelope_for_calendar_items(bytes)
+    }
 
     fn envelope(&self, version: ExchangeVersion) -> String {
         request_envelope(version, |w| {

@@ -60,6 +60,12 @@ pub trait Operation {
     /// The result of a parsed answer: the output, or the error the response message reports.
     fn output(envelope: &Envelope) -> Result<Self::Output, EwsError>;
 
+    /// Parses an answer into the envelope [`output`](Self::output) reads. Operations that
+    /// read only part of each item override it with a parse that keeps only that part.
+    fn parse_envelope(bytes: &[u8]) -> Result<Envelope, EwsError> {
+        Envelope::parse(bytes)
+    }
+
     /// Refuses a request `version` cannot serve (a property it does not know) before
     /// anything is sent; most operations fit every version.
     fn check(&self, version: ExchangeVersion) -> Result<(), EwsError> {
@@ -69,14 +75,8 @@ pub trait Operation {
 }
 
 /// Gives a request type the inherent `to_envelope` and `parse_response` of the module docs.
-///
-/// A second argument names the function that parses the answer into an [`Envelope`], for an
-/// operation that can be served by a pruned tree.
 macro_rules! sans_io_methods {
     ($request:ty) => {
-        $crate::operations::sans_io_methods!($request, $crate::Envelope::parse);
-    };
-    ($request:ty, $parse_envelope:path) => {
         impl $request {
             /// The SOAP request envelope, with `RequestServerVersion` set to `version`.
             pub fn to_envelope(&self, version: $crate::ExchangeVersion) -> String {
@@ -87,7 +87,7 @@ macro_rules! sans_io_methods {
             pub fn parse_response(
                 bytes: &[u8],
             ) -> Result<<Self as $crate::operations::Operation>::Output, $crate::EwsError> {
-                let envelope = $parse_envelope(bytes)?;
+                let envelope = <Self as $crate::operations::Operation>::parse_envelope(bytes)?;
                 <Self as $crate::operations::Operation>::output(&envelope)
             }
         }
