@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::find::Page;
-use super::{access_denied, id_malformed, Context};
+use super::{access_denied, id_malformed, open_mailbox, Context};
 use crate::escape;
 use crate::folder_tree::{self, CALENDAR, TREE};
 use crate::request::{BaseShape, FolderRef, FolderTraversal, Shape, View};
@@ -60,18 +60,7 @@ fn folder_not_found() -> MessageError {
 fn resolve(ctx: &Context<'_>, folder: &FolderRef) -> Result<(usize, usize), MessageError> {
     let (mailbox, index) = match folder {
         FolderRef::Distinguished { name, mailbox } => {
-            let mailbox = match mailbox {
-                None => ctx.user,
-                Some(address) => ctx.directory.mailbox(address).ok_or_else(|| {
-                    MessageError::new(
-                        "ErrorNonExistentMailbox",
-                        "The SMTP address has no mailbox associated with it.",
-                    )
-                })?,
-            };
-            if !ctx.directory.may_open(ctx.user, mailbox) {
-                return Err(access_denied());
-            }
+            let mailbox = open_mailbox(ctx, mailbox.as_deref())?;
             (
                 mailbox,
                 folder_tree::by_name(name).ok_or_else(folder_not_found)?,

@@ -143,6 +143,24 @@ fn id_malformed() -> MessageError {
     MessageError::new("ErrorInvalidIdMalformed", "Id is malformed.")
 }
 
+/// The mailbox at `address` (the caller's own when `None`), once the caller may open it.
+fn open_mailbox(ctx: &Context<'_>, address: Option<&str>) -> Result<usize, MessageError> {
+    let mailbox = match address {
+        None => ctx.user,
+        Some(address) => ctx.directory.mailbox(address).ok_or_else(|| {
+            MessageError::new(
+                "ErrorNonExistentMailbox",
+                "The SMTP address has no mailbox associated with it.",
+            )
+        })?,
+    };
+    if ctx.directory.may_open(ctx.user, mailbox) {
+        Ok(mailbox)
+    } else {
+        Err(access_denied())
+    }
+}
+
 fn access_denied() -> MessageError {
     MessageError::new(
         "ErrorAccessDenied",
@@ -185,18 +203,7 @@ fn resolve_calendar(ctx: &Context<'_>, folder: Option<&FolderRef>) -> Result<usi
     let mailbox = match folder {
         None => ctx.user,
         Some(FolderRef::Distinguished { name, mailbox }) => {
-            let mailbox = match mailbox {
-                None => ctx.user,
-                Some(address) => ctx.directory.mailbox(address).ok_or_else(|| {
-                    MessageError::new(
-                        "ErrorNonExistentMailbox",
-                        "The SMTP address has no mailbox associated with it.",
-                    )
-                })?,
-            };
-            if !ctx.directory.may_open(ctx.user, mailbox) {
-                return Err(access_denied());
-            }
+            let mailbox = open_mailbox(ctx, mailbox.as_deref())?;
             if name != "calendar" {
                 // Only calendars are modelled; other folders are absent.
                 return Err(folder_not_found());
