@@ -234,6 +234,11 @@ pub use types::{
     SyncItemShape, SyncResult, TimeZoneTransition, WorkingHours, WorkingPeriod,
 };
 pub use types::{
+    Attendee, DayOfWeek, DayOfWeekIndex, EmailAddressKey, Importance, NewItem, PhoneNumberKey,
+    PhysicalAddress, PhysicalAddressKey, Recurrence, RecurrencePattern, RecurrenceRange,
+    ResponseType, Sensitivity,
+};
+pub use types::{
     BaseShape, BodyFormat, Comparison, ContainmentComparison, ContainmentMode,
     DistinguishedPropertySet, ItemShape, MapiPropertyType, Operand, PropertyPath, Restriction,
     SortDirection, SortOrder, MAX_CONSTANT_CHARS, MAX_PATHS, MAX_RESTRICTION_DEPTH,

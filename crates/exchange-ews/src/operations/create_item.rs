@@ -28,7 +28,7 @@ impl CreateCalendarItem {
         invitations: SendMeetingInvitations,
     ) -> Result<Self, EwsError> {
         folder.check("folder")?;
-        check_range("item times", item.start, item.end)?;
+        check_calendar_item(&item)?;
         Ok(Self {
             folder,
             item,
@@ -81,7 +81,17 @@ impl Operation for CreateCalendarItem {
 
 /// Writes `t:CalendarItem` with its elements in schema order (item properties first, then
 /// the calendar properties).
-fn write_calendar_item(w: &mut XmlWriter, version: ExchangeVersion, item: &NewCalendarItem) {
+/// Refuses a calendar item Exchange would refuse.
+pub(crate) fn check_calendar_item(item: &NewCalendarItem) -> Result<(), EwsError> {
+    check_range("item times", item.start, item.end)
+}
+
+/// Writes a `t:CalendarItem` to create, its properties in schema order.
+pub(crate) fn write_calendar_item(
+    w: &mut XmlWriter,
+    version: ExchangeVersion,
+    item: &NewCalendarItem,
+) {
     w.start("t:CalendarItem", &[])
         .text_element("t:Subject", &[], &item.subject);
     if let Some(body) = &item.body {

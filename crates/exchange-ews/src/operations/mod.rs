@@ -27,6 +27,7 @@ mod sync_xml;
 
 pub use convert_id::ConvertId;
 pub use create_item::CreateCalendarItem;
+pub(crate) use create_item::{check_calendar_item, write_calendar_item};
 pub use delete_item::DeleteItem;
 pub use find_folder::FindFolder;
 pub use find_item::FindCalendarItems;
