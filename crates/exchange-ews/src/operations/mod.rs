@@ -20,6 +20,7 @@ mod get_items;
 mod get_items_tests;
 mod get_server_time_zones;
 mod get_user_availability;
+mod mailbox_xml;
 mod reading;
 mod resolve_names;
 mod sync_folder_items;
@@ -37,6 +38,8 @@ pub use get_item::GetCalendarItem;
 pub use get_items::{GenericItem, GetItems, MAX_ITEM_IDS};
 pub use get_server_time_zones::GetServerTimeZones;
 pub use get_user_availability::GetUserAvailability;
+#[allow(unused_imports)] // Used by the item writers as they grow.
+pub(crate) use mailbox_xml::{write_attendees, write_mailbox, write_mailboxes};
 pub use resolve_names::ResolveNames;
 pub use sync_folder_items::{SyncFolderHierarchy, SyncFolderItems, MAX_SYNC_CHANGES};
 
