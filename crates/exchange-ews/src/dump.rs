@@ -4,16 +4,32 @@
 use std::fs::File;
 use std::io::{Read, Write};
 
-use chrono::{TimeZone, Utc};
+use crate::{DecodedResponse, EwsError, ExchangeVersion};
 
-use crate::operations::{CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem};
-use crate::{
-    Body, DecodedResponse, DeleteType, DistinguishedFolder, EwsError, ExchangeVersion,
-    FolderTarget, ItemId, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
-};
+mod requests;
 
-/// The operations [`request_body`] knows.
-pub const OPERATIONS: &[&str] = &["FindItem", "GetItem", "CreateItem", "DeleteItem"];
+/// The operations [`request_body`] knows: every EWS operation the crate writes, some in
+/// several variants (`CreateItem:Contact`).
+pub const OPERATIONS: &[&str] = &[
+    "FindItem",
+    "GetItem",
+    "CreateItem",
+    "CreateItem:Contact",
+    "CreateItem:Message",
+    "UpdateItem",
+    "DeleteItem",
+    "CreateAttachment",
+    "GetAttachment",
+    "DeleteAttachment",
+    "GetFolder",
+    "FindFolder",
+    "ResolveNames",
+    "GetUserAvailability",
+    "SyncFolderItems",
+    "SyncFolderHierarchy",
+    "GetServerTimeZones",
+    "ConvertId",
+];
 
 /// The largest file `parse` reads.
 pub const MAX_INPUT: u64 = 64 * 1024 * 1024;
@@ -30,52 +46,19 @@ pub fn parse_to_json(bytes: &[u8]) -> Result<String, EwsError> {
 
 /// A representative request envelope of `operation` (one of [`OPERATIONS`], any case).
 pub fn request_body(operation: &str) -> Result<String, EwsError> {
-    let start = Utc
-        .with_ymd_and_hms(2024, 5, 6, 9, 0, 0)
-        .single()
-        .expect("the fixed start is a valid UTC time");
-    let end = start + chrono::Duration::hours(1);
-    let calendar = FolderTarget::Distinguished(DistinguishedFolder::Calendar);
-    let id = ItemId::new("AAMkADk0ZGQ0NjA0LTg3N2QtNDExYy1hMGY2LTQ1NjJiZmQ4NmM5ZgBGAAAAAAA=")
-        .with_change_key("DwAAABYAAAA=");
-    let known = |name: &str| operation.eq_ignore_ascii_case(name);
-    if known("FindItem") {
-        let month_end = start + chrono::Duration::days(31);
-        Ok(
-            FindCalendarItems::new(calendar, start, month_end, Some(100))?
-                .to_envelope(REQUEST_VERSION),
-        )
-    } else if known("GetItem") {
-        Ok(GetCalendarItem::new(id)?.to_envelope(REQUEST_VERSION))
-    } else if known("CreateItem") {
-        let item = NewCalendarItem {
-            subject: "Project review".into(),
-            start,
-            end,
-            is_all_day: false,
-            location: Some("Room 4".into()),
-            body: Some(Body::text("Agenda: status, risks, next steps.")),
-        };
-        Ok(
-            CreateCalendarItem::new(calendar, item, SendMeetingInvitations::SendToNone)?
-                .to_envelope(REQUEST_VERSION),
-        )
-    } else if known("DeleteItem") {
-        Ok(DeleteItem::new(
-            id,
-            DeleteType::MoveToDeletedItems,
-            SendMeetingCancellations::SendToNone,
-        )?
-        .to_envelope(REQUEST_VERSION))
-    } else {
-        Err(EwsError::InvalidArgument {
+    let example = requests::EXAMPLES
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(operation.trim()));
+    match example {
+        Some((_, write)) => write(REQUEST_VERSION),
+        None => Err(EwsError::InvalidArgument {
             argument: "operation",
             reason: format!(
                 "unknown operation {:?}; known: {}",
                 one_line(operation),
                 OPERATIONS.join(", ")
             ),
-        })
+        }),
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::autodiscover::{GetUserSettings, PoxAutodiscover, PoxResponse};
 use crate::operations::{FindCalendarItems, GetCalendarItem, GetServerTimeZones};
-use crate::xml::Pruning;
+use crate::xml::{Prune, Pruning};
 use crate::{DecodedResponse, DocumentKind, Envelope, EwsError, MessageClass};
 
 /// The names of the fuzz targets, as `fuzz/Cargo.toml` names its binaries.
@@ -178,8 +178,10 @@ fn probe_instants() -> impl Iterator<Item = DateTime<Utc>> {
 /// The pruned parse succeeds exactly when the full parse does.
 fn check_pruning(data: &[u8]) {
     const PRUNING: Pruning = Pruning {
-        parent: "CalendarItem",
-        keep: &["ItemId", "Start", "End"],
+        rules: &[Prune {
+            path: &["CalendarItem"],
+            keep: &["ItemId", "Start", "End"],
+        }],
     };
     let full = Envelope::parse(data);
     let pruned = Envelope::parse_pruned(data, PRUNING);

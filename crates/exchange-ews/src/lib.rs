@@ -159,6 +159,34 @@
 //! [`EwsClient::items`] pages through any folder with an [`ItemPager`], and
 //! [`EwsClient::calendar_items_all`] splits a calendar window until every item came back.
 //!
+//! # Items of every kind
+//!
+//! [`operations::GetTypedItems`] and [`operations::FindTypedItems`] read items into an
+//! [`Item`]: a [`Contact`], [`Task`], [`Message`], sticky note, meeting message or calendar
+//! item, each with the properties it does not model kept in `unmodelled`; kinds it does not
+//! know stay whole as [`Item::Other`]. [`NewContact`], [`NewTask`], [`NewMessage`] and
+//! [`NewNote`] are written by [`operations::CreateItems`].
+//!
+//! ```
+//! use exchange_ews::operations::GetTypedItems;
+//! use exchange_ews::{Item, TaskStatus};
+//!
+//! let answer = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+//!   <m:GetItemResponse xmlns:m="m" xmlns:t="t"><m:ResponseMessages>
+//!     <m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>
+//!       <m:Items><t:Task><t:ItemId Id="AAMk"/><t:Subject>Renew passport</t:Subject>
+//!         <t:Status>WaitingOnOthers</t:Status><t:Flag/></t:Task></m:Items>
+//!     </m:GetItemResponseMessage>
+//!   </m:ResponseMessages></m:GetItemResponse>
+//! </s:Body></s:Envelope>"#;
+//! let Ok(Item::Task(task)) = GetTypedItems::parse_response(answer)?.remove(0) else {
+//!     panic!("a task");
+//! };
+//! assert_eq!(task.status, Some(TaskStatus::WaitingOnOthers));
+//! assert_eq!(task.unmodelled[0].name(), "Flag");
+//! # Ok::<(), exchange_ews::EwsError>(())
+//! ```
+//!
 //! # Restrictions, sort orders and shapes
 //!
 //! [`operations::FindItems`] takes a [`Restriction`], a [`SortOrder`] and an [`ItemShape`];
@@ -185,6 +213,34 @@
 //!   </m:ResolveNamesResponse>
 //! </s:Body></s:Envelope>"#;
 //! assert!(ResolveNames::parse_response(answer)?.is_empty());
+//! # Ok::<(), exchange_ews::EwsError>(())
+//! ```
+//!
+//! # Writing items and attachments
+//!
+//! [`operations::CreateItems`], [`operations::UpdateItems`] and [`operations::DeleteItems`]
+//! write items of every kind, each item with its own result; an update names each property
+//! with a [`PropertyPath`] and a [`PropertyValue`] of the shape the property takes, both
+//! checked when the [`FieldUpdate`] is made. [`operations::CreateAttachment`],
+//! [`operations::GetAttachment`] and [`operations::DeleteAttachment`] handle attachments.
+//! [`EwsClient::create_items`], [`EwsClient::update_items`], [`EwsClient::delete_items`] and
+//! [`EwsClient::get_items`] take any number of entries and send them in batches of
+//! [`EwsClientBuilder::batch_size`].
+//!
+//! ```
+//! use exchange_ews::operations::UpdateItems;
+//! use exchange_ews::{ExchangeVersion, FieldUpdate, ItemChange, ItemId, ItemKind, PropertyPath};
+//!
+//! let phone = PropertyPath::indexed("contacts:PhoneNumber", "MobilePhone");
+//! let change = ItemChange::new(
+//!     ItemId::new("AAMk1").with_change_key("EQAA"),
+//!     ItemKind::Contact,
+//!     vec![FieldUpdate::set(phone, "+1 555 0100")?],
+//! )?;
+//! let xml = UpdateItems::new(vec![change])?.checked_envelope(ExchangeVersion::Exchange2010)?;
+//! assert!(xml.contains(r#"<t:PhoneNumbers><t:Entry Key="MobilePhone">+1 555 0100</t:Entry></t:PhoneNumbers>"#));
+//! // Exchange cannot append to a subject.
+//! assert!(FieldUpdate::append("item:Subject", "more").is_err());
 //! # Ok::<(), exchange_ews::EwsError>(())
 //! ```
 //!
@@ -220,6 +276,7 @@ mod types;
 mod version;
 mod xml;
 
+pub use client::{BatchResult, CreateOptions, MAX_BATCH_SIZE};
 pub use client::{EwsClient, EwsClientBuilder, Impersonation, ItemPager, RetryPolicy};
 pub use decoded::{
     DecodedFault, DecodedResponse, DocumentKind, MessageClass, NamespaceForm, Node, ResponseMessage,
@@ -228,10 +285,22 @@ pub use error::{ConnectFailure, EwsError, ResponseClass, XmlRefusal};
 pub use response_code::ResponseCode;
 pub use soap::Envelope;
 pub use types::{
+    AffectedTaskOccurrences, Attachment, AttachmentId, AttachmentShape, ConflictResolution,
+    FieldUpdate, ItemChange, ItemKind, MessageDisposition, NewAttachment, NewFileAttachment,
+    PropertyValue, SendMeetingInvitationsOrCancellations, MAX_ATTACHMENT_BYTES,
+    MAX_UPDATES_PER_CHANGE,
+};
+pub use types::{
     AlternateId, AttendeeType, AvailabilityMailbox, CalendarEvent, CalendarEventDetails, Change,
     Changed, ChangedId, ContactDataShape, ConvertedId, FreeBusyOptions, FreeBusyView,
     FreeBusyViewKind, IdFormat, Resolution, ResolvedContact, SearchScope, SerializableTimeZone,
     SyncItemShape, SyncResult, TimeZoneTransition, WorkingHours, WorkingPeriod,
+};
+pub use types::{
+    AttachmentSummary, Contact, ContactEmailAddress, ExtendedProperty, ExtendedValue, ImAddressKey,
+    Item, MeetingCancellation, MeetingRequest, MeetingRequestType, MeetingResponse, Message,
+    NewContact, NewMessage, NewNote, NewTask, PostalAddressIndex, Task, TaskDelegationState,
+    TaskStatus, TypedItemPage, NOTE_ITEM_CLASS,
 };
 pub use types::{
     Attendee, DayOfWeek, DayOfWeekIndex, EmailAddressKey, Importance, NewItem, PhoneNumberKey,
@@ -248,4 +317,7 @@ pub use types::{
     ItemId, Mailbox, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
 };
 pub use types::{Folder, FolderId, FolderPage, IndexedPage, ItemPage, ItemSummary, Traversal};
+pub use types::{
+    FreeBusyStatus, ItemTimeZone, LegacyTimeZone, Occurrence, Reminder, TimeChange, TimeChangeRule,
+};
 pub use version::{ExchangeVersion, ServerVersionInfo};

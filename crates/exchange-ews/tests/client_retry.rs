@@ -137,6 +137,7 @@ async fn throttling_is_retried_for_operations_that_change_things() {
         is_all_day: false,
         location: None,
         body: None,
+        ..Default::default()
     };
     let calendar = FolderTarget::Distinguished(DistinguishedFolder::Calendar);
     let id = client_for(&server)

@@ -125,6 +125,7 @@ async fn creates_a_calendar_item() {
         is_all_day: false,
         location: None,
         body: Some(Body::text("Bring numbers")),
+        ..Default::default()
     };
     let id = client_for(&server)
         .create_calendar_item(
@@ -312,6 +313,7 @@ fn the_client_and_its_futures_can_move_between_threads() {
         is_all_day: false,
         location: None,
         body: None,
+        ..Default::default()
     };
     // Futures are only built here, never polled: nothing is sent.
     assert_send(&client.find_calendar_items(&calendar(), now, now, None));

@@ -63,6 +63,7 @@ fn new_item() -> impl Strategy<Value = NewCalendarItem> {
                         Body::text(content)
                     }
                 }),
+                ..Default::default()
             },
         )
 }

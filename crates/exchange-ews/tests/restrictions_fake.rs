@@ -61,6 +61,7 @@ async fn fake_with_items() -> (FakeExchange, EwsClient, Vec<(String, ItemId)>) {
             is_all_day: all_day,
             location: location.map(str::to_owned),
             body: None,
+            ..Default::default()
         };
         let id = alice
             .create_calendar_item(&calendar(), &item, SendMeetingInvitations::SendToNone)

@@ -35,6 +35,7 @@ fn new_items() -> Vec<NewCalendarItem> {
         is_all_day: false,
         location: Some(HOSTILE.into()),
         body: Some(Body::html(format!("<p>{HOSTILE}</p>"))),
+        ..Default::default()
     };
     let minimal = NewCalendarItem {
         subject: String::new(),

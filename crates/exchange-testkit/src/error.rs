@@ -76,6 +76,9 @@ pub enum Error {
     /// The builder names a user that was not configured with `user()`.
     #[error("no user {0:?} is configured")]
     UnknownUser(String),
+    /// The builder names a folder that is not a distinguished folder of the fake.
+    #[error("no folder {0:?} exists in the fake's mailboxes")]
+    UnknownFolder(String),
     /// The builder configures two users with the same login name or SMTP address.
     #[error("the user or mailbox {0:?} is configured twice")]
     DuplicateUser(String),
@@ -115,7 +118,10 @@ impl Error {
 
     /// Whether the builder's configuration was refused.
     pub fn is_configuration(&self) -> bool {
-        matches!(self, Self::UnknownUser(_) | Self::DuplicateUser(_))
+        matches!(
+            self,
+            Self::UnknownUser(_) | Self::DuplicateUser(_) | Self::UnknownFolder(_)
+        )
     }
 
     /// The EWS response code a real server puts in the SOAP fault for this refusal, if the
@@ -134,6 +140,7 @@ impl Error {
             | Self::MissingCredentials
             | Self::WrongCredentials
             | Self::UnknownUser(_)
+            | Self::UnknownFolder(_)
             | Self::DuplicateUser(_) => None,
         }
     }
@@ -180,6 +187,8 @@ mod tests {
         assert!(Error::BodyTooLarge { limit: 1 }.is_too_large());
         assert!(Error::UnknownUser("a".into()).is_configuration());
         assert!(Error::DuplicateUser("a".into()).is_configuration());
+        assert!(Error::UnknownFolder("x".into()).is_configuration());
+        assert_eq!(Error::UnknownFolder("x".into()).fault_code(), None);
     }
 
     #[test]

@@ -188,6 +188,10 @@ impl Messages {
             // ItemInfoResponseMessageType requires Items even when there are none.
             self.out.push_str("<m:Items/>");
         }
+        if matches!(op, "GetAttachment" | "CreateAttachment") {
+            // So does AttachmentInfoResponseMessageType with Attachments.
+            self.out.push_str("<m:Attachments/>");
+        }
         let _ = write!(self.out, "</m:{op}ResponseMessage>");
     }
 

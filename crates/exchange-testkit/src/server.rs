@@ -15,13 +15,20 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use crate::error::Error;
 use crate::fault::{Fault, FaultQueue};
+use crate::folder_tree::{self, CALENDAR};
+use crate::kind::ItemKind;
 use crate::log::{Exchange, RequestLog};
 use crate::response::ServerVersion;
+use crate::seed::{self, Seed as ItemSeed, SeedKind};
+use crate::sent::SentMessage;
 use crate::service::{self, lock, Shared, EWS_PATH};
 use crate::store::{new_uid, Directory, Store, StoredItem, User};
 
 /// The default limit on request bodies (8 MiB).
 pub const DEFAULT_MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
+
+/// The default limit on attachments (3 MiB, so that a base64-encoded one fits in a request).
+pub const DEFAULT_MAX_ATTACHMENT_BYTES: usize = 3 * 1024 * 1024;
 
 /// Configures a [`FakeExchange`]: users, delegate grants, server version, size limit.
 #[derive(Debug, Default)]
@@ -31,7 +38,9 @@ pub struct FakeExchangeBuilder {
     delegates: Vec<(String, String)>,
     version: ServerVersion,
     max_request_bytes: Option<usize>,
+    max_attachment_bytes: Option<usize>,
     seeds: Vec<Seed>,
+    item_seeds: Vec<ItemSeed>,
 }
 
 /// Generated calendar items to put into a mailbox at the start.
@@ -78,6 +87,13 @@ impl FakeExchangeBuilder {
         self
     }
 
+    /// Sets the largest attachment `CreateAttachment` accepts; larger ones get
+    /// `ErrorAttachmentSizeLimitExceeded` (default [`DEFAULT_MAX_ATTACHMENT_BYTES`]).
+    pub fn max_attachment_bytes(mut self, limit: usize) -> Self {
+        self.max_attachment_bytes = Some(limit);
+        self
+    }
+
     /// Puts `count` generated calendar items into the calendar of the mailbox `smtp` at the
     /// start: item `i` (from 0) is titled `Seeded item {i}`, starts at `start + i * spacing`
     /// and lasts 30 minutes. For paging tests; an unknown `smtp` makes
@@ -94,6 +110,21 @@ impl FakeExchangeBuilder {
             count,
             start,
             spacing,
+        });
+        self
+    }
+
+    /// Puts `count` generated items of `kind` into the folder `folder` (a distinguished
+    /// folder name such as `contacts`, `tasks`, `inbox` or `notes`) of the mailbox `smtp` at
+    /// the start: item `i` (from 0) is titled `Seeded {kind} {i}` (`contact`, `task`,
+    /// `message`, `note`, `appointment`). An unknown `smtp` or folder makes
+    /// [`start`](Self::start) fail.
+    pub fn seed_items(mut self, smtp: &str, folder: &str, kind: SeedKind, count: usize) -> Self {
+        self.item_seeds.push(ItemSeed {
+            smtp: smtp.to_owned(),
+            folder: folder.to_owned(),
+            kind,
+            count,
         });
         self
     }
@@ -129,6 +160,18 @@ impl FakeExchangeBuilder {
                 .ok_or_else(|| Error::UnknownUser(seed.smtp.clone()))?;
             seed_items(&mut store, mailbox, &seed);
         }
+        let now = Utc::now();
+        for seed in self.item_seeds {
+            let mailbox = directory
+                .mailbox(&seed.smtp)
+                .ok_or_else(|| Error::UnknownUser(seed.smtp.clone()))?;
+            let folder = folder_tree::by_name(&seed.folder)
+                .ok_or_else(|| Error::UnknownFolder(seed.folder.clone()))?;
+            for i in 0..seed.count {
+                let change = store.next_change();
+                store.insert(mailbox, seed::generate(seed.kind, i, folder, change, now));
+            }
+        }
         Ok(Shared {
             directory,
             store: Mutex::new(store),
@@ -136,6 +179,9 @@ impl FakeExchangeBuilder {
             log: Mutex::new(RequestLog::default()),
             version: self.version,
             max_request_bytes: self.max_request_bytes.unwrap_or(DEFAULT_MAX_REQUEST_BYTES),
+            max_attachment_bytes: self
+                .max_attachment_bytes
+                .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),
             realm: Ipv4Addr::LOCALHOST.to_string(),
         })
     }
@@ -166,20 +212,11 @@ fn seed_items(store: &mut Store, mailbox: usize, seed: &Seed) {
     let now = Utc::now();
     let mut start = seed.start;
     for i in 0..seed.count {
-        let item = StoredItem {
-            key: *uuid::Uuid::new_v4().as_bytes(),
-            change: store.next_change(),
-            created: now,
-            modified: now,
-            subject: Some(format!("Seeded item {i}")),
-            body: None,
-            uid: new_uid(),
-            start,
-            end: start + chrono::Duration::minutes(30),
-            is_all_day: false,
-            free_busy: "Busy".to_owned(),
-            location: None,
-        };
+        let mut item = StoredItem::new(ItemKind::Calendar, CALENDAR, store.next_change(), now);
+        item.subject = Some(format!("Seeded item {i}"));
+        item.uid = new_uid();
+        item.start = start;
+        item.end = start + chrono::Duration::minutes(30);
         store.insert(mailbox, item);
         start += seed.spacing;
     }
@@ -261,6 +298,43 @@ impl FakeExchange {
         self.shared.directory.mailbox(smtp).map_or(0, |mailbox| {
             lock(&self.shared.store).calendar(mailbox).len()
         })
+    }
+
+    /// How many items the folder `folder` (a distinguished folder name such as `inbox`) of
+    /// the mailbox `smtp` holds (0 for an unknown mailbox or folder).
+    pub fn item_count(&self, smtp: &str, folder: &str) -> usize {
+        let (Some(mailbox), Some(folder)) = (
+            self.shared.directory.mailbox(smtp),
+            folder_tree::by_name(folder),
+        ) else {
+            return 0;
+        };
+        lock(&self.shared.store).items_in(mailbox, folder).count()
+    }
+
+    /// The subjects of the items in the folder `folder` of the mailbox `smtp`, in creation
+    /// order (items without subject give an empty string).
+    pub fn subjects(&self, smtp: &str, folder: &str) -> Vec<String> {
+        let (Some(mailbox), Some(folder)) = (
+            self.shared.directory.mailbox(smtp),
+            folder_tree::by_name(folder),
+        ) else {
+            return Vec::new();
+        };
+        lock(&self.shared.store)
+            .items_in(mailbox, folder)
+            .map(|i| i.subject.clone().unwrap_or_default())
+            .collect()
+    }
+
+    /// Every message sent so far, oldest first.
+    pub fn sent_messages(&self) -> Vec<SentMessage> {
+        let store = lock(&self.shared.store);
+        store
+            .sent
+            .iter()
+            .map(|s| SentMessage::of(self.shared.directory.smtp(s.mailbox), &s.item))
+            .collect()
     }
 
     /// The last requests and answers (up to 200), oldest first.

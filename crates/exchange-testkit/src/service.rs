@@ -35,6 +35,8 @@ pub(crate) struct Shared {
     pub(crate) version: ServerVersion,
     /// The largest request body accepted.
     pub(crate) max_request_bytes: usize,
+    /// The largest attachment accepted.
+    pub(crate) max_attachment_bytes: usize,
     /// The realm of the Basic challenge.
     pub(crate) realm: String,
 }
@@ -168,6 +170,7 @@ fn carry_out(shared: &Shared, user: usize, body: &[u8]) -> Answer {
             store: &mut store,
             user,
             now: chrono::Utc::now(),
+            max_attachment_bytes: shared.max_attachment_bytes,
         };
         ops::execute(&mut ctx, &decoded.operation)
     };

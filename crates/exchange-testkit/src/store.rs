@@ -1,19 +1,20 @@
-//! The users and the in-memory calendars of the fake, and the identifiers it hands out.
+//! The users and the in-memory mailboxes of the fake, and the identifiers it hands out.
 //!
-//! Every user owns one mailbox with one calendar folder; the mailbox number is the user's
+//! Every user owns one mailbox with the folders of [`crate::folder_tree`]; the mailbox number is the user's
 //! index. Identifiers are base64 like Exchange's, and carry the mailbox number so that an item
 //! can be found (and access checked) from its `ItemId` alone.
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
-use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::request::Body;
+pub(crate) use crate::item::StoredItem;
 
 const ITEM_ID_TAG: &[u8; 4] = b"FXI1";
 const CHANGE_KEY_TAG: &[u8; 4] = b"FXC1";
 const FOLDER_ID_TAG: &[u8; 4] = b"FXF1";
+const ATTACHMENT_ID_TAG: &[u8; 4] = b"FXA1";
+const OCCURRENCE_ID_TAG: &[u8; 4] = b"FXO1";
 
 /// A configured user and the mailbox it owns.
 #[derive(Debug)]
@@ -71,48 +72,31 @@ impl Directory {
     }
 }
 
-/// A calendar item as stored.
+/// A message that was sent, for [`crate::FakeExchange::sent_messages`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct StoredItem {
-    /// The unique part of the item id.
-    pub(crate) key: [u8; 16],
-    /// The version counter behind the change key.
-    pub(crate) change: u64,
-    /// `DateTimeCreated`.
-    pub(crate) created: DateTime<Utc>,
-    /// `LastModifiedTime`.
-    pub(crate) modified: DateTime<Utc>,
-    /// `Subject`.
-    pub(crate) subject: Option<String>,
-    /// `Body`.
-    pub(crate) body: Option<Body>,
-    /// `UID`.
-    pub(crate) uid: String,
-    /// `Start`.
-    pub(crate) start: DateTime<Utc>,
-    /// `End`.
-    pub(crate) end: DateTime<Utc>,
-    /// `IsAllDayEvent`.
-    pub(crate) is_all_day: bool,
-    /// `LegacyFreeBusyStatus`.
-    pub(crate) free_busy: String,
-    /// `Location`.
-    pub(crate) location: Option<String>,
+pub(crate) struct Sent {
+    /// The sender's mailbox.
+    pub(crate) mailbox: usize,
+    /// The message as it was sent.
+    pub(crate) item: StoredItem,
 }
 
-/// The mutable part: every mailbox's calendar.
+/// The mutable part: every mailbox's items, and the messages sent.
 #[derive(Debug)]
 pub(crate) struct Store {
-    calendars: Vec<Vec<StoredItem>>,
+    mailboxes: Vec<Vec<StoredItem>>,
     last_change: u64,
+    /// Messages sent, oldest first.
+    pub(crate) sent: Vec<Sent>,
 }
 
 impl Store {
-    /// An empty calendar for each of `mailboxes`.
+    /// An empty store for `mailboxes` mailboxes.
     pub(crate) fn new(mailboxes: usize) -> Self {
         Self {
-            calendars: vec![Vec::new(); mailboxes],
+            mailboxes: vec![Vec::new(); mailboxes],
             last_change: 0,
+            sent: Vec::new(),
         }
     }
 
@@ -122,21 +106,35 @@ impl Store {
         self.last_change
     }
 
-    /// The items of a mailbox's calendar (none for an unknown mailbox).
-    pub(crate) fn calendar(&self, mailbox: usize) -> &[StoredItem] {
-        self.calendars.get(mailbox).map_or(&[], Vec::as_slice)
+    /// The items of a mailbox's folder (none for an unknown mailbox), in creation order.
+    pub(crate) fn items_in(
+        &self,
+        mailbox: usize,
+        folder: usize,
+    ) -> impl Iterator<Item = &StoredItem> + '_ {
+        self.mailboxes
+            .get(mailbox)
+            .into_iter()
+            .flatten()
+            .filter(move |i| i.folder == folder)
     }
 
-    /// Adds an item to a mailbox's calendar.
+    /// The items of a mailbox's calendar.
+    pub(crate) fn calendar(&self, mailbox: usize) -> Vec<&StoredItem> {
+        self.items_in(mailbox, crate::folder_tree::CALENDAR)
+            .collect()
+    }
+
+    /// Adds an item to a mailbox.
     pub(crate) fn insert(&mut self, mailbox: usize, item: StoredItem) {
-        if let Some(calendar) = self.calendars.get_mut(mailbox) {
-            calendar.push(item);
+        if let Some(items) = self.mailboxes.get_mut(mailbox) {
+            items.push(item);
         }
     }
 
     /// The item with this key, for changes.
     pub(crate) fn item_mut(&mut self, mailbox: usize, key: &[u8; 16]) -> Option<&mut StoredItem> {
-        self.calendars
+        self.mailboxes
             .get_mut(mailbox)?
             .iter_mut()
             .find(|i| &i.key == key)
@@ -144,17 +142,14 @@ impl Store {
 
     /// The item with this key.
     pub(crate) fn item(&self, mailbox: usize, key: &[u8; 16]) -> Option<&StoredItem> {
-        self.calendar(mailbox).iter().find(|i| &i.key == key)
+        self.mailboxes.get(mailbox)?.iter().find(|i| &i.key == key)
     }
 
-    /// Removes the item with this key; whether it was there.
-    pub(crate) fn remove(&mut self, mailbox: usize, key: &[u8; 16]) -> bool {
-        let Some(calendar) = self.calendars.get_mut(mailbox) else {
-            return false;
-        };
-        let before = calendar.len();
-        calendar.retain(|i| &i.key != key);
-        calendar.len() != before
+    /// Removes the item with this key; the item, if it was there.
+    pub(crate) fn remove(&mut self, mailbox: usize, key: &[u8; 16]) -> Option<StoredItem> {
+        let items = self.mailboxes.get_mut(mailbox)?;
+        let index = items.iter().position(|i| &i.key == key)?;
+        Some(items.remove(index))
     }
 }
 
@@ -175,6 +170,61 @@ pub(crate) fn parse_item_id(id: &str) -> Option<(usize, [u8; 16])> {
     let key: [u8; 16] = key.try_into().ok()?;
     let mailbox = usize::try_from(u32::from_be_bytes(*mailbox)).ok()?;
     Some((mailbox, key))
+}
+
+/// The `AttachmentId/@Id` of an attachment: the mailbox, the item and the attachment.
+pub(crate) fn attachment_id(mailbox: usize, item: &[u8; 16], attachment: &[u8; 16]) -> String {
+    let mut bytes = Vec::with_capacity(40);
+    bytes.extend_from_slice(ATTACHMENT_ID_TAG);
+    bytes.extend_from_slice(&mailbox_number(mailbox).to_be_bytes());
+    bytes.extend_from_slice(item);
+    bytes.extend_from_slice(attachment);
+    BASE64.encode(bytes)
+}
+
+/// The mailbox, item key and attachment key an attachment id names; `None` when it is not
+/// an id the fake hands out.
+pub(crate) fn parse_attachment_id(id: &str) -> Option<(usize, [u8; 16], [u8; 16])> {
+    let bytes = BASE64.decode(id.trim()).ok()?;
+    let rest = bytes.strip_prefix(ATTACHMENT_ID_TAG)?;
+    let (mailbox, rest) = rest.split_first_chunk::<4>()?;
+    let (item, rest) = rest.split_first_chunk::<16>()?;
+    let attachment: [u8; 16] = rest.try_into().ok()?;
+    let mailbox = usize::try_from(u32::from_be_bytes(*mailbox)).ok()?;
+    Some((mailbox, *item, attachment))
+}
+
+/// The `ItemId/@Id` of occurrence `index` (1-based) of the series `key`.
+pub(crate) fn occurrence_id(mailbox: usize, key: &[u8; 16], index: usize) -> String {
+    let mut bytes = Vec::with_capacity(28);
+    bytes.extend_from_slice(OCCURRENCE_ID_TAG);
+    bytes.extend_from_slice(&mailbox_number(mailbox).to_be_bytes());
+    bytes.extend_from_slice(key);
+    bytes.extend_from_slice(&u32::try_from(index).unwrap_or(u32::MAX).to_be_bytes());
+    BASE64.encode(bytes)
+}
+
+/// The mailbox, series key and index an occurrence id names; `None` when it is not an id
+/// the fake hands out.
+pub(crate) fn parse_occurrence_id(id: &str) -> Option<(usize, [u8; 16], usize)> {
+    let bytes = BASE64.decode(id.trim()).ok()?;
+    let rest = bytes.strip_prefix(OCCURRENCE_ID_TAG)?;
+    let (mailbox, rest) = rest.split_first_chunk::<4>()?;
+    let (key, rest) = rest.split_first_chunk::<16>()?;
+    let index: [u8; 4] = rest.try_into().ok()?;
+    let mailbox = usize::try_from(u32::from_be_bytes(*mailbox)).ok()?;
+    Some((
+        mailbox,
+        *key,
+        usize::try_from(u32::from_be_bytes(index)).ok()?,
+    ))
+}
+
+/// The change counter a change key carries; `None` when it is not a key the fake hands out.
+pub(crate) fn parse_change_key(key: &str) -> Option<u64> {
+    let bytes = BASE64.decode(key.trim()).ok()?;
+    let rest = bytes.strip_prefix(CHANGE_KEY_TAG)?;
+    Some(u64::from_be_bytes(rest.try_into().ok()?))
 }
 
 /// The `ItemId/@ChangeKey` of an item version.
@@ -218,6 +268,7 @@ pub(crate) fn new_uid() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Utc;
 
     fn directory() -> Directory {
         let user = |login: &str, smtp: &str| User {
@@ -294,24 +345,18 @@ mod tests {
     fn store_inserts_finds_and_removes() {
         let mut store = Store::new(2);
         let now = Utc::now();
-        let item = StoredItem {
-            key: [9; 16],
-            change: store.next_change(),
-            created: now,
-            modified: now,
-            subject: None,
-            body: None,
-            uid: new_uid(),
-            start: now,
-            end: now,
-            is_all_day: false,
-            free_busy: "Busy".into(),
-            location: None,
-        };
+        let mut item = StoredItem::new(
+            crate::kind::ItemKind::Calendar,
+            crate::folder_tree::CALENDAR,
+            store.next_change(),
+            now,
+        );
+        item.key = [9; 16];
         store.insert(1, item.clone());
         store.insert(7, item.clone());
         assert_eq!(store.calendar(1).len(), 1);
         assert_eq!(store.calendar(7).len(), 0);
+        assert_eq!(store.items_in(1, 2).count(), 0);
         assert_eq!(store.item(1, &[9; 16]), Some(&item));
         assert_eq!(store.item(0, &[9; 16]), None);
         if let Some(stored) = store.item_mut(1, &[9; 16]) {
@@ -321,9 +366,26 @@ mod tests {
             store.item(1, &[9; 16]).and_then(|i| i.subject.clone()),
             Some("x".into())
         );
-        assert!(store.remove(1, &[9; 16]));
-        assert!(!store.remove(1, &[9; 16]));
-        assert!(!store.remove(7, &[9; 16]));
+        assert!(store.remove(1, &[9; 16]).is_some());
+        assert!(store.remove(1, &[9; 16]).is_none());
+        assert!(store.remove(7, &[9; 16]).is_none());
+    }
+
+    #[test]
+    fn attachment_ids_and_change_keys_round_trip() {
+        let id = attachment_id(2, &[1; 16], &[2; 16]);
+        assert_eq!(parse_attachment_id(&id), Some((2, [1; 16], [2; 16])));
+        assert_eq!(parse_attachment_id(&item_id(2, &[1; 16])), None);
+        assert_eq!(parse_attachment_id("!!"), None);
+        assert_eq!(parse_attachment_id(&id[..id.len() - 4]), None);
+        assert_eq!(parse_change_key(&change_key(77)), Some(77));
+        let occurrence = occurrence_id(1, &[3; 16], 12);
+        assert_eq!(parse_occurrence_id(&occurrence), Some((1, [3; 16], 12)));
+        assert_eq!(parse_occurrence_id(&item_id(1, &[3; 16])), None);
+        assert_eq!(parse_occurrence_id(&occurrence[..8]), None);
+        assert_eq!(parse_item_id(&occurrence), None);
+        assert_eq!(parse_change_key("AAAA"), None);
+        assert_eq!(parse_change_key(&item_id(0, &[0; 16])), None);
     }
 
     #[test]

@@ -41,7 +41,12 @@ async fn create_get_find_delete_then_get_finds_nothing() {
     assert_eq!(texts(&got, T, "End"), ["2024-05-01T09:30:00Z"]);
     assert_eq!(texts(&got, T, "IsAllDayEvent"), ["false"]);
     assert_eq!(texts(&got, T, "CalendarItemType"), ["Single"]);
-    assert_eq!(texts(&got, T, "EmailAddress"), [ALICE.smtp]);
+    // The organizer, then the attendees kept as sent.
+    assert_eq!(
+        texts(&got, T, "EmailAddress"),
+        [ALICE.smtp, "guest@fabrikam.test"]
+    );
+    assert_eq!(texts(&got, T, "ReminderMinutesBeforeStart"), ["15"]);
     assert_eq!(texts(&got, T, "UID").len(), 1);
     assert_eq!(texts(&got, T, "DateTimeCreated").len(), 1);
     assert_eq!(item_ids(&got)[0], (id.clone(), change_key.clone()));

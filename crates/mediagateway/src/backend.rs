@@ -192,6 +192,7 @@ impl MailboxBackend for EwsBackend {
             is_all_day: new.is_all_day,
             location: new.location.clone(),
             body: new.body.clone().map(exchange_ews::Body::text),
+            ..Default::default()
         };
         let id = self
             .client(access)?

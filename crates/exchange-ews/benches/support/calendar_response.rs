@@ -77,7 +77,7 @@ fn date_time(minutes: usize) -> String {
 
 /// A whole response: `count` calendar items numbered from `first`.
 pub(crate) fn find_item_response(first: usize, count: usize) -> Vec<u8> {
-    let mut xml = String::with_capacity(count * 2_600 + 2_000);
+    let mut xml = String::with_capacity(count * 9_000 + 2_000);
     xml.push_str(concat!(
         r#"<?xml version="1.0" encoding="utf-8"?>"#,
         "\n",
@@ -109,6 +109,73 @@ pub(crate) fn find_item_response(first: usize, count: usize) -> Vec<u8> {
     xml.into_bytes()
 }
 
+/// The categories of item `n` (none for every fourth item).
+pub(crate) fn categories(n: usize) -> &'static [&'static str] {
+    const SETS: [&[&str]; 4] = [
+        &[],
+        &["Blue category"],
+        &["Red category", "Projekt Ä"],
+        &["Green category"],
+    ];
+    SETS[n % SETS.len()]
+}
+
+/// Whether item `n` is a recurring master (with its recurrence and occurrences).
+pub(crate) fn is_master(n: usize) -> bool {
+    n.is_multiple_of(5)
+}
+
+/// Whether item `n` is a meeting (with attendees and a room).
+pub(crate) fn is_meeting(n: usize) -> bool {
+    n.is_multiple_of(3)
+}
+
+/// The required attendees of a meeting: display name, address, response.
+pub(crate) const ATTENDEES: [(&str, &str, &str); 3] = [
+    ("Carol Núñez", "carol@contoso.test", "Accept"),
+    ("Dave &amp; Co", "dave@fabrikam.test", "Tentative"),
+    ("Erin", "erin@contoso.test", "NoResponseReceived"),
+];
+
+/// The `W. Europe Standard Time` definition Exchange 2016 sends with `StartTimeZone` and
+/// `EndTimeZone`.
+const BERLIN_PERIODS: &str = r#"<t:Periods><t:Period Bias="-PT60M" Name="Standard" Id="trule:Microsoft/Registry/W. Europe Standard Time/2006-Standard"/><t:Period Bias="-PT120M" Name="Daylight" Id="trule:Microsoft/Registry/W. Europe Standard Time/2006-Daylight"/></t:Periods><t:TransitionsGroups><t:TransitionsGroup Id="0"><t:RecurringDayTransition><t:To Kind="Period">trule:Microsoft/Registry/W. Europe Standard Time/2006-Standard</t:To><t:TimeOffset>PT180M</t:TimeOffset><t:Month>10</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek><t:Occurrence>-1</t:Occurrence></t:RecurringDayTransition><t:RecurringDayTransition><t:To Kind="Period">trule:Microsoft/Registry/W. Europe Standard Time/2006-Daylight</t:To><t:TimeOffset>PT120M</t:TimeOffset><t:Month>3</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek><t:Occurrence>-1</t:Occurrence></t:RecurringDayTransition></t:TransitionsGroup></t:TransitionsGroups><t:Transitions><t:Transition><t:To Kind="Group">0</t:To></t:Transition></t:Transitions>"#;
+
+fn write_attendee(xml: &mut String, name: &str, email: &str, response: &str, replied: &str) {
+    let _ = write!(
+        xml,
+        r#"
+                    <t:Attendee>
+                      <t:Mailbox>
+                        <t:Name>{name}</t:Name>
+                        <t:EmailAddress>{email}</t:EmailAddress>
+                        <t:RoutingType>SMTP</t:RoutingType>
+                        <t:MailboxType>Mailbox</t:MailboxType>
+                      </t:Mailbox>
+                      <t:ResponseType>{response}</t:ResponseType>
+                      <t:LastResponseTime>{replied}</t:LastResponseTime>
+                    </t:Attendee>"#
+    );
+}
+
+fn write_occurrence(xml: &mut String, element: &str, n: usize, week: usize) {
+    let minutes = n * 30 + week * 7 * 1440;
+    let _ = write!(
+        xml,
+        r#"
+                <t:{element}>
+                  <t:ItemId Id="{id}" ChangeKey="{key}"/>
+                  <t:Start>{start}</t:Start>
+                  <t:End>{end}</t:End>
+                  <t:OriginalStart>{start}</t:OriginalStart>
+                </t:{element}>"#,
+        id = item_id(n * 100 + week),
+        key = change_key(n),
+        start = date_time(minutes),
+        end = date_time(minutes + 30),
+    );
+}
+
 fn write_item(xml: &mut String, n: usize) {
     let subject = SUBJECTS[n % SUBJECTS.len()].0;
     let location = LOCATIONS[n % LOCATIONS.len()].0;
@@ -117,9 +184,15 @@ fn write_item(xml: &mut String, n: usize) {
     let (start, end) = (start(n), end(n));
     let created = date_time(n * 30 / 2);
     let reminder = date_time((n * 30).saturating_sub(15));
-    let kind = ["Single", "Occurrence", "Exception"][n % 3];
+    let kind = if is_master(n) {
+        "RecurringMaster"
+    } else {
+        ["Single", "Occurrence", "Exception"][n % 3]
+    };
     let response = ["Organizer", "Accept", "Tentative", "NoResponseReceived"][n % 4];
     let busy = ["Busy", "Tentative", "Free", "OOF"][n % 4];
+    let sensitivity = ["Normal", "Private", "Normal", "Confidential"][n % 4];
+    let importance = ["Normal", "High", "Low"][n % 3];
     let _ = write!(
         xml,
         r#"              <t:CalendarItem>
@@ -127,10 +200,24 @@ fn write_item(xml: &mut String, n: usize) {
                 <t:ParentFolderId Id="AAMkAGI2TG93AAAuAAAAAAAdJHtQmOaBXzRakU7GX0fgAQBiE2ElwsUcSYl9iv8P7nlJAAAAAAENAAA=" ChangeKey="AQAAAA=="/>
                 <t:ItemClass>IPM.Appointment</t:ItemClass>
                 <t:Subject>{subject}</t:Subject>
-                <t:Sensitivity>Normal</t:Sensitivity>
+                <t:Sensitivity>{sensitivity}</t:Sensitivity>
                 <t:DateTimeReceived>{created}</t:DateTimeReceived>
-                <t:Size>{size}</t:Size>
-                <t:Importance>Normal</t:Importance>
+                <t:Size>{size}</t:Size>"#,
+        id = item_id(n),
+        key = change_key(n),
+        size = 4_000 + n % 5_000,
+    );
+    if !categories(n).is_empty() {
+        xml.push_str("\n                <t:Categories>");
+        for c in categories(n) {
+            let _ = write!(xml, "<t:String>{c}</t:String>");
+        }
+        xml.push_str("</t:Categories>");
+    }
+    let _ = write!(
+        xml,
+        r#"
+                <t:Importance>{importance}</t:Importance>
                 <t:IsSubmitted>false</t:IsSubmitted>
                 <t:IsDraft>false</t:IsDraft>
                 <t:IsFromMe>false</t:IsFromMe>
@@ -138,6 +225,14 @@ fn write_item(xml: &mut String, n: usize) {
                 <t:IsUnmodified>false</t:IsUnmodified>
                 <t:DateTimeSent>{created}</t:DateTimeSent>
                 <t:DateTimeCreated>{created}</t:DateTimeCreated>
+                <t:ResponseObjects>
+                  <t:AcceptItem/>
+                  <t:TentativelyAcceptItem/>
+                  <t:DeclineItem/>
+                  <t:ReplyToItem/>
+                  <t:ReplyAllToItem/>
+                  <t:ForwardItem/>
+                </t:ResponseObjects>
                 <t:ReminderDueBy>{reminder}</t:ReminderDueBy>
                 <t:ReminderIsSet>{reminder_set}</t:ReminderIsSet>
                 <t:ReminderMinutesBeforeStart>15</t:ReminderMinutesBeforeStart>
@@ -145,7 +240,22 @@ fn write_item(xml: &mut String, n: usize) {
                 <t:DisplayTo>Team Calendar; {name}</t:DisplayTo>
                 <t:HasAttachments>false</t:HasAttachments>
                 <t:Culture>en-US</t:Culture>
+                <t:EffectiveRights>
+                  <t:CreateAssociated>false</t:CreateAssociated>
+                  <t:CreateContents>false</t:CreateContents>
+                  <t:CreateHierarchy>false</t:CreateHierarchy>
+                  <t:Delete>true</t:Delete>
+                  <t:Modify>true</t:Modify>
+                  <t:Read>true</t:Read>
+                  <t:ViewPrivateItems>true</t:ViewPrivateItems>
+                </t:EffectiveRights>
+                <t:LastModifiedName>{name}</t:LastModifiedName>
+                <t:LastModifiedTime>{created}</t:LastModifiedTime>
+                <t:IsAssociated>false</t:IsAssociated>
+                <t:WebClientReadFormQueryString>https://mail.contoso.test/owa/?ItemID=AAMkAGI2TG93AAA{n:010}&amp;exvsurl=1&amp;viewmodel=ICalendarItemDetailsViewModelFactory</t:WebClientReadFormQueryString>
+                <t:ConversationId Id="AAQkAGI2TG93AAA{n:010}QAQAGxfXH0vHGZNm9ifuu5="/>
                 <t:UID>040000008200E00074C5B7101A82E0080000000{n:010}000000000000000010000000</t:UID>
+                <t:DateTimeStamp>{created}</t:DateTimeStamp>
                 <t:Start>{start}</t:Start>
                 <t:End>{end}</t:End>
                 <t:IsAllDayEvent>{all_day}</t:IsAllDayEvent>
@@ -164,29 +274,88 @@ fn write_item(xml: &mut String, n: usize) {
                     <t:EmailAddress>{email}</t:EmailAddress>
                     <t:RoutingType>SMTP</t:RoutingType>
                   </t:Mailbox>
-                </t:Organizer>
-                <t:Duration>PT{minutes}M</t:Duration>
-                <t:TimeZone>(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna</t:TimeZone>
-                <t:AppointmentReplyTime>{created}</t:AppointmentReplyTime>
-                <t:AppointmentSequenceNumber>{sequence}</t:AppointmentSequenceNumber>
-                <t:AppointmentState>{state}</t:AppointmentState>
-                <t:ConferenceType>0</t:ConferenceType>
-                <t:AllowNewTimeProposal>true</t:AllowNewTimeProposal>
-                <t:IsOnlineMeeting>{online}</t:IsOnlineMeeting>
-                <t:LastModifiedTime>{created}</t:LastModifiedTime>
-              </t:CalendarItem>
-"#,
-        id = item_id(n),
-        key = change_key(n),
-        size = 4_000 + n % 5_000,
+                </t:Organizer>"#,
         reminder_set = flag(2),
         all_day = flag(10),
         meeting = flag(3),
         cancelled = flag(17),
         recurring = flag(5),
+    );
+    if is_meeting(n) {
+        xml.push_str("\n                <t:RequiredAttendees>");
+        for (name, email, response) in ATTENDEES {
+            write_attendee(xml, name, email, response, &created);
+        }
+        xml.push_str(
+            "\n                </t:RequiredAttendees>\n                <t:OptionalAttendees>",
+        );
+        write_attendee(xml, "Frank", "frank@contoso.test", "Decline", &created);
+        xml.push_str("\n                </t:OptionalAttendees>\n                <t:Resources>");
+        write_attendee(xml, "Room 4B", "room4b@contoso.test", "Accept", &created);
+        xml.push_str("\n                </t:Resources>");
+    }
+    let _ = write!(
+        xml,
+        r#"
+                <t:ConflictingMeetingCount>{conflicts}</t:ConflictingMeetingCount>
+                <t:AdjacentMeetingCount>1</t:AdjacentMeetingCount>
+                <t:Duration>PT{minutes}M</t:Duration>
+                <t:TimeZone>(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna</t:TimeZone>
+                <t:AppointmentReplyTime>{created}</t:AppointmentReplyTime>
+                <t:AppointmentSequenceNumber>{sequence}</t:AppointmentSequenceNumber>
+                <t:AppointmentState>{state}</t:AppointmentState>"#,
+        conflicts = n % 3,
         minutes = 30 + 30 * (n % 2),
         sequence = n % 4,
-        state = if n.is_multiple_of(3) { 3 } else { 0 },
+        state = if is_meeting(n) { 3 } else { 0 },
+    );
+    if is_master(n) {
+        let _ = write!(
+            xml,
+            r#"
+                <t:Recurrence>
+                  <t:WeeklyRecurrence>
+                    <t:Interval>1</t:Interval>
+                    <t:DaysOfWeek>Monday Wednesday</t:DaysOfWeek>
+                    <t:FirstDayOfWeek>Monday</t:FirstDayOfWeek>
+                  </t:WeeklyRecurrence>
+                  <t:NumberedRecurrence>
+                    <t:StartDate>{date}+01:00</t:StartDate>
+                    <t:NumberOfOccurrences>10</t:NumberOfOccurrences>
+                  </t:NumberedRecurrence>
+                </t:Recurrence>"#,
+            date = &start[..10],
+        );
+        write_occurrence(xml, "FirstOccurrence", n, 0);
+        write_occurrence(xml, "LastOccurrence", n, 9);
+        xml.push_str("\n                <t:ModifiedOccurrences>");
+        write_occurrence(xml, "Occurrence", n, 3);
+        xml.push_str(
+            "\n                </t:ModifiedOccurrences>\n                <t:DeletedOccurrences>",
+        );
+        let _ = write!(
+            xml,
+            "<t:DeletedOccurrence><t:Start>{}</t:Start></t:DeletedOccurrence></t:DeletedOccurrences>",
+            date_time(n * 30 + 5 * 7 * 1440)
+        );
+    }
+    let _ = write!(
+        xml,
+        r#"
+                <t:StartTimeZone Id="W. Europe Standard Time" Name="(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna">{BERLIN_PERIODS}</t:StartTimeZone>
+                <t:EndTimeZone Id="W. Europe Standard Time" Name="(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna">{BERLIN_PERIODS}</t:EndTimeZone>
+                <t:ConferenceType>0</t:ConferenceType>
+                <t:AllowNewTimeProposal>true</t:AllowNewTimeProposal>
+                <t:IsOnlineMeeting>{online}</t:IsOnlineMeeting>
+                <t:MeetingWorkspaceUrl/>
+                <t:NetShowUrl/>
+                <t:StartTimeZoneId>W. Europe Standard Time</t:StartTimeZoneId>
+                <t:EndTimeZoneId>W. Europe Standard Time</t:EndTimeZoneId>
+                <t:IntendedFreeBusyStatus>{busy}</t:IntendedFreeBusyStatus>
+                <t:IsOrganizer>{organizer}</t:IsOrganizer>
+              </t:CalendarItem>
+"#,
         online = flag(4),
+        organizer = if n.is_multiple_of(4) { "true" } else { "false" },
     );
 }

@@ -11,7 +11,7 @@ use super::identity::{Identity, Impersonation};
 use super::limit::{MailboxLimits, DEFAULT_PER_MAILBOX};
 use super::retry::{Jitter, RetryPolicy};
 use super::transport::{http_client, Transport};
-use super::{EwsClient, Inner};
+use super::{EwsClient, Inner, MAX_BATCH_SIZE};
 use crate::timezone::{TimeZoneContext, WindowsZoneId};
 use crate::{EwsError, ExchangeVersion};
 
@@ -30,6 +30,7 @@ pub struct EwsClientBuilder {
     max_concurrent_per_mailbox: usize,
     impersonation: Option<Impersonation>,
     time_zone: Option<WindowsZoneId>,
+    batch_size: usize,
 }
 
 impl EwsClientBuilder {
@@ -44,6 +45,7 @@ impl EwsClientBuilder {
             max_concurrent_per_mailbox: DEFAULT_PER_MAILBOX,
             impersonation: None,
             time_zone: None,
+            batch_size: MAX_BATCH_SIZE,
         }
     }
 
@@ -73,6 +75,13 @@ impl EwsClientBuilder {
     /// writes times without an offset in that zone and expands recurrences in it.
     pub fn time_zone(mut self, zone: WindowsZoneId) -> Self {
         self.time_zone = Some(zone);
+        self
+    }
+
+    /// How many entries the batch calls ([`EwsClient::create_items`] and the like) send per
+    /// request: 1 to [`MAX_BATCH_SIZE`] (the default); [`build`](Self::build) refuses others.
+    pub fn batch_size(mut self, size: usize) -> Self {
+        self.batch_size = size;
         self
     }
 
@@ -134,6 +143,12 @@ impl EwsClientBuilder {
                 reason: format!("{} is not a usable limit", self.max_concurrent_per_mailbox),
             });
         }
+        if !(1..=MAX_BATCH_SIZE).contains(&self.batch_size) {
+            return Err(EwsError::InvalidArgument {
+                argument: "batch_size",
+                reason: format!("{} is not between 1 and {MAX_BATCH_SIZE}", self.batch_size),
+            });
+        }
         let identity = Identity::new(self.impersonation)?;
         // Autodiscover, not HTTP redirects, is how clients find a moved mailbox.
         let http = http_client(self.timeout, auth.as_ref())?;
@@ -152,6 +167,7 @@ impl EwsClientBuilder {
                 retry: self.retry,
                 jitter: Jitter::new(),
                 limits: MailboxLimits::new(self.max_concurrent_per_mailbox),
+                batch_size: self.batch_size,
             }),
             identity: Arc::new(identity),
         })
@@ -194,6 +210,7 @@ impl fmt::Debug for EwsClientBuilder {
             )
             .field("impersonation", &self.impersonation)
             .field("time_zone", &self.time_zone)
+            .field("batch_size", &self.batch_size)
             .finish()
     }
 }

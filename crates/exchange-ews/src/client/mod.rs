@@ -1,5 +1,6 @@
 //! The async client: the operations of [`crate::operations`] sent over HTTP(S).
 
+mod batch;
 mod builder;
 mod calendar_windows;
 mod directory;
@@ -10,6 +11,7 @@ mod limit;
 mod retry;
 mod transport;
 
+pub use batch::{BatchResult, CreateOptions, MAX_BATCH_SIZE};
 pub use builder::EwsClientBuilder;
 pub use folders::ItemPager;
 pub use identity::Impersonation;
@@ -61,6 +63,7 @@ struct Inner {
     jitter: Jitter,
     limits: MailboxLimits,
     time_zone: Option<TimeZoneContext>,
+    batch_size: usize,
 }
 
 impl EwsClient {

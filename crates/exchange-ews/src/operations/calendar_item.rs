@@ -1,71 +1,168 @@
-//! Reading calendar items (`t:CalendarItem`) and the values inside them.
+//! Reading calendar items (`t:CalendarItem`).
 
-use chrono::{DateTime, Utc};
-
+use super::calendar_values::{
+    attendees, boolean, choice, date_time, deleted_occurrences, item_time_zone, legacy_time_zone,
+    number, occurrence, occurrences, text,
+};
+use super::recurrence_xml::read_recurrence;
 use crate::soap::cut;
-use crate::xml::{parse_bool, parse_date_time, Element, Pruning};
-use crate::{Body, BodyType, CalendarItem, Envelope, EwsError, ItemId, Mailbox};
+use crate::xml::{Element, Prune, Pruning};
+use crate::{
+    Body, BodyType, CalendarItem, Envelope, EwsError, FolderId, Importance, ItemId, Node,
+    Sensitivity,
+};
 
-/// The children of a `t:CalendarItem` that [`calendar_item`] reads: the tree of an answer
-/// read only by it needs no other (a full item holds some sixty). A name read
-/// there must be listed here.
-const READ_CHILDREN: &[&str] = &[
-    "ItemId",
-    "Subject",
-    "Start",
-    "End",
-    "IsAllDayEvent",
-    "Location",
-    "Body",
-    "Organizer",
-    "UID",
-    "ItemClass",
-    "CalendarItemType",
-    "IsMeeting",
-    "IsCancelled",
-    "IsRecurring",
-    "LegacyFreeBusyStatus",
-    "MyResponseType",
-    "LastModifiedTime",
-];
+#[allow(unused_imports)] // The message readers read recipients with them.
+pub(crate) use super::calendar_values::{attendee, mailbox};
 
-/// Parses an answer whose items are read by [`calendar_item`] alone, building of each
-/// calendar item only the children it reads.
+/// What [`calendar_item`] never reads: the children of an item's `StartTimeZone` and
+/// `EndTimeZone` (it reads their attributes only). Exchange 2016 sends each zone's whole
+/// definition, some twenty elements, with every item. Items nested in other properties
+/// (`ConflictingMeetings`) are not below the paths: they are kept whole.
+const CALENDAR_PRUNING: Pruning = Pruning {
+    rules: &[
+        Prune {
+            path: &["Items", "CalendarItem", "StartTimeZone"],
+            keep: &[],
+        },
+        Prune {
+            path: &["Items", "CalendarItem", "EndTimeZone"],
+            keep: &[],
+        },
+    ],
+};
+
+/// Parses an answer whose items are read by [`calendar_item`] alone, leaving out of the tree
+/// what it never reads.
 pub(crate) fn envelope_for_calendar_items(bytes: &[u8]) -> Result<Envelope, EwsError> {
-    let pruning = Pruning {
-        parent: "CalendarItem",
-        keep: READ_CHILDREN,
-    };
     // The pruned parse fails exactly when the full one does; the full one then runs to
     // report its error in every detail.
-    Envelope::parse_pruned(bytes, pruning).or_else(|_| Envelope::parse(bytes))
+    Envelope::parse_pruned(bytes, CALENDAR_PRUNING).or_else(|_| Envelope::parse(bytes))
 }
 
 /// Reads a `t:CalendarItem`. The id, start and end are required; every other field is
-/// optional because Exchange leaves out empty properties (even an empty subject).
+/// optional because Exchange leaves out empty properties (even an empty subject). Children
+/// it does not model are kept in `unmodelled`, in document order.
 pub(crate) fn calendar_item(e: &Element) -> Result<CalendarItem, EwsError> {
-    Ok(CalendarItem {
-        id: item_id(e.required_child("ItemId")?)?,
-        subject: e.child_text("Subject").unwrap_or_default().to_owned(),
-        start: date_time(e.required_child("Start")?)?,
-        end: date_time(e.required_child("End")?)?,
-        is_all_day: optional_bool(e, "IsAllDayEvent")?.unwrap_or(false),
-        location: optional_text(e, "Location"),
-        body: e.child("Body").map(body).transpose()?,
-        organizer: e
-            .child("Organizer")
-            .and_then(|o| o.child("Mailbox"))
-            .map(mailbox),
-        uid: optional_text(e, "UID"),
-        item_class: optional_text(e, "ItemClass"),
-        calendar_item_type: optional_text(e, "CalendarItemType"),
-        is_meeting: optional_bool(e, "IsMeeting")?.unwrap_or(false),
-        is_cancelled: optional_bool(e, "IsCancelled")?.unwrap_or(false),
-        is_recurring: optional_bool(e, "IsRecurring")?.unwrap_or(false),
-        free_busy_status: optional_text(e, "LegacyFreeBusyStatus"),
-        my_response_type: optional_text(e, "MyResponseType"),
-        last_modified: e.child("LastModifiedTime").map(date_time).transpose()?,
-    })
+    let mut item = CalendarItem::default();
+    let (mut id, mut start, mut end) = (None, None, None);
+    let (mut start_zone_id, mut end_zone_id) = (None, None);
+    for child in e.children() {
+        match child.name() {
+            "ItemId" => id = id.or(Some(child)),
+            "Start" => start = start.or(Some(child)),
+            "End" => end = end.or(Some(child)),
+            "StartTimeZoneId" => start_zone_id = text(child),
+            "EndTimeZoneId" => end_zone_id = text(child),
+            name => {
+                if !read_property(&mut item, name, child)? {
+                    item.unmodelled.push(Node::from(child));
+                }
+            }
+        }
+    }
+    item.id = item_id(id.ok_or_else(|| missing("ItemId", e))?)?;
+    item.start = date_time(start.ok_or_else(|| missing("Start", e))?)?;
+    item.end = date_time(end.ok_or_else(|| missing("End", e))?)?;
+    // `StartTimeZoneId` (2013) names the zone `StartTimeZone` may have left out.
+    for (zone, id) in [
+        (&mut item.start_time_zone, start_zone_id),
+        (&mut item.end_time_zone, end_zone_id),
+    ] {
+        if let Some(id) = id {
+            let zone = zone.get_or_insert_with(Default::default);
+            zone.id.get_or_insert(id);
+        }
+    }
+    Ok(item)
+}
+
+fn missing(element: &str, parent: &Element) -> EwsError {
+    EwsError::MissingElement {
+        element: element.to_owned(),
+        parent: parent.name().to_owned(),
+    }
+}
+
+/// Reads the property `name` into `item`; `false` when the reader does not model it.
+fn read_property(item: &mut CalendarItem, name: &str, e: &Element) -> Result<bool, EwsError> {
+    match name {
+        "ParentFolderId" => {
+            let id = item_id(e)?;
+            item.parent_folder_id = Some(FolderId {
+                id: id.id,
+                change_key: id.change_key,
+            });
+        }
+        "ItemClass" => item.item_class = text(e),
+        "Subject" => item.subject = e.text().to_owned(),
+        "Sensitivity" => {
+            item.sensitivity = Some(choice(e, Sensitivity::parse, "a sensitivity")?);
+        }
+        "Body" => item.body = Some(body(e)?),
+        "DateTimeReceived" => item.date_time_received = Some(date_time(e)?),
+        "Size" => item.size = Some(number(e)?),
+        "Categories" => {
+            item.categories = e
+                .children()
+                .iter()
+                .filter(|c| c.name() == "String")
+                .map(|c| c.text().to_owned())
+                .collect();
+        }
+        "Importance" => item.importance = Some(choice(e, Importance::parse, "an importance")?),
+        "DateTimeCreated" => item.date_time_created = Some(date_time(e)?),
+        "ResponseObjects" => {
+            item.response_objects = e.children().iter().map(|c| c.name().to_owned()).collect();
+        }
+        "ReminderDueBy" => item.reminder.due_by = Some(date_time(e)?),
+        "ReminderIsSet" => item.reminder.is_set = boolean(e)?,
+        "ReminderMinutesBeforeStart" => item.reminder.minutes_before_start = Some(number(e)?),
+        "DisplayCc" => item.display_cc = text(e),
+        "DisplayTo" => item.display_to = text(e),
+        "HasAttachments" => item.has_attachments = boolean(e)?,
+        "Culture" => item.culture = text(e),
+        "LastModifiedName" => item.last_modified_name = text(e),
+        "LastModifiedTime" => item.last_modified = Some(date_time(e)?),
+        "UID" => item.uid = text(e),
+        "OriginalStart" => item.original_start = Some(date_time(e)?),
+        "IsAllDayEvent" => item.is_all_day = boolean(e)?,
+        "LegacyFreeBusyStatus" => item.free_busy_status = text(e),
+        "Location" => item.location = text(e),
+        "IsMeeting" => item.is_meeting = boolean(e)?,
+        "IsCancelled" => item.is_cancelled = boolean(e)?,
+        "IsRecurring" => item.is_recurring = boolean(e)?,
+        "MeetingRequestWasSent" => item.meeting_request_was_sent = boolean(e)?,
+        "IsResponseRequested" => item.is_response_requested = Some(boolean(e)?),
+        "CalendarItemType" => item.calendar_item_type = text(e),
+        "MyResponseType" => item.my_response_type = text(e),
+        "Organizer" => item.organizer = e.child("Mailbox").map(mailbox),
+        "RequiredAttendees" => item.required_attendees = attendees(e)?,
+        "OptionalAttendees" => item.optional_attendees = attendees(e)?,
+        "Resources" => item.resources = attendees(e)?,
+        "ConflictingMeetingCount" => item.conflicting_meeting_count = Some(number(e)?),
+        "AdjacentMeetingCount" => item.adjacent_meeting_count = Some(number(e)?),
+        "Duration" => item.duration = text(e),
+        "TimeZone" => item.time_zone = text(e),
+        "AppointmentReplyTime" => item.appointment_reply_time = Some(date_time(e)?),
+        "AppointmentSequenceNumber" => item.appointment_sequence_number = Some(number(e)?),
+        "AppointmentState" => item.appointment_state = Some(number(e)?),
+        "Recurrence" => item.recurrence = Some(read_recurrence(e)?),
+        "FirstOccurrence" => item.first_occurrence = Some(occurrence(e)?),
+        "LastOccurrence" => item.last_occurrence = Some(occurrence(e)?),
+        "ModifiedOccurrences" => item.modified_occurrences = occurrences(e)?,
+        "DeletedOccurrences" => item.deleted_occurrences = deleted_occurrences(e)?,
+        "MeetingTimeZone" => item.meeting_time_zone = Some(legacy_time_zone(e)?),
+        "StartTimeZone" => item.start_time_zone = Some(item_time_zone(e)),
+        "EndTimeZone" => item.end_time_zone = Some(item_time_zone(e)),
+        "ConferenceType" => item.conference_type = Some(number(e)?),
+        "AllowNewTimeProposal" => item.allow_new_time_proposal = Some(boolean(e)?),
+        "IsOnlineMeeting" => item.is_online_meeting = boolean(e)?,
+        "JoinOnlineMeetingUrl" => item.join_online_meeting_url = text(e),
+        "IsOrganizer" => item.is_organizer = Some(boolean(e)?),
+        _ => return Ok(false),
+    }
+    Ok(true)
 }
 
 /// Reads a `t:ItemId` (its `Id` attribute is required, the `ChangeKey` optional).
@@ -86,35 +183,6 @@ pub(crate) fn item_id(e: &Element) -> Result<ItemId, EwsError> {
     })
 }
 
-fn date_time(e: &Element) -> Result<DateTime<Utc>, EwsError> {
-    parse_date_time(e.text()).ok_or_else(|| EwsError::InvalidValue {
-        element: e.name().to_owned(),
-        value: cut(e.text()),
-        expected: "an xs:dateTime",
-    })
-}
-
-fn optional_bool(parent: &Element, name: &str) -> Result<Option<bool>, EwsError> {
-    parent
-        .child(name)
-        .map(|e| {
-            parse_bool(e.text()).ok_or_else(|| EwsError::InvalidValue {
-                element: name.to_owned(),
-                value: cut(e.text()),
-                expected: "an xs:boolean",
-            })
-        })
-        .transpose()
-}
-
-/// The text of a child, `None` when the child is absent or empty.
-fn optional_text(parent: &Element, name: &str) -> Option<String> {
-    parent
-        .child_text(name)
-        .filter(|t| !t.trim().is_empty())
-        .map(str::to_owned)
-}
-
 fn body(e: &Element) -> Result<Body, EwsError> {
     let kind = match e.attribute("BodyType").map(str::trim) {
         None | Some("Text") => BodyType::Text,
@@ -133,214 +201,6 @@ fn body(e: &Element) -> Result<Body, EwsError> {
     })
 }
 
-fn mailbox(e: &Element) -> Mailbox {
-    Mailbox {
-        name: optional_text(e, "Name"),
-        email: optional_text(e, "EmailAddress"),
-        routing_type: optional_text(e, "RoutingType"),
-        mailbox_type: optional_text(e, "MailboxType"),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::xml::parse;
-    use chrono::TimeZone;
-
-    fn item(inner: &str) -> Result<CalendarItem, EwsError> {
-        let xml = format!(r#"<t:CalendarItem xmlns:t="urn:t">{inner}</t:CalendarItem>"#);
-        calendar_item(&parse(xml.as_bytes()).unwrap())
-    }
-
-    const MINIMAL: &str = r#"<t:ItemId Id="AAMk" ChangeKey="DwAA"/><t:Start>2024-05-01T08:00:00Z</t:Start><t:End>2024-05-01T09:00:00Z</t:End>"#;
-
-    #[test]
-    fn reads_a_minimal_item() {
-        let item = item(MINIMAL).unwrap();
-        assert_eq!(item.id, ItemId::new("AAMk").with_change_key("DwAA"));
-        assert_eq!(item.subject, "");
-        assert_eq!(
-            item.start,
-            Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap()
-        );
-        assert!(!item.is_all_day);
-        assert_eq!(item.body, None);
-        assert_eq!(item.location, None);
-    }
-
-    #[test]
-    fn reads_every_field() {
-        let item = item(&format!(
-            r#"{MINIMAL}<t:ItemClass>IPM.Appointment</t:ItemClass><t:Subject> Plan &amp; act </t:Subject>
-            <t:Body BodyType="HTML">&lt;p&gt;Hi&lt;/p&gt;</t:Body><t:UID>040000</t:UID>
-            <t:IsAllDayEvent>true</t:IsAllDayEvent><t:LegacyFreeBusyStatus>Busy</t:LegacyFreeBusyStatus>
-            <t:Location>Room 1</t:Location><t:IsMeeting>1</t:IsMeeting><t:IsCancelled>false</t:IsCancelled>
-            <t:IsRecurring>true</t:IsRecurring><t:CalendarItemType>Occurrence</t:CalendarItemType>
-            <t:MyResponseType>Accept</t:MyResponseType><t:Organizer><t:Mailbox><t:Name>Bob</t:Name>
-            <t:EmailAddress>bob@contoso.test</t:EmailAddress></t:Mailbox></t:Organizer>
-            <t:LastModifiedTime>2024-04-01T10:00:00Z</t:LastModifiedTime>"#
-        ))
-        .unwrap();
-        assert_eq!(item.subject, " Plan & act ");
-        assert_eq!(item.body, Some(Body::html("<p>Hi</p>")));
-        assert!(item.is_all_day && item.is_meeting && item.is_recurring && !item.is_cancelled);
-        assert_eq!(item.location.as_deref(), Some("Room 1"));
-        assert_eq!(item.uid.as_deref(), Some("040000"));
-        assert_eq!(item.item_class.as_deref(), Some("IPM.Appointment"));
-        assert_eq!(item.calendar_item_type.as_deref(), Some("Occurrence"));
-        assert_eq!(item.free_busy_status.as_deref(), Some("Busy"));
-        assert_eq!(item.my_response_type.as_deref(), Some("Accept"));
-        let organizer = item.organizer.unwrap();
-        assert_eq!(organizer.name.as_deref(), Some("Bob"));
-        assert_eq!(organizer.email.as_deref(), Some("bob@contoso.test"));
-        assert!(item.last_modified.is_some());
-    }
-
-    #[test]
-    fn refuses_items_without_id_or_times() {
-        let missing = |inner: &str| match item(inner) {
-            Err(EwsError::MissingElement { element, .. }) => element,
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(missing("<t:Start>2024-05-01T08:00:00Z</t:Start>"), "ItemId");
-        assert_eq!(missing(r#"<t:ItemId Id=""/>"#), "@Id");
-        assert_eq!(
-            missing(r#"<t:ItemId Id="A"/><t:End>2024-05-01T08:00:00Z</t:End>"#),
-            "Start"
-        );
-        assert_eq!(
-            missing(r#"<t:ItemId Id="A"/><t:Start>2024-05-01T08:00:00Z</t:Start>"#),
-            "End"
-        );
-    }
-
-    #[test]
-    fn refuses_values_of_the_wrong_kind() {
-        let invalid = |inner: &str| match item(inner) {
-            Err(EwsError::InvalidValue { element, .. }) => element,
-            other => panic!("{other:?}"),
-        };
-        let bad_start = MINIMAL.replace("2024-05-01T08:00:00Z", "tomorrow");
-        assert_eq!(invalid(&bad_start), "Start");
-        assert_eq!(
-            invalid(&format!("{MINIMAL}<t:IsAllDayEvent>yes</t:IsAllDayEvent>")),
-            "IsAllDayEvent"
-        );
-        assert_eq!(
-            invalid(&format!(r#"{MINIMAL}<t:Body BodyType="RTF">x</t:Body>"#)),
-            "Body@BodyType"
-        );
-        let long = "x".repeat(10_000);
-        match item(&MINIMAL.replace("2024-05-01T09:00:00Z", &long)) {
-            Err(EwsError::InvalidValue { value, .. }) => assert_eq!(value.len(), 100),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn treats_empty_elements_as_absent() {
-        let item = item(&format!(
-            r#"{MINIMAL}<t:Location/><t:UID></t:UID><t:Body BodyType="Text"/><t:Organizer><t:Mailbox/></t:Organizer>"#
-        ))
-        .unwrap();
-        assert_eq!(item.location, None);
-        assert_eq!(item.uid, None);
-        assert_eq!(item.body, Some(Body::text("")));
-        assert_eq!(item.organizer, Some(Mailbox::default()));
-    }
-
-    /// What the full tree and the pruned one yield for a calendar answer, errors included.
-    fn both_ways<T: std::fmt::Debug>(
-        bytes: &[u8],
-        output: fn(&Envelope) -> Result<T, EwsError>,
-    ) -> (String, String) {
-        let full = Envelope::parse(bytes).and_then(|e| output(&e));
-        let pruned = envelope_for_calendar_items(bytes).and_then(|e| output(&e));
-        (format!("{full:?}"), format!("{pruned:?}"))
-    }
-
-    #[test]
-    fn pruned_and_full_trees_read_the_same_from_every_sample() {
-        use crate::operations::{FindCalendarItems, GetCalendarItem, Operation};
-        let Some(dir) = exchange_testkit::schema::ews_dir() else {
-            exchange_testkit::schema::skip_or_fail::<()>("the EWS samples");
-            return;
-        };
-        let mut compared = 0;
-        for entry in std::fs::read_dir(dir.join("samples")).unwrap() {
-            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
-            let (full, pruned) = both_ways(&bytes, FindCalendarItems::output);
-            assert_eq!(full, pruned);
-            let (full, pruned) = both_ways(&bytes, GetCalendarItem::output);
-            assert_eq!(full, pruned);
-            compared += 1;
-        }
-        assert!(compared > 10, "only {compared} samples");
-    }
-
-    #[test]
-    fn reads_no_child_outside_its_list() {
-        // Properties an item carries that `calendar_item` must not read: a value it read
-        // from one of them would be lost in a pruned tree.
-        let others = [
-            "ParentFolderId",
-            "Sensitivity",
-            "DateTimeReceived",
-            "Size",
-            "Importance",
-            "IsDraft",
-            "DateTimeSent",
-            "DateTimeCreated",
-            "ResponseObjects",
-            "ReminderDueBy",
-            "ReminderIsSet",
-            "DisplayTo",
-            "HasAttachments",
-            "Culture",
-            "MeetingRequestWasSent",
-            "IsResponseRequested",
-            "RequiredAttendees",
-            "ConflictingMeetings",
-            "Duration",
-            "TimeZone",
-            "AppointmentState",
-            "IsOnlineMeeting",
-            "Recurrence",
-            "Mailbox",
-            "Name",
-            "EmailAddress",
-            "Id",
-            "Value",
-            "Unknown",
-        ];
-        let full = format!(
-            r#"{MINIMAL}<t:Subject>S</t:Subject><t:Location>L</t:Location><t:UID>U</t:UID>
-            <t:Organizer><t:Mailbox><t:Name>N</t:Name></t:Mailbox></t:Organizer>"#
-        );
-        let expected = item(&full).unwrap();
-        for name in others {
-            assert!(!READ_CHILDREN.contains(&name));
-            let decoy = format!(
-                r#"<t:{name} Id="X" ChangeKey="Y">2020-01-01T00:00:00Z<t:Mailbox><t:Name>D</t:Name></t:Mailbox></t:{name}>"#
-            );
-            assert_eq!(item(&format!("{decoy}{full}")).unwrap(), expected, "{name}");
-        }
-    }
-
-    #[test]
-    fn the_fast_path_reports_the_full_error() {
-        use crate::operations::{FindCalendarItems, Operation};
-        for doc in [
-            &b"<s:Envelope xmlns:s=\"urn:s\"><s:Body><CalendarItem><x>&nbsp;</x>"[..],
-            b"<a/>",
-            b"",
-            b"<Envelope><Body><Fault><faultstring>busy</faultstring></Fault></Body></Envelope>",
-            b"<Envelope><Body><FindItemResponse><ResponseMessages><M ResponseClass=\"Success\"><RootFolder><Items><CalendarItem><Size>1</Size></CalendarItem></Items></RootFolder></M></ResponseMessages></FindItemResponse></Body></Envelope>",
-        ] {
-            let (full, pruned) = both_ways(doc, FindCalendarItems::output);
-            assert!(full.starts_with("Err("), "{full}");
-            assert_eq!(full, pruned);
-        }
-    }
-}
+#[path = "calendar_item_tests.rs"]
+mod tests;

@@ -1,11 +1,12 @@
 //! `CreateItem` of one calendar item.
 
 use super::calendar_item::item_id;
-use super::{check_range, sans_io_methods, write_folder, Operation};
+use super::recurrence_xml::{check_recurrence, write_recurrence};
+use super::{check_range, sans_io_methods, write_attendees, write_folder, Operation};
 use crate::soap::request_envelope;
 use crate::xml::{format_date_time, XmlWriter};
 use crate::{
-    Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, NewCalendarItem,
+    Envelope, EwsError, ExchangeVersion, FolderTarget, FreeBusyStatus, ItemId, NewCalendarItem,
     SendMeetingInvitations,
 };
 
@@ -28,7 +29,7 @@ impl CreateCalendarItem {
         invitations: SendMeetingInvitations,
     ) -> Result<Self, EwsError> {
         folder.check("folder")?;
-        check_calendar_item(&item)?;
+        check_calendar_item(&item, ExchangeVersion::Exchange2016)?;
         Ok(Self {
             folder,
             item,
@@ -67,6 +68,10 @@ impl Operation for CreateCalendarItem {
         })
     }
 
+    fn check(&self, version: ExchangeVersion) -> Result<(), EwsError> {
+        check_calendar_item(&self.item, version)
+    }
+
     fn output(envelope: &Envelope) -> Result<ItemId, EwsError> {
         let items = envelope
             .single_message(Self::NAME)?
@@ -79,14 +84,64 @@ impl Operation for CreateCalendarItem {
     }
 }
 
-/// Writes `t:CalendarItem` with its elements in schema order (item properties first, then
-/// the calendar properties).
-/// Refuses a calendar item Exchange would refuse.
-pub(crate) fn check_calendar_item(item: &NewCalendarItem) -> Result<(), EwsError> {
-    check_range("item times", item.start, item.end)
+/// Refuses a calendar item Exchange would refuse, or one `version` cannot store.
+pub(crate) fn check_calendar_item(
+    item: &NewCalendarItem,
+    version: ExchangeVersion,
+) -> Result<(), EwsError> {
+    check_range("item times", item.start, item.end)?;
+    if let Some(recurrence) = &item.recurrence {
+        check_recurrence(recurrence)?;
+        if recurrence.pattern.is_regeneration() {
+            return Err(EwsError::InvalidArgument {
+                argument: "recurrence",
+                reason: format!(
+                    "{} is for tasks only, not calendar items",
+                    recurrence.pattern.element_name()
+                ),
+            });
+        }
+    }
+    if let Some(minutes) = item.reminder_minutes_before_start {
+        // The schema's `ReminderMinutesBeforeStartType` bound: five years.
+        if minutes > MAX_REMINDER_MINUTES {
+            return Err(EwsError::InvalidArgument {
+                argument: "reminder_minutes_before_start",
+                reason: format!("{minutes} is more than {MAX_REMINDER_MINUTES} minutes"),
+            });
+        }
+    }
+    if item.free_busy_status == Some(FreeBusyStatus::WorkingElsewhere)
+        && version < ExchangeVersion::Exchange2013
+    {
+        return Err(EwsError::InvalidArgument {
+            argument: "free_busy_status",
+            reason: format!("{} does not know WorkingElsewhere", version.as_str()),
+        });
+    }
+    if item.end_time_zone.is_some() && item.time_zone.is_none() {
+        return Err(EwsError::InvalidArgument {
+            argument: "end_time_zone",
+            reason: "an end time zone needs a time zone for the start".into(),
+        });
+    }
+    if item.end_time_zone.is_some() && !version.has_time_zone_definitions() {
+        return Err(EwsError::InvalidArgument {
+            argument: "end_time_zone",
+            reason: format!(
+                "{} has one time zone per item; leave the end's unset",
+                version.as_str()
+            ),
+        });
+    }
+    Ok(())
 }
 
-/// Writes a `t:CalendarItem` to create, its properties in schema order.
+/// The largest reminder the schema allows (`ReminderMinutesBeforeStartType`).
+const MAX_REMINDER_MINUTES: u32 = 2_629_800;
+
+/// Writes a `t:CalendarItem` to create, its properties in schema order (item properties
+/// first, then the calendar ones), each only where `version` knows it.
 pub(crate) fn write_calendar_item(
     w: &mut XmlWriter,
     version: ExchangeVersion,
@@ -94,8 +149,27 @@ pub(crate) fn write_calendar_item(
 ) {
     w.start("t:CalendarItem", &[])
         .text_element("t:Subject", &[], &item.subject);
+    if let Some(sensitivity) = item.sensitivity {
+        w.text_element("t:Sensitivity", &[], sensitivity.as_str());
+    }
     if let Some(body) = &item.body {
         w.text_element("t:Body", &[("BodyType", body.kind.as_str())], &body.content);
+    }
+    if !item.categories.is_empty() {
+        w.start("t:Categories", &[]);
+        for category in &item.categories {
+            w.text_element("t:String", &[], category);
+        }
+        w.end();
+    }
+    if let Some(importance) = item.importance {
+        w.text_element("t:Importance", &[], importance.as_str());
+    }
+    if let Some(set) = item.reminder_is_set {
+        w.text_element("t:ReminderIsSet", &[], if set { "true" } else { "false" });
+    }
+    if let Some(minutes) = item.reminder_minutes_before_start {
+        w.text_element("t:ReminderMinutesBeforeStart", &[], &minutes.to_string());
     }
     w.text_element("t:Start", &[], &format_date_time(item.start))
         .text_element("t:End", &[], &format_date_time(item.end))
@@ -104,140 +178,46 @@ pub(crate) fn write_calendar_item(
             &[],
             if item.is_all_day { "true" } else { "false" },
         );
+    if let Some(status) = item.free_busy_status {
+        w.text_element("t:LegacyFreeBusyStatus", &[], status.as_str());
+    }
     if let Some(location) = &item.location {
         w.text_element("t:Location", &[], location);
     }
-    // Exchange moves an all-day item's bounds to midnight of the item's time zone; naming
-    // UTC keeps the UTC bounds the caller gave.
-    if item.is_all_day {
-        if version.has_time_zone_definitions() {
-            w.empty("t:StartTimeZone", &[("Id", UTC_TIME_ZONE)])
-                .empty("t:EndTimeZone", &[("Id", UTC_TIME_ZONE)]);
-        } else {
-            w.start("t:MeetingTimeZone", &[("TimeZoneName", UTC_TIME_ZONE)])
-                .text_element("t:BaseOffset", &[], "PT0H")
-                .end();
-        }
+    write_attendees(w, "t:RequiredAttendees", &item.required_attendees);
+    write_attendees(w, "t:OptionalAttendees", &item.optional_attendees);
+    write_attendees(w, "t:Resources", &item.resources);
+    if let Some(recurrence) = &item.recurrence {
+        write_recurrence(w, recurrence, version);
     }
+    write_time_zones(w, version, item);
     w.end();
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::test_support::sample;
-    use crate::{Body, DistinguishedFolder};
-    use chrono::{TimeZone, Utc};
-
-    fn new_item() -> NewCalendarItem {
-        NewCalendarItem {
-            subject: "Plan <Q3> & \"more\"".into(),
-            start: Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap(),
-            end: Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap(),
-            is_all_day: false,
-            location: Some("Room 1".into()),
-            body: Some(Body::html("<p>Hi</p>")),
-        }
-    }
-
-    fn calendar() -> FolderTarget {
-        DistinguishedFolder::Calendar.into()
-    }
-
-    #[test]
-    fn writes_the_item_in_schema_order() {
-        let request =
-            CreateCalendarItem::new(calendar(), new_item(), SendMeetingInvitations::SendToNone)
-                .unwrap();
-        let xml = request.to_envelope(ExchangeVersion::Exchange2010Sp2);
-        assert!(xml.contains(r#"<m:CreateItem SendMeetingInvitations="SendToNone"><m:SavedItemFolderId><t:DistinguishedFolderId Id="calendar"/></m:SavedItemFolderId>"#));
-        assert!(xml.contains(concat!(
-            r#"<t:CalendarItem><t:Subject>Plan &lt;Q3&gt; &amp; "more"</t:Subject>"#,
-            r#"<t:Body BodyType="HTML">&lt;p&gt;Hi&lt;/p&gt;</t:Body>"#,
-            r#"<t:Start>2024-05-01T08:00:00Z</t:Start><t:End>2024-05-01T09:00:00Z</t:End>"#,
-            r#"<t:IsAllDayEvent>false</t:IsAllDayEvent><t:Location>Room 1</t:Location></t:CalendarItem>"#
-        )));
-        assert!(!xml.contains("TimeZone"));
-        assert_eq!(request.item(), &new_item());
-        assert_eq!(request.folder(), &calendar());
-    }
-
-    #[test]
-    fn leaves_out_absent_fields() {
-        let item = NewCalendarItem {
-            location: None,
-            body: None,
-            ..new_item()
-        };
-        let xml = CreateCalendarItem::new(calendar(), item, SendMeetingInvitations::SendOnlyToAll)
-            .unwrap()
-            .to_envelope(ExchangeVersion::Exchange2016);
-        assert!(!xml.contains("t:Body") && !xml.contains("t:Location"));
-        assert!(xml.contains(r#"SendMeetingInvitations="SendOnlyToAll""#));
-    }
-
-    #[test]
-    fn names_utc_for_all_day_items() {
-        let item = NewCalendarItem {
-            is_all_day: true,
-            ..new_item()
-        };
-        let request = CreateCalendarItem::new(
-            calendar(),
-            item,
-            SendMeetingInvitations::SendToAllAndSaveCopy,
-        )
-        .unwrap();
-        let xml = request.to_envelope(ExchangeVersion::Exchange2013);
-        assert!(xml.contains(r#"<t:IsAllDayEvent>true</t:IsAllDayEvent>"#));
-        assert!(xml
-            .contains(r#"<t:StartTimeZone Id="UTC"/><t:EndTimeZone Id="UTC"/></t:CalendarItem>"#));
-        let xml = request.to_envelope(ExchangeVersion::Exchange2007Sp1);
-        assert!(xml.contains(r#"<t:MeetingTimeZone TimeZoneName="UTC"><t:BaseOffset>PT0H</t:BaseOffset></t:MeetingTimeZone></t:CalendarItem>"#));
-    }
-
-    #[test]
-    fn refuses_items_that_end_before_they_start() {
-        let item = NewCalendarItem {
-            end: new_item().start - chrono::Duration::seconds(1),
-            ..new_item()
-        };
-        let err = CreateCalendarItem::new(calendar(), item, SendMeetingInvitations::SendToNone)
-            .unwrap_err();
-        assert!(
-            matches!(
-                err,
-                EwsError::InvalidArgument {
-                    argument: "item times",
-                    ..
-                }
-            ),
-            "{err}"
-        );
-        let other = FolderTarget::DistinguishedOf(DistinguishedFolder::Calendar, String::new());
-        assert!(
-            CreateCalendarItem::new(other, new_item(), SendMeetingInvitations::SendToNone).is_err()
-        );
-    }
-
-    #[test]
-    fn parses_the_create_sample() {
-        let Some(bytes) = sample("ms-createitem-calendar-response.xml") else {
-            return;
-        };
-        let id = CreateCalendarItem::parse_response(&bytes).unwrap();
-        assert_eq!(id, ItemId::new("AAAlAFV").with_change_key("DwAAABYA"));
-    }
-
-    #[test]
-    fn refuses_an_answer_without_the_item() {
-        let Some(bytes) = sample("exl-createitem-bulk-no-result-response.xml") else {
-            return;
-        };
-        let err = CreateCalendarItem::parse_response(&bytes).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the response has no <CalendarItem> in <Items>"
-        );
+/// Writes the item's time zone: `StartTimeZone`/`EndTimeZone` for Exchange 2010 and later,
+/// `MeetingTimeZone` for Exchange 2007 (the only one it knows).
+fn write_time_zones(w: &mut XmlWriter, version: ExchangeVersion, item: &NewCalendarItem) {
+    // Exchange moves an all-day item's bounds to midnight of the item's time zone; without
+    // a zone, naming UTC keeps the UTC bounds the caller gave.
+    let start = match &item.time_zone {
+        Some(zone) => zone.as_str(),
+        None if item.is_all_day => UTC_TIME_ZONE,
+        None => return,
+    };
+    if version.has_time_zone_definitions() {
+        let end = item.end_time_zone.as_ref().map_or(start, |z| z.as_str());
+        w.empty("t:StartTimeZone", &[("Id", start)])
+            .empty("t:EndTimeZone", &[("Id", end)]);
+    } else if item.time_zone.is_some() {
+        // Exchange 2007 takes the zone's rules from its own registry by name.
+        w.empty("t:MeetingTimeZone", &[("TimeZoneName", start)]);
+    } else {
+        w.start("t:MeetingTimeZone", &[("TimeZoneName", UTC_TIME_ZONE)])
+            .text_element("t:BaseOffset", &[], "PT0H")
+            .end();
     }
 }
+
+#[cfg(test)]
+#[path = "calendar_create_tests.rs"]
+mod tests;

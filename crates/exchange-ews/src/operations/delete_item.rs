@@ -2,7 +2,10 @@
 
 use super::{sans_io_methods, write_item_id, Operation};
 use crate::soap::request_envelope;
-use crate::{DeleteType, Envelope, EwsError, ExchangeVersion, ItemId, SendMeetingCancellations};
+use crate::{
+    AffectedTaskOccurrences, DeleteType, Envelope, EwsError, ExchangeVersion, ItemId,
+    SendMeetingCancellations,
+};
 
 /// Deletes one item (of any kind).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +52,10 @@ impl Operation for DeleteItem {
                 &[
                     ("DeleteType", self.delete_type.as_str()),
                     ("SendMeetingCancellations", self.cancellations.as_str()),
-                    ("AffectedTaskOccurrences", "AllOccurrences"),
+                    (
+                        "AffectedTaskOccurrences",
+                        AffectedTaskOccurrences::AllOccurrences.as_str(),
+                    ),
                 ],
             );
             w.start("m:ItemIds", &[]);

@@ -14,6 +14,8 @@ use crate::{
 const SUMMARY_PROPERTIES: &[&str] = &["item:ItemClass", "item:Subject", "item:DateTimeReceived"];
 
 /// Reads one page of the items of a folder, of any kind, as [`ItemSummary`]s.
+/// [`FindTypedItems`](super::FindTypedItems) reads the page into typed
+/// [`Item`](crate::Item)s instead.
 ///
 /// ```
 /// use exchange_ews::operations::FindItems;

@@ -3,6 +3,7 @@
 use super::calendar_item::item_id;
 use super::{sans_io_methods, write_item_id, Operation};
 use crate::soap::{check_message, request_envelope};
+use crate::xml::Element;
 use crate::{Envelope, EwsError, ExchangeVersion, ItemId, ItemShape, Node};
 
 /// The most ids one request may carry.
@@ -21,6 +22,9 @@ pub struct GenericItem {
 
 /// Reads items by id in a chosen [`ItemShape`]; each id gets its own answer, an item or
 /// the error the server reported for it.
+///
+/// [`GetTypedItems`](super::GetTypedItems) reads the same answer into typed
+/// [`Item`](crate::Item)s, and [`GenericItem::typed`] reads one item kept generically.
 ///
 /// ```
 /// use exchange_ews::operations::GetItems;
@@ -101,39 +105,56 @@ impl Operation for GetItems {
     }
 
     fn output(envelope: &Envelope) -> Result<Self::Output, EwsError> {
-        // A single id's error is the call's error; with several, each id gets its own
-        // error, while a malformed item fails the whole answer.
-        let messages = envelope.body().child("ResponseMessages");
-        match messages {
-            Some(m) if m.children().len() > 1 && envelope.response_name() == "GetItemResponse" => m
-                .children()
-                .iter()
-                .map(|message| match check_message(message) {
-                    Err(error) => Ok(Err(error)),
-                    Ok(()) => generic_item(message).map(Ok),
-                })
-                .collect(),
-            _ => {
-                let message = envelope.single_message(Self::NAME)?;
-                Ok(vec![Ok(generic_item(message)?)])
-            }
-        }
+        items_per_id(envelope, |item| {
+            Ok(GenericItem {
+                id: item_id(item.required_child("ItemId")?)?,
+                kind: item.name().to_owned(),
+                node: Node::from(item),
+            })
+        })
     }
 }
 
-/// The item of a successful response message.
-fn generic_item(message: &crate::xml::Element) -> Result<GenericItem, EwsError> {
-    let item = message
-        .required_child("Items")?
-        .children()
-        .first()
-        .ok_or_else(|| EwsError::MissingElement {
-            element: "item".into(),
-            parent: "Items".into(),
-        })?;
-    Ok(GenericItem {
-        id: item_id(item.required_child("ItemId")?)?,
-        kind: item.name().to_owned(),
-        node: Node::from(item),
-    })
+impl GenericItem {
+    /// The item read into the struct of its kind; a kind this crate does not model is
+    /// [`Item::Other`](crate::Item::Other).
+    pub fn typed(&self) -> Result<crate::Item, EwsError> {
+        crate::Item::from_node(&self.node)
+    }
+}
+
+/// The items of a `GetItem` answer, one entry per id in order, each read by `read`.
+///
+/// A single id's error is the call's error; with several, each id gets its own error,
+/// while a malformed item fails the whole answer.
+pub(super) fn items_per_id<T>(
+    envelope: &Envelope,
+    read: impl Fn(&Element) -> Result<T, EwsError>,
+) -> Result<Vec<Result<T, EwsError>>, EwsError> {
+    let item = |message: &Element| -> Result<T, EwsError> {
+        let item = message
+            .required_child("Items")?
+            .children()
+            .first()
+            .ok_or_else(|| EwsError::MissingElement {
+                element: "item".into(),
+                parent: "Items".into(),
+            })?;
+        read(item)
+    };
+    let messages = envelope.body().child("ResponseMessages");
+    match messages {
+        Some(m) if m.children().len() > 1 && envelope.response_name() == "GetItemResponse" => m
+            .children()
+            .iter()
+            .map(|message| match check_message(message) {
+                Err(error) => Ok(Err(error)),
+                Ok(()) => item(message).map(Ok),
+            })
+            .collect(),
+        _ => {
+            let message = envelope.single_message("GetItem")?;
+            Ok(vec![Ok(item(message)?)])
+        }
+    }
 }

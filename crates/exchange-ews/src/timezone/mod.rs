@@ -51,5 +51,7 @@ pub use definition::{
 pub use mapping::{cldr_version, iana_to_windows, windows_ids, windows_to_iana};
 pub use offset::MAX_WEEKLY_OCCURRENCES;
 
+pub(crate) use duration::parse_duration;
+
 #[cfg(test)]
 mod definition_tests;

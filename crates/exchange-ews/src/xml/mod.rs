@@ -7,6 +7,6 @@ mod references;
 mod values;
 mod writer;
 
-pub(crate) use reader::{parse, parse_pruned, Element, Pruning};
+pub(crate) use reader::{parse, parse_pruned, Element, Prune, Pruning};
 pub(crate) use values::{format_date_time, parse_bool, parse_date_time};
 pub(crate) use writer::XmlWriter;

@@ -1,8 +1,10 @@
 use super::*;
 
 const PRUNING: Pruning = Pruning {
-    parent: "P",
-    keep: &["k1", "k2"],
+    rules: &[Prune {
+        path: &["P"],
+        keep: &["k1", "k2"],
+    }],
 };
 
 fn names(e: &Element) -> Vec<&str> {
@@ -134,4 +136,43 @@ fn truncation_inside_a_left_out_child_is_reported() {
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn prunes_by_path_only_where_the_ancestors_match() {
+    const HOLLOW: Pruning = Pruning {
+        rules: &[Prune {
+            path: &["Items", "Item", "Zone"],
+            keep: &[],
+        }],
+    };
+    let doc = br#"<r><Items><Item><Zone Id="z">t<p/><q><r/></q></Zone><Other><Item><Zone><p/></Zone></Item></Other></Item></Items><Zone><p/></Zone></r>"#;
+    let full = parse(doc).unwrap();
+    let pruned = parse_pruned(doc, HOLLOW).unwrap();
+    let item = pruned
+        .required_child("Items")
+        .unwrap()
+        .required_child("Item")
+        .unwrap();
+    let zone = item.required_child("Zone").unwrap();
+    assert_eq!(zone.attribute("Id"), Some("z"));
+    assert!(zone.children().is_empty() && zone.text().is_empty());
+    assert_eq!(
+        item.child("Other"),
+        full.required_child("Items")
+            .unwrap()
+            .required_child("Item")
+            .unwrap()
+            .child("Other"),
+        "a nested item is not below the path"
+    );
+    assert_eq!(pruned.child("Zone"), full.child("Zone"));
+    for doc in HOSTILE {
+        assert!(parse_pruned(doc, HOLLOW).is_err());
+    }
+    assert!(parse_pruned(
+        b"<Items><Item><Zone><x>&nbsp;</x></Zone></Item></Items>",
+        HOLLOW
+    )
+    .is_err());
 }

@@ -99,17 +99,44 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Element, EwsError> {
 /// Which children of which elements [`parse_pruned`] leaves out of the tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Pruning {
-    /// The local name of the elements whose children are pruned (`CalendarItem`).
-    pub(crate) parent: &'static str,
+    /// The rules; an element is pruned by the first that matches it.
+    pub(crate) rules: &'static [Prune],
+}
+
+/// One rule of a [`Pruning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Prune {
+    /// The local names of the pruned elements' ancestors and their own, outermost first
+    /// (`["Items", "CalendarItem", "StartTimeZone"]`); the path may start at any depth, so
+    /// `["CalendarItem"]` prunes every `CalendarItem`.
+    pub(crate) path: &'static [&'static str],
     /// The local names of the children kept; any other child is left out with all it holds,
-    /// and so is the text directly inside the parent.
+    /// and so is the text directly inside the pruned element. Empty: only the element's
+    /// name and attributes are built.
     pub(crate) keep: &'static [&'static str],
 }
 
+impl Pruning {
+    /// The keep-list of the element `name` whose open ancestors are `stack`, when a rule
+    /// prunes it.
+    fn keep_list(&self, stack: &[Open], name: &str) -> Option<&'static [&'static str]> {
+        self.rules.iter().find_map(|rule| {
+            let (last, ancestors) = rule.path.split_last()?;
+            let matches = *last == name
+                && stack.len() >= ancestors.len()
+                && stack[stack.len() - ancestors.len()..]
+                    .iter()
+                    .zip(ancestors.iter())
+                    .all(|(open, a)| open.element.name == *a);
+            matches.then_some(rule.keep)
+        })
+    }
+}
+
 /// Parses like [`parse`] and refuses exactly what it refuses, but builds no element for the
-/// children of `pruning.parent` elements that `pruning.keep` does not name, nor for anything
-/// inside them: a reader that needs a few properties of many items is spared building (and
-/// dropping) the rest. An error may differ in its details from the one [`parse`] reports.
+/// children that `pruning` leaves out, nor for anything inside them: a reader that needs a
+/// few properties of many items is spared building (and dropping) the rest. An error may
+/// differ in its details from the one [`parse`] reports.
 pub(crate) fn parse_pruned(bytes: &[u8], pruning: Pruning) -> Result<Element, EwsError> {
     parse_with(bytes, Some(pruning))
 }
@@ -132,8 +159,8 @@ struct Open {
     element: Element,
     /// The index in [`TreeBuilder::closed`] where its children begin.
     first_child: usize,
-    /// Whether its children are pruned (and its own text left out).
-    pruned: bool,
+    /// The children kept when its children are pruned (and its own text left out).
+    keep: Option<&'static [&'static str]>,
 }
 
 struct TreeBuilder {
@@ -191,11 +218,13 @@ impl TreeBuilder {
                             XmlRefusal::NestingTooDeep { limit: MAX_DEPTH },
                         ));
                     }
-                    let pruned = self.pruning.is_some_and(|p| element.name == p.parent);
+                    let keep = self
+                        .pruning
+                        .and_then(|p| p.keep_list(&self.stack, &element.name));
                     self.stack.push(Open {
                         element,
                         first_child: self.closed.len(),
-                        pruned,
+                        keep,
                     });
                 }
                 Event::Empty(start) if self.leaves_out(&start) => self.check(&start, position)?,
@@ -249,11 +278,9 @@ impl TreeBuilder {
         if self.skipped > 0 {
             return true;
         }
-        match (&self.pruning, self.stack.last()) {
-            (Some(pruning), Some(parent)) if parent.pruned => {
-                !pruning.keep.contains(&start.local_name().as_ref())
-            }
-            _ => false,
+        match self.stack.last().and_then(|parent| parent.keep) {
+            Some(keep) => !keep.contains(&start.local_name().as_ref()),
+            None => false,
         }
     }
 
@@ -303,7 +330,7 @@ impl TreeBuilder {
 
     fn push_text(&mut self, text: &str, position: u64) -> Result<(), EwsError> {
         match self.stack.last_mut() {
-            Some(open) if open.pruned => {}
+            Some(open) if open.keep.is_some() => {}
             Some(open) => open.element.text.push_str(text),
             None if text.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) => {}
             None => return Err(malformed(position, "text outside the root element")),

@@ -55,6 +55,35 @@ impl Element {
     pub(crate) fn text(&self) -> &str {
         &self.text
     }
+
+    /// The unqualified attributes in document order.
+    pub(crate) fn attrs(&self) -> &[(String, String)] {
+        &self.attrs
+    }
+
+    /// A new element without attributes or children, for items the fake makes itself.
+    pub(crate) fn new(ns: &str, name: &str, text: &str) -> Self {
+        Self {
+            ns: ns.to_owned(),
+            name: name.to_owned(),
+            attrs: Vec::new(),
+            children: Vec::new(),
+            text: text.to_owned(),
+            at: (0, 0),
+        }
+    }
+
+    /// Adds an attribute (builder style).
+    pub(crate) fn with_attr(mut self, name: &str, value: &str) -> Self {
+        self.attrs.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Adds a child (builder style).
+    pub(crate) fn with_child(mut self, child: Element) -> Self {
+        self.children.push(child);
+        self
+    }
 }
 
 /// Tracks line and position for increasing byte offsets in one pass over the input.
@@ -322,6 +351,8 @@ fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
         None => *root = Some(element),
     }
 }
+
+mod write;
 
 #[cfg(test)]
 mod tests;

@@ -4,8 +4,9 @@ use std::fmt::Write as _;
 
 use chrono::Duration;
 
-use super::{resolve_calendar, resolve_item, Context};
-use crate::item_xml::{self, Properties};
+use super::{folders, occurrences, resolve_target, Context, Target};
+use crate::item_xml;
+use crate::recurrence::series;
 use crate::request::{Filter, FolderRef, ItemRef, PathRef, Shape, View};
 use crate::response::MessageError;
 use crate::store::StoredItem;
@@ -35,7 +36,7 @@ pub(super) fn find(
     folder: &FolderRef,
     query: &Query<'_>,
 ) -> Result<String, MessageError> {
-    let mailbox = resolve_calendar(ctx, Some(folder))?;
+    let (mailbox, index) = folders::resolve(ctx, folder)?;
     if query.shape.additional.iter().any(|uri| uri == "item:Body") {
         return Err(MessageError::new(
             "ErrorInvalidPropertyRequest",
@@ -43,7 +44,7 @@ pub(super) fn find(
         ));
     }
     let mut items: Vec<&StoredItem> = if query.shallow {
-        ctx.store.calendar(mailbox).iter().collect()
+        ctx.store.items_in(mailbox, index).collect()
     } else {
         // Soft-deleted and associated items are not modelled.
         Vec::new()
@@ -93,6 +94,18 @@ pub(super) fn find(
                 ));
             }
             let max = page_size(max)?;
+            // A series shows as its occurrences in the window.
+            let expanded: Vec<StoredItem> = items
+                .iter()
+                .filter(|i| series::recurrence_of(i).is_some())
+                .flat_map(|master| series::in_window(master, start, end))
+                .collect();
+            let mut items: Vec<&StoredItem> = items
+                .into_iter()
+                .filter(|i| series::recurrence_of(i).is_none())
+                .chain(expanded.iter())
+                .collect();
+            items.sort_by_key(|i| (i.start, i.end, i.created));
             // Overlapping the window; an appointment without duration counts at its start.
             items.retain(|i| {
                 i.start < end && (i.end > start || (i.start == i.end && i.start >= start))
@@ -203,21 +216,19 @@ fn root_folder(
     attributes: &str,
     includes_last: bool,
 ) -> String {
-    let properties = Properties::of(query.shape, true);
-    let organizer = ctx.directory.smtp(mailbox);
+    let view = item_xml::Context {
+        mailbox,
+        owner: ctx.directory.smtp(mailbox),
+        shape: query.shape,
+        for_find: true,
+    };
     let mut out = String::new();
     let _ = write!(
         out,
         "<m:RootFolder{attributes} IncludesLastItemInRange=\"{includes_last}\"><t:Items>"
     );
     for item in items {
-        out.push_str(&item_xml::calendar_item(
-            mailbox,
-            organizer,
-            item,
-            properties,
-            query.shape.body,
-        ));
+        out.push_str(&item_xml::item(&view, item));
     }
     out.push_str("</t:Items></m:RootFolder>");
     out
@@ -225,17 +236,28 @@ fn root_folder(
 
 /// One `GetItemResponseMessage` content: `m:Items` with the item.
 pub(super) fn get(ctx: &Context<'_>, id: &ItemRef, shape: &Shape) -> Result<String, MessageError> {
-    let (mailbox, key) = resolve_item(ctx, id)?;
-    let item = ctx
-        .store
-        .item(mailbox, &key)
-        .ok_or_else(super::item_not_found)?;
-    let xml = item_xml::calendar_item(
+    let occurrence;
+    let (mailbox, item) = match resolve_target(ctx, id)? {
+        Target::Item(mailbox, key) => {
+            let item = ctx
+                .store
+                .item(mailbox, &key)
+                .ok_or_else(super::item_not_found)?;
+            (mailbox, item)
+        }
+        Target::Occurrence(mailbox, key, index) => {
+            occurrence = occurrences::instance(ctx, mailbox, &key, index)?.0;
+            (mailbox, &occurrence)
+        }
+    };
+    let view = item_xml::Context {
         mailbox,
-        ctx.directory.smtp(mailbox),
-        item,
-        Properties::of(shape, false),
-        shape.body,
-    );
-    Ok(format!("<m:Items>{xml}</m:Items>"))
+        owner: ctx.directory.smtp(mailbox),
+        shape,
+        for_find: false,
+    };
+    Ok(format!(
+        "<m:Items>{}</m:Items>",
+        item_xml::item(&view, item)
+    ))
 }

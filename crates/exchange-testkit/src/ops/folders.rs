@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use super::find::Page;
 use super::{access_denied, id_malformed, open_mailbox, Context};
 use crate::escape;
-use crate::folder_tree::{self, CALENDAR, TREE};
+use crate::folder_tree::{self, TREE};
 use crate::request::{BaseShape, FolderRef, FolderTraversal, Shape, View};
 use crate::response::MessageError;
 
@@ -49,7 +49,7 @@ impl Properties {
     }
 }
 
-fn folder_not_found() -> MessageError {
+pub(super) fn folder_not_found() -> MessageError {
     MessageError::new(
         "ErrorFolderNotFound",
         "The specified folder could not be found in the store.",
@@ -57,7 +57,10 @@ fn folder_not_found() -> MessageError {
 }
 
 /// The mailbox and tree index of the folder `folder` names, once access is checked.
-fn resolve(ctx: &Context<'_>, folder: &FolderRef) -> Result<(usize, usize), MessageError> {
+pub(super) fn resolve(
+    ctx: &Context<'_>,
+    folder: &FolderRef,
+) -> Result<(usize, usize), MessageError> {
     let (mailbox, index) = match folder {
         FolderRef::Distinguished { name, mailbox } => {
             let mailbox = open_mailbox(ctx, mailbox.as_deref())?;
@@ -77,8 +80,13 @@ fn resolve(ctx: &Context<'_>, folder: &FolderRef) -> Result<(usize, usize), Mess
     Ok((mailbox, index))
 }
 
+/// One folder element with the properties of `shape`.
+pub(super) fn folder_xml(ctx: &Context<'_>, mailbox: usize, index: usize, shape: &Shape) -> String {
+    folder_with(ctx, mailbox, index, Properties::of(shape))
+}
+
 /// One folder element with the chosen properties.
-fn folder_xml(ctx: &Context<'_>, mailbox: usize, index: usize, p: Properties) -> String {
+fn folder_with(ctx: &Context<'_>, mailbox: usize, index: usize, p: Properties) -> String {
     let spec = &TREE[index];
     let element = spec.kind.element();
     let mut out = String::with_capacity(256);
@@ -103,11 +111,7 @@ fn folder_xml(ctx: &Context<'_>, mailbox: usize, index: usize, p: Properties) ->
         escape::push_text_element(&mut out, "t:DisplayName", spec.display_name);
     }
     if p.total_count {
-        let total = if index == CALENDAR {
-            ctx.store.calendar(mailbox).len()
-        } else {
-            0
-        };
+        let total = ctx.store.items_in(mailbox, index).count();
         let _ = write!(out, "<t:TotalCount>{total}</t:TotalCount>");
     }
     if p.child_folder_count {
@@ -115,7 +119,12 @@ fn folder_xml(ctx: &Context<'_>, mailbox: usize, index: usize, p: Properties) ->
         let _ = write!(out, "<t:ChildFolderCount>{count}</t:ChildFolderCount>");
     }
     if p.unread_count && spec.kind.has_unread_count() {
-        out.push_str("<t:UnreadCount>0</t:UnreadCount>");
+        let unread = ctx
+            .store
+            .items_in(mailbox, index)
+            .filter(|i| !i.is_read())
+            .count();
+        let _ = write!(out, "<t:UnreadCount>{unread}</t:UnreadCount>");
     }
     let _ = write!(out, "</{element}>");
     out
@@ -128,7 +137,7 @@ pub(super) fn get(
     shape: &Shape,
 ) -> Result<String, MessageError> {
     let (mailbox, index) = resolve(ctx, folder)?;
-    let xml = folder_xml(ctx, mailbox, index, Properties::of(shape));
+    let xml = folder_with(ctx, mailbox, index, Properties::of(shape));
     Ok(format!("<m:Folders>{xml}</m:Folders>"))
 }
 
@@ -198,7 +207,7 @@ pub(super) fn find(
         "<m:RootFolder{attributes} IncludesLastItemInRange=\"{last}\"><t:Folders>"
     );
     for &i in page {
-        out.push_str(&folder_xml(ctx, mailbox, i, properties));
+        out.push_str(&folder_with(ctx, mailbox, i, properties));
     }
     out.push_str("</t:Folders></m:RootFolder>");
     Ok(out)

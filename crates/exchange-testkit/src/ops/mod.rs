@@ -1,13 +1,18 @@
 //! Carrying out decoded operations against the store, one response message per item or
 //! folder, and access checks shared by the operations.
 
+mod attachments;
 mod find;
 mod folders;
+mod occurrences;
 mod query;
+mod sync;
+mod update;
 mod write;
 
 use chrono::{DateTime, Utc};
 
+use crate::folder_tree;
 use crate::request::{FolderRef, ItemRef, Operation};
 use crate::response::{MessageError, Messages};
 use crate::store::{self, Directory, Store};
@@ -22,6 +27,8 @@ pub(crate) struct Context<'a> {
     pub(crate) user: usize,
     /// The time of the request, for `DateTimeCreated` and `LastModifiedTime`.
     pub(crate) now: DateTime<Utc>,
+    /// The largest attachment accepted, in bytes.
+    pub(crate) max_attachment_bytes: usize,
 }
 
 /// Carries out `operation` and returns the response element for the SOAP body.
@@ -55,40 +62,75 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
             }
         }
         Operation::CreateItem {
+            disposition,
             send_invitations,
             folder,
             items,
         } => {
+            let create = write::Create {
+                disposition: disposition.as_deref(),
+                send_invitations: send_invitations.as_deref(),
+                folder: folder.as_ref(),
+            };
             for item in items {
-                let created =
-                    write::create(ctx, folder.as_ref(), send_invitations.as_deref(), item);
-                record(&mut messages, created);
+                record(&mut messages, write::create(ctx, &create, item));
             }
         }
         Operation::DeleteItem {
+            delete_type,
             send_cancellations,
+            task_occurrences,
             ids,
         } => {
+            let delete = write::Delete {
+                delete_type,
+                send_cancellations: send_cancellations.as_deref(),
+                task_occurrences: task_occurrences.as_deref(),
+            };
             for id in ids {
-                record(
-                    &mut messages,
-                    write::delete(ctx, id, send_cancellations.as_deref()),
-                );
+                record(&mut messages, write::delete(ctx, id, &delete));
             }
         }
-        Operation::UpdateItem {
-            conflict_resolution,
-            send_updates,
-            changes,
-        } => {
+        Operation::UpdateItem { options, changes } => {
             for (id, change) in changes {
-                let update = write::Update {
-                    conflict_resolution,
-                    send_updates: send_updates.as_deref(),
-                    changes: change,
-                };
-                record(&mut messages, write::update(ctx, id, &update));
+                record(&mut messages, update::update(ctx, id, options, change));
             }
+        }
+        Operation::CreateAttachment {
+            parent,
+            attachments: list,
+        } => {
+            for attachment in list {
+                record(&mut messages, attachments::create(ctx, parent, attachment));
+            }
+        }
+        Operation::GetAttachment { shape, ids } => {
+            for id in ids {
+                record(&mut messages, attachments::get(ctx, id, shape));
+            }
+        }
+        Operation::DeleteAttachment { ids } => {
+            for id in ids {
+                record(&mut messages, attachments::delete(ctx, id));
+            }
+        }
+        Operation::SyncFolderItems {
+            shape,
+            folder,
+            state,
+            ignore,
+            max,
+        } => {
+            let answer = sync::items(ctx, folder, shape, state.as_deref(), ignore, *max);
+            record(&mut messages, answer);
+        }
+        Operation::SyncFolderHierarchy {
+            shape,
+            folder,
+            state,
+        } => {
+            let answer = sync::hierarchy(ctx, folder.as_ref(), shape, state.as_deref());
+            record(&mut messages, answer);
         }
         Operation::GetFolder { shape, folders } => {
             for folder in folders {
@@ -168,58 +210,85 @@ fn access_denied() -> MessageError {
     )
 }
 
-/// The mailbox and key of an existing item the user may open.
-fn resolve_item(ctx: &Context<'_>, id: &ItemRef) -> Result<(usize, [u8; 16]), MessageError> {
-    let (mailbox, key) = match id {
-        ItemRef::Item { id, .. } => store::parse_item_id(id).ok_or_else(id_malformed)?,
-        ItemRef::Recurrence(Some(id)) => {
-            store::parse_item_id(id).ok_or_else(id_malformed)?;
-            // Every item of the fake is a single appointment, so no occurrence or master
-            // can be named.
-            return Err(item_not_found());
-        }
-        ItemRef::Recurrence(None) => return Err(id_malformed()),
-    };
+/// What an item identifier names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A stored item: its mailbox and key.
+    Item(usize, [u8; 16]),
+    /// An occurrence: the mailbox, the key of its series and its 1-based index.
+    Occurrence(usize, [u8; 16], usize),
+}
+
+/// Checks that a mailbox exists and the caller may open it.
+fn check_mailbox(ctx: &Context<'_>, mailbox: usize) -> Result<(), MessageError> {
     if mailbox >= ctx.directory.users.len() {
         return Err(item_not_found());
     }
     if !ctx.directory.may_open(ctx.user, mailbox) {
         return Err(access_denied());
     }
+    Ok(())
+}
+
+/// The existing item or occurrence an identifier names, once the caller may open it.
+fn resolve_target(ctx: &Context<'_>, id: &ItemRef) -> Result<Target, MessageError> {
+    let target = match id {
+        ItemRef::Item { id, .. } => match store::parse_item_id(id) {
+            Some((mailbox, key)) => Target::Item(mailbox, key),
+            None => {
+                let (mailbox, key, index) =
+                    store::parse_occurrence_id(id).ok_or_else(id_malformed)?;
+                Target::Occurrence(mailbox, key, index)
+            }
+        },
+        ItemRef::Occurrence { master, index } => {
+            let (mailbox, key) = store::parse_item_id(master).ok_or_else(id_malformed)?;
+            let index = usize::try_from(*index).unwrap_or(0);
+            Target::Occurrence(mailbox, key, index)
+        }
+        ItemRef::Master { occurrence } => {
+            let (mailbox, key, _) =
+                store::parse_occurrence_id(occurrence).ok_or_else(id_malformed)?;
+            Target::Item(mailbox, key)
+        }
+        ItemRef::Recurrence(Some(id)) => {
+            store::parse_item_id(id).ok_or_else(id_malformed)?;
+            // Ranges of occurrences are not modelled.
+            return Err(item_not_found());
+        }
+        ItemRef::Recurrence(None) => return Err(id_malformed()),
+    };
+    let (Target::Item(mailbox, key) | Target::Occurrence(mailbox, key, _)) = target;
+    check_mailbox(ctx, mailbox)?;
     ctx.store
         .item(mailbox, &key)
-        .map(|_| (mailbox, key))
+        .map(|_| target)
         .ok_or_else(item_not_found)
 }
 
-/// The mailbox whose calendar `folder` names (the user's own when absent).
-fn resolve_calendar(ctx: &Context<'_>, folder: Option<&FolderRef>) -> Result<usize, MessageError> {
-    let folder_not_found = || {
-        MessageError::new(
-            "ErrorFolderNotFound",
-            "The specified folder could not be found in the store.",
-        )
-    };
-    let mailbox = match folder {
-        None => ctx.user,
-        Some(FolderRef::Distinguished { name, mailbox }) => {
-            let mailbox = open_mailbox(ctx, mailbox.as_deref())?;
-            if name != "calendar" {
-                // Only calendars are modelled; other folders are absent.
-                return Err(folder_not_found());
-            }
-            mailbox
-        }
-        Some(FolderRef::Id(id)) => {
-            let mailbox = store::parse_calendar_folder_id(id).ok_or_else(id_malformed)?;
-            if mailbox >= ctx.directory.users.len() {
-                return Err(folder_not_found());
-            }
-            mailbox
-        }
-    };
-    if !ctx.directory.may_open(ctx.user, mailbox) {
-        return Err(access_denied());
+/// The mailbox and key of an existing item (not an occurrence) the user may open.
+fn resolve_item(ctx: &Context<'_>, id: &ItemRef) -> Result<(usize, [u8; 16]), MessageError> {
+    match resolve_target(ctx, id)? {
+        Target::Item(mailbox, key) => Ok((mailbox, key)),
+        Target::Occurrence(..) => Err(MessageError::new(
+            "ErrorInvalidOperation",
+            "The fake Exchange server does not change single occurrences of a series.",
+        )),
     }
-    Ok(mailbox)
+}
+
+/// The mailbox and folder that `folder` names (the user's own `default` folder when absent),
+/// once the caller may open it.
+fn resolve_folder(
+    ctx: &Context<'_>,
+    folder: Option<&FolderRef>,
+    default: &str,
+) -> Result<(usize, usize), MessageError> {
+    match folder {
+        Some(folder) => folders::resolve(ctx, folder),
+        None => {
+            let index = folder_tree::by_name(default).ok_or_else(folders::folder_not_found)?;
+            Ok((ctx.user, index))
+        }
+    }
 }

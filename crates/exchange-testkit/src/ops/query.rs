@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use chrono::{DateTime, Utc};
 
 use crate::datetime;
+use crate::kind::ItemKind;
 use crate::request::{Comparison, Filter, Operand, PathRef};
 use crate::response::MessageError;
 use crate::store::StoredItem;
@@ -53,9 +54,12 @@ fn value(item: &StoredItem, path: &PathRef) -> Result<Option<Value>, MessageErro
     let PathRef::Field(uri) = path else {
         return Err(unsupported("an indexed or extended property"));
     };
+    if uri.starts_with("calendar:") && item.kind != ItemKind::Calendar {
+        return Ok(None);
+    }
     Ok(match uri.as_str() {
         "item:Subject" => item.subject.clone().map(Value::Text),
-        "item:ItemClass" => Some(Value::Text("IPM.Appointment".to_owned())),
+        "item:ItemClass" => Some(Value::Text(item.class.clone())),
         "calendar:Location" => item.location.clone().map(Value::Text),
         "calendar:UID" => Some(Value::Text(item.uid.clone())),
         "calendar:LegacyFreeBusyStatus" => Some(Value::Text(item.free_busy.clone())),

@@ -1,60 +1,81 @@
-//! `CreateItem`, `DeleteItem` and `UpdateItem`.
+//! `CreateItem` and `DeleteItem` of every kind of item, and sending messages.
 
-use super::{resolve_calendar, resolve_item, Context};
+use super::{occurrences, resolve_folder, resolve_target, Context, Target};
+use crate::dom::Element;
+use crate::folder_tree;
+use crate::item::StoredItem;
 use crate::item_xml;
-use crate::request::{CalendarFields, FieldChange, FolderRef, ItemRef};
+use crate::kind::{ItemKind, RESPONSE_OBJECTS};
+use crate::recurrence::series;
+use crate::request::{FolderRef, ItemRef, NewItem, TYPES};
 use crate::response::MessageError;
-use crate::store::{self, StoredItem};
+use crate::store::{self, Sent};
 
-/// One `CreateItemResponseMessage` content: the new item's id.
-pub(super) fn create(
-    ctx: &mut Context<'_>,
-    folder: Option<&FolderRef>,
-    send_invitations: Option<&str>,
-    item: &Result<CalendarFields, String>,
-) -> Result<String, MessageError> {
-    let mailbox = resolve_calendar(ctx, folder)?;
-    let fields = item.as_ref().map_err(|kind| {
-        MessageError::new(
-            "ErrorInvalidItemForOperationCreateItem",
-            &format!("The fake Exchange server creates only calendar items, not {kind}."),
-        )
-    })?;
-    if send_invitations.is_none() {
-        return Err(MessageError::new(
-            "ErrorSendMeetingInvitationsRequired",
-            "SendMeetingInvitations attribute is required for Calendar items.",
-        ));
-    }
-    let (Some(start), Some(end)) = (fields.start, fields.end) else {
-        return Err(MessageError::new(
-            "ErrorRequiredPropertyMissing",
-            "The fake Exchange server needs Start and End for every calendar item.",
-        ));
-    };
-    if end < start {
-        return Err(end_before_start());
-    }
-    let item = StoredItem {
-        key: *uuid::Uuid::new_v4().as_bytes(),
-        change: ctx.store.next_change(),
-        created: ctx.now,
-        modified: ctx.now,
-        subject: fields.subject.clone(),
-        body: fields.body.clone(),
-        uid: fields.uid.clone().unwrap_or_else(store::new_uid),
-        start,
-        end,
-        is_all_day: fields.is_all_day.unwrap_or(false),
-        free_busy: fields
-            .free_busy
-            .clone()
-            .unwrap_or_else(|| "Busy".to_owned()),
-        location: fields.location.clone(),
-    };
-    let xml = item_xml::item_id_only(mailbox, &item);
-    ctx.store.insert(mailbox, item);
-    Ok(format!("<m:Items>{xml}</m:Items>"))
+/// Properties the server computes; a client cannot set them.
+pub(super) const READ_ONLY: &[&str] = &[
+    "ItemId",
+    "ParentFolderId",
+    "DateTimeReceived",
+    "Size",
+    "DateTimeCreated",
+    "HasAttachments",
+    "Attachments",
+    "LastModifiedTime",
+    "LastModifiedName",
+    "DisplayTo",
+    "DisplayCc",
+    "DisplayBcc",
+    "IsDraft",
+    "IsSubmitted",
+    "IsFromMe",
+    "IsResend",
+    "IsUnmodified",
+    "DateTimeSent",
+    "ResponseObjects",
+    "EffectiveRights",
+    "ConversationId",
+    "UniqueBody",
+    "TextBody",
+    "NormalizedBody",
+    "InstanceKey",
+    "Preview",
+    "InternetMessageHeaders",
+    "IsMeeting",
+    "IsCancelled",
+    "IsRecurring",
+    "CalendarItemType",
+    "MyResponseType",
+    "Organizer",
+    "Duration",
+    "MeetingRequestWasSent",
+    "AppointmentState",
+    "ConflictingMeetingCount",
+    "AdjacentMeetingCount",
+    "FirstOccurrence",
+    "LastOccurrence",
+    "ModifiedOccurrences",
+    "DeletedOccurrences",
+    "CompleteName",
+];
+
+/// The properties the fake interprets (kept in typed fields rather than as sent).
+pub(super) fn interpreted(kind: &ItemKind, name: &str) -> bool {
+    matches!(name, "Subject" | "Body" | "ItemClass")
+        || (*kind == ItemKind::Calendar
+            && matches!(
+                name,
+                "UID" | "Start" | "End" | "IsAllDayEvent" | "LegacyFreeBusyStatus" | "Location"
+            ))
+}
+
+/// The arguments of `CreateItem` that apply to every item.
+pub(super) struct Create<'a> {
+    /// `MessageDisposition`.
+    pub(super) disposition: Option<&'a str>,
+    /// `SendMeetingInvitations`.
+    pub(super) send_invitations: Option<&'a str>,
+    /// `SavedItemFolderId`.
+    pub(super) folder: Option<&'a FolderRef>,
 }
 
 fn end_before_start() -> MessageError {
@@ -64,160 +85,264 @@ fn end_before_start() -> MessageError {
     )
 }
 
+/// Checks that a calendar item does not end before it starts.
+pub(super) fn check_times(item: &StoredItem) -> Result<(), MessageError> {
+    if item.kind == ItemKind::Calendar && item.end < item.start {
+        return Err(end_before_start());
+    }
+    Ok(())
+}
+
+/// The error Exchange gives for a message without `MessageDisposition`.
+pub(super) fn disposition_required() -> MessageError {
+    MessageError::new(
+        "ErrorMessageDispositionRequired",
+        "MessageDisposition attribute is required.",
+    )
+}
+
+/// A new stored item from a request's item element, in `folder`.
+pub(super) fn build(
+    ctx: &mut Context<'_>,
+    new: &NewItem,
+    folder: usize,
+) -> Result<StoredItem, MessageError> {
+    let change = ctx.store.next_change();
+    let mut item = StoredItem::new(new.kind.clone(), folder, change, ctx.now);
+    let fields = &new.fields;
+    if let Some(class) = new.element.child(TYPES, "ItemClass") {
+        item.class = class.text().trim().to_owned();
+    }
+    item.subject = fields.subject.clone();
+    item.body = fields.body.clone();
+    if new.kind == ItemKind::Calendar {
+        let (Some(start), Some(end)) = (fields.start, fields.end) else {
+            return Err(MessageError::new(
+                "ErrorRequiredPropertyMissing",
+                "The fake Exchange server needs Start and End for every calendar item.",
+            ));
+        };
+        item.start = start;
+        item.end = end;
+        check_times(&item)?;
+        item.uid = fields.uid.clone().unwrap_or_else(store::new_uid);
+        item.is_all_day = fields.is_all_day.unwrap_or(false);
+        if let Some(free_busy) = &fields.free_busy {
+            item.free_busy.clone_from(free_busy);
+        }
+        item.location = fields.location.clone();
+    }
+    for property in new.element.children.iter().filter(|c| c.ns == TYPES) {
+        let name = property.name.as_str();
+        if interpreted(&new.kind, name) || READ_ONLY.contains(&name) {
+            continue;
+        }
+        if name == "ExtendedProperty" {
+            item.props.push(property.clone());
+        } else {
+            item.set_prop(property.clone());
+        }
+    }
+    check_zone(&item)?;
+    let names: Vec<String> = new
+        .element
+        .children
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    for name in names {
+        item.touch(&name, change);
+    }
+    Ok(item)
+}
+
+/// One `CreateItemResponseMessage` content: the new item's id (none for sent messages).
+pub(super) fn create(
+    ctx: &mut Context<'_>,
+    create: &Create<'_>,
+    new: &NewItem,
+) -> Result<String, MessageError> {
+    if RESPONSE_OBJECTS.contains(&new.kind.element()) {
+        return Err(MessageError::new(
+            "ErrorInvalidItemForOperationCreateItem",
+            &format!(
+                "The fake Exchange server does not carry out {}.",
+                new.kind.element()
+            ),
+        ));
+    }
+    let is_message = new.kind == ItemKind::Message;
+    if is_message && create.disposition.is_none() {
+        return Err(disposition_required());
+    }
+    if new.kind == ItemKind::Calendar && create.send_invitations.is_none() {
+        return Err(MessageError::new(
+            "ErrorSendMeetingInvitationsRequired",
+            "SendMeetingInvitations attribute is required for Calendar items.",
+        ));
+    }
+    let disposition = create.disposition.unwrap_or("SaveOnly");
+    let sending = is_message && disposition != "SaveOnly";
+    let class = new
+        .element
+        .child(TYPES, "ItemClass")
+        .map_or(new.kind.default_class(), |c| c.text().trim());
+    let default = if sending {
+        "sentitems"
+    } else {
+        new.kind.default_folder(class)
+    };
+    let (mailbox, folder) = resolve_folder(ctx, create.folder, default)?;
+    let mut item = build(ctx, new, folder)?;
+    if sending {
+        send(ctx, mailbox, &item)?;
+        if disposition == "SendAndSaveCopy" {
+            item.set_prop(Element::new(TYPES, "IsRead", "true"));
+            ctx.store.insert(mailbox, item);
+        }
+        // Exchange returns no ids for messages it sends.
+        return Ok("<m:Items/>".to_owned());
+    }
+    let xml = item_xml::item_id_only(mailbox, &item);
+    ctx.store.insert(mailbox, item);
+    Ok(format!("<m:Items>{xml}</m:Items>"))
+}
+
+/// The addresses of a message's recipients.
+fn recipients(item: &StoredItem) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for list in ["ToRecipients", "CcRecipients", "BccRecipients"] {
+        let Some(list) = item.prop(list) else {
+            continue;
+        };
+        for mailbox in &list.children {
+            if let Some(address) = mailbox.child(TYPES, "EmailAddress") {
+                let address = address.text().trim().to_owned();
+                if !address.is_empty() && !out.iter().any(|a| a.eq_ignore_ascii_case(&address)) {
+                    out.push(address);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Sends a message from `mailbox`: records it and delivers a copy to the inbox of every
+/// recipient that is a mailbox of the fake.
+pub(super) fn send(
+    ctx: &mut Context<'_>,
+    mailbox: usize,
+    item: &StoredItem,
+) -> Result<(), MessageError> {
+    let recipients = recipients(item);
+    if recipients.is_empty() {
+        return Err(MessageError::new(
+            "ErrorInvalidRecipients",
+            "At least one recipient isn't valid.",
+        ));
+    }
+    ctx.store.sent.push(Sent {
+        mailbox,
+        item: item.clone(),
+    });
+    let inbox = folder_tree::by_name("inbox").unwrap_or_default();
+    let sender = ctx.directory.smtp(mailbox).to_owned();
+    for address in recipients {
+        let Some(target) = ctx.directory.mailbox(&address) else {
+            continue;
+        };
+        let mut copy = item.clone();
+        copy.key = *uuid::Uuid::new_v4().as_bytes();
+        copy.change = ctx.store.next_change();
+        copy.content_change = copy.change;
+        copy.folder = inbox;
+        copy.created = ctx.now;
+        copy.modified = ctx.now;
+        copy.set_prop(Element::new(TYPES, "IsRead", "false"));
+        if copy.prop("From").is_none() {
+            let from = Element::new(TYPES, "From", "").with_child(
+                Element::new(TYPES, "Mailbox", "")
+                    .with_child(Element::new(TYPES, "Name", &sender))
+                    .with_child(Element::new(TYPES, "EmailAddress", &sender)),
+            );
+            copy.set_prop(from);
+        }
+        ctx.store.insert(target, copy);
+    }
+    Ok(())
+}
+
+fn cancellations_required() -> MessageError {
+    MessageError::new(
+        "ErrorSendMeetingCancellationsRequired",
+        "SendMeetingCancellations attribute is required for Calendar items.",
+    )
+}
+
+/// The error Exchange gives for a time zone it does not know.
+pub(super) fn check_zone(item: &StoredItem) -> Result<(), MessageError> {
+    if item.kind == ItemKind::Calendar && series::zone_of(item).is_none() {
+        return Err(MessageError::new(
+            "ErrorTimeZone",
+            "The time zone isn't valid.",
+        ));
+    }
+    Ok(())
+}
+
+/// The arguments of `DeleteItem` that apply to every item.
+pub(super) struct Delete<'a> {
+    /// `DeleteType`.
+    pub(super) delete_type: &'a str,
+    /// `SendMeetingCancellations`.
+    pub(super) send_cancellations: Option<&'a str>,
+    /// `AffectedTaskOccurrences`.
+    pub(super) task_occurrences: Option<&'a str>,
+}
+
 /// One `DeleteItemResponseMessage` (no content).
 pub(super) fn delete(
     ctx: &mut Context<'_>,
     id: &ItemRef,
-    send_cancellations: Option<&str>,
+    delete: &Delete<'_>,
 ) -> Result<String, MessageError> {
-    let (mailbox, key) = resolve_item(ctx, id)?;
-    if send_cancellations.is_none() {
-        return Err(MessageError::new(
-            "ErrorSendMeetingCancellationsRequired",
-            "SendMeetingCancellations attribute is required for Calendar items.",
-        ));
-    }
-    // Every delete type removes the item from the calendar, which is all a client sees.
-    ctx.store.remove(mailbox, &key);
-    Ok(String::new())
-}
-
-/// The arguments of `UpdateItem` for one item.
-pub(super) struct Update<'a> {
-    /// `ConflictResolution`.
-    pub(super) conflict_resolution: &'a str,
-    /// `SendMeetingInvitationsOrCancellations`.
-    pub(super) send_updates: Option<&'a str>,
-    /// The change descriptions.
-    pub(super) changes: &'a [FieldChange],
-}
-
-/// One `UpdateItemResponseMessage` content: the item's id with its new change key.
-pub(super) fn update(
-    ctx: &mut Context<'_>,
-    id: &ItemRef,
-    update: &Update<'_>,
-) -> Result<String, MessageError> {
-    let (mailbox, key) = resolve_item(ctx, id)?;
-    if update.send_updates.is_none() {
-        return Err(MessageError::new(
-            "ErrorSendMeetingInvitationsOrCancellationsRequired",
-            "SendMeetingInvitationsOrCancellations attribute is required for Calendar items.",
-        ));
-    }
-    let current = ctx
+    let (mailbox, key) = match resolve_target(ctx, id)? {
+        Target::Item(mailbox, key) => (mailbox, key),
+        Target::Occurrence(mailbox, key, index) => {
+            if delete.send_cancellations.is_none() {
+                return Err(cancellations_required());
+            }
+            occurrences::delete(ctx, mailbox, &key, index)?;
+            return Ok(String::new());
+        }
+    };
+    let item = ctx
         .store
         .item(mailbox, &key)
         .ok_or_else(super::item_not_found)?;
-    let given = match id {
-        ItemRef::Item { change_key, .. } => change_key.as_deref(),
-        ItemRef::Recurrence(_) => None,
-    };
-    match (update.conflict_resolution, given) {
-        ("AlwaysOverwrite", _) => {}
-        ("NeverOverwrite", None) => {
-            return Err(MessageError::new(
-                "ErrorChangeKeyRequiredForWriteOperations",
-                "When making a write operation, the ChangeKey must be provided.",
-            ))
+    if item.kind == ItemKind::Calendar && delete.send_cancellations.is_none() {
+        return Err(cancellations_required());
+    }
+    if item.kind == ItemKind::Task && delete.task_occurrences.is_none() {
+        return Err(MessageError::new(
+            "ErrorAffectedTaskOccurrencesRequired",
+            "AffectedTaskOccurrences attribute is required for Task items.",
+        ));
+    }
+    let deleted_items = folder_tree::by_name("deleteditems").unwrap_or_default();
+    if delete.delete_type == "MoveToDeletedItems" && item.folder != deleted_items {
+        let change = ctx.store.next_change();
+        if let Some(item) = ctx.store.item_mut(mailbox, &key) {
+            // A move gives the item a new id, as on Exchange.
+            item.key = *uuid::Uuid::new_v4().as_bytes();
+            item.folder = deleted_items;
+            item.change = change;
+            item.content_change = change;
+            item.modified = ctx.now;
         }
-        (_, Some(given)) if given != store::change_key(current.change) => {
-            return Err(MessageError::new(
-                "ErrorIrresolvableConflict",
-                "The send or update operation could not be performed because the change key \
-                 passed in the request does not match the current change key for the item.",
-            ))
-        }
-        _ => {}
+    } else {
+        // Soft-deleted items go to the recoverable items, which the fake does not model.
+        ctx.store.remove(mailbox, &key);
     }
-    let mut changed = current.clone();
-    for change in update.changes {
-        apply(&mut changed, change)?;
-    }
-    if changed.end < changed.start {
-        return Err(end_before_start());
-    }
-    changed.change = ctx.store.next_change();
-    changed.modified = ctx.now;
-    let xml = item_xml::item_id_only(mailbox, &changed);
-    if let Some(stored) = ctx.store.item_mut(mailbox, &key) {
-        *stored = changed;
-    }
-    Ok(format!(
-        "<m:Items>{xml}</m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>"
-    ))
-}
-
-fn wrong_count() -> MessageError {
-    MessageError::new(
-        "ErrorIncorrectUpdatePropertyCount",
-        "An object within a change description must contain one and only one property to modify.",
-    )
-}
-
-/// Applies one change description. Properties the fake does not model are accepted and
-/// ignored, as when creating items.
-fn apply(item: &mut StoredItem, change: &FieldChange) -> Result<(), MessageError> {
-    match change {
-        FieldChange::Set {
-            field,
-            value,
-            properties,
-        } => {
-            if *properties != 1 || value.count() > 1 {
-                return Err(wrong_count());
-            }
-            let missing = wrong_count;
-            match field.as_str() {
-                "item:Subject" => item.subject = Some(value.subject.clone().ok_or_else(missing)?),
-                "item:Body" => item.body = Some(value.body.clone().ok_or_else(missing)?),
-                "calendar:UID" => item.uid = value.uid.clone().ok_or_else(missing)?,
-                "calendar:Start" => item.start = value.start.ok_or_else(missing)?,
-                "calendar:End" => item.end = value.end.ok_or_else(missing)?,
-                "calendar:IsAllDayEvent" => {
-                    item.is_all_day = value.is_all_day.ok_or_else(missing)?
-                }
-                "calendar:LegacyFreeBusyStatus" => {
-                    item.free_busy = value.free_busy.clone().ok_or_else(missing)?;
-                }
-                "calendar:Location" => {
-                    item.location = Some(value.location.clone().ok_or_else(missing)?)
-                }
-                _ => {}
-            }
-        }
-        FieldChange::Append { field, value } => {
-            let appended = match (field.as_str(), &value.body) {
-                ("item:Body", Some(body)) => body,
-                ("item:Body", None) => return Err(wrong_count()),
-                _ => {
-                    return Err(MessageError::new(
-                        "ErrorInvalidPropertyAppend",
-                        "The append action is not supported for this property.",
-                    ))
-                }
-            };
-            match &mut item.body {
-                Some(body) => body.content.push_str(&appended.content),
-                None => item.body = Some(appended.clone()),
-            }
-        }
-        FieldChange::Delete { field } => match field.as_str() {
-            "item:Subject" => item.subject = None,
-            "item:Body" => item.body = None,
-            "calendar:Location" => item.location = None,
-            "calendar:Start"
-            | "calendar:End"
-            | "calendar:UID"
-            | "calendar:IsAllDayEvent"
-            | "calendar:LegacyFreeBusyStatus" => {
-                return Err(MessageError::new(
-                    "ErrorInvalidPropertyDelete",
-                    "The delete action is not supported for this property.",
-                ))
-            }
-            _ => {}
-        },
-    }
-    Ok(())
+    Ok(String::new())
 }

@@ -1,18 +1,21 @@
-//! Calendar item properties, `CreateItem` and `UpdateItem`.
+//! Item properties the fake interprets, and `CreateItem`.
 
 use chrono::{DateTime, Utc};
 
-use super::parts::{folder, item_ref};
+use super::parts::folder;
 use super::{enum_attr, required, required_enum_attr, violation, Operation, MESSAGES, TYPES};
 use crate::datetime;
 use crate::dom::Element;
 use crate::error::Error;
+use crate::kind::{ItemKind, REAL_ITEMS, RESPONSE_OBJECTS};
 
 /// Values of `CalendarItemCreateOrDeleteOperationType`.
 pub(crate) const CREATE_OR_DELETE_OPERATIONS: &[&str] =
     &["SendToNone", "SendOnlyToAll", "SendToAllAndSaveCopy"];
+/// Values of `MessageDispositionType`.
+pub(crate) const MESSAGE_DISPOSITIONS: &[&str] = &["SaveOnly", "SendOnly", "SendAndSaveCopy"];
 /// Values of `CalendarItemUpdateOperationType`.
-const UPDATE_OPERATIONS: &[&str] = &[
+pub(crate) const UPDATE_OPERATIONS: &[&str] = &[
     "SendToNone",
     "SendOnlyToAll",
     "SendOnlyToChanged",
@@ -78,53 +81,7 @@ pub(crate) struct CalendarFields {
     pub(crate) location: Option<String>,
 }
 
-impl CalendarFields {
-    /// How many of the modelled properties are present.
-    pub(crate) fn count(&self) -> usize {
-        [
-            self.subject.is_some(),
-            self.body.is_some(),
-            self.uid.is_some(),
-            self.start.is_some(),
-            self.end.is_some(),
-            self.is_all_day.is_some(),
-            self.free_busy.is_some(),
-            self.location.is_some(),
-        ]
-        .iter()
-        .filter(|present| **present)
-        .count()
-    }
-}
-
-/// One change description of `UpdateItem`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum FieldChange {
-    /// `SetItemField`: the path and the properties the item element holds, plus how many
-    /// child elements it has (modelled or not).
-    Set {
-        /// The `FieldURI` of the path, empty for indexed and extended paths.
-        field: String,
-        /// The modelled properties of the item element.
-        value: CalendarFields,
-        /// The number of property elements in the item element.
-        properties: usize,
-    },
-    /// `AppendToItemField`.
-    Append {
-        /// The `FieldURI` of the path.
-        field: String,
-        /// The modelled properties of the item element.
-        value: CalendarFields,
-    },
-    /// `DeleteItemField`.
-    Delete {
-        /// The `FieldURI` of the path.
-        field: String,
-    },
-}
-
-fn parse_bool(element: &Element) -> Result<bool, Error> {
+pub(crate) fn parse_bool(element: &Element) -> Result<bool, Error> {
     match element.text().trim() {
         "true" | "1" => Ok(true),
         "false" | "0" => Ok(false),
@@ -189,13 +146,45 @@ pub(crate) fn fields(item: &Element) -> Result<CalendarFields, Error> {
     Ok(fields)
 }
 
+/// An item element of `CreateItem`: its kind, the properties the fake interprets, and the
+/// element itself with every property as sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NewItem {
+    /// The kind the element stands for.
+    pub(crate) kind: ItemKind,
+    /// The interpreted properties (calendar fields for calendar items, subject and body for
+    /// every kind).
+    pub(crate) fields: CalendarFields,
+    /// The item element.
+    pub(crate) element: Element,
+}
+
+/// Decodes an item element (of `CreateItem`, or attached to an item).
+pub(crate) fn new_item(element: &Element) -> Result<NewItem, Error> {
+    let name = element.name.as_str();
+    if !REAL_ITEMS.contains(&name) && !RESPONSE_OBJECTS.contains(&name) {
+        return Err(violation(
+            element,
+            format!("The element '{name}' is not an item."),
+        ));
+    }
+    if let (ItemKind::Calendar, Some(recurrence)) = (
+        ItemKind::from_element(name),
+        element.child(TYPES, "Recurrence"),
+    ) {
+        crate::recurrence::parse(recurrence).map_err(|e| violation(recurrence, e))?;
+    }
+    Ok(NewItem {
+        kind: ItemKind::from_element(&element.name),
+        fields: fields(element)?,
+        element: element.clone(),
+    })
+}
+
 /// Decodes `CreateItem`.
 pub(crate) fn create_item(body: &Element) -> Result<Operation, Error> {
-    enum_attr(
-        body,
-        "MessageDisposition",
-        &["SaveOnly", "SendOnly", "SendAndSaveCopy"],
-    )?;
+    let disposition =
+        enum_attr(body, "MessageDisposition", MESSAGE_DISPOSITIONS)?.map(str::to_owned);
     let send_invitations =
         enum_attr(body, "SendMeetingInvitations", CREATE_OR_DELETE_OPERATIONS)?.map(str::to_owned);
     let folder = match body.child(MESSAGES, "SavedItemFolderId") {
@@ -216,14 +205,12 @@ pub(crate) fn create_item(body: &Element) -> Result<Operation, Error> {
         }
     };
     let list = required(body, MESSAGES, "Items")?;
-    let mut items = Vec::new();
-    for item in list.children.iter().filter(|c| c.ns == TYPES) {
-        if item.name == "CalendarItem" {
-            items.push(Ok(fields(item)?));
-        } else {
-            items.push(Err(item.name.clone()));
-        }
-    }
+    let items = list
+        .children
+        .iter()
+        .filter(|c| c.ns == TYPES)
+        .map(new_item)
+        .collect::<Result<Vec<_>, _>>()?;
     if items.is_empty() {
         return Err(violation(
             list,
@@ -231,135 +218,9 @@ pub(crate) fn create_item(body: &Element) -> Result<Operation, Error> {
         ));
     }
     Ok(Operation::CreateItem {
+        disposition,
         send_invitations,
         folder,
         items,
-    })
-}
-
-/// The `FieldURI` of the path of a change description (empty for other kinds of path).
-fn path(change: &Element) -> Result<String, Error> {
-    let path = change
-        .children
-        .iter()
-        .find(|c| {
-            c.ns == TYPES
-                && matches!(
-                    c.name.as_str(),
-                    "FieldURI" | "IndexedFieldURI" | "ExtendedFieldURI"
-                )
-        })
-        .ok_or_else(|| {
-            violation(
-                change,
-                format!("The element '{}' has no property path.", change.name),
-            )
-        })?;
-    if path.name == "FieldURI" {
-        let uri = path
-            .attr("FieldURI")
-            .ok_or_else(|| violation(path, "The required attribute 'FieldURI' is missing."))?;
-        Ok(uri.to_owned())
-    } else {
-        Ok(String::new())
-    }
-}
-
-/// The item element of a `SetItemField` or `AppendToItemField` (the child that is not a path).
-fn item_element(change: &Element) -> Result<&Element, Error> {
-    change
-        .children
-        .iter()
-        .find(|c| {
-            c.ns == TYPES
-                && !matches!(
-                    c.name.as_str(),
-                    "FieldURI" | "IndexedFieldURI" | "ExtendedFieldURI"
-                )
-        })
-        .ok_or_else(|| {
-            violation(
-                change,
-                format!("The element '{}' has no item element.", change.name),
-            )
-        })
-}
-
-/// Decodes `UpdateItem`.
-pub(crate) fn update_item(body: &Element) -> Result<Operation, Error> {
-    let conflict_resolution = required_enum_attr(
-        body,
-        "ConflictResolution",
-        &["NeverOverwrite", "AutoResolve", "AlwaysOverwrite"],
-    )?
-    .to_owned();
-    enum_attr(
-        body,
-        "MessageDisposition",
-        &["SaveOnly", "SendOnly", "SendAndSaveCopy"],
-    )?;
-    let send_updates = enum_attr(
-        body,
-        "SendMeetingInvitationsOrCancellations",
-        UPDATE_OPERATIONS,
-    )?
-    .map(str::to_owned);
-    let list = required(body, MESSAGES, "ItemChanges")?;
-    let mut changes = Vec::new();
-    for change in list.children.iter().filter(|c| c.is(TYPES, "ItemChange")) {
-        let id = change
-            .children
-            .iter()
-            .find(|c| c.ns == TYPES && c.name != "Updates" && c.name != "CalendarActivityData")
-            .ok_or_else(|| violation(change, "The element 'ItemChange' has no item identifier."))?;
-        let id = item_ref(id)?;
-        let updates = required(change, TYPES, "Updates")?;
-        let mut descriptions = Vec::new();
-        for update in updates.children.iter().filter(|c| c.ns == TYPES) {
-            descriptions.push(
-                match update.name.as_str() {
-                    "SetItemField" => {
-                        let item = item_element(update)?;
-                        Some(FieldChange::Set {
-                            field: path(update)?,
-                            value: fields(item)?,
-                            properties: item.children.len(),
-                        })
-                    }
-                    "AppendToItemField" => Some(FieldChange::Append {
-                        field: path(update)?,
-                        value: fields(item_element(update)?)?,
-                    }),
-                    "DeleteItemField" => Some(FieldChange::Delete {
-                        field: path(update)?,
-                    }),
-                    _ => None,
-                }
-                .ok_or_else(|| {
-                    violation(
-                        update,
-                        format!("The element '{}' is not a change description.", update.name),
-                    )
-                })?,
-            );
-        }
-        if descriptions.is_empty() {
-            return Err(violation(
-                updates,
-                "The element 'Updates' has incomplete content.",
-            ));
-        }
-        changes.push((id, descriptions));
-    }
-    if changes.is_empty() {
-        return Err(violation(
-            list,
-            "The element 'ItemChanges' has incomplete content.",
-        ));
-    }
-    Ok(Operation::UpdateItem {
-        conflict_resolution,
-        send_updates,
-        changes,
     })
 }

@@ -5,17 +5,22 @@
 //! values, dates, numbers) is checked and reported as [`Error::SchemaViolation`], as Exchange
 //! reports schema violations; parts the fake does not model are accepted and ignored.
 
+mod attachments;
 mod calendar;
 mod folders;
 mod parts;
 mod restriction;
 #[cfg(test)]
 mod restriction_tests;
+mod sync;
+mod update;
 
-pub(crate) use calendar::{Body, BodyKind, CalendarFields, FieldChange};
+pub(crate) use attachments::{NewAttachment, NewContent};
+pub(crate) use calendar::{Body, BodyKind, NewItem};
 pub(crate) use folders::FolderTraversal;
 pub(crate) use parts::{BaseShape, BodyWanted, FolderRef, ItemRef, Shape, View};
 pub(crate) use restriction::{Comparison, Filter, Operand, PathRef};
+pub(crate) use update::{FieldChange, PropertyPath, UpdateOptions};
 
 use crate::dom::Element;
 use crate::error::Error;
@@ -66,30 +71,73 @@ pub(crate) enum Operation {
     },
     /// `CreateItem` of items into a folder.
     CreateItem {
+        /// `MessageDisposition`, which Exchange requires for messages.
+        disposition: Option<String>,
         /// `SendMeetingInvitations`, which Exchange requires for calendar items.
         send_invitations: Option<String>,
-        /// `SavedItemFolderId`; the calendar when absent.
+        /// `SavedItemFolderId`; the kind's default folder when absent.
         folder: Option<FolderRef>,
-        /// The items, one response message each: calendar fields, or the element name of
-        /// another kind of item.
-        items: Vec<Result<CalendarFields, String>>,
+        /// The items, one response message each.
+        items: Vec<NewItem>,
     },
     /// `DeleteItem` by identifiers.
     DeleteItem {
+        /// `DeleteType`.
+        delete_type: String,
         /// `SendMeetingCancellations`, which Exchange requires for calendar items.
         send_cancellations: Option<String>,
+        /// `AffectedTaskOccurrences`, which Exchange requires for tasks.
+        task_occurrences: Option<String>,
         /// The items, one response message each.
         ids: Vec<ItemRef>,
     },
     /// `UpdateItem` with property changes.
     UpdateItem {
-        /// `ConflictResolution`.
-        conflict_resolution: String,
-        /// `SendMeetingInvitationsOrCancellations`, which Exchange requires for calendar
-        /// items.
-        send_updates: Option<String>,
+        /// The attributes that apply to every item.
+        options: UpdateOptions,
         /// One item and its changes per response message.
         changes: Vec<(ItemRef, Vec<FieldChange>)>,
+    },
+    /// `CreateAttachment` of attachments to one item.
+    CreateAttachment {
+        /// `ParentItemId`.
+        parent: ItemRef,
+        /// The attachments, one response message each.
+        attachments: Vec<NewAttachment>,
+    },
+    /// `GetAttachment` by attachment ids.
+    GetAttachment {
+        /// The `AttachmentShape` as an item shape (for item attachments).
+        shape: Shape,
+        /// The attachment ids, one response message each.
+        ids: Vec<String>,
+    },
+    /// `DeleteAttachment` by attachment ids.
+    DeleteAttachment {
+        /// The attachment ids, one response message each.
+        ids: Vec<String>,
+    },
+    /// `SyncFolderItems` of one folder.
+    SyncFolderItems {
+        /// The properties of created and updated items.
+        shape: Shape,
+        /// `SyncFolderId`.
+        folder: FolderRef,
+        /// `SyncState`, absent for the first synchronisation.
+        state: Option<String>,
+        /// `Ignore`: items whose changes are not reported.
+        ignore: Vec<ItemRef>,
+        /// `MaxChangesReturned` (1 to 512).
+        max: usize,
+    },
+    /// `SyncFolderHierarchy` below a folder.
+    SyncFolderHierarchy {
+        /// The properties of created folders.
+        shape: Shape,
+        /// `SyncFolderId`; the mailbox root when absent.
+        folder: Option<FolderRef>,
+        /// `SyncState`, absent for the first synchronisation.
+        state: Option<String>,
     },
     /// `GetFolder` by identifiers.
     GetFolder {
@@ -122,6 +170,11 @@ impl Operation {
             Self::CreateItem { .. } => "CreateItem",
             Self::DeleteItem { .. } => "DeleteItem",
             Self::UpdateItem { .. } => "UpdateItem",
+            Self::CreateAttachment { .. } => "CreateAttachment",
+            Self::GetAttachment { .. } => "GetAttachment",
+            Self::DeleteAttachment { .. } => "DeleteAttachment",
+            Self::SyncFolderItems { .. } => "SyncFolderItems",
+            Self::SyncFolderHierarchy { .. } => "SyncFolderHierarchy",
             Self::GetFolder { .. } => "GetFolder",
             Self::FindFolder { .. } => "FindFolder",
         }
@@ -136,6 +189,9 @@ impl Operation {
             Self::GetItem { ids, .. } | Self::DeleteItem { ids, .. } => ids.len(),
             Self::CreateItem { items, .. } => items.len(),
             Self::UpdateItem { changes, .. } => changes.len(),
+            Self::CreateAttachment { attachments, .. } => attachments.len(),
+            Self::SyncFolderItems { .. } | Self::SyncFolderHierarchy { .. } => 1,
+            Self::GetAttachment { ids, .. } | Self::DeleteAttachment { ids } => ids.len(),
         }
     }
 }
@@ -291,17 +347,21 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
         },
         "CreateItem" => calendar::create_item(body)?,
         "DeleteItem" => {
-            required_enum_attr(
+            let delete_type = required_enum_attr(
                 body,
                 "DeleteType",
                 &["HardDelete", "SoftDelete", "MoveToDeletedItems"],
-            )?;
-            enum_attr(
+            )?
+            .to_owned();
+            let task_occurrences = enum_attr(
                 body,
                 "AffectedTaskOccurrences",
                 &["AllOccurrences", "SpecifiedOccurrenceOnly"],
-            )?;
+            )?
+            .map(str::to_owned);
             Operation::DeleteItem {
+                delete_type,
+                task_occurrences,
                 send_cancellations: enum_attr(
                     body,
                     "SendMeetingCancellations",
@@ -311,7 +371,12 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
                 ids: parts::item_ids(required(body, MESSAGES, "ItemIds")?)?,
             }
         }
-        "UpdateItem" => calendar::update_item(body)?,
+        "UpdateItem" => update::update_item(body)?,
+        "CreateAttachment" => attachments::create_attachment(body)?,
+        "GetAttachment" => attachments::get_attachment(body)?,
+        "DeleteAttachment" => attachments::delete_attachment(body)?,
+        "SyncFolderItems" => sync::sync_folder_items(body)?,
+        "SyncFolderHierarchy" => sync::sync_folder_hierarchy(body)?,
         "GetFolder" => folders::get_folder(body)?,
         "FindFolder" => folders::find_folder(body)?,
         other => return Err(Error::UnknownOperation(other.to_owned())),

@@ -38,6 +38,8 @@ pub(crate) struct Shape {
     pub(crate) body: BodyWanted,
     /// `FieldURI` values of `AdditionalProperties`.
     pub(crate) additional: Vec<String>,
+    /// `IndexedFieldURI` and `ExtendedFieldURI` paths of `AdditionalProperties`.
+    pub(crate) paths: Vec<super::PropertyPath>,
 }
 
 /// A folder named in a request.
@@ -65,8 +67,20 @@ pub(crate) enum ItemRef {
         /// The `ChangeKey` attribute.
         change_key: Option<String>,
     },
-    /// `OccurrenceItemId`, `RecurringMasterItemId` or ranges: recurrences are not modelled,
-    /// so these never name an item of the fake. Holds the identifier they refer to, if any.
+    /// `OccurrenceItemId`: an occurrence by its series and 1-based index.
+    Occurrence {
+        /// `RecurringMasterId`.
+        master: String,
+        /// `InstanceIndex`.
+        index: i32,
+    },
+    /// `RecurringMasterItemId`: the series of an occurrence.
+    Master {
+        /// `OccurrenceId`.
+        occurrence: String,
+    },
+    /// `RecurringMasterItemIdRanges`, which the fake does not model. Holds the identifier it
+    /// refers to, if any.
     Recurrence(Option<String>),
 }
 
@@ -193,13 +207,13 @@ pub(crate) fn shape(element: &Element) -> Result<Shape, Error> {
         },
     };
     let mut additional = Vec::new();
+    let mut paths = Vec::new();
     if let Some(list) = element.child(TYPES, "AdditionalProperties") {
         for path in &list.children {
-            if path.is(TYPES, "FieldURI") {
-                let uri = path.attr("FieldURI").ok_or_else(|| {
-                    violation(path, "The required attribute 'FieldURI' is missing.")
-                })?;
-                additional.push(uri.to_owned());
+            match super::update::property_path(path)? {
+                Some(super::PropertyPath::Field(uri)) => additional.push(uri),
+                Some(other) => paths.push(other),
+                None => {}
             }
         }
     }
@@ -207,6 +221,7 @@ pub(crate) fn shape(element: &Element) -> Result<Shape, Error> {
         base,
         body,
         additional,
+        paths,
     })
 }
 
@@ -259,12 +274,32 @@ pub(crate) fn item_ref(element: &Element) -> Result<ItemRef, Error> {
                 change_key: element.attr("ChangeKey").map(str::to_owned),
             })
         }
-        "OccurrenceItemId" => Ok(ItemRef::Recurrence(
-            element.attr("RecurringMasterId").map(str::to_owned),
-        )),
-        "RecurringMasterItemId" => Ok(ItemRef::Recurrence(
-            element.attr("OccurrenceId").map(str::to_owned),
-        )),
+        "OccurrenceItemId" => {
+            let master = element.attr("RecurringMasterId").ok_or_else(|| {
+                violation(
+                    element,
+                    "The required attribute 'RecurringMasterId' is missing.",
+                )
+            })?;
+            let index = int_attr(element, "InstanceIndex")?.ok_or_else(|| {
+                violation(
+                    element,
+                    "The required attribute 'InstanceIndex' is missing.",
+                )
+            })?;
+            Ok(ItemRef::Occurrence {
+                master: master.to_owned(),
+                index,
+            })
+        }
+        "RecurringMasterItemId" => {
+            let occurrence = element.attr("OccurrenceId").ok_or_else(|| {
+                violation(element, "The required attribute 'OccurrenceId' is missing.")
+            })?;
+            Ok(ItemRef::Master {
+                occurrence: occurrence.to_owned(),
+            })
+        }
         "RecurringMasterItemIdRanges" => {
             Ok(ItemRef::Recurrence(element.attr("Id").map(str::to_owned)))
         }

@@ -92,7 +92,10 @@ fn matches_namespaces_not_prefixes() {
                 id: "A".into(),
                 change_key: Some("B".into())
             },
-            ItemRef::Recurrence(Some("M".into())),
+            ItemRef::Occurrence {
+                master: "M".into(),
+                index: 1
+            },
         ]
     );
     // The right local names in the wrong namespace are not EWS.
@@ -110,6 +113,7 @@ fn decodes_create_item_with_calendar_fields() {
 <t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>x@y.z</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees>
 </t:CalendarItem><t:Message><t:Subject>not a calendar item</t:Subject></t:Message></m:Items></m:CreateItem>"#;
     let Operation::CreateItem {
+        disposition,
         send_invitations,
         folder,
         items,
@@ -125,9 +129,9 @@ fn decodes_create_item_with_calendar_fields() {
             mailbox: None
         })
     );
-    let Ok(fields) = &items[0] else {
-        panic!("not a calendar item")
-    };
+    assert_eq!(disposition.as_deref(), Some("SaveOnly"));
+    assert_eq!(items[0].kind, crate::kind::ItemKind::Calendar);
+    let fields = &items[0].fields;
     assert_eq!(fields.subject.as_deref(), Some("Tea & <cake> ☕"));
     assert_eq!(
         fields.body,
@@ -139,21 +143,29 @@ fn decodes_create_item_with_calendar_fields() {
     assert_eq!(fields.start, fields.end);
     assert_eq!(fields.is_all_day, Some(true));
     assert_eq!(fields.free_busy.as_deref(), Some("OOF"));
-    assert_eq!(fields.count(), 8);
-    assert_eq!(items[1], Err("Message".to_owned()));
+    assert_eq!(items[0].element.children.len(), 10);
+    assert_eq!(items[1].kind, crate::kind::ItemKind::Message);
+    assert_eq!(
+        items[1].fields.subject.as_deref(),
+        Some("not a calendar item")
+    );
 }
 
 #[test]
 fn decodes_delete_and_update_item() {
     let delete = r#"<m:DeleteItem DeleteType="HardDelete"><m:ItemIds><t:ItemId Id="A"/></m:ItemIds></m:DeleteItem>"#;
     let Operation::DeleteItem {
+        delete_type,
         send_cancellations,
+        task_occurrences,
         ids,
     } = decode_str(&wrap("", delete)).unwrap().operation
     else {
         panic!("not DeleteItem");
     };
     assert_eq!(send_cancellations, None);
+    assert_eq!(task_occurrences, None);
+    assert_eq!(delete_type, "HardDelete");
     assert_eq!(ids.len(), 1);
     let update = r#"<m:UpdateItem ConflictResolution="AutoResolve" SendMeetingInvitationsOrCancellations="SendToNone">
 <m:ItemChanges><t:ItemChange><t:ItemId Id="A" ChangeKey="B"/><t:Updates>
@@ -162,16 +174,14 @@ fn decodes_delete_and_update_item() {
 <t:DeleteItemField><t:FieldURI FieldURI="calendar:Location"/></t:DeleteItemField>
 <t:SetItemField><t:ExtendedFieldURI PropertyTag="0x1234" PropertyType="Integer"/><t:CalendarItem><t:ExtendedProperty/></t:CalendarItem></t:SetItemField>
 </t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>"#;
-    let Operation::UpdateItem {
-        conflict_resolution,
-        send_updates,
-        changes,
-    } = decode_str(&wrap("", update)).unwrap().operation
+    let Operation::UpdateItem { options, changes } =
+        decode_str(&wrap("", update)).unwrap().operation
     else {
         panic!("not UpdateItem");
     };
-    assert_eq!(conflict_resolution, "AutoResolve");
-    assert_eq!(send_updates.as_deref(), Some("SendToNone"));
+    assert_eq!(options.conflict_resolution, "AutoResolve");
+    assert_eq!(options.send_updates.as_deref(), Some("SendToNone"));
+    assert_eq!(options.disposition, None);
     let (id, descriptions) = &changes[0];
     assert_eq!(
         id,
@@ -180,17 +190,26 @@ fn decodes_delete_and_update_item() {
             change_key: Some("B".into())
         }
     );
+    let field = |uri: &str| PropertyPath::Field(uri.to_owned());
     assert!(
-        matches!(&descriptions[0], FieldChange::Set { field, properties: 1, .. } if field == "item:Subject")
+        matches!(&descriptions[0], FieldChange::Set { path, item, .. } if *path == field("item:Subject") && item.children.len() == 1)
     );
-    assert!(matches!(&descriptions[1], FieldChange::Append { field, .. } if field == "item:Body"));
+    assert!(
+        matches!(&descriptions[1], FieldChange::Append { path, .. } if *path == field("item:Body"))
+    );
     assert_eq!(
         descriptions[2],
         FieldChange::Delete {
-            field: "calendar:Location".into()
+            path: field("calendar:Location")
         }
     );
-    assert!(matches!(&descriptions[3], FieldChange::Set { field, .. } if field.is_empty()));
+    assert!(matches!(
+        &descriptions[3],
+        FieldChange::Set {
+            path: PropertyPath::Extended(_),
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -245,11 +264,11 @@ fn refuses_bad_envelopes_and_headers() {
     assert_eq!(decode_str(&impersonation), Err(Error::ImpersonationDenied));
     let unknown = wrap(
         "",
-        r#"<m:SyncFolderHierarchy><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape></m:SyncFolderHierarchy>"#,
+        r#"<m:GetServerTimeZones ReturnFullTimeZoneData="false"/>"#,
     );
     assert_eq!(
         decode_str(&unknown),
-        Err(Error::UnknownOperation("SyncFolderHierarchy".into()))
+        Err(Error::UnknownOperation("GetServerTimeZones".into()))
     );
 }
 

@@ -2,6 +2,7 @@
 //! readers for responses, and schema validation of everything exchanged.
 #![allow(dead_code)] // Each test file uses a different part of the helpers.
 
+pub(crate) mod generic;
 pub(crate) mod requests;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,10 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
+// Each test file uses a different part of the requests.
+#[allow(unused_imports)]
+pub(crate) use generic::*;
+#[allow(unused_imports)]
 pub(crate) use requests::*;
 
 /// The SOAP 1.1 envelope namespace.
