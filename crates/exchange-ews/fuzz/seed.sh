@@ -8,7 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 shared="${EWS_SHARED_DIR:-$here/../../../../shared/ews}"
 samples="$shared/samples"
-targets=(decode_any calendar_view get_item autodiscover_soap autodiscover_pox server_time_zones)
+targets=(decode_any calendar_view get_item autodiscover_soap autodiscover_pox server_time_zones typed_items item_writes)
 
 if [[ ! -d "$samples" ]]; then
     echo "seed.sh: no samples at $samples (set EWS_SHARED_DIR)" >&2

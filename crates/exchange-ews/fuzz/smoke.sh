@@ -8,7 +8,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${SMOKE_SECONDS:-20}"
-targets=(decode_any calendar_view get_item autodiscover_soap autodiscover_pox server_time_zones)
+targets=(decode_any calendar_view get_item autodiscover_soap autodiscover_pox server_time_zones typed_items item_writes)
 
 cd "$here"
 "$here/seed.sh"

@@ -8,7 +8,11 @@
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::autodiscover::{GetUserSettings, PoxAutodiscover, PoxResponse};
-use crate::operations::{FindCalendarItems, GetCalendarItem, GetServerTimeZones};
+use crate::operations::{
+    CreateAttachment, CreateItems, DeleteAttachment, DeleteItems, FindCalendarItems,
+    FindTypedItems, GetAttachment, GetCalendarItem, GetItems, GetServerTimeZones, GetTypedItems,
+    UpdateItems,
+};
 use crate::xml::{Prune, Pruning};
 use crate::{DecodedResponse, DocumentKind, Envelope, EwsError, MessageClass};
 
@@ -20,6 +24,8 @@ pub const TARGETS: &[&str] = &[
     "autodiscover_soap",
     "autodiscover_pox",
     "server_time_zones",
+    "typed_items",
+    "item_writes",
 ];
 
 /// Runs the target named `name` on `data`; `false` when no target has that name.
@@ -31,6 +37,8 @@ pub fn run(name: &str, data: &[u8]) -> bool {
         "autodiscover_soap" => autodiscover_soap(data),
         "autodiscover_pox" => autodiscover_pox(data),
         "server_time_zones" => server_time_zones(data),
+        "typed_items" => typed_items(data),
+        "item_writes" => item_writes(data),
         _ => return false,
     }
     true
@@ -101,6 +109,69 @@ pub fn get_item(data: &[u8]) {
         }
         Err(error) => check_operation_error(&error),
     }
+}
+
+/// [`GetTypedItems`] and [`FindTypedItems`]: deterministic, typed errors (per item too), and
+/// every typed item agrees with the generic reading of the same answer.
+pub fn typed_items(data: &[u8]) {
+    let typed = GetTypedItems::parse_response(data);
+    match &typed {
+        Ok(items) => {
+            let again = GetTypedItems::parse_response(data).expect("the same answer parses");
+            assert_eq!(format!("{again:?}"), format!("{items:?}"));
+            for item in items {
+                if let Err(error) = item {
+                    check_operation_error(error);
+                }
+            }
+            // What the generic reader keeps reads to the same typed items.
+            if let Ok(generic) = GetItems::parse_response(data) {
+                assert_eq!(generic.len(), items.len());
+                for (generic, typed) in generic.iter().zip(items) {
+                    if let (Ok(generic), Ok(typed)) = (generic, typed) {
+                        assert_eq!(generic.typed().as_ref().ok(), Some(typed));
+                    }
+                }
+            }
+        }
+        Err(error) => check_operation_error(error),
+    }
+    match FindTypedItems::parse_response(data) {
+        Ok(page) => assert_eq!(FindTypedItems::parse_response(data).ok(), Some(page)),
+        Err(error) => check_operation_error(&error),
+    }
+}
+
+/// What a multi-entry answer parses to: one result per entry, or the error of the call.
+type PerEntry<T> = Result<Vec<Result<T, EwsError>>, EwsError>;
+
+/// The answers of the write operations (`CreateItem`, `UpdateItem`, `DeleteItem`, the
+/// attachment operations): deterministic, and every error, of the call or of one entry, a
+/// typed one.
+pub fn item_writes(data: &[u8]) {
+    fn each<T: std::fmt::Debug>(
+        parse: fn(&[u8]) -> PerEntry<T>,
+        data: &[u8],
+    ) {
+        match parse(data) {
+            Ok(entries) => {
+                for entry in &entries {
+                    if let Err(error) = entry {
+                        check_operation_error(error);
+                    }
+                }
+                let again = parse(data).expect("the same answer parses the same");
+                assert_eq!(format!("{again:?}"), format!("{entries:?}"));
+            }
+            Err(error) => check_operation_error(&error),
+        }
+    }
+    each(CreateItems::parse_response, data);
+    each(UpdateItems::parse_response, data);
+    each(DeleteItems::parse_response, data);
+    each(CreateAttachment::parse_response, data);
+    each(GetAttachment::parse_response, data);
+    each(DeleteAttachment::parse_response, data);
 }
 
 /// [`GetUserSettings::parse_response`]: settings have trimmed, non-empty names, and the EWS

@@ -467,3 +467,25 @@ async fn sync_reports_creations_updates_and_deletions_and_typed_pages_list_them(
         matches!(page.items.as_slice(), [Item::Contact(c)] if c.display_name.as_deref() == Some("Two"))
     );
 }
+
+#[tokio::test]
+async fn the_pager_reads_typed_items_one_page_at_a_time() {
+    let server = FakeExchange::builder()
+        .user(ALICE, "alice-pw", ALICE)
+        .seed_items(ALICE, "tasks", exchange_testkit::SeedKind::Task, 25)
+        .start()
+        .await
+        .unwrap();
+    let alice = client(&server, 100);
+    let mut pager = alice
+        .items(&folder(DistinguishedFolder::Tasks), 10)
+        .unwrap();
+    let mut sizes = Vec::new();
+    while let Some(page) = pager.next_typed_page().await.unwrap() {
+        assert!(page.iter().all(|i| matches!(i, Item::Task(_))), "{page:?}");
+        sizes.push(page.len());
+    }
+    assert_eq!(sizes, [10, 10, 5]);
+    assert!(pager.is_done());
+    assert_eq!(server.request_count("FindItem"), 3);
+}

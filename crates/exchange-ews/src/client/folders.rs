@@ -1,9 +1,9 @@
 //! Folder operations and paged item listing of the client.
 
-use crate::operations::{FindFolder, FindItems, GetFolder};
+use crate::operations::{FindFolder, FindItems, FindTypedItems, GetFolder};
 use crate::{
-    EwsClient, EwsError, Folder, FolderPage, FolderTarget, IndexedPage, ItemPage, ItemSummary,
-    Traversal,
+    EwsClient, EwsError, Folder, FolderPage, FolderTarget, IndexedPage, Item, ItemPage,
+    ItemSummary, Traversal,
 };
 
 /// The page size of [`EwsClient::all_folders`].
@@ -137,6 +137,26 @@ impl ItemPager<'_> {
         };
         let page = IndexedPage::new(self.page_size, offset)?;
         let found = self.client.find_items_page(&self.folder, page).await?;
+        self.next_offset = next_offset(
+            offset,
+            found.items.len(),
+            found.includes_last_item_in_range,
+            found.indexed_paging_offset,
+        )?;
+        self.pages += 1;
+        Ok(Some(found.items))
+    }
+
+    /// The next page of items read whole into their kinds ([`Item`]), in the `AllProperties`
+    /// shape, or `None` after the last one. Shares its position with
+    /// [`next_page`](Self::next_page): a pager is read one way or the other.
+    pub async fn next_typed_page(&mut self) -> Result<Option<Vec<Item>>, EwsError> {
+        let Some(offset) = self.next_offset else {
+            return Ok(None);
+        };
+        let page = IndexedPage::new(self.page_size, offset)?;
+        let request = FindTypedItems::new(self.folder.clone(), page)?;
+        let found = self.client.execute(&request).await?;
         self.next_offset = next_offset(
             offset,
             found.items.len(),

@@ -287,11 +287,13 @@ impl TreeBuilder {
     /// Checks a left-out element as [`open`](Self::open) would, building nothing.
     fn check(&mut self, start: &BytesStart<'_>, position: u64) -> Result<(), EwsError> {
         self.count(position)?;
+        check_name(start.name().into_inner(), position)?;
         for_each_attribute(start, position, |_, _| {})
     }
 
     fn open(&mut self, start: &BytesStart<'_>, position: u64) -> Result<Element, EwsError> {
         self.count(position)?;
+        check_name(start.name().into_inner(), position)?;
         let mut element = Element {
             name: intern(start.local_name().as_ref()),
             ..Element::default()
@@ -352,9 +354,33 @@ fn for_each_attribute(
         if key.as_namespace_binding().is_some() {
             continue;
         }
+        check_name(key.into_inner(), position)?;
         let value =
             unescape_attribute(&attribute.value).map_err(|reason| malformed(position, &reason))?;
         f(key.local_name().as_ref(), value);
+    }
+    Ok(())
+}
+
+/// Refuses a name that is not a qualified name of Namespaces in XML: at most one colon, with
+/// something on each side of it, and no control character. A name such as `t:a:b` would
+/// otherwise read as `a:b` here and as `b` in a reader that splits at the last colon.
+fn check_name(name: &str, position: u64) -> Result<(), EwsError> {
+    let bad = name.is_empty()
+        || name.matches(':').count() > 1
+        || name.starts_with(':')
+        || name.ends_with(':')
+        || name.chars().any(char::is_control);
+    if bad {
+        let shown: String = name
+            .chars()
+            .take(64)
+            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+            .collect();
+        return Err(malformed(
+            position,
+            &format!("{shown:?} is not a qualified XML name"),
+        ));
     }
     Ok(())
 }

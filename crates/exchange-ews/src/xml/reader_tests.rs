@@ -139,3 +139,23 @@ fn reports_other_malformations() {
     assert_eq!(position, 3);
     assert!(reason.contains("UTF-8"));
 }
+
+#[test]
+fn refuses_names_that_are_not_qualified_names() {
+    for doc in [
+        &b"<t:a:b/>"[..],
+        b"<a><t:Parent\0Id/></a>",
+        b"<a><:b/></a>",
+        b"<a><b: x=\"1\"/></a>",
+        b"<a x:y:z=\"1\"/>",
+        b"<a><b\x01/></a>",
+    ] {
+        match parse(doc) {
+            Err(EwsError::MalformedXml { reason, .. }) => {
+                assert!(reason.contains("qualified XML name"), "{reason}")
+            }
+            other => panic!("{:?}: {other:?}", String::from_utf8_lossy(doc)),
+        }
+    }
+    assert!(parse(b"<t:a xmlns:t=\"urn:t\" t:x=\"1\"><b/></t:a>").is_ok());
+}
