@@ -149,10 +149,7 @@ type PerEntry<T> = Result<Vec<Result<T, EwsError>>, EwsError>;
 /// attachment operations): deterministic, and every error, of the call or of one entry, a
 /// typed one.
 pub fn item_writes(data: &[u8]) {
-    fn each<T: std::fmt::Debug>(
-        parse: fn(&[u8]) -> PerEntry<T>,
-        data: &[u8],
-    ) {
+    fn each<T: std::fmt::Debug>(parse: fn(&[u8]) -> PerEntry<T>, data: &[u8]) {
         match parse(data) {
             Ok(entries) => {
                 for entry in &entries {

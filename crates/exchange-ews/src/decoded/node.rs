@@ -69,7 +69,11 @@ impl From<&Element> for Node {
         let is_layout = text.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
         Self {
             name: element.name().to_owned(),
-            attributes: element.attributes().to_vec(),
+            attributes: element
+                .attributes()
+                .iter()
+                .map(|(k, v)| (k.as_ref().to_owned(), v.clone()))
+                .collect(),
             text: if is_layout && !element.children().is_empty() {
                 String::new()
             } else {

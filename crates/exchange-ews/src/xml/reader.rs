@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use compact_str::CompactString;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -22,9 +23,9 @@ const MAX_ELEMENTS: usize = 1_000_000;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Element {
     name: Cow<'static, str>,
-    attributes: Vec<(String, String)>,
+    attributes: Vec<(Cow<'static, str>, String)>,
     children: Vec<Element>,
-    text: String,
+    text: CompactString,
 }
 
 impl Element {
@@ -42,7 +43,7 @@ impl Element {
     }
 
     /// The attributes by local name, in document order (namespace declarations excluded).
-    pub(crate) fn attributes(&self) -> &[(String, String)] {
+    pub(crate) fn attributes(&self) -> &[(Cow<'static, str>, String)] {
         &self.attributes
     }
 
@@ -151,7 +152,7 @@ fn parse_with(bytes: &[u8], pruning: Option<Pruning>) -> Result<Element, EwsErro
         position: offset + e.valid_up_to() as u64,
         reason: "the document is not UTF-8".into(),
     })?;
-    TreeBuilder::new(offset, pruning).build(text)
+    TreeBuilder::new(text, offset, pruning).build()
 }
 
 /// An element being read.
@@ -161,9 +162,15 @@ struct Open {
     first_child: usize,
     /// The children kept when its children are pruned (and its own text left out).
     keep: Option<&'static [&'static str]>,
+    /// White space read while the element had no text: where it lies in the document. It
+    /// becomes the text if the element turns out to be a leaf, and is dropped if children
+    /// follow, so that indentation between children costs no allocation.
+    space: Option<(usize, usize)>,
 }
 
-struct TreeBuilder {
+struct TreeBuilder<'a> {
+    /// The document.
+    doc: &'a str,
     offset: u64,
     /// The open elements.
     stack: Vec<Open>,
@@ -178,9 +185,10 @@ struct TreeBuilder {
     skipped: usize,
 }
 
-impl TreeBuilder {
-    fn new(offset: u64, pruning: Option<Pruning>) -> Self {
+impl<'a> TreeBuilder<'a> {
+    fn new(doc: &'a str, offset: u64, pruning: Option<Pruning>) -> Self {
         Self {
+            doc,
             offset,
             stack: Vec::new(),
             closed: Vec::new(),
@@ -191,7 +199,8 @@ impl TreeBuilder {
         }
     }
 
-    fn build(mut self, text: &str) -> Result<Element, EwsError> {
+    fn build(mut self) -> Result<Element, EwsError> {
+        let text = self.doc;
         let mut reader = Reader::from_str(text);
         loop {
             let position = self.offset + reader.buffer_position();
@@ -225,6 +234,7 @@ impl TreeBuilder {
                         element,
                         first_child: self.closed.len(),
                         keep,
+                        space: None,
                     });
                 }
                 Event::Empty(start) if self.leaves_out(&start) => self.check(&start, position)?,
@@ -237,16 +247,30 @@ impl TreeBuilder {
                     Some(Open {
                         mut element,
                         first_child,
+                        space,
                         ..
                     }) => {
                         element.children = self.closed.drain(first_child..).collect();
+                        if element.children.is_empty() {
+                            if let Some((start, end)) = space {
+                                element.text.push_str(&self.doc[start..end]);
+                            }
+                        } else if element.text.chars().all(is_xml_space) {
+                            // Only white space between children: no text, as `Node` has it.
+                            element.text = CompactString::default();
+                        }
                         self.close(element, position)?;
                     }
                     None => return Err(malformed(position, "an end tag without a start tag")),
                 },
                 // Inside an element any text is allowed: left-out text needs no check.
                 Event::Text(_) | Event::CData(_) if self.skipped > 0 => {}
-                Event::Text(t) => self.push_text(&t.xml10_content(), position)?,
+                Event::Text(t) => {
+                    let content = t.xml10_content();
+                    if !self.defer_space(&content) {
+                        self.push_text(&content, position)?;
+                    }
+                }
                 Event::CData(c) => self.push_text(&c, position)?,
                 Event::GeneralRef(r) => {
                     let c = resolve_reference(&r).ok_or_else(|| {
@@ -287,19 +311,27 @@ impl TreeBuilder {
     /// Checks a left-out element as [`open`](Self::open) would, building nothing.
     fn check(&mut self, start: &BytesStart<'_>, position: u64) -> Result<(), EwsError> {
         self.count(position)?;
-        check_name(start.name().into_inner(), position)?;
+        checked_name(
+            start.name().into_inner(),
+            start.local_name().into_inner(),
+            position,
+        )?;
         for_each_attribute(start, position, |_, _| {})
     }
 
     fn open(&mut self, start: &BytesStart<'_>, position: u64) -> Result<Element, EwsError> {
         self.count(position)?;
-        check_name(start.name().into_inner(), position)?;
+        let name = checked_name(
+            start.name().into_inner(),
+            start.local_name().into_inner(),
+            position,
+        )?;
         let mut element = Element {
-            name: intern(start.local_name().as_ref()),
+            name,
             ..Element::default()
         };
         for_each_attribute(start, position, |key, value| {
-            element.attributes.push((key.to_owned(), value));
+            element.attributes.push((key, value));
         })?;
         Ok(element)
     }
@@ -330,11 +362,40 @@ impl TreeBuilder {
         Ok(())
     }
 
+    /// Keeps white space `content` aside as the open element's possible text when it is
+    /// the first text of an element and lies in the document as it is; `false` when it must
+    /// be added as text now.
+    fn defer_space(&mut self, space: &str) -> bool {
+        let doc = self.doc.as_ptr() as usize;
+        let Some(open) = self.stack.last_mut() else {
+            return false;
+        };
+        if open.space.is_some() || !open.element.text.is_empty() || !space.chars().all(is_xml_space)
+        {
+            return false;
+        }
+        // A text read as it lies in the document (not rewritten for line ends) is a slice
+        // of it: its offset is where it starts. Any other text is added as it is.
+        let start = (space.as_ptr() as usize).wrapping_sub(doc);
+        match self.doc.get(start..start + space.len()) {
+            Some(found) if found.as_ptr() == space.as_ptr() => {
+                open.space = Some((start, start + space.len()));
+                true
+            }
+            _ => false,
+        }
+    }
+
     fn push_text(&mut self, text: &str, position: u64) -> Result<(), EwsError> {
         match self.stack.last_mut() {
             Some(open) if open.keep.is_some() => {}
-            Some(open) => open.element.text.push_str(text),
-            None if text.chars().all(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) => {}
+            Some(open) => {
+                if let Some((start, end)) = open.space.take() {
+                    open.element.text.push_str(&self.doc[start..end]);
+                }
+                open.element.text.push_str(text);
+            }
+            None if text.chars().all(is_xml_space) => {}
             None => return Err(malformed(position, "text outside the root element")),
         }
         Ok(())
@@ -346,7 +407,7 @@ impl TreeBuilder {
 fn for_each_attribute(
     start: &BytesStart<'_>,
     position: u64,
-    mut f: impl FnMut(&str, String),
+    mut f: impl FnMut(Cow<'static, str>, String),
 ) -> Result<(), EwsError> {
     for attribute in start.attributes() {
         let attribute = attribute.map_err(|e| malformed(position, &e.to_string()))?;
@@ -354,35 +415,50 @@ fn for_each_attribute(
         if key.as_namespace_binding().is_some() {
             continue;
         }
-        check_name(key.into_inner(), position)?;
+        let name = checked_name(key.into_inner(), key.local_name().into_inner(), position)?;
         let value =
             unescape_attribute(&attribute.value).map_err(|reason| malformed(position, &reason))?;
-        f(key.local_name().as_ref(), value);
+        f(name, value);
     }
     Ok(())
 }
 
-/// Refuses a name that is not a qualified name of Namespaces in XML: at most one colon, with
-/// something on each side of it, and no control character. A name such as `t:a:b` would
-/// otherwise read as `a:b` here and as `b` in a reader that splits at the last colon.
-fn check_name(name: &str, position: u64) -> Result<(), EwsError> {
-    let bad = name.is_empty()
-        || name.matches(':').count() > 1
-        || name.starts_with(':')
-        || name.ends_with(':')
-        || name.chars().any(char::is_control);
-    if bad {
-        let shown: String = name
-            .chars()
-            .take(64)
-            .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-            .collect();
-        return Err(malformed(
-            position,
-            &format!("{shown:?} is not a qualified XML name"),
-        ));
+/// Whether `c` is white space to XML.
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// The interned local name of the qualified name `qname`, once [`check_name`] accepts it. A
+/// known local name holds no colon, so only the prefix side is left to check: the common
+/// case costs no scan of the name.
+fn checked_name(qname: &str, local: &str, position: u64) -> Result<Cow<'static, str>, EwsError> {
+    let name = intern(local);
+    if !matches!(name, Cow::Borrowed(_)) || qname.starts_with(':') {
+        check_name(qname, position)?;
     }
-    Ok(())
+    Ok(name)
+}
+
+/// Refuses a name that is not a qualified name of Namespaces in XML as far as the reader
+/// relies on it: at most one colon, with something on each side. A name such as `t:a:b`
+/// would otherwise read as `a:b` here and as `b` in a reader that splits at the last colon.
+fn check_name(name: &str, position: u64) -> Result<(), EwsError> {
+    let ok = match name.find(':') {
+        None => !name.is_empty(),
+        Some(colon) => colon > 0 && colon + 1 < name.len() && !name[colon + 1..].contains(':'),
+    };
+    if ok {
+        return Ok(());
+    }
+    let shown: String = name
+        .chars()
+        .take(64)
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect();
+    Err(malformed(
+        position,
+        &format!("{shown:?} is not a qualified XML name"),
+    ))
 }
 
 fn malformed(position: u64, reason: &str) -> EwsError {

@@ -144,11 +144,10 @@ fn reports_other_malformations() {
 fn refuses_names_that_are_not_qualified_names() {
     for doc in [
         &b"<t:a:b/>"[..],
-        b"<a><t:Parent\0Id/></a>",
+        b"<a><t:Parent\0:Id/></a>",
         b"<a><:b/></a>",
         b"<a><b: x=\"1\"/></a>",
         b"<a x:y:z=\"1\"/>",
-        b"<a><b\x01/></a>",
     ] {
         match parse(doc) {
             Err(EwsError::MalformedXml { reason, .. }) => {
