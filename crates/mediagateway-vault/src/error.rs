@@ -28,6 +28,11 @@ pub enum InputProblem {
         /// Largest accepted value.
         max: usize,
     },
+    /// The value does not have the required form.
+    Malformed {
+        /// The form the value must have.
+        expected: &'static str,
+    },
 }
 
 impl fmt::Display for InputProblem {
@@ -40,6 +45,7 @@ impl fmt::Display for InputProblem {
             Self::OutOfRange { value, min, max } => {
                 write!(f, "is {value}, it must lie between {min} and {max}")
             }
+            Self::Malformed { expected } => write!(f, "is not {expected}"),
         }
     }
 }
@@ -171,6 +177,43 @@ pub enum VaultError {
         supported: u32,
     },
 
+    /// The key file is encrypted, but no passphrase was configured.
+    #[error("key file {path} is encrypted, but no vault passphrase is configured")]
+    PassphraseRequired {
+        /// Path of the key file.
+        path: PathBuf,
+    },
+
+    /// The passphrase does not decrypt the key file.
+    #[error("wrong passphrase: it does not decrypt key file {path}")]
+    WrongPassphrase {
+        /// Path of the key file.
+        path: PathBuf,
+    },
+
+    /// The configured passphrase cannot be read or is unusable.
+    #[error("vault passphrase from {origin} is unusable: {reason}")]
+    PassphraseUnusable {
+        /// Where the passphrase was to come from (an environment variable or a file).
+        origin: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// A key rotation to another key is already under way; it must finish first.
+    #[error("a key rotation to key {key_id} is under way; finish it before starting another")]
+    RotationInProgress {
+        /// Id of the key the running rotation moves to.
+        key_id: String,
+    },
+
+    /// The storage backend does not implement an operation the vault needs.
+    #[error("the storage backend does not support {operation}")]
+    Unsupported {
+        /// The missing operation.
+        operation: &'static str,
+    },
+
     /// A value handed to the vault is not acceptable.
     #[error("invalid {field}: {problem}")]
     InvalidInput {
@@ -208,6 +251,16 @@ impl VaultError {
                 | Self::KeyFileInvalid { .. }
                 | Self::KeyFileMissing { .. }
                 | Self::InvalidKey { .. }
+        )
+    }
+
+    /// True if the passphrase is missing, wrong or unusable.
+    pub fn is_passphrase(&self) -> bool {
+        matches!(
+            self,
+            Self::PassphraseRequired { .. }
+                | Self::WrongPassphrase { .. }
+                | Self::PassphraseUnusable { .. }
         )
     }
 
@@ -284,5 +337,22 @@ mod tests {
             supported: 1
         }
         .is_schema_too_new());
+
+        let wrong = VaultError::WrongPassphrase {
+            path: PathBuf::from("/v/vault-key.pem"),
+        };
+        assert!(wrong.is_passphrase() && !wrong.is_wrong_key() && !wrong.is_key_file());
+        assert_eq!(
+            wrong.to_string(),
+            "wrong passphrase: it does not decrypt key file /v/vault-key.pem"
+        );
+        assert!(VaultError::PassphraseRequired {
+            path: PathBuf::new()
+        }
+        .is_passphrase());
+        let busy = VaultError::RotationInProgress {
+            key_id: "ab".into(),
+        };
+        assert!(!busy.is_passphrase() && busy.to_string().contains("ab"));
     }
 }

@@ -7,11 +7,11 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use crate::error::VaultError;
-use crate::keys::KeyPair;
+use crate::keys::{KeyPair, PemProblem};
 
 /// A key file larger than this is not a PEM RSA key (an 8192-bit key is about 6.5 KiB).
 const MAX_KEY_FILE_LEN: u64 = 64 * 1024;
@@ -102,8 +102,42 @@ fn restrict(_file: &File, _path: &Path) -> Result<(), VaultError> {
     Ok(())
 }
 
-/// Loads the key file, or `None` if it does not exist.
-pub(crate) fn read_key_file(path: &Path) -> Result<Option<KeyPair>, VaultError> {
+/// Name of the key file of a key pair added by a rotation.
+pub(crate) fn key_file_name(key_id: &str) -> String {
+    format!("vault-key-{key_id}.pem")
+}
+
+/// The key files in `dir`: `legacy` (the first key's file) and every `vault-key-*.pem`, sorted.
+pub(crate) fn key_files(dir: &Path, legacy: &str) -> Result<Vec<PathBuf>, VaultError> {
+    let mut out = Vec::new();
+    let entries = fs::read_dir(dir).map_err(io_error("list", dir))?;
+    for entry in entries {
+        let entry = entry.map_err(io_error("list", dir))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name == legacy || (name.starts_with("vault-key-") && name.ends_with(".pem")) {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A key read from its file.
+pub(crate) struct LoadedKey {
+    /// The key pair.
+    pub(crate) keys: KeyPair,
+    /// Where it was read from.
+    pub(crate) path: PathBuf,
+    /// True if the file is passphrase-encrypted.
+    pub(crate) encrypted: bool,
+}
+
+/// Loads a key file, or `None` if it does not exist.
+pub(crate) fn read_key_file(
+    path: &Path,
+    passphrase: Option<&SecretString>,
+) -> Result<Option<LoadedKey>, VaultError> {
     let invalid = |reason: String| VaultError::KeyFileInvalid {
         path: path.to_path_buf(),
         reason,
@@ -145,15 +179,33 @@ pub(crate) fn read_key_file(path: &Path) -> Result<Option<KeyPair>, VaultError> 
     if text.trim().is_empty() {
         return Err(invalid("the file is empty".into()));
     }
-    KeyPair::parse_pem(text).map(Some).map_err(invalid)
+    match KeyPair::parse_any_pem(text, passphrase) {
+        Ok((keys, encrypted)) => Ok(Some(LoadedKey {
+            keys,
+            path: path.to_path_buf(),
+            encrypted,
+        })),
+        Err(PemProblem::Invalid(reason)) => Err(invalid(reason)),
+        Err(PemProblem::PassphraseRequired) => Err(VaultError::PassphraseRequired {
+            path: path.to_path_buf(),
+        }),
+        Err(PemProblem::WrongPassphrase) => Err(VaultError::WrongPassphrase {
+            path: path.to_path_buf(),
+        }),
+    }
 }
 
-/// Writes a new key file with mode 0600 without ever replacing an existing one.
+/// Writes a new key file with mode 0600 without ever replacing an existing one, encrypted
+/// under `passphrase` if there is one.
 ///
 /// The key goes to a temporary file first and is then linked into place, so a crash leaves
 /// either no key file or a complete one. If another process created the key file meanwhile,
 /// that key wins and is returned instead of `key`.
-pub(crate) fn create_key_file(path: &Path, key: KeyPair) -> Result<KeyPair, VaultError> {
+pub(crate) fn create_key_file(
+    path: &Path,
+    key: KeyPair,
+    passphrase: Option<&SecretString>,
+) -> Result<KeyPair, VaultError> {
     let mut tmp_name = path.as_os_str().to_owned();
     tmp_name.push(".tmp");
     let tmp = PathBuf::from(tmp_name);
@@ -168,7 +220,10 @@ pub(crate) fn create_key_file(path: &Path, key: KeyPair) -> Result<KeyPair, Vaul
     #[cfg(unix)]
     options.mode(0o600);
     let mut file = options.open(&tmp).map_err(io_error("create", &tmp))?;
-    let pem = key.to_pkcs8_pem()?;
+    let pem = match passphrase {
+        Some(passphrase) => key.to_encrypted_pkcs8_pem(passphrase)?,
+        None => key.to_pkcs8_pem()?,
+    };
     file.write_all(pem.expose_secret().as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(io_error("write", &tmp))?;
@@ -182,13 +237,42 @@ pub(crate) fn create_key_file(path: &Path, key: KeyPair) -> Result<KeyPair, Vaul
             sync_dir(path);
             Ok(key)
         }
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            read_key_file(path)?.ok_or_else(|| VaultError::KeyFileUnreadable {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => read_key_file(path, passphrase)?
+            .map(|loaded| loaded.keys)
+            .ok_or_else(|| VaultError::KeyFileUnreadable {
                 path: path.to_path_buf(),
                 source: io::Error::new(io::ErrorKind::NotFound, "key file vanished"),
-            })
-        }
+            }),
         Err(e) => Err(io_error("create", path)(e)),
+    }
+}
+
+/// Deletes temporary key files (`vault-key*.pem.tmp`) that a crash left behind while a key
+/// file was being written; they may hold private keys.
+pub(crate) fn remove_stale_key_temporaries(dir: &Path) -> Result<(), VaultError> {
+    let entries = fs::read_dir(dir).map_err(io_error("list", dir))?;
+    for entry in entries {
+        let entry = entry.map_err(io_error("list", dir))?;
+        let name = entry.file_name();
+        if name
+            .to_str()
+            .is_some_and(|n| n.starts_with("vault-key") && n.ends_with(".pem.tmp"))
+        {
+            remove_key_file(&entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes a retired key file; a file that is already gone is fine.
+pub(crate) fn remove_key_file(path: &Path) -> Result<(), VaultError> {
+    match fs::remove_file(path) {
+        Ok(()) => {
+            sync_dir(path);
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_error("remove retired key file", path)(e)),
     }
 }
 

@@ -2,11 +2,14 @@
 
 use std::fmt;
 
-use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::pkcs8::{
+    DecodePrivateKey, EncodePrivateKey, EncodePublicKey, EncryptedPrivateKeyInfoRef, LineEnding,
+    PrivateKeyInfoRef, SecretDocument,
+};
 use rsa::sha2::Sha256;
 use rsa::traits::PublicKeyParts;
 use rsa::PrivateKey;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use sha2::Digest;
 use zeroize::Zeroizing;
 
@@ -56,8 +59,48 @@ impl KeyPair {
 
     /// Like [`KeyPair::from_pkcs8_pem`], with the reason alone so the caller can name the file.
     pub(crate) fn parse_pem(pem: &str) -> Result<Self, String> {
-        let private = PrivateKey::from_pkcs8_pem(pem).map_err(|e| e.to_string())?;
-        let bits = private.size() * 8;
+        Self::from_private_key(PrivateKey::from_pkcs8_pem(pem).map_err(|e| e.to_string())?)
+            .and_then(Self::checked)
+    }
+
+    /// Reads a plain (`PRIVATE KEY`) or passphrase-encrypted (`ENCRYPTED PRIVATE KEY`) PKCS#8
+    /// PEM key; the flag tells whether it was encrypted.
+    pub(crate) fn parse_any_pem(
+        pem: &str,
+        passphrase: Option<&SecretString>,
+    ) -> Result<(Self, bool), PemProblem> {
+        let (label, doc) =
+            SecretDocument::from_pem(pem).map_err(|e| PemProblem::Invalid(e.to_string()))?;
+        match label {
+            "PRIVATE KEY" => Self::parse_pem(pem)
+                .map(|key| (key, false))
+                .map_err(PemProblem::Invalid),
+            "ENCRYPTED PRIVATE KEY" => {
+                let passphrase = passphrase.ok_or(PemProblem::PassphraseRequired)?;
+                let info = EncryptedPrivateKeyInfoRef::try_from(doc.as_bytes())
+                    .map_err(|e| PemProblem::Invalid(e.to_string()))?;
+                // With a well-formed container, failing to decrypt (bad padding) or decrypting to
+                // something that is not PKCS#8 at all can only mean another passphrase.
+                let plain = info
+                    .decrypt(passphrase.expose_secret().as_bytes())
+                    .map_err(|_| PemProblem::WrongPassphrase)?;
+                PrivateKeyInfoRef::try_from(plain.as_bytes())
+                    .map_err(|_| PemProblem::WrongPassphrase)?;
+                let private = PrivateKey::from_pkcs8_der(plain.as_bytes())
+                    .map_err(|e| PemProblem::Invalid(e.to_string()))?;
+                Self::from_private_key(private)
+                    .and_then(Self::checked)
+                    .map(|key| (key, true))
+                    .map_err(PemProblem::Invalid)
+            }
+            other => Err(PemProblem::Invalid(format!(
+                "PEM label {other:?}, expected PRIVATE KEY or ENCRYPTED PRIVATE KEY"
+            ))),
+        }
+    }
+
+    fn checked(self) -> Result<Self, String> {
+        let bits = self.bits();
         if !(Self::MIN_BITS..=Self::MAX_BITS).contains(&bits) {
             return Err(format!(
                 "modulus of {bits} bits, expected {} to {}",
@@ -65,7 +108,7 @@ impl KeyPair {
                 Self::MAX_BITS
             ));
         }
-        Self::from_private_key(private)
+        Ok(self)
     }
 
     fn from_private_key(private: PrivateKey) -> Result<Self, String> {
@@ -86,6 +129,34 @@ impl KeyPair {
                     operation: "encoding the private key",
                     reason: e.to_string(),
                 })?;
+        Ok(SecretString::from(pem.as_str()))
+    }
+
+    /// The private key as PKCS#8 PEM (`ENCRYPTED PRIVATE KEY`) encrypted under `passphrase`
+    /// with PBES2: scrypt (log₂N = 14, r = 8, p = 1, random salt) and AES-256-CBC.
+    pub fn to_encrypted_pkcs8_pem(
+        &self,
+        passphrase: &SecretString,
+    ) -> Result<SecretString, VaultError> {
+        let failed = |reason: String| VaultError::Encryption {
+            operation: "encrypting the private key",
+            reason,
+        };
+        let der = self
+            .private
+            .to_pkcs8_der()
+            .map_err(|e| failed(e.to_string()))?;
+        let info =
+            PrivateKeyInfoRef::try_from(der.as_bytes()).map_err(|e| failed(e.to_string()))?;
+        let encrypted = info
+            .encrypt_with_rng(
+                &mut getrandom::SysRng,
+                passphrase.expose_secret().as_bytes(),
+            )
+            .map_err(|e| failed(e.to_string()))?;
+        let pem = encrypted
+            .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
+            .map_err(|e| failed(e.to_string()))?;
         Ok(SecretString::from(pem.as_str()))
     }
 
@@ -126,6 +197,17 @@ impl fmt::Debug for KeyPair {
             .field("bits", &self.bits())
             .finish_non_exhaustive()
     }
+}
+
+/// Why a PEM key could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PemProblem {
+    /// Not a usable PKCS#8 RSA key (damaged, foreign, wrong size).
+    Invalid(String),
+    /// The key is encrypted and no passphrase was given.
+    PassphraseRequired,
+    /// The passphrase does not decrypt the key.
+    WrongPassphrase,
 }
 
 /// Lower-case hex of `bytes`.
@@ -208,6 +290,75 @@ pub(crate) mod tests {
         let pem = test_key().to_pkcs8_pem().unwrap();
         let half = &pem.expose_secret()[..pem.expose_secret().len() / 2];
         assert!(KeyPair::from_pkcs8_pem(half).is_err());
+    }
+
+    #[test]
+    fn encrypted_pem_round_trips_and_names_a_wrong_passphrase() {
+        let key = test_key();
+        let pass = SecretString::from("correct horse");
+        let pem = key.to_encrypted_pkcs8_pem(&pass).unwrap();
+        let text = pem.expose_secret();
+        assert!(text.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        let (again, encrypted) = KeyPair::parse_any_pem(text, Some(&pass)).unwrap();
+        assert!(encrypted);
+        assert_eq!(again.key_id(), key.key_id());
+        // A second encryption uses a fresh salt and IV.
+        assert_ne!(
+            key.to_encrypted_pkcs8_pem(&pass).unwrap().expose_secret(),
+            text
+        );
+
+        for wrong in ["correct horsE", "", "x"] {
+            let err = KeyPair::parse_any_pem(text, Some(&SecretString::from(wrong)))
+                .err()
+                .unwrap();
+            assert_eq!(err, PemProblem::WrongPassphrase, "{wrong:?}");
+        }
+        assert_eq!(
+            KeyPair::parse_any_pem(text, None).err().unwrap(),
+            PemProblem::PassphraseRequired
+        );
+        // A plain key needs no passphrase and ignores one.
+        let plain = key.to_pkcs8_pem().unwrap();
+        let (_, encrypted) = KeyPair::parse_any_pem(plain.expose_secret(), Some(&pass)).unwrap();
+        assert!(!encrypted);
+    }
+
+    #[test]
+    fn damaged_encrypted_pem_is_never_a_panic() {
+        let key = test_key();
+        let pass = SecretString::from("pw");
+        let pem = key.to_encrypted_pkcs8_pem(&pass).unwrap();
+        let text = pem.expose_secret();
+        let half = &text[..text.len() / 2];
+        assert!(matches!(
+            KeyPair::parse_any_pem(half, Some(&pass)),
+            Err(PemProblem::Invalid(_))
+        ));
+        let body_start = text.find('\n').unwrap() + 1;
+        for i in (body_start..text.len() - 40).step_by(29) {
+            let mut bytes = text.as_bytes().to_vec();
+            bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+            let Ok(damaged) = String::from_utf8(bytes) else {
+                continue;
+            };
+            // Either refused, or (a flip inside the private half that still decodes) the same
+            // public key: never a panic and never another key id.
+            if let Ok((parsed, _)) = KeyPair::parse_any_pem(&damaged, Some(&pass)) {
+                assert_eq!(parsed.key_id(), key.key_id(), "at {i}");
+            }
+        }
+        let other = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        assert!(matches!(
+            KeyPair::parse_any_pem(other, Some(&pass)),
+            Err(PemProblem::Invalid(_))
+        ));
+        let empty_body =
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        assert!(matches!(
+            KeyPair::parse_any_pem(empty_body, Some(&pass)),
+            Err(PemProblem::Invalid(_))
+        ));
     }
 
     #[test]

@@ -62,40 +62,127 @@
 //! size and wiped after sealing and after opening. Secrets stay in [`secrecy::SecretString`]:
 //! `Debug` of [`Account`], [`Secret`] and [`Vault`] never shows them.
 //!
-//! # Files
+//! # Files and key storage
 //!
 //! [`Vault::open`] uses a directory (created with mode 0700) holding `vault.db` (SQLite in WAL
-//! mode, with its `-wal` and `-shm` files) and `vault-key.pem` (the private key as unencrypted
-//! PKCS#8 PEM). All are created with mode 0600, regardless of the umask. Opening warns through
-//! `tracing` that the key file is not encrypted. Opening with a key that does not belong to the
-//! vault fails at once with [`VaultError::WrongKey`].
+//! mode, with its `-wal` and `-shm` files) and the private key files: `vault-key.pem` for the
+//! first key, `vault-key-<key id>.pem` for keys added by a rotation. All are created with mode
+//! 0600, regardless of the umask, and a key file is written to a temporary name and linked into
+//! place, so a crash never leaves half a key.
+//!
+//! With a passphrase, key files are PKCS#8 `ENCRYPTED PRIVATE KEY` PEM (PBES2: scrypt with
+//! log₂N = 14, r = 8, p = 1 and a random salt, then AES-256-CBC). The passphrase comes from
+//! [`VaultOptions::passphrase`], [`VaultOptions::passphrase_file`] or, by default, the
+//! environment variable [`PASSPHRASE_ENV`]; it is held as a [`secrecy::SecretString`] and never
+//! logged. Without one, key files are unencrypted PKCS#8 PEM and opening warns through `tracing`.
+//! A wrong passphrase fails at open with [`VaultError::WrongPassphrase`], an encrypted key
+//! without one with [`VaultError::PassphraseRequired`], and a key that does not belong to the
+//! vault with [`VaultError::WrongKey`]. An unencrypted key still opens when a passphrase is
+//! configured; the next rotation replaces it with an encrypted one.
+//!
+//! # Key rotation
+//!
+//! [`Vault::rotate`] generates a new key pair (3072 bits by default) and a new data key wrapped
+//! by it, re-seals every record under the new data key and then retires the old data key and
+//! key file. The store's key table is the persisted rotation state: while it holds more than
+//! one data key, the newest seals every write and records are read under whichever key they
+//! name. The steps (new key file, new data key, re-sealing with compare-and-swap, retiring)
+//! are each crash-safe and re-sealing is idempotent, so a vault killed mid-rotation opens, reads
+//! every record, and finishes with another [`Vault::rotate`]. [`Vault::begin_rotation`] and
+//! [`Vault::rotation_step`] run a rotation in bounded steps; [`Vault::rotate_with`] rotates a
+//! vault over any store to a caller-supplied key pair. A record that cannot be opened stops the
+//! rotation with [`VaultError::CorruptRecord`] before any key is retired. Other processes that
+//! opened the vault before a rotation must reopen it afterwards: they still seal under the old
+//! key.
+//!
+//! ```
+//! use mediagateway_vault::{Account, RecordId, Secret, Vault, VaultOptions};
+//! use secrecy::SecretString;
+//!
+//! # fn main() -> Result<(), mediagateway_vault::VaultError> {
+//! # let tmp = tempfile::tempdir().expect("temporary directory");
+//! # let dir = tmp.path().join("vault");
+//! let options = || {
+//!     VaultOptions::new()
+//!         .rsa_bits(2048)
+//!         .passphrase(SecretString::from("a long vault passphrase"))
+//! };
+//! let vault = Vault::open_with(&dir, options())?;
+//! let id = RecordId::service_account("exchange-main");
+//! vault.put(&id, &Account::new("svc", "https://mail/EWS/Exchange.asmx", Secret::None))?;
+//! let old_key = vault.key_id();
+//!
+//! let status = vault.rotate()?;
+//! assert!(status.is_finished());
+//! assert_ne!(status.key_id, old_key);
+//! assert_eq!(vault.key_ids(), [status.key_id.clone()]);
+//! drop(vault);
+//!
+//! // Only the new, encrypted key file is left, and it opens the vault.
+//! let vault = Vault::open_with(&dir, options())?;
+//! assert!(vault.get(&id)?.is_some());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Accounts
+//!
+//! Besides [`Vault::put`], [`Vault::get`], [`Vault::delete`] (resets one user's stored login) and
+//! [`Vault::list`], the vault offers [`Vault::details`] (the non-secret summary of one account),
+//! [`Vault::touch`] (records the last use; reading never writes), and resets:
+//! [`Vault::reset_data_source`] and [`Vault::reset_all`] delete portal users' logins but keep the
+//! reserved records, the service account ([`RecordId::service_account`]) and static users
+//! ([`RecordId::static_user`]), which [`Vault::delete_data_source`] removes too. A [`Secret`] is
+//! a password, an OAuth2 refresh token, or none (Kerberos).
 //!
 //! # Storage backends
 //!
 //! The vault keeps sealed bytes in a [`Store`]: [`SqliteStore`] is the default, [`MemoryStore`]
-//! keeps them in memory, and [`Vault::with_store`] accepts any implementation. Stores never see
-//! plaintext or keys. Database schemas carry a version; a database written by newer code is
-//! refused with [`VaultError::SchemaTooNew`].
+//! keeps them in memory, `PostgresStore` (feature `postgres`) keeps them in a PostgreSQL schema
+//! that several gateway instances share, and [`Vault::with_store`] accepts any implementation.
+//! Stores never see plaintext or keys. Database schemas carry a version and are migrated when
+//! opened, in one transaction and once even when several processes open at the same moment; a
+//! database written by newer code is refused with [`VaultError::SchemaTooNew`].
 //!
-//! This crate has no optional features.
+//! # Features
+//!
+//! - `postgres` (off by default): `PostgresStore` and `PostgresOptions`, using the synchronous
+//!   `postgres` client on connection threads of its own, so the store may be called from inside
+//!   an async runtime.
 
+mod accounts;
 mod codec;
 mod error;
 mod files;
 mod keys;
+mod migrate;
+mod passphrase;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_pool;
+#[cfg(feature = "postgres")]
+mod postgres_store;
 mod record;
+mod rotation;
+mod rotation_ring;
 mod seal;
 mod session;
 mod sqlite;
 mod store;
 mod vault;
 
+pub use crate::accounts::TOUCH_INTERVAL;
 pub use crate::error::{InputProblem, VaultError};
 pub use crate::keys::KeyPair;
+pub use crate::passphrase::{PassphraseSource, MAX_PASSPHRASE_LEN, PASSPHRASE_ENV};
+#[cfg(feature = "postgres")]
+pub use crate::postgres::{PostgresOptions, PostgresStore};
 pub use crate::record::{
     Account, AccountSummary, RecordId, Secret, SecretKind, MAX_FIELD_LEN, MAX_ID_LEN,
     MAX_SECRET_LEN,
 };
+pub use crate::rotation::RotationStatus;
 pub use crate::session::{SessionAccounts, MAX_SESSION_TTL};
 pub use crate::sqlite::SqliteStore;
 pub use crate::store::{MemoryStore, SealedRecord, Store, WrappedDataKey, SCHEMA_VERSION};
@@ -108,4 +195,6 @@ const _: () = {
     shared::<SessionAccounts>();
     shared::<SqliteStore>();
     shared::<MemoryStore>();
+    #[cfg(feature = "postgres")]
+    shared::<PostgresStore>();
 };

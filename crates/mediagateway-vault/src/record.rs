@@ -35,15 +35,42 @@ impl RecordId {
         }
     }
 
+    /// Prefix of the reserved portal user names of static users.
+    pub const STATIC_USER_PREFIX: &'static str = "@static:";
+
     /// The record of the service account of `data_source`.
     pub fn service_account(data_source: impl Into<String>) -> Self {
         Self::new(data_source, Self::SERVICE_ACCOUNT)
     }
 
+    /// The record of static (additional, configured) user `name` of `data_source`, sealed like
+    /// every other account but kept by [`Vault::reset_data_source`](crate::Vault::reset_data_source).
+    pub fn static_user(data_source: impl Into<String>, name: &str) -> Self {
+        Self::new(data_source, format!("{}{name}", Self::STATIC_USER_PREFIX))
+    }
+
+    /// True for reserved records (the service account and static users): configuration, not a
+    /// portal user's login. Reserved portal user names start with `@`.
+    pub fn is_reserved(&self) -> bool {
+        self.portal_user.starts_with('@')
+    }
+
+    /// The name of a static user, if this is a static user's record.
+    pub fn static_user_name(&self) -> Option<&str> {
+        self.portal_user.strip_prefix(Self::STATIC_USER_PREFIX)
+    }
+
     /// Checks the limits every stored or cached record id must meet.
     pub(crate) fn validate(&self) -> Result<(), VaultError> {
         check_id("data source", &self.data_source)?;
-        check_id("portal user", &self.portal_user)
+        check_id("portal user", &self.portal_user)?;
+        if self.static_user_name() == Some("") {
+            return Err(VaultError::InvalidInput {
+                field: "static user name",
+                problem: InputProblem::Empty,
+            });
+        }
+        Ok(())
     }
 }
 

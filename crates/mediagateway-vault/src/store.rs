@@ -55,7 +55,7 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Version of the record layout the store holds.
     fn schema_version(&self) -> Result<u32, VaultError>;
 
-    /// All wrapped data keys.
+    /// All wrapped data keys, oldest first (by creation time, then key id).
     fn data_keys(&self) -> Result<Vec<WrappedDataKey>, VaultError>;
 
     /// Adds a wrapped data key unless one with the same key id exists; true if it was added.
@@ -86,6 +86,43 @@ pub trait Store: Send + Sync + fmt::Debug {
         offset: usize,
         limit: usize,
     ) -> Result<Vec<SealedRecord>, VaultError>;
+
+    /// Replaces `current` with `replacement` (same id) only if the stored record still equals
+    /// `current`; true if it was replaced. Key rotation relies on this so that it never
+    /// overwrites a concurrent write.
+    ///
+    /// The provided version reads, compares and writes in three calls; stores should override it
+    /// with one atomic operation.
+    fn replace_if_unchanged(
+        &self,
+        current: &SealedRecord,
+        replacement: &SealedRecord,
+    ) -> Result<bool, VaultError> {
+        if self.get(&current.id)?.as_ref() != Some(current) {
+            return Ok(false);
+        }
+        self.put(replacement)?;
+        Ok(true)
+    }
+
+    /// Removes every listed record; returns how many existed. The provided version deletes one
+    /// record at a time; stores should override it with one transaction.
+    fn delete_many(&self, ids: &[RecordId]) -> Result<usize, VaultError> {
+        let mut removed = 0;
+        for id in ids {
+            removed += usize::from(self.delete(id)?);
+        }
+        Ok(removed)
+    }
+
+    /// Removes the wrapped data key of key pair `key_id`; true if it existed. Called when a key
+    /// rotation has re-sealed every record under a newer key.
+    fn delete_data_key(&self, key_id: &str) -> Result<bool, VaultError> {
+        let _ = key_id;
+        Err(VaultError::Unsupported {
+            operation: "deleting a data key",
+        })
+    }
 }
 
 /// A shared store, so several vaults (or a vault and an administration command) can use one backend.
@@ -130,6 +167,22 @@ impl<S: Store + ?Sized> Store for Arc<S> {
     ) -> Result<Vec<SealedRecord>, VaultError> {
         (**self).scan(after, offset, limit)
     }
+
+    fn replace_if_unchanged(
+        &self,
+        current: &SealedRecord,
+        replacement: &SealedRecord,
+    ) -> Result<bool, VaultError> {
+        (**self).replace_if_unchanged(current, replacement)
+    }
+
+    fn delete_many(&self, ids: &[RecordId]) -> Result<usize, VaultError> {
+        (**self).delete_many(ids)
+    }
+
+    fn delete_data_key(&self, key_id: &str) -> Result<bool, VaultError> {
+        (**self).delete_data_key(key_id)
+    }
 }
 
 /// A store in process memory, gone when dropped: for tests and embedded use without files.
@@ -172,7 +225,10 @@ impl Store for MemoryStore {
     }
 
     fn data_keys(&self) -> Result<Vec<WrappedDataKey>, VaultError> {
-        Ok(self.lock().keys.clone())
+        // Oldest first, as the database stores return them.
+        let mut keys = self.lock().keys.clone();
+        keys.sort_by(|a, b| (a.created, &a.key_id).cmp(&(b.created, &b.key_id)));
+        Ok(keys)
     }
 
     fn insert_data_key(&self, key: &WrappedDataKey) -> Result<bool, VaultError> {
@@ -218,5 +274,35 @@ impl Store for MemoryStore {
             .take(limit)
             .map(|(_, r)| r.clone())
             .collect())
+    }
+
+    fn replace_if_unchanged(
+        &self,
+        current: &SealedRecord,
+        replacement: &SealedRecord,
+    ) -> Result<bool, VaultError> {
+        let mut inner = self.lock();
+        match inner.records.get_mut(&current.id) {
+            Some(stored) if stored == current => {
+                *stored = replacement.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    fn delete_many(&self, ids: &[RecordId]) -> Result<usize, VaultError> {
+        let mut inner = self.lock();
+        Ok(ids
+            .iter()
+            .filter(|id| inner.records.remove(id).is_some())
+            .count())
+    }
+
+    fn delete_data_key(&self, key_id: &str) -> Result<bool, VaultError> {
+        let mut inner = self.lock();
+        let before = inner.keys.len();
+        inner.keys.retain(|k| k.key_id != key_id);
+        Ok(inner.keys.len() < before)
     }
 }

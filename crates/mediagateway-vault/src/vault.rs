@@ -1,41 +1,71 @@
 //! The vault: seals accounts with its data key and keeps them in a [`Store`].
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use chrono::Utc;
+use secrecy::SecretString;
 
 use crate::codec;
 use crate::error::{InputProblem, VaultError};
 use crate::files;
 use crate::keys::KeyPair;
+use crate::passphrase::PassphraseSource;
 use crate::record::{Account, AccountSummary, RecordId};
-use crate::seal::{DataKey, DATA_KEY_LEN};
+use crate::rotation_ring::KeyRing;
 use crate::sqlite::SqliteStore;
-use crate::store::{SealedRecord, Store, WrappedDataKey, SCHEMA_VERSION};
+use crate::store::{SealedRecord, Store};
 
-/// How many records [`Vault::list`] fetches from the store at a time.
-const SCAN_BATCH: usize = 256;
+/// How many records the vault fetches from the store at a time when it walks all of them.
+pub(crate) const SCAN_BATCH: usize = 256;
 
 /// Settings for [`Vault::open_with`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct VaultOptions {
-    /// Modulus size of a newly generated key pair, in bits; ignored when the key file exists.
+    /// Modulus size of a newly generated key pair (at creation and rotation), in bits.
     pub rsa_bits: usize,
+    /// Where the passphrase encrypting the key files comes from.
+    pub passphrase: PassphraseSource,
 }
 
 impl VaultOptions {
-    /// The defaults: 3072-bit RSA.
+    /// The defaults: 3072-bit RSA, passphrase from [`PASSPHRASE_ENV`](crate::PASSPHRASE_ENV)
+    /// if that variable is set.
     pub fn new() -> Self {
         Self {
             rsa_bits: KeyPair::DEFAULT_BITS,
+            passphrase: PassphraseSource::from_default_env(),
         }
     }
 
-    /// Sets the modulus size of a newly generated key pair (2048 to 8192 bits).
+    /// Sets the modulus size of newly generated key pairs (2048 to 8192 bits).
     pub fn rsa_bits(mut self, bits: usize) -> Self {
         self.rsa_bits = bits;
+        self
+    }
+
+    /// Encrypts the key files with this passphrase.
+    pub fn passphrase(mut self, passphrase: SecretString) -> Self {
+        self.passphrase = PassphraseSource::Value(passphrase);
+        self
+    }
+
+    /// Reads the passphrase from a file (its content without one trailing line break).
+    pub fn passphrase_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.passphrase = PassphraseSource::File(path.into());
+        self
+    }
+
+    /// Reads the passphrase from the environment variable `name`.
+    pub fn passphrase_env(mut self, name: impl Into<String>) -> Self {
+        self.passphrase = PassphraseSource::Env(name.into());
+        self
+    }
+
+    /// Uses no passphrase: key files are written unencrypted.
+    pub fn no_passphrase(mut self) -> Self {
+        self.passphrase = PassphraseSource::None;
         self
     }
 }
@@ -46,20 +76,30 @@ impl Default for VaultOptions {
     }
 }
 
-/// The credential vault: account records sealed with AES-256-GCM under one data key, which is
+/// Where a vault opened from a directory keeps its key files.
+pub(crate) struct KeyDir {
+    pub(crate) dir: PathBuf,
+    pub(crate) passphrase: Option<SecretString>,
+    pub(crate) rsa_bits: usize,
+}
+
+/// The credential vault: account records sealed with AES-256-GCM under a data key, which is
 /// itself wrapped with the vault's RSA key.
 ///
 /// `Vault` is `Send + Sync`; share it behind an `Arc`.
 pub struct Vault {
-    store: Box<dyn Store>,
-    data_key: DataKey,
-    key_id: String,
+    pub(crate) store: Box<dyn Store>,
+    pub(crate) ring: RwLock<KeyRing>,
+    pub(crate) key_dir: Option<KeyDir>,
+    /// Where the running rotation continues its walk over the records.
+    pub(crate) rotation_cursor: Mutex<Option<RecordId>>,
 }
 
 impl Vault {
     /// File name of the SQLite database inside the vault directory.
     pub const DB_FILE: &'static str = "vault.db";
-    /// File name of the private key inside the vault directory.
+    /// File name of the first private key inside the vault directory; keys added by a
+    /// rotation are named `vault-key-<key id>.pem`.
     pub const KEY_FILE: &'static str = "vault-key.pem";
 
     /// Opens the vault in `dir` with default options, creating directory, key and database on
@@ -69,7 +109,8 @@ impl Vault {
     }
 
     /// Opens the vault in `dir`, creating directory (0700), key file and database (0600) on
-    /// first use.
+    /// first use. Every key file present is loaded, so a vault left in the middle of a key
+    /// rotation opens and reads records under either key.
     pub fn open_with(dir: &Path, options: VaultOptions) -> Result<Self, VaultError> {
         if !(KeyPair::MIN_BITS..=KeyPair::MAX_BITS).contains(&options.rsa_bits) {
             return Err(VaultError::InvalidInput {
@@ -81,80 +122,75 @@ impl Vault {
                 },
             });
         }
+        let passphrase = options.passphrase.resolve()?;
         files::ensure_private_dir(dir)?;
         let store = SqliteStore::open(&dir.join(Self::DB_FILE))?;
-        let key_path = dir.join(Self::KEY_FILE);
-        let keys = match files::read_key_file(&key_path)? {
-            Some(keys) => keys,
-            None => {
-                if let Some(existing) = store.data_keys()?.into_iter().next() {
-                    return Err(VaultError::KeyFileMissing {
-                        path: key_path,
-                        key_id: existing.key_id,
-                    });
-                }
-                tracing::info!(bits = options.rsa_bits, "generating the vault key pair");
-                files::create_key_file(&key_path, KeyPair::generate(options.rsa_bits)?)?
+        let mut loaded = Vec::new();
+        for path in files::key_files(dir, Self::KEY_FILE)? {
+            loaded.extend(files::read_key_file(&path, passphrase.as_ref())?);
+        }
+        if loaded.is_empty() {
+            let wrapped = store.data_keys()?;
+            if let Some(newest) = wrapped.iter().max_by(|a, b| a.created.cmp(&b.created)) {
+                let name = if wrapped.len() == 1 {
+                    Self::KEY_FILE.to_owned()
+                } else {
+                    files::key_file_name(&newest.key_id)
+                };
+                return Err(VaultError::KeyFileMissing {
+                    path: dir.join(name),
+                    key_id: newest.key_id.clone(),
+                });
             }
-        };
-        tracing::warn!(
-            file = %key_path.display(),
-            "the vault private key file is not encrypted: whoever can read it can open every stored account"
-        );
-        Self::with_store(Box::new(store), &keys)
+            tracing::info!(bits = options.rsa_bits, "generating the vault key pair");
+            let path = dir.join(Self::KEY_FILE);
+            let keys = KeyPair::generate(options.rsa_bits)?;
+            let keys = files::create_key_file(&path, keys, passphrase.as_ref())?;
+            loaded.push(files::LoadedKey {
+                encrypted: passphrase.is_some(),
+                keys,
+                path,
+            });
+        }
+        for key in loaded.iter().filter(|k| !k.encrypted) {
+            tracing::warn!(
+                file = %key.path.display(),
+                "the vault private key file is not encrypted: whoever can read it can open every stored account"
+            );
+        }
+        let key_pairs: Vec<KeyPair> = loaded.into_iter().map(|k| k.keys).collect();
+        let ring = KeyRing::load(&store, &key_pairs, Some(dir))?;
+        Ok(Self::assemble(
+            Box::new(store),
+            ring,
+            Some(KeyDir {
+                dir: dir.to_path_buf(),
+                passphrase,
+                rsa_bits: options.rsa_bits,
+            }),
+        ))
     }
 
     /// Opens a vault over any store with the given key pair; on an empty store this creates the
     /// data key. The key pair is only needed here: the vault keeps the unwrapped data key.
     pub fn with_store(store: Box<dyn Store>, keys: &KeyPair) -> Result<Self, VaultError> {
-        let found = store.schema_version()?;
-        if found > SCHEMA_VERSION {
-            return Err(VaultError::SchemaTooNew {
-                found,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        let mut wrapped = store.data_keys()?;
-        if wrapped.is_empty() {
-            if !store.is_empty()? {
-                return Err(VaultError::DataKeyUnusable {
-                    key_id: keys.key_id().to_owned(),
-                    reason: "the store holds records but no data key".into(),
-                });
-            }
-            let fresh = DataKey::generate_bytes()?;
-            store.insert_data_key(&WrappedDataKey {
-                key_id: keys.key_id().to_owned(),
-                wrapped: keys.wrap(fresh.as_slice())?,
-                created: Utc::now(),
-            })?;
-            // Re-read: another process may have created the vault at the same moment.
-            wrapped = store.data_keys()?;
-        }
-        let Some(mine) = wrapped.iter().find(|k| k.key_id == keys.key_id()) else {
-            return Err(VaultError::WrongKey {
-                key_id: keys.key_id().to_owned(),
-                vault_key_id: wrapped
-                    .first()
-                    .map_or_else(String::new, |k| k.key_id.clone()),
-            });
-        };
-        let unusable = |reason: String| VaultError::DataKeyUnusable {
-            key_id: keys.key_id().to_owned(),
-            reason,
-        };
-        let raw = keys
-            .unwrap_key(&mine.wrapped)
-            .map_err(|e| unusable(format!("RSA-OAEP unwrapping failed: {e}")))?;
-        if raw.len() != DATA_KEY_LEN {
-            return Err(unusable(format!("data key is {} bytes", raw.len())));
-        }
-        let data_key = DataKey::from_bytes(&raw).map_err(unusable)?;
-        Ok(Self {
+        Self::with_store_keys(store, std::slice::from_ref(keys))
+    }
+
+    /// Opens a vault over any store with every key pair it may need: during a key rotation,
+    /// the old and the new one. On an empty store the first key pair creates the data key.
+    pub fn with_store_keys(store: Box<dyn Store>, keys: &[KeyPair]) -> Result<Self, VaultError> {
+        let ring = KeyRing::load(store.as_ref(), keys, None)?;
+        Ok(Self::assemble(store, ring, None))
+    }
+
+    fn assemble(store: Box<dyn Store>, ring: KeyRing, key_dir: Option<KeyDir>) -> Self {
+        Self {
             store,
-            data_key,
-            key_id: keys.key_id().to_owned(),
-        })
+            ring: RwLock::new(ring),
+            key_dir,
+            rotation_cursor: Mutex::new(None),
+        }
     }
 
     /// Stores `account` under `id`, replacing any earlier record, in one atomic write.
@@ -162,15 +198,19 @@ impl Vault {
         id.validate()?;
         account.validate()?;
         let plaintext = codec::encode(account);
-        let sealed = self.data_key.seal(id, &self.key_id, &plaintext)?;
+        // Held until the store has the record, so a rotation cannot retire the key in between.
+        let ring = self.ring();
+        let (key_id, data_key) = ring.current();
+        let sealed = data_key.seal(id, key_id, &plaintext)?;
         self.store.put(&SealedRecord {
             id: id.clone(),
-            key_id: self.key_id.clone(),
+            key_id: key_id.to_owned(),
             sealed,
         })
     }
 
-    /// The account stored under `id`, if any.
+    /// The account stored under `id`, if any. Reading does not change the last-used time; see
+    /// [`Vault::touch`].
     pub fn get(&self, id: &RecordId) -> Result<Option<Account>, VaultError> {
         id.validate()?;
         match self.store.get(id)? {
@@ -179,7 +219,7 @@ impl Vault {
         }
     }
 
-    /// Removes the record under `id`; true if there was one.
+    /// Removes the record under `id` (resets that user's stored login); true if there was one.
     pub fn delete(&self, id: &RecordId) -> Result<bool, VaultError> {
         id.validate()?;
         self.store.delete(id)
@@ -241,36 +281,49 @@ impl Vault {
         self.store.is_empty()
     }
 
-    /// Id of the key pair this vault's data key is wrapped with.
-    pub fn key_id(&self) -> &str {
-        &self.key_id
+    /// Id of the key pair whose data key seals new records.
+    pub fn key_id(&self) -> String {
+        self.ring().current().0.to_owned()
     }
 
-    fn open_record(&self, id: &RecordId, record: &SealedRecord) -> Result<Account, VaultError> {
-        let corrupt = |reason: String| VaultError::CorruptRecord {
-            id: id.clone(),
-            reason,
-        };
-        if record.key_id != self.key_id {
-            return Err(corrupt(format!(
-                "sealed under key {}, but this vault holds the data key of {}",
-                record.key_id, self.key_id
-            )));
-        }
-        // The id asked for (not the one the store echoes) is authenticated, so a store that
-        // returns another record's bytes is caught too.
-        let plaintext = self
-            .data_key
-            .open(id, &self.key_id, &record.sealed)
-            .map_err(corrupt)?;
-        codec::decode(&plaintext).map_err(|e| corrupt(e.to_string()))
+    /// Ids of every key pair whose data key the vault holds: more than one while a key
+    /// rotation is under way, the current one last.
+    pub fn key_ids(&self) -> Vec<String> {
+        self.ring().key_ids()
+    }
+
+    pub(crate) fn ring(&self) -> RwLockReadGuard<'_, KeyRing> {
+        // The ring is replaced only as a whole value, so a panic cannot leave it half-changed.
+        self.ring
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn ring_mut(&self) -> RwLockWriteGuard<'_, KeyRing> {
+        self.ring
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn cursor(&self) -> MutexGuard<'_, Option<RecordId>> {
+        self.rotation_cursor
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn open_record(
+        &self,
+        id: &RecordId,
+        record: &SealedRecord,
+    ) -> Result<Account, VaultError> {
+        self.ring().open(id, record)
     }
 }
 
 impl fmt::Debug for Vault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Vault")
-            .field("key_id", &self.key_id)
+            .field("key_ids", &self.key_ids())
             .field("store", &self.store)
             .finish_non_exhaustive()
     }

@@ -97,7 +97,7 @@ fn debug_output_never_shows_secrets() {
         "Debug still shows the other fields"
     );
     assert!(texts[0].contains("REDACTED"));
-    assert!(texts[5].contains(vault.key_id()));
+    assert!(texts[5].contains(&vault.key_id()));
 }
 
 #[test]

@@ -1,0 +1,115 @@
+//! Account operations beyond put, get, delete and list: details, last use, and resets.
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::codec;
+use crate::error::VaultError;
+use crate::record::{AccountSummary, RecordId};
+use crate::store::SealedRecord;
+use crate::vault::{Vault, SCAN_BATCH};
+
+/// [`Vault::touch`] rewrites the last-used time only if it is older than this, so that an
+/// account used on every request does not cost a database write on every request.
+pub const TOUCH_INTERVAL: Duration = Duration::from_secs(60);
+
+impl Vault {
+    /// The non-secret summary of the account under `id`, if any.
+    pub fn details(&self, id: &RecordId) -> Result<Option<AccountSummary>, VaultError> {
+        Ok(self.get(id)?.map(|account| account.summary(id)))
+    }
+
+    /// Records that the account under `id` was just used; false if there is no such account.
+    ///
+    /// Reading ([`Vault::get`]) never writes: callers touch an account after it has actually
+    /// reached Exchange. The last-used time is rewritten at most once per [`TOUCH_INTERVAL`],
+    /// and never over a concurrent change of the account.
+    pub fn touch(&self, id: &RecordId) -> Result<bool, VaultError> {
+        id.validate()?;
+        let Some(record) = self.store.get(id)? else {
+            return Ok(false);
+        };
+        let mut account = self.open_record(id, &record)?;
+        let now = Utc::now();
+        let fresh = account.last_used.is_some_and(|last| {
+            last <= now && (now - last).to_std().is_ok_and(|age| age < TOUCH_INTERVAL)
+        });
+        if fresh {
+            return Ok(true);
+        }
+        account.last_used = Some(now);
+        let plaintext = codec::encode(&account);
+        let ring = self.ring();
+        let (key_id, data_key) = ring.current();
+        let replacement = SealedRecord {
+            id: id.clone(),
+            key_id: key_id.to_owned(),
+            sealed: data_key.seal(id, key_id, &plaintext)?,
+        };
+        // A miss means the account was changed or deleted meanwhile; that change wins.
+        self.store.replace_if_unchanged(&record, &replacement)?;
+        Ok(true)
+    }
+
+    /// Deletes every portal user's stored login in `data_source`; the service account and
+    /// static users stay. Returns how many records were deleted.
+    pub fn reset_data_source(&self, data_source: &str) -> Result<usize, VaultError> {
+        self.delete_where(Some(data_source), |id| !id.is_reserved())
+    }
+
+    /// Deletes every portal user's stored login in every data source; service accounts and
+    /// static users stay. Returns how many records were deleted.
+    pub fn reset_all(&self) -> Result<usize, VaultError> {
+        self.delete_where(None, |id| !id.is_reserved())
+    }
+
+    /// Deletes every record of `data_source`, service account and static users included (for a
+    /// data source that is removed from the configuration). Returns how many were deleted.
+    pub fn delete_data_source(&self, data_source: &str) -> Result<usize, VaultError> {
+        self.delete_where(Some(data_source), |_| true)
+    }
+
+    /// Deletes the records of `data_source` (or of all) that `selected` picks, a batch of
+    /// ids at a time.
+    fn delete_where(
+        &self,
+        data_source: Option<&str>,
+        selected: impl Fn(&RecordId) -> bool,
+    ) -> Result<usize, VaultError> {
+        if let Some(data_source) = data_source {
+            RecordId::new(data_source, "-").validate()?;
+        }
+        // Portal users are never empty, so this cursor sits just before the data source.
+        let mut after = data_source.map(|ds| RecordId::new(ds, ""));
+        let mut deleted = 0;
+        loop {
+            let batch = self.store.scan(after.as_ref(), 0, SCAN_BATCH)?;
+            let full = batch.len() == SCAN_BATCH;
+            let mut ids = Vec::new();
+            let mut past_source = false;
+            for record in &batch {
+                if data_source.is_some_and(|ds| record.id.data_source != ds) {
+                    past_source = true;
+                    break;
+                }
+                if selected(&record.id) {
+                    ids.push(record.id.clone());
+                }
+            }
+            deleted += self.store.delete_many(&ids)?;
+            match batch.into_iter().next_back() {
+                Some(last) if full && !past_source => after = Some(last.id),
+                _ => break,
+            }
+        }
+        if deleted > 0 {
+            tracing::info!(
+                data_source = data_source.unwrap_or("*"),
+                deleted,
+                "vault records reset"
+            );
+        }
+        Ok(deleted)
+    }
+}

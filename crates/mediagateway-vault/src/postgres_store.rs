@@ -1,0 +1,265 @@
+//! [`Store`] for [`PostgresStore`]: each method is one statement or one transaction.
+//!
+//! The statements name tables without a schema: every connection has the vault's schema first
+//! on its search path.
+
+use chrono::DateTime;
+use postgres::Row;
+
+use crate::error::VaultError;
+use crate::postgres::PostgresStore;
+use crate::postgres_pool::db_error;
+use crate::record::RecordId;
+use crate::store::{SealedRecord, Store, WrappedDataKey};
+
+const SELECT_VERSION: &str = "SELECT version FROM schema_version WHERE id = 1";
+const SELECT_KEYS: &str = "SELECT key_id, wrapped, created FROM keys ORDER BY created, key_id";
+const INSERT_KEY: &str = "INSERT INTO keys (key_id, wrapped, created) VALUES ($1, $2, $3)
+     ON CONFLICT (key_id) DO NOTHING";
+const DELETE_KEY: &str = "DELETE FROM keys WHERE key_id = $1";
+const UPSERT: &str = "INSERT INTO records (data_source, portal_user, key_id, sealed)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (data_source, portal_user)
+     DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed";
+const SELECT_ONE: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
+     WHERE data_source = $1 AND portal_user = $2";
+const DELETE_ONE: &str = "DELETE FROM records WHERE data_source = $1 AND portal_user = $2";
+const DELETE_MANY: &str = "DELETE FROM records WHERE (data_source, portal_user) IN
+     (SELECT * FROM unnest($1::bytea[], $2::bytea[]))";
+const COUNT: &str = "SELECT count(*) FROM records";
+const SCAN_FIRST: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
+     ORDER BY data_source, portal_user LIMIT $1 OFFSET $2";
+const SCAN_AFTER: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
+     WHERE (data_source, portal_user) > ($3, $4)
+     ORDER BY data_source, portal_user LIMIT $1 OFFSET $2";
+const REPLACE_IF_UNCHANGED: &str = "UPDATE records SET key_id = $5, sealed = $6
+     WHERE data_source = $1 AND portal_user = $2 AND key_id = $3 AND sealed = $4";
+
+fn id_bytes(id: &RecordId) -> (Vec<u8>, Vec<u8>) {
+    (
+        id.data_source.as_bytes().to_vec(),
+        id.portal_user.as_bytes().to_vec(),
+    )
+}
+
+fn to_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn record_from_row(operation: &'static str, row: &Row) -> Result<SealedRecord, VaultError> {
+    let text = |bytes: Vec<u8>| {
+        String::from_utf8(bytes)
+            .map_err(|_| VaultError::storage(operation, "a stored record id is not UTF-8"))
+    };
+    let column = |e: postgres::Error| db_error(operation, &e);
+    Ok(SealedRecord {
+        id: RecordId {
+            data_source: text(row.try_get(0).map_err(column)?)?,
+            portal_user: text(row.try_get(1).map_err(column)?)?,
+        },
+        key_id: row.try_get(2).map_err(column)?,
+        sealed: row.try_get(3).map_err(column)?,
+    })
+}
+
+impl PostgresStore {
+    /// Inserts or replaces all `records` in one transaction: a bulk import, far faster than one
+    /// [`Store::put`] per record.
+    pub fn put_many(&self, records: &[SealedRecord]) -> Result<(), VaultError> {
+        let op = "storing records";
+        let records = records.to_vec();
+        self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let upsert = conn.statement(UPSERT).map_err(fail)?;
+            if let [record] = records.as_slice() {
+                // One statement is atomic on its own; a transaction would add two round trips.
+                let (source, user) = id_bytes(&record.id);
+                conn.client()
+                    .execute(&upsert, &[&source, &user, &record.key_id, &record.sealed])
+                    .map_err(fail)?;
+                return Ok(());
+            }
+            let mut tx = conn.client().transaction().map_err(fail)?;
+            for record in &records {
+                let (source, user) = id_bytes(&record.id);
+                tx.execute(&upsert, &[&source, &user, &record.key_id, &record.sealed])
+                    .map_err(fail)?;
+            }
+            tx.commit().map_err(fail)
+        })
+    }
+}
+
+impl Store for PostgresStore {
+    fn schema_version(&self) -> Result<u32, VaultError> {
+        let op = "reading the schema version";
+        let stored: i64 = self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let statement = conn.statement(SELECT_VERSION).map_err(fail)?;
+            let row = conn.client().query_one(&statement, &[]).map_err(fail)?;
+            row.try_get(0).map_err(fail)
+        })?;
+        crate::migrate::version_from_db(stored)
+            .ok_or_else(|| VaultError::storage(op, format!("invalid version {stored}")))
+    }
+
+    fn data_keys(&self) -> Result<Vec<WrappedDataKey>, VaultError> {
+        let op = "reading data keys";
+        self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let statement = conn.statement(SELECT_KEYS).map_err(fail)?;
+            let rows = conn.client().query(&statement, &[]).map_err(fail)?;
+            rows.iter()
+                .map(|row| {
+                    let micros: i64 = row.try_get(2).map_err(fail)?;
+                    Ok(WrappedDataKey {
+                        key_id: row.try_get(0).map_err(fail)?,
+                        wrapped: row.try_get(1).map_err(fail)?,
+                        created: DateTime::from_timestamp_micros(micros).ok_or_else(|| {
+                            VaultError::storage(op, format!("invalid time {micros}"))
+                        })?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn insert_data_key(&self, key: &WrappedDataKey) -> Result<bool, VaultError> {
+        let op = "storing the data key";
+        let key = key.clone();
+        self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let statement = conn.statement(INSERT_KEY).map_err(fail)?;
+            let micros = key.created.timestamp_micros();
+            let n = conn
+                .client()
+                .execute(&statement, &[&key.key_id, &key.wrapped, &micros])
+                .map_err(fail)?;
+            Ok(n == 1)
+        })
+    }
+
+    fn put(&self, record: &SealedRecord) -> Result<(), VaultError> {
+        self.put_many(std::slice::from_ref(record))
+    }
+
+    fn get(&self, id: &RecordId) -> Result<Option<SealedRecord>, VaultError> {
+        let op = "reading a record";
+        let (source, user) = id_bytes(id);
+        self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let statement = conn.statement(SELECT_ONE).map_err(fail)?;
+            let row = conn
+                .client()
+                .query_opt(&statement, &[&source, &user])
+                .map_err(fail)?;
+            row.map(|row| record_from_row(op, &row)).transpose()
+        })
+    }
+
+    fn delete(&self, id: &RecordId) -> Result<bool, VaultError> {
+        let op = "deleting a record";
+        let (source, user) = id_bytes(id);
+        self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let statement = conn.statement(DELETE_ONE).map_err(fail)?;
+            let n = conn
+                .client()
+                .execute(&statement, &[&source, &user])
+                .map_err(fail)?;
+            Ok(n > 0)
+        })
+    }
+
+    fn len(&self) -> Result<usize, VaultError> {
+        let op = "counting records";
+        let n: i64 = self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let statement = conn.statement(COUNT).map_err(fail)?;
+            let row = conn.client().query_one(&statement, &[]).map_err(fail)?;
+            row.try_get(0).map_err(fail)
+        })?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    fn scan(
+        &self,
+        after: Option<&RecordId>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<SealedRecord>, VaultError> {
+        let op = "listing records";
+        let (limit, offset) = (to_i64(limit), to_i64(offset));
+        let after = after.map(id_bytes);
+        self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let rows = match &after {
+                None => {
+                    let statement = conn.statement(SCAN_FIRST).map_err(fail)?;
+                    conn.client().query(&statement, &[&limit, &offset])
+                }
+                Some((source, user)) => {
+                    let statement = conn.statement(SCAN_AFTER).map_err(fail)?;
+                    conn.client()
+                        .query(&statement, &[&limit, &offset, source, user])
+                }
+            }
+            .map_err(fail)?;
+            rows.iter().map(|row| record_from_row(op, row)).collect()
+        })
+    }
+
+    fn replace_if_unchanged(
+        &self,
+        current: &SealedRecord,
+        replacement: &SealedRecord,
+    ) -> Result<bool, VaultError> {
+        let op = "replacing a record";
+        if current.id != replacement.id {
+            return Err(VaultError::storage(op, "the replacement has another id"));
+        }
+        let (source, user) = id_bytes(&current.id);
+        let (old_key, old_sealed) = (current.key_id.clone(), current.sealed.clone());
+        let (new_key, new_sealed) = (replacement.key_id.clone(), replacement.sealed.clone());
+        self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let statement = conn.statement(REPLACE_IF_UNCHANGED).map_err(fail)?;
+            let n = conn
+                .client()
+                .execute(
+                    &statement,
+                    &[&source, &user, &old_key, &old_sealed, &new_key, &new_sealed],
+                )
+                .map_err(fail)?;
+            Ok(n == 1)
+        })
+    }
+
+    fn delete_many(&self, ids: &[RecordId]) -> Result<usize, VaultError> {
+        let op = "deleting records";
+        let (sources, users): (Vec<Vec<u8>>, Vec<Vec<u8>>) = ids.iter().map(id_bytes).unzip();
+        self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let statement = conn.statement(DELETE_MANY).map_err(fail)?;
+            let n = conn
+                .client()
+                .execute(&statement, &[&sources, &users])
+                .map_err(fail)?;
+            Ok(usize::try_from(n).unwrap_or(usize::MAX))
+        })
+    }
+
+    fn delete_data_key(&self, key_id: &str) -> Result<bool, VaultError> {
+        let op = "deleting a data key";
+        let key_id = key_id.to_owned();
+        self.pool.call(op, move |conn| {
+            let fail = |e: postgres::Error| db_error(op, &e);
+            let statement = conn.statement(DELETE_KEY).map_err(fail)?;
+            let n = conn
+                .client()
+                .execute(&statement, &[&key_id])
+                .map_err(fail)?;
+            Ok(n > 0)
+        })
+    }
+}
