@@ -62,27 +62,65 @@ pub(crate) fn ensure_private_dir(dir: &Path) -> Result<(), VaultError> {
 }
 
 /// Makes sure `path` exists as a file only its owner can read and write.
+///
+/// An existing file is checked and tightened by path, never opened: another connection of
+/// this process may hold SQLite's locks on it, and closing any descriptor of the file would
+/// drop them (see [`restrict_sidecars`]).
 pub(crate) fn ensure_private_file(path: &Path) -> Result<(), VaultError> {
+    if let Ok(meta) = fs::metadata(path) {
+        return restrict_path(&meta, path);
+    }
     let mut options = OpenOptions::new();
-    options.write(true).create(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     options.mode(0o600);
-    let file = options.open(path).map_err(io_error("create", path))?;
-    restrict(&file, path)
+    match options.open(path) {
+        Ok(file) => restrict(&file, path),
+        // Another process created it in the meantime.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            let meta = fs::metadata(path).map_err(io_error("inspect", path))?;
+            restrict_path(&meta, path)
+        }
+        Err(e) => Err(io_error("create", path)(e)),
+    }
 }
 
 /// Tightens the files SQLite keeps beside the database, if they exist.
+///
+/// Works by path (`stat`, `chmod`) and never opens them: closing any descriptor of a file
+/// drops every POSIX lock this process holds on it, SQLite's included. Losing the lock on
+/// `-shm` lets another process take it for the first opener and truncate the shared memory
+/// this process has mapped, which kills it with SIGBUS.
 pub(crate) fn restrict_sidecars(db: &Path) -> Result<(), VaultError> {
     for suffix in ["-wal", "-shm", "-journal"] {
         let mut name = db.as_os_str().to_owned();
         name.push(suffix);
         let path = PathBuf::from(name);
-        match File::open(&path) {
-            Ok(file) => restrict(&file, &path)?,
+        match fs::metadata(&path) {
+            Ok(meta) => restrict_path(&meta, &path)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error("open", &path)(e)),
+            Err(e) => return Err(io_error("inspect", &path)(e)),
         }
     }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn restrict_path(meta: &fs::Metadata, path: &Path) -> Result<(), VaultError> {
+    if meta.permissions().mode() & 0o077 != 0 {
+        tracing::warn!(file = %path.display(), "vault file was accessible to others; setting mode 0600");
+        match fs::set_permissions(path, fs::Permissions::from_mode(0o600)) {
+            Ok(()) => {}
+            // SQLite removes its sidecars when the last connection closes.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_error("restrict permissions of", path)(e)),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn restrict_path(_meta: &fs::Metadata, _path: &Path) -> Result<(), VaultError> {
     Ok(())
 }
 

@@ -144,6 +144,25 @@
 //! opened, in one transaction and once even when several processes open at the same moment; a
 //! database written by newer code is refused with [`VaultError::SchemaTooNew`].
 //!
+//! `PostgresStore` caches the records it has read, so a repeated read costs no round trip to the
+//! server. The cache holds sealed bytes exactly as stored, never plaintext or keys, so it keeps
+//! nothing in memory the store did not already see, and a record is still opened (and its
+//! authentication checked) by the vault on every read. Several gateway instances share one
+//! schema, so every write sends `pg_notify` naming the changed ids in the writing transaction;
+//! each store listens on one extra connection (a thread of its own) and evicts what it is told.
+//! Once listening, that connection preloads the schema's records page by page (up to the cache's
+//! size), so even the first read of a record needs no round trip.
+//! A read that raced with an eviction is not cached (a generation counter taken before the query
+//! must be unchanged after it). When the listening connection breaks the cache is cleared and
+//! takes no new entries until it listens again, so a lost notification never leaves a stale
+//! record behind. Staleness is therefore bounded by the time a notification takes to arrive;
+//! should the listening connection stall silently, it is checked every 200 ms with a one-second
+//! limit, bounding staleness to about 1.2 s plus delivery. The cache holds
+//! `PostgresOptions::cache_records` records (100,000 by default) and is simply cleared when
+//! full; `cache_records(0)` turns it and its connection off. Ids too long for a notification
+//! payload make every store clear its whole cache; data keys, counts and listings are always
+//! read from the database.
+//!
 //! # Features
 //!
 //! - `postgres` (off by default): `PostgresStore` and `PostgresOptions`, using the synchronous
@@ -159,6 +178,8 @@ mod migrate;
 mod passphrase;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_cache;
 #[cfg(feature = "postgres")]
 mod postgres_pool;
 #[cfg(feature = "postgres")]

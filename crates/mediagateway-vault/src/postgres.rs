@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -9,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{InputProblem, VaultError};
 use crate::migrate::{self, Migration, MIGRATIONS};
+use crate::postgres_cache::{self, Cache, Listener};
 use crate::postgres_pool::{db_error, Pool};
 
 /// How long opening a connection may take when the connection string sets no `connect_timeout`.
@@ -27,6 +29,9 @@ pub struct PostgresOptions {
     pub schema: String,
     /// How many connections (each on its own thread) serve the store.
     pub connections: usize,
+    /// Most sealed records kept in the store's cache; 0 turns the cache (and its listener
+    /// connection) off.
+    pub cache_records: usize,
 }
 
 impl PostgresOptions {
@@ -36,6 +41,8 @@ impl PostgresOptions {
     pub const DEFAULT_CONNECTIONS: usize = 2;
     /// Most connections one store may open.
     pub const MAX_CONNECTIONS: usize = 64;
+    /// Cached records when no number is set.
+    pub const DEFAULT_CACHE_RECORDS: usize = 100_000;
 
     /// Options for the database at `connection`, e.g.
     /// `host=127.0.0.1 port=5432 user=gateway dbname=gateway`.
@@ -44,6 +51,7 @@ impl PostgresOptions {
             connection: SecretString::from(connection.into()),
             schema: Self::DEFAULT_SCHEMA.to_owned(),
             connections: Self::DEFAULT_CONNECTIONS,
+            cache_records: Self::DEFAULT_CACHE_RECORDS,
         }
     }
 
@@ -59,6 +67,12 @@ impl PostgresOptions {
         self.connections = connections;
         self
     }
+
+    /// Sets how many sealed records the cache keeps; 0 turns it off.
+    pub fn cache_records(mut self, records: usize) -> Self {
+        self.cache_records = records;
+        self
+    }
 }
 
 impl fmt::Debug for PostgresOptions {
@@ -66,6 +80,7 @@ impl fmt::Debug for PostgresOptions {
         f.debug_struct("PostgresOptions")
             .field("schema", &self.schema)
             .field("connections", &self.connections)
+            .field("cache_records", &self.cache_records)
             .finish_non_exhaustive()
     }
 }
@@ -80,7 +95,8 @@ impl fmt::Debug for PostgresOptions {
 ///
 /// The connections live on threads of their own, so the store may be called from synchronous
 /// code and from inside an async runtime alike; a call blocks its caller until the database
-/// answers.
+/// answers. Reads are answered from a cache of sealed records kept fresh by notifications (see
+/// the crate's "Storage backends" docs); [`PostgresOptions::cache_records`] bounds or disables it.
 ///
 /// # Example
 ///
@@ -101,6 +117,12 @@ impl fmt::Debug for PostgresOptions {
 pub struct PostgresStore {
     pub(crate) pool: Pool,
     schema: String,
+    /// The channel this schema's changes are announced on.
+    pub(crate) channel: String,
+    /// Sealed records read before, kept fresh by `_listener`; `None` when turned off.
+    pub(crate) cache: Option<Arc<Cache>>,
+    // Declared last so the listener stops after the pool: dropping it waits for its thread.
+    _listener: Option<Listener>,
 }
 
 impl PostgresStore {
@@ -144,9 +166,25 @@ impl PostgresStore {
         }
         // The vault's schema first, so its tables win over any of the same name elsewhere.
         let setup = format!("SET search_path TO \"{}\", pg_catalog", options.schema);
+        let channel = postgres_cache::channel(&options.schema);
+        let (cache, listener) = if options.cache_records == 0 {
+            (None, None)
+        } else {
+            let cache = Arc::new(Cache::new(options.cache_records));
+            let listener = Listener::start(
+                config.clone(),
+                options.schema.clone(),
+                channel.clone(),
+                cache.clone(),
+            )?;
+            (Some(cache), Some(listener))
+        };
         let store = Self {
             pool: Pool::start(config, options.connections, setup)?,
             schema: options.schema.clone(),
+            channel,
+            cache,
+            _listener: listener,
         };
         let schema = options.schema.clone();
         store.pool.call("migrating the vault schema", move |conn| {

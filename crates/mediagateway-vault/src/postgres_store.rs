@@ -8,6 +8,7 @@ use postgres::Row;
 
 use crate::error::VaultError;
 use crate::postgres::PostgresStore;
+use crate::postgres_cache;
 use crate::postgres_pool::db_error;
 use crate::record::RecordId;
 use crate::store::{SealedRecord, Store, WrappedDataKey};
@@ -21,25 +22,46 @@ const UPSERT: &str = "INSERT INTO records (data_source, portal_user, key_id, sea
      VALUES ($1, $2, $3, $4)
      ON CONFLICT (data_source, portal_user)
      DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed";
+/// Announces changed records (`$1` channel, `$2` payloads) in the writing transaction.
+const NOTIFY: &str = "SELECT count(pg_notify($1, p)) FROM unnest($2::text[]) p";
+const UPSERT_ONE: &str =
+    "WITH up AS (INSERT INTO records (data_source, portal_user, key_id, sealed)
+     VALUES ($1, $2, $3, $4)
+     ON CONFLICT (data_source, portal_user)
+     DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed)
+     SELECT pg_notify($5, $6)";
 const SELECT_ONE: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
      WHERE data_source = $1 AND portal_user = $2";
-const DELETE_ONE: &str = "DELETE FROM records WHERE data_source = $1 AND portal_user = $2";
-const DELETE_MANY: &str = "DELETE FROM records WHERE (data_source, portal_user) IN
-     (SELECT * FROM unnest($1::bytea[], $2::bytea[]))";
+const DELETE_ONE: &str = "WITH gone AS (DELETE FROM records
+     WHERE data_source = $1 AND portal_user = $2 RETURNING 1)
+     SELECT (SELECT count(*) FROM gone), pg_notify($3, $4)";
+const DELETE_MANY: &str = "WITH gone AS (DELETE FROM records WHERE (data_source, portal_user) IN
+     (SELECT * FROM unnest($1::bytea[], $2::bytea[])) RETURNING 1)
+     SELECT (SELECT count(*) FROM gone),
+            (SELECT count(pg_notify($3, p)) FROM unnest($4::text[]) p)";
 const COUNT: &str = "SELECT count(*) FROM records";
 const SCAN_FIRST: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
      ORDER BY data_source, portal_user LIMIT $1 OFFSET $2";
 const SCAN_AFTER: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
      WHERE (data_source, portal_user) > ($3, $4)
      ORDER BY data_source, portal_user LIMIT $1 OFFSET $2";
-const REPLACE_IF_UNCHANGED: &str = "UPDATE records SET key_id = $5, sealed = $6
-     WHERE data_source = $1 AND portal_user = $2 AND key_id = $3 AND sealed = $4";
+const REPLACE_IF_UNCHANGED: &str = "WITH changed AS (UPDATE records SET key_id = $5, sealed = $6
+     WHERE data_source = $1 AND portal_user = $2 AND key_id = $3 AND sealed = $4 RETURNING 1)
+     SELECT (SELECT count(*) FROM changed), pg_notify($7, $8)";
 
 fn id_bytes(id: &RecordId) -> (Vec<u8>, Vec<u8>) {
     (
         id.data_source.as_bytes().to_vec(),
         id.portal_user.as_bytes().to_vec(),
     )
+}
+
+/// One notification payload per distinct id.
+fn payloads<'a>(ids: impl IntoIterator<Item = &'a RecordId>) -> Vec<String> {
+    let mut payloads: Vec<String> = ids.into_iter().map(postgres_cache::payload).collect();
+    payloads.sort_unstable();
+    payloads.dedup();
+    payloads
 }
 
 fn to_i64(n: usize) -> i64 {
@@ -68,25 +90,48 @@ impl PostgresStore {
     pub fn put_many(&self, records: &[SealedRecord]) -> Result<(), VaultError> {
         let op = "storing records";
         let records = records.to_vec();
-        self.pool.call(op, move |conn| {
+        let channel = self.channel.clone();
+        let payloads = payloads(records.iter().map(|r| &r.id));
+        let ids: Vec<RecordId> = records.iter().map(|r| r.id.clone()).collect();
+        let written = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
-            let upsert = conn.statement(UPSERT).map_err(fail)?;
             if let [record] = records.as_slice() {
                 // One statement is atomic on its own; a transaction would add two round trips.
+                let upsert = conn.statement(UPSERT_ONE).map_err(fail)?;
                 let (source, user) = id_bytes(&record.id);
-                conn.client()
-                    .execute(&upsert, &[&source, &user, &record.key_id, &record.sealed])
-                    .map_err(fail)?;
+                let params: [&(dyn postgres::types::ToSql + Sync); 6] = [
+                    &source,
+                    &user,
+                    &record.key_id,
+                    &record.sealed,
+                    &channel,
+                    &payloads[0],
+                ];
+                conn.client().execute(&upsert, &params).map_err(fail)?;
                 return Ok(());
             }
+            let upsert = conn.statement(UPSERT).map_err(fail)?;
+            let notify = conn.statement(NOTIFY).map_err(fail)?;
             let mut tx = conn.client().transaction().map_err(fail)?;
             for record in &records {
                 let (source, user) = id_bytes(&record.id);
                 tx.execute(&upsert, &[&source, &user, &record.key_id, &record.sealed])
                     .map_err(fail)?;
             }
+            tx.execute(&notify, &[&channel, &payloads]).map_err(fail)?;
             tx.commit().map_err(fail)
-        })
+        });
+        // Evicted whatever the outcome: a failed commit may still have happened.
+        self.evict(&ids);
+        written
+    }
+
+    /// Forgets `ids` in this store's cache, after writing them; other stores learn of the
+    /// change from the notification.
+    fn evict(&self, ids: &[RecordId]) {
+        if let Some(cache) = &self.cache {
+            cache.evict(ids);
+        }
     }
 }
 
@@ -145,8 +190,15 @@ impl Store for PostgresStore {
 
     fn get(&self, id: &RecordId) -> Result<Option<SealedRecord>, VaultError> {
         let op = "reading a record";
+        let generation = match &self.cache {
+            Some(cache) => match cache.record(id) {
+                Some(record) => return Ok(Some(record)),
+                None => Some(cache.generation()),
+            },
+            None => None,
+        };
         let (source, user) = id_bytes(id);
-        self.pool.call(op, move |conn| {
+        let found = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
             let statement = conn.statement(SELECT_ONE).map_err(fail)?;
             let row = conn
@@ -154,21 +206,33 @@ impl Store for PostgresStore {
                 .query_opt(&statement, &[&source, &user])
                 .map_err(fail)?;
             row.map(|row| record_from_row(op, &row)).transpose()
-        })
+        })?;
+        if let (Some(cache), Some(generation), Some(record)) = (&self.cache, generation, &found) {
+            // Absent records are not cached: a miss costs what it did without a cache.
+            if record.id == *id {
+                cache.fill(generation, record);
+            }
+        }
+        Ok(found)
     }
 
     fn delete(&self, id: &RecordId) -> Result<bool, VaultError> {
         let op = "deleting a record";
         let (source, user) = id_bytes(id);
-        self.pool.call(op, move |conn| {
+        let channel = self.channel.clone();
+        let payload = postgres_cache::payload(id);
+        let deleted = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
             let statement = conn.statement(DELETE_ONE).map_err(fail)?;
-            let n = conn
+            let row = conn
                 .client()
-                .execute(&statement, &[&source, &user])
+                .query_one(&statement, &[&source, &user, &channel, &payload])
                 .map_err(fail)?;
+            let n: i64 = row.try_get(0).map_err(fail)?;
             Ok(n > 0)
-        })
+        });
+        self.evict(std::slice::from_ref(id));
+        deleted
     }
 
     fn len(&self) -> Result<usize, VaultError> {
@@ -221,32 +285,46 @@ impl Store for PostgresStore {
         let (source, user) = id_bytes(&current.id);
         let (old_key, old_sealed) = (current.key_id.clone(), current.sealed.clone());
         let (new_key, new_sealed) = (replacement.key_id.clone(), replacement.sealed.clone());
-        self.pool.call(op, move |conn| {
+        let channel = self.channel.clone();
+        let payload = postgres_cache::payload(&current.id);
+        let replaced = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
             let statement = conn.statement(REPLACE_IF_UNCHANGED).map_err(fail)?;
-            let n = conn
-                .client()
-                .execute(
-                    &statement,
-                    &[&source, &user, &old_key, &old_sealed, &new_key, &new_sealed],
-                )
-                .map_err(fail)?;
+            let params: [&(dyn postgres::types::ToSql + Sync); 8] = [
+                &source,
+                &user,
+                &old_key,
+                &old_sealed,
+                &new_key,
+                &new_sealed,
+                &channel,
+                &payload,
+            ];
+            let row = conn.client().query_one(&statement, &params).map_err(fail)?;
+            let n: i64 = row.try_get(0).map_err(fail)?;
             Ok(n == 1)
-        })
+        });
+        self.evict(std::slice::from_ref(&current.id));
+        replaced
     }
 
     fn delete_many(&self, ids: &[RecordId]) -> Result<usize, VaultError> {
         let op = "deleting records";
         let (sources, users): (Vec<Vec<u8>>, Vec<Vec<u8>>) = ids.iter().map(id_bytes).unzip();
-        self.pool.call(op, move |conn| {
+        let channel = self.channel.clone();
+        let payloads = payloads(ids);
+        let deleted = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
             let statement = conn.statement(DELETE_MANY).map_err(fail)?;
-            let n = conn
+            let row = conn
                 .client()
-                .execute(&statement, &[&sources, &users])
+                .query_one(&statement, &[&sources, &users, &channel, &payloads])
                 .map_err(fail)?;
+            let n: i64 = row.try_get(0).map_err(fail)?;
             Ok(usize::try_from(n).unwrap_or(usize::MAX))
-        })
+        });
+        self.evict(ids);
+        deleted
     }
 
     fn delete_data_key(&self, key_id: &str) -> Result<bool, VaultError> {
