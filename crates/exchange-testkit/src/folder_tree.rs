@@ -1,13 +1,9 @@
 //! The folder tree every mailbox of the fake has: the root, the message folder root
 //! (`msgfolderroot`, "Top of Information Store") and the distinguished folders below it.
 //!
-//! The tree is the same in every mailbox and cannot be changed, so it is a table; only the
-//! calendar holds items. Folder ids are base64 like Exchange's and carry the mailbox number
-//! and the folder's place in the table; the calendar keeps the id of
-//! [`store::calendar_folder_id`] so that the ids of earlier answers stay valid.
-
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine as _;
+//! The tree is the same in every mailbox and cannot be changed, so it is a table; every
+//! folder can hold items. Folder ids are base64 like Exchange's and carry the mailbox number
+//! and the folder's place in the table.
 
 use crate::store;
 
@@ -76,8 +72,16 @@ const fn folder(
 
 /// The index of `msgfolderroot`.
 const MSG_FOLDER_ROOT: usize = 1;
+/// The index of the inbox.
+pub(crate) const INBOX: usize = 2;
 /// The index of the calendar.
 pub(crate) const CALENDAR: usize = 3;
+/// The index of Deleted Items.
+pub(crate) const DELETED_ITEMS: usize = 8;
+/// The index of Drafts.
+pub(crate) const DRAFTS: usize = 9;
+/// The index of Sent Items.
+pub(crate) const SENT_ITEMS: usize = 10;
 
 /// The folders, parents before children.
 pub(crate) const TREE: &[FolderSpec] = &[
@@ -147,52 +151,42 @@ pub(crate) fn descendants(index: usize) -> Vec<usize> {
 
 /// The `FolderId/@Id` of a folder of a mailbox.
 pub(crate) fn folder_id(mailbox: usize, index: usize) -> String {
-    if index == CALENDAR {
-        return store::calendar_folder_id(mailbox);
-    }
-    let number = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let (mailbox, index) = (number(mailbox), number(index));
-    let mut bytes = Vec::with_capacity(44);
-    bytes.extend_from_slice(FOLDER_ID_TAG);
-    bytes.extend_from_slice(&mailbox.to_be_bytes());
-    bytes.extend_from_slice(&index.to_be_bytes());
+    let (mailbox, index) = (store::number(mailbox), store::number(index));
+    let (m, i) = (u32::from_be_bytes(mailbox), u32::from_be_bytes(index));
     // Exchange's folder ids are long; filler derived from both numbers makes these look so.
-    bytes.extend((0u32..32).map(|i| {
-        let mixed = mailbox
-            .wrapping_mul(31)
-            .wrapping_add(index.wrapping_mul(17))
-            .wrapping_add(i.wrapping_mul(101));
-        mixed.to_le_bytes()[0]
-    }));
-    BASE64.encode(bytes)
+    let filler: Vec<u8> = (0u32..32)
+        .map(|n| {
+            let mixed = m
+                .wrapping_mul(31)
+                .wrapping_add(i.wrapping_mul(17))
+                .wrapping_add(n.wrapping_mul(101));
+            mixed.to_le_bytes()[0]
+        })
+        .collect();
+    store::encode_tagged(FOLDER_ID_TAG, &[&mailbox, &index, &filler])
 }
 
 /// The mailbox and folder a folder id names; `None` when it is not an id the fake hands out.
 pub(crate) fn parse_folder_id(id: &str) -> Option<(usize, usize)> {
-    if let Some(mailbox) = store::parse_calendar_folder_id(id) {
-        return Some((mailbox, CALENDAR));
-    }
-    let bytes = BASE64.decode(id.trim()).ok()?;
-    let rest = bytes.strip_prefix(FOLDER_ID_TAG)?;
+    let rest = store::decode_tagged(FOLDER_ID_TAG, id)?;
     let (mailbox, rest) = rest.split_first_chunk::<4>()?;
     let (index, _) = rest.split_first_chunk::<4>()?;
-    let mailbox = usize::try_from(u32::from_be_bytes(*mailbox)).ok()?;
-    let index = usize::try_from(u32::from_be_bytes(*index)).ok()?;
+    let mailbox = store::parse_number(*mailbox)?;
+    let index = store::parse_number(*index)?;
     // The whole id must be the one handed out, filler included.
     (index < TREE.len() && folder_id(mailbox, index) == id.trim()).then_some((mailbox, index))
 }
 
 /// The `FolderId/@ChangeKey` of a folder (folders never change in the fake).
 pub(crate) fn change_key(index: usize) -> String {
-    let mut bytes = Vec::with_capacity(8);
-    bytes.extend_from_slice(FOLDER_CHANGE_KEY_TAG);
-    bytes.extend_from_slice(&u32::try_from(index).unwrap_or(u32::MAX).to_be_bytes());
-    BASE64.encode(bytes)
+    store::encode_tagged(FOLDER_CHANGE_KEY_TAG, &[&store::number(index)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+    use base64::Engine as _;
 
     #[test]
     fn the_tree_is_rooted_and_ordered() {
@@ -201,6 +195,10 @@ mod tests {
             assert!(f.parent.is_some_and(|p| p < i), "{}", f.name);
         }
         assert_eq!(by_name("calendar"), Some(CALENDAR));
+        assert_eq!(by_name("inbox"), Some(INBOX));
+        assert_eq!(by_name("deleteditems"), Some(DELETED_ITEMS));
+        assert_eq!(by_name("drafts"), Some(DRAFTS));
+        assert_eq!(by_name("sentitems"), Some(SENT_ITEMS));
         assert_eq!(by_name("msgfolderroot"), Some(MSG_FOLDER_ROOT));
         assert_eq!(by_name("archiveroot"), None);
         assert_eq!(descendants(0).len(), TREE.len() - 1);
@@ -219,7 +217,6 @@ mod tests {
             }
         }
         assert_ne!(folder_id(0, 2), folder_id(1, 2));
-        assert_eq!(folder_id(2, CALENDAR), store::calendar_folder_id(2));
         assert_ne!(change_key(1), change_key(2));
     }
 

@@ -111,6 +111,19 @@ impl StoredItem {
             .is_none_or(|p| matches!(p.text().trim(), "true" | "1"))
     }
 
+    /// Makes the item its next version: change `change`, made at `now`, changed the
+    /// properties `names`. A change of the read flag alone keeps the content change.
+    pub(crate) fn new_version(&mut self, change: u64, now: DateTime<Utc>, names: &[&str]) {
+        self.change = change;
+        if names.is_empty() || names.iter().any(|n| *n != "IsRead") {
+            self.content_change = change;
+        }
+        self.modified = now;
+        for name in names {
+            self.touch(name, change);
+        }
+    }
+
     /// Records that property `name` changed with change `change`.
     pub(crate) fn touch(&mut self, name: &str, change: u64) {
         match self.touched.iter_mut().find(|(n, _)| n == name) {

@@ -1,6 +1,6 @@
 //! Generated items that a [`crate::FakeExchangeBuilder`] puts into mailboxes at the start.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use crate::dom::Element;
 use crate::item::StoredItem;
@@ -37,6 +37,27 @@ impl SeedKind {
     }
 }
 
+/// What a seed generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pattern {
+    /// Items of a kind ([`crate::FakeExchangeBuilder::seed_items`]).
+    Kind(SeedKind),
+    /// Calendar items titled `Seeded item {i}`, 30 minutes long, starting at
+    /// `start + i * spacing` ([`crate::FakeExchangeBuilder::seed_calendar`]).
+    Spaced {
+        /// The start of the first item.
+        start: DateTime<Utc>,
+        /// The time between the starts of consecutive items.
+        spacing: Duration,
+    },
+}
+
+impl From<SeedKind> for Pattern {
+    fn from(kind: SeedKind) -> Self {
+        Self::Kind(kind)
+    }
+}
+
 /// Generated items to put into a mailbox folder at the start.
 #[derive(Debug)]
 pub(crate) struct Seed {
@@ -45,7 +66,7 @@ pub(crate) struct Seed {
     /// The distinguished folder name.
     pub(crate) folder: String,
     /// What to generate.
-    pub(crate) kind: SeedKind,
+    pub(crate) pattern: Pattern,
     /// How many.
     pub(crate) count: usize,
 }
@@ -54,7 +75,9 @@ fn text(name: &str, value: &str) -> Element {
     Element::new(TYPES, name, value)
 }
 
-fn mailbox(list: &str, name: &str, address: &str) -> Element {
+/// A single-mailbox element such as `From`: `list` holding a `Mailbox` with `name` and
+/// `address`.
+pub(crate) fn mailbox(list: &str, name: &str, address: &str) -> Element {
     Element::new(TYPES, list, "").with_child(
         Element::new(TYPES, "Mailbox", "")
             .with_child(text("Name", name))
@@ -62,14 +85,26 @@ fn mailbox(list: &str, name: &str, address: &str) -> Element {
     )
 }
 
-/// Item `i` of a seed, in `folder`, titled `Seeded {kind} {i}`.
+/// Item `i` of a seed, in `folder`: titled `Seeded {kind} {i}` for a [`Pattern::Kind`],
+/// `Seeded item {i}` for a [`Pattern::Spaced`].
 pub(crate) fn generate(
-    kind: SeedKind,
+    pattern: impl Into<Pattern>,
     i: usize,
     folder: usize,
     change: u64,
     now: DateTime<Utc>,
 ) -> StoredItem {
+    let kind = match pattern.into() {
+        Pattern::Kind(kind) => kind,
+        Pattern::Spaced { start, spacing } => {
+            let mut item = StoredItem::new(ItemKind::Calendar, folder, change, now);
+            item.subject = Some(format!("Seeded item {i}"));
+            item.uid = new_uid();
+            item.start = start + spacing * i32::try_from(i).unwrap_or(i32::MAX);
+            item.end = item.start + Duration::minutes(30);
+            return item;
+        }
+    };
     let item_kind = match kind {
         SeedKind::Calendar => ItemKind::Calendar,
         SeedKind::Contact => ItemKind::Contact,
@@ -82,8 +117,8 @@ pub(crate) fn generate(
         SeedKind::Calendar => {
             item.uid = new_uid();
             let days = i64::try_from(i).unwrap_or(i64::MAX / 2);
-            item.start = now + chrono::Duration::days(days.min(100_000));
-            item.end = item.start + chrono::Duration::hours(1);
+            item.start = now + Duration::days(days.min(100_000));
+            item.end = item.start + Duration::hours(1);
         }
         SeedKind::Contact => {
             item.set_prop(text("DisplayName", &format!("Contact {i}")));
@@ -133,5 +168,19 @@ mod tests {
         let appointment = generate(SeedKind::Calendar, usize::MAX, 3, 4, now);
         assert!(appointment.end > appointment.start);
         assert_eq!(generate(SeedKind::Task, 0, 5, 5, now).kind, ItemKind::Task);
+    }
+
+    #[test]
+    fn spaced_items_are_half_hour_appointments_a_spacing_apart() {
+        let now = Utc::now();
+        let pattern = Pattern::Spaced {
+            start: now,
+            spacing: Duration::hours(2),
+        };
+        let item = generate(pattern, 2, 3, 1, now);
+        assert_eq!(item.kind, ItemKind::Calendar);
+        assert_eq!(item.subject.as_deref(), Some("Seeded item 2"));
+        assert_eq!(item.start, now + Duration::hours(4));
+        assert_eq!(item.end, item.start + Duration::minutes(30));
     }
 }

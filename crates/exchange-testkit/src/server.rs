@@ -15,14 +15,13 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use crate::error::Error;
 use crate::fault::{Fault, FaultQueue};
-use crate::folder_tree::{self, CALENDAR};
-use crate::kind::ItemKind;
+use crate::folder_tree;
 use crate::log::{Exchange, RequestLog};
 use crate::response::ServerVersion;
-use crate::seed::{self, Seed as ItemSeed, SeedKind};
+use crate::seed::{self, Pattern, Seed, SeedKind};
 use crate::sent::SentMessage;
 use crate::service::{self, lock, Shared, EWS_PATH};
-use crate::store::{new_uid, Directory, Store, StoredItem, User};
+use crate::store::{Directory, Store, User};
 
 /// The default limit on request bodies (8 MiB).
 pub const DEFAULT_MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
@@ -40,16 +39,6 @@ pub struct FakeExchangeBuilder {
     max_request_bytes: Option<usize>,
     max_attachment_bytes: Option<usize>,
     seeds: Vec<Seed>,
-    item_seeds: Vec<ItemSeed>,
-}
-
-/// Generated calendar items to put into a mailbox at the start.
-#[derive(Debug)]
-struct Seed {
-    smtp: String,
-    count: usize,
-    start: DateTime<Utc>,
-    spacing: chrono::Duration,
 }
 
 impl FakeExchangeBuilder {
@@ -107,9 +96,9 @@ impl FakeExchangeBuilder {
     ) -> Self {
         self.seeds.push(Seed {
             smtp: smtp.to_owned(),
+            folder: folder_tree::TREE[folder_tree::CALENDAR].name.to_owned(),
+            pattern: Pattern::Spaced { start, spacing },
             count,
-            start,
-            spacing,
         });
         self
     }
@@ -120,10 +109,10 @@ impl FakeExchangeBuilder {
     /// `message`, `note`, `appointment`). An unknown `smtp` or folder makes
     /// [`start`](Self::start) fail.
     pub fn seed_items(mut self, smtp: &str, folder: &str, kind: SeedKind, count: usize) -> Self {
-        self.item_seeds.push(ItemSeed {
+        self.seeds.push(Seed {
             smtp: smtp.to_owned(),
             folder: folder.to_owned(),
-            kind,
+            pattern: Pattern::Kind(kind),
             count,
         });
         self
@@ -154,14 +143,11 @@ impl FakeExchangeBuilder {
             directory.delegates.push((index, target));
         }
         let mut store = Store::new(directory.users.len());
-        for seed in self.seeds {
-            let mailbox = directory
-                .mailbox(&seed.smtp)
-                .ok_or_else(|| Error::UnknownUser(seed.smtp.clone()))?;
-            seed_items(&mut store, mailbox, &seed);
-        }
         let now = Utc::now();
-        for seed in self.item_seeds {
+        let mut seeds = self.seeds;
+        // The items of `seed_calendar` go in first, whatever the order of the calls.
+        seeds.sort_by_key(|seed| !matches!(seed.pattern, Pattern::Spaced { .. }));
+        for seed in seeds {
             let mailbox = directory
                 .mailbox(&seed.smtp)
                 .ok_or_else(|| Error::UnknownUser(seed.smtp.clone()))?;
@@ -169,7 +155,10 @@ impl FakeExchangeBuilder {
                 .ok_or_else(|| Error::UnknownFolder(seed.folder.clone()))?;
             for i in 0..seed.count {
                 let change = store.next_change();
-                store.insert(mailbox, seed::generate(seed.kind, i, folder, change, now));
+                store.insert(
+                    mailbox,
+                    seed::generate(seed.pattern, i, folder, change, now),
+                );
             }
         }
         Ok(Shared {
@@ -204,21 +193,6 @@ impl FakeExchangeBuilder {
             stop: Some(stop),
             task: Some(task),
         })
-    }
-}
-
-/// Adds the generated items of `seed` to a mailbox's calendar.
-fn seed_items(store: &mut Store, mailbox: usize, seed: &Seed) {
-    let now = Utc::now();
-    let mut start = seed.start;
-    for i in 0..seed.count {
-        let mut item = StoredItem::new(ItemKind::Calendar, CALENDAR, store.next_change(), now);
-        item.subject = Some(format!("Seeded item {i}"));
-        item.uid = new_uid();
-        item.start = start;
-        item.end = start + chrono::Duration::minutes(30);
-        store.insert(mailbox, item);
-        start += seed.spacing;
     }
 }
 
@@ -295,9 +269,7 @@ impl FakeExchange {
 
     /// How many items the calendar of the mailbox `smtp` holds (0 for an unknown mailbox).
     pub fn calendar_len(&self, smtp: &str) -> usize {
-        self.shared.directory.mailbox(smtp).map_or(0, |mailbox| {
-            lock(&self.shared.store).calendar(mailbox).len()
-        })
+        self.item_count(smtp, folder_tree::TREE[folder_tree::CALENDAR].name)
     }
 
     /// How many items the folder `folder` (a distinguished folder name such as `inbox`) of

@@ -12,7 +12,6 @@ pub(crate) use crate::item::StoredItem;
 
 const ITEM_ID_TAG: &[u8; 4] = b"FXI1";
 const CHANGE_KEY_TAG: &[u8; 4] = b"FXC1";
-const FOLDER_ID_TAG: &[u8; 4] = b"FXF1";
 const ATTACHMENT_ID_TAG: &[u8; 4] = b"FXA1";
 const OCCURRENCE_ID_TAG: &[u8; 4] = b"FXO1";
 
@@ -119,12 +118,6 @@ impl Store {
             .filter(move |i| i.folder == folder)
     }
 
-    /// The items of a mailbox's calendar.
-    pub(crate) fn calendar(&self, mailbox: usize) -> Vec<&StoredItem> {
-        self.items_in(mailbox, crate::folder_tree::CALENDAR)
-            .collect()
-    }
-
     /// Adds an item to a mailbox.
     pub(crate) fn insert(&mut self, mailbox: usize, item: StoredItem) {
         if let Some(items) = self.mailboxes.get_mut(mailbox) {
@@ -153,107 +146,86 @@ impl Store {
     }
 }
 
+/// Base64 of `tag` followed by `parts`: the shape of every id and state the fake hands out.
+pub(crate) fn encode_tagged(tag: &[u8; 4], parts: &[&[u8]]) -> String {
+    let mut bytes = Vec::with_capacity(4 + parts.iter().map(|p| p.len()).sum::<usize>());
+    bytes.extend_from_slice(tag);
+    for part in parts {
+        bytes.extend_from_slice(part);
+    }
+    BASE64.encode(bytes)
+}
+
+/// The bytes after `tag` of an [`encode_tagged`] text (surrounding white space allowed);
+/// `None` when it is not base64 or has another tag.
+pub(crate) fn decode_tagged(tag: &[u8; 4], text: &str) -> Option<Vec<u8>> {
+    let bytes = BASE64.decode(text.trim()).ok()?;
+    bytes.strip_prefix(tag).map(<[u8]>::to_vec)
+}
+
+/// A number as the four big-endian bytes ids carry (saturating: four billion mailboxes,
+/// folders or occurrences do not fit in memory anyway).
+pub(crate) fn number(n: usize) -> [u8; 4] {
+    u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes()
+}
+
+/// The number four bytes of an id carry.
+pub(crate) fn parse_number(bytes: [u8; 4]) -> Option<usize> {
+    usize::try_from(u32::from_be_bytes(bytes)).ok()
+}
+
 /// The `ItemId/@Id` of an item.
 pub(crate) fn item_id(mailbox: usize, key: &[u8; 16]) -> String {
-    let mut bytes = Vec::with_capacity(24);
-    bytes.extend_from_slice(ITEM_ID_TAG);
-    bytes.extend_from_slice(&mailbox_number(mailbox).to_be_bytes());
-    bytes.extend_from_slice(key);
-    BASE64.encode(bytes)
+    encode_tagged(ITEM_ID_TAG, &[&number(mailbox), key])
 }
 
 /// The mailbox and key an item id names; `None` when it is not an id the fake hands out.
 pub(crate) fn parse_item_id(id: &str) -> Option<(usize, [u8; 16])> {
-    let bytes = BASE64.decode(id.trim()).ok()?;
-    let rest = bytes.strip_prefix(ITEM_ID_TAG)?;
+    let rest = decode_tagged(ITEM_ID_TAG, id)?;
     let (mailbox, key) = rest.split_first_chunk::<4>()?;
     let key: [u8; 16] = key.try_into().ok()?;
-    let mailbox = usize::try_from(u32::from_be_bytes(*mailbox)).ok()?;
-    Some((mailbox, key))
+    Some((parse_number(*mailbox)?, key))
 }
 
 /// The `AttachmentId/@Id` of an attachment: the mailbox, the item and the attachment.
 pub(crate) fn attachment_id(mailbox: usize, item: &[u8; 16], attachment: &[u8; 16]) -> String {
-    let mut bytes = Vec::with_capacity(40);
-    bytes.extend_from_slice(ATTACHMENT_ID_TAG);
-    bytes.extend_from_slice(&mailbox_number(mailbox).to_be_bytes());
-    bytes.extend_from_slice(item);
-    bytes.extend_from_slice(attachment);
-    BASE64.encode(bytes)
+    encode_tagged(ATTACHMENT_ID_TAG, &[&number(mailbox), item, attachment])
 }
 
 /// The mailbox, item key and attachment key an attachment id names; `None` when it is not
 /// an id the fake hands out.
 pub(crate) fn parse_attachment_id(id: &str) -> Option<(usize, [u8; 16], [u8; 16])> {
-    let bytes = BASE64.decode(id.trim()).ok()?;
-    let rest = bytes.strip_prefix(ATTACHMENT_ID_TAG)?;
+    let rest = decode_tagged(ATTACHMENT_ID_TAG, id)?;
     let (mailbox, rest) = rest.split_first_chunk::<4>()?;
     let (item, rest) = rest.split_first_chunk::<16>()?;
     let attachment: [u8; 16] = rest.try_into().ok()?;
-    let mailbox = usize::try_from(u32::from_be_bytes(*mailbox)).ok()?;
-    Some((mailbox, *item, attachment))
+    Some((parse_number(*mailbox)?, *item, attachment))
 }
 
 /// The `ItemId/@Id` of occurrence `index` (1-based) of the series `key`.
 pub(crate) fn occurrence_id(mailbox: usize, key: &[u8; 16], index: usize) -> String {
-    let mut bytes = Vec::with_capacity(28);
-    bytes.extend_from_slice(OCCURRENCE_ID_TAG);
-    bytes.extend_from_slice(&mailbox_number(mailbox).to_be_bytes());
-    bytes.extend_from_slice(key);
-    bytes.extend_from_slice(&u32::try_from(index).unwrap_or(u32::MAX).to_be_bytes());
-    BASE64.encode(bytes)
+    encode_tagged(OCCURRENCE_ID_TAG, &[&number(mailbox), key, &number(index)])
 }
 
 /// The mailbox, series key and index an occurrence id names; `None` when it is not an id
 /// the fake hands out.
 pub(crate) fn parse_occurrence_id(id: &str) -> Option<(usize, [u8; 16], usize)> {
-    let bytes = BASE64.decode(id.trim()).ok()?;
-    let rest = bytes.strip_prefix(OCCURRENCE_ID_TAG)?;
+    let rest = decode_tagged(OCCURRENCE_ID_TAG, id)?;
     let (mailbox, rest) = rest.split_first_chunk::<4>()?;
     let (key, rest) = rest.split_first_chunk::<16>()?;
     let index: [u8; 4] = rest.try_into().ok()?;
-    let mailbox = usize::try_from(u32::from_be_bytes(*mailbox)).ok()?;
-    Some((
-        mailbox,
-        *key,
-        usize::try_from(u32::from_be_bytes(index)).ok()?,
-    ))
+    Some((parse_number(*mailbox)?, *key, parse_number(index)?))
 }
 
 /// The change counter a change key carries; `None` when it is not a key the fake hands out.
 pub(crate) fn parse_change_key(key: &str) -> Option<u64> {
-    let bytes = BASE64.decode(key.trim()).ok()?;
-    let rest = bytes.strip_prefix(CHANGE_KEY_TAG)?;
-    Some(u64::from_be_bytes(rest.try_into().ok()?))
+    let rest = decode_tagged(CHANGE_KEY_TAG, key)?;
+    Some(u64::from_be_bytes(rest.as_slice().try_into().ok()?))
 }
 
 /// The `ItemId/@ChangeKey` of an item version.
 pub(crate) fn change_key(change: u64) -> String {
-    let mut bytes = Vec::with_capacity(12);
-    bytes.extend_from_slice(CHANGE_KEY_TAG);
-    bytes.extend_from_slice(&change.to_be_bytes());
-    BASE64.encode(bytes)
-}
-
-/// The `FolderId/@Id` of a mailbox's calendar folder.
-pub(crate) fn calendar_folder_id(mailbox: usize) -> String {
-    let mut bytes = Vec::with_capacity(8);
-    bytes.extend_from_slice(FOLDER_ID_TAG);
-    bytes.extend_from_slice(&mailbox_number(mailbox).to_be_bytes());
-    BASE64.encode(bytes)
-}
-
-/// The mailbox whose calendar folder id this is; `None` when it is not such an id.
-pub(crate) fn parse_calendar_folder_id(id: &str) -> Option<usize> {
-    let bytes = BASE64.decode(id.trim()).ok()?;
-    let rest = bytes.strip_prefix(FOLDER_ID_TAG)?;
-    let number: [u8; 4] = rest.try_into().ok()?;
-    usize::try_from(u32::from_be_bytes(number)).ok()
-}
-
-fn mailbox_number(mailbox: usize) -> u32 {
-    // Four billion users do not fit in memory anyway.
-    u32::try_from(mailbox).unwrap_or(u32::MAX)
+    encode_tagged(CHANGE_KEY_TAG, &[&change.to_be_bytes()])
 }
 
 /// A new iCalendar UID in the shape Exchange gives them (a hex global object id).
@@ -303,20 +275,13 @@ mod tests {
             "AAA=",
             "not base64 at all!",
             &id[..id.len() - 4],
-            &calendar_folder_id(0),
+            &crate::folder_tree::folder_id(0, crate::folder_tree::CALENDAR),
             &change_key(5),
             "AAMkADk0N2E4NjcwLTZhNmYtNDdhZC05MWJjLTcyNDAwNmUwYjQ0YgBGAAAAAAA=",
         ] {
             assert_eq!(parse_item_id(bad), None, "{bad:?}");
         }
         assert_eq!(parse_item_id(&"A".repeat(1 << 20)), None);
-    }
-
-    #[test]
-    fn folder_ids_round_trip() {
-        assert_eq!(parse_calendar_folder_id(&calendar_folder_id(4)), Some(4));
-        assert_eq!(parse_calendar_folder_id(&item_id(4, &[0; 16])), None);
-        assert_eq!(parse_calendar_folder_id("%%%"), None);
     }
 
     #[test]
@@ -354,8 +319,8 @@ mod tests {
         item.key = [9; 16];
         store.insert(1, item.clone());
         store.insert(7, item.clone());
-        assert_eq!(store.calendar(1).len(), 1);
-        assert_eq!(store.calendar(7).len(), 0);
+        assert_eq!(store.items_in(1, crate::folder_tree::CALENDAR).count(), 1);
+        assert_eq!(store.items_in(7, crate::folder_tree::CALENDAR).count(), 0);
         assert_eq!(store.items_in(1, 2).count(), 0);
         assert_eq!(store.item(1, &[9; 16]), Some(&item));
         assert_eq!(store.item(0, &[9; 16]), None);

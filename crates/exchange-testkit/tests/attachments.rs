@@ -6,24 +6,11 @@ mod support;
 use exchange_testkit::{FakeExchange, Fault};
 use support::*;
 
-const SAVE: &str = r#" MessageDisposition="SaveOnly""#;
-
-async fn draft(client: &Client) -> (String, String) {
-    let (_, created) = client
-        .call(&create_items(
-            &[message("With files", None, &[])],
-            None,
-            SAVE,
-        ))
-        .await;
-    item_ids(&created).remove(0)
-}
-
 #[tokio::test]
 async fn file_attachments_round_trip_and_follow_the_parent() {
     let server = start().await;
     let alice = Client::new(&server, ALICE);
-    let (id, key) = draft(&alice).await;
+    let (id, key) = create_one(&alice, message("With files", None, &[])).await;
     let files = [
         file_attachment("hello.txt", "aGVsbG8gd29ybGQ=", None),
         file_attachment("logo.png", "iVBORw0KGgo=", Some("logo@contoso.test")),
@@ -86,7 +73,7 @@ async fn file_attachments_round_trip_and_follow_the_parent() {
 async fn item_attachments_hold_whole_items() {
     let server = start().await;
     let alice = Client::new(&server, ALICE);
-    let (id, _) = draft(&alice).await;
+    let (id, _) = create_one(&alice, message("With files", None, &[])).await;
     let attached = format!(
         "<t:ItemAttachment><t:Name>Ann's card</t:Name>{}</t:ItemAttachment>",
         contact("Ann")
@@ -122,7 +109,7 @@ async fn hostile_attachment_requests_get_ews_errors() {
         .expect("the fake starts");
     let alice = Client::new(&server, ALICE);
     let carol = Client::new(&server, CAROL);
-    let (id, _) = draft(&alice).await;
+    let (id, _) = create_one(&alice, message("With files", None, &[])).await;
     let big = "QUFB".repeat(400); // 1200 bytes decoded
     let (_, refused) = alice
         .call(&create_attachments(

@@ -20,16 +20,6 @@ fn folder_shape(base: &str, additional: &[&str]) -> String {
     format!("<m:FolderShape><t:BaseShape>{base}</t:BaseShape>{additional}</m:FolderShape>")
 }
 
-fn distinguished(name: &str, mailbox: Option<&str>) -> String {
-    match mailbox {
-        None => format!(r#"<t:DistinguishedFolderId Id="{name}"/>"#),
-        Some(m) => format!(
-            r#"<t:DistinguishedFolderId Id="{name}"><t:Mailbox><t:EmailAddress>{}</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>"#,
-            x(m)
-        ),
-    }
-}
-
 fn get_folder(ids: &str, base: &str, additional: &[&str]) -> String {
     envelope(&format!(
         "<m:GetFolder>{}<m:FolderIds>{ids}</m:FolderIds></m:GetFolder>",
@@ -70,12 +60,12 @@ async fn get_folder_answers_each_folder_and_checks_access() {
     let server = seeded(3).await;
     let alice = Client::new(&server, ALICE);
     let ids = [
-        distinguished("calendar", None),
-        distinguished("inbox", None),
-        distinguished("contacts", None),
-        distinguished("tasks", None),
-        distinguished("msgfolderroot", None),
-        distinguished("archiveroot", None),
+        folder("calendar", None),
+        folder("inbox", None),
+        folder("contacts", None),
+        folder("tasks", None),
+        folder("msgfolderroot", None),
+        folder("archiveroot", None),
     ]
     .concat();
     let (status, answer) = alice.call(&get_folder(&ids, "Default", &[])).await;
@@ -127,7 +117,7 @@ async fn get_folder_answers_each_folder_and_checks_access() {
 
     let bob = Client::new(&server, BOB);
     let carol = Client::new(&server, CAROL);
-    let alices_calendar = distinguished("calendar", Some(ALICE.smtp));
+    let alices_calendar = folder("calendar", Some(ALICE.smtp));
     let (_, delegated) = bob
         .call(&get_folder(&alices_calendar, "Default", &[]))
         .await;
@@ -139,7 +129,7 @@ async fn get_folder_answers_each_folder_and_checks_access() {
     assert_eq!(codes(&denied), ["ErrorAccessDenied"]);
     let (_, by_id) = carol.call(&get_folder(&by_id, "Default", &[])).await;
     assert!(codes(&by_id).iter().all(|c| c == "ErrorAccessDenied"));
-    let nobody = distinguished("calendar", Some("nobody@contoso.test"));
+    let nobody = folder("calendar", Some("nobody@contoso.test"));
     let (_, missing) = carol.call(&get_folder(&nobody, "Default", &[])).await;
     assert_eq!(codes(&missing), ["ErrorNonExistentMailbox"]);
     let mut sent = alice.sent();
@@ -152,12 +142,12 @@ async fn get_folder_answers_each_folder_and_checks_access() {
 async fn find_folder_walks_the_tree_shallow_deep_and_paged() {
     let server = seeded(0).await;
     let alice = Client::new(&server, ALICE);
-    let root = distinguished("msgfolderroot", None);
+    let root = folder("msgfolderroot", None);
     let (_, shallow) = alice.call(&find_folder("Shallow", "", &root)).await;
     let names = texts(&shallow, T, "DisplayName");
     assert!(names.contains(&"Calendar".to_owned()) && names.contains(&"Inbox".to_owned()));
     let (_, deep) = alice
-        .call(&find_folder("Deep", "", &distinguished("root", None)))
+        .call(&find_folder("Deep", "", &folder("root", None)))
         .await;
     let deep_names = texts(&deep, T, "DisplayName");
     assert_eq!(deep_names.len(), names.len() + 1);
@@ -185,11 +175,7 @@ async fn find_folder_walks_the_tree_shallow_deep_and_paged() {
     }
     assert_eq!(paged, names);
     let (_, leaf) = alice
-        .call(&find_folder(
-            "Shallow",
-            "",
-            &distinguished("calendar", None),
-        ))
+        .call(&find_folder("Shallow", "", &folder("calendar", None)))
         .await;
     assert_eq!(
         first(&leaf, M, "RootFolder")

@@ -6,8 +6,6 @@ mod support;
 use exchange_testkit::{FakeExchange, SeedKind};
 use support::*;
 
-const SAVE: &str = r#" MessageDisposition="SaveOnly""#;
-
 fn kinds_of(xml: &str) -> Vec<String> {
     nodes(xml)
         .into_iter()

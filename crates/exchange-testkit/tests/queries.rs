@@ -8,10 +8,6 @@ use support::*;
 const VIEW: &str =
     r#"<m:IndexedPageItemView MaxEntriesReturned="100" Offset="0" BasePoint="Beginning"/>"#;
 
-fn field(uri: &str) -> String {
-    format!(r#"<t:FieldURI FieldURI="{uri}"/>"#)
-}
-
 fn constant(value: &str) -> String {
     format!(
         r#"<t:FieldURIOrConstant><t:Constant Value="{}"/></t:FieldURIOrConstant>"#,

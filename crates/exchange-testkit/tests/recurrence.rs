@@ -26,13 +26,6 @@ fn calendar_view(start: &str, end: &str, max: Option<u32>) -> String {
     )
 }
 
-fn get_refs(refs: &str, base: &str) -> String {
-    envelope(&format!(
-        "<m:GetItem><m:ItemShape><t:BaseShape>{base}</t:BaseShape></m:ItemShape>\
-         <m:ItemIds>{refs}</m:ItemIds></m:GetItem>"
-    ))
-}
-
 const WEEKLY: &str =
     "<t:WeeklyRecurrence><t:Interval>1</t:Interval><t:DaysOfWeek>Monday</t:DaysOfWeek>\
      </t:WeeklyRecurrence><t:NumberedRecurrence><t:StartDate>2024-03-25</t:StartDate>\
@@ -107,7 +100,9 @@ async fn a_weekly_series_stays_at_local_time_across_daylight_saving() {
         r#"<t:ItemId Id="{}"/><t:OccurrenceItemId RecurringMasterId="{master}" InstanceIndex="3"/><t:OccurrenceItemId RecurringMasterId="{master}" InstanceIndex="9"/><t:RecurringMasterItemId OccurrenceId="{}"/>"#,
         occurrences[1], occurrences[0]
     );
-    let (_, got) = alice.call(&get_refs(&refs, "AllProperties")).await;
+    let (_, got) = alice
+        .call(&get_refs(&refs, "AllProperties", None, ""))
+        .await;
     assert_eq!(
         codes(&got),
         [
@@ -313,7 +308,7 @@ async fn broken_series_and_zones_get_ews_errors() {
     let refs = format!(
         r#"<t:OccurrenceItemId RecurringMasterId="bm9wZQ==" InstanceIndex="1"/><t:OccurrenceItemId RecurringMasterId="{master}" InstanceIndex="0"/><t:OccurrenceItemId RecurringMasterId="{master}" InstanceIndex="-5"/><t:RecurringMasterItemId OccurrenceId="{master}"/>"#
     );
-    let (_, answer) = alice.call(&get_refs(&refs, "IdOnly")).await;
+    let (_, answer) = alice.call(&get_refs(&refs, "IdOnly", None, "")).await;
     assert_eq!(
         codes(&answer),
         [

@@ -5,14 +5,7 @@ mod support;
 
 use support::*;
 
-const SAVE: &str = r#" MessageDisposition="SaveOnly""#;
 const AUTO: &str = r#" ConflictResolution="AutoResolve""#;
-
-async fn create_one(client: &Client, item: String) -> (String, String) {
-    let (_, created) = client.call(&create_items(&[item], None, SAVE)).await;
-    assert_eq!(codes(&created), ["NoError"], "{created}");
-    item_ids(&created).remove(0)
-}
 
 fn set(path: &str, kind: &str, property: &str) -> String {
     change(

@@ -103,14 +103,19 @@ pub(crate) fn dictionary_of(uri: &str) -> Option<(&'static str, Option<&str>)> {
     })
 }
 
-/// Just the `ItemId` of an item (the content of CreateItem and UpdateItem answers).
-pub(crate) fn item_id_only(mailbox: usize, item: &StoredItem) -> String {
-    let element = item.kind.element();
+/// The `t:ItemId` element of an item.
+fn item_id_xml(mailbox: usize, item: &StoredItem) -> String {
     format!(
-        "<t:{element}><t:ItemId Id=\"{}\" ChangeKey=\"{}\"/></t:{element}>",
+        "<t:ItemId Id=\"{}\" ChangeKey=\"{}\"/>",
         escape::attr(&id_of(mailbox, item)),
         escape::attr(&store::change_key(item.change)),
     )
+}
+
+/// Just the `ItemId` of an item (the content of CreateItem and UpdateItem answers).
+pub(crate) fn item_id_only(mailbox: usize, item: &StoredItem) -> String {
+    let element = item.kind.element();
+    format!("<t:{element}>{}</t:{element}>", item_id_xml(mailbox, item))
 }
 
 /// The `ItemId/@Id` of an item or occurrence.
@@ -299,15 +304,7 @@ fn computed(ctx: &Context<'_>, item: &StoredItem) -> Vec<Entry> {
         xml,
         sent: false,
     };
-    let id = id_of(ctx.mailbox, item);
-    out.push(raw(
-        "ItemId",
-        format!(
-            "<t:ItemId Id=\"{}\" ChangeKey=\"{}\"/>",
-            escape::attr(&id),
-            escape::attr(&store::change_key(item.change)),
-        ),
-    ));
+    out.push(raw("ItemId", item_id_xml(ctx.mailbox, item)));
     out.push(raw(
         "ParentFolderId",
         format!(
@@ -377,7 +374,7 @@ fn computed(ctx: &Context<'_>, item: &StoredItem) -> Vec<Entry> {
                 "IsRead",
                 if item.is_read() { "true" } else { "false" },
             ));
-            let draft = item.folder == folder_tree::by_name("drafts").unwrap_or(usize::MAX);
+            let draft = item.folder == folder_tree::DRAFTS;
             out.push(text_entry("IsDraft", if draft { "true" } else { "false" }));
         }
         ItemKind::Calendar => calendar::entries(ctx, item, &mut out),

@@ -2,7 +2,7 @@
 //! parent item, whose change key and `HasAttachments` follow every change.
 
 use super::write::build;
-use super::{access_denied, id_malformed, item_not_found, resolve_item, Context};
+use super::{check_mailbox, id_malformed, item_not_found, resolve_item, Context};
 use crate::escape;
 use crate::item::{Attachment, AttachmentContent, StoredItem};
 use crate::item_xml;
@@ -13,12 +13,7 @@ use crate::store;
 /// The mailbox, parent key and attachment key of an attachment the caller may open.
 fn resolve(ctx: &Context<'_>, id: &str) -> Result<(usize, [u8; 16], [u8; 16]), MessageError> {
     let (mailbox, item, attachment) = store::parse_attachment_id(id).ok_or_else(id_malformed)?;
-    if mailbox >= ctx.directory.users.len() {
-        return Err(item_not_found());
-    }
-    if !ctx.directory.may_open(ctx.user, mailbox) {
-        return Err(access_denied());
-    }
+    check_mailbox(ctx, mailbox)?;
     let parent = ctx.store.item(mailbox, &item).ok_or_else(item_not_found)?;
     if !parent.attachments.iter().any(|a| a.key == attachment) {
         return Err(item_not_found());
@@ -35,10 +30,7 @@ fn bump<'s>(
     let change = ctx.store.next_change();
     let now = ctx.now;
     let parent = ctx.store.item_mut(mailbox, key)?;
-    parent.change = change;
-    parent.content_change = change;
-    parent.modified = now;
-    parent.touch("Attachments", change);
+    parent.new_version(change, now, &["Attachments"]);
     Some(parent)
 }
 

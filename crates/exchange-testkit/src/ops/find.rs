@@ -82,10 +82,7 @@ pub(super) fn find(
         }
         View::Calendar { start, end, max } => {
             if end < start {
-                return Err(MessageError::new(
-                    "ErrorCalendarEndDateIsEarlierThanStartDate",
-                    "EndDate is earlier than StartDate",
-                ));
+                return Err(super::write::end_before_start());
             }
             if end - start > Duration::days(MAX_CALENDAR_VIEW_DAYS) {
                 return Err(MessageError::new(
@@ -95,21 +92,19 @@ pub(super) fn find(
             }
             let max = page_size(max)?;
             // A series shows as its occurrences in the window.
-            let expanded: Vec<StoredItem> = items
-                .iter()
-                .filter(|i| series::recurrence_of(i).is_some())
-                .flat_map(|master| series::in_window(master, start, end))
-                .collect();
-            let mut items: Vec<&StoredItem> = items
-                .into_iter()
-                .filter(|i| series::recurrence_of(i).is_none())
-                .chain(expanded.iter())
-                .collect();
+            let mut expanded: Vec<StoredItem> = Vec::new();
+            let mut single: Vec<&StoredItem> = Vec::new();
+            for item in items {
+                match series::recurrence_of(item) {
+                    Some(recurrence) => {
+                        expanded.extend(series::in_window(item, &recurrence, start, end));
+                    }
+                    None => single.push(item),
+                }
+            }
+            let mut items: Vec<&StoredItem> = single.into_iter().chain(expanded.iter()).collect();
             items.sort_by_key(|i| (i.start, i.end, i.created));
-            // Overlapping the window; an appointment without duration counts at its start.
-            items.retain(|i| {
-                i.start < end && (i.end > start || (i.start == i.end && i.start >= start))
-            });
+            items.retain(|i| series::overlaps(i, start, end));
             let in_view = items.len();
             items.truncate(max);
             let attributes = format!(" TotalItemsInView=\"{in_view}\"");

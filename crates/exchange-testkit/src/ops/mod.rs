@@ -21,7 +21,7 @@ use crate::store::{self, Directory, Store};
 pub(crate) struct Context<'a> {
     /// Users, mailboxes and delegate grants.
     pub(crate) directory: &'a Directory,
-    /// The calendars.
+    /// The items of every mailbox.
     pub(crate) store: &'a mut Store,
     /// The authenticated user (its own mailbox has the same number).
     pub(crate) user: usize,

@@ -53,10 +53,7 @@ pub(super) fn keep_exception(
     master
         .modified_occurrences
         .sort_by_key(|e| e.occurrence.map(|o| o.original_start));
-    master.change = change;
-    master.content_change = change;
-    master.modified = now;
-    master.touch("ModifiedOccurrences", change);
+    master.new_version(change, now, &["ModifiedOccurrences"]);
     Ok(())
 }
 
@@ -79,9 +76,6 @@ pub(super) fn delete(
     master
         .modified_occurrences
         .retain(|e| e.occurrence.map(|o| o.index) != Some(index));
-    master.change = change;
-    master.content_change = change;
-    master.modified = now;
-    master.touch("DeletedOccurrences", change);
+    master.new_version(change, now, &["DeletedOccurrences"]);
     Ok(())
 }

@@ -7,9 +7,6 @@
 
 use std::fmt::Write as _;
 
-use base64::engine::general_purpose::STANDARD as BASE64;
-use base64::Engine as _;
-
 use super::{folders, Context};
 use crate::escape;
 use crate::folder_tree;
@@ -17,7 +14,7 @@ use crate::item::StoredItem;
 use crate::item_xml;
 use crate::request::{FolderRef, ItemRef, Shape};
 use crate::response::MessageError;
-use crate::store;
+use crate::store::{self, number};
 
 const ITEMS_STATE_TAG: &[u8; 4] = b"FXS1";
 const FOLDERS_STATE_TAG: &[u8; 4] = b"FXH1";
@@ -32,10 +29,6 @@ struct Known {
     is_read: bool,
 }
 
-fn number(n: usize) -> [u8; 4] {
-    u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes()
-}
-
 fn invalid_state() -> MessageError {
     MessageError::new(
         "ErrorInvalidSyncStateData",
@@ -44,22 +37,21 @@ fn invalid_state() -> MessageError {
 }
 
 fn encode_items(mailbox: usize, folder: usize, known: &[Known]) -> String {
-    let mut bytes = Vec::with_capacity(12 + known.len() * ENTRY_BYTES);
-    bytes.extend_from_slice(ITEMS_STATE_TAG);
-    bytes.extend_from_slice(&number(mailbox));
-    bytes.extend_from_slice(&number(folder));
+    let mut entries = Vec::with_capacity(known.len() * ENTRY_BYTES);
     for k in known {
-        bytes.extend_from_slice(&k.key);
-        bytes.extend_from_slice(&k.content_change.to_be_bytes());
-        bytes.push(u8::from(k.is_read));
+        entries.extend_from_slice(&k.key);
+        entries.extend_from_slice(&k.content_change.to_be_bytes());
+        entries.push(u8::from(k.is_read));
     }
-    BASE64.encode(bytes)
+    store::encode_tagged(
+        ITEMS_STATE_TAG,
+        &[&number(mailbox), &number(folder), &entries],
+    )
 }
 
 /// The snapshot of a state for this mailbox and folder; `None` for anything else.
 fn decode_items(state: &str, mailbox: usize, folder: usize) -> Option<Vec<Known>> {
-    let bytes = BASE64.decode(state.trim()).ok()?;
-    let rest = bytes.strip_prefix(ITEMS_STATE_TAG)?;
+    let rest = store::decode_tagged(ITEMS_STATE_TAG, state)?;
     let (m, rest) = rest.split_first_chunk::<4>()?;
     let (f, rest) = rest.split_first_chunk::<4>()?;
     if *m != number(mailbox) || *f != number(folder) || rest.len() % ENTRY_BYTES != 0 {
@@ -196,19 +188,15 @@ pub(super) fn items(
 }
 
 fn encode_folders(mailbox: usize, root: usize, known: &[usize]) -> String {
-    let mut bytes = Vec::with_capacity(12 + known.len() * 4);
-    bytes.extend_from_slice(FOLDERS_STATE_TAG);
-    bytes.extend_from_slice(&number(mailbox));
-    bytes.extend_from_slice(&number(root));
-    for index in known {
-        bytes.extend_from_slice(&number(*index));
-    }
-    BASE64.encode(bytes)
+    let entries: Vec<u8> = known.iter().flat_map(|index| number(*index)).collect();
+    store::encode_tagged(
+        FOLDERS_STATE_TAG,
+        &[&number(mailbox), &number(root), &entries],
+    )
 }
 
 fn decode_folders(state: &str, mailbox: usize, root: usize) -> Option<Vec<usize>> {
-    let bytes = BASE64.decode(state.trim()).ok()?;
-    let rest = bytes.strip_prefix(FOLDERS_STATE_TAG)?;
+    let rest = store::decode_tagged(FOLDERS_STATE_TAG, state)?;
     let (m, rest) = rest.split_first_chunk::<4>()?;
     let (r, rest) = rest.split_first_chunk::<4>()?;
     if *m != number(mailbox) || *r != number(root) || rest.len() % 4 != 0 {
@@ -216,7 +204,7 @@ fn decode_folders(state: &str, mailbox: usize, root: usize) -> Option<Vec<usize>
     }
     rest.chunks_exact(4)
         .map(|c| {
-            let index = usize::try_from(u32::from_be_bytes(c.try_into().ok()?)).ok()?;
+            let index = store::parse_number(c.try_into().ok()?)?;
             (index < folder_tree::TREE.len()).then_some(index)
         })
         .collect()
@@ -256,6 +244,8 @@ pub(super) fn hierarchy(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+    use base64::Engine as _;
 
     #[test]
     fn item_states_round_trip_and_refuse_others() {

@@ -1,7 +1,9 @@
 //! `UpdateItem` of every kind of item: set, append and delete of plain, indexed and extended
 //! properties, with conflict resolution by change key.
 
-use super::write::{check_times, check_zone, disposition_required, interpreted, send, READ_ONLY};
+use super::write::{
+    check_times, check_zone, disposition_required, interpreted, send_with, READ_ONLY,
+};
 use super::{occurrences, resolve_target, Context, Target};
 use crate::dom::Element;
 use crate::folder_tree;
@@ -143,17 +145,13 @@ pub(super) fn update(
     }
     let mut changed = current.clone();
     let change = ctx.store.next_change();
-    for (description, name) in changes.iter().zip(&names) {
+    for description in changes {
         apply(&mut changed, description)?;
-        changed.touch(name, change);
     }
     check_times(&changed)?;
     check_zone(&changed)?;
-    changed.change = change;
-    if names.iter().any(|n| n != "IsRead") {
-        changed.content_change = change;
-    }
-    changed.modified = ctx.now;
+    let touched: Vec<&str> = names.iter().map(String::as_str).collect();
+    changed.new_version(change, ctx.now, &touched);
     let disposition = options.disposition.as_deref().unwrap_or("SaveOnly");
     let answer = if changed.occurrence.is_some() {
         // A changed occurrence becomes an exception kept by its series.
@@ -161,13 +159,14 @@ pub(super) fn update(
         occurrences::keep_exception(ctx, mailbox, &key, changed)?;
         format!("<m:Items>{xml}</m:Items>")
     } else if changed.kind == ItemKind::Message && disposition != "SaveOnly" {
-        send(ctx, mailbox, &changed)?;
-        if disposition == "SendAndSaveCopy" {
-            changed.folder = folder_tree::by_name("sentitems").unwrap_or_default();
-            changed.set_prop(Element::new(TYPES, "IsRead", "true"));
-            replace(ctx, mailbox, changed);
-        } else {
-            ctx.store.remove(mailbox, &key);
+        match send_with(ctx, mailbox, changed, disposition)? {
+            Some(mut copy) => {
+                copy.folder = folder_tree::SENT_ITEMS;
+                replace(ctx, mailbox, copy);
+            }
+            None => {
+                ctx.store.remove(mailbox, &key);
+            }
         }
         "<m:Items/>".to_owned()
     } else {

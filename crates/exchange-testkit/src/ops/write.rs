@@ -9,6 +9,7 @@ use crate::kind::{ItemKind, RESPONSE_OBJECTS};
 use crate::recurrence::series;
 use crate::request::{FolderRef, ItemRef, NewItem, TYPES};
 use crate::response::MessageError;
+use crate::seed;
 use crate::store::{self, Sent};
 
 /// Properties the server computes; a client cannot set them.
@@ -78,7 +79,8 @@ pub(super) struct Create<'a> {
     pub(super) folder: Option<&'a FolderRef>,
 }
 
-fn end_before_start() -> MessageError {
+/// The error Exchange gives for a calendar item or window that ends before it starts.
+pub(super) fn end_before_start() -> MessageError {
     MessageError::new(
         "ErrorCalendarEndDateIsEarlierThanStartDate",
         "EndDate is earlier than StartDate",
@@ -193,12 +195,10 @@ pub(super) fn create(
         new.kind.default_folder(class)
     };
     let (mailbox, folder) = resolve_folder(ctx, create.folder, default)?;
-    let mut item = build(ctx, new, folder)?;
+    let item = build(ctx, new, folder)?;
     if sending {
-        send(ctx, mailbox, &item)?;
-        if disposition == "SendAndSaveCopy" {
-            item.set_prop(Element::new(TYPES, "IsRead", "true"));
-            ctx.store.insert(mailbox, item);
+        if let Some(copy) = send_with(ctx, mailbox, item, disposition)? {
+            ctx.store.insert(mailbox, copy);
         }
         // Exchange returns no ids for messages it sends.
         return Ok("<m:Items/>".to_owned());
@@ -227,6 +227,22 @@ fn recipients(item: &StoredItem) -> Vec<String> {
     out
 }
 
+/// Sends a message from `mailbox` as `disposition` (`SendOnly` or `SendAndSaveCopy`) says:
+/// the copy to keep, marked read, for `SendAndSaveCopy`.
+pub(super) fn send_with(
+    ctx: &mut Context<'_>,
+    mailbox: usize,
+    mut item: StoredItem,
+    disposition: &str,
+) -> Result<Option<StoredItem>, MessageError> {
+    send(ctx, mailbox, &item)?;
+    if disposition != "SendAndSaveCopy" {
+        return Ok(None);
+    }
+    item.set_prop(Element::new(TYPES, "IsRead", "true"));
+    Ok(Some(item))
+}
+
 /// Sends a message from `mailbox`: records it and delivers a copy to the inbox of every
 /// recipient that is a mailbox of the fake.
 pub(super) fn send(
@@ -245,7 +261,7 @@ pub(super) fn send(
         mailbox,
         item: item.clone(),
     });
-    let inbox = folder_tree::by_name("inbox").unwrap_or_default();
+    let inbox = folder_tree::INBOX;
     let sender = ctx.directory.smtp(mailbox).to_owned();
     for address in recipients {
         let Some(target) = ctx.directory.mailbox(&address) else {
@@ -253,19 +269,12 @@ pub(super) fn send(
         };
         let mut copy = item.clone();
         copy.key = *uuid::Uuid::new_v4().as_bytes();
-        copy.change = ctx.store.next_change();
-        copy.content_change = copy.change;
+        copy.new_version(ctx.store.next_change(), ctx.now, &[]);
         copy.folder = inbox;
         copy.created = ctx.now;
-        copy.modified = ctx.now;
         copy.set_prop(Element::new(TYPES, "IsRead", "false"));
         if copy.prop("From").is_none() {
-            let from = Element::new(TYPES, "From", "").with_child(
-                Element::new(TYPES, "Mailbox", "")
-                    .with_child(Element::new(TYPES, "Name", &sender))
-                    .with_child(Element::new(TYPES, "EmailAddress", &sender)),
-            );
-            copy.set_prop(from);
+            copy.set_prop(seed::mailbox("From", &sender, &sender));
         }
         ctx.store.insert(target, copy);
     }
@@ -329,16 +338,14 @@ pub(super) fn delete(
             "AffectedTaskOccurrences attribute is required for Task items.",
         ));
     }
-    let deleted_items = folder_tree::by_name("deleteditems").unwrap_or_default();
+    let deleted_items = folder_tree::DELETED_ITEMS;
     if delete.delete_type == "MoveToDeletedItems" && item.folder != deleted_items {
         let change = ctx.store.next_change();
         if let Some(item) = ctx.store.item_mut(mailbox, &key) {
             // A move gives the item a new id, as on Exchange.
             item.key = *uuid::Uuid::new_v4().as_bytes();
             item.folder = deleted_items;
-            item.change = change;
-            item.content_change = change;
-            item.modified = ctx.now;
+            item.new_version(change, ctx.now, &[]);
         }
     } else {
         // Soft-deleted items go to the recoverable items, which the fake does not model.

@@ -52,7 +52,19 @@ pub(crate) fn zone_of(item: &StoredItem) -> Option<Zone> {
 
 /// The occurrences of `item` starting before `until`, at most `max`, deleted ones included.
 pub(crate) fn instances(item: &StoredItem, until: DateTime<Utc>, max: usize) -> Vec<Instance> {
-    let (Some(recurrence), Some(zone)) = (recurrence_of(item), zone_of(item)) else {
+    recurrence_of(item).map_or_else(Vec::new, |recurrence| {
+        instances_of(item, &recurrence, until, max)
+    })
+}
+
+/// [`instances`] for an item whose recurrence is already known.
+fn instances_of(
+    item: &StoredItem,
+    recurrence: &Recurrence,
+    until: DateTime<Utc>,
+    max: usize,
+) -> Vec<Instance> {
+    let Some(zone) = zone_of(item) else {
         return Vec::new();
     };
     let Some(local_start) = zone.to_local(item.start) else {
@@ -143,16 +155,23 @@ pub(crate) fn occurrence_at(master: &StoredItem, instance: &Instance) -> StoredI
     exception(master, instance).map_or_else(|| occurrence_item(master, instance), Clone::clone)
 }
 
-/// The occurrences of `master` that overlap `[start, end)`, deleted ones left out.
+/// Whether an item overlaps `[start, end)`; an item without duration counts at its start.
+pub(crate) fn overlaps(item: &StoredItem, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    item.start < end && (item.end > start || (item.start == item.end && item.start >= start))
+}
+
+/// The occurrences of `master`, whose recurrence is `recurrence`, that overlap
+/// `[start, end)`, deleted ones left out.
 pub(crate) fn in_window(
     master: &StoredItem,
+    recurrence: &Recurrence,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Vec<StoredItem> {
-    instances(master, end, MAX_OCCURRENCES)
+    instances_of(master, recurrence, end, MAX_OCCURRENCES)
         .into_iter()
         .filter(|i| !is_deleted(master, i))
         .map(|i| occurrence_at(master, &i))
-        .filter(|i| i.start < end && (i.end > start || (i.start == i.end && i.start >= start)))
+        .filter(|i| overlaps(i, start, end))
         .collect()
 }

@@ -2,6 +2,13 @@
 
 use super::requests::{envelope, x};
 
+/// `<t:{element} Id="…"/>` for every id (`ItemId`, `AttachmentId`).
+pub(crate) fn id_list(element: &str, ids: &[&str]) -> String {
+    ids.iter()
+        .map(|id| format!(r#"<t:{element} Id="{}"/>"#, x(id)))
+        .collect()
+}
+
 /// A distinguished folder id, in another mailbox when `mailbox` is given.
 pub(crate) fn folder(name: &str, mailbox: Option<&str>) -> String {
     match mailbox {
@@ -72,18 +79,21 @@ pub(crate) fn message(subject: &str, class: Option<&str>, to: &[&str]) -> String
 /// `GetItem` with an `ItemShape` whose `AdditionalProperties` hold `paths` (raw path
 /// elements).
 pub(crate) fn get_paths(ids: &[&str], base: &str, paths: &str) -> String {
-    let ids: String = ids
-        .iter()
-        .map(|id| format!(r#"<t:ItemId Id="{}"/>"#, x(id)))
-        .collect();
+    get_refs(&id_list("ItemId", ids), base, None, paths)
+}
+
+/// `GetItem` of raw item id elements (`ItemId`, `OccurrenceItemId`, …), with an optional
+/// `BodyType` and raw path elements for `AdditionalProperties`.
+pub(crate) fn get_refs(refs: &str, base: &str, body_type: Option<&str>, paths: &str) -> String {
+    let body_type = body_type.map_or_else(String::new, |b| format!("<t:BodyType>{b}</t:BodyType>"));
     let additional = if paths.is_empty() {
         String::new()
     } else {
         format!("<t:AdditionalProperties>{paths}</t:AdditionalProperties>")
     };
     envelope(&format!(
-        "<m:GetItem><m:ItemShape><t:BaseShape>{base}</t:BaseShape>{additional}</m:ItemShape>\
-         <m:ItemIds>{ids}</m:ItemIds></m:GetItem>"
+        "<m:GetItem><m:ItemShape><t:BaseShape>{base}</t:BaseShape>{body_type}{additional}</m:ItemShape>\
+         <m:ItemIds>{refs}</m:ItemIds></m:GetItem>"
     ))
 }
 
@@ -96,10 +106,7 @@ pub(crate) fn find_in(folder: &str, base: &str, view: &str, restriction: &str) -
 
 /// `DeleteItem` of ids with the given attributes (`DeleteType` included).
 pub(crate) fn delete_ids(ids: &[&str], attributes: &str) -> String {
-    let ids: String = ids
-        .iter()
-        .map(|id| format!(r#"<t:ItemId Id="{}"/>"#, x(id)))
-        .collect();
+    let ids = id_list("ItemId", ids);
     envelope(&format!(
         "<m:DeleteItem{attributes}><m:ItemIds>{ids}</m:ItemIds></m:DeleteItem>"
     ))
@@ -181,10 +188,7 @@ pub(crate) fn get_attachments(ids: &[&str], body_type: Option<&str>) -> String {
     let shape = body_type.map_or_else(String::new, |b| {
         format!("<m:AttachmentShape><t:BodyType>{b}</t:BodyType></m:AttachmentShape>")
     });
-    let ids: String = ids
-        .iter()
-        .map(|id| format!(r#"<t:AttachmentId Id="{}"/>"#, x(id)))
-        .collect();
+    let ids = id_list("AttachmentId", ids);
     envelope(&format!(
         "<m:GetAttachment>{shape}<m:AttachmentIds>{ids}</m:AttachmentIds></m:GetAttachment>"
     ))
@@ -192,10 +196,7 @@ pub(crate) fn get_attachments(ids: &[&str], body_type: Option<&str>) -> String {
 
 /// `DeleteAttachment` of attachment ids.
 pub(crate) fn delete_attachments(ids: &[&str]) -> String {
-    let ids: String = ids
-        .iter()
-        .map(|id| format!(r#"<t:AttachmentId Id="{}"/>"#, x(id)))
-        .collect();
+    let ids = id_list("AttachmentId", ids);
     envelope(&format!(
         "<m:DeleteAttachment><m:AttachmentIds>{ids}</m:AttachmentIds></m:DeleteAttachment>"
     ))
@@ -223,11 +224,7 @@ pub(crate) fn sync_items(
     let ignore = if ignore.is_empty() {
         String::new()
     } else {
-        let ids: String = ignore
-            .iter()
-            .map(|id| format!(r#"<t:ItemId Id="{}"/>"#, x(id)))
-            .collect();
-        format!("<m:Ignore>{ids}</m:Ignore>")
+        format!("<m:Ignore>{}</m:Ignore>", id_list("ItemId", ignore))
     };
     envelope(&format!(
         r#"<m:SyncFolderItems><m:ItemShape><t:BaseShape>Default</t:BaseShape></m:ItemShape><m:SyncFolderId><t:DistinguishedFolderId Id="{folder_name}"/></m:SyncFolderId>{state}{ignore}<m:MaxChangesReturned>{max}</m:MaxChangesReturned></m:SyncFolderItems>"#

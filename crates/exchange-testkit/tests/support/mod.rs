@@ -21,6 +21,14 @@ pub(crate) use generic::*;
 #[allow(unused_imports)]
 pub(crate) use requests::*;
 
+/// Saves one item (an item element) in its default folder of the caller's mailbox; its id
+/// and change key.
+pub(crate) async fn create_one(client: &Client, item: String) -> (String, String) {
+    let (_, created) = client.call(&create_items(&[item], None, SAVE)).await;
+    assert_eq!(codes(&created), ["NoError"], "{created}");
+    item_ids(&created).remove(0)
+}
+
 /// The SOAP 1.1 envelope namespace.
 pub(crate) const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 /// The EWS messages namespace.

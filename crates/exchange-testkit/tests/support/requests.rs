@@ -1,6 +1,12 @@
 //! Hand-written, schema-valid EWS requests.
 
+use super::generic::{
+    change, create_items, delete_ids, field, folder, get_refs, id_list, update_with,
+};
 use super::{M, SOAP, T};
+
+/// The attribute of requests that only save: ` MessageDisposition="SaveOnly"`.
+pub(crate) const SAVE: &str = r#" MessageDisposition="SaveOnly""#;
 
 /// Escapes text for element content and attribute values.
 pub(crate) fn x(s: &str) -> String {
@@ -87,13 +93,7 @@ impl NewItem {
 }
 
 fn calendar_folder(mailbox: Option<&str>) -> String {
-    match mailbox {
-        None => r#"<t:DistinguishedFolderId Id="calendar"/>"#.to_owned(),
-        Some(smtp) => format!(
-            r#"<t:DistinguishedFolderId Id="calendar"><t:Mailbox><t:EmailAddress>{}</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>"#,
-            x(smtp)
-        ),
-    }
+    folder("calendar", mailbox)
 }
 
 /// `CreateItem` of calendar items, into the calendar of `mailbox` (own when `None`).
@@ -103,24 +103,25 @@ pub(crate) fn create(items: &[NewItem], mailbox: Option<&str>) -> String {
 
 /// `CreateItem` with the given attributes (` SendMeetingInvitations="…"` or nothing).
 pub(crate) fn create_with(items: &[NewItem], mailbox: Option<&str>, attributes: &str) -> String {
-    let items: String = items.iter().map(NewItem::xml).collect();
-    envelope(&format!(
-        r#"<m:CreateItem MessageDisposition="SaveOnly"{attributes}><m:SavedItemFolderId>{}</m:SavedItemFolderId><m:Items>{items}</m:Items></m:CreateItem>"#,
-        calendar_folder(mailbox)
-    ))
+    let items: Vec<String> = items.iter().map(NewItem::xml).collect();
+    create_items(
+        &items,
+        Some(&calendar_folder(mailbox)),
+        &format!("{SAVE}{attributes}"),
+    )
 }
 
-fn item_shape(base: &str, body_type: Option<&str>, additional: &[&str]) -> String {
+fn additional_paths(additional: &[&str]) -> String {
+    additional.iter().map(|uri| field(uri)).collect()
+}
+
+fn item_shape(base: &str, additional: &[&str]) -> String {
     let mut shape = format!("<m:ItemShape><t:BaseShape>{base}</t:BaseShape>");
-    if let Some(body_type) = body_type {
-        shape.push_str(&format!("<t:BodyType>{body_type}</t:BodyType>"));
-    }
     if !additional.is_empty() {
-        shape.push_str("<t:AdditionalProperties>");
-        for uri in additional {
-            shape.push_str(&format!(r#"<t:FieldURI FieldURI="{uri}"/>"#));
-        }
-        shape.push_str("</t:AdditionalProperties>");
+        shape.push_str(&format!(
+            "<t:AdditionalProperties>{}</t:AdditionalProperties>",
+            additional_paths(additional)
+        ));
     }
     shape.push_str("</m:ItemShape>");
     shape
@@ -133,14 +134,12 @@ pub(crate) fn get(
     body_type: Option<&str>,
     additional: &[&str],
 ) -> String {
-    let ids: String = ids
-        .iter()
-        .map(|id| format!(r#"<t:ItemId Id="{}"/>"#, x(id)))
-        .collect();
-    envelope(&format!(
-        "<m:GetItem>{}<m:ItemIds>{ids}</m:ItemIds></m:GetItem>",
-        item_shape(base, body_type, additional)
-    ))
+    get_refs(
+        &id_list("ItemId", ids),
+        base,
+        body_type,
+        &additional_paths(additional),
+    )
 }
 
 /// `FindItem` with a `CalendarView` on the calendar of `mailbox` (own when `None`).
@@ -166,7 +165,7 @@ pub(crate) fn find_with_view(
 ) -> String {
     envelope(&format!(
         r#"<m:FindItem Traversal="Shallow">{}{view}<m:ParentFolderIds>{}</m:ParentFolderIds></m:FindItem>"#,
-        item_shape(base, None, additional),
+        item_shape(base, additional),
         calendar_folder(mailbox)
     ))
 }
@@ -178,13 +177,10 @@ pub(crate) fn delete(ids: &[&str]) -> String {
 
 /// `DeleteItem` with the given extra attributes.
 pub(crate) fn delete_with(ids: &[&str], attributes: &str) -> String {
-    let ids: String = ids
-        .iter()
-        .map(|id| format!(r#"<t:ItemId Id="{}"/>"#, x(id)))
-        .collect();
-    envelope(&format!(
-        r#"<m:DeleteItem DeleteType="MoveToDeletedItems"{attributes}><m:ItemIds>{ids}</m:ItemIds></m:DeleteItem>"#
-    ))
+    delete_ids(
+        ids,
+        &format!(r#" DeleteType="MoveToDeletedItems"{attributes}"#),
+    )
 }
 
 /// `UpdateItem` of one item; `attributes` holds `ConflictResolution` and the rest.
@@ -194,29 +190,28 @@ pub(crate) fn update(
     attributes: &str,
     updates: &[String],
 ) -> String {
-    let change_key = change_key.map_or_else(String::new, |c| format!(r#" ChangeKey="{}""#, x(c)));
-    envelope(&format!(
-        r#"<m:UpdateItem MessageDisposition="SaveOnly"{attributes}><m:ItemChanges><t:ItemChange><t:ItemId Id="{}"{change_key}/><t:Updates>{}</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>"#,
-        x(id),
-        updates.concat()
-    ))
+    update_with(id, change_key, &format!("{SAVE}{attributes}"), updates)
+}
+
+fn calendar_item(property: &str) -> String {
+    format!("<t:CalendarItem>{property}</t:CalendarItem>")
 }
 
 /// `SetItemField` of `uri` with the property element `property`.
 pub(crate) fn set_field(uri: &str, property: &str) -> String {
-    format!(
-        r#"<t:SetItemField><t:FieldURI FieldURI="{uri}"/><t:CalendarItem>{property}</t:CalendarItem></t:SetItemField>"#
-    )
+    change("SetItemField", &field(uri), Some(&calendar_item(property)))
 }
 
 /// `AppendToItemField` of `uri` with the property element `property`.
 pub(crate) fn append_field(uri: &str, property: &str) -> String {
-    format!(
-        r#"<t:AppendToItemField><t:FieldURI FieldURI="{uri}"/><t:CalendarItem>{property}</t:CalendarItem></t:AppendToItemField>"#
+    change(
+        "AppendToItemField",
+        &field(uri),
+        Some(&calendar_item(property)),
     )
 }
 
 /// `DeleteItemField` of `uri`.
 pub(crate) fn delete_field(uri: &str) -> String {
-    format!(r#"<t:DeleteItemField><t:FieldURI FieldURI="{uri}"/></t:DeleteItemField>"#)
+    change("DeleteItemField", &field(uri), None)
 }
