@@ -1,7 +1,7 @@
 use thiserror::Error;
 
 /// Why authenticating to Exchange failed.
-#[derive(Debug, Error)]
+#[derive(Debug, Clone, Error)]
 #[non_exhaustive]
 pub enum AuthError {
     /// The server refused the credentials of this scheme.

@@ -9,7 +9,7 @@ use thiserror::Error;
 use crate::ResponseCode;
 
 /// Why an EWS call failed.
-#[derive(Debug, Error)]
+#[derive(Debug, Clone, Error)]
 #[non_exhaustive]
 pub enum EwsError {
     /// Exchange processed the request and answered with `ResponseClass="Error"` (or

@@ -110,7 +110,7 @@ pub enum AutodiscoverProtocol {
 }
 
 /// One endpoint Autodiscover tried, and why it gave no answer.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct AutodiscoverAttempt {
     /// The URL asked (or the SRV name looked up).

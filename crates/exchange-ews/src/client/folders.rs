@@ -1,5 +1,7 @@
 //! Folder operations and paged item listing of the client.
 
+use std::future::Future;
+
 use crate::operations::{FindFolder, FindItems, FindTypedItems, GetFolder};
 use crate::{
     EwsClient, EwsError, Folder, FolderPage, FolderTarget, IndexedPage, Item, ItemPage,
@@ -127,44 +129,54 @@ pub struct ItemPager<'a> {
     pages: usize,
 }
 
-impl ItemPager<'_> {
+impl<'a> ItemPager<'a> {
     /// The next page of items, or `None` after the last one (the page with
     /// `IncludesLastItemInRange`). After an error the same page is asked for again by the
     /// next call.
     pub async fn next_page(&mut self) -> Result<Option<Vec<ItemSummary>>, EwsError> {
-        let Some(offset) = self.next_offset else {
-            return Ok(None);
-        };
-        let page = IndexedPage::new(self.page_size, offset)?;
-        let found = self.client.find_items_page(&self.folder, page).await?;
-        self.next_offset = next_offset(
-            offset,
-            found.items.len(),
-            found.includes_last_item_in_range,
-            found.indexed_paging_offset,
-        )?;
-        self.pages += 1;
-        Ok(Some(found.items))
+        self.next_with(|client, folder, page| async move {
+            let found = client.find_items_page(&folder, page).await?;
+            Ok((
+                found.items,
+                found.includes_last_item_in_range,
+                found.indexed_paging_offset,
+            ))
+        })
+        .await
     }
 
     /// The next page of items read whole into their kinds ([`Item`]), in the `AllProperties`
     /// shape, or `None` after the last one. Shares its position with
     /// [`next_page`](Self::next_page): a pager is read one way or the other.
     pub async fn next_typed_page(&mut self) -> Result<Option<Vec<Item>>, EwsError> {
+        self.next_with(|client, folder, page| async move {
+            let found = client.execute(&FindTypedItems::new(folder, page)?).await?;
+            Ok((
+                found.items,
+                found.includes_last_item_in_range,
+                found.indexed_paging_offset,
+            ))
+        })
+        .await
+    }
+
+    /// The steps of both ways of reading: the page at the pager's position, asked for by
+    /// `fetch` (which answers the items, whether the last one is among them and the
+    /// server's next offset), then the position moved on past it.
+    async fn next_with<T, F, Fut>(&mut self, fetch: F) -> Result<Option<Vec<T>>, EwsError>
+    where
+        F: FnOnce(&'a EwsClient, FolderTarget, IndexedPage) -> Fut,
+        Fut: Future<Output = Result<(Vec<T>, bool, Option<u32>), EwsError>>,
+    {
         let Some(offset) = self.next_offset else {
             return Ok(None);
         };
         let page = IndexedPage::new(self.page_size, offset)?;
-        let request = FindTypedItems::new(self.folder.clone(), page)?;
-        let found = self.client.execute(&request).await?;
-        self.next_offset = next_offset(
-            offset,
-            found.items.len(),
-            found.includes_last_item_in_range,
-            found.indexed_paging_offset,
-        )?;
+        let (items, includes_last, server_offset) =
+            fetch(self.client, self.folder.clone(), page).await?;
+        self.next_offset = next_offset(offset, items.len(), includes_last, server_offset)?;
         self.pages += 1;
-        Ok(Some(found.items))
+        Ok(Some(items))
     }
 
     /// How many pages were returned so far.

@@ -2,8 +2,10 @@
 
 use base64::Engine as _;
 
-use super::create_items::{check_count, per_message};
-use super::{sans_io_methods, Operation, MAX_ITEM_IDS};
+use super::calendar_item::item_id_from;
+use super::check_count;
+use super::per_message;
+use super::{sans_io_methods, write_item_id, Operation, MAX_ITEM_IDS};
 use crate::soap::request_envelope;
 use crate::types::{AttachmentId, NewAttachment};
 use crate::xml::{Element, XmlWriter};
@@ -77,13 +79,7 @@ impl Operation for CreateAttachment {
         request_envelope(version, |w| {
             w.start("m:CreateAttachment", &[]);
             // `ParentItemId` is a `t:ItemIdType`, in the messages namespace.
-            match &self.parent.change_key {
-                Some(key) => w.empty(
-                    "m:ParentItemId",
-                    &[("Id", &self.parent.id), ("ChangeKey", key)],
-                ),
-                None => w.empty("m:ParentItemId", &[("Id", &self.parent.id)]),
-            };
+            write_item_id(w, "m:ParentItemId", &self.parent);
             w.start("m:Attachments", &[]);
             for attachment in &self.attachments {
                 write_attachment(w, attachment, version);
@@ -157,14 +153,9 @@ pub(super) fn attachment_id(e: &Element) -> Result<AttachmentId, EwsError> {
         })?;
     let root_item = e
         .attribute("RootItemId")
-        .filter(|id| !id.trim().is_empty())
-        .map(|root| ItemId {
-            id: root.to_owned(),
-            change_key: e
-                .attribute("RootItemChangeKey")
-                .filter(|k| !k.is_empty())
-                .map(str::to_owned),
-        });
+        .is_some_and(|id| !id.trim().is_empty())
+        .then(|| item_id_from(e, "RootItemId", "RootItemChangeKey"))
+        .transpose()?;
     Ok(AttachmentId {
         id: id.to_owned(),
         root_item,
@@ -231,20 +222,7 @@ impl Operation for DeleteAttachment {
     fn output(envelope: &Envelope) -> Result<Self::Output, EwsError> {
         per_message(envelope, Self::NAME, |message| {
             let root = message.required_child("RootItemId")?;
-            let id = root
-                .attribute("RootItemId")
-                .filter(|id| !id.trim().is_empty())
-                .ok_or_else(|| EwsError::MissingElement {
-                    element: "@RootItemId".into(),
-                    parent: "RootItemId".into(),
-                })?;
-            Ok(ItemId {
-                id: id.to_owned(),
-                change_key: root
-                    .attribute("RootItemChangeKey")
-                    .filter(|k| !k.is_empty())
-                    .map(str::to_owned),
-            })
+            item_id_from(root, "RootItemId", "RootItemChangeKey")
         })
     }
 }

@@ -5,7 +5,7 @@ use base64::Engine as _;
 use super::attachments::{
     attachment_id, check_attachment_ids, first_attachment, write_attachment_ids,
 };
-use super::create_items::per_message;
+use super::per_message;
 use super::reading::{boolean, number, text};
 use super::{sans_io_methods, Operation};
 use crate::soap::{cut, request_envelope};

@@ -182,3 +182,22 @@ fn writes_every_property_in_schema_order() {
     ));
     assert!(request.check(ExchangeVersion::Exchange2007Sp1).is_ok());
 }
+
+#[test]
+fn refuses_blank_or_repeated_categories_and_writes_them_trimmed() {
+    for categories in [vec![" ".to_owned()], vec!["A".into(), " A ".into()]] {
+        let item = NewCalendarItem {
+            categories,
+            ..new_item()
+        };
+        assert!(check_calendar_item(&item, ExchangeVersion::Exchange2013).is_err());
+    }
+    let item = NewCalendarItem {
+        categories: vec![" Red ".into()],
+        ..new_item()
+    };
+    assert!(check_calendar_item(&item, ExchangeVersion::Exchange2013).is_ok());
+    let mut w = XmlWriter::new();
+    write_calendar_item(&mut w, ExchangeVersion::Exchange2013, &item);
+    assert!(w.finish().contains("<t:String>Red</t:String>"));
+}

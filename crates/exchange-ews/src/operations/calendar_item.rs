@@ -1,19 +1,15 @@
 //! Reading calendar items (`t:CalendarItem`).
 
 use super::calendar_values::{
-    attendees, boolean, choice, date_time, deleted_occurrences, item_time_zone, legacy_time_zone,
-    number, occurrence, occurrences, text,
+    attendees, deleted_occurrences, item_time_zone, legacy_time_zone, mailbox, occurrence,
+    occurrences,
 };
+use super::folder_xml::folder_id;
+use super::item_xml::body;
+use super::reading::value::{boolean, choice, count, date_time, number, text};
 use super::recurrence_xml::read_recurrence;
-use crate::soap::cut;
 use crate::xml::{Element, Prune, Pruning};
-use crate::{
-    Body, BodyType, CalendarItem, Envelope, EwsError, FolderId, Importance, ItemId, Node,
-    Sensitivity,
-};
-
-#[allow(unused_imports)] // The message readers read recipients with them.
-pub(crate) use super::calendar_values::{attendee, mailbox};
+use crate::{CalendarItem, Envelope, EwsError, Importance, ItemId, Node, Sensitivity};
 
 /// What [`calendar_item`] never reads: the children of an item's `StartTimeZone` and
 /// `EndTimeZone` (it reads their attributes only). Exchange 2016 sends each zone's whole
@@ -87,13 +83,7 @@ fn missing(element: &str, parent: &Element) -> EwsError {
 /// Reads the property `name` into `item`; `false` when the reader does not model it.
 fn read_property(item: &mut CalendarItem, name: &str, e: &Element) -> Result<bool, EwsError> {
     match name {
-        "ParentFolderId" => {
-            let id = item_id(e)?;
-            item.parent_folder_id = Some(FolderId {
-                id: id.id,
-                change_key: id.change_key,
-            });
-        }
+        "ParentFolderId" => item.parent_folder_id = Some(folder_id(e)?),
         "ItemClass" => item.item_class = text(e),
         "Subject" => item.subject = e.text().to_owned(),
         "Sensitivity" => {
@@ -101,7 +91,7 @@ fn read_property(item: &mut CalendarItem, name: &str, e: &Element) -> Result<boo
         }
         "Body" => item.body = Some(body(e)?),
         "DateTimeReceived" => item.date_time_received = Some(date_time(e)?),
-        "Size" => item.size = Some(number(e)?),
+        "Size" => item.size = Some(u64::from(count(e)?)),
         "Categories" => {
             item.categories = e
                 .children()
@@ -117,7 +107,7 @@ fn read_property(item: &mut CalendarItem, name: &str, e: &Element) -> Result<boo
         }
         "ReminderDueBy" => item.reminder.due_by = Some(date_time(e)?),
         "ReminderIsSet" => item.reminder.is_set = boolean(e)?,
-        "ReminderMinutesBeforeStart" => item.reminder.minutes_before_start = Some(number(e)?),
+        "ReminderMinutesBeforeStart" => item.reminder.minutes_before_start = Some(count(e)?),
         "DisplayCc" => item.display_cc = text(e),
         "DisplayTo" => item.display_to = text(e),
         "HasAttachments" => item.has_attachments = boolean(e)?,
@@ -140,13 +130,19 @@ fn read_property(item: &mut CalendarItem, name: &str, e: &Element) -> Result<boo
         "RequiredAttendees" => item.required_attendees = attendees(e)?,
         "OptionalAttendees" => item.optional_attendees = attendees(e)?,
         "Resources" => item.resources = attendees(e)?,
-        "ConflictingMeetingCount" => item.conflicting_meeting_count = Some(number(e)?),
-        "AdjacentMeetingCount" => item.adjacent_meeting_count = Some(number(e)?),
+        "ConflictingMeetingCount" => {
+            item.conflicting_meeting_count = Some(number(e, "a number in range")?)
+        }
+        "AdjacentMeetingCount" => {
+            item.adjacent_meeting_count = Some(number(e, "a number in range")?)
+        }
         "Duration" => item.duration = text(e),
         "TimeZone" => item.time_zone = text(e),
         "AppointmentReplyTime" => item.appointment_reply_time = Some(date_time(e)?),
-        "AppointmentSequenceNumber" => item.appointment_sequence_number = Some(number(e)?),
-        "AppointmentState" => item.appointment_state = Some(number(e)?),
+        "AppointmentSequenceNumber" => {
+            item.appointment_sequence_number = Some(number(e, "a number in range")?)
+        }
+        "AppointmentState" => item.appointment_state = Some(number(e, "a number in range")?),
         "Recurrence" => item.recurrence = Some(read_recurrence(e)?),
         "FirstOccurrence" => item.first_occurrence = Some(occurrence(e)?),
         "LastOccurrence" => item.last_occurrence = Some(occurrence(e)?),
@@ -155,7 +151,7 @@ fn read_property(item: &mut CalendarItem, name: &str, e: &Element) -> Result<boo
         "MeetingTimeZone" => item.meeting_time_zone = Some(legacy_time_zone(e)?),
         "StartTimeZone" => item.start_time_zone = Some(item_time_zone(e)),
         "EndTimeZone" => item.end_time_zone = Some(item_time_zone(e)),
-        "ConferenceType" => item.conference_type = Some(number(e)?),
+        "ConferenceType" => item.conference_type = Some(number(e, "a number in range")?),
         "AllowNewTimeProposal" => item.allow_new_time_proposal = Some(boolean(e)?),
         "IsOnlineMeeting" => item.is_online_meeting = boolean(e)?,
         "JoinOnlineMeetingUrl" => item.join_online_meeting_url = text(e),
@@ -167,37 +163,29 @@ fn read_property(item: &mut CalendarItem, name: &str, e: &Element) -> Result<boo
 
 /// Reads a `t:ItemId` (its `Id` attribute is required, the `ChangeKey` optional).
 pub(crate) fn item_id(e: &Element) -> Result<ItemId, EwsError> {
+    item_id_from(e, "Id", "ChangeKey")
+}
+
+/// Reads an item id held in the attributes `id_attribute` (required) and `key_attribute`
+/// (optional) of `e`, as `t:RootItemId` holds it in `RootItemId` and `RootItemChangeKey`.
+pub(crate) fn item_id_from(
+    e: &Element,
+    id_attribute: &str,
+    key_attribute: &str,
+) -> Result<ItemId, EwsError> {
     let id = e
-        .attribute("Id")
+        .attribute(id_attribute)
         .filter(|id| !id.trim().is_empty())
         .ok_or_else(|| EwsError::MissingElement {
-            element: "@Id".into(),
+            element: format!("@{id_attribute}"),
             parent: e.name().to_owned(),
         })?;
     Ok(ItemId {
         id: id.to_owned(),
         change_key: e
-            .attribute("ChangeKey")
+            .attribute(key_attribute)
             .filter(|k| !k.is_empty())
             .map(str::to_owned),
-    })
-}
-
-fn body(e: &Element) -> Result<Body, EwsError> {
-    let kind = match e.attribute("BodyType").map(str::trim) {
-        None | Some("Text") => BodyType::Text,
-        Some("HTML") => BodyType::Html,
-        Some(other) => {
-            return Err(EwsError::InvalidValue {
-                element: "Body@BodyType".into(),
-                value: cut(other),
-                expected: "Text or HTML",
-            })
-        }
-    };
-    Ok(Body {
-        kind,
-        content: e.text().to_owned(),
     })
 }
 

@@ -1,6 +1,6 @@
 use super::*;
 use crate::xml::parse;
-use crate::Mailbox;
+use crate::{Body, Mailbox};
 use chrono::{TimeZone, Utc};
 
 /// The children of a `t:CalendarItem` that `calendar_item` reads into fields; every other
@@ -307,4 +307,17 @@ fn pruning_leaves_out_only_the_zone_definitions_of_the_items_read() {
         .child("StartTimeZone")
         .unwrap();
     assert_eq!(nested.descendants().len(), 2);
+}
+
+#[test]
+fn refuses_signed_or_too_large_sizes_and_reminders() {
+    for name in ["Size", "ReminderMinutesBeforeStart"] {
+        for bad in ["+1", "2147483648", "-1"] {
+            match item(&format!("{MINIMAL}<t:{name}>{bad}</t:{name}>")) {
+                Err(EwsError::InvalidValue { element, .. }) => assert_eq!(element, name),
+                other => panic!("{name} {bad}: {other:?}"),
+            }
+        }
+        assert!(item(&format!("{MINIMAL}<t:{name}>2147483647</t:{name}>")).is_ok());
+    }
 }

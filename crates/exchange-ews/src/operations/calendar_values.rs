@@ -1,73 +1,26 @@
 //! Reading the values inside calendar items: times, numbers, mailboxes, attendees,
 //! occurrences and time zones.
 
-use std::str::FromStr;
-
-use chrono::{DateTime, Month, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::calendar_item::item_id;
-use crate::soap::cut;
+use super::reading::free_text;
+use super::reading::value::{choice, date_time, invalid};
+use super::recurrence_xml::{day_index, day_of_week, month};
 use crate::timezone::parse_duration;
-use crate::xml::{parse_bool, parse_date_time, Element};
+use crate::xml::Element;
 use crate::{
-    Attendee, DayOfWeek, DayOfWeekIndex, EwsError, ItemTimeZone, LegacyTimeZone, Mailbox,
-    Occurrence, ResponseType, TimeChange, TimeChangeRule,
+    Attendee, EwsError, ItemTimeZone, LegacyTimeZone, Mailbox, Occurrence, ResponseType,
+    TimeChange, TimeChangeRule,
 };
-
-/// The error for a value of the wrong kind in `e`.
-pub(crate) fn invalid(e: &Element, expected: &'static str) -> EwsError {
-    EwsError::InvalidValue {
-        element: e.name().to_owned(),
-        value: cut(e.text()),
-        expected,
-    }
-}
-
-/// Reads an `xs:dateTime`.
-pub(crate) fn date_time(e: &Element) -> Result<DateTime<Utc>, EwsError> {
-    parse_date_time(e.text()).ok_or_else(|| invalid(e, "an xs:dateTime"))
-}
-
-/// Reads an `xs:boolean`.
-pub(crate) fn boolean(e: &Element) -> Result<bool, EwsError> {
-    parse_bool(e.text()).ok_or_else(|| invalid(e, "an xs:boolean"))
-}
-
-/// Reads a number of the kind `T` (`u32`, `i32`, `u64`).
-pub(crate) fn number<T: FromStr>(e: &Element) -> Result<T, EwsError> {
-    e.text()
-        .trim()
-        .parse()
-        .map_err(|_| invalid(e, "a number in range"))
-}
-
-/// Reads one value of a schema enumeration with `parse`.
-pub(crate) fn choice<T>(
-    e: &Element,
-    parse: fn(&str) -> Option<T>,
-    expected: &'static str,
-) -> Result<T, EwsError> {
-    parse(e.text()).ok_or_else(|| invalid(e, expected))
-}
-
-/// The text of an element, `None` when it is empty or white space.
-pub(crate) fn text(e: &Element) -> Option<String> {
-    let t = e.text();
-    (!t.trim().is_empty()).then(|| t.to_owned())
-}
-
-/// The text of a child, `None` when the child is absent or empty.
-pub(crate) fn optional_text(parent: &Element, name: &str) -> Option<String> {
-    parent.child(name).and_then(text)
-}
 
 /// Reads a `t:Mailbox` (`t:EmailAddressType`); every part is optional.
 pub(crate) fn mailbox(e: &Element) -> Mailbox {
     Mailbox {
-        name: optional_text(e, "Name"),
-        email: optional_text(e, "EmailAddress"),
-        routing_type: optional_text(e, "RoutingType"),
-        mailbox_type: optional_text(e, "MailboxType"),
+        name: free_text(e, "Name"),
+        email: free_text(e, "EmailAddress"),
+        routing_type: free_text(e, "RoutingType"),
+        mailbox_type: free_text(e, "MailboxType"),
     }
 }
 
@@ -154,12 +107,8 @@ pub(crate) fn legacy_time_zone(e: &Element) -> Result<LegacyTimeZone, EwsError> 
 fn time_change(e: &Element) -> Result<TimeChange, EwsError> {
     let rule = if let Some(r) = e.child("RelativeYearlyRecurrence") {
         Some(TimeChangeRule::Relative {
-            day_of_week: choice(r.required_child("DaysOfWeek")?, DayOfWeek::parse, "a day")?,
-            index: choice(
-                r.required_child("DayOfWeekIndex")?,
-                DayOfWeekIndex::parse,
-                "First, Second, Third, Fourth or Last",
-            )?,
+            day_of_week: day_of_week(r.required_child("DaysOfWeek")?)?,
+            index: day_index(r.required_child("DayOfWeekIndex")?)?,
             month: month(r.required_child("Month")?)?,
         })
     } else if let Some(d) = e.child("AbsoluteDate") {
@@ -180,13 +129,4 @@ fn time_change(e: &Element) -> Result<TimeChange, EwsError> {
         time: NaiveTime::parse_from_str(time.text().trim(), "%H:%M:%S%.f")
             .map_err(|_| invalid(time, "an xs:time"))?,
     })
-}
-
-fn month(e: &Element) -> Result<Month, EwsError> {
-    e.text()
-        .trim()
-        .parse::<Month>()
-        .ok()
-        .filter(|m| m.name() == e.text().trim())
-        .ok_or_else(|| invalid(e, "an English month name"))
 }

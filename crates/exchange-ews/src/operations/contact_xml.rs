@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 
 use super::item_write::{check_categories, check_text, write_body, write_categories};
-use super::item_xml::{choice, date_time, invalid, item_properties, strings, text, unread};
+use super::item_xml::{item_properties, strings, unread};
+use super::reading::{choice, date_time, free_text, invalid};
 use crate::types::ImAddressKey;
 use crate::xml::{format_date_time, Element, XmlWriter};
 use crate::{
@@ -45,13 +46,13 @@ const CONTACT_CHILDREN: &[&str] = &[
 /// Reads a `t:Contact`.
 pub(super) fn contact(e: &Element) -> Result<Contact, EwsError> {
     let mut c = Contact::from_properties(item_properties(e)?);
-    c.file_as = text(e, "FileAs");
-    c.display_name = text(e, "DisplayName");
-    c.given_name = text(e, "GivenName");
-    c.initials = text(e, "Initials");
-    c.middle_name = text(e, "MiddleName");
-    c.nickname = text(e, "Nickname");
-    c.company_name = text(e, "CompanyName");
+    c.file_as = free_text(e, "FileAs");
+    c.display_name = free_text(e, "DisplayName");
+    c.given_name = free_text(e, "GivenName");
+    c.initials = free_text(e, "Initials");
+    c.middle_name = free_text(e, "MiddleName");
+    c.nickname = free_text(e, "Nickname");
+    c.company_name = free_text(e, "CompanyName");
     c.email_addresses = entries(e, "EmailAddresses", |entry, text| {
         let key = key(
             entry,
@@ -78,13 +79,13 @@ pub(super) fn contact(e: &Element) -> Result<Contact, EwsError> {
         )?;
         Ok((key, text.trim().to_owned()))
     })?;
-    c.assistant_name = text(e, "AssistantName");
+    c.assistant_name = free_text(e, "AssistantName");
     c.birthday = date_time(e, "Birthday")?;
-    c.business_home_page = text(e, "BusinessHomePage").map(|t| t.trim().to_owned());
+    c.business_home_page = free_text(e, "BusinessHomePage").map(|t| t.trim().to_owned());
     c.children = strings(e, "Children");
     c.companies = strings(e, "Companies");
-    c.department = text(e, "Department");
-    c.generation = text(e, "Generation");
+    c.department = free_text(e, "Department");
+    c.generation = free_text(e, "Generation");
     c.im_addresses = entries(e, "ImAddresses", |entry, text| {
         let key = key(
             entry,
@@ -94,19 +95,19 @@ pub(super) fn contact(e: &Element) -> Result<Contact, EwsError> {
         )?;
         Ok((key, text.trim().to_owned()))
     })?;
-    c.job_title = text(e, "JobTitle");
-    c.manager = text(e, "Manager");
-    c.mileage = text(e, "Mileage");
-    c.office_location = text(e, "OfficeLocation");
+    c.job_title = free_text(e, "JobTitle");
+    c.manager = free_text(e, "Manager");
+    c.mileage = free_text(e, "Mileage");
+    c.office_location = free_text(e, "OfficeLocation");
     c.postal_address_index = choice(
         e,
         "PostalAddressIndex",
         PostalAddressIndex::parse,
         "None, Home, Business or Other",
     )?;
-    c.profession = text(e, "Profession");
-    c.spouse_name = text(e, "SpouseName");
-    c.surname = text(e, "Surname");
+    c.profession = free_text(e, "Profession");
+    c.spouse_name = free_text(e, "SpouseName");
+    c.surname = free_text(e, "Surname");
     c.wedding_anniversary = date_time(e, "WeddingAnniversary")?;
     c.unmodelled = unread(e, &[CONTACT_CHILDREN]);
     Ok(c)
@@ -158,11 +159,11 @@ fn physical_addresses(e: &Element) -> Result<Vec<(PhysicalAddressKey, PhysicalAd
             "Home, Business or Other",
         )?;
         let address = PhysicalAddress {
-            street: text(entry, "Street"),
-            city: text(entry, "City"),
-            state: text(entry, "State"),
-            country_or_region: text(entry, "CountryOrRegion"),
-            postal_code: text(entry, "PostalCode"),
+            street: free_text(entry, "Street"),
+            city: free_text(entry, "City"),
+            state: free_text(entry, "State"),
+            country_or_region: free_text(entry, "CountryOrRegion"),
+            postal_code: free_text(entry, "PostalCode"),
         };
         if address != PhysicalAddress::default() {
             out.push((key, address));

@@ -1,6 +1,7 @@
 //! `CreateItem` of one calendar item.
 
 use super::calendar_item::item_id;
+use super::item_write::{check_categories, SharedProperties};
 use super::recurrence_xml::{check_recurrence, write_recurrence};
 use super::{check_range, sans_io_methods, write_attendees, write_folder, Operation};
 use crate::soap::request_envelope;
@@ -134,7 +135,7 @@ pub(crate) fn check_calendar_item(
             ),
         });
     }
-    Ok(())
+    check_categories(&item.categories)
 }
 
 /// The largest reminder the schema allows (`ReminderMinutesBeforeStartType`).
@@ -147,24 +148,16 @@ pub(crate) fn write_calendar_item(
     version: ExchangeVersion,
     item: &NewCalendarItem,
 ) {
-    w.start("t:CalendarItem", &[])
-        .text_element("t:Subject", &[], &item.subject);
-    if let Some(sensitivity) = item.sensitivity {
-        w.text_element("t:Sensitivity", &[], sensitivity.as_str());
+    w.start("t:CalendarItem", &[]);
+    SharedProperties {
+        item_class: None,
+        subject: Some(&item.subject),
+        sensitivity: item.sensitivity,
+        body: item.body.as_ref(),
+        categories: &item.categories,
+        importance: item.importance,
     }
-    if let Some(body) = &item.body {
-        w.text_element("t:Body", &[("BodyType", body.kind.as_str())], &body.content);
-    }
-    if !item.categories.is_empty() {
-        w.start("t:Categories", &[]);
-        for category in &item.categories {
-            w.text_element("t:String", &[], category);
-        }
-        w.end();
-    }
-    if let Some(importance) = item.importance {
-        w.text_element("t:Importance", &[], importance.as_str());
-    }
+    .write(w);
     if let Some(set) = item.reminder_is_set {
         w.text_element("t:ReminderIsSet", &[], if set { "true" } else { "false" });
     }

@@ -2,8 +2,8 @@
 //! write operations share.
 
 use super::calendar_item::item_id;
-use super::{sans_io_methods, write_folder, Operation};
-use crate::soap::{check_message, request_envelope};
+use super::{check_count, sans_io_methods, write_folder, Operation};
+use crate::soap::request_envelope;
 use crate::xml::Element;
 use crate::{
     Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, MessageDisposition, NewItem,
@@ -85,13 +85,6 @@ impl CreateItems {
     pub fn folder(&self) -> Option<&FolderTarget> {
         self.folder.as_ref()
     }
-
-    /// The request envelope for `version`, once the request is checked against it (the
-    /// check [`EwsClient::execute`](crate::EwsClient::execute) makes).
-    pub fn checked_envelope(&self, version: ExchangeVersion) -> Result<String, EwsError> {
-        Operation::check(self, version)?;
-        Ok(self.to_envelope(version))
-    }
 }
 
 sans_io_methods!(CreateItems);
@@ -148,7 +141,7 @@ impl Operation for CreateItems {
     }
 
     fn output(envelope: &Envelope) -> Result<Self::Output, EwsError> {
-        per_message(envelope, Self::NAME, optional_item_id)
+        super::per_message(envelope, Self::NAME, optional_item_id)
     }
 }
 
@@ -173,55 +166,10 @@ pub(super) fn check_disposition(
     })
 }
 
-/// Refuses a count outside 1..=`max`.
-pub(super) fn check_count(
-    argument: &'static str,
-    count: usize,
-    max: usize,
-) -> Result<(), EwsError> {
-    if count == 0 || count > max {
-        return Err(EwsError::InvalidArgument {
-            argument,
-            reason: format!("{count} {argument} are not between 1 and {max}"),
-        });
-    }
-    Ok(())
-}
-
 /// The id of the one item in a message's `Items`, or `None` when `Items` is empty.
 pub(super) fn optional_item_id(message: &Element) -> Result<Option<ItemId>, EwsError> {
     match message.required_child("Items")?.children().first() {
         Some(item) => item_id(item.required_child("ItemId")?).map(Some),
         None => Ok(None),
-    }
-}
-
-/// The answer of a request with one response message per entry, in order.
-///
-/// As with [`GetItems`](super::GetItems): a single message's error is the error of the call
-/// (so that a throttled single-entry request is retried); with several, each failed message
-/// is its entry's error, while a message that cannot be read fails the answer.
-pub(super) fn per_message<T>(
-    envelope: &Envelope,
-    operation: &str,
-    read: impl Fn(&Element) -> Result<T, EwsError>,
-) -> Result<Vec<Result<T, EwsError>>, EwsError> {
-    let expected = format!("{operation}Response");
-    let messages = envelope.body().child("ResponseMessages");
-    match messages {
-        Some(m) if m.children().len() > 1 && envelope.response_name() == expected => m
-            .children()
-            .iter()
-            .map(|message| match check_message(message) {
-                Err(error @ EwsError::Response { .. }) => Ok(Err(error)),
-                // A message whose class cannot be read is a malformed answer.
-                Err(malformed) => Err(malformed),
-                Ok(()) => read(message).map(Ok),
-            })
-            .collect(),
-        _ => {
-            let message = envelope.single_message(operation)?;
-            Ok(vec![Ok(read(message)?)])
-        }
     }
 }

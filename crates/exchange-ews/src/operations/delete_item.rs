@@ -59,7 +59,7 @@ impl Operation for DeleteItem {
                 ],
             );
             w.start("m:ItemIds", &[]);
-            write_item_id(w, &self.id);
+            write_item_id(w, "t:ItemId", &self.id);
             w.end().end();
         })
     }

@@ -1,6 +1,7 @@
 //! `DeleteItem` of several items.
 
-use super::create_items::{check_count, per_message};
+use super::check_count;
+use super::per_message;
 use super::{sans_io_methods, write_item_id, Operation, MAX_ITEM_IDS};
 use crate::soap::request_envelope;
 use crate::{
@@ -96,7 +97,7 @@ impl Operation for DeleteItems {
             }
             w.start("m:DeleteItem", &attributes).start("m:ItemIds", &[]);
             for id in &self.ids {
-                write_item_id(w, id);
+                write_item_id(w, "t:ItemId", id);
             }
             w.end().end();
         })

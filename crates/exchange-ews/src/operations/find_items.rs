@@ -118,13 +118,6 @@ impl FindItems {
         self.sort_order.as_ref()
     }
 
-    /// The request envelope for `version`, once every property named is known to it (the
-    /// check [`EwsClient::execute`](crate::EwsClient::execute) makes).
-    pub fn checked_envelope(&self, version: ExchangeVersion) -> Result<String, EwsError> {
-        Operation::check(self, version)?;
-        Ok(self.to_envelope(version))
-    }
-
     /// The folder searched.
     pub fn folder(&self) -> &FolderTarget {
         &self.folder

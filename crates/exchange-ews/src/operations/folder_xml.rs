@@ -94,7 +94,7 @@ fn optional_text(parent: &Element, name: &str) -> Option<String> {
 }
 
 /// Reads a `t:FolderId` or `t:ParentFolderId`.
-fn folder_id(e: &Element) -> Result<FolderId, EwsError> {
+pub(super) fn folder_id(e: &Element) -> Result<FolderId, EwsError> {
     // Folder and item ids share their shape (`Id` required, `ChangeKey` optional).
     let id = item_id(e)?;
     Ok(FolderId {

@@ -1,7 +1,7 @@
 //! `GetFolder` of one or more folders.
 
 use super::folder_xml::{folders, write_folder_shape};
-use super::{sans_io_methods, write_folder, Operation};
+use super::{check_count, sans_io_methods, write_folder, Operation};
 use crate::soap::request_envelope;
 use crate::{Envelope, EwsError, ExchangeVersion, Folder, FolderTarget};
 
@@ -19,15 +19,7 @@ impl GetFolder {
     /// The request for `targets` (1 to 1000 of them); the answer lists the folders in the
     /// same order.
     pub fn new(targets: Vec<FolderTarget>) -> Result<Self, EwsError> {
-        if targets.is_empty() || targets.len() > MAX_FOLDERS {
-            return Err(EwsError::InvalidArgument {
-                argument: "folders",
-                reason: format!(
-                    "{} folders asked for, not between 1 and {MAX_FOLDERS}",
-                    targets.len()
-                ),
-            });
-        }
+        check_count("folders", targets.len(), MAX_FOLDERS)?;
         for target in &targets {
             target.check("folders")?;
         }

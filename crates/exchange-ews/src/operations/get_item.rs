@@ -39,7 +39,7 @@ impl Operation for GetCalendarItem {
             w.start("m:GetItem", &[]);
             write_item_shape(w, version, true);
             w.start("m:ItemIds", &[]);
-            write_item_id(w, &self.id);
+            write_item_id(w, "t:ItemId", &self.id);
             w.end().end();
         })
     }

@@ -1,8 +1,8 @@
 //! `GetItem` of several items of any kind, in any shape, read generically.
 
-use super::calendar_item::item_id;
-use super::{sans_io_methods, write_item_id, Operation};
-use crate::soap::{check_message, request_envelope};
+use super::item_xml::generic;
+use super::{check_count, sans_io_methods, write_item_id, Operation};
+use crate::soap::request_envelope;
 use crate::xml::Element;
 use crate::{Envelope, EwsError, ExchangeVersion, ItemId, ItemShape, Node};
 
@@ -50,12 +50,7 @@ pub struct GetItems {
 impl GetItems {
     /// The request for the items `ids` (1 to [`MAX_ITEM_IDS`]) in `shape`.
     pub fn new(ids: Vec<ItemId>, shape: ItemShape) -> Result<Self, EwsError> {
-        if ids.is_empty() || ids.len() > MAX_ITEM_IDS {
-            return Err(EwsError::InvalidArgument {
-                argument: "item ids",
-                reason: format!("{} ids are not between 1 and {MAX_ITEM_IDS}", ids.len()),
-            });
-        }
+        check_count("item ids", ids.len(), MAX_ITEM_IDS)?;
         for id in &ids {
             id.check("item id")?;
         }
@@ -72,13 +67,6 @@ impl GetItems {
     pub fn shape(&self) -> &ItemShape {
         &self.shape
     }
-
-    /// The request envelope for `version`, once every property named is known to it (the
-    /// check [`EwsClient::execute`](crate::EwsClient::execute) makes).
-    pub fn checked_envelope(&self, version: ExchangeVersion) -> Result<String, EwsError> {
-        Operation::check(self, version)?;
-        Ok(self.to_envelope(version))
-    }
 }
 
 sans_io_methods!(GetItems);
@@ -94,7 +82,7 @@ impl Operation for GetItems {
             self.shape.write(w);
             w.start("m:ItemIds", &[]);
             for id in &self.ids {
-                write_item_id(w, id);
+                write_item_id(w, "t:ItemId", id);
             }
             w.end().end();
         })
@@ -105,13 +93,7 @@ impl Operation for GetItems {
     }
 
     fn output(envelope: &Envelope) -> Result<Self::Output, EwsError> {
-        items_per_id(envelope, |item| {
-            Ok(GenericItem {
-                id: item_id(item.required_child("ItemId")?)?,
-                kind: item.name().to_owned(),
-                node: Node::from(item),
-            })
-        })
+        items_per_id(envelope, generic)
     }
 }
 
@@ -131,7 +113,7 @@ pub(super) fn items_per_id<T>(
     envelope: &Envelope,
     read: impl Fn(&Element) -> Result<T, EwsError>,
 ) -> Result<Vec<Result<T, EwsError>>, EwsError> {
-    let item = |message: &Element| -> Result<T, EwsError> {
+    super::per_message(envelope, "GetItem", |message| {
         let item = message
             .required_child("Items")?
             .children()
@@ -141,20 +123,5 @@ pub(super) fn items_per_id<T>(
                 parent: "Items".into(),
             })?;
         read(item)
-    };
-    let messages = envelope.body().child("ResponseMessages");
-    match messages {
-        Some(m) if m.children().len() > 1 && envelope.response_name() == "GetItemResponse" => m
-            .children()
-            .iter()
-            .map(|message| match check_message(message) {
-                Err(error) => Ok(Err(error)),
-                Ok(()) => item(message).map(Ok),
-            })
-            .collect(),
-        _ => {
-            let message = envelope.single_message("GetItem")?;
-            Ok(vec![Ok(item(message)?)])
-        }
-    }
+    })
 }

@@ -122,6 +122,13 @@ fn refuses_malformed_truncated_and_hostile_answers() {
     let other_many =
         answer(&format!("{MESSAGE}{MESSAGE}")).replace("GetItemResponse>", "SyncResponse>");
     assert!(GetItems::parse_response(other_many.as_bytes()).is_err());
+    // Among several messages, one whose class cannot be read fails the whole answer, as the
+    // write operations' answers do; a failed but readable message is its id's error alone.
+    let unreadable = answer(&format!("{MESSAGE}{}", MESSAGE.replace("Success", "Maybe")));
+    assert!(matches!(
+        GetItems::parse_response(unreadable.as_bytes()),
+        Err(EwsError::InvalidValue { .. })
+    ));
     let bomb = format!("<!DOCTYPE lolz [<!ENTITY lol \"lol\">]>{whole}");
     assert!(GetItems::parse_response(bomb.as_bytes()).is_err());
     let deep = answer(&MESSAGE.replace(

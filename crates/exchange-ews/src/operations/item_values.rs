@@ -1,9 +1,9 @@
 //! The structured values items share: attachment summaries and extended properties; and
 //! the typed reading of an item kept as a generic [`Node`].
 
-use super::item_xml::{count, date_time, invalid, item, trimmed};
-use super::reading;
-use crate::xml::{parse, Element};
+use super::item_xml::item;
+use super::reading::{self, count, date_time, invalid, text};
+use crate::xml::Element;
 use crate::{
     AttachmentSummary, DistinguishedPropertySet, EwsError, ExtendedProperty, ExtendedValue, Item,
     MapiPropertyType, Node, PropertyPath,
@@ -22,9 +22,9 @@ pub(super) fn attachments(list: &Element) -> Result<Vec<AttachmentSummary>, EwsE
                     .map(str::trim)
                     .filter(|i| !i.is_empty())
                     .map(str::to_owned),
-                name: trimmed(a, "Name"),
-                content_type: trimmed(a, "ContentType"),
-                content_id: trimmed(a, "ContentId"),
+                name: text(a, "Name"),
+                content_type: text(a, "ContentType"),
+                content_id: text(a, "ContentId"),
                 size: count(a, "Size")?.map(u64::from),
                 last_modified_time: date_time(a, "LastModifiedTime")?,
                 is_inline: reading::boolean(a, "IsInline")?,
@@ -124,53 +124,13 @@ fn property_tag(text: &str) -> Option<u16> {
 /// Reads an item kept as a generic node (by [`GetItems`](super::GetItems) or a sync) into
 /// the struct of its kind.
 pub(crate) fn item_from_node(node: &Node) -> Result<Item, EwsError> {
-    let mut xml = String::new();
-    write_node(&mut xml, node);
-    item(&parse(xml.as_bytes())?)
-}
-
-/// Writes a node back as XML. Nodes are only made from parsed elements, so their depth is
-/// bounded by the reader's limit and the recursion by it.
-fn write_node(out: &mut String, node: &Node) {
-    out.push('<');
-    out.push_str(node.name());
-    for (key, value) in node.attributes() {
-        out.push(' ');
-        out.push_str(key);
-        out.push_str("=\"");
-        escape(out, value);
-        out.push('"');
-    }
-    out.push('>');
-    escape(out, node.text());
-    for child in node.children() {
-        write_node(out, child);
-    }
-    out.push_str("</");
-    out.push_str(node.name());
-    out.push('>');
-}
-
-/// Escapes text for element content and double-quoted attributes alike, keeping white
-/// space as the parser gave it.
-fn escape(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\r' => out.push_str("&#xD;"),
-            '\n' => out.push_str("&#xA;"),
-            '\t' => out.push_str("&#x9;"),
-            c => out.push(c),
-        }
-    }
+    item(&Element::from(node))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xml::parse;
 
     #[test]
     fn reads_property_tags_in_hex_and_decimal() {
@@ -183,14 +143,15 @@ mod tests {
     }
 
     #[test]
-    fn nodes_are_written_back_as_the_same_xml() {
+    fn nodes_read_as_the_elements_they_were_made_from() {
         let xml = "<Message a=\"&quot;&lt;&amp;&#9;&#10;&#13;\"><ItemId Id=\"1\"/>\
-                   <Subject>&lt;b&gt; &amp; \"q\"&#13;\n</Subject><Empty/></Message>";
+                   <Subject>&lt;b&gt; &amp; \"q\"&#13;\n</Subject><Empty/>\
+                   <ToRecipients>\n  <Mailbox><Name> A </Name></Mailbox>\n</ToRecipients>\
+                   </Message>";
         let element = parse(xml.as_bytes()).unwrap();
         let node = Node::from(&element);
-        let mut out = String::new();
-        write_node(&mut out, &node);
-        assert_eq!(Node::from(&parse(out.as_bytes()).unwrap()), node);
+        assert_eq!(Element::from(&node), element);
+        assert_eq!(item_from_node(&node).unwrap(), item(&element).unwrap());
         assert_eq!(node.attribute("a"), Some("\"<&\t\n\r"));
     }
 }

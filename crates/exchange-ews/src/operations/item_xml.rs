@@ -1,22 +1,19 @@
 //! Reading items of every kind: the choice of a kind's reader, the properties every kind
 //! shares (`t:ItemType`) and the small readers the kinds' readers use.
 
-use chrono::{DateTime, Utc};
-
 use super::calendar_item::{calendar_item, item_id};
 use super::calendar_values::mailbox;
 use super::contact_xml::contact;
+use super::folder_xml::folder_id;
 use super::item_values::{attachments, extended_property};
 use super::message_xml::{meeting_cancellation, meeting_request, meeting_response, message};
-use super::reading;
+use super::reading::{self, choice, count, date_time, free_text, invalid, text};
 use super::task_xml::task;
 use super::GenericItem;
-use crate::soap::cut;
 use crate::types::ItemProperties;
-use crate::xml::{parse_date_time, Element};
+use crate::xml::Element;
 use crate::{
-    Body, BodyType, EwsError, FolderId, Importance, Item, ItemId, Mailbox, Node, Reminder,
-    Sensitivity,
+    Body, BodyType, EwsError, Importance, Item, ItemId, Mailbox, Node, Reminder, Sensitivity,
 };
 
 /// The children of `t:ItemType` read into [`ItemProperties`].
@@ -70,7 +67,7 @@ pub(crate) fn item(e: &Element) -> Result<Item, EwsError> {
 }
 
 /// An item kept whole: its id, its element name and everything in it.
-fn generic(e: &Element) -> Result<GenericItem, EwsError> {
+pub(super) fn generic(e: &Element) -> Result<GenericItem, EwsError> {
     Ok(GenericItem {
         id: item_id(e.required_child("ItemId")?)?,
         kind: e.name().to_owned(),
@@ -82,17 +79,9 @@ fn generic(e: &Element) -> Result<GenericItem, EwsError> {
 pub(super) fn item_properties(e: &Element) -> Result<ItemProperties, EwsError> {
     Ok(ItemProperties {
         id: item_id(e.required_child("ItemId")?)?,
-        parent_folder_id: e
-            .child("ParentFolderId")
-            .map(|f| {
-                item_id(f).map(|id| FolderId {
-                    id: id.id,
-                    change_key: id.change_key,
-                })
-            })
-            .transpose()?,
-        item_class: trimmed(e, "ItemClass"),
-        subject: text(e, "Subject"),
+        parent_folder_id: e.child("ParentFolderId").map(folder_id).transpose()?,
+        item_class: text(e, "ItemClass"),
+        subject: free_text(e, "Subject"),
         sensitivity: choice(e, "Sensitivity", Sensitivity::parse, "a sensitivity")?,
         body: e.child("Body").map(body).transpose()?,
         attachments: e
@@ -118,7 +107,7 @@ pub(super) fn item_properties(e: &Element) -> Result<ItemProperties, EwsError> {
             .filter(|c| c.name() == "ExtendedProperty")
             .map(extended_property)
             .collect::<Result<_, _>>()?,
-        culture: trimmed(e, "Culture"),
+        culture: text(e, "Culture"),
         last_modified: date_time(e, "LastModifiedTime")?,
     })
 }
@@ -133,50 +122,6 @@ pub(super) fn unread(e: &Element, read: &[&[&str]]) -> Vec<Node> {
         })
         .map(Node::from)
         .collect()
-}
-
-/// The text of a child as sent (free text keeps its spaces); `None` when absent or blank.
-pub(super) fn text(e: &Element, name: &str) -> Option<String> {
-    e.child_text(name)
-        .filter(|t| !t.trim().is_empty())
-        .map(str::to_owned)
-}
-
-/// The trimmed text of a child (ids, classes, codes); `None` when absent or blank.
-pub(super) fn trimmed(e: &Element, name: &str) -> Option<String> {
-    reading::text(e, name)
-}
-
-/// A child `xs:dateTime`; `None` when absent.
-pub(super) fn date_time(e: &Element, name: &str) -> Result<Option<DateTime<Utc>>, EwsError> {
-    e.child(name)
-        .map(|c| parse_date_time(c.text()).ok_or_else(|| invalid(name, c.text(), "an xs:dateTime")))
-        .transpose()
-}
-
-/// A child `xs:int` that cannot be negative (sizes, minutes); `None` when absent.
-pub(super) fn count(e: &Element, name: &str) -> Result<Option<u32>, EwsError> {
-    e.child(name)
-        .map(|c| {
-            let t = c.text().trim();
-            t.parse::<u32>()
-                .ok()
-                .filter(|n| *n <= i32::MAX as u32 && !t.starts_with('+'))
-                .ok_or_else(|| invalid(name, c.text(), "a whole number from 0 to 2147483647"))
-        })
-        .transpose()
-}
-
-/// A child holding one value of a closed list; `None` when absent.
-pub(super) fn choice<T>(
-    e: &Element,
-    name: &str,
-    parse: fn(&str) -> Option<T>,
-    expected: &'static str,
-) -> Result<Option<T>, EwsError> {
-    e.child(name)
-        .map(|c| parse(c.text()).ok_or_else(|| invalid(name, c.text(), expected)))
-        .transpose()
 }
 
 /// The `t:String` entries of a child `t:ArrayOfStringsType`, blank ones left out.
@@ -215,17 +160,8 @@ pub(super) fn optional_id(e: &Element, name: &str) -> Result<Option<ItemId>, Ews
     e.child(name).map(item_id).transpose()
 }
 
-/// The error for a value of the wrong kind.
-pub(super) fn invalid(element: &str, value: &str, expected: &'static str) -> EwsError {
-    EwsError::InvalidValue {
-        element: element.to_owned(),
-        value: cut(value),
-        expected,
-    }
-}
-
 /// Reads a `t:Body` (`t:BodyType`): its format and text.
-fn body(e: &Element) -> Result<Body, EwsError> {
+pub(super) fn body(e: &Element) -> Result<Body, EwsError> {
     let kind = match e.attribute("BodyType").map(str::trim) {
         None | Some("Text") => BodyType::Text,
         Some("HTML") => BodyType::Html,

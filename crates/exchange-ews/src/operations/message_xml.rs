@@ -3,12 +3,9 @@
 
 use super::calendar_values::attendees;
 use super::item_write::{check_categories, check_recipients, SharedProperties};
-use super::item_xml::{
-    choice, date_time, item_properties, mailboxes, optional_id, single_mailbox, text, trimmed,
-    unread,
-};
+use super::item_xml::{item_properties, mailboxes, optional_id, single_mailbox, unread};
 use super::mailbox_xml::{write_mailbox, write_mailboxes};
-use super::reading;
+use super::reading::{self, choice, date_time, free_text, text};
 use super::recurrence_xml::read_recurrence;
 use crate::types::NOTE_ITEM_CLASS;
 use crate::xml::{Element, XmlWriter};
@@ -78,8 +75,16 @@ const RESPONSE_CHILDREN: &[&str] = &["ProposedStart", "ProposedEnd"];
 
 /// Reads a `t:Message` (a sticky note too).
 pub(super) fn message(e: &Element) -> Result<Message, EwsError> {
+    let mut m = message_properties(e)?;
+    m.unmodelled = unread(e, &[MESSAGE_CHILDREN]);
+    Ok(m)
+}
+
+/// Reads the properties of a `t:Message`, leaving its unmodelled children to the caller
+/// (a meeting message has more children of its own).
+fn message_properties(e: &Element) -> Result<Message, EwsError> {
     let mut m = Message::from_properties(item_properties(e)?);
-    m.in_reply_to = trimmed(e, "InReplyTo");
+    m.in_reply_to = text(e, "InReplyTo");
     m.is_submitted = reading::boolean(e, "IsSubmitted")?;
     m.is_draft = reading::boolean(e, "IsDraft")?;
     m.conversation_id = optional_id(e, "ConversationId")?;
@@ -89,17 +94,16 @@ pub(super) fn message(e: &Element) -> Result<Message, EwsError> {
     m.bcc_recipients = mailboxes(e, "BccRecipients");
     m.is_read_receipt_requested = reading::boolean(e, "IsReadReceiptRequested")?;
     m.is_delivery_receipt_requested = reading::boolean(e, "IsDeliveryReceiptRequested")?;
-    m.conversation_index = trimmed(e, "ConversationIndex");
-    m.conversation_topic = text(e, "ConversationTopic");
+    m.conversation_index = text(e, "ConversationIndex");
+    m.conversation_topic = free_text(e, "ConversationTopic");
     m.from = single_mailbox(e, "From");
-    m.internet_message_id = trimmed(e, "InternetMessageId");
+    m.internet_message_id = text(e, "InternetMessageId");
     m.is_read = reading::boolean(e, "IsRead")?;
     m.is_response_requested = reading::boolean(e, "IsResponseRequested")?;
-    m.references = trimmed(e, "References");
+    m.references = text(e, "References");
     m.reply_to = mailboxes(e, "ReplyTo");
     m.received_by = single_mailbox(e, "ReceivedBy");
     m.received_representing = single_mailbox(e, "ReceivedRepresenting");
-    m.unmodelled = unread(e, &[MESSAGE_CHILDREN]);
     Ok(m)
 }
 
@@ -109,23 +113,22 @@ macro_rules! read_meeting {
     ($struct:ident, $e:expr, $own:expr) => {{
         let e: &Element = $e;
         let mut r = $struct {
-            message: message(e)?,
+            message: message_properties(e)?,
             ..$struct::default()
         };
-        r.message.unmodelled = Vec::new();
         r.associated_calendar_item_id = optional_id(e, "AssociatedCalendarItemId")?;
         r.is_delegated = reading::boolean(e, "IsDelegated")?;
         r.is_out_of_date = reading::boolean(e, "IsOutOfDate")?;
         r.has_been_processed = reading::boolean(e, "HasBeenProcessed")?;
         r.response_type = choice(e, "ResponseType", ResponseType::parse, "a response type")?;
-        r.uid = trimmed(e, "UID");
+        r.uid = text(e, "UID");
         r.recurrence_id = date_time(e, "RecurrenceId")?;
         r.date_time_stamp = date_time(e, "DateTimeStamp")?;
         r.is_organizer = reading::boolean(e, "IsOrganizer")?;
         r.start = date_time(e, "Start")?;
         r.end = date_time(e, "End")?;
-        r.location = text(e, "Location");
-        r.calendar_item_type = trimmed(e, "CalendarItemType");
+        r.location = free_text(e, "Location");
+        r.calendar_item_type = text(e, "CalendarItemType");
         r.recurrence = e.child("Recurrence").map(read_recurrence).transpose()?;
         r.unmodelled = unread(e, &[MESSAGE_CHILDREN, MEETING_CHILDREN, $own]);
         r

@@ -35,7 +35,7 @@ mod item_write;
 mod item_xml;
 mod mailbox_xml;
 mod message_xml;
-mod reading;
+pub(crate) mod reading;
 mod recurrence_xml;
 mod resolve_names;
 mod sync_folder_items;
@@ -67,13 +67,10 @@ pub use get_items::{GenericItem, GetItems, MAX_ITEM_IDS};
 pub use get_server_time_zones::GetServerTimeZones;
 pub use get_user_availability::GetUserAvailability;
 pub(crate) use item_values::item_from_node;
-#[allow(unused_imports)] // Used by the item writers as they grow.
-pub(crate) use mailbox_xml::{write_attendees, write_mailbox, write_mailboxes};
+pub(crate) use mailbox_xml::write_attendees;
 pub(crate) use message_xml::{
     check_new_message, check_new_note, write_new_message, write_new_note,
 };
-#[allow(unused_imports)] // Used by the item readers and writers as they grow.
-pub(crate) use recurrence_xml::{check_recurrence, read_recurrence, write_recurrence};
 pub use resolve_names::ResolveNames;
 pub use sync_folder_items::{SyncFolderHierarchy, SyncFolderItems, MAX_SYNC_CHANGES};
 pub(crate) use task_xml::{check_new_task, write_new_task};
@@ -131,6 +128,16 @@ macro_rules! sans_io_methods {
             ) -> Result<<Self as $crate::operations::Operation>::Output, $crate::EwsError> {
                 let envelope = <Self as $crate::operations::Operation>::parse_envelope(bytes)?;
                 <Self as $crate::operations::Operation>::output(&envelope)
+            }
+
+            /// The request envelope for `version`, once the request is checked against it
+            /// (the check [`EwsClient::execute`](crate::EwsClient::execute) makes).
+            pub fn checked_envelope(
+                &self,
+                version: $crate::ExchangeVersion,
+            ) -> Result<String, $crate::EwsError> {
+                $crate::operations::Operation::check(self, version)?;
+                Ok($crate::operations::Operation::envelope(self, version))
             }
         }
     };
@@ -264,11 +271,11 @@ fn write_folder(w: &mut XmlWriter, folder: &FolderTarget) {
     }
 }
 
-/// Writes `t:ItemId`.
-fn write_item_id(w: &mut XmlWriter, id: &ItemId) {
+/// Writes an item id (`t:ItemIdType`) as `element` (`t:ItemId`, `m:ParentItemId`).
+fn write_item_id(w: &mut XmlWriter, element: &'static str, id: &ItemId) {
     match &id.change_key {
-        Some(key) => w.empty("t:ItemId", &[("Id", &id.id), ("ChangeKey", key)]),
-        None => w.empty("t:ItemId", &[("Id", &id.id)]),
+        Some(key) => w.empty(element, &[("Id", &id.id), ("ChangeKey", key)]),
+        None => w.empty(element, &[("Id", &id.id)]),
     };
 }
 
@@ -294,6 +301,52 @@ fn check_range(
         });
     }
     Ok(())
+}
+
+/// Refuses a count outside 1..=`max`.
+pub(crate) fn check_count(
+    argument: &'static str,
+    count: usize,
+    max: usize,
+) -> Result<(), EwsError> {
+    if count == 0 || count > max {
+        return Err(EwsError::InvalidArgument {
+            argument,
+            reason: format!("{count} {argument} are not between 1 and {max}"),
+        });
+    }
+    Ok(())
+}
+
+/// The answer of a request with one response message per entry, in order.
+///
+/// Shared by `GetItem` and the write operations: a single message's error is the error of the call
+/// (so that a throttled single-entry request is retried); with several, each failed message
+/// is its entry's error, while a message that cannot be read (its class included) fails
+/// the answer.
+pub(super) fn per_message<T>(
+    envelope: &Envelope,
+    operation: &str,
+    read: impl Fn(&crate::xml::Element) -> Result<T, EwsError>,
+) -> Result<Vec<Result<T, EwsError>>, EwsError> {
+    let expected = format!("{operation}Response");
+    let messages = envelope.body().child("ResponseMessages");
+    match messages {
+        Some(m) if m.children().len() > 1 && envelope.response_name() == expected => m
+            .children()
+            .iter()
+            .map(|message| match crate::soap::check_message(message) {
+                Err(error @ EwsError::Response { .. }) => Ok(Err(error)),
+                // A message whose class cannot be read is a malformed answer.
+                Err(malformed) => Err(malformed),
+                Ok(()) => read(message).map(Ok),
+            })
+            .collect(),
+        _ => {
+            let message = envelope.single_message(operation)?;
+            Ok(vec![Ok(read(message)?)])
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use chrono::{Datelike, Month, NaiveDate};
 
+use super::reading::value::{invalid, number};
 use crate::soap::cut;
 use crate::xml::{Element, XmlWriter};
 use crate::{
@@ -76,7 +77,7 @@ fn read_pattern(e: &Element) -> Result<RecurrencePattern, EwsError> {
         },
         "AbsoluteMonthlyRecurrence" => RecurrencePattern::AbsoluteMonthly {
             interval: interval(e)?,
-            day_of_month: number(e.required_child("DayOfMonth")?)?,
+            day_of_month: number(e.required_child("DayOfMonth")?, "a non-negative xs:int")?,
         },
         "RelativeMonthlyRecurrence" => RecurrencePattern::RelativeMonthly {
             interval: interval(e)?,
@@ -84,7 +85,7 @@ fn read_pattern(e: &Element) -> Result<RecurrencePattern, EwsError> {
             index: day_index(e.required_child("DayOfWeekIndex")?)?,
         },
         "AbsoluteYearlyRecurrence" => RecurrencePattern::AbsoluteYearly {
-            day_of_month: number(e.required_child("DayOfMonth")?)?,
+            day_of_month: number(e.required_child("DayOfMonth")?, "a non-negative xs:int")?,
             month: month(e.required_child("Month")?)?,
         },
         "RelativeYearlyRecurrence" => RecurrencePattern::RelativeYearly {
@@ -117,32 +118,20 @@ fn read_range(e: &Element) -> Result<RecurrenceRange, EwsError> {
         },
         "NumberedRecurrence" => RecurrenceRange::Numbered {
             start,
-            count: number(e.required_child("NumberOfOccurrences")?)?,
+            count: number(
+                e.required_child("NumberOfOccurrences")?,
+                "a non-negative xs:int",
+            )?,
         },
         _ => RecurrenceRange::NoEnd { start },
     })
 }
 
 fn interval(e: &Element) -> Result<u32, EwsError> {
-    number(e.required_child("Interval")?)
+    number(e.required_child("Interval")?, "a non-negative xs:int")
 }
 
-fn invalid(e: &Element, expected: &'static str) -> EwsError {
-    EwsError::InvalidValue {
-        element: e.name().to_owned(),
-        value: cut(e.text()),
-        expected,
-    }
-}
-
-fn number(e: &Element) -> Result<u32, EwsError> {
-    e.text()
-        .trim()
-        .parse()
-        .map_err(|_| invalid(e, "a non-negative xs:int"))
-}
-
-fn day_of_week(e: &Element) -> Result<DayOfWeek, EwsError> {
+pub(super) fn day_of_week(e: &Element) -> Result<DayOfWeek, EwsError> {
     DayOfWeek::parse(e.text()).ok_or_else(|| invalid(e, "a day of the week"))
 }
 
@@ -153,12 +142,12 @@ fn days_of_week(e: &Element) -> Result<Vec<DayOfWeek>, EwsError> {
         .collect()
 }
 
-fn day_index(e: &Element) -> Result<DayOfWeekIndex, EwsError> {
+pub(super) fn day_index(e: &Element) -> Result<DayOfWeekIndex, EwsError> {
     DayOfWeekIndex::parse(e.text())
         .ok_or_else(|| invalid(e, "First, Second, Third, Fourth or Last"))
 }
 
-fn month(e: &Element) -> Result<Month, EwsError> {
+pub(super) fn month(e: &Element) -> Result<Month, EwsError> {
     e.text()
         .trim()
         .parse::<Month>()

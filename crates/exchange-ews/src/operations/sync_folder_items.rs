@@ -92,7 +92,7 @@ impl Operation for SyncFolderItems {
             if !self.ignore.is_empty() {
                 w.start("m:Ignore", &[]);
                 for id in &self.ignore {
-                    write_item_id(w, id);
+                    write_item_id(w, "t:ItemId", id);
                 }
                 w.end();
             }

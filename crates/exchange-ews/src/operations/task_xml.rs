@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::item_write::{check_categories, SharedProperties};
-use super::item_xml::{choice, count, date_time, invalid, item_properties, strings, text, unread};
-use super::reading;
+use super::item_xml::{item_properties, strings, unread};
+use super::reading::{self, choice, count, date_time, free_text, invalid};
 use super::recurrence_xml::{check_recurrence, read_recurrence, write_recurrence};
 use crate::xml::{format_date_time, Element, XmlWriter};
 use crate::{EwsError, ExchangeVersion, NewTask, Task, TaskDelegationState, TaskStatus};
@@ -35,7 +35,7 @@ const TASK_CHILDREN: &[&str] = &[
 pub(super) fn task(e: &Element) -> Result<Task, EwsError> {
     let mut t = Task::from_properties(item_properties(e)?);
     t.actual_work = count(e, "ActualWork")?;
-    t.billing_information = text(e, "BillingInformation");
+    t.billing_information = free_text(e, "BillingInformation");
     t.companies = strings(e, "Companies");
     t.complete_date = date_time(e, "CompleteDate")?;
     t.contacts = strings(e, "Contacts");
@@ -45,12 +45,12 @@ pub(super) fn task(e: &Element) -> Result<Task, EwsError> {
         TaskDelegationState::parse,
         "a task delegation state",
     )?;
-    t.delegator = text(e, "Delegator");
+    t.delegator = free_text(e, "Delegator");
     t.due_date = date_time(e, "DueDate")?;
     t.is_complete = reading::boolean(e, "IsComplete")?;
     t.is_recurring = reading::boolean(e, "IsRecurring")?;
-    t.mileage = text(e, "Mileage");
-    t.owner = text(e, "Owner");
+    t.mileage = free_text(e, "Mileage");
+    t.owner = free_text(e, "Owner");
     t.percent_complete = e
         .child("PercentComplete")
         .map(|p| {
@@ -61,7 +61,7 @@ pub(super) fn task(e: &Element) -> Result<Task, EwsError> {
     t.recurrence = e.child("Recurrence").map(read_recurrence).transpose()?;
     t.start_date = date_time(e, "StartDate")?;
     t.status = choice(e, "Status", TaskStatus::parse, "a task status")?;
-    t.status_description = text(e, "StatusDescription");
+    t.status_description = free_text(e, "StatusDescription");
     t.total_work = count(e, "TotalWork")?;
     t.unmodelled = unread(e, &[TASK_CHILDREN]);
     Ok(t)

@@ -56,11 +56,6 @@ impl GetTypedItems {
     pub fn shape(&self) -> &ItemShape {
         self.request.shape()
     }
-
-    /// The request envelope for `version`, once every property named is known to it.
-    pub fn checked_envelope(&self, version: ExchangeVersion) -> Result<String, EwsError> {
-        self.request.checked_envelope(version)
-    }
 }
 
 sans_io_methods!(GetTypedItems);
@@ -125,11 +120,6 @@ impl FindTypedItems {
     /// The untyped request this one sends.
     pub fn request(&self) -> &FindItems {
         &self.request
-    }
-
-    /// The request envelope for `version`, once every property named is known to it.
-    pub fn checked_envelope(&self, version: ExchangeVersion) -> Result<String, EwsError> {
-        self.request.checked_envelope(version)
     }
 }
 

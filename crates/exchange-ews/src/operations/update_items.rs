@@ -1,6 +1,8 @@
 //! `UpdateItem` of several items of any kind.
 
-use super::create_items::{check_count, check_disposition, optional_item_id, per_message};
+use super::check_count;
+use super::create_items::{check_disposition, optional_item_id};
+use super::per_message;
 use super::reading::number;
 use super::update_xml::write_item_change;
 use super::{sans_io_methods, Operation, MAX_ITEMS_PER_REQUEST};
@@ -99,13 +101,6 @@ impl UpdateItems {
     /// The changes.
     pub fn changes(&self) -> &[ItemChange] {
         &self.changes
-    }
-
-    /// The request envelope for `version`, once every property named is known to it (the
-    /// check [`EwsClient::execute`](crate::EwsClient::execute) makes).
-    pub fn checked_envelope(&self, version: ExchangeVersion) -> Result<String, EwsError> {
-        Operation::check(self, version)?;
-        Ok(self.to_envelope(version))
     }
 }
 

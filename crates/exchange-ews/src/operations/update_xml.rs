@@ -13,7 +13,7 @@ use crate::{ExchangeVersion, PropertyPath};
 /// Writes a checked change (see [`ItemChange::new`]).
 pub(super) fn write_item_change(w: &mut XmlWriter, change: &ItemChange, version: ExchangeVersion) {
     w.start("t:ItemChange", &[]);
-    write_item_id(w, change.id());
+    write_item_id(w, "t:ItemId", change.id());
     w.start("t:Updates", &[]);
     for update in change.updates() {
         write_update(w, update, change.kind(), version);

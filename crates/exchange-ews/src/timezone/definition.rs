@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, FixedOffset, TimeDelta, Utc, Weekday};
 
 use super::duration::parse_duration;
-use crate::soap::cut;
+use crate::operations::reading::invalid;
 use crate::xml::{parse_date_time, Element};
 use crate::EwsError;
 
@@ -363,12 +363,4 @@ fn weekday(text: &str) -> Result<Weekday, EwsError> {
 /// Whole seconds of a duration, when they fit an `i32` (parsed ones are within a week).
 fn seconds(delta: TimeDelta) -> Option<i32> {
     i32::try_from(delta.num_seconds()).ok()
-}
-
-fn invalid(element: &str, value: &str, expected: &'static str) -> EwsError {
-    EwsError::InvalidValue {
-        element: element.to_owned(),
-        value: cut(value),
-        expected,
-    }
 }

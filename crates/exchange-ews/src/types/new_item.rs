@@ -37,7 +37,6 @@ impl NewItem {
     /// Refuses an item `version` cannot store, or one Exchange would refuse, before anything
     /// is sent.
     pub(crate) fn check(&self, version: ExchangeVersion) -> Result<(), EwsError> {
-        let _ = version;
         match self {
             Self::Calendar(item) => crate::operations::check_calendar_item(item, version),
             Self::Contact(contact) => check_new_contact(contact),

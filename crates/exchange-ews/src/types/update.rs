@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::operations::check_field_update;
+use crate::operations::{check_count, check_field_update};
 use crate::{
     Attendee, Body, EwsError, Importance, ItemId, Mailbox, PropertyPath, Recurrence, Sensitivity,
 };
@@ -254,15 +254,7 @@ impl ItemChange {
     /// must fit `kind`.
     pub fn new(id: ItemId, kind: ItemKind, updates: Vec<FieldUpdate>) -> Result<Self, EwsError> {
         id.check("item id")?;
-        if updates.is_empty() || updates.len() > MAX_UPDATES_PER_CHANGE {
-            return Err(EwsError::InvalidArgument {
-                argument: "updates",
-                reason: format!(
-                    "{} updates are not between 1 and {MAX_UPDATES_PER_CHANGE}",
-                    updates.len()
-                ),
-            });
-        }
+        check_count("updates", updates.len(), MAX_UPDATES_PER_CHANGE)?;
         for update in &updates {
             check_field_update(update, Some(kind))?;
         }

@@ -167,6 +167,18 @@ fn prunes_by_path_only_where_the_ancestors_match() {
         "a nested item is not below the path"
     );
     assert_eq!(pruned.child("Zone"), full.child("Zone"));
+    // Indented, the pruned element keeps no white space as its text either.
+    let indented = b"<r>\n  <Items>\n    <Item>\n      <Zone Id=\"z\">\n        <p/>\n      </Zone>\n    </Item>\n  </Items>\n</r>";
+    let pruned = parse_pruned(indented, HOLLOW).unwrap();
+    let zone = pruned
+        .required_child("Items")
+        .unwrap()
+        .required_child("Item")
+        .unwrap()
+        .required_child("Zone")
+        .unwrap();
+    assert_eq!(zone.attribute("Id"), Some("z"));
+    assert!(zone.children().is_empty() && zone.text().is_empty());
     for doc in HOSTILE {
         assert!(parse_pruned(doc, HOLLOW).is_err());
     }

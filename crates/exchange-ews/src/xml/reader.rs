@@ -12,7 +12,7 @@ use quick_xml::Reader;
 
 use super::names::intern;
 use super::references::{resolve_reference, unescape_attribute};
-use crate::{EwsError, XmlRefusal};
+use crate::{EwsError, Node, XmlRefusal};
 
 /// The deepest element nesting accepted (EWS answers nest about 15 deep).
 const MAX_DEPTH: usize = 256;
@@ -84,6 +84,23 @@ impl Element {
     /// The first child element, taking the element apart.
     pub(crate) fn into_first_child(self) -> Option<Element> {
         self.children.into_iter().next()
+    }
+}
+
+/// The element a generic node was made from. Nodes are only made from parsed elements, so
+/// their depth is bounded by the reader's limit and the recursion by it.
+impl From<&Node> for Element {
+    fn from(node: &Node) -> Self {
+        Self {
+            name: intern(node.name()),
+            attributes: node
+                .attributes()
+                .iter()
+                .map(|(k, v)| (intern(k), v.clone()))
+                .collect(),
+            children: node.children().iter().map(Element::from).collect(),
+            text: CompactString::from(node.text()),
+        }
     }
 }
 
@@ -363,13 +380,16 @@ impl<'a> TreeBuilder<'a> {
     }
 
     /// Keeps white space `content` aside as the open element's possible text when it is
-    /// the first text of an element and lies in the document as it is; `false` when it must
-    /// be added as text now.
+    /// the first text of an element and lies in the document as it is, or drops it inside a
+    /// pruned element (which keeps no text); `false` when it must be added as text now.
     fn defer_space(&mut self, space: &str) -> bool {
         let doc = self.doc.as_ptr() as usize;
         let Some(open) = self.stack.last_mut() else {
             return false;
         };
+        if open.keep.is_some() {
+            return true;
+        }
         if open.space.is_some() || !open.element.text.is_empty() || !space.chars().all(is_xml_space)
         {
             return false;
