@@ -118,10 +118,10 @@ impl Fixture {
     }
 
     /// Writes the fixture into an empty store.
-    fn load(&self, store: &dyn Store, put_many: impl FnOnce(&[SealedRecord])) {
+    fn load(&self, store: &dyn Store) {
         let started = Instant::now();
         store.insert_data_key(&self.data_key).expect("data key");
-        put_many(&self.records);
+        store.put_many(&self.records).expect("bulk write");
         assert_eq!(store.len().expect("count"), ACCOUNTS);
         eprintln!("wrote {ACCOUNTS} records in {:?}", started.elapsed());
     }
@@ -173,9 +173,7 @@ fn vault_benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("vault.db");
     let sqlite = SqliteStore::open(&path).expect("SQLite store");
-    fixture.load(&sqlite, |records| {
-        sqlite.put_many(records).expect("bulk write")
-    });
+    fixture.load(&sqlite);
     drop(sqlite);
     bench_backend(c, "sqlite", &fixture, &|| {
         Box::new(SqliteStore::open(&path).expect("SQLite store"))
@@ -191,11 +189,10 @@ fn postgres_benches(c: &mut Criterion, fixture: &Fixture) {
         eprintln!("PostgreSQL benchmarks skipped: no PostgreSQL installation found");
         return;
     };
-    let options = PostgresOptions::new(server.create_database());
+    let db = server.create_database();
+    let options = PostgresOptions::new(server.connection_string(&db));
     let store = PostgresStore::open(&options).expect("PostgreSQL store");
-    fixture.load(&store, |records| {
-        store.put_many(records).expect("bulk write")
-    });
+    fixture.load(&store);
     drop(store);
     bench_backend(c, "postgres", fixture, &|| {
         Box::new(PostgresStore::open(&options).expect("PostgreSQL store"))

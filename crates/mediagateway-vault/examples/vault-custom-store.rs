@@ -82,6 +82,32 @@ impl<S: Store> Store for AuditedStore<S> {
         self.read();
         self.inner.scan(after, offset, limit)
     }
+
+    // The provided methods are forwarded too: the inner store's own versions may be atomic
+    // or faster than the defaults built on the methods above.
+    fn put_many(&self, records: &[SealedRecord]) -> Result<(), VaultError> {
+        self.write();
+        self.inner.put_many(records)
+    }
+
+    fn replace_if_unchanged(
+        &self,
+        current: &SealedRecord,
+        replacement: &SealedRecord,
+    ) -> Result<bool, VaultError> {
+        self.write();
+        self.inner.replace_if_unchanged(current, replacement)
+    }
+
+    fn delete_many(&self, ids: &[RecordId]) -> Result<usize, VaultError> {
+        self.write();
+        self.inner.delete_many(ids)
+    }
+
+    fn delete_data_key(&self, key_id: &str) -> Result<bool, VaultError> {
+        self.write();
+        self.inner.delete_data_key(key_id)
+    }
 }
 
 fn main() -> Result<(), VaultError> {

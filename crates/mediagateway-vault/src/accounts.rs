@@ -1,14 +1,13 @@
 //! Account operations beyond put, get, delete and list: details, last use, and resets.
 
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::codec;
 use crate::error::VaultError;
 use crate::record::{AccountSummary, RecordId};
-use crate::store::SealedRecord;
-use crate::vault::{Vault, SCAN_BATCH};
+use crate::vault::{scan_batches, Vault};
 
 /// [`Vault::touch`] rewrites the last-used time only if it is older than this, so that an
 /// account used on every request does not cost a database write on every request.
@@ -39,14 +38,8 @@ impl Vault {
             return Ok(true);
         }
         account.last_used = Some(now);
-        let plaintext = codec::encode(&account);
         let ring = self.ring();
-        let (key_id, data_key) = ring.current();
-        let replacement = SealedRecord {
-            id: id.clone(),
-            key_id: key_id.to_owned(),
-            sealed: data_key.seal(id, key_id, &plaintext)?,
-        };
+        let replacement = ring.seal(id, &account)?;
         // A miss means the account was changed or deleted meanwhile; that change wins.
         self.store.replace_if_unchanged(&record, &replacement)?;
         Ok(true)
@@ -81,14 +74,12 @@ impl Vault {
             RecordId::new(data_source, "-").validate()?;
         }
         // Portal users are never empty, so this cursor sits just before the data source.
-        let mut after = data_source.map(|ds| RecordId::new(ds, ""));
+        let after = data_source.map(|ds| RecordId::new(ds, ""));
         let mut deleted = 0;
-        loop {
-            let batch = self.store.scan(after.as_ref(), 0, SCAN_BATCH)?;
-            let full = batch.len() == SCAN_BATCH;
+        scan_batches(self.store.as_ref(), after, |batch| {
             let mut ids = Vec::new();
             let mut past_source = false;
-            for record in &batch {
+            for record in batch {
                 if data_source.is_some_and(|ds| record.id.data_source != ds) {
                     past_source = true;
                     break;
@@ -98,11 +89,12 @@ impl Vault {
                 }
             }
             deleted += self.store.delete_many(&ids)?;
-            match batch.into_iter().next_back() {
-                Some(last) if full && !past_source => after = Some(last.id),
-                _ => break,
-            }
-        }
+            Ok(if past_source {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            })
+        })?;
         if deleted > 0 {
             tracing::info!(
                 data_source = data_source.unwrap_or("*"),

@@ -11,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
 use crate::error::VaultError;
-use crate::keys::{KeyPair, PemProblem};
+use crate::keys::KeyPair;
 
 /// A key file larger than this is not a PEM RSA key (an 8192-bit key is about 6.5 KiB).
 const MAX_KEY_FILE_LEN: u64 = 64 * 1024;
@@ -67,20 +67,15 @@ pub(crate) fn ensure_private_dir(dir: &Path) -> Result<(), VaultError> {
 /// this process may hold SQLite's locks on it, and closing any descriptor of the file would
 /// drop them (see [`restrict_sidecars`]).
 pub(crate) fn ensure_private_file(path: &Path) -> Result<(), VaultError> {
-    if let Ok(meta) = fs::metadata(path) {
-        return restrict_path(&meta, path);
-    }
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     options.mode(0o600);
     match options.open(path) {
-        Ok(file) => restrict(&file, path),
-        // Another process created it in the meantime.
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let meta = fs::metadata(path).map_err(io_error("inspect", path))?;
-            restrict_path(&meta, path)
-        }
+        // Created with mode 0600: the umask can only clear bits, never add them.
+        Ok(_) => Ok(()),
+        // It exists already (`create_new` never opens an existing file): check it by path.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => restrict_path(path),
         Err(e) => Err(io_error("create", path)(e)),
     }
 }
@@ -95,18 +90,20 @@ pub(crate) fn restrict_sidecars(db: &Path) -> Result<(), VaultError> {
     for suffix in ["-wal", "-shm", "-journal"] {
         let mut name = db.as_os_str().to_owned();
         name.push(suffix);
-        let path = PathBuf::from(name);
-        match fs::metadata(&path) {
-            Ok(meta) => restrict_path(&meta, &path)?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error("inspect", &path)(e)),
-        }
+        restrict_path(&PathBuf::from(name))?;
     }
     Ok(())
 }
 
+/// Sets mode 0600 on `path` if others may access it; a file that does not exist is fine.
 #[cfg(unix)]
-fn restrict_path(meta: &fs::Metadata, path: &Path) -> Result<(), VaultError> {
+fn restrict_path(path: &Path) -> Result<(), VaultError> {
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        // SQLite removes its sidecars when the last connection closes.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_error("inspect", path)(e)),
+    };
     if meta.permissions().mode() & 0o077 != 0 {
         tracing::warn!(file = %path.display(), "vault file was accessible to others; setting mode 0600");
         match fs::set_permissions(path, fs::Permissions::from_mode(0o600)) {
@@ -120,29 +117,45 @@ fn restrict_path(meta: &fs::Metadata, path: &Path) -> Result<(), VaultError> {
 }
 
 #[cfg(not(unix))]
-fn restrict_path(_meta: &fs::Metadata, _path: &Path) -> Result<(), VaultError> {
+fn restrict_path(_path: &Path) -> Result<(), VaultError> {
     Ok(())
 }
 
-#[cfg(unix)]
-fn restrict(file: &File, path: &Path) -> Result<(), VaultError> {
-    let meta = file.metadata().map_err(io_error("inspect", path))?;
-    if meta.permissions().mode() & 0o077 != 0 {
-        tracing::warn!(file = %path.display(), "vault file was accessible to others; setting mode 0600");
-        file.set_permissions(fs::Permissions::from_mode(0o600))
-            .map_err(io_error("restrict permissions of", path))?;
-    }
-    Ok(())
-}
+/// File name of the vault's first key, until a rotation retires it.
+pub(crate) const FIRST_KEY_FILE: &str = "vault-key.pem";
 
-#[cfg(not(unix))]
-fn restrict(_file: &File, _path: &Path) -> Result<(), VaultError> {
-    Ok(())
-}
+/// Marker file written when a rotation retires old keys: from then on the vault's first key
+/// (the one in [`FIRST_KEY_FILE`]) is gone and every key file is named by its key id.
+const RETIRED_MARKER: &str = "vault-retired-first-key";
 
 /// Name of the key file of a key pair added by a rotation.
 pub(crate) fn key_file_name(key_id: &str) -> String {
     format!("vault-key-{key_id}.pem")
+}
+
+/// Where the key file of `key_id` lives: the one naming rule for every key of a vault.
+///
+/// The vault's first key lives in [`FIRST_KEY_FILE`], every key a rotation adds in
+/// `vault-key-<key id>.pem`. `oldest` says whether `key_id` is the oldest data key of the
+/// store; it is the first key unless a rotation has retired that (see [`mark_first_key_retired`]).
+pub(crate) fn key_path(dir: &Path, key_id: &str, oldest: bool) -> PathBuf {
+    if oldest && !dir.join(RETIRED_MARKER).exists() {
+        dir.join(FIRST_KEY_FILE)
+    } else {
+        dir.join(key_file_name(key_id))
+    }
+}
+
+/// Records that a rotation retires the vault's first key, before its key file is removed:
+/// from then on the oldest key of the store is named by its id (see [`key_path`]).
+pub(crate) fn mark_first_key_retired(dir: &Path) -> Result<(), VaultError> {
+    let path = dir.join(RETIRED_MARKER);
+    if path.exists() {
+        return Ok(());
+    }
+    ensure_private_file(&path)?;
+    sync_dir(&path);
+    Ok(())
 }
 
 /// The key files in `dir`: `legacy` (the first key's file) and every `vault-key-*.pem`, sorted.
@@ -217,20 +230,13 @@ pub(crate) fn read_key_file(
     if text.trim().is_empty() {
         return Err(invalid("the file is empty".into()));
     }
-    match KeyPair::parse_any_pem(text, passphrase) {
-        Ok((keys, encrypted)) => Ok(Some(LoadedKey {
-            keys,
-            path: path.to_path_buf(),
-            encrypted,
-        })),
-        Err(PemProblem::Invalid(reason)) => Err(invalid(reason)),
-        Err(PemProblem::PassphraseRequired) => Err(VaultError::PassphraseRequired {
-            path: path.to_path_buf(),
-        }),
-        Err(PemProblem::WrongPassphrase) => Err(VaultError::WrongPassphrase {
-            path: path.to_path_buf(),
-        }),
-    }
+    let (keys, encrypted) =
+        KeyPair::parse_any_pem(text, passphrase).map_err(|p| p.into_error(Some(path)))?;
+    Ok(Some(LoadedKey {
+        keys,
+        path: path.to_path_buf(),
+        encrypted,
+    }))
 }
 
 /// Writes a new key file with mode 0600 without ever replacing an existing one, encrypted

@@ -1,6 +1,7 @@
 //! The vault's RSA key pair: it wraps the data key and names the vault by its key id.
 
 use std::fmt;
+use std::path::Path;
 
 use rsa::pkcs8::{
     DecodePrivateKey, EncodePrivateKey, EncodePublicKey, EncryptedPrivateKeyInfoRef, LineEnding,
@@ -57,6 +58,19 @@ impl KeyPair {
         Self::parse_pem(pem).map_err(|reason| VaultError::InvalidKey { reason })
     }
 
+    /// Reads a PKCS#8 PEM RSA private key as the vault's key files hold it: plain
+    /// (`-----BEGIN PRIVATE KEY-----`) or encrypted under `passphrase`
+    /// (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). A missing or wrong passphrase is
+    /// [`VaultError::PassphraseRequired`] or [`VaultError::WrongPassphrase`] with an empty path.
+    pub fn from_pkcs8_pem_with(
+        pem: &str,
+        passphrase: Option<&SecretString>,
+    ) -> Result<Self, VaultError> {
+        Self::parse_any_pem(pem, passphrase)
+            .map(|(keys, _)| keys)
+            .map_err(|problem| problem.into_error(None))
+    }
+
     /// Like [`KeyPair::from_pkcs8_pem`], with the reason alone so the caller can name the file.
     pub(crate) fn parse_pem(pem: &str) -> Result<Self, String> {
         Self::from_private_key(PrivateKey::from_pkcs8_pem(pem).map_err(|e| e.to_string())?)
@@ -72,7 +86,11 @@ impl KeyPair {
         let (label, doc) =
             SecretDocument::from_pem(pem).map_err(|e| PemProblem::Invalid(e.to_string()))?;
         match label {
-            "PRIVATE KEY" => Self::parse_pem(pem)
+            // Decoded once: the document already holds the DER.
+            "PRIVATE KEY" => PrivateKey::from_pkcs8_der(doc.as_bytes())
+                .map_err(|e| e.to_string())
+                .and_then(Self::from_private_key)
+                .and_then(Self::checked)
                 .map(|key| (key, false))
                 .map_err(PemProblem::Invalid),
             "ENCRYPTED PRIVATE KEY" => {
@@ -210,6 +228,19 @@ pub(crate) enum PemProblem {
     WrongPassphrase,
 }
 
+impl PemProblem {
+    /// The error for a key read from `file`, or from PEM text given directly (`None`).
+    pub(crate) fn into_error(self, file: Option<&Path>) -> VaultError {
+        let path = file.map(Path::to_path_buf).unwrap_or_default();
+        match (self, file) {
+            (Self::Invalid(reason), Some(_)) => VaultError::KeyFileInvalid { path, reason },
+            (Self::Invalid(reason), None) => VaultError::InvalidKey { reason },
+            (Self::PassphraseRequired, _) => VaultError::PassphraseRequired { path },
+            (Self::WrongPassphrase, _) => VaultError::WrongPassphrase { path },
+        }
+    }
+}
+
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -290,6 +321,35 @@ pub(crate) mod tests {
         let pem = test_key().to_pkcs8_pem().unwrap();
         let half = &pem.expose_secret()[..pem.expose_secret().len() / 2];
         assert!(KeyPair::from_pkcs8_pem(half).is_err());
+    }
+
+    #[test]
+    fn the_public_reader_takes_plain_and_encrypted_pem() {
+        let key = test_key();
+        let pass = SecretString::from("correct horse");
+        let encrypted = key.to_encrypted_pkcs8_pem(&pass).unwrap();
+        let plain = key.to_pkcs8_pem().unwrap();
+        let read = |pem: &SecretString, pass: Option<&SecretString>| {
+            KeyPair::from_pkcs8_pem_with(pem.expose_secret(), pass)
+        };
+        assert_eq!(
+            read(&encrypted, Some(&pass)).unwrap().key_id(),
+            key.key_id()
+        );
+        assert_eq!(read(&plain, None).unwrap().key_id(), key.key_id());
+        assert_eq!(read(&plain, Some(&pass)).unwrap().key_id(), key.key_id());
+        assert!(matches!(
+            read(&encrypted, None),
+            Err(VaultError::PassphraseRequired { .. })
+        ));
+        assert!(matches!(
+            read(&encrypted, Some(&SecretString::from("wrong"))),
+            Err(VaultError::WrongPassphrase { .. })
+        ));
+        assert!(matches!(
+            KeyPair::from_pkcs8_pem_with("garbage", None),
+            Err(VaultError::InvalidKey { .. })
+        ));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Credential vault of the MediaGateway: RSA-OAEP wrapped AES-256-GCM account records in SQLite.
+//! Credential vault of the MediaGateway: RSA-OAEP wrapped AES-256-GCM account records in SQLite
+//! or (feature `postgres`) PostgreSQL.
 //!
 //! The MediaGateway keeps each portal user's Exchange login data here, sealed. A record is named
 //! by a [`RecordId`] (data source and portal user) and holds an [`Account`]: user name, mailbox,
@@ -66,7 +67,9 @@
 //!
 //! [`Vault::open`] uses a directory (created with mode 0700) holding `vault.db` (SQLite in WAL
 //! mode, with its `-wal` and `-shm` files) and the private key files: `vault-key.pem` for the
-//! first key, `vault-key-<key id>.pem` for keys added by a rotation. All are created with mode
+//! first key, `vault-key-<key id>.pem` for keys added by a rotation; once a rotation has retired
+//! the first key, an empty `vault-retired-first-key` file records it, so an error about a
+//! missing key file names the right one. All are created with mode
 //! 0600, regardless of the umask, and a key file is written to a temporary name and linked into
 //! place, so a crash never leaves half a key.
 //!

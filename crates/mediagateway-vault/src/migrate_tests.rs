@@ -64,13 +64,8 @@ fn postgres_version_one_is_migrated_to_an_appended_version_two() {
     use crate::RecordId;
 
     let Some(server) = pg::server() else { return };
-    let connection = server.create_database();
-    let dbname = connection
-        .rsplit("dbname=")
-        .next()
-        .expect("dbname")
-        .to_owned();
-    let options = PostgresOptions::new(connection).schema("appended");
+    let dbname = server.create_database();
+    let options = PostgresOptions::new(server.connection_string(&dbname)).schema("appended");
     let record = SealedRecord {
         id: RecordId::new("ds", "kept"),
         key_id: "k".into(),

@@ -18,6 +18,9 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Settings for [`PostgresStore::open`].
 ///
+/// The connections use no TLS (`NoTls`): the password and the sealed records cross the network
+/// in clear. Use the PostgreSQL store on loopback or a trusted network only.
+///
 /// `Debug` shows the schema and pool size, never the connection string (it may hold a password).
 #[derive(Clone)]
 #[non_exhaustive]
@@ -102,12 +105,15 @@ impl fmt::Debug for PostgresOptions {
 ///
 /// ```no_run
 /// use mediagateway_vault::{KeyPair, PostgresOptions, PostgresStore, Vault};
+/// use secrecy::SecretString;
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let options = PostgresOptions::new("host=127.0.0.1 port=5432 user=gateway dbname=gateway")
 ///     .schema("vault_site_a");
+/// // The key file as `Vault::open_with` writes it: encrypted when a passphrase is configured.
 /// let pem = std::fs::read_to_string("/etc/mediagateway/vault-key.pem")?;
-/// let keys = KeyPair::from_pkcs8_pem(&pem)?;
+/// let passphrase = std::env::var("MEDIAGATEWAY_VAULT_PASSPHRASE").ok().map(SecretString::from);
+/// let keys = KeyPair::from_pkcs8_pem_with(&pem, passphrase.as_ref())?;
 /// // Every gateway instance opening this schema shares the same accounts.
 /// let vault = Vault::with_store(Box::new(PostgresStore::open(&options)?), &keys)?;
 /// println!("{} accounts", vault.len()?);
@@ -167,29 +173,28 @@ impl PostgresStore {
         // The vault's schema first, so its tables win over any of the same name elsewhere.
         let setup = format!("SET search_path TO \"{}\", pg_catalog", options.schema);
         let channel = postgres_cache::channel(&options.schema);
-        let (cache, listener) = if options.cache_records == 0 {
-            (None, None)
-        } else {
-            let cache = Arc::new(Cache::new(options.cache_records));
-            let listener = Listener::start(
-                config.clone(),
-                options.schema.clone(),
-                channel.clone(),
-                cache.clone(),
-            )?;
-            (Some(cache), Some(listener))
-        };
-        let store = Self {
-            pool: Pool::start(config, options.connections, setup)?,
+        let mut store = Self {
+            pool: Pool::start(config.clone(), options.connections, setup.clone())?,
             schema: options.schema.clone(),
             channel,
-            cache,
-            _listener: listener,
+            cache: None,
+            _listener: None,
         };
         let schema = options.schema.clone();
         store.pool.call("migrating the vault schema", move |conn| {
             migrate(conn.client(), &schema, steps)
         })?;
+        // Only now: the listener preloads the records table, which the migration may create.
+        if options.cache_records > 0 {
+            let cache = Arc::new(Cache::new(options.cache_records));
+            store._listener = Some(Listener::start(
+                config,
+                setup,
+                store.channel.clone(),
+                cache.clone(),
+            )?);
+            store.cache = Some(cache);
+        }
         Ok(store)
     }
 }

@@ -15,10 +15,11 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::NoTls;
 use sha2::{Digest, Sha256};
 
 use crate::error::VaultError;
+use crate::postgres_pool::{connect, db_error, Conn, DbMessage};
+use crate::postgres_store::{record_from_row, SCAN_AFTER, SCAN_FIRST};
 use crate::record::RecordId;
 use crate::store::SealedRecord;
 
@@ -198,10 +199,11 @@ pub(crate) struct Listener {
 }
 
 impl Listener {
-    /// Starts listening on `channel` for `cache`, preloading it from `schema`.
+    /// Starts listening on `channel` for `cache`, preloading it; `setup` is the pool's
+    /// connection setup (the vault's search path).
     pub(crate) fn start(
         mut config: postgres::Config,
-        schema: String,
+        setup: String,
         channel: String,
         cache: Arc<Cache>,
     ) -> Result<Self, VaultError> {
@@ -210,7 +212,7 @@ impl Listener {
         let stopping = stop.clone();
         let thread = std::thread::Builder::new()
             .name("vault-postgres-listen".to_owned())
-            .spawn(move || listen(&config, &schema, &channel, &cache, &stopping))
+            .spawn(move || listen(&config, &setup, &channel, &cache, &stopping))
             .map_err(|e| VaultError::storage("starting the PostgreSQL listener thread", e))?;
         Ok(Self {
             stop,
@@ -229,30 +231,29 @@ impl Drop for Listener {
 }
 
 /// Connects, listens and evicts until `stop`; reconnects after any failure.
-fn listen(
-    config: &postgres::Config,
-    schema: &str,
-    channel: &str,
-    cache: &Cache,
-    stop: &AtomicBool,
-) {
+fn listen(config: &postgres::Config, setup: &str, channel: &str, cache: &Cache, stop: &AtomicBool) {
     while !stop.load(Ordering::Relaxed) {
-        match config.connect(NoTls) {
-            Ok(mut client) => {
-                if let Err(e) = client.batch_execute(&format!("LISTEN \"{channel}\"")) {
-                    tracing::warn!(error = %e, "cannot listen for PostgreSQL vault changes");
+        match connect(config, setup) {
+            Ok(mut conn) => {
+                if let Err(e) = conn
+                    .client()
+                    .batch_execute(&format!("LISTEN \"{channel}\""))
+                {
+                    tracing::warn!(error = %DbMessage(&e), "cannot listen for PostgreSQL vault changes");
                 } else {
                     // Anything changed while not listening is unknown: start empty.
                     cache.reset(true);
                     // Notifications arriving meanwhile wait in the client and are applied after.
-                    if let Err(e) = preload(&mut client, schema, cache, stop) {
+                    if let Err(e) = preload(&mut conn, cache, stop) {
                         tracing::warn!(error = %e, "cannot preload the PostgreSQL vault cache");
                     }
-                    follow(&mut client, cache, stop);
+                    follow(conn.client(), cache, stop);
                     cache.reset(false);
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "cannot connect to the PostgreSQL vault database"),
+            Err(e) => {
+                tracing::warn!(error = %DbMessage(&e), "cannot connect to the PostgreSQL vault database")
+            }
         }
         pause(stop);
     }
@@ -265,47 +266,40 @@ const PRELOAD_PAGE: i64 = 1000;
 /// of each record needs no round trip either. A page read while something was invalidated is
 /// dropped by [`Cache::fill`], and changes committed after a page was read arrive as
 /// notifications, applied once preloading ends.
-fn preload(
-    client: &mut postgres::Client,
-    schema: &str,
-    cache: &Cache,
-    stop: &AtomicBool,
-) -> Result<(), postgres::Error> {
-    let first = client.prepare(&format!(
-        "SELECT data_source, portal_user, key_id, sealed FROM \"{schema}\".records
-         ORDER BY data_source, portal_user LIMIT $1"
-    ))?;
-    let after = client.prepare(&format!(
-        "SELECT data_source, portal_user, key_id, sealed FROM \"{schema}\".records
-         WHERE (data_source, portal_user) > ($2, $3)
-         ORDER BY data_source, portal_user LIMIT $1"
-    ))?;
+fn preload(conn: &mut Conn, cache: &Cache, stop: &AtomicBool) -> Result<(), VaultError> {
+    let op = "preloading the record cache";
+    let fail = |e: postgres::Error| db_error(op, &e);
+    let offset: i64 = 0;
     let mut last: Option<(Vec<u8>, Vec<u8>)> = None;
-    while !stop.load(Ordering::Relaxed) && cache.room() >= PRELOAD_PAGE.unsigned_abs() {
+    while !stop.load(Ordering::Relaxed) {
+        // Up to the cache's size: a cache smaller than a page is filled too.
+        let page = i64::try_from(cache.room())
+            .unwrap_or(i64::MAX)
+            .min(PRELOAD_PAGE);
+        if page == 0 {
+            break;
+        }
         let generation = cache.generation();
         let rows = match &last {
-            None => client.query(&first, &[&PRELOAD_PAGE])?,
-            Some((source, user)) => client.query(&after, &[&PRELOAD_PAGE, source, user])?,
-        };
-        for row in &rows {
-            let (source, user): (Vec<u8>, Vec<u8>) = (row.try_get(0)?, row.try_get(1)?);
-            if let (Ok(data_source), Ok(portal_user)) = (
-                String::from_utf8(source.clone()),
-                String::from_utf8(user.clone()),
-            ) {
-                let record = SealedRecord {
-                    id: RecordId {
-                        data_source,
-                        portal_user,
-                    },
-                    key_id: row.try_get(2)?,
-                    sealed: row.try_get(3)?,
-                };
-                cache.fill(generation, &record);
+            None => {
+                let first = conn.statement(SCAN_FIRST).map_err(fail)?;
+                conn.client().query(&first, &[&page, &offset])
             }
-            last = Some((source, user));
+            Some((source, user)) => {
+                let after = conn.statement(SCAN_AFTER).map_err(fail)?;
+                conn.client().query(&after, &[&page, &offset, source, user])
+            }
         }
-        if rows.len() < PRELOAD_PAGE.unsigned_abs() as usize {
+        .map_err(fail)?;
+        for row in &rows {
+            let record = record_from_row(op, row)?;
+            cache.fill(generation, &record);
+            last = Some((
+                record.id.data_source.into_bytes(),
+                record.id.portal_user.into_bytes(),
+            ));
+        }
+        if rows.len() < page.unsigned_abs() as usize {
             break;
         }
     }
@@ -326,7 +320,7 @@ fn follow(client: &mut postgres::Client, cache: &Cache, stop: &AtomicBool) {
                 }
             }
             Err(e) => {
-                tracing::warn!(error = %e, "PostgreSQL vault listener failed; cache cleared");
+                tracing::warn!(error = %DbMessage(&e), "PostgreSQL vault listener failed; cache cleared");
                 return;
             }
         }

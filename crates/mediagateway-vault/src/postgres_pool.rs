@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use postgres::{Client, NoTls, Statement};
+use postgres::{Client, NoTls, Row, Statement};
 
 use crate::error::VaultError;
 
@@ -37,6 +37,51 @@ impl Conn {
         Ok(statement)
     }
 }
+
+impl Conn {
+    /// Runs `sql` (prepared once per connection) and returns its rows.
+    pub(crate) fn query(
+        &mut self,
+        sql: &'static str,
+        params: &[&Param],
+    ) -> Result<Vec<Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query(&statement, params)
+    }
+
+    /// Runs `sql` (prepared once per connection), which returns exactly one row.
+    pub(crate) fn query_one(
+        &mut self,
+        sql: &'static str,
+        params: &[&Param],
+    ) -> Result<Row, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_one(&statement, params)
+    }
+
+    /// Runs `sql` (prepared once per connection), which returns at most one row.
+    pub(crate) fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: &[&Param],
+    ) -> Result<Option<Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.query_opt(&statement, params)
+    }
+
+    /// Runs `sql` (prepared once per connection) and returns how many rows it changed.
+    pub(crate) fn execute(
+        &mut self,
+        sql: &'static str,
+        params: &[&Param],
+    ) -> Result<u64, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.client.execute(&statement, params)
+    }
+}
+
+/// A statement parameter.
+pub(crate) type Param = dyn postgres::types::ToSql + Sync;
 
 /// Work for a connection thread; it gets the connection, or why there is none.
 type Job = Box<dyn FnOnce(Result<&mut Conn, &postgres::Error>) + Send>;
@@ -141,7 +186,8 @@ fn serve(queue: &Mutex<mpsc::Receiver<Job>>, config: &postgres::Config, setup: &
     }
 }
 
-fn connect(config: &postgres::Config, setup: &str) -> Result<Conn, postgres::Error> {
+/// Connects with `config` and runs `setup` (the vault's search path) on the new connection.
+pub(crate) fn connect(config: &postgres::Config, setup: &str) -> Result<Conn, postgres::Error> {
     let mut client = config.connect(NoTls)?;
     client.batch_execute(setup)?;
     Ok(Conn {
@@ -156,7 +202,8 @@ pub(crate) fn db_error(operation: &'static str, e: &postgres::Error) -> VaultErr
     VaultError::storage(operation, DbMessage(e))
 }
 
-struct DbMessage<'a>(&'a postgres::Error);
+/// A PostgreSQL error for logs and messages: the server's message and SQLSTATE if there is one.
+pub(crate) struct DbMessage<'a>(pub(crate) &'a postgres::Error);
 
 impl std::fmt::Display for DbMessage<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

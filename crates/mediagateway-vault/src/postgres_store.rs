@@ -9,7 +9,7 @@ use postgres::Row;
 use crate::error::VaultError;
 use crate::postgres::PostgresStore;
 use crate::postgres_cache;
-use crate::postgres_pool::db_error;
+use crate::postgres_pool::{db_error, Param};
 use crate::record::RecordId;
 use crate::store::{SealedRecord, Store, WrappedDataKey};
 
@@ -18,31 +18,29 @@ const SELECT_KEYS: &str = "SELECT key_id, wrapped, created FROM keys ORDER BY cr
 const INSERT_KEY: &str = "INSERT INTO keys (key_id, wrapped, created) VALUES ($1, $2, $3)
      ON CONFLICT (key_id) DO NOTHING";
 const DELETE_KEY: &str = "DELETE FROM keys WHERE key_id = $1";
-const UPSERT: &str = "INSERT INTO records (data_source, portal_user, key_id, sealed)
+/// Inserts or replaces the record `$1`..`$4`.
+macro_rules! upsert {
+    () => {
+        "INSERT INTO records (data_source, portal_user, key_id, sealed)
      VALUES ($1, $2, $3, $4)
      ON CONFLICT (data_source, portal_user)
-     DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed";
+     DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed"
+    };
+}
+const UPSERT: &str = upsert!();
 /// Announces changed records (`$1` channel, `$2` payloads) in the writing transaction.
 const NOTIFY: &str = "SELECT count(pg_notify($1, p)) FROM unnest($2::text[]) p";
-const UPSERT_ONE: &str =
-    "WITH up AS (INSERT INTO records (data_source, portal_user, key_id, sealed)
-     VALUES ($1, $2, $3, $4)
-     ON CONFLICT (data_source, portal_user)
-     DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed)
-     SELECT pg_notify($5, $6)";
+const UPSERT_ONE: &str = concat!("WITH up AS (", upsert!(), ") SELECT pg_notify($5, $6)");
 const SELECT_ONE: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
      WHERE data_source = $1 AND portal_user = $2";
-const DELETE_ONE: &str = "WITH gone AS (DELETE FROM records
-     WHERE data_source = $1 AND portal_user = $2 RETURNING 1)
-     SELECT (SELECT count(*) FROM gone), pg_notify($3, $4)";
 const DELETE_MANY: &str = "WITH gone AS (DELETE FROM records WHERE (data_source, portal_user) IN
      (SELECT * FROM unnest($1::bytea[], $2::bytea[])) RETURNING 1)
      SELECT (SELECT count(*) FROM gone),
             (SELECT count(pg_notify($3, p)) FROM unnest($4::text[]) p)";
 const COUNT: &str = "SELECT count(*) FROM records";
-const SCAN_FIRST: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
+pub(crate) const SCAN_FIRST: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
      ORDER BY data_source, portal_user LIMIT $1 OFFSET $2";
-const SCAN_AFTER: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
+pub(crate) const SCAN_AFTER: &str = "SELECT data_source, portal_user, key_id, sealed FROM records
      WHERE (data_source, portal_user) > ($3, $4)
      ORDER BY data_source, portal_user LIMIT $1 OFFSET $2";
 const REPLACE_IF_UNCHANGED: &str = "WITH changed AS (UPDATE records SET key_id = $5, sealed = $6
@@ -68,7 +66,10 @@ fn to_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn record_from_row(operation: &'static str, row: &Row) -> Result<SealedRecord, VaultError> {
+pub(crate) fn record_from_row(
+    operation: &'static str,
+    row: &Row,
+) -> Result<SealedRecord, VaultError> {
     let text = |bytes: Vec<u8>| {
         String::from_utf8(bytes)
             .map_err(|_| VaultError::storage(operation, "a stored record id is not UTF-8"))
@@ -85,9 +86,22 @@ fn record_from_row(operation: &'static str, row: &Row) -> Result<SealedRecord, V
 }
 
 impl PostgresStore {
+    /// Forgets `ids` in this store's cache, after writing them; other stores learn of the
+    /// change from the notification.
+    fn evict(&self, ids: &[RecordId]) {
+        if let Some(cache) = &self.cache {
+            cache.evict(ids);
+        }
+    }
+}
+
+impl Store for PostgresStore {
     /// Inserts or replaces all `records` in one transaction: a bulk import, far faster than one
     /// [`Store::put`] per record.
-    pub fn put_many(&self, records: &[SealedRecord]) -> Result<(), VaultError> {
+    fn put_many(&self, records: &[SealedRecord]) -> Result<(), VaultError> {
+        if records.is_empty() {
+            return Ok(());
+        }
         let op = "storing records";
         let records = records.to_vec();
         let channel = self.channel.clone();
@@ -97,9 +111,8 @@ impl PostgresStore {
             let fail = |e: postgres::Error| db_error(op, &e);
             if let [record] = records.as_slice() {
                 // One statement is atomic on its own; a transaction would add two round trips.
-                let upsert = conn.statement(UPSERT_ONE).map_err(fail)?;
                 let (source, user) = id_bytes(&record.id);
-                let params: [&(dyn postgres::types::ToSql + Sync); 6] = [
+                let params: [&Param; 6] = [
                     &source,
                     &user,
                     &record.key_id,
@@ -107,7 +120,7 @@ impl PostgresStore {
                     &channel,
                     &payloads[0],
                 ];
-                conn.client().execute(&upsert, &params).map_err(fail)?;
+                conn.execute(UPSERT_ONE, &params).map_err(fail)?;
                 return Ok(());
             }
             let upsert = conn.statement(UPSERT).map_err(fail)?;
@@ -126,22 +139,11 @@ impl PostgresStore {
         written
     }
 
-    /// Forgets `ids` in this store's cache, after writing them; other stores learn of the
-    /// change from the notification.
-    fn evict(&self, ids: &[RecordId]) {
-        if let Some(cache) = &self.cache {
-            cache.evict(ids);
-        }
-    }
-}
-
-impl Store for PostgresStore {
     fn schema_version(&self) -> Result<u32, VaultError> {
         let op = "reading the schema version";
         let stored: i64 = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
-            let statement = conn.statement(SELECT_VERSION).map_err(fail)?;
-            let row = conn.client().query_one(&statement, &[]).map_err(fail)?;
+            let row = conn.query_one(SELECT_VERSION, &[]).map_err(fail)?;
             row.try_get(0).map_err(fail)
         })?;
         crate::migrate::version_from_db(stored)
@@ -152,8 +154,7 @@ impl Store for PostgresStore {
         let op = "reading data keys";
         self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
-            let statement = conn.statement(SELECT_KEYS).map_err(fail)?;
-            let rows = conn.client().query(&statement, &[]).map_err(fail)?;
+            let rows = conn.query(SELECT_KEYS, &[]).map_err(fail)?;
             rows.iter()
                 .map(|row| {
                     let micros: i64 = row.try_get(2).map_err(fail)?;
@@ -174,11 +175,9 @@ impl Store for PostgresStore {
         let key = key.clone();
         self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
-            let statement = conn.statement(INSERT_KEY).map_err(fail)?;
             let micros = key.created.timestamp_micros();
             let n = conn
-                .client()
-                .execute(&statement, &[&key.key_id, &key.wrapped, &micros])
+                .execute(INSERT_KEY, &[&key.key_id, &key.wrapped, &micros])
                 .map_err(fail)?;
             Ok(n == 1)
         })
@@ -200,10 +199,8 @@ impl Store for PostgresStore {
         let (source, user) = id_bytes(id);
         let found = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
-            let statement = conn.statement(SELECT_ONE).map_err(fail)?;
             let row = conn
-                .client()
-                .query_opt(&statement, &[&source, &user])
+                .query_opt(SELECT_ONE, &[&source, &user])
                 .map_err(fail)?;
             row.map(|row| record_from_row(op, &row)).transpose()
         })?;
@@ -217,30 +214,14 @@ impl Store for PostgresStore {
     }
 
     fn delete(&self, id: &RecordId) -> Result<bool, VaultError> {
-        let op = "deleting a record";
-        let (source, user) = id_bytes(id);
-        let channel = self.channel.clone();
-        let payload = postgres_cache::payload(id);
-        let deleted = self.pool.call(op, move |conn| {
-            let fail = |e: postgres::Error| db_error(op, &e);
-            let statement = conn.statement(DELETE_ONE).map_err(fail)?;
-            let row = conn
-                .client()
-                .query_one(&statement, &[&source, &user, &channel, &payload])
-                .map_err(fail)?;
-            let n: i64 = row.try_get(0).map_err(fail)?;
-            Ok(n > 0)
-        });
-        self.evict(std::slice::from_ref(id));
-        deleted
+        Ok(self.delete_many(std::slice::from_ref(id))? > 0)
     }
 
     fn len(&self) -> Result<usize, VaultError> {
         let op = "counting records";
         let n: i64 = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
-            let statement = conn.statement(COUNT).map_err(fail)?;
-            let row = conn.client().query_one(&statement, &[]).map_err(fail)?;
+            let row = conn.query_one(COUNT, &[]).map_err(fail)?;
             row.try_get(0).map_err(fail)
         })?;
         Ok(usize::try_from(n).unwrap_or(0))
@@ -258,15 +239,8 @@ impl Store for PostgresStore {
         self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
             let rows = match &after {
-                None => {
-                    let statement = conn.statement(SCAN_FIRST).map_err(fail)?;
-                    conn.client().query(&statement, &[&limit, &offset])
-                }
-                Some((source, user)) => {
-                    let statement = conn.statement(SCAN_AFTER).map_err(fail)?;
-                    conn.client()
-                        .query(&statement, &[&limit, &offset, source, user])
-                }
+                None => conn.query(SCAN_FIRST, &[&limit, &offset]),
+                Some((source, user)) => conn.query(SCAN_AFTER, &[&limit, &offset, source, user]),
             }
             .map_err(fail)?;
             rows.iter().map(|row| record_from_row(op, row)).collect()
@@ -289,8 +263,7 @@ impl Store for PostgresStore {
         let payload = postgres_cache::payload(&current.id);
         let replaced = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
-            let statement = conn.statement(REPLACE_IF_UNCHANGED).map_err(fail)?;
-            let params: [&(dyn postgres::types::ToSql + Sync); 8] = [
+            let params: [&Param; 8] = [
                 &source,
                 &user,
                 &old_key,
@@ -300,7 +273,9 @@ impl Store for PostgresStore {
                 &channel,
                 &payload,
             ];
-            let row = conn.client().query_one(&statement, &params).map_err(fail)?;
+            let row = conn
+                .query_one(REPLACE_IF_UNCHANGED, &params)
+                .map_err(fail)?;
             let n: i64 = row.try_get(0).map_err(fail)?;
             Ok(n == 1)
         });
@@ -315,10 +290,8 @@ impl Store for PostgresStore {
         let payloads = payloads(ids);
         let deleted = self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
-            let statement = conn.statement(DELETE_MANY).map_err(fail)?;
             let row = conn
-                .client()
-                .query_one(&statement, &[&sources, &users, &channel, &payloads])
+                .query_one(DELETE_MANY, &[&sources, &users, &channel, &payloads])
                 .map_err(fail)?;
             let n: i64 = row.try_get(0).map_err(fail)?;
             Ok(usize::try_from(n).unwrap_or(usize::MAX))
@@ -332,11 +305,7 @@ impl Store for PostgresStore {
         let key_id = key_id.to_owned();
         self.pool.call(op, move |conn| {
             let fail = |e: postgres::Error| db_error(op, &e);
-            let statement = conn.statement(DELETE_KEY).map_err(fail)?;
-            let n = conn
-                .client()
-                .execute(&statement, &[&key_id])
-                .map_err(fail)?;
+            let n = conn.execute(DELETE_KEY, &[&key_id]).map_err(fail)?;
             Ok(n > 0)
         })
     }

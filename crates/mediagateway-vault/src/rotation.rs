@@ -11,14 +11,17 @@
 //!    ([`Store::replace_if_unchanged`]) so a concurrent write is never overwritten. This is
 //!    idempotent: resuming simply re-seals what is still under an old key.
 //! 4. Once no record is left under an old key, the old wrapped data keys are deleted from the
-//!    store, and then their key files.
+//!    store, and then their key files. A marker file records that the vault's first key file
+//!    (`vault-key.pem`) is gone, so an error about a missing key file names the right file.
+
+use std::ops::ControlFlow;
 
 use crate::error::VaultError;
 use crate::files;
 use crate::keys::KeyPair;
 use crate::rotation_ring::{next_created, unwrap_data_key};
-use crate::store::{SealedRecord, Store, WrappedDataKey};
-use crate::vault::{Vault, SCAN_BATCH};
+use crate::store::{Store, WrappedDataKey};
+use crate::vault::{scan_batches, Vault};
 
 /// How many records [`Vault::rotate`] re-seals per step.
 const ROTATION_BATCH: usize = 256;
@@ -128,18 +131,14 @@ impl Vault {
         let mut resealed = 0;
         let reached_end = {
             let ring = self.ring();
-            if ring.retiring().is_empty() {
+            if ring.retiring().is_empty() || max_records == 0 {
                 return Ok(self.status(0));
             }
-            let (current_id, current) = ring.current();
+            let current_id = ring.current().0;
             let mut cursor = self.cursor();
-            loop {
-                if resealed >= max_records {
-                    break false;
-                }
-                let batch = self.store.scan(cursor.as_ref(), 0, SCAN_BATCH)?;
-                let last_batch = batch.len() < SCAN_BATCH;
-                for record in &batch {
+            let start = cursor.clone();
+            let ended = scan_batches(self.store.as_ref(), start, |batch| {
+                for record in batch {
                     if resealed >= max_records {
                         break;
                     }
@@ -148,23 +147,23 @@ impl Vault {
                         continue;
                     }
                     let account = ring.open(&record.id, record)?;
-                    let plaintext = crate::codec::encode(&account);
-                    let replacement = SealedRecord {
-                        id: record.id.clone(),
-                        key_id: current_id.to_owned(),
-                        sealed: current.seal(&record.id, current_id, &plaintext)?,
-                    };
+                    let replacement = ring.seal(&record.id, &account)?;
                     // A miss means the record changed meanwhile: rewritten under the new key,
                     // or deleted. Either way there is nothing left to re-seal.
                     if self.store.replace_if_unchanged(record, &replacement)? {
                         resealed += 1;
                     }
                 }
-                if last_batch && resealed < max_records {
-                    *cursor = None;
-                    break true;
-                }
+                Ok(if resealed < max_records {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                })
+            })?;
+            if ended {
+                *cursor = None;
             }
+            ended
         };
         if reached_end {
             self.retire_old_keys()?;
@@ -211,6 +210,8 @@ impl Vault {
         }
         drop(ring);
         if let Some(key_dir) = &self.key_dir {
+            // Before the first key's file goes: from now on every key file is named by its id.
+            files::mark_first_key_retired(&key_dir.dir)?;
             files::remove_stale_key_temporaries(&key_dir.dir)?;
             for path in files::key_files(&key_dir.dir, Vault::KEY_FILE)? {
                 // Files that cannot be read are left alone: they may not be ours to delete.
@@ -240,13 +241,9 @@ impl Vault {
 
 fn count_not_under(store: &dyn Store, key_id: &str) -> Result<usize, VaultError> {
     let mut count = 0;
-    let mut after = None;
-    loop {
-        let batch = store.scan(after.as_ref(), 0, SCAN_BATCH)?;
+    scan_batches(store, None, |batch| {
         count += batch.iter().filter(|r| r.key_id != key_id).count();
-        match batch.last() {
-            Some(last) if batch.len() == SCAN_BATCH => after = Some(last.id.clone()),
-            _ => return Ok(count),
-        }
-    }
+        Ok(ControlFlow::Continue(()))
+    })?;
+    Ok(count)
 }

@@ -74,11 +74,11 @@ impl KeyRing {
             });
         }
         let mut keys = Vec::with_capacity(wrapped.len());
-        for entry in &wrapped {
+        for (n, entry) in wrapped.iter().enumerate() {
             let Some(pair) = pair_for(&entry.key_id) else {
                 return Err(match dir {
                     Some(dir) => VaultError::KeyFileMissing {
-                        path: dir.join(files::key_file_name(&entry.key_id)),
+                        path: files::key_path(dir, &entry.key_id, n == 0),
                         key_id: entry.key_id.clone(),
                     },
                     None => VaultError::DataKeyUnusable {
@@ -101,6 +101,21 @@ impl KeyRing {
             .get(&self.current)
             .expect("the current key id always names a key of the ring");
         (&self.current, key)
+    }
+
+    /// Seals `account` under `id` with the current data key, as the record to store.
+    pub(crate) fn seal(
+        &self,
+        id: &RecordId,
+        account: &Account,
+    ) -> Result<SealedRecord, VaultError> {
+        let plaintext = codec::encode(account);
+        let (key_id, data_key) = self.current();
+        Ok(SealedRecord {
+            id: id.clone(),
+            key_id: key_id.to_owned(),
+            sealed: data_key.seal(id, key_id, &plaintext)?,
+        })
     }
 
     /// The data key of `key_id`, if the ring holds it.

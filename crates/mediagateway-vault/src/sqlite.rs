@@ -50,29 +50,6 @@ impl SqliteStore {
         Self::init(conn, None)
     }
 
-    /// Inserts or replaces all `records` in one transaction: a bulk import, far faster than one
-    /// [`Store::put`] (and one sync to disk) per record.
-    pub fn put_many(&self, records: &[SealedRecord]) -> Result<(), VaultError> {
-        let op = "storing records";
-        let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| storage(op, e))?;
-        {
-            let mut stmt = tx.prepare_cached(UPSERT).map_err(|e| storage(op, e))?;
-            for r in records {
-                stmt.execute(params![
-                    r.id.data_source,
-                    r.id.portal_user,
-                    r.key_id,
-                    r.sealed
-                ])
-                .map_err(|e| storage(op, e))?;
-            }
-        }
-        tx.commit().map_err(|e| storage(op, e))
-    }
-
     /// The database file, or `None` for an in-memory database.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -210,6 +187,29 @@ impl fmt::Debug for SqliteStore {
 }
 
 impl Store for SqliteStore {
+    /// Inserts or replaces all `records` in one transaction: a bulk import, far faster than one
+    /// [`Store::put`] (and one sync to disk) per record.
+    fn put_many(&self, records: &[SealedRecord]) -> Result<(), VaultError> {
+        let op = "storing records";
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| storage(op, e))?;
+        {
+            let mut stmt = tx.prepare_cached(UPSERT).map_err(|e| storage(op, e))?;
+            for r in records {
+                stmt.execute(params![
+                    r.id.data_source,
+                    r.id.portal_user,
+                    r.key_id,
+                    r.sealed
+                ])
+                .map_err(|e| storage(op, e))?;
+            }
+        }
+        tx.commit().map_err(|e| storage(op, e))
+    }
+
     fn schema_version(&self) -> Result<u32, VaultError> {
         let version: i64 = self
             .lock()

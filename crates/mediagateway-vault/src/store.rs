@@ -64,6 +64,15 @@ pub trait Store: Send + Sync + fmt::Debug {
     /// Inserts or replaces a record.
     fn put(&self, record: &SealedRecord) -> Result<(), VaultError>;
 
+    /// Inserts or replaces all `records`: a bulk import. The provided version puts one record
+    /// at a time; stores should override it with one transaction.
+    fn put_many(&self, records: &[SealedRecord]) -> Result<(), VaultError> {
+        for record in records {
+            self.put(record)?;
+        }
+        Ok(())
+    }
+
     /// The record with this id, if any.
     fn get(&self, id: &RecordId) -> Result<Option<SealedRecord>, VaultError>;
 
@@ -141,6 +150,10 @@ impl<S: Store + ?Sized> Store for Arc<S> {
 
     fn put(&self, record: &SealedRecord) -> Result<(), VaultError> {
         (**self).put(record)
+    }
+
+    fn put_many(&self, records: &[SealedRecord]) -> Result<(), VaultError> {
+        (**self).put_many(records)
     }
 
     fn get(&self, id: &RecordId) -> Result<Option<SealedRecord>, VaultError> {

@@ -1,12 +1,12 @@
 //! The vault: seals accounts with its data key and keeps them in a [`Store`].
 
 use std::fmt;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use secrecy::SecretString;
 
-use crate::codec;
 use crate::error::{InputProblem, VaultError};
 use crate::files;
 use crate::keys::KeyPair;
@@ -18,6 +18,26 @@ use crate::store::{SealedRecord, Store};
 
 /// How many records the vault fetches from the store at a time when it walks all of them.
 pub(crate) const SCAN_BATCH: usize = 256;
+
+/// Walks the records of `store` after `after` in id order, [`SCAN_BATCH`] at a time, handing
+/// each batch to `each` until it breaks or the records end. True if the records ended.
+pub(crate) fn scan_batches(
+    store: &dyn Store,
+    mut after: Option<RecordId>,
+    mut each: impl FnMut(&[SealedRecord]) -> Result<ControlFlow<()>, VaultError>,
+) -> Result<bool, VaultError> {
+    loop {
+        let batch = store.scan(after.as_ref(), 0, SCAN_BATCH)?;
+        if each(&batch)?.is_break() {
+            return Ok(false);
+        }
+        let full = batch.len() == SCAN_BATCH;
+        match batch.into_iter().next_back() {
+            Some(last) if full => after = Some(last.id),
+            _ => return Ok(true),
+        }
+    }
+}
 
 /// Settings for [`Vault::open_with`].
 #[derive(Debug, Clone)]
@@ -100,7 +120,7 @@ impl Vault {
     pub const DB_FILE: &'static str = "vault.db";
     /// File name of the first private key inside the vault directory; keys added by a
     /// rotation are named `vault-key-<key id>.pem`.
-    pub const KEY_FILE: &'static str = "vault-key.pem";
+    pub const KEY_FILE: &'static str = files::FIRST_KEY_FILE;
 
     /// Opens the vault in `dir` with default options, creating directory, key and database on
     /// first use.
@@ -131,14 +151,10 @@ impl Vault {
         }
         if loaded.is_empty() {
             let wrapped = store.data_keys()?;
-            if let Some(newest) = wrapped.iter().max_by(|a, b| a.created.cmp(&b.created)) {
-                let name = if wrapped.len() == 1 {
-                    Self::KEY_FILE.to_owned()
-                } else {
-                    files::key_file_name(&newest.key_id)
-                };
+            // Oldest first: the last one is the newest.
+            if let Some(newest) = wrapped.last() {
                 return Err(VaultError::KeyFileMissing {
-                    path: dir.join(name),
+                    path: files::key_path(dir, &newest.key_id, wrapped.len() == 1),
                     key_id: newest.key_id.clone(),
                 });
             }
@@ -158,8 +174,14 @@ impl Vault {
                 "the vault private key file is not encrypted: whoever can read it can open every stored account"
             );
         }
+        let first_key_gone = !loaded.iter().any(|k| k.path == dir.join(Self::KEY_FILE));
         let key_pairs: Vec<KeyPair> = loaded.into_iter().map(|k| k.keys).collect();
         let ring = KeyRing::load(&store, &key_pairs, Some(dir))?;
+        if first_key_gone {
+            // Every key of the store has a file named by its id: a rotation retired the first
+            // key (perhaps before rotations left a marker). Recorded for the naming rule.
+            files::mark_first_key_retired(dir)?;
+        }
         Ok(Self::assemble(
             Box::new(store),
             ring,
@@ -197,16 +219,9 @@ impl Vault {
     pub fn put(&self, id: &RecordId, account: &Account) -> Result<(), VaultError> {
         id.validate()?;
         account.validate()?;
-        let plaintext = codec::encode(account);
         // Held until the store has the record, so a rotation cannot retire the key in between.
         let ring = self.ring();
-        let (key_id, data_key) = ring.current();
-        let sealed = data_key.seal(id, key_id, &plaintext)?;
-        self.store.put(&SealedRecord {
-            id: id.clone(),
-            key_id: key_id.to_owned(),
-            sealed,
-        })
+        self.store.put(&ring.seal(id, account)?)
     }
 
     /// The account stored under `id`, if any. Reading does not change the last-used time; see
@@ -239,11 +254,11 @@ impl Vault {
         let needle = filter.map(str::to_lowercase).filter(|f| !f.is_empty());
         let mut skip = offset;
         let mut out = Vec::new();
-        let mut after: Option<RecordId> = None;
-        while out.len() < limit {
-            let batch = self.store.scan(after.as_ref(), 0, SCAN_BATCH)?;
-            let done = batch.len() < SCAN_BATCH;
-            for record in &batch {
+        if limit == 0 {
+            return Ok(out);
+        }
+        scan_batches(self.store.as_ref(), None, |batch| {
+            for record in batch {
                 let summary = match self.open_record(&record.id, record) {
                     Ok(account) => account.summary(&record.id),
                     Err(e) => {
@@ -263,11 +278,12 @@ impl Vault {
                     out.push(summary);
                 }
             }
-            match batch.into_iter().next_back() {
-                Some(last) if !done => after = Some(last.id),
-                _ => break,
-            }
-        }
+            Ok(if out.len() < limit {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            })
+        })?;
         Ok(out)
     }
 

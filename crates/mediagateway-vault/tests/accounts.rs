@@ -4,14 +4,14 @@ mod common;
 
 use common::*;
 use mediagateway_vault::{
-    Account, KeyPair, MemoryStore, RecordId, Secret, SecretKind, SqliteStore, Vault, MAX_ID_LEN,
+    Account, MemoryStore, RecordId, Secret, SecretKind, SqliteStore, Vault, MAX_ID_LEN,
 };
 
 /// The same scenario against every store, so all backends behave alike.
 fn each_store(scenario: impl Fn(&Vault)) {
     let (_tmp, dir) = scratch();
     scenario(&open(&dir));
-    let key = || KeyPair::from_pkcs8_pem(shared_key_pem()).expect("shared key parses");
+    let key = || shared_keys();
     let sqlite = SqliteStore::in_memory().expect("in-memory SQLite");
     scenario(&Vault::with_store(Box::new(sqlite), &key()).expect("vault over SQLite in memory"));
     scenario(&Vault::with_store(Box::new(MemoryStore::new()), &key()).expect("vault in memory"));

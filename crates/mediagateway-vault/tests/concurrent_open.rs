@@ -78,29 +78,24 @@ fn sqlite_version_one_database_opens_and_newer_is_refused() {
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;
-    use common::{full_account, shared_key_pem};
+    use common::{full_account, shared_keys};
     use mediagateway_vault::{KeyPair, PostgresOptions, PostgresStore, Secret, Vault};
 
     fn keys() -> KeyPair {
-        KeyPair::from_pkcs8_pem(shared_key_pem()).expect("key")
+        shared_keys()
     }
 
-    fn fresh(schema: &str) -> Option<(Arc<pg::PgServer>, PostgresOptions)> {
+    /// A new database: the server, options for `schema` in it, and its name.
+    fn fresh(schema: &str) -> Option<(Arc<pg::PgServer>, PostgresOptions, String)> {
         let server = pg::server()?;
-        let options = PostgresOptions::new(server.create_database()).schema(schema);
-        Some((server, options))
-    }
-
-    fn dbname(options: &PostgresOptions) -> String {
-        use secrecy::ExposeSecret;
-        let connection = options.connection.expose_secret();
-        let name = connection.rsplit("dbname=").next().expect("dbname");
-        name.to_owned()
+        let db = server.create_database();
+        let options = PostgresOptions::new(server.connection_string(&db)).schema(schema);
+        Some((server, options, db))
     }
 
     #[test]
     fn openers_at_once_migrate_once() {
-        let Some((_server, options)) = fresh("racy") else {
+        let Some((_server, options, _)) = fresh("racy") else {
             return;
         };
         let stores = open_at_once(move || PostgresStore::open(&options).expect("open"));
@@ -111,10 +106,9 @@ mod postgres {
 
     #[test]
     fn version_one_database_opens_and_newer_is_refused() {
-        let Some((server, options)) = fresh("legacy") else {
+        let Some((server, options, db)) = fresh("legacy") else {
             return;
         };
-        let db = dbname(&options);
         server.psql(
             &db,
             "CREATE SCHEMA legacy;
@@ -141,10 +135,9 @@ mod postgres {
 
     #[test]
     fn hostile_database_contents_are_typed_errors() {
-        let Some((server, options)) = fresh("hostile") else {
+        let Some((server, options, db)) = fresh("hostile") else {
             return;
         };
-        let db = dbname(&options);
         let store = PostgresStore::open(&options).expect("open");
         server.psql(
             &db,
@@ -165,10 +158,9 @@ mod postgres {
 
     #[test]
     fn store_reconnects_after_its_connection_is_killed() {
-        let Some((server, options)) = fresh("reconnect") else {
+        let Some((server, options, db)) = fresh("reconnect") else {
             return;
         };
-        let db = dbname(&options);
         let store = PostgresStore::open(&options.connections(1)).expect("open");
         let id = RecordId::new("ds", "u");
         assert_eq!(store.get(&id).unwrap(), None);
@@ -196,7 +188,7 @@ mod postgres {
 
     #[test]
     fn schemas_keep_vaults_apart() {
-        let Some((_server, one)) = fresh("one") else {
+        let Some((_server, one, _)) = fresh("one") else {
             return;
         };
         let two = one.clone().schema("two");
@@ -239,7 +231,7 @@ mod postgres {
 
     #[tokio::test(flavor = "current_thread")]
     async fn works_inside_a_current_thread_runtime() {
-        let Some((_server, options)) = fresh("async_one") else {
+        let Some((_server, options, _)) = fresh("async_one") else {
             return;
         };
         use_from_async(options).await;
@@ -247,7 +239,7 @@ mod postgres {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn works_inside_a_multi_thread_runtime() {
-        let Some((_server, options)) = fresh("async_many") else {
+        let Some((_server, options, _)) = fresh("async_many") else {
             return;
         };
         use_from_async(options).await;

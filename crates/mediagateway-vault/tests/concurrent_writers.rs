@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{full_account, shared_key_pem};
+use common::{full_account, shared_key_pem, shared_keys};
 use mediagateway_vault::{KeyPair, RecordId, Secret, SqliteStore, Store, Vault};
 
 /// Records each writer stores.
@@ -103,7 +103,7 @@ fn two_writers(target: &str) {
     for writer in writers {
         wait_for(writer);
     }
-    let keys = KeyPair::from_pkcs8_pem(shared_key_pem()).expect("key");
+    let keys = shared_keys();
     let vault = Vault::with_store(open_store(target), &keys).expect("open vault");
     assert_eq!(vault.len().unwrap(), 2 * PER_WRITER);
     for name in ["left", "right"] {
@@ -136,5 +136,6 @@ fn two_processes_write_one_sqlite_vault() {
 #[test]
 fn two_processes_write_one_postgres_vault() {
     let Some(server) = pg::server() else { return };
-    two_writers(&format!("postgres:{}", server.create_database()));
+    let db = server.create_database();
+    two_writers(&format!("postgres:{}", server.connection_string(&db)));
 }

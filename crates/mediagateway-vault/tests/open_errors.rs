@@ -132,6 +132,10 @@ fn a_missing_key_file_is_not_silently_replaced() {
         "{err:?}"
     );
     assert!(
+        matches!(&err, VaultError::KeyFileMissing { path, .. } if *path == dir.join(Vault::KEY_FILE)),
+        "the error names the deleted file: {err:?}"
+    );
+    assert!(
         !dir.join(Vault::KEY_FILE).exists(),
         "no new key may be created"
     );
@@ -249,7 +253,7 @@ fn bad_options_and_paths_are_refused() {
 #[test]
 fn a_shared_store_refuses_a_second_key() {
     let store = Arc::new(MemoryStore::new());
-    let mine = KeyPair::from_pkcs8_pem(shared_key_pem()).unwrap();
+    let mine = shared_keys();
     let vault = Vault::with_store(Box::new(Arc::clone(&store)), &mine).unwrap();
     vault
         .put(&id("u"), &full_account("u", Secret::None))

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use common::{full_account, shared_key_pem};
+use common::{full_account, shared_keys};
 use mediagateway_vault::{
     KeyPair, PostgresOptions, PostgresStore, RecordId, SealedRecord, Secret, Store, Vault,
     WrappedDataKey,
@@ -24,31 +24,26 @@ const LISTENER: &str = "mediagateway-vault listener";
 
 struct Db {
     server: Arc<pg::PgServer>,
-    connection: String,
+    name: String,
 }
 
 impl Db {
     fn new() -> Option<Self> {
         let server = pg::server()?;
-        let connection = server.create_database();
-        Some(Self { server, connection })
+        let name = server.create_database();
+        Some(Self { server, name })
     }
 
     fn options(&self) -> PostgresOptions {
-        PostgresOptions::new(self.connection.clone()).schema("cached")
+        PostgresOptions::new(self.server.connection_string(&self.name)).schema("cached")
     }
 
     fn open(&self, options: PostgresOptions) -> Arc<PostgresStore> {
         Arc::new(PostgresStore::open(&options).expect("open"))
     }
 
-    fn dbname(&self) -> &str {
-        let at = self.connection.find("dbname=").expect("dbname") + "dbname=".len();
-        &self.connection[at..]
-    }
-
     fn psql(&self, sql: &str) -> String {
-        self.server.psql(self.dbname(), sql)
+        self.server.psql(&self.name, sql)
     }
 
     /// Waits until a listener connection of this database exists and has had time to listen.
@@ -67,7 +62,7 @@ impl Db {
 }
 
 fn keys() -> KeyPair {
-    KeyPair::from_pkcs8_pem(shared_key_pem()).expect("key")
+    shared_keys()
 }
 
 /// Polls `check` until it holds or [`CONVERGE`] passes.
@@ -277,4 +272,20 @@ fn records_are_preloaded_when_listening_starts() {
     eventually("A seeing a write after preloading", || {
         a.get(&r.id).unwrap() == Some(next.clone())
     });
+}
+
+#[test]
+fn a_cache_smaller_than_a_preload_page_is_preloaded_too() {
+    let Some(db) = Db::new() else { return };
+    let writer = db.open(db.options().cache_records(0));
+    let (r1, r2) = (record("small-1", 1), record("small-2", 2));
+    writer.put(&r1).unwrap();
+    writer.put(&r2).unwrap();
+    let a = db.open(db.options().cache_records(10));
+    db.wait_for_listener();
+    overwrite_silently(&db, "small-1", 4);
+    overwrite_silently(&db, "small-2", 4);
+    // Never read by A, yet answered from its cache: both were preloaded.
+    assert_eq!(a.get(&r1.id).unwrap(), Some(r1.clone()));
+    assert_eq!(a.get(&r2.id).unwrap(), Some(r2.clone()));
 }

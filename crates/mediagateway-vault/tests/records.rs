@@ -11,7 +11,7 @@ use mediagateway_vault::{
 };
 
 fn key() -> KeyPair {
-    KeyPair::from_pkcs8_pem(shared_key_pem()).expect("shared key parses")
+    shared_keys()
 }
 
 /// The same scenario against every store, so all backends behave alike.

@@ -154,11 +154,77 @@ fn a_missing_key_file_mid_rotation_is_reported_by_key_id() {
     assert!(Vault::open_with(&dir, options()).unwrap().rotate().is_ok());
 }
 
+/// Opens `dir`, expecting a missing key file: the error must name `deleted`.
+fn assert_missing(dir: &Path, deleted: &Path, expected_key_id: &str) {
+    let err = Vault::open_with(dir, options()).unwrap_err();
+    assert!(
+        matches!(&err, VaultError::KeyFileMissing { key_id, path } if key_id == expected_key_id && path == deleted),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_missing_key_file_after_a_rotation_names_the_deleted_file() {
+    let (_tmp, dir) = scratch();
+    install_key(&dir, shared_key_pem());
+    let vault = Vault::open_with(&dir, options()).unwrap();
+    fill(&vault, 3);
+    let rotated = vault.rotate().unwrap();
+    drop(vault);
+    let key_file = dir.join(format!("vault-key-{}.pem", rotated.key_id));
+    let saved = fs::read(&key_file).unwrap();
+    fs::remove_file(&key_file).unwrap();
+    assert_missing(&dir, &key_file, &rotated.key_id);
+
+    // Mid-way through a second rotation, each missing file is named: the old key's file is
+    // the one the first rotation wrote, not `vault-key.pem`.
+    fs::write(&key_file, &saved).unwrap();
+    let vault = Vault::open_with(&dir, options()).unwrap();
+    let begun = vault.begin_rotation().unwrap();
+    drop(vault);
+    fs::remove_file(&key_file).unwrap();
+    assert_missing(&dir, &key_file, &rotated.key_id);
+    fs::write(&key_file, &saved).unwrap();
+    let new_file = dir.join(format!("vault-key-{}.pem", begun.key_id));
+    fs::remove_file(&new_file).unwrap();
+    assert_missing(&dir, &new_file, &begun.key_id);
+}
+
+#[test]
+fn a_vault_rotated_without_the_marker_gets_it_at_open() {
+    let (_tmp, dir) = scratch();
+    install_key(&dir, shared_key_pem());
+    let vault = Vault::open_with(&dir, options()).unwrap();
+    fill(&vault, 2);
+    let rotated = vault.rotate().unwrap();
+    drop(vault);
+    // As an older version of the vault left it: no record of the retired first key.
+    fs::remove_file(dir.join("vault-retired-first-key")).unwrap();
+    drop(Vault::open_with(&dir, options()).unwrap());
+    let key_file = dir.join(format!("vault-key-{}.pem", rotated.key_id));
+    fs::remove_file(&key_file).unwrap();
+    assert_missing(&dir, &key_file, &rotated.key_id);
+}
+
+#[test]
+fn a_missing_first_key_file_mid_rotation_names_the_deleted_file() {
+    let (_tmp, dir) = scratch();
+    install_key(&dir, shared_key_pem());
+    let vault = Vault::open_with(&dir, options()).unwrap();
+    let first = vault.key_id().to_owned();
+    fill(&vault, 3);
+    vault.begin_rotation().unwrap();
+    drop(vault);
+    let first_file = dir.join(Vault::KEY_FILE);
+    fs::remove_file(&first_file).unwrap();
+    assert_missing(&dir, &first_file, &first);
+}
+
 #[test]
 fn rotation_over_any_store_with_explicit_key_pairs() {
     let store = Arc::new(MemoryStore::new());
     let second_pem = new_key_pem();
-    let first = KeyPair::from_pkcs8_pem(shared_key_pem()).unwrap();
+    let first = shared_keys();
     let second = KeyPair::from_pkcs8_pem(&second_pem).unwrap();
     let third = KeyPair::from_pkcs8_pem(&new_key_pem()).unwrap();
     let vault = Vault::with_store(Box::new(Arc::clone(&store)), &first).unwrap();
@@ -183,10 +249,7 @@ fn rotation_over_any_store_with_explicit_key_pairs() {
     }
     let err = Vault::with_store(Box::new(Arc::clone(&store)), &third).unwrap_err();
     assert!(err.is_wrong_key(), "{err:?}");
-    let both = [
-        KeyPair::from_pkcs8_pem(shared_key_pem()).unwrap(),
-        KeyPair::from_pkcs8_pem(&second_pem).unwrap(),
-    ];
+    let both = [shared_keys(), KeyPair::from_pkcs8_pem(&second_pem).unwrap()];
     let vault = Vault::with_store_keys(Box::new(Arc::clone(&store)), &both).unwrap();
     assert_all_readable(&vault, 5);
     let done = vault.rotate_with(&second).unwrap();

@@ -10,7 +10,7 @@ use mediagateway_vault::{
 };
 
 fn key() -> KeyPair {
-    KeyPair::from_pkcs8_pem(shared_key_pem()).expect("shared key parses")
+    shared_keys()
 }
 
 /// A store that implements only the required methods, to exercise the provided ones.

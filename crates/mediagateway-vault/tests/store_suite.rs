@@ -9,7 +9,7 @@ use std::any::Any;
 use std::sync::Arc;
 
 use chrono::DateTime;
-use common::{full_account, shared_key_pem};
+use common::{full_account, shared_keys};
 use mediagateway_vault::{
     KeyPair, MemoryStore, RecordId, SealedRecord, Secret, SqliteStore, Store, Vault,
     WrappedDataKey, SCHEMA_VERSION,
@@ -48,7 +48,8 @@ fn sqlite() -> Option<Harness> {
 fn postgres() -> Option<Harness> {
     use mediagateway_vault::{PostgresOptions, PostgresStore};
     let server = pg::server()?;
-    let options = PostgresOptions::new(server.create_database()).schema("suite");
+    let db = server.create_database();
+    let options = PostgresOptions::new(server.connection_string(&db)).schema("suite");
     let store: Arc<dyn Store> = Arc::new(PostgresStore::open(&options).expect("open"));
     Some(Harness {
         store,
@@ -58,7 +59,7 @@ fn postgres() -> Option<Harness> {
 }
 
 fn keys() -> KeyPair {
-    KeyPair::from_pkcs8_pem(shared_key_pem()).expect("key")
+    shared_keys()
 }
 
 fn rec(source: &str, user: &str, fill: u8) -> SealedRecord {
@@ -336,13 +337,13 @@ suite!(sqlite);
 suite!(postgres);
 
 /// The bulk writers of the database stores: all records land, replacing same-id ones.
-fn bulk_write(store: &dyn Store, put_many: impl Fn(&[SealedRecord])) {
+fn bulk_write(store: &dyn Store) {
     store.put(&rec("ds", "u000", 0xee)).unwrap();
     let all: Vec<SealedRecord> = (0..300)
         .map(|i| rec("ds", &format!("u{i:03}"), 1))
         .collect();
-    put_many(&all);
-    put_many(&[]);
+    store.put_many(&all).unwrap();
+    store.put_many(&[]).unwrap();
     assert_eq!(store.len().unwrap(), 300);
     assert_eq!(store.scan(None, 0, 1000).unwrap(), all);
 }
@@ -350,7 +351,7 @@ fn bulk_write(store: &dyn Store, put_many: impl Fn(&[SealedRecord])) {
 #[test]
 fn sqlite_bulk_write() {
     let store = SqliteStore::in_memory().unwrap();
-    bulk_write(&store, |records| store.put_many(records).unwrap());
+    bulk_write(&store);
 }
 
 #[cfg(feature = "postgres")]
@@ -358,7 +359,8 @@ fn sqlite_bulk_write() {
 fn postgres_bulk_write() {
     use mediagateway_vault::{PostgresOptions, PostgresStore};
     let Some(server) = pg::server() else { return };
-    let options = PostgresOptions::new(server.create_database()).connections(1);
+    let db = server.create_database();
+    let options = PostgresOptions::new(server.connection_string(&db)).connections(1);
     let store = PostgresStore::open(&options).unwrap();
-    bulk_write(&store, |records| store.put_many(records).unwrap());
+    bulk_write(&store);
 }

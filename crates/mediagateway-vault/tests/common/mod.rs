@@ -19,6 +19,11 @@ pub fn shared_key_pem() -> &'static str {
     PEM.get_or_init(new_key_pem)
 }
 
+/// The key pair of [`shared_key_pem`].
+pub fn shared_keys() -> KeyPair {
+    KeyPair::from_pkcs8_pem(shared_key_pem()).expect("shared key parses")
+}
+
 /// A newly generated 2048-bit key.
 pub fn new_key_pem() -> String {
     KeyPair::generate(2048)

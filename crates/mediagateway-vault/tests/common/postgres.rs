@@ -27,7 +27,6 @@ const SUPERUSER: &str = "vault";
 pub struct PgServer {
     bin: PathBuf,
     port: u16,
-    pid: u32,
     next_db: AtomicUsize,
     stop: Option<mpsc::Sender<()>>,
     keeper: Option<JoinHandle<()>>,
@@ -61,11 +60,6 @@ impl PgServer {
         self.port
     }
 
-    /// Process id of the server.
-    pub fn pid(&self) -> u32 {
-        self.pid
-    }
-
     /// A connection string for `dbname`.
     pub fn connection_string(&self, dbname: &str) -> String {
         format!(
@@ -74,7 +68,8 @@ impl PgServer {
         )
     }
 
-    /// Creates a new, empty database and returns its connection string.
+    /// Creates a new, empty database and returns its name (see
+    /// [`connection_string`](Self::connection_string)).
     pub fn create_database(&self) -> String {
         let n = self.next_db.fetch_add(1, Ordering::Relaxed);
         let name = format!("vault_{}_{n}", std::process::id());
@@ -84,7 +79,7 @@ impl PgServer {
             .output()
             .expect("createdb runs");
         check(&output, "createdb");
-        self.connection_string(&name)
+        name
     }
 
     /// Runs SQL through `psql` on `dbname` and returns what it printed (unaligned, tuples only).
@@ -140,21 +135,20 @@ impl PgServer {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         let (stop, stopped) = mpsc::channel::<()>();
-        let (started, pid) = mpsc::channel::<u32>();
+        let (started, running) = mpsc::channel::<()>();
         // The server is a child of this thread, which lives exactly as long as the server is
         // wanted: with the parent-death signal set, the server also ends if the test process
         // dies without running destructors.
         let keeper = std::thread::spawn(move || {
             let child = postgres.spawn().expect("postgres starts");
-            let _ = started.send(child.id());
+            let _ = started.send(());
             let _ = stopped.recv();
             shut_down(child);
         });
-        let pid = pid.recv().expect("postgres started");
+        running.recv().expect("postgres started");
         let server = Self {
             bin,
             port,
-            pid,
             next_db: AtomicUsize::new(0),
             stop: Some(stop),
             keeper: Some(keeper),
