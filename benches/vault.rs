@@ -20,7 +20,7 @@ use mediagateway_vault::{
 };
 
 #[cfg(feature = "vault-postgres")]
-#[path = "../crates/mediagateway-vault/tests/common/postgres.rs"]
+#[path = "../crates/mediagateway-vault/tests/integration/common/postgres.rs"]
 mod pg;
 
 const ACCOUNTS: usize = 100_000;

@@ -53,7 +53,7 @@ fn sqlite_version_one_is_migrated_to_an_appended_version_two() {
 }
 
 #[cfg(feature = "postgres")]
-#[path = "../tests/common/postgres.rs"]
+#[path = "../tests/integration/common/postgres.rs"]
 mod pg;
 
 #[cfg(feature = "postgres")]

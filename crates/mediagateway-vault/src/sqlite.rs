@@ -60,9 +60,7 @@ impl SqliteStore {
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| open_error(&shown, e))?;
         // The first statement reads the file header: this is where a foreign file shows up.
-        let _mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-            .map_err(|e| open_error(&shown, e))?;
+        switch_to_wal(&conn).map_err(|e| open_error(&shown, e))?;
         conn.pragma_update(None, "synchronous", "FULL")
             .and_then(|()| conn.pragma_update(None, "secure_delete", "ON"))
             .map_err(|e| open_error(&shown, e))?;
@@ -79,6 +77,29 @@ impl SqliteStore {
         self.conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Puts the database into WAL mode. While another process converts a new database, SQLite
+/// answers `SQLITE_BUSY` here without calling the busy handler, so the switch is retried for up
+/// to [`BUSY_TIMEOUT`].
+fn switch_to_wal(conn: &Connection) -> Result<(), rusqlite::Error> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+        {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(e) => return Err(e),
+        }
     }
 }
 

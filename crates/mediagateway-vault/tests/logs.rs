@@ -4,6 +4,7 @@
 //! Alone in its own test binary: `tracing` caches per call site whether anyone listens, so a
 //! test running in parallel without a subscriber could otherwise hide these events.
 
+#[path = "integration/common/mod.rs"]
 mod common;
 
 use std::io;

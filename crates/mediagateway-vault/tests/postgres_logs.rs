@@ -5,7 +5,7 @@
 //! the global one.
 #![cfg(feature = "postgres")]
 
-#[path = "common/postgres.rs"]
+#[path = "integration/common/postgres.rs"]
 mod pg;
 
 use std::io;
