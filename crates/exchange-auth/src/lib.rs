@@ -46,6 +46,19 @@ pub use credentials::UserCredentials;
 pub use error::AuthError;
 pub use target::{ChannelBindings, Target};
 
+// NTLM and SPNEGO.
+mod ntlm;
+mod spnego;
+pub use ntlm::Ntlm;
+
+// Kerberos and Negotiate.
+mod kerberos;
+pub use kerberos::{Kerberos, Negotiate};
+
+// OAuth2.
+pub mod oauth;
+pub use oauth::OAuth2;
+
 use async_trait::async_trait;
 use http::HeaderValue;
 
@@ -64,6 +77,13 @@ pub trait AuthStrategy: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// Whether the strategy authenticates an application rather than a user (OAuth2 client
+    /// credentials): such a token may act on any mailbox the application was granted, so every
+    /// EWS request must name its mailbox through `ExchangeImpersonation` and `X-AnchorMailbox`.
+    fn requires_impersonation(&self) -> bool {
+        false
+    }
+
     /// Starts authenticating one request to `target`.
     async fn begin(&self, target: &Target) -> Result<Box<dyn Handshake>, AuthError>;
 }
@@ -78,4 +98,13 @@ pub trait Handshake: Send {
     /// The server answered `401 Unauthorized` with these challenges: returns the header of the
     /// next attempt, or an error when the handshake cannot go on (credentials refused).
     async fn challenge(&mut self, challenges: &[Challenge]) -> Result<HeaderValue, AuthError>;
+
+    /// The server accepted the request (any status but `401`) with these challenges in its
+    /// `WWW-Authenticate` headers: Kerberos checks the server's mutual-authentication token here.
+    /// An error means the answer did not come from the server the handshake authenticated, and
+    /// the caller must not trust it. The default accepts.
+    fn accepted(&mut self, challenges: &[Challenge]) -> Result<(), AuthError> {
+        let _ = challenges;
+        Ok(())
+    }
 }

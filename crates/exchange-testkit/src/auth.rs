@@ -32,6 +32,26 @@ pub(crate) fn authenticate(
         .ok_or(Error::WrongCredentials)
 }
 
+/// The user an authenticating front end named in its request header: a configured login name,
+/// or its part before `@` (Kerberos names the user `alice@REALM`, NTLM `alice`).
+pub(crate) fn front_end_user(
+    directory: &Directory,
+    header: Option<&HeaderValue>,
+) -> Result<usize, Error> {
+    let name = header
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && v.len() <= MAX_HEADER)
+        .ok_or(Error::MissingCredentials)?;
+    directory
+        .by_login(name)
+        .or_else(|| {
+            let (user, _realm) = name.split_once('@')?;
+            directory.by_login(user)
+        })
+        .ok_or(Error::WrongCredentials)
+}
+
 /// The login name and password of a Basic `Authorization` header.
 fn basic_credentials(header: Option<&HeaderValue>) -> Result<(String, SecretString), Error> {
     let header = header.ok_or(Error::MissingCredentials)?.as_bytes();
@@ -86,6 +106,25 @@ mod tests {
             authenticate(&d, Some(&header("contoso\\ALICE:pa:ss wörd"))),
             Ok(0)
         );
+    }
+
+    #[test]
+    fn front_end_users_are_found_by_login_or_by_kerberos_name() {
+        let mut d = directory();
+        d.users.push(User {
+            login: "bob".into(),
+            password: SecretString::from("unused"),
+            smtp: "bob@contoso.test".into(),
+        });
+        let named = |v: &str| front_end_user(&d, Some(&HeaderValue::from_str(v).unwrap()));
+        assert_eq!(named("contoso\\ALICE"), Ok(0));
+        assert_eq!(named("bob"), Ok(1));
+        assert_eq!(named("bob@EXAMPLE.TEST"), Ok(1));
+        assert_eq!(named("carol@EXAMPLE.TEST"), Err(Error::WrongCredentials));
+        assert_eq!(named("  "), Err(Error::MissingCredentials));
+        assert_eq!(front_end_user(&d, None), Err(Error::MissingCredentials));
+        let long = "b".repeat(MAX_HEADER + 1);
+        assert_eq!(named(&long), Err(Error::MissingCredentials));
     }
 
     #[test]

@@ -124,6 +124,7 @@ mod ops;
 mod recurrence;
 mod request;
 mod response;
+pub mod rigs;
 pub mod schema;
 mod seed;
 mod sent;

@@ -39,6 +39,7 @@ pub struct FakeExchangeBuilder {
     max_request_bytes: Option<usize>,
     max_attachment_bytes: Option<usize>,
     seeds: Vec<Seed>,
+    front_end_user: Option<http::HeaderName>,
 }
 
 impl FakeExchangeBuilder {
@@ -51,6 +52,22 @@ impl FakeExchangeBuilder {
             password: SecretString::from(password.to_owned()),
             smtp: smtp.to_owned(),
         });
+        self
+    }
+
+    /// Runs behind an authenticating reverse proxy (Apache with Kerberos or NTLM, say): the
+    /// fake then takes the login name of each request from the request header `header`, set by
+    /// the proxy, instead of checking Basic credentials. A request without the header, or
+    /// naming no configured user (by login name, or by its part before `@` when the login has
+    /// none), is answered `401`. Anyone who reaches the fake directly can claim any user this
+    /// way, so the proxy must be the only way in.
+    ///
+    /// # Panics
+    ///
+    /// When `header` is not a valid header name.
+    pub fn trust_front_end_user_header(mut self, header: &str) -> Self {
+        self.front_end_user =
+            Some(http::HeaderName::from_bytes(header.as_bytes()).expect("a header name"));
         self
     }
 
@@ -172,6 +189,7 @@ impl FakeExchangeBuilder {
                 .max_attachment_bytes
                 .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),
             realm: Ipv4Addr::LOCALHOST.to_string(),
+            front_end_user: self.front_end_user,
         })
     }
 

@@ -39,6 +39,8 @@ pub(crate) struct Shared {
     pub(crate) max_attachment_bytes: usize,
     /// The realm of the Basic challenge.
     pub(crate) realm: String,
+    /// The header an authenticating front end names the user in, when it does.
+    pub(crate) front_end_user: Option<http::HeaderName>,
 }
 
 /// Locks a mutex; a panic in another request must not take the whole server down.
@@ -64,7 +66,10 @@ pub(crate) async fn handle(
             .get(CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let user = auth::authenticate(&shared.directory, parts.headers.get(AUTHORIZATION));
+        let user = match &shared.front_end_user {
+            Some(header) => auth::front_end_user(&shared.directory, parts.headers.get(header)),
+            None => auth::authenticate(&shared.directory, parts.headers.get(AUTHORIZATION)),
+        };
         let body = if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
             ReadBody::TooLarge
         } else {

@@ -36,6 +36,13 @@ pub(crate) struct Directory {
 }
 
 impl Directory {
+    /// The user with this login name (case-insensitive, as Windows logins are).
+    pub(crate) fn by_login(&self, login: &str) -> Option<usize> {
+        self.users
+            .iter()
+            .position(|u| u.login.eq_ignore_ascii_case(login))
+    }
+
     /// The user with this login name (case-insensitive, as Windows logins are) and password.
     pub(crate) fn authenticate(&self, login: &str, password: &str) -> Option<usize> {
         let index = self

@@ -12,7 +12,7 @@ use super::cache::DiscoveryCache;
 use super::srv::{self, NoSrvRecords, SrvResolver};
 use super::walk::{Outcome, Stop, Trail};
 use super::{check_address, AutodiscoverAttempt, AutodiscoverProtocol, Discovery};
-use crate::client::http_client;
+use crate::client::{Connections, HttpSettings};
 use crate::EwsError;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -35,7 +35,7 @@ pub struct Autodiscover {
 }
 
 pub(super) struct Inner {
-    pub(super) http: reqwest::Client,
+    pub(super) connections: Arc<Connections>,
     pub(super) auth: Arc<dyn AuthStrategy>,
     pub(super) max_response_bytes: usize,
     pub(super) max_redirects: usize,
@@ -323,13 +323,13 @@ impl AutodiscoverBuilder {
                 .map(|s| (*s).to_owned())
                 .collect(),
         };
-        let http = http_client(self.timeout, auth.as_ref())?;
+        let connections = Connections::new(HttpSettings::new(self.timeout), auth.as_ref())?;
         let base_url = self
             .base_url
             .unwrap_or_else(|| Arc::new(|authority: &str| format!("https://{authority}")));
         Ok(Autodiscover {
             inner: Arc::new(Inner {
-                http,
+                connections,
                 auth,
                 max_response_bytes: self.max_response_bytes,
                 max_redirects: self.max_redirects,

@@ -90,7 +90,7 @@ impl Trail {
             asked.push(url.clone());
             let body = request(inner, address, &url, protocol).map_err(Stop::Fatal)?;
             let answer = post_once(
-                &inner.http,
+                &inner.connections,
                 &url,
                 &inner.auth,
                 inner.max_response_bytes,

@@ -10,7 +10,7 @@ use url::Url;
 use super::identity::{Identity, Impersonation};
 use super::limit::{MailboxLimits, DEFAULT_PER_MAILBOX};
 use super::retry::{Jitter, RetryPolicy};
-use super::transport::{http_client, Transport};
+use super::transport::{Connections, HttpSettings, Transport};
 use super::{EwsClient, Inner, MAX_BATCH_SIZE};
 use crate::timezone::{TimeZoneContext, WindowsZoneId};
 use crate::{EwsError, ExchangeVersion};
@@ -31,6 +31,7 @@ pub struct EwsClientBuilder {
     impersonation: Option<Impersonation>,
     time_zone: Option<WindowsZoneId>,
     batch_size: usize,
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl EwsClientBuilder {
@@ -46,6 +47,7 @@ impl EwsClientBuilder {
             impersonation: None,
             time_zone: None,
             batch_size: MAX_BATCH_SIZE,
+            root_certificates: Vec::new(),
         }
     }
 
@@ -82,6 +84,14 @@ impl EwsClientBuilder {
     /// request: 1 to [`MAX_BATCH_SIZE`] (the default); [`build`](Self::build) refuses others.
     pub fn batch_size(mut self, size: usize) -> Self {
         self.batch_size = size;
+        self
+    }
+
+    /// Trusts the certificates of a PEM bundle besides the built-in roots: the certificate
+    /// authority of an on-premises Exchange. [`build`](Self::build) refuses a bundle without
+    /// a readable certificate.
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
         self
     }
 
@@ -149,13 +159,25 @@ impl EwsClientBuilder {
                 reason: format!("{} is not between 1 and {MAX_BATCH_SIZE}", self.batch_size),
             });
         }
+        if auth.requires_impersonation() && self.impersonation.is_none() {
+            return Err(EwsError::InvalidArgument {
+                argument: "impersonate",
+                reason: format!(
+                    "the {} strategy authenticates an application, which may act on any mailbox \
+                     it was granted: name the mailbox with impersonate()",
+                    auth.scheme()
+                ),
+            });
+        }
         let identity = Identity::new(self.impersonation)?;
+        let mut settings = HttpSettings::new(self.timeout);
+        settings.roots = root_certificates(&self.root_certificates)?;
         // Autodiscover, not HTTP redirects, is how clients find a moved mailbox.
-        let http = http_client(self.timeout, auth.as_ref())?;
+        let connections = Connections::new(settings, auth.as_ref())?;
         Ok(EwsClient {
             inner: Arc::new(Inner {
                 transport: Transport {
-                    http,
+                    connections,
                     url,
                     auth,
                     max_response_bytes: self.max_response_bytes,
@@ -172,6 +194,38 @@ impl EwsClientBuilder {
             identity: Arc::new(identity),
         })
     }
+}
+
+/// The certificates of the PEM bundles given to
+/// [`add_root_certificates_pem`](EwsClientBuilder::add_root_certificates_pem).
+pub(crate) fn root_certificates(
+    bundles: &[Vec<u8>],
+) -> Result<Vec<reqwest::Certificate>, EwsError> {
+    let mut roots = Vec::new();
+    for pem in bundles {
+        let invalid = |reason: &str| EwsError::InvalidArgument {
+            argument: "root_certificates",
+            reason: reason.to_owned(),
+        };
+        let certificates = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| invalid(&format!("not a PEM certificate bundle: {e}")))?;
+        if certificates.is_empty() {
+            return Err(invalid("the PEM bundle holds no certificate"));
+        }
+        // The TLS backend reads the certificates only when a client is built.
+        let mut probe = reqwest::Client::builder();
+        for certificate in &certificates {
+            probe = probe.add_root_certificate(certificate.clone());
+        }
+        probe.build().map_err(|e| {
+            invalid(&format!(
+                "a certificate of the PEM bundle is not usable: {}",
+                std::error::Error::source(&e).map_or_else(|| e.to_string(), ToString::to_string)
+            ))
+        })?;
+        roots.extend(certificates);
+    }
+    Ok(roots)
 }
 
 fn check_url(raw: &str) -> Result<Url, EwsError> {

@@ -16,7 +16,7 @@ pub use builder::EwsClientBuilder;
 pub use folders::ItemPager;
 pub use identity::Impersonation;
 pub use retry::RetryPolicy;
-pub(crate) use transport::{http_client, post_once};
+pub(crate) use transport::{post_once, Connections, HttpSettings};
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};

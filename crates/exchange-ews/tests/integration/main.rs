@@ -25,6 +25,7 @@ mod client_identity;
 mod client_retry;
 mod client_success;
 mod client_time_zones;
+mod connection_bound;
 mod ews_dump;
 mod folders_fake;
 mod fuzz_targets_samples;

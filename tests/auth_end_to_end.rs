@@ -1,0 +1,343 @@
+//! Every authentication strategy end to end against real peers on loopback, with every log line
+//! captured and searched for secrets afterwards.
+//!
+//! - Negotiate (Kerberos with a password, and from a credential cache filled by `kinit`) and NTLM
+//!   through Apache (`mod_auth_gssapi`, `gss-ntlmssp`) acting as an authenticating reverse proxy
+//!   in front of the fake Exchange: a real `FindItem` answer comes back through it.
+//! - Negotiate falling back to NTLM inside SPNEGO when no Kerberos ticket can be had.
+//! - OAuth2 app-only with tokens from a real OAuth2 server (`oauth2-mock-server`), against an
+//!   EWS endpoint that refuses the first token: the strategy fetches a new one and the request
+//!   is sent once more.
+//!
+//! The binary has its own `main` (`harness = false`): MIT Kerberos reads `KRB5_CONFIG` from the
+//! environment, which is set here before any thread starts, and one global log subscriber
+//! captures the whole run.
+
+use std::future::Future;
+use std::io::Write;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Duration, Utc};
+use exchange_auth::oauth::{Endpoints, OAuthClient};
+use exchange_auth::{AuthError, AuthStrategy, Kerberos, Negotiate, Ntlm, OAuth2, UserCredentials};
+use exchange_ews::{DistinguishedFolder, EwsClient, EwsError, FolderTarget, Impersonation};
+use exchange_testkit::rigs::kerberos::KerberosRig;
+use exchange_testkit::rigs::oauth::OAuthMockServer;
+use exchange_testkit::FakeExchange;
+use secrecy::{ExposeSecret, SecretString};
+use wiremock::matchers::{header, header_exists, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// How many calendar items the fake's mailbox holds.
+const SEEDED: usize = 4;
+const WRONG_PASSWORD: &str = "Wrong-Pa55word-1c9e";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Secrets seen during the run, which no log line may hold.
+#[derive(Clone, Default)]
+struct Secrets(Arc<Mutex<Vec<String>>>);
+
+impl Secrets {
+    fn add(&self, secret: &str) {
+        self.0.lock().unwrap().push(secret.to_owned());
+    }
+}
+
+type Case = fn(Arc<KerberosRig>, Secrets) -> Pin<Box<dyn Future<Output = Result<(), String>>>>;
+
+fn main() -> ExitCode {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .init();
+    let Some(rig) = KerberosRig::shared() else {
+        return ExitCode::SUCCESS;
+    };
+    // Before any thread of this process starts: MIT Kerberos reads it when first used.
+    std::env::set_var("KRB5_CONFIG", rig.krb5_config());
+    std::env::set_var("KRB5CCNAME", "MEMORY:auth-end-to-end");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let secrets = Secrets::default();
+    secrets.add(rig.password().expose_secret());
+    secrets.add(WRONG_PASSWORD);
+
+    let cases: [(&str, Case); 6] = [
+        ("negotiate_with_a_password_through_apache", |r, s| {
+            Box::pin(negotiate_with_a_password(r, s))
+        }),
+        ("kerberos_from_a_credential_cache_through_apache", |r, s| {
+            Box::pin(kerberos_from_a_credential_cache(r, s))
+        }),
+        ("ntlm_through_apache", |r, s| {
+            Box::pin(ntlm_through_apache(r, s))
+        }),
+        ("ntlm_with_a_wrong_password_is_refused", |r, s| {
+            Box::pin(ntlm_with_a_wrong_password(r, s))
+        }),
+        ("negotiate_falls_back_to_ntlm_without_a_ticket", |r, s| {
+            Box::pin(negotiate_falls_back_to_ntlm(r, s))
+        }),
+        ("oauth_app_only_refreshes_once_after_a_401", |_, s| {
+            Box::pin(oauth_app_only_refreshes_once(s))
+        }),
+    ];
+    let mut failed = 0;
+    for (name, case) in cases {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runtime.block_on(case(Arc::clone(&rig), secrets.clone()))
+        }))
+        .unwrap_or_else(|_| Err("the case panicked (its message is above)".to_owned()));
+        match result {
+            Ok(()) => println!("test {name} ... ok"),
+            Err(message) => {
+                failed += 1;
+                println!("test {name} ... FAILED\n    {message}");
+            }
+        }
+    }
+
+    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let mut leaks = Vec::new();
+    for secret in secrets.0.lock().unwrap().iter() {
+        if logs.contains(secret.as_str()) {
+            leaks.push("a password or token of the run".to_owned());
+        }
+    }
+    // Base64 of the start of SPNEGO (`YII`, the DER of an InitialContextToken), of NTLMSSP
+    // messages (`TlRMTVNT`) and of JWTs (`eyJ`) after their schemes.
+    for marker in [
+        "Negotiate YII",
+        "Negotiate oX",
+        "NTLM TlRMTVNT",
+        "Bearer eyJ",
+        "TlRMTVNTUAAD",
+    ] {
+        if logs.contains(marker) {
+            leaks.push(format!("a token ({marker}…)"));
+        }
+    }
+    if logs.lines().count() < 10 {
+        leaks.push(format!(
+            "too few log lines to judge ({})",
+            logs.lines().count()
+        ));
+    }
+    if leaks.is_empty() {
+        println!("test logs_hold_no_password_ticket_or_token ... ok");
+    } else {
+        failed += 1;
+        println!("test logs_hold_no_password_ticket_or_token ... FAILED: {leaks:?}");
+    }
+    drop(runtime);
+    drop(rig);
+    println!("\ntest result: {} failed", failed);
+    if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// The fake Exchange behind Apache: it believes the user Apache names in `X-Remote-User`.
+async fn fake_behind_apache() -> Result<FakeExchange, String> {
+    FakeExchange::builder()
+        .user("alice", "unused-behind-the-proxy", "alice@example.test")
+        .trust_front_end_user_header("X-Remote-User")
+        .seed_calendar(
+            "alice@example.test",
+            SEEDED,
+            Utc::now() + Duration::hours(1),
+            Duration::hours(3),
+        )
+        .start()
+        .await
+        .map_err(|e| format!("fake Exchange: {e}"))
+}
+
+/// A `FindItem` calendar view through Apache's `<proxy>` location with `strategy`.
+async fn calendar_through(
+    rig: &KerberosRig,
+    proxy: &str,
+    fake: &FakeExchange,
+    strategy: Arc<dyn AuthStrategy>,
+) -> Result<usize, EwsError> {
+    let url = rig.url(&format!(
+        "/{proxy}/{}/EWS/Exchange.asmx",
+        fake.addr().port()
+    ));
+    let client = EwsClient::builder(&url)
+        .auth(strategy)
+        .timeout(std::time::Duration::from_secs(20))
+        .build()?;
+    let view = client
+        .find_calendar_items(
+            &FolderTarget::Distinguished(DistinguishedFolder::Calendar),
+            Utc::now(),
+            Utc::now() + Duration::days(2),
+            None,
+        )
+        .await?;
+    Ok(view.items.len())
+}
+
+fn alice(rig: &KerberosRig) -> UserCredentials {
+    UserCredentials::new(rig.user(), rig.password())
+}
+
+fn expect_items(found: Result<usize, EwsError>) -> Result<(), String> {
+    match found {
+        Ok(n) if n == SEEDED => Ok(()),
+        Ok(n) => Err(format!("{n} items came back, {SEEDED} were seeded")),
+        Err(e) => Err(format!("the call failed: {e} ({e:?})")),
+    }
+}
+
+async fn negotiate_with_a_password(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    let fake = fake_behind_apache().await?;
+    let strategy = Negotiate::with_password(alice(&rig)).map_err(|e| e.to_string())?;
+    expect_items(calendar_through(&rig, "negotiate-proxy", &fake, Arc::new(strategy)).await)
+}
+
+async fn kerberos_from_a_credential_cache(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    let fake = fake_behind_apache().await?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let ccache = dir.path().join("ccache");
+    rig.kinit(&ccache);
+    let strategy =
+        Kerberos::from_ccache(format!("FILE:{}", ccache.display())).map_err(|e| e.to_string())?;
+    expect_items(calendar_through(&rig, "negotiate-proxy", &fake, Arc::new(strategy)).await)
+}
+
+async fn ntlm_through_apache(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    let fake = fake_behind_apache().await?;
+    let strategy = Ntlm::new(alice(&rig)).map_err(|e| e.to_string())?;
+    expect_items(calendar_through(&rig, "ntlm-proxy", &fake, Arc::new(strategy)).await)
+}
+
+async fn ntlm_with_a_wrong_password(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    let fake = fake_behind_apache().await?;
+    let wrong = UserCredentials::new(rig.user(), SecretString::from(WRONG_PASSWORD));
+    let strategy = Ntlm::new(wrong).map_err(|e| e.to_string())?;
+    match calendar_through(&rig, "ntlm-proxy", &fake, Arc::new(strategy)).await {
+        Err(EwsError::AuthenticationFailed {
+            source: AuthError::Rejected { scheme: "NTLM" },
+        }) if fake.exchanges().is_empty() => Ok(()),
+        Err(EwsError::AuthenticationFailed { source }) => Err(format!(
+            "refused, but with {source:?}, and {} requests reached the fake",
+            fake.exchanges().len()
+        )),
+        other => Err(format!("expected a refusal, got {other:?}")),
+    }
+}
+
+async fn negotiate_falls_back_to_ntlm(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    let fake = fake_behind_apache().await?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    // A credential cache that does not exist: Kerberos has no ticket to offer.
+    let empty = dir.path().join("no-such-ccache");
+    let kerberos =
+        Kerberos::from_ccache(format!("FILE:{}", empty.display())).map_err(|e| e.to_string())?;
+    let strategy = Negotiate::with_ntlm_fallback(kerberos, alice(&rig));
+    expect_items(calendar_through(&rig, "negotiate-proxy", &fake, Arc::new(strategy)).await)
+}
+
+async fn oauth_app_only_refreshes_once(secrets: Secrets) -> Result<(), String> {
+    let Some(oauth_server) = OAuthMockServer::shared() else {
+        return Ok(());
+    };
+    let endpoints = Endpoints::explicit(
+        &oauth_server.authorize_url(),
+        &oauth_server.token_url(),
+        None,
+    )
+    .map_err(|e| e.to_string())?;
+    let client = OAuthClient::new("portal-app", endpoints)
+        .map_err(|e| e.to_string())?
+        .with_secret(SecretString::from("portal-app-Secret-5d1"));
+    secrets.add("portal-app-Secret-5d1");
+    let strategy = Arc::new(OAuth2::app_only(client));
+    // The first token is the one the EWS endpoint refuses.
+    let first = strategy.access_token().await.map_err(|e| e.to_string())?;
+    secrets.add(first.expose_secret());
+
+    let ews = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header(
+            "Authorization",
+            format!("Bearer {}", first.expose_secret()).as_str(),
+        ))
+        .respond_with(ResponseTemplate::new(401).insert_header(
+            "WWW-Authenticate",
+            r#"Bearer error="invalid_token", error_description="The token has expired""#,
+        ))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&ews)
+        .await;
+    Mock::given(method("POST"))
+        .and(header_exists("Authorization"))
+        .and(header("X-AnchorMailbox", "bob@contoso.test"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            include_str!("support/find_item_empty.xml"),
+            "text/xml; charset=utf-8",
+        ))
+        .expect(1)
+        .mount(&ews)
+        .await;
+    let client = EwsClient::builder(&format!("{}/EWS/Exchange.asmx", ews.uri()))
+        .auth(Arc::clone(&strategy) as Arc<dyn AuthStrategy>)
+        .impersonate(Impersonation::PrimarySmtpAddress("bob@contoso.test".into()))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let view = client
+        .find_calendar_items(
+            &FolderTarget::Distinguished(DistinguishedFolder::Calendar),
+            Utc::now(),
+            Utc::now() + Duration::days(1),
+            None,
+        )
+        .await
+        .map_err(|e| format!("the retried call failed: {e}"))?;
+    let second = strategy.access_token().await.map_err(|e| e.to_string())?;
+    secrets.add(second.expose_secret());
+    // The first token was fetched for the test, the second after the 401; the mock server may
+    // sign the same claims again within one second, so the tokens themselves can be equal.
+    if strategy.token_requests() != 2 {
+        return Err(format!(
+            "{} token requests, expected 2 (one before and one after the 401)",
+            strategy.token_requests()
+        ));
+    }
+    let requests = ews.received_requests().await.unwrap_or_default();
+    let impersonated = requests.iter().all(|r| {
+        String::from_utf8_lossy(&r.body).contains("<t:PrimarySmtpAddress>bob@contoso.test<")
+    });
+    if requests.len() != 2 || !impersonated || !view.items.is_empty() {
+        return Err(format!(
+            "{} requests (2 expected), impersonation in all: {impersonated}",
+            requests.len()
+        ));
+    }
+    Ok(())
+}
