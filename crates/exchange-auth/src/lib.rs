@@ -7,7 +7,28 @@
 //! connection say so through [`AuthStrategy::is_connection_bound`], and a [`Target`] carries
 //! TLS channel bindings for Exchange's Extended Protection.
 //!
-//! Today the crate ships [`Basic`]; NTLM, Negotiate/Kerberos and OAuth2 plug into the same trait.
+//! The strategies:
+//!
+//! | strategy | scheme | for | credentials |
+//! | --- | --- | --- | --- |
+//! | [`Basic`] | `Basic` | Exchange Server over HTTPS; refused for Exchange Online | user name and password |
+//! | [`Ntlm`] | `NTLM` | Exchange Server (NTLMv2 only; NTLMv1 servers are refused) | user name (`DOMAIN\user`, UPN or plain) and password |
+//! | [`Kerberos`] | `Negotiate` | Exchange Server in an Active Directory or MIT realm | credential cache, client keytab, or user name and password |
+//! | [`Negotiate`] | `Negotiate` | Exchange Server: Kerberos first, NTLM inside SPNEGO when no ticket can be had | as Kerberos, plus a password for the fallback |
+//! | [`OAuth2`] | `Bearer` | Exchange Online (Microsoft 365, national clouds) | app-only (client secret or certificate) or delegated (refresh token from authorization code with PKCE or device code) |
+//!
+//! NTLM and Negotiate are connection-bound: the EWS client keeps every leg of their handshake on
+//! one kept-alive HTTP/1.1 connection and reuses the authenticated connection afterwards. Over
+//! HTTPS it hands them the server certificate's `tls-server-end-point` channel bindings
+//! ([`ChannelBindings::from_server_certificate`]), which Exchange's Extended Protection checks.
+//!
+//! Kerberos goes through MIT Kerberos' GSSAPI library (`libgssapi_krb5.so.2`), loaded when a
+//! Kerberos strategy is first used: the crate builds without it, and a machine without it gets
+//! [`AuthError::GssapiUnavailable`]. NTLM, SPNEGO for NTLM and OAuth2 are pure Rust.
+//!
+//! Secrets (passwords, keys, tokens, tickets) are held in `secrecy` or `zeroize` types, are
+//! redacted in `Debug`, are never logged, and the `Authorization` headers the strategies make
+//! are marked sensitive.
 //!
 //! ```
 //! use exchange_auth::{AuthStrategy, Basic, Target, UserCredentials};

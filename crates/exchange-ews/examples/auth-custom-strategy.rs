@@ -18,13 +18,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use base64::Engine as _;
 use chrono::{Duration, Utc};
-use exchange_auth::{AuthError, AuthStrategy, Challenge, Handshake, Target};
+use exchange_auth::{
+    AuthError, AuthStrategy, Basic, Challenge, Handshake, Target, UserCredentials,
+};
 use exchange_ews::{DistinguishedFolder, EwsClient, FolderTarget};
 use exchange_testkit::FakeExchange;
 use http::HeaderValue;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use tokio::sync::RwLock;
 
 /// The application's secret store: here a password in memory that can be replaced.
@@ -55,12 +56,8 @@ impl AuthStrategy for StoredPassword {
     }
 
     async fn begin(&self, target: &Target) -> Result<Box<dyn Handshake>, AuthError> {
-        if target.is_exchange_online() {
-            return Err(AuthError::BasicNotSupportedByExchangeOnline {
-                host: target.host().to_owned(),
-            });
-        }
         Ok(Box::new(StoredPasswordHandshake {
+            target: target.clone(),
             user: self.user.clone(),
             store: Arc::clone(&self.store),
             retried: false,
@@ -70,26 +67,24 @@ impl AuthStrategy for StoredPassword {
 
 /// One request: the first attempt, and at most one more after a refusal.
 struct StoredPasswordHandshake {
+    target: Target,
     user: String,
     store: Arc<SecretStore>,
     retried: bool,
 }
 
 impl StoredPasswordHandshake {
+    /// The header of one attempt: the crate's own `Basic` strategy, made with the password the
+    /// store holds now, does the encoding (and marks the header sensitive).
     async fn header(&self) -> Result<HeaderValue, AuthError> {
         let password = self.store.current().await;
-        let plain = zeroize::Zeroizing::new(format!("{}:{}", self.user, password.expose_secret()));
-        let encoded = zeroize::Zeroizing::new(format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(plain.as_bytes())
-        ));
-        let mut value =
-            HeaderValue::from_str(&encoded).map_err(|_| AuthError::InvalidCredentials {
-                reason: "the credentials do not fit into a header",
-            })?;
-        // Masked wherever headers are printed.
-        value.set_sensitive(true);
-        Ok(value)
+        let basic = Basic::new(UserCredentials::new(self.user.clone(), password))?;
+        basic
+            .begin(&self.target)
+            .await?
+            .initial()
+            .await?
+            .ok_or(AuthError::Rejected { scheme: "Basic" })
     }
 }
 
