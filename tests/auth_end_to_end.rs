@@ -5,6 +5,8 @@
 //!   through Apache (`mod_auth_gssapi`, `gss-ntlmssp`) acting as an authenticating reverse proxy
 //!   in front of the fake Exchange: a real `FindItem` answer comes back through it.
 //! - Negotiate falling back to NTLM inside SPNEGO when no Kerberos ticket can be had.
+//! - Kerberos from a service account's keytab, reading a calendar it was delegated; Basic
+//!   straight to the fake Exchange.
 //! - OAuth2 app-only with tokens from a real OAuth2 server (`oauth2-mock-server`), against an
 //!   EWS endpoint that refuses the first token: the strategy fetches a new one and the request
 //!   is sent once more.
@@ -21,7 +23,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{Duration, Utc};
 use exchange_auth::oauth::{Endpoints, OAuthClient};
-use exchange_auth::{AuthError, AuthStrategy, Kerberos, Negotiate, Ntlm, OAuth2, UserCredentials};
+use exchange_auth::{
+    AuthError, AuthStrategy, Basic, Kerberos, Negotiate, Ntlm, OAuth2, UserCredentials,
+};
 use exchange_ews::{DistinguishedFolder, EwsClient, EwsError, FolderTarget, Impersonation};
 use exchange_testkit::rigs::kerberos::KerberosRig;
 use exchange_testkit::rigs::oauth::OAuthMockServer;
@@ -82,7 +86,13 @@ fn main() -> ExitCode {
     secrets.add(rig.password().expose_secret());
     secrets.add(WRONG_PASSWORD);
 
-    let cases: [(&str, Case); 6] = [
+    let cases: [(&str, Case); 8] = [
+        ("basic_straight_to_the_fake", |_, s| {
+            Box::pin(basic_straight_to_the_fake(s))
+        }),
+        ("kerberos_from_a_keytab_through_apache", |r, s| {
+            Box::pin(kerberos_from_a_keytab(r, s))
+        }),
         ("negotiate_with_a_password_through_apache", |r, s| {
             Box::pin(negotiate_with_a_password(r, s))
         }),
@@ -163,6 +173,8 @@ fn main() -> ExitCode {
 async fn fake_behind_apache() -> Result<FakeExchange, String> {
     FakeExchange::builder()
         .user("alice", "unused-behind-the-proxy", "alice@example.test")
+        .user("svc-ews", "unused-behind-the-proxy", "svc-ews@example.test")
+        .delegate("svc-ews", "alice@example.test")
         .trust_front_end_user_header("X-Remote-User")
         .seed_calendar(
             "alice@example.test",
@@ -227,6 +239,64 @@ async fn kerberos_from_a_credential_cache(rig: Arc<KerberosRig>, _: Secrets) -> 
     let strategy =
         Kerberos::from_ccache(format!("FILE:{}", ccache.display())).map_err(|e| e.to_string())?;
     expect_items(calendar_through(&rig, "negotiate-proxy", &fake, Arc::new(strategy)).await)
+}
+
+async fn basic_straight_to_the_fake(secrets: Secrets) -> Result<(), String> {
+    const PASSWORD: &str = "basic-Pa55word-7e3a";
+    secrets.add(PASSWORD);
+    let fake = FakeExchange::builder()
+        .user("alice", PASSWORD, "alice@example.test")
+        .seed_calendar(
+            "alice@example.test",
+            SEEDED,
+            Utc::now() + Duration::hours(1),
+            Duration::hours(3),
+        )
+        .start()
+        .await
+        .map_err(|e| format!("fake Exchange: {e}"))?;
+    let strategy = Basic::new(UserCredentials::new("alice", SecretString::from(PASSWORD)))
+        .map_err(|e| e.to_string())?;
+    let client = EwsClient::builder(&fake.url())
+        .auth(Arc::new(strategy))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let view = client
+        .find_calendar_items(
+            &FolderTarget::Distinguished(DistinguishedFolder::Calendar),
+            Utc::now(),
+            Utc::now() + Duration::days(2),
+            None,
+        )
+        .await;
+    expect_items(view.map(|v| v.items.len()))
+}
+
+async fn kerberos_from_a_keytab(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    let fake = fake_behind_apache().await?;
+    let strategy = Kerberos::from_keytab(rig.service_keytab(), &rig.service_principal())
+        .map_err(|e| e.to_string())?;
+    let url = rig.url(&format!(
+        "/negotiate-proxy/{}/EWS/Exchange.asmx",
+        fake.addr().port()
+    ));
+    // The service account reads alice's calendar as her delegate.
+    let client = EwsClient::builder(&url)
+        .auth(Arc::new(strategy))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let view = client
+        .find_calendar_items(
+            &FolderTarget::DistinguishedOf(
+                DistinguishedFolder::Calendar,
+                "alice@example.test".into(),
+            ),
+            Utc::now(),
+            Utc::now() + Duration::days(2),
+            None,
+        )
+        .await;
+    expect_items(view.map(|v| v.items.len()))
 }
 
 async fn ntlm_through_apache(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
