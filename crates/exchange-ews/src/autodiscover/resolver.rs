@@ -61,6 +61,7 @@ impl Autodiscover {
             srv: Arc::new(NoSrvRecords),
             base_url: None,
             allow_insecure_http: false,
+            root_certificates: Vec::new(),
         }
     }
 
@@ -224,9 +225,18 @@ pub struct AutodiscoverBuilder {
     srv: Arc<dyn SrvResolver>,
     base_url: Option<BaseUrlHook>,
     allow_insecure_http: bool,
+    root_certificates: Vec<Vec<u8>>,
 }
 
 impl AutodiscoverBuilder {
+    /// Trusts the certificates of a PEM bundle besides the built-in roots, as
+    /// [`EwsClientBuilder::add_root_certificates_pem`](crate::EwsClientBuilder::add_root_certificates_pem)
+    /// does; [`build`](Self::build) refuses a bundle without a usable certificate.
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
     /// How every request authenticates (required).
     pub fn auth(mut self, strategy: Arc<dyn AuthStrategy>) -> Self {
         self.auth = Some(strategy);
@@ -323,7 +333,9 @@ impl AutodiscoverBuilder {
                 .map(|s| (*s).to_owned())
                 .collect(),
         };
-        let connections = Connections::new(HttpSettings::new(self.timeout), auth.as_ref())?;
+        let mut http = HttpSettings::new(self.timeout);
+        http.roots = crate::client::root_certificates(&self.root_certificates)?;
+        let connections = Connections::new(http, auth.as_ref())?;
         let base_url = self
             .base_url
             .unwrap_or_else(|| Arc::new(|authority: &str| format!("https://{authority}")));

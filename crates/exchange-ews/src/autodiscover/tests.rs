@@ -387,3 +387,31 @@ fn the_default_candidates_are_soap_then_pox_at_both_hosts() {
         "https://ad.contoso.test:8443/autodiscover/autodiscover.xml"
     );
 }
+
+#[test]
+fn unusable_root_certificate_bundles_are_refused_at_build() {
+    let basic =
+        || Arc::new(Basic::new(UserCredentials::new("alice", SecretString::from("pw"))).unwrap());
+    for bundle in [
+        &b"not a certificate"[..],
+        b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    ] {
+        let error = Autodiscover::builder()
+            .auth(basic())
+            .add_root_certificates_pem(bundle)
+            .build()
+            .map(drop)
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                EwsError::InvalidArgument {
+                    argument: "root_certificates",
+                    ..
+                }
+            ),
+            "{error}"
+        );
+    }
+    assert!(Autodiscover::builder().auth(basic()).build().is_ok());
+}

@@ -12,6 +12,7 @@ mod retry;
 mod transport;
 
 pub use batch::{BatchResult, CreateOptions, MAX_BATCH_SIZE};
+pub(crate) use builder::root_certificates;
 pub use builder::EwsClientBuilder;
 pub use folders::ItemPager;
 pub use identity::Impersonation;
