@@ -169,48 +169,62 @@ fn main() -> ExitCode {
     }
 }
 
-/// The fake Exchange behind Apache: it believes the user Apache names in `X-Remote-User`.
-async fn fake_behind_apache() -> Result<FakeExchange, String> {
+/// A fake Exchange whose user `alice` has `SEEDED` calendar items ahead.
+fn with_alice(password: &str) -> exchange_testkit::FakeExchangeBuilder {
     FakeExchange::builder()
-        .user("alice", "unused-behind-the-proxy", "alice@example.test")
-        .user("svc-ews", "unused-behind-the-proxy", "svc-ews@example.test")
-        .delegate("svc-ews", "alice@example.test")
-        .trust_front_end_user_header("X-Remote-User")
+        .user("alice", password, "alice@example.test")
         .seed_calendar(
             "alice@example.test",
             SEEDED,
             Utc::now() + Duration::hours(1),
             Duration::hours(3),
         )
+}
+
+/// The fake Exchange behind Apache: it believes the user Apache names in `X-Remote-User`.
+async fn fake_behind_apache() -> Result<FakeExchange, String> {
+    with_alice("unused-behind-the-proxy")
+        .user("svc-ews", "unused-behind-the-proxy", "svc-ews@example.test")
+        .delegate("svc-ews", "alice@example.test")
+        .trust_front_end_user_header("X-Remote-User")
         .start()
         .await
         .map_err(|e| format!("fake Exchange: {e}"))
 }
 
-/// A `FindItem` calendar view through Apache's `<proxy>` location with `strategy`.
+/// The URL of the fake Exchange's EWS endpoint behind Apache's `<proxy>` location.
+fn behind(rig: &KerberosRig, proxy: &str, fake: &FakeExchange) -> String {
+    rig.url(&format!(
+        "/{proxy}/{}/EWS/Exchange.asmx",
+        fake.addr().port()
+    ))
+}
+
+/// How many items a `FindItem` calendar view of `folder` at `url` finds, with `strategy`.
+async fn calendar_at(
+    url: &str,
+    strategy: Arc<dyn AuthStrategy>,
+    folder: FolderTarget,
+) -> Result<usize, EwsError> {
+    let client = EwsClient::builder(url)
+        .auth(strategy)
+        .timeout(std::time::Duration::from_secs(20))
+        .build()?;
+    let view = client
+        .find_calendar_items(&folder, Utc::now(), Utc::now() + Duration::days(2), None)
+        .await?;
+    Ok(view.items.len())
+}
+
+/// The caller's own calendar through Apache's `<proxy>` location with `strategy`.
 async fn calendar_through(
     rig: &KerberosRig,
     proxy: &str,
     fake: &FakeExchange,
     strategy: Arc<dyn AuthStrategy>,
 ) -> Result<usize, EwsError> {
-    let url = rig.url(&format!(
-        "/{proxy}/{}/EWS/Exchange.asmx",
-        fake.addr().port()
-    ));
-    let client = EwsClient::builder(&url)
-        .auth(strategy)
-        .timeout(std::time::Duration::from_secs(20))
-        .build()?;
-    let view = client
-        .find_calendar_items(
-            &FolderTarget::Distinguished(DistinguishedFolder::Calendar),
-            Utc::now(),
-            Utc::now() + Duration::days(2),
-            None,
-        )
-        .await?;
-    Ok(view.items.len())
+    let own = FolderTarget::Distinguished(DistinguishedFolder::Calendar);
+    calendar_at(&behind(rig, proxy, fake), strategy, own).await
 }
 
 fn alice(rig: &KerberosRig) -> UserCredentials {
@@ -244,59 +258,25 @@ async fn kerberos_from_a_credential_cache(rig: Arc<KerberosRig>, _: Secrets) -> 
 async fn basic_straight_to_the_fake(secrets: Secrets) -> Result<(), String> {
     const PASSWORD: &str = "basic-Pa55word-7e3a";
     secrets.add(PASSWORD);
-    let fake = FakeExchange::builder()
-        .user("alice", PASSWORD, "alice@example.test")
-        .seed_calendar(
-            "alice@example.test",
-            SEEDED,
-            Utc::now() + Duration::hours(1),
-            Duration::hours(3),
-        )
+    let fake = with_alice(PASSWORD)
         .start()
         .await
         .map_err(|e| format!("fake Exchange: {e}"))?;
     let strategy = Basic::new(UserCredentials::new("alice", SecretString::from(PASSWORD)))
         .map_err(|e| e.to_string())?;
-    let client = EwsClient::builder(&fake.url())
-        .auth(Arc::new(strategy))
-        .build()
-        .map_err(|e| e.to_string())?;
-    let view = client
-        .find_calendar_items(
-            &FolderTarget::Distinguished(DistinguishedFolder::Calendar),
-            Utc::now(),
-            Utc::now() + Duration::days(2),
-            None,
-        )
-        .await;
-    expect_items(view.map(|v| v.items.len()))
+    let own = FolderTarget::Distinguished(DistinguishedFolder::Calendar);
+    expect_items(calendar_at(&fake.url(), Arc::new(strategy), own).await)
 }
 
 async fn kerberos_from_a_keytab(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
     let fake = fake_behind_apache().await?;
     let strategy = Kerberos::from_keytab(rig.service_keytab(), &rig.service_principal())
         .map_err(|e| e.to_string())?;
-    let url = rig.url(&format!(
-        "/negotiate-proxy/{}/EWS/Exchange.asmx",
-        fake.addr().port()
-    ));
     // The service account reads alice's calendar as her delegate.
-    let client = EwsClient::builder(&url)
-        .auth(Arc::new(strategy))
-        .build()
-        .map_err(|e| e.to_string())?;
-    let view = client
-        .find_calendar_items(
-            &FolderTarget::DistinguishedOf(
-                DistinguishedFolder::Calendar,
-                "alice@example.test".into(),
-            ),
-            Utc::now(),
-            Utc::now() + Duration::days(2),
-            None,
-        )
-        .await;
-    expect_items(view.map(|v| v.items.len()))
+    let alices =
+        FolderTarget::DistinguishedOf(DistinguishedFolder::Calendar, "alice@example.test".into());
+    let url = behind(&rig, "negotiate-proxy", &fake);
+    expect_items(calendar_at(&url, Arc::new(strategy), alices).await)
 }
 
 async fn ntlm_through_apache(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {

@@ -78,10 +78,14 @@ impl HttpSettings {
 /// single connection for the whole of one request, so that every leg of its handshake travels
 /// over that connection, and give it back afterwards: a connection that finished a handshake
 /// stays authenticated, and the next request on it needs no handshake at all.
-pub(crate) struct Connections {
-    settings: HttpSettings,
-    shared: reqwest::Client,
-    bound: Option<Mutex<Vec<reqwest::Client>>>,
+pub(crate) enum Connections {
+    /// One pooled client for every request.
+    Shared(reqwest::Client),
+    /// Idle single-connection clients, and how to make more.
+    Bound {
+        settings: HttpSettings,
+        idle: Mutex<Vec<reqwest::Client>>,
+    },
 }
 
 impl Connections {
@@ -89,30 +93,37 @@ impl Connections {
         settings: HttpSettings,
         auth: &dyn AuthStrategy,
     ) -> Result<Arc<Self>, EwsError> {
-        let bound = auth.is_connection_bound();
-        Ok(Arc::new(Self {
-            shared: settings.client(bound)?,
-            bound: bound.then(|| Mutex::new(Vec::new())),
-            settings,
-        }))
+        let connections = if auth.is_connection_bound() {
+            // Made now too, so that a TLS backend that cannot start fails at set-up.
+            let first = settings.client(true)?;
+            Self::Bound {
+                settings,
+                idle: Mutex::new(vec![first]),
+            }
+        } else {
+            Self::Shared(settings.client(false)?)
+        };
+        Ok(Arc::new(connections))
     }
 
     fn lease(&self) -> Result<Lease<'_>, EwsError> {
-        let Some(idle) = &self.bound else {
-            return Ok(Lease {
-                client: self.shared.clone(),
+        match self {
+            Self::Shared(client) => Ok(Lease {
+                client: client.clone(),
                 home: None,
-            });
-        };
-        let reused = idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        let client = match reused {
-            Some(client) => client,
-            None => self.settings.client(true)?,
-        };
-        Ok(Lease {
-            client,
-            home: Some(idle),
-        })
+            }),
+            Self::Bound { settings, idle } => {
+                let reused = idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
+                let client = match reused {
+                    Some(client) => client,
+                    None => settings.client(true)?,
+                };
+                Ok(Lease {
+                    client,
+                    home: Some(idle),
+                })
+            }
+        }
     }
 }
 
