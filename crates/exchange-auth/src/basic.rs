@@ -1,9 +1,9 @@
 use async_trait::async_trait;
-use base64::Engine as _;
 use http::HeaderValue;
 use secrecy::ExposeSecret;
 use zeroize::Zeroizing;
 
+use crate::secret;
 use crate::{AuthError, AuthStrategy, Challenge, Handshake, Target, UserCredentials};
 
 /// HTTP Basic authentication (RFC 7617), for Exchange Server over HTTPS.
@@ -30,21 +30,12 @@ impl Basic {
         Ok(Self { credentials })
     }
 
-    fn header(&self) -> Result<HeaderValue, AuthError> {
+    fn header(&self) -> HeaderValue {
         let mut plain = Zeroizing::new(String::with_capacity(64));
         plain.push_str(self.credentials.user());
         plain.push(':');
         plain.push_str(self.credentials.password().expose_secret());
-        let encoded = Zeroizing::new(format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(plain.as_bytes())
-        ));
-        let mut value =
-            HeaderValue::from_str(&encoded).map_err(|_| AuthError::InvalidCredentials {
-                reason: "the credentials do not fit into a header",
-            })?;
-        value.set_sensitive(true);
-        Ok(value)
+        secret::encoded_header("Basic", plain.as_bytes())
     }
 }
 
@@ -61,7 +52,7 @@ impl AuthStrategy for Basic {
             });
         }
         Ok(Box::new(BasicHandshake {
-            header: Some(self.header()?),
+            header: Some(self.header()),
         }))
     }
 }
@@ -79,16 +70,8 @@ impl Handshake for BasicHandshake {
     async fn challenge(&mut self, challenges: &[Challenge]) -> Result<HeaderValue, AuthError> {
         // The credentials went with the first attempt; a 401 after that is a refusal, except
         // when the server never offered Basic at all.
-        if !challenges.is_empty() && !challenges.iter().any(|c| c.is("Basic")) {
-            let offered = challenges
-                .iter()
-                .map(Challenge::scheme)
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Err(AuthError::SchemeNotOffered {
-                scheme: "Basic",
-                offered,
-            });
+        if !challenges.is_empty() {
+            Challenge::find(challenges, "Basic")?;
         }
         Err(AuthError::Rejected { scheme: "Basic" })
     }

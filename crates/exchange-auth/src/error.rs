@@ -131,7 +131,7 @@ pub enum AuthError {
         /// Where they were looked for, and what the library said.
         detail: String,
     },
-    /// The server's Negotiate token is not usable (not base64, too large, missing).
+    /// The server's Negotiate token is not usable (not base64, too large, empty).
     #[error("the server sent an unusable Negotiate token: {reason}")]
     NegotiateBadToken {
         /// What is wrong with it.

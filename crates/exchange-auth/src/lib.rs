@@ -59,6 +59,7 @@ mod basic;
 mod challenge;
 mod credentials;
 mod error;
+mod secret;
 mod target;
 
 pub use basic::Basic;
@@ -121,7 +122,8 @@ pub trait Handshake: Send {
     async fn challenge(&mut self, challenges: &[Challenge]) -> Result<HeaderValue, AuthError>;
 
     /// The server accepted the request (any status but `401`) with these challenges in its
-    /// `WWW-Authenticate` headers: Kerberos checks the server's mutual-authentication token here.
+    /// `WWW-Authenticate` headers: Kerberos checks the server's mutual-authentication token here,
+    /// NTLM inside SPNEGO the server's mechListMIC.
     /// An error means the answer did not come from the server the handshake authenticated, and
     /// the caller must not trust it. The default accepts.
     fn accepted(&mut self, challenges: &[Challenge]) -> Result<(), AuthError> {

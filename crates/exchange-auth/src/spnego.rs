@@ -45,8 +45,8 @@ impl<'a> Der<'a> {
         self.rest.first().copied()
     }
 
-    /// The next element: its tag, its content and its whole encoding.
-    pub(crate) fn element(&mut self) -> Result<(u8, &'a [u8], &'a [u8]), &'static str> {
+    /// The next element: its tag and its content.
+    pub(crate) fn element(&mut self) -> Result<(u8, &'a [u8]), &'static str> {
         let data = self.rest;
         let (&tag, after_tag) = data.split_first().ok_or("truncated element")?;
         if tag & 0x1f == 0x1f {
@@ -78,9 +78,8 @@ impl<'a> Der<'a> {
         if len > body.len() {
             return Err("element longer than its container");
         }
-        let header = data.len() - body.len();
         self.rest = &body[len..];
-        Ok((tag, &body[..len], &data[..header + len]))
+        Ok((tag, &body[..len]))
     }
 
     /// The content of the next element, which must carry `tag`.

@@ -152,6 +152,9 @@ async fn get(strategy: &dyn AuthStrategy, url: &str) -> Result<Answer, AuthError
         let response = request.send().await.expect("Apache answers");
         let challenges = challenges(&response);
         if response.status() == StatusCode::UNAUTHORIZED {
+            // Read to its end, so that the next leg goes over this same connection (NTLM,
+            // inside SPNEGO or not, authenticates the connection).
+            let _ = response.bytes().await;
             authorization = Some(handshake.challenge(&challenges).await?);
             continue;
         }

@@ -341,12 +341,10 @@ fn release_buffer(lib: &Library, buffer: &mut BufferDesc) {
     unsafe { (lib.release_buffer)(&mut minor, buffer) };
 }
 
-/// Rejects input the C library would read differently from what the caller meant.
-fn check_text(text: &str, what: &'static str) -> Result<(), GssError> {
-    if text.is_empty() {
-        return Err(GssError::BadInput(what));
-    }
-    if text.len() > MAX_NAME || text.contains('\0') || text.chars().any(char::is_control) {
+/// Rejects input the C library would read differently from what the caller meant: empty, too
+/// long, or with control characters (NUL among them, where C would cut the text).
+pub(crate) fn check_text(text: &str, what: &'static str) -> Result<(), GssError> {
+    if text.is_empty() || text.len() > MAX_NAME || text.chars().any(char::is_control) {
         return Err(GssError::BadInput(what));
     }
     Ok(())
@@ -501,9 +499,9 @@ impl Credential {
         if secret.contains('\0') {
             return Err(GssError::BadInput("a NUL in the password"));
         }
-        let bytes = Zeroizing::new(secret.as_bytes().to_vec());
-        let (krb5, lifetime) = acquire_with_password(lib, name, &bytes, OID_KRB5)?;
-        let (spnego, _) = acquire_with_password(lib, name, &bytes, OID_SPNEGO)?;
+        // The library reads the password from the secret's own (zeroized) memory.
+        let (krb5, lifetime) = acquire_with_password(lib, name, secret.as_bytes(), OID_KRB5)?;
+        let (spnego, _) = acquire_with_password(lib, name, secret.as_bytes(), OID_SPNEGO)?;
         Self::new(lib, krb5, spnego, lifetime)
     }
 

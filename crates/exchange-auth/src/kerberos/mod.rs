@@ -48,7 +48,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use base64::Engine as _;
 use http::HeaderValue;
 use zeroize::Zeroizing;
 
@@ -56,13 +55,12 @@ use self::gss::{
     Context, Credential, GssError, Mech, Name, StoreKey, StoreValue, GSS_C_MUTUAL_FLAG,
 };
 use self::status::{to_auth_error, Situation};
+use crate::credentials::UserName;
+use crate::secret;
 use crate::{AuthError, AuthStrategy, Challenge, Handshake, Target, UserCredentials};
 
 /// The scheme Kerberos travels under in HTTP.
 const SCHEME: &str = "Negotiate";
-/// The longest Negotiate token accepted from a server, in base64 characters. Kerberos tokens
-/// with a large PAC stay far below; anything longer is refused before decoding.
-const MAX_SERVER_TOKEN: usize = 64 * 1024;
 /// Cached credentials are acquired again this long before they expire.
 const RENEW_MARGIN: Duration = Duration::from_secs(60);
 /// How long credentials without a known lifetime (renewed by the library itself from a keytab
@@ -274,10 +272,6 @@ impl Kerberos {
         Ok(credential)
     }
 
-    fn forget_credential(&self) {
-        *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = None;
-    }
-
     async fn begin_kerberos(&self, target: &Target) -> Result<KerberosHandshake, AuthError> {
         let host = target.host();
         if host.parse::<IpAddr>().is_ok() {
@@ -315,11 +309,7 @@ impl AuthStrategy for Kerberos {
     }
 
     async fn begin(&self, target: &Target) -> Result<Box<dyn Handshake>, AuthError> {
-        let handshake = self.begin_kerberos(target).await;
-        if handshake.is_err() {
-            self.forget_credential();
-        }
-        Ok(Box::new(handshake?))
+        Ok(Box::new(self.begin_kerberos(target).await?))
     }
 }
 
@@ -332,24 +322,29 @@ impl AuthStrategy for Kerberos {
 /// refuses is reported ([`AuthError::KerberosWrongPassword`]), never retried with NTLM.
 #[derive(Debug)]
 pub struct Negotiate {
-    kerberos: Option<Kerberos>,
-    ntlm: Option<UserCredentials>,
+    mechanisms: Mechanisms,
+}
+
+#[derive(Debug)]
+enum Mechanisms {
+    /// Kerberos, then NTLM with these credentials (if any) when Kerberos cannot start.
+    Kerberos(Kerberos, Option<UserCredentials>),
+    /// NTLM only: a `DOMAIN\user` login names no Kerberos principal.
+    Ntlm(UserCredentials),
 }
 
 impl Negotiate {
     /// Negotiate with Kerberos only (no NTLM fallback).
     pub fn new(kerberos: Kerberos) -> Self {
         Self {
-            kerberos: Some(kerberos),
-            ntlm: None,
+            mechanisms: Mechanisms::Kerberos(kerberos, None),
         }
     }
 
     /// Negotiate with Kerberos, falling back to NTLM with `credentials`.
     pub fn with_ntlm_fallback(kerberos: Kerberos, credentials: UserCredentials) -> Self {
         Self {
-            kerberos: Some(kerberos),
-            ntlm: Some(credentials),
+            mechanisms: Mechanisms::Kerberos(kerberos, Some(credentials)),
         }
     }
 
@@ -357,25 +352,14 @@ impl Negotiate {
     /// ([`Kerberos::with_password`]) with NTLM as the fallback. A `DOMAIN\user` name names no
     /// Kerberos principal, so such credentials use NTLM inside SPNEGO only.
     pub fn with_password(credentials: UserCredentials) -> Result<Self, AuthError> {
-        let kerberos = if credentials.user().contains('\\') {
-            None
-        } else {
-            Some(Kerberos::with_password(credentials.clone())?)
+        let mechanisms = match UserName::parse(credentials.user())? {
+            UserName::DownLevel { .. } => Mechanisms::Ntlm(credentials),
+            UserName::Principal { .. } | UserName::Plain(_) => Mechanisms::Kerberos(
+                Kerberos::with_password(credentials.clone())?,
+                Some(credentials),
+            ),
         };
-        Ok(Self {
-            kerberos,
-            ntlm: Some(credentials),
-        })
-    }
-
-    fn ntlm(
-        &self,
-        target: &Target,
-        cause: &AuthError,
-    ) -> Option<Result<Box<dyn Handshake>, AuthError>> {
-        let credentials = self.ntlm.clone()?;
-        tracing::debug!(cause = %cause, "Kerberos not usable for this server; using NTLM inside SPNEGO");
-        Some(crate::ntlm::negotiate_handshake(credentials, target))
+        Ok(Self { mechanisms })
     }
 }
 
@@ -390,30 +374,39 @@ impl AuthStrategy for Negotiate {
     }
 
     async fn begin(&self, target: &Target) -> Result<Box<dyn Handshake>, AuthError> {
-        let Some(kerberos) = &self.kerberos else {
-            let credentials = self.ntlm.clone().ok_or(AuthError::InvalidCredentials {
-                reason: "Negotiate needs Kerberos or NTLM credentials",
-            })?;
-            return crate::ntlm::negotiate_handshake(credentials, target);
+        let (kerberos, fallback) = match &self.mechanisms {
+            Mechanisms::Kerberos(kerberos, fallback) => (kerberos, fallback),
+            Mechanisms::Ntlm(credentials) => {
+                return crate::ntlm::negotiate_handshake(credentials.clone(), target)
+            }
         };
         match kerberos.begin_kerberos(target).await {
-            Ok(handshake) => Ok(Box::new(NegotiateHandshake {
-                kerberos: Some(handshake),
-                ntlm: None,
-                fallback: self.ntlm.clone(),
+            Ok(handshake) => Ok(Box::new(NegotiateHandshake::Kerberos {
+                handshake: Box::new(handshake),
+                fallback: fallback.clone(),
                 target: target.clone(),
             })),
-            Err(e) => {
-                kerberos.forget_credential();
-                if ntlm_may_follow(&e, &format!("HTTP/{}", target.host())) {
-                    if let Some(ntlm) = self.ntlm(target, &e) {
-                        return ntlm;
-                    }
-                }
-                Err(e)
-            }
+            Err(e) => ntlm_after(&e, fallback.as_ref(), target).unwrap_or(Err(e)),
         }
     }
+}
+
+/// The NTLM-in-SPNEGO handshake that takes over when Kerberos failed with `cause`, if NTLM
+/// credentials are configured and the failure allows it ([`ntlm_may_follow`]).
+fn ntlm_after(
+    cause: &AuthError,
+    credentials: Option<&UserCredentials>,
+    target: &Target,
+) -> Option<Result<Box<dyn Handshake>, AuthError>> {
+    let credentials = credentials?;
+    if !ntlm_may_follow(cause, &format!("HTTP/{}", target.host())) {
+        return None;
+    }
+    tracing::debug!(cause = %cause, "Kerberos not usable for this server; using NTLM inside SPNEGO");
+    Some(crate::ntlm::negotiate_handshake(
+        credentials.clone(),
+        target,
+    ))
 }
 
 /// Whether a Kerberos failure leaves NTLM as a sensible second try: Kerberos could not get
@@ -433,56 +426,52 @@ fn ntlm_may_follow(error: &AuthError, service: &str) -> bool {
 
 /// A Negotiate handshake: Kerberos until the first token is out, NTLM when Kerberos could not
 /// produce one.
-struct NegotiateHandshake {
-    kerberos: Option<KerberosHandshake>,
-    ntlm: Option<Box<dyn Handshake>>,
-    fallback: Option<UserCredentials>,
-    target: Target,
+enum NegotiateHandshake {
+    Kerberos {
+        // Boxed: the NTLM variant is a pointer, and the Kerberos state is large.
+        handshake: Box<KerberosHandshake>,
+        /// The credentials of the NTLM fallback, if any.
+        fallback: Option<UserCredentials>,
+        target: Target,
+    },
+    Ntlm(Box<dyn Handshake>),
 }
 
 #[async_trait]
 impl Handshake for NegotiateHandshake {
     async fn initial(&mut self) -> Result<Option<HeaderValue>, AuthError> {
-        if let Some(ntlm) = &mut self.ntlm {
-            return ntlm.initial().await;
-        }
-        let Some(kerberos) = &mut self.kerberos else {
-            return Err(AuthError::InvalidCredentials {
-                reason: "the Negotiate handshake has no mechanism left",
-            });
+        let (handshake, fallback, target) = match self {
+            Self::Ntlm(ntlm) => return ntlm.initial().await,
+            Self::Kerberos {
+                handshake,
+                fallback,
+                target,
+            } => (handshake, fallback, target),
         };
-        match kerberos.initial().await {
-            Ok(header) => Ok(header),
-            Err(e) => {
-                let service = kerberos.principal.clone();
-                match self.fallback.clone() {
-                    Some(credentials) if ntlm_may_follow(&e, &service) => {
-                        tracing::debug!(cause = %e, "no Kerberos ticket for this server; using NTLM inside SPNEGO");
-                        self.kerberos = None;
-                        let ntlm = self
-                            .ntlm
-                            .insert(crate::ntlm::negotiate_handshake(credentials, &self.target)?);
-                        ntlm.initial().await
-                    }
-                    _ => Err(e),
-                }
-            }
-        }
+        let cause = match handshake.initial().await {
+            Ok(header) => return Ok(header),
+            Err(cause) => cause,
+        };
+        let mut ntlm = match ntlm_after(&cause, fallback.as_ref(), target) {
+            Some(ntlm) => ntlm?,
+            None => return Err(cause),
+        };
+        let header = ntlm.initial().await;
+        *self = Self::Ntlm(ntlm);
+        header
     }
 
     async fn challenge(&mut self, challenges: &[Challenge]) -> Result<HeaderValue, AuthError> {
-        match (&mut self.ntlm, &mut self.kerberos) {
-            (Some(ntlm), _) => ntlm.challenge(challenges).await,
-            (None, Some(kerberos)) => kerberos.challenge(challenges).await,
-            (None, None) => Err(AuthError::Rejected { scheme: SCHEME }),
+        match self {
+            Self::Ntlm(ntlm) => ntlm.challenge(challenges).await,
+            Self::Kerberos { handshake, .. } => handshake.challenge(challenges).await,
         }
     }
 
     fn accepted(&mut self, challenges: &[Challenge]) -> Result<(), AuthError> {
-        match (&mut self.ntlm, &mut self.kerberos) {
-            (Some(ntlm), _) => ntlm.accepted(challenges),
-            (None, Some(kerberos)) => kerberos.accepted(challenges),
-            (None, None) => Ok(()),
+        match self {
+            Self::Ntlm(ntlm) => ntlm.accepted(challenges),
+            Self::Kerberos { handshake, .. } => handshake.accepted(challenges),
         }
     }
 }
@@ -581,18 +570,6 @@ impl KerberosHandshake {
         Ok(step.token)
     }
 
-    fn header(token: &[u8]) -> Result<HeaderValue, AuthError> {
-        let text = Zeroizing::new(format!(
-            "{SCHEME} {}",
-            base64::engine::general_purpose::STANDARD.encode(token)
-        ));
-        let mut value = HeaderValue::from_str(&text).map_err(|_| AuthError::NegotiateBadToken {
-            reason: "the token does not fit into a header",
-        })?;
-        value.set_sensitive(true);
-        Ok(value)
-    }
-
     fn mutual_failure(&self, reason: impl Into<String>) -> AuthError {
         AuthError::KerberosMutualAuthFailed {
             reason: format!("{} ({})", reason.into(), self.principal),
@@ -603,41 +580,9 @@ impl KerberosHandshake {
 /// The server's Negotiate token in `challenges`: `Ok(None)` when it sent `Negotiate` without
 /// one, `Err(SchemeNotOffered)` when it sent no `Negotiate` challenge at all.
 fn server_token(challenges: &[Challenge]) -> Result<Option<Zeroizing<Vec<u8>>>, AuthError> {
-    let Some(negotiate) = challenges.iter().find(|c| c.is(SCHEME)) else {
-        return Err(AuthError::SchemeNotOffered {
-            scheme: SCHEME,
-            offered: challenges
-                .iter()
-                .map(Challenge::scheme)
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    };
-    let Some(data) = negotiate.data() else {
-        return Ok(None);
-    };
-    decode_token(data).map(Some)
-}
-
-/// Decodes a base64 Negotiate token, refusing oversized or malformed ones.
-fn decode_token(data: &str) -> Result<Zeroizing<Vec<u8>>, AuthError> {
-    let data = data.trim();
-    if data.len() > MAX_SERVER_TOKEN {
-        return Err(AuthError::NegotiateBadToken {
-            reason: "the token is larger than 64 KiB",
-        });
-    }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(data)
-        .map_err(|_| AuthError::NegotiateBadToken {
-            reason: "the token is not base64",
-        })?;
-    if bytes.is_empty() {
-        return Err(AuthError::NegotiateBadToken {
-            reason: "the token is empty",
-        });
-    }
-    Ok(Zeroizing::new(bytes))
+    Challenge::find(challenges, SCHEME)?
+        .token()
+        .map_err(|reason| AuthError::NegotiateBadToken { reason })
 }
 
 #[async_trait]
@@ -650,7 +595,7 @@ impl Handshake for KerberosHandshake {
             message: "the first Kerberos step produced no token".to_owned(),
         })?;
         self.sent = true;
-        Ok(Some(Self::header(&token)?))
+        Ok(Some(secret::encoded_header(SCHEME, &token)))
     }
 
     async fn challenge(&mut self, challenges: &[Challenge]) -> Result<HeaderValue, AuthError> {
@@ -669,7 +614,7 @@ impl Handshake for KerberosHandshake {
             return Err(AuthError::Rejected { scheme: SCHEME });
         }
         match self.step(Some(input)).await? {
-            Some(token) => Self::header(&token),
+            Some(token) => Ok(secret::encoded_header(SCHEME, &token)),
             None => Err(AuthError::Rejected { scheme: SCHEME }),
         }
     }
@@ -741,13 +686,11 @@ fn memory_cache() -> String {
     )
 }
 
-/// Refuses names the C library would read differently from what was meant; `reason` says
-/// which name it was.
+/// Refuses names the C library would read differently from what was meant, before they are
+/// first used ([`gss::check_text`] checks them again at the library); `reason` says which name
+/// it was.
 fn check_name(name: &str, reason: &'static str) -> Result<(), AuthError> {
-    if name.is_empty() || name.len() > 1024 || name.chars().any(char::is_control) {
-        return Err(AuthError::InvalidCredentials { reason });
-    }
-    Ok(())
+    gss::check_text(name, reason).map_err(|_| AuthError::InvalidCredentials { reason })
 }
 
 /// The Kerberos principal of a login name: `alice`, or `alice@REALM` with the realm in upper
@@ -757,22 +700,13 @@ fn principal_of(user: &str) -> Result<String, AuthError> {
         user,
         "the user name is empty, too long or has control characters",
     )?;
-    if user.contains('\\') {
-        return Err(AuthError::InvalidCredentials {
+    match UserName::parse(user)? {
+        UserName::DownLevel { .. } => Err(AuthError::InvalidCredentials {
             reason: "Kerberos needs a principal (alice or alice@REALM), not DOMAIN\\alice",
-        });
+        }),
+        UserName::Principal { user, realm } => Ok(format!("{user}@{}", realm.to_ascii_uppercase())),
+        UserName::Plain(user) => Ok(user.to_owned()),
     }
-    Ok(match user.rsplit_once('@') {
-        Some((name, realm)) if !name.is_empty() && !realm.is_empty() => {
-            format!("{name}@{}", realm.to_ascii_uppercase())
-        }
-        Some(_) => {
-            return Err(AuthError::InvalidCredentials {
-                reason: "the principal has an empty name or realm",
-            })
-        }
-        None => user.to_owned(),
-    })
 }
 
 #[cfg(test)]

@@ -98,7 +98,7 @@ fn server_tokens_are_checked_before_use() {
             "{bad:?}"
         );
     }
-    let huge = "A".repeat(MAX_SERVER_TOKEN + 4);
+    let huge = "A".repeat(crate::challenge::MAX_TOKEN_CHARS + 4);
     assert!(matches!(
         server_token(&[negotiate(&huge)]),
         Err(AuthError::NegotiateBadToken { reason }) if reason.contains("64 KiB")
@@ -111,13 +111,6 @@ fn server_tokens_are_checked_before_use() {
         offered,
         Err(AuthError::SchemeNotOffered { offered, .. }) if offered == "NTLM, Basic"
     ));
-}
-
-#[test]
-fn headers_are_sensitive() {
-    let header = KerberosHandshake::header(b"\x60\x01\x00").unwrap();
-    assert_eq!(header.to_str().unwrap(), "Negotiate YAEA");
-    assert!(header.is_sensitive());
 }
 
 #[test]

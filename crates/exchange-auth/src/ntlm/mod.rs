@@ -7,11 +7,11 @@ mod messages;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
-use base64::Engine as _;
 use http::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
-use zeroize::Zeroizing;
 
+use crate::credentials::UserName;
+use crate::secret;
 use crate::spnego::{self, NegState, NegTokenResp};
 use crate::{
     AuthError, AuthStrategy, Challenge, ChannelBindings, Handshake, Target, UserCredentials,
@@ -104,7 +104,6 @@ impl AuthStrategy for Ntlm {
 
 /// The Negotiate handshake that carries NTLM inside SPNEGO, for servers (or clients without a
 /// Kerberos ticket) where Kerberos is not available.
-#[allow(dead_code)] // Called by the Negotiate strategy.
 pub(crate) fn negotiate_handshake(
     credentials: UserCredentials,
     target: &Target,
@@ -129,32 +128,17 @@ struct Identity {
 
 impl Identity {
     fn parse(name: &str) -> Result<Self, AuthError> {
-        if name.is_empty() {
-            return Err(AuthError::InvalidCredentials {
-                reason: "the user name is empty",
-            });
-        }
-        if name.chars().any(char::is_control) {
-            return Err(AuthError::InvalidCredentials {
-                reason: "the user name contains control characters",
-            });
-        }
-        if let Some((domain, user)) = name.split_once('\\') {
-            if domain.is_empty() || user.is_empty() || user.contains('\\') {
-                return Err(AuthError::InvalidCredentials {
-                    reason: "a DOMAIN\\user name needs one backslash between two non-empty parts",
-                });
-            }
-            return Ok(Self {
+        Ok(match UserName::parse(name)? {
+            UserName::DownLevel { domain, user } => Self {
                 user: user.to_owned(),
                 domain: domain.to_owned(),
-            });
-        }
-        // A UPN goes whole into the user field with an empty domain (MS-NLMP 3.1.5.1.2), and a
-        // bare name has no domain: the server uses its own.
-        Ok(Self {
-            user: name.to_owned(),
-            domain: String::new(),
+            },
+            // A UPN goes whole into the user field with an empty domain (MS-NLMP 3.1.5.1.2),
+            // and a bare name has no domain: the server uses its own.
+            UserName::Principal { .. } | UserName::Plain(_) => Self {
+                user: name.to_owned(),
+                domain: String::new(),
+            },
         })
     }
 }
@@ -322,38 +306,6 @@ enum State {
     SentAuthenticate,
 }
 
-fn header(scheme: &str, token: &[u8]) -> Result<HeaderValue, AuthError> {
-    let value = Zeroizing::new(format!(
-        "{scheme} {}",
-        base64::engine::general_purpose::STANDARD.encode(token)
-    ));
-    let mut value = HeaderValue::from_str(&value).expect("base64 is a valid header value");
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-fn offered(challenges: &[Challenge]) -> String {
-    challenges
-        .iter()
-        .map(Challenge::scheme)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Decodes the base64 token of a challenge, bounded in size.
-fn decode_token(
-    data: &str,
-    too_large: AuthError,
-    not_base64: AuthError,
-) -> Result<Vec<u8>, AuthError> {
-    if data.len() > spnego::MAX_TOKEN_LEN * 4 / 3 + 4 {
-        return Err(too_large);
-    }
-    base64::engine::general_purpose::STANDARD
-        .decode(data.trim())
-        .map_err(|_| not_base64)
-}
-
 struct NtlmHandshake {
     client: Client,
     state: State,
@@ -363,41 +315,31 @@ struct NtlmHandshake {
 impl Handshake for NtlmHandshake {
     async fn initial(&mut self) -> Result<Option<HeaderValue>, AuthError> {
         self.state = State::SentNegotiate;
-        header("NTLM", &self.client.negotiate).map(Some)
+        Ok(Some(secret::encoded_header("NTLM", &self.client.negotiate)))
     }
 
     async fn challenge(&mut self, challenges: &[Challenge]) -> Result<HeaderValue, AuthError> {
-        let Some(ntlm) = challenges.iter().find(|c| c.is("NTLM")) else {
-            return Err(AuthError::SchemeNotOffered {
-                scheme: "NTLM",
-                offered: offered(challenges),
-            });
-        };
-        match (self.state, ntlm.data()) {
-            (State::Start, _) => {
+        let ntlm = Challenge::find(challenges, "NTLM")?;
+        match self.state {
+            State::Start => {
                 self.state = State::SentNegotiate;
-                header("NTLM", &self.client.negotiate)
+                Ok(secret::encoded_header("NTLM", &self.client.negotiate))
             }
-            // Answering again with NEGOTIATE could loop forever; a bare `NTLM` here means the
-            // server dropped the first leg (often a connection that was not kept alive).
-            (State::SentNegotiate, None) => Err(AuthError::NtlmChallengeInvalid {
-                reason: "the server answered NEGOTIATE without a challenge",
-            }),
-            (State::SentNegotiate, Some(data)) => {
-                let challenge = decode_token(
-                    data,
-                    AuthError::NtlmChallengeInvalid {
-                        reason: "the message is too large",
-                    },
-                    AuthError::NtlmChallengeInvalid {
-                        reason: "the token is not base64",
-                    },
-                )?;
+            State::SentNegotiate => {
+                let challenge = ntlm
+                    .token()
+                    .map_err(|reason| AuthError::NtlmChallengeInvalid { reason })?
+                    // Answering again with NEGOTIATE could loop forever; a bare `NTLM` here
+                    // means the server dropped the first leg (often a connection that was not
+                    // kept alive).
+                    .ok_or(AuthError::NtlmChallengeInvalid {
+                        reason: "the server answered NEGOTIATE without a challenge",
+                    })?;
                 let authenticated = self.client.authenticate(&challenge)?;
                 self.state = State::SentAuthenticate;
-                header("NTLM", &authenticated.message)
+                Ok(secret::encoded_header("NTLM", &authenticated.message))
             }
-            (State::SentAuthenticate, _) => Err(AuthError::Rejected { scheme: "NTLM" }),
+            State::SentAuthenticate => Err(AuthError::Rejected { scheme: "NTLM" }),
         }
     }
 }
@@ -411,16 +353,14 @@ struct SpnegoHandshake {
 }
 
 impl SpnegoHandshake {
-    fn decode(data: &str) -> Result<NegTokenResp, AuthError> {
-        let token = decode_token(
-            data,
-            AuthError::SpnegoInvalid {
-                reason: "the token is too large",
-            },
-            AuthError::SpnegoInvalid {
-                reason: "the token is not base64",
-            },
-        )?;
+    /// The server's NegTokenResp in a `Negotiate` challenge that carries a token.
+    fn decode(negotiate: &Challenge) -> Result<NegTokenResp, AuthError> {
+        let token = negotiate
+            .token()
+            .map_err(|reason| AuthError::SpnegoInvalid { reason })?
+            .ok_or(AuthError::SpnegoInvalid {
+                reason: "the server sent no token",
+            })?;
         let resp = NegTokenResp::decode(&token)?;
         if resp.neg_state == Some(NegState::Reject) {
             return Err(AuthError::Rejected {
@@ -448,23 +388,21 @@ impl SpnegoHandshake {
 impl Handshake for SpnegoHandshake {
     async fn initial(&mut self) -> Result<Option<HeaderValue>, AuthError> {
         self.state = State::SentNegotiate;
-        header("Negotiate", &self.initial_token()).map(Some)
+        Ok(Some(secret::encoded_header(
+            "Negotiate",
+            &self.initial_token(),
+        )))
     }
 
     async fn challenge(&mut self, challenges: &[Challenge]) -> Result<HeaderValue, AuthError> {
-        let Some(negotiate) = challenges.iter().find(|c| c.is("Negotiate")) else {
-            return Err(AuthError::SchemeNotOffered {
-                scheme: "Negotiate",
-                offered: offered(challenges),
-            });
-        };
+        let negotiate = Challenge::find(challenges, "Negotiate")?;
         match (self.state, negotiate.data()) {
             (State::Start, None) => {
                 self.state = State::SentNegotiate;
-                header("Negotiate", &self.initial_token())
+                Ok(secret::encoded_header("Negotiate", &self.initial_token()))
             }
-            (State::SentNegotiate, Some(data)) => {
-                let resp = Self::decode(data)?;
+            (State::SentNegotiate, Some(_)) => {
+                let resp = Self::decode(negotiate)?;
                 let challenge = resp.response_token.ok_or(AuthError::SpnegoInvalid {
                     reason: "the server sent no NTLM challenge",
                 })?;
@@ -486,7 +424,7 @@ impl Handshake for SpnegoHandshake {
                     mech_list_mic: Some(client_signer.sign(&self.mech_type_list).to_vec()),
                 };
                 self.state = State::SentAuthenticate;
-                header("Negotiate", &answer.encode())
+                Ok(secret::encoded_header("Negotiate", &answer.encode()))
             }
             _ => Err(AuthError::Rejected {
                 scheme: "Negotiate",
@@ -495,14 +433,14 @@ impl Handshake for SpnegoHandshake {
     }
 
     fn accepted(&mut self, challenges: &[Challenge]) -> Result<(), AuthError> {
-        let Some(data) = challenges
+        let Some(negotiate) = challenges
             .iter()
             .find(|c| c.is("Negotiate"))
-            .and_then(Challenge::data)
+            .filter(|c| c.data().is_some())
         else {
             return Ok(());
         };
-        let resp = Self::decode(data)?;
+        let resp = Self::decode(negotiate)?;
         match resp.neg_state {
             Some(NegState::AcceptCompleted) | None => {}
             Some(_) => {
@@ -523,14 +461,7 @@ impl Handshake for SpnegoHandshake {
                 .ok_or(AuthError::SpnegoInvalid {
                     reason: "a mechListMIC arrived before NTLM completed",
                 })?;
-            let expected = signer.sign(&self.mech_type_list);
-            let same = mic.len() == expected.len()
-                && mic
-                    .iter()
-                    .zip(expected)
-                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                    == 0;
-            if !same {
+            if !secret::constant_time_eq(&mic, &signer.sign(&self.mech_type_list)) {
                 return Err(AuthError::SpnegoMicInvalid);
             }
         }

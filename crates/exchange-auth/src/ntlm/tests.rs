@@ -1,5 +1,7 @@
 use super::*;
+use base64::Engine as _;
 use messages::tests::{challenge_bytes, spec_target_info, SERVER_FLAGS};
+use zeroize::Zeroizing;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -12,7 +12,7 @@ use url::Url;
 
 use super::http::map_token_error;
 use super::{OAuthClient, TokenSet};
-use crate::AuthError;
+use crate::{secret, AuthError};
 
 /// Authorization code sign-in with PKCE (S256): [`start`](Self::start) gives the URL the user
 /// opens; the redirect brings back `code` and `state`, which
@@ -95,7 +95,7 @@ impl PendingAuthorization {
     /// Exchanges the `code` of the redirect for tokens, after checking that the redirect's
     /// `state` is this sign-in's.
     pub async fn finish(self, code: &str, state: &str) -> Result<TokenSet, AuthError> {
-        if !constant_time_eq(state.as_bytes(), self.state.expose_secret().as_bytes()) {
+        if !secret::constant_time_eq(state.as_bytes(), self.state.expose_secret().as_bytes()) {
             return Err(AuthError::OAuthStateMismatch);
         }
         if code.is_empty() || code.len() > 8 * 1024 {
@@ -120,16 +120,6 @@ impl PendingAuthorization {
             .map_err(map_token_error)?;
         TokenSet::from_response(&response)
     }
-}
-
-/// Compares without stopping at the first difference, so the time taken does not tell how much
-/// of a guessed state was right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut diff = a.len() ^ b.len();
-    for (i, &x) in a.iter().enumerate() {
-        diff |= usize::from(x ^ b.get(i % b.len().max(1)).copied().unwrap_or(0));
-    }
-    diff == 0
 }
 
 /// Device code sign-in (RFC 8628): the user opens a URL on another device and types a code.
@@ -275,20 +265,5 @@ impl DeviceCodeFlow {
                 other => map_token_error(other),
             })?;
         TokenSet::from_response(&response)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::constant_time_eq;
-
-    #[test]
-    fn state_comparison() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"abcd"));
-        assert!(!constant_time_eq(b"", b"a"));
-        assert!(!constant_time_eq(b"a", b""));
-        assert!(constant_time_eq(b"", b""));
     }
 }

@@ -12,6 +12,7 @@ use tokio::sync::Mutex;
 
 use super::token::{diagnose, Acting};
 use super::{OAuthClient, TokenSet};
+use crate::secret;
 use crate::{AuthError, AuthStrategy, Challenge, Handshake, Target};
 
 /// Told about every new refresh token, so the application can store it (the old one may stop
@@ -268,11 +269,11 @@ struct BearerHandshake {
 
 impl BearerHandshake {
     fn header(&mut self, token: SecretString) -> Result<HeaderValue, AuthError> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| AuthError::OAuthBadResponse {
+        let value = secret::header("Bearer", token.expose_secret()).map_err(|_| {
+            AuthError::OAuthBadResponse {
                 reason: "the access token cannot be sent in a header".to_owned(),
-            })?;
-        value.set_sensitive(true);
+            }
+        })?;
         self.sent = Some(token);
         Ok(value)
     }
@@ -286,17 +287,12 @@ impl Handshake for BearerHandshake {
     }
 
     async fn challenge(&mut self, challenges: &[Challenge]) -> Result<HeaderValue, AuthError> {
-        let bearer = challenges.iter().find(|c| c.is("Bearer"));
-        if bearer.is_none() && !challenges.is_empty() {
-            return Err(AuthError::SchemeNotOffered {
-                scheme: "Bearer",
-                offered: challenges
-                    .iter()
-                    .map(|c| c.scheme())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
+        // A 401 without any challenge still earns the one retry with a fresh token.
+        let bearer = if challenges.is_empty() {
+            None
+        } else {
+            Some(Challenge::find(challenges, "Bearer")?)
+        };
         if !self.retried {
             self.retried = true;
             let token = self.inner.token(self.sent.as_ref()).await?;

@@ -17,7 +17,7 @@ const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The tokens of one successful token request.
 ///
-/// `Debug` shows the scopes and the remaining lifetime only.
+/// `Debug` shows the scopes and the lifetime only.
 #[derive(Clone)]
 pub struct TokenSet {
     access: SecretString,
