@@ -220,10 +220,34 @@ fn from_unparsable(parse_error: &str, body: &[u8]) -> AuthError {
     } else if serde_json::from_slice::<serde_json::Value>(body).is_err() {
         "the answer is not JSON (or is cut short)".to_owned()
     } else {
-        // serde's message names the field and the expected type, never the value.
-        format!("the JSON does not fit: {}", clean(parse_error))
+        // serde's message names the field and the expected type, and may quote the value it
+        // got, which can be a token: quoted text is left out.
+        format!(
+            "the JSON does not fit: {}",
+            clean(&without_quoted_text(parse_error))
+        )
     };
     AuthError::OAuthBadResponse { reason: what }
+}
+
+/// `text` with every double-quoted part replaced by `"…"`.
+fn without_quoted_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    for c in text.chars() {
+        if c == '"' {
+            if !quoted {
+                out.push_str("\"…");
+            }
+            quoted = !quoted;
+            if !quoted {
+                out.push('"');
+            }
+        } else if !quoted {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The `AADSTS<digits>` code at the start of (or inside) an Entra ID description.
@@ -333,6 +357,15 @@ mod tests {
                 "{body:?}"
             );
         }
+        // A value serde quotes in its message (here a token in the wrong field) stays out.
+        let body = br#"{"access_token":"abc","token_type":"Bearer","expires_in":"eyJ.secret.sig"}"#;
+        let serde_error = serde_json::from_slice::<Vec<u8>>(b"\"eyJ.secret.sig\"")
+            .unwrap_err()
+            .to_string();
+        assert!(serde_error.contains("eyJ.secret.sig"), "{serde_error}");
+        let e = from_unparsable(&serde_error, body);
+        assert!(!e.to_string().contains("secret"), "{e}");
+        assert!(e.to_string().contains("does not fit"), "{e}");
         let e = from_unparsable(
             "x",
             br#"{"title":"Bad Request","detail":"code_verifier provided does not match code_challenge"}"#,

@@ -38,7 +38,7 @@ const SERVICE_ACCOUNT: &str = "svc-ews";
 /// A running Kerberos rig (see the module documentation).
 #[derive(Debug)]
 pub struct KerberosRig {
-    dir: tempfile_dir::TempDir,
+    dir: tempfile::TempDir,
     kdc_port: u16,
     http_port: u16,
 }
@@ -70,7 +70,10 @@ impl KerberosRig {
     }
 
     fn start() -> Self {
-        let dir = tempfile_dir::TempDir::new("exchange-kerberos-rig");
+        let dir = tempfile::Builder::new()
+            .prefix("exchange-kerberos-rig-")
+            .tempdir()
+            .expect("a fresh temporary directory");
         let kdc_port = free_port();
         let http_port = free_port();
         let skew_port = free_port();
@@ -234,36 +237,4 @@ fn on_path(program: &str) -> bool {
     std::env::split_paths(&path)
         .chain([PathBuf::from("/usr/sbin"), PathBuf::from("/sbin")])
         .any(|dir| dir.join(program).is_file())
-}
-
-/// A private temporary directory, removed when dropped (the crate has no `tempfile`).
-mod tempfile_dir {
-    use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicU64, Ordering};
-
-    #[derive(Debug)]
-    pub(super) struct TempDir(PathBuf);
-
-    impl TempDir {
-        pub(super) fn new(prefix: &str) -> Self {
-            static NEXT: AtomicU64 = AtomicU64::new(0);
-            let path = std::env::temp_dir().join(format!(
-                "{prefix}-{}-{}",
-                std::process::id(),
-                NEXT.fetch_add(1, Ordering::Relaxed)
-            ));
-            std::fs::create_dir(&path).expect("a fresh temporary directory");
-            Self(path)
-        }
-
-        pub(super) fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 }
