@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use mediagateway::{Gateway, GatewayConfig};
-use mediagateway_transport::grpc::GrpcClient;
-use mediagateway_transport::{GatewayPassword, Transport};
+use mediagateway_api::{AdminApi, AdminCall, GatewayPassword};
+use mediagateway_grpc::GrpcClient;
 
 fn status_call(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
@@ -18,8 +18,12 @@ fn status_call(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("gateway_status_call");
     group.bench_function("in_process", |b| {
-        b.to_async(&runtime)
-            .iter(|| async { gateway.status(&password).await.expect("status answers") });
+        b.to_async(&runtime).iter(|| async {
+            gateway
+                .status(&AdminCall::new(password.clone()))
+                .await
+                .expect("status answers")
+        });
     });
 
     let listener = runtime
@@ -36,11 +40,15 @@ fn status_call(c: &mut Criterion) {
         .build()
         .expect("a client");
     runtime
-        .block_on(client.status(&password))
+        .block_on(client.status(&AdminCall::new(password.clone())))
         .expect("the server answers");
     group.bench_function("grpc_loopback", |b| {
-        b.to_async(&runtime)
-            .iter(|| async { client.status(&password).await.expect("status answers") });
+        b.to_async(&runtime).iter(|| async {
+            client
+                .status(&AdminCall::new(password.clone()))
+                .await
+                .expect("status answers")
+        });
     });
     group.finish();
     let _ = stop.send(());

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Timelike, Utc};
 use exchange_connector::{
-    Authentication, DataSource, ExchangeAccount, ExchangeVersion, NewAppointment, Outcome,
+    Authentication, DataSource, ExchangeGeneration, NewAppointment, Outcome, ServiceAccount,
     TransportChoice,
 };
 use exchange_testkit::FakeExchange;
@@ -60,9 +60,9 @@ async fn run_path(
         .time_zone("Europe/Berlin")
         .transport(transport)
         .gateway_password(SecretString::from("1234"))
-        .exchange_version(ExchangeVersion::Exchange2010To2019)
+        .exchange_version(ExchangeGeneration::Exchange2010To2019)
         .authentication(Authentication::UserNamePassword)
-        .exchange_account(ExchangeAccount::new(
+        .exchange_account(ServiceAccount::new(
             SERVICE.0,
             SecretString::from(SERVICE.1),
             ews_url,

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use exchange_connector::{
-    Authentication, DataSource, Diagnosis, ExchangeAccount, ExchangeVersion, NewAppointment,
-    TransportChoice, TransportError,
+    ApiError, Authentication, DataSource, Diagnosis, ExchangeGeneration, NewAppointment,
+    ServiceAccount, TransportChoice,
 };
 use exchange_testkit::schema::SchemaValidator;
 use exchange_testkit::{FakeExchange, Fault};
@@ -83,9 +83,9 @@ fn data_source(
         .time_zone("Europe/Berlin")
         .transport(transport)
         .gateway_password(SecretString::from("1234"))
-        .exchange_version(ExchangeVersion::Exchange2010To2019)
+        .exchange_version(ExchangeGeneration::Exchange2010To2019)
         .authentication(Authentication::UserNamePassword)
-        .exchange_account(ExchangeAccount::new(
+        .exchange_account(ServiceAccount::new(
             SERVICE.0,
             SecretString::from(SERVICE.1),
             ews_url,
@@ -214,7 +214,7 @@ async fn wrong_gateway_password(kind: Kind) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err.gateway_error(), Some(TransportError::PasswordIncorrect)),
+        matches!(err.gateway_error(), Some(ApiError::PasswordIncorrect)),
         "{err}"
     );
     assert!(!world.stored(portal_user));
@@ -224,7 +224,7 @@ async fn wrong_gateway_password(kind: Kind) {
 async fn wrong_exchange_password(kind: Kind) {
     let world = World::start().await;
     let exchange = world.data_source(kind).build().unwrap();
-    exchange.apply().await.unwrap();
+    exchange.configure_gateway().await.unwrap();
     let portal_user = Uuid::new_v4();
     let err = exchange
         .login(
@@ -237,7 +237,7 @@ async fn wrong_exchange_password(kind: Kind) {
     assert!(
         matches!(
             err.gateway_error(),
-            Some(TransportError::ExchangeLoginRefused { .. })
+            Some(ApiError::ExchangeLoginRefused { .. })
         ),
         "{err}"
     );
@@ -246,7 +246,7 @@ async fn wrong_exchange_password(kind: Kind) {
     // A wrong service account password: the Exchange account test names invalid login data.
     let exchange = world
         .data_source(kind)
-        .exchange_account(ExchangeAccount::new(
+        .exchange_account(ServiceAccount::new(
             SERVICE.0,
             SecretString::from("wrong"),
             world.fake.url(),
@@ -269,22 +269,22 @@ async fn wrong_exchange_password(kind: Kind) {
 async fn exchange_faults(kind: Kind) {
     let world = World::start().await;
     let exchange = world.data_source(kind).build().unwrap();
-    exchange.apply().await.unwrap();
-    type Expected = fn(&TransportError) -> bool;
+    exchange.configure_gateway().await.unwrap();
+    type Expected = fn(&ApiError) -> bool;
     let cases: [(Fault, Expected); 5] = [
         (
             Fault::MalformedXml,
-            |e| matches!(e, TransportError::Exchange { code, .. } if code == "InvalidResponse"),
+            |e| matches!(e, ApiError::Exchange { code, .. } if code == "InvalidResponse"),
         ),
         (Fault::error_response("ErrorMailboxStoreUnavailable"), |e| {
-            matches!(e, TransportError::MailboxNotReady { .. })
+            matches!(e, ApiError::MailboxNotReady { .. })
         }),
         (Fault::error_response("ErrorNonExistentMailbox"), |e| {
-            matches!(e, TransportError::MailboxNotFound { .. })
+            matches!(e, ApiError::MailboxNotFound { .. })
         }),
         (
             Fault::Status(500),
-            |e| matches!(e, TransportError::Exchange { code, .. } if code == "HTTP 500"),
+            |e| matches!(e, ApiError::Exchange { code, .. } if code == "HTTP 500"),
         ),
         (
             Fault::ServerBusyFault {
@@ -337,7 +337,7 @@ async fn exchange_not_listening(kind: Kind) {
     drop(closed);
     let exchange = world
         .data_source(kind)
-        .exchange_account(ExchangeAccount::new(
+        .exchange_account(ServiceAccount::new(
             SERVICE.0,
             SecretString::from(SERVICE.1),
             url,
@@ -351,7 +351,7 @@ async fn exchange_not_listening(kind: Kind) {
 async fn bad_arguments(kind: Kind) {
     let world = World::start().await;
     let exchange = world.data_source(kind).build().unwrap();
-    exchange.apply().await.unwrap();
+    exchange.configure_gateway().await.unwrap();
     let portal_user = Uuid::new_v4();
     for (user, password) in [("", "x"), (ALICE.0, ""), ("a\u{0}b", "x")] {
         let err = exchange
@@ -359,10 +359,7 @@ async fn bad_arguments(kind: Kind) {
             .await
             .unwrap_err();
         assert!(
-            matches!(
-                err.gateway_error(),
-                Some(TransportError::InvalidArgument { .. })
-            ),
+            matches!(err.gateway_error(), Some(ApiError::InvalidArgument { .. })),
             "{user:?}: {err}"
         );
     }
@@ -373,10 +370,7 @@ async fn bad_arguments(kind: Kind) {
     let user = exchange.user(portal_user);
     let err = user.appointment("").await.unwrap_err();
     assert!(
-        matches!(
-            err.gateway_error(),
-            Some(TransportError::InvalidArgument { .. })
-        ),
+        matches!(err.gateway_error(), Some(ApiError::InvalidArgument { .. })),
         "{err}"
     );
     let err = user.appointment("AAMkAGI2bm90LWFuLWlk").await.unwrap_err();
@@ -428,7 +422,7 @@ over_every_transport! {
 async fn tampered_vault_record(kind: Kind) {
     let world = World::start().await;
     let exchange = world.data_source(kind).build().unwrap();
-    exchange.apply().await.unwrap();
+    exchange.configure_gateway().await.unwrap();
     let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
     for (user, (name, password)) in [(alice, ALICE), (bob, BOB)] {
         exchange
@@ -462,7 +456,7 @@ async fn tampered_vault_record(kind: Kind) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err.gateway_error(), Some(TransportError::Storage { .. })),
+        matches!(err.gateway_error(), Some(ApiError::Storage { .. })),
         "{err}"
     );
     exchange
@@ -543,9 +537,9 @@ fn an_incomplete_data_source_names_the_missing_step() {
         .transport(TransportChoice::Grpc)
         .gateway("127.0.0.1", 8087)
         .gateway_password(SecretString::from("1234"))
-        .exchange_version(ExchangeVersion::Exchange2010To2019)
+        .exchange_version(ExchangeGeneration::Exchange2010To2019)
         .authentication(Authentication::UserNamePassword)
-        .exchange_account(ExchangeAccount::new(
+        .exchange_account(ServiceAccount::new(
             "svc",
             SecretString::from("pw"),
             "ftp://x",

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use base64::Engine as _;
 use chrono::{Duration, Utc};
 use exchange_connector::{
-    Authentication, DataSource, ExchangeAccount, ExchangeVersion, NewAppointment, TransportChoice,
+    Authentication, DataSource, ExchangeGeneration, NewAppointment, ServiceAccount, TransportChoice,
 };
 use exchange_testkit::FakeExchange;
 use secrecy::SecretString;
@@ -54,9 +54,9 @@ async fn a_full_run_logs_no_secret() {
         .gateway("127.0.0.1", port)
         .transport(TransportChoice::Grpc)
         .gateway_password(SecretString::from(secrets[2]))
-        .exchange_version(ExchangeVersion::Exchange2010To2019)
+        .exchange_version(ExchangeGeneration::Exchange2010To2019)
         .authentication(Authentication::UserNamePassword)
-        .exchange_account(ExchangeAccount::new(
+        .exchange_account(ServiceAccount::new(
             "svc@contoso.test",
             SecretString::from(secrets[0]),
             fake.url(),

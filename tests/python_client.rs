@@ -60,7 +60,10 @@ async fn a_python_portal_runs_the_path_over_grpc() {
             .arg(root.join("proto"))
             .arg(format!("--python_out={}", stubs.path().display()))
             .arg(format!("--grpc_python_out={}", stubs.path().display()))
-            .arg(root.join("proto/mediagateway/v1/gateway.proto")),
+            .args(
+                ["common", "admin", "sessions", "calendar"]
+                    .map(|area| root.join(format!("proto/mediagateway/v1/{area}.proto"))),
+            ),
         Duration::from_secs(60),
     );
     assert!(

@@ -1,5 +1,5 @@
 """A portal written in Python: calls the MediaGateway over gRPC with stubs generated from
-proto/mediagateway/v1/gateway.proto by grpcio-tools. Exits non-zero on the first failed check.
+proto/mediagateway/v1/*.proto by grpcio-tools. Exits non-zero on the first failed check.
 
 usage: portal_client.py STUB_DIR PORT EWS_URL
 """
@@ -12,8 +12,13 @@ stub_dir, port, ews_url = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 sys.path.insert(0, stub_dir)
 
 import grpc  # noqa: E402
-from mediagateway.v1 import gateway_pb2 as pb  # noqa: E402
-from mediagateway.v1 import gateway_pb2_grpc as rpc  # noqa: E402
+from mediagateway.v1 import admin_pb2 as admin_pb  # noqa: E402
+from mediagateway.v1 import admin_pb2_grpc as admin_rpc  # noqa: E402
+from mediagateway.v1 import calendar_pb2 as calendar_pb  # noqa: E402
+from mediagateway.v1 import calendar_pb2_grpc as calendar_rpc  # noqa: E402
+from mediagateway.v1 import common_pb2 as common_pb  # noqa: E402
+from mediagateway.v1 import sessions_pb2 as sessions_pb  # noqa: E402
+from mediagateway.v1 import sessions_pb2_grpc as sessions_rpc  # noqa: E402
 
 checks = 0
 
@@ -31,56 +36,65 @@ def expect_error(call, code, kind):
     except grpc.RpcError as error:
         metadata = dict(error.trailing_metadata() or ())
         check(error.code() == code, f"status {error.code()} is not {code}")
-        check(metadata.get("mg-error-kind") == kind,
-              f"mg-error-kind {metadata.get('mg-error-kind')!r} is not {kind!r}")
+        name = metadata.get("mg-error-kind")
+        check(name == common_pb.ErrorKind.Name(kind),
+              f"mg-error-kind {name!r} is not {common_pb.ErrorKind.Name(kind)!r}")
         return
     raise AssertionError(f"expected {code}, the call succeeded")
 
 
 channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-gateway = rpc.MediaGatewayStub(channel)
-admin = pb.AdminContext(gateway_password="1234")
+admin_api = admin_rpc.AdminStub(channel)
+sessions_api = sessions_rpc.SessionsStub(channel)
+calendar_api = calendar_rpc.CalendarStub(channel)
+admin = common_pb.AdminContext(gateway_password="1234")
 
-expect_error(lambda: gateway.Status(pb.StatusRequest(context=pb.AdminContext(gateway_password="nope"))),
-             grpc.StatusCode.UNAUTHENTICATED, "password-incorrect")
-status = gateway.Status(pb.StatusRequest(context=admin))
+expect_error(lambda: admin_api.Status(admin_pb.StatusRequest(
+                 context=common_pb.AdminContext(gateway_password="nope"))),
+             grpc.StatusCode.UNAUTHENTICATED, common_pb.ERROR_KIND_PASSWORD_INCORRECT)
+status = admin_api.Status(admin_pb.StatusRequest(context=admin))
 check(status.default_password, "the default password is flagged")
 
-gateway.ConfigureDataSource(pb.ConfigureDataSourceRequest(context=admin, config=pb.DataSourceConfig(
+admin_api.ConfigureDataSource(admin_pb.ConfigureDataSourceRequest(context=admin, config=admin_pb.DataSourceConfig(
     name="Exchange",
-    exchange_version=pb.EXCHANGE_VERSION_2010_TO_2019,
-    authentication=pb.AUTHENTICATION_USER_NAME_PASSWORD,
-    service_account=pb.ServiceAccount(user_name="svc-portal@contoso.test",
-                                      password="service-password", ews_url=ews_url),
+    exchange_generation=admin_pb.EXCHANGE_GENERATION_2010_TO_2019,
+    authentication=admin_pb.AUTHENTICATION_USER_NAME_PASSWORD,
+    service_account=admin_pb.ServiceAccount(user_name="svc-portal@contoso.test",
+                                            password="service-password", ews_url=ews_url),
     time_zone="Europe/Berlin",
 )))
-test = gateway.TestExchangeAccount(pb.TestExchangeAccountRequest(context=admin, data_source="Exchange"))
+test = admin_api.TestExchangeAccount(admin_pb.TestExchangeAccountRequest(context=admin, data_source="Exchange"))
 check(test.server_version.startswith("15."), f"server version {test.server_version!r}")
 
-user = pb.UserContext(gateway_password="1234", data_source="Exchange", portal_user=str(uuid.uuid4()))
-login = gateway.Login(pb.LoginRequest(context=user, user_name="alice@contoso.test", password="alice-password"))
+user = common_pb.UserContext(gateway_password="1234", data_source="Exchange", portal_user=str(uuid.uuid4()))
+login = sessions_api.Login(sessions_pb.LoginRequest(context=user, login=sessions_pb.Login(
+    user_name="alice@contoso.test", password="alice-password")))
 check(login.stored and login.mailbox == "alice@contoso.test", f"login {login}")
-expect_error(lambda: gateway.Login(pb.LoginRequest(context=user, user_name="alice@contoso.test",
-                                                   password="wrong")),
-             grpc.StatusCode.PERMISSION_DENIED, "exchange-login-refused")
+expect_error(lambda: sessions_api.Login(sessions_pb.LoginRequest(context=user, login=sessions_pb.Login(
+                 user_name="alice@contoso.test", password="wrong"))),
+             grpc.StatusCode.PERMISSION_DENIED, common_pb.ERROR_KIND_EXCHANGE_LOGIN_REFUSED)
 
 start = (int(time.time()) // 3600 + 24) * 3600 * 1000
-created = gateway.CreateAppointment(pb.CreateAppointmentRequest(context=user, appointment=pb.NewAppointment(
-    subject="Planung – Q1 <Python>", start_ms=start, end_ms=start + 3600_000, location="Raum 4")))
+created = calendar_api.CreateAppointment(calendar_pb.CreateAppointmentRequest(
+    context=user, appointment=calendar_pb.NewAppointment(
+        subject="Planung – Q1 <Python>", start_ms=start, end_ms=start + 3600_000, location="Raum 4")))
 check(created.id, "the created appointment has an id")
-read = gateway.GetAppointment(pb.GetAppointmentRequest(context=user, id=created.id))
+read = calendar_api.GetAppointment(calendar_pb.GetAppointmentRequest(context=user, id=created.id))
 check(read.subject == "Planung – Q1 <Python>" and read.start_ms == start, f"read back {read}")
-found = gateway.FindAppointments(pb.FindAppointmentsRequest(context=user, start_ms=start - 3600_000,
-                                                            end_ms=start + 7200_000))
+found = calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(
+    context=user, window=calendar_pb.TimeWindow(start_ms=start - 3600_000, end_ms=start + 7200_000)))
 check([a.id for a in found.appointments] == [created.id], f"found {found}")
-gateway.DeleteAppointment(pb.DeleteAppointmentRequest(context=user, id=created.id))
-expect_error(lambda: gateway.GetAppointment(pb.GetAppointmentRequest(context=user, id=created.id)),
-             grpc.StatusCode.NOT_FOUND, "item-not-found")
+calendar_api.DeleteAppointment(calendar_pb.DeleteAppointmentRequest(context=user, id=created.id))
+expect_error(lambda: calendar_api.GetAppointment(calendar_pb.GetAppointmentRequest(context=user, id=created.id)),
+             grpc.StatusCode.NOT_FOUND, common_pb.ERROR_KIND_ITEM_NOT_FOUND)
 
-bad = pb.UserContext(gateway_password="1234", data_source="Exchange", portal_user="not-a-guid")
-expect_error(lambda: gateway.Logout(pb.LogoutRequest(context=bad)),
-             grpc.StatusCode.INVALID_ARGUMENT, "invalid-argument")
-expect_error(lambda: gateway.FindAppointments(pb.FindAppointmentsRequest(context=user, start_ms=10, end_ms=5)),
-             grpc.StatusCode.INVALID_ARGUMENT, "invalid-argument")
+bad = common_pb.UserContext(gateway_password="1234", data_source="Exchange", portal_user="not-a-guid")
+expect_error(lambda: sessions_api.Logout(sessions_pb.LogoutRequest(context=bad)),
+             grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(
+                 context=user, window=calendar_pb.TimeWindow(start_ms=10, end_ms=5))),
+             grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(context=user)),
+             grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
 
 print(f"python portal client: {checks} checks passed")

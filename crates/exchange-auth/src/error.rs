@@ -268,9 +268,97 @@ pub enum AuthError {
     },
 }
 
+/// What an authentication failure says about the login data, for callers that must tell a
+/// user "your password is wrong" apart from "the KDC is down".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FailureClass {
+    /// The credentials were refused, expired or revoked, or are unusable: the user must give
+    /// other login data (or sign in again).
+    CredentialsRefused,
+    /// The service that authenticates (a Kerberos KDC, an OAuth2 token endpoint, the system's
+    /// GSSAPI or random number generator) is unreachable or unusable: the login data may be
+    /// right.
+    ServiceUnavailable,
+    /// The settings do not fit the server: a scheme it does not offer, a client it does not
+    /// know, missing consent or permissions, clock skew, an address where a host name is
+    /// needed.
+    Misconfigured,
+    /// A peer broke the protocol (a malformed challenge, token or answer).
+    Protocol,
+}
+
 impl AuthError {
     /// Whether the server refused the credentials (as opposed to a set-up mistake).
     pub fn is_rejected(&self) -> bool {
         matches!(self, Self::Rejected { .. })
+    }
+
+    /// What the failure says about the login data.
+    pub fn class(&self) -> FailureClass {
+        use FailureClass::{CredentialsRefused, Misconfigured, Protocol, ServiceUnavailable};
+        match self {
+            Self::Rejected { .. }
+            | Self::InvalidCredentials { .. }
+            | Self::KerberosWrongPassword
+            | Self::KerberosUnknownPrincipal { .. }
+            | Self::NoKerberosCredentials { .. }
+            | Self::OAuthInvalidGrant { .. }
+            | Self::OAuthSignInAgain { .. }
+            | Self::OAuthStateMismatch
+            | Self::OAuthDeviceCodeExpired
+            | Self::OAuthAccessDenied
+            | Self::OAuthTokenRefused { .. } => CredentialsRefused,
+            Self::NtlmRandomUnavailable
+            | Self::GssapiUnavailable { .. }
+            | Self::KdcUnreachable { .. }
+            | Self::OAuthUnreachable { .. }
+            | Self::OAuthTokenEndpoint { .. }
+            | Self::OAuthGaveUp(_) => ServiceUnavailable,
+            Self::SchemeNotOffered { .. }
+            | Self::BasicNotSupportedByExchangeOnline { .. }
+            | Self::InvalidTarget { .. }
+            | Self::ConnectionLost { .. }
+            | Self::NtlmV1Refused
+            | Self::KerberosNeedsHostName { .. }
+            | Self::ClockSkew
+            | Self::OAuthInvalidConfig { .. }
+            | Self::OAuthConsentRequired { .. }
+            | Self::OAuthInvalidClient { .. }
+            | Self::OAuthUnauthorizedClient { .. }
+            | Self::OAuthWrongAudience { .. }
+            | Self::OAuthMissingEwsPermission { .. } => Misconfigured,
+            Self::NtlmChallengeInvalid { .. }
+            | Self::SpnegoInvalid { .. }
+            | Self::SpnegoMicInvalid
+            | Self::ChannelBindingsCertificateInvalid { .. }
+            | Self::NegotiateBadToken { .. }
+            | Self::KerberosMutualAuthFailed { .. }
+            | Self::Gssapi { .. }
+            | Self::OAuthBadResponse { .. } => Protocol,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_kdc_is_not_a_refused_password() {
+        let outage = AuthError::KdcUnreachable {
+            realm: "CONTOSO.TEST".into(),
+        };
+        assert_eq!(outage.class(), FailureClass::ServiceUnavailable);
+        assert_eq!(
+            AuthError::KerberosWrongPassword.class(),
+            FailureClass::CredentialsRefused
+        );
+        assert_eq!(
+            AuthError::Rejected { scheme: "Basic" }.class(),
+            FailureClass::CredentialsRefused
+        );
+        assert_eq!(AuthError::ClockSkew.class(), FailureClass::Misconfigured);
+        assert_eq!(AuthError::SpnegoMicInvalid.class(), FailureClass::Protocol);
     }
 }

@@ -65,7 +65,7 @@ mod target;
 pub use basic::Basic;
 pub use challenge::Challenge;
 pub use credentials::UserCredentials;
-pub use error::AuthError;
+pub use error::{AuthError, FailureClass};
 pub use target::{ChannelBindings, Target};
 
 // NTLM and SPNEGO.

@@ -3,11 +3,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use mediagateway_transport::grpc::GrpcClient;
-use mediagateway_transport::{
-    Authentication, DataSourceConfig, ExchangeVersion, GatewayPassword, Login, LoginOutcome,
-    ServiceAccount, Transport, TransportError, UserCall,
+use mediagateway_api::{
+    AdminCall, ApiError, Authentication, DataSourceConfig, ExchangeGeneration, GatewayApi,
+    GatewayPassword, Login, LoginOutcome, ServiceAccount, UserCall,
 };
+#[cfg(feature = "grpc")]
+use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -20,49 +21,31 @@ use crate::ConnectorError;
 #[non_exhaustive]
 pub enum TransportChoice {
     /// gRPC to the gateway's host and port (recommended for a separate gateway).
+    #[cfg(feature = "grpc")]
     Grpc,
-    /// A gateway (or any other [`Transport`]) in the same process.
-    InProcess(Arc<dyn Transport>),
+    /// A gateway (or any other implementation of the [`GatewayApi`]) in the same process.
+    InProcess(Arc<dyn GatewayApi>),
 }
 
 impl std::fmt::Debug for TransportChoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            #[cfg(feature = "grpc")]
             Self::Grpc => "Grpc",
             Self::InProcess(_) => "InProcess",
         })
     }
 }
 
-/// The Exchange account of a data source: a plain service mailbox used for connection tests
-/// and metadata.
-#[derive(Debug, Clone)]
-pub struct ExchangeAccount {
-    user_name: String,
-    password: SecretString,
-    ews_url: String,
-}
-
-impl ExchangeAccount {
-    /// The service mailbox's user name and password, and the EWS server URL
-    /// (`https://mail.contoso.com/EWS/Exchange.asmx`).
-    pub fn new(
-        user_name: impl Into<String>,
-        password: SecretString,
-        ews_url: impl Into<String>,
-    ) -> Self {
-        Self {
-            user_name: user_name.into(),
-            password,
-            ews_url: ews_url.into(),
-        }
-    }
-}
+/// The gateway's gRPC port.
+const DEFAULT_PORT: u16 = 8087;
 
 /// Step-by-step configuration of a [`DataSource`], in the order of the set-up dialog:
 /// General, Exchange version, Authentication, Exchange account.
 #[derive(Debug, Clone)]
 #[must_use]
+// Where the gateway is and how long a call may take matter only to gRPC.
+#[cfg_attr(not(feature = "grpc"), allow(dead_code))]
 pub struct DataSourceBuilder {
     name: String,
     host: Option<String>,
@@ -70,9 +53,9 @@ pub struct DataSourceBuilder {
     time_zone: String,
     transport: Option<TransportChoice>,
     password: Option<SecretString>,
-    exchange_version: Option<ExchangeVersion>,
+    exchange_generation: Option<ExchangeGeneration>,
     authentication: Option<Authentication>,
-    account: Option<ExchangeAccount>,
+    account: Option<ServiceAccount>,
     session_based: bool,
     timeout: Duration,
 }
@@ -109,9 +92,9 @@ impl DataSourceBuilder {
         self
     }
 
-    /// Exchange version.
-    pub fn exchange_version(mut self, version: ExchangeVersion) -> Self {
-        self.exchange_version = Some(version);
+    /// Exchange version: the generation of the servers the data source talks to.
+    pub fn exchange_version(mut self, generation: ExchangeGeneration) -> Self {
+        self.exchange_generation = Some(generation);
         self
     }
 
@@ -121,8 +104,8 @@ impl DataSourceBuilder {
         self
     }
 
-    /// Exchange account.
-    pub fn exchange_account(mut self, account: ExchangeAccount) -> Self {
+    /// Exchange account: the data source's service account.
+    pub fn exchange_account(mut self, account: ServiceAccount) -> Self {
         self.account = Some(account);
         self
     }
@@ -147,7 +130,7 @@ impl DataSourceBuilder {
         let password = self.password.ok_or(ConnectorError::Incomplete {
             missing: "gateway password",
         })?;
-        let exchange_version = self.exchange_version.ok_or(ConnectorError::Incomplete {
+        let exchange_generation = self.exchange_generation.ok_or(ConnectorError::Incomplete {
             missing: "Exchange version",
         })?;
         let authentication = self.authentication.ok_or(ConnectorError::Incomplete {
@@ -168,8 +151,9 @@ impl DataSourceBuilder {
                 reason: format!("{:?} is not an http(s) URL", account.ews_url),
             });
         }
-        let (gateway, address): (Arc<dyn Transport>, String) = match transport {
+        let (gateway, address): (Arc<dyn GatewayApi>, String) = match transport {
             TransportChoice::InProcess(gateway) => (gateway, "in-process".to_owned()),
+            #[cfg(feature = "grpc")]
             TransportChoice::Grpc => {
                 let host = self.host.ok_or(ConnectorError::Incomplete {
                     missing: "gateway host",
@@ -188,13 +172,9 @@ impl DataSourceBuilder {
                 password: GatewayPassword::new(password),
                 config: DataSourceConfig {
                     name: self.name,
-                    exchange_version,
+                    exchange_generation,
                     authentication,
-                    service_account: ServiceAccount {
-                        user_name: account.user_name,
-                        password: account.password,
-                        ews_url: account.ews_url,
-                    },
+                    service_account: account,
                     session_based: self.session_based,
                     time_zone: self.time_zone,
                 },
@@ -212,7 +192,7 @@ pub struct DataSource {
 }
 
 struct Inner {
-    gateway: Arc<dyn Transport>,
+    gateway: Arc<dyn GatewayApi>,
     address: String,
     password: GatewayPassword,
     config: DataSourceConfig,
@@ -234,11 +214,11 @@ impl DataSource {
         DataSourceBuilder {
             name: name.into(),
             host: None,
-            port: mediagateway_transport::grpc::DEFAULT_PORT,
+            port: DEFAULT_PORT,
             time_zone: "UTC".to_owned(),
             transport: None,
             password: None,
-            exchange_version: None,
+            exchange_generation: None,
             authentication: None,
             account: None,
             session_based: false,
@@ -261,8 +241,12 @@ impl DataSource {
         self.inner.config.session_based
     }
 
-    pub(crate) fn gateway(&self) -> &dyn Transport {
+    pub(crate) fn gateway(&self) -> &dyn GatewayApi {
         self.inner.gateway.as_ref()
+    }
+
+    fn admin_call(&self) -> AdminCall {
+        AdminCall::new(self.inner.password.clone())
     }
 
     pub(crate) fn user_call(&self, portal_user: Uuid) -> UserCall {
@@ -273,10 +257,11 @@ impl DataSource {
         }
     }
 
-    /// Sends the configuration to the gateway (the connection tests and logins do this too).
-    pub async fn apply(&self) -> Result<(), ConnectorError> {
+    /// Sends the data source's configuration to the gateway (the Exchange account test and
+    /// logins do this too when the gateway does not know the data source).
+    pub async fn configure_gateway(&self) -> Result<(), ConnectorError> {
         self.gateway()
-            .configure_data_source(&self.inner.password, &self.inner.config)
+            .configure_data_source(&self.admin_call(), &self.inner.config)
             .await?;
         Ok(())
     }
@@ -288,7 +273,7 @@ impl DataSource {
     fn failed(
         &self,
         subject: TestSubject,
-        error: &TransportError,
+        error: &ApiError,
         default_password: bool,
     ) -> ConnectionTest {
         ConnectionTest {
@@ -303,7 +288,7 @@ impl DataSource {
 
     /// Connection test of the gateway: reachable, password right.
     pub async fn test_gateway(&self) -> ConnectionTest {
-        match self.gateway().status(&self.inner.password).await {
+        match self.gateway().status(&self.admin_call()).await {
             Ok(status) => ConnectionTest {
                 subject: TestSubject::Gateway,
                 outcome: Outcome::Passed {
@@ -321,16 +306,17 @@ impl DataSource {
     /// Connection test of the Exchange account: the configuration goes to the gateway, which
     /// makes one EWS call with the service account.
     pub async fn test_exchange_account(&self) -> ConnectionTest {
-        let status = match self.gateway().status(&self.inner.password).await {
+        let status = match self.gateway().status(&self.admin_call()).await {
             Ok(status) => status,
             Err(error) => return self.failed(TestSubject::ExchangeAccount, &error, false),
         };
         let result = async {
+            let call = self.admin_call();
             self.gateway()
-                .configure_data_source(&self.inner.password, &self.inner.config)
+                .configure_data_source(&call, &self.inner.config)
                 .await?;
             self.gateway()
-                .test_exchange_account(&self.inner.password, &self.inner.config.name)
+                .test_exchange_account(&call, &self.inner.config.name)
                 .await
         }
         .await;
@@ -373,8 +359,8 @@ impl DataSource {
         let call = self.user_call(portal_user);
         match self.gateway().login(&call, &login).await {
             // A gateway that restarted forgot the data source: configure it and try once more.
-            Err(TransportError::UnknownDataSource { .. }) => {
-                self.apply().await?;
+            Err(ApiError::UnknownDataSource { .. }) => {
+                self.configure_gateway().await?;
                 Ok(self.gateway().login(&call, &login).await?)
             }
             other => Ok(other?),

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use mediagateway_transport::{TransportError, Unreachable};
+use mediagateway_api::{ApiError, Unreachable};
 
 /// The outcome of one connection test.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +107,11 @@ pub enum Diagnosis {
     MailboxNotInitialized,
     /// Exchange's web services (EWS/OWA) cannot be reached from the gateway.
     EwsNotReachable,
+    /// The service that authenticates users (a Kerberos KDC, an OAuth2 token service) cannot
+    /// be reached or used from the gateway.
+    AuthenticationServiceUnreachable,
+    /// The authentication settings do not fit the server.
+    AuthenticationSettingsWrong,
     /// Exchange answered with an error the checklist does not name.
     ExchangeError,
     /// The gateway does not know the data source, or the configuration is invalid.
@@ -134,6 +139,14 @@ impl Diagnosis {
             Self::EwsNotReachable => {
                 "EWS/OWA is not reachable from the gateway (check the server URL)"
             }
+            Self::AuthenticationServiceUnreachable => {
+                "the authentication service (Kerberos KDC, OAuth2 token service) cannot be \
+                 reached from the gateway"
+            }
+            Self::AuthenticationSettingsWrong => {
+                "the authentication settings do not fit the server (scheme, client, consent, \
+                 permissions or clock)"
+            }
             Self::ExchangeError => "Exchange answered with an error",
             Self::ConfigurationInvalid => "the data source configuration is invalid",
             Self::Other => "the test failed",
@@ -141,23 +154,23 @@ impl Diagnosis {
     }
 
     /// The checklist item of a gateway call's error.
-    pub fn of(error: &TransportError) -> Self {
+    pub fn of(error: &ApiError) -> Self {
         match error {
-            TransportError::GatewayUnreachable { cause, .. } => match cause {
+            ApiError::GatewayUnreachable { cause, .. } => match cause {
                 Unreachable::Refused => Self::GatewayNotStarted,
                 Unreachable::NameNotResolved => Self::GatewayHostWrong,
                 Unreachable::Timeout => Self::GatewayFirewall,
                 _ => Self::GatewayUnreachable,
             },
-            TransportError::PasswordIncorrect => Self::GatewayPasswordIncorrect,
-            TransportError::MailboxNotFound { .. } => Self::MailboxDoesNotExist,
-            TransportError::ExchangeLoginRefused { .. } => Self::InvalidLoginData,
-            TransportError::MailboxNotReady { .. } => Self::MailboxNotInitialized,
-            TransportError::ExchangeUnreachable { .. } => Self::EwsNotReachable,
-            TransportError::Exchange { .. } | TransportError::Throttled { .. } => {
-                Self::ExchangeError
-            }
-            TransportError::UnknownDataSource { .. } | TransportError::InvalidArgument { .. } => {
+            ApiError::PasswordIncorrect => Self::GatewayPasswordIncorrect,
+            ApiError::MailboxNotFound { .. } => Self::MailboxDoesNotExist,
+            ApiError::ExchangeLoginRefused { .. } => Self::InvalidLoginData,
+            ApiError::MailboxNotReady { .. } => Self::MailboxNotInitialized,
+            ApiError::ExchangeUnreachable { .. } => Self::EwsNotReachable,
+            ApiError::AuthenticationUnavailable { .. } => Self::AuthenticationServiceUnreachable,
+            ApiError::AuthenticationMisconfigured { .. } => Self::AuthenticationSettingsWrong,
+            ApiError::Exchange { .. } | ApiError::Throttled { .. } => Self::ExchangeError,
+            ApiError::UnknownDataSource { .. } | ApiError::InvalidArgument { .. } => {
                 Self::ConfigurationInvalid
             }
             _ => Self::Other,
@@ -193,7 +206,7 @@ mod tests {
 
     #[test]
     fn each_unreachable_cause_has_its_own_checklist_item() {
-        let err = |cause| TransportError::GatewayUnreachable {
+        let err = |cause| ApiError::GatewayUnreachable {
             address: "127.0.0.1:1".into(),
             cause,
             detail: String::new(),
@@ -213,5 +226,20 @@ mod tests {
         assert!(Diagnosis::GatewayNotStarted
             .explanation()
             .contains("not started"));
+    }
+
+    #[test]
+    fn an_unavailable_kdc_is_not_invalid_login_data() {
+        let outage = ApiError::AuthenticationUnavailable {
+            detail: "no KDC".into(),
+        };
+        assert_eq!(
+            Diagnosis::of(&outage),
+            Diagnosis::AuthenticationServiceUnreachable
+        );
+        let refused = ApiError::ExchangeLoginRefused {
+            detail: "401".into(),
+        };
+        assert_eq!(Diagnosis::of(&refused), Diagnosis::InvalidLoginData);
     }
 }

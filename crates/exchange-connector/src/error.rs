@@ -1,6 +1,6 @@
 //! The connector's error.
 
-use mediagateway_transport::TransportError;
+use mediagateway_api::ApiError;
 use thiserror::Error;
 
 /// Why a connector call failed.
@@ -23,12 +23,12 @@ pub enum ConnectorError {
     },
     /// The gateway call failed.
     #[error(transparent)]
-    Gateway(#[from] TransportError),
+    Gateway(#[from] ApiError),
 }
 
 impl ConnectorError {
     /// The gateway's error, when the failure came from a gateway call.
-    pub fn gateway_error(&self) -> Option<&TransportError> {
+    pub fn gateway_error(&self) -> Option<&ApiError> {
         match self {
             Self::Gateway(e) => Some(e),
             _ => None,
@@ -38,26 +38,21 @@ impl ConnectorError {
     /// Whether a password or login was refused.
     pub fn is_authentication_failed(&self) -> bool {
         self.gateway_error()
-            .is_some_and(TransportError::is_authentication_failed)
+            .is_some_and(ApiError::is_authentication_failed)
     }
 
     /// Whether the portal user must log in (again) first.
     pub fn is_login_required(&self) -> bool {
-        matches!(
-            self.gateway_error(),
-            Some(TransportError::NotLoggedIn { .. })
-        )
+        matches!(self.gateway_error(), Some(ApiError::NotLoggedIn { .. }))
     }
 
     /// Whether the item, mailbox or data source does not exist.
     pub fn is_not_found(&self) -> bool {
-        self.gateway_error()
-            .is_some_and(TransportError::is_not_found)
+        self.gateway_error().is_some_and(ApiError::is_not_found)
     }
 
     /// Whether the gateway or Exchange could not be reached.
     pub fn is_unreachable(&self) -> bool {
-        self.gateway_error()
-            .is_some_and(TransportError::is_unreachable)
+        self.gateway_error().is_some_and(ApiError::is_unreachable)
     }
 }

@@ -3,12 +3,18 @@
 //! A [`DataSource`] is configured step by step (General, Exchange version, Authentication,
 //! Exchange account), tests its connection with a [`Diagnosis`] for each failure, logs portal
 //! users in, and reads and changes their calendars. It never talks to Exchange itself: every
-//! call goes to a MediaGateway through a [`Transport`](mediagateway_transport::Transport),
+//! call goes to a MediaGateway through its API ([`GatewayApi`](mediagateway_api::GatewayApi)),
 //! over gRPC or in-process.
+//!
+//! # Features
+//!
+//! - `grpc` (default): [`TransportChoice::Grpc`], a gateway reached over gRPC. Without it the
+//!   connector reaches only a gateway in the same process ([`TransportChoice::InProcess`]) and
+//!   builds without tonic, prost or an HTTP stack.
 //!
 //! ```no_run
 //! use exchange_connector::{
-//!     Authentication, DataSource, ExchangeAccount, ExchangeVersion, TransportChoice,
+//!     Authentication, DataSource, ExchangeGeneration, ServiceAccount, TransportChoice,
 //! };
 //! use secrecy::SecretString;
 //!
@@ -18,9 +24,9 @@
 //!     .time_zone("Europe/Berlin")
 //!     .transport(TransportChoice::Grpc)
 //!     .gateway_password(SecretString::from("1234"))
-//!     .exchange_version(ExchangeVersion::Exchange2010To2019)
+//!     .exchange_version(ExchangeGeneration::Exchange2010To2019)
 //!     .authentication(Authentication::UserNamePassword)
-//!     .exchange_account(ExchangeAccount::new(
+//!     .exchange_account(ServiceAccount::new(
 //!         "svc-portal@contoso.com",
 //!         SecretString::from("service password"),
 //!         "https://mail.contoso.com/EWS/Exchange.asmx",
@@ -44,10 +50,11 @@ mod diagnosis;
 mod error;
 mod user;
 
-pub use data_source::{DataSource, DataSourceBuilder, ExchangeAccount, TransportChoice};
+pub use data_source::{DataSource, DataSourceBuilder, TransportChoice};
 pub use diagnosis::{ConnectionTest, Diagnosis, Outcome, SecurityNotice, TestSubject};
 pub use error::ConnectorError;
-pub use mediagateway_transport::{
-    Appointment, Authentication, ExchangeVersion, LoginOutcome, NewAppointment, TransportError,
+pub use mediagateway_api::{
+    ApiError, Appointment, Authentication, ExchangeGeneration, GatewayApi, LoginOutcome,
+    NewAppointment, ServiceAccount,
 };
 pub use user::UserSession;

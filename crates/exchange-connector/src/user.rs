@@ -1,7 +1,7 @@
 //! The calls of one logged-in portal user.
 
 use chrono::{DateTime, Utc};
-use mediagateway_transport::{Appointment, NewAppointment, TimeWindow};
+use mediagateway_api::{Appointment, NewAppointment, TimeWindow};
 use uuid::Uuid;
 
 use crate::{ConnectorError, DataSource};
@@ -44,7 +44,11 @@ impl UserSession {
     /// One appointment by id.
     pub async fn appointment(&self, id: &str) -> Result<Appointment, ConnectorError> {
         let call = self.data_source.user_call(self.portal_user);
-        Ok(self.data_source.gateway().appointment(&call, id).await?)
+        Ok(self
+            .data_source
+            .gateway()
+            .get_appointment(&call, id)
+            .await?)
     }
 
     /// Creates an appointment in the user's calendar; no invitations are sent.
@@ -52,10 +56,10 @@ impl UserSession {
         &self,
         appointment: &NewAppointment,
     ) -> Result<Appointment, ConnectorError> {
-        if appointment.end < appointment.start {
+        if let Err(error) = appointment.window() {
             return Err(ConnectorError::Invalid {
                 what: "appointment",
-                reason: "it ends before it starts".to_owned(),
+                reason: error.to_string(),
             });
         }
         let call = self.data_source.user_call(self.portal_user);

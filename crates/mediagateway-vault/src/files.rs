@@ -30,21 +30,22 @@ fn io_error<'a>(
     }
 }
 
-/// Creates `dir` (and missing parents) with mode 0700 if it does not exist.
-pub(crate) fn ensure_private_dir(dir: &Path) -> Result<(), VaultError> {
+/// Creates `dir` (and missing parents) with mode 0700 if it does not exist; warns when an
+/// existing one is open to other users.
+pub fn ensure_private_dir(dir: &Path) -> Result<(), VaultError> {
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {
             #[cfg(unix)]
             if meta.permissions().mode() & 0o077 != 0 {
                 tracing::warn!(
                     dir = %dir.display(),
-                    "vault directory is accessible to other users; mode 0700 is recommended"
+                    "directory is accessible to other users; mode 0700 is recommended"
                 );
             }
             Ok(())
         }
         Ok(_) => Err(VaultError::Io {
-            operation: "use as vault directory",
+            operation: "use as private directory",
             path: dir.to_path_buf(),
             source: io::Error::new(io::ErrorKind::NotADirectory, "not a directory"),
         }),
@@ -55,9 +56,9 @@ pub(crate) fn ensure_private_dir(dir: &Path) -> Result<(), VaultError> {
             builder.mode(0o700);
             builder
                 .create(dir)
-                .map_err(io_error("create vault directory", dir))
+                .map_err(io_error("create private directory", dir))
         }
-        Err(e) => Err(io_error("inspect vault directory", dir)(e)),
+        Err(e) => Err(io_error("inspect private directory", dir)(e)),
     }
 }
 
@@ -239,6 +240,38 @@ pub(crate) fn read_key_file(
     }))
 }
 
+/// Writes `bytes` to the new file `path` (mode 0600 on Unix) and syncs it to disk.
+fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).map_err(io_error("create", path))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(io_error("write", path))
+}
+
+/// Replaces the file `path` with `bytes` atomically: a temporary file beside it (mode 0600 on
+/// Unix) is written and synced, renamed over `path`, and the directory entry is synced, so a
+/// crash leaves either the old content or the new, never a mix.
+///
+/// For small private files other than the vault's own, such as a password hash.
+pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = PathBuf::from(tmp_name);
+    match fs::remove_file(&tmp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error("remove stale", &tmp)(e)),
+    }
+    write_new_private(&tmp, bytes)?;
+    fs::rename(&tmp, path).map_err(io_error("replace", path))?;
+    sync_dir(path);
+    Ok(())
+}
+
 /// Writes a new key file with mode 0600 without ever replacing an existing one, encrypted
 /// under `passphrase` if there is one.
 ///
@@ -259,19 +292,11 @@ pub(crate) fn create_key_file(
         Err(e) => return Err(io_error("remove stale", &tmp)(e)),
     }
 
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    let mut file = options.open(&tmp).map_err(io_error("create", &tmp))?;
     let pem = match passphrase {
         Some(passphrase) => key.to_encrypted_pkcs8_pem(passphrase)?,
         None => key.to_pkcs8_pem()?,
     };
-    file.write_all(pem.expose_secret().as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(io_error("write", &tmp))?;
-    drop(file);
+    write_new_private(&tmp, pem.expose_secret().as_bytes())?;
 
     let linked = fs::hard_link(&tmp, path);
     // The temporary name is never needed again, whether or not linking worked.

@@ -198,6 +198,7 @@ mod vault;
 
 pub use crate::accounts::TOUCH_INTERVAL;
 pub use crate::error::{InputProblem, VaultError};
+pub use crate::files::{ensure_private_dir, write_private_file};
 pub use crate::keys::KeyPair;
 pub use crate::passphrase::{PassphraseSource, MAX_PASSPHRASE_LEN, PASSPHRASE_ENV};
 #[cfg(feature = "postgres")]

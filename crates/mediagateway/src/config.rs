@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::error::GatewayError;
+use crate::startup_error::StartupError;
 
 /// How the gateway runs.
 ///
@@ -83,12 +83,12 @@ impl GatewayConfig {
     }
 
     /// Reads a TOML configuration file; what it leaves out keeps its default.
-    pub fn from_file(path: &Path) -> Result<Self, GatewayError> {
-        let text = std::fs::read_to_string(path).map_err(|source| GatewayError::Io {
+    pub fn from_file(path: &Path) -> Result<Self, StartupError> {
+        let text = std::fs::read_to_string(path).map_err(|source| StartupError::Io {
             path: path.to_owned(),
             source,
         })?;
-        Self::from_toml(&text).map_err(|reason| GatewayError::Config {
+        Self::from_toml(&text).map_err(|reason| StartupError::Config {
             path: path.to_owned(),
             reason,
         })

@@ -4,8 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use mediagateway_transport::grpc::GrpcClient;
-use mediagateway_transport::{GatewayPassword, Transport, TransportError};
+use mediagateway_api::{AdminApi, AdminCall, ApiError, GatewayPassword};
+use mediagateway_grpc::GrpcClient;
 
 /// A running `mediagateway serve`, stopped by its PID when dropped.
 struct Served {
@@ -67,14 +67,17 @@ async fn starts_from_a_config_file_creates_private_files_and_restarts() {
         let client = GrpcClient::builder("127.0.0.1", served.port)
             .build()
             .unwrap();
-        let status = client.status(&GatewayPassword::from("1234")).await.unwrap();
+        let status = client
+            .status(&AdminCall::new(GatewayPassword::from("1234")))
+            .await
+            .unwrap();
         assert!(status.default_password, "round {round}");
         assert_eq!(status.gateway_version, env!("CARGO_PKG_VERSION"));
         let err = client
-            .status(&GatewayPassword::from("wrong"))
+            .status(&AdminCall::new(GatewayPassword::from("wrong")))
             .await
             .unwrap_err();
-        assert_eq!(err, TransportError::PasswordIncorrect);
+        assert_eq!(err, ApiError::PasswordIncorrect);
     }
 
     #[cfg(unix)]

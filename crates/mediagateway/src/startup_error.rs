@@ -1,4 +1,4 @@
-//! Errors of starting and running the gateway (calls answer with `TransportError`).
+//! Why the gateway could not start (calls answer with [`ApiError`](mediagateway_api::ApiError)).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use mediagateway_vault::VaultError;
 use thiserror::Error;
 
-/// Why the gateway could not start, or an administrative action failed.
+/// Why the gateway could not start or serve.
 #[derive(Debug, Error)]
 #[non_exhaustive]
-pub enum GatewayError {
+pub enum StartupError {
     /// A file or folder of the gateway could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -34,13 +34,10 @@ pub enum GatewayError {
         /// What is wrong with it.
         reason: String,
     },
-    /// A new gateway password is too weak (fewer than 8 characters).
-    #[error("the new gateway password must have at least 8 characters")]
-    WeakPassword,
     /// The system's random number generator failed.
     #[error("the random number generator failed: {0}")]
     Random(String),
-    /// The vault could not be opened.
+    /// The vault (or the gateway's private folder) could not be opened.
     #[error("the vault could not be opened: {0}")]
     Vault(#[from] VaultError),
     /// The gateway could not listen on its address.

@@ -3,16 +3,24 @@
 
 use std::path::PathBuf;
 
+/// The API's files, one per area plus what they share.
+const FILES: [&str; 4] = ["common", "admin", "sessions", "calendar"];
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     // Inside the workspace the protos live at its root; a packaged crate carries its own copy.
     let root = [manifest.join("../../proto"), manifest.join("proto")]
         .into_iter()
-        .find(|p| p.join("mediagateway/v1/gateway.proto").is_file())
-        .ok_or("proto/mediagateway/v1/gateway.proto not found")?;
-    let file = root.join("mediagateway/v1/gateway.proto");
-    println!("cargo:rerun-if-changed={}", file.display());
-    let descriptors = protox::compile([&file], [&root])?;
+        .find(|p| p.join("mediagateway/v1/common.proto").is_file())
+        .ok_or("proto/mediagateway/v1/common.proto not found")?;
+    let files: Vec<PathBuf> = FILES
+        .iter()
+        .map(|name| root.join(format!("mediagateway/v1/{name}.proto")))
+        .collect();
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
+    let descriptors = protox::compile(&files, [&root])?;
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)

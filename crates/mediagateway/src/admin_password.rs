@@ -16,11 +16,16 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::error::GatewayError;
-use crate::fs_util::write_private;
+use mediagateway_api::ApiError;
+use mediagateway_vault::write_private_file;
+
+use crate::startup_error::StartupError;
 
 /// The password a new gateway starts with; it works, but everything says to change it.
 pub const DEFAULT_PASSWORD: &str = "1234";
+
+/// The shortest new gateway password.
+const MIN_PASSWORD_CHARS: usize = 8;
 
 /// The gateway password's hash on disk, and a verified-password cache in memory.
 pub(crate) struct AdminPassword {
@@ -37,26 +42,23 @@ struct State {
 
 impl AdminPassword {
     /// Loads the hash from `path`, creating it from the default password on first start.
-    pub(crate) fn load_or_create(path: &Path) -> Result<Self, GatewayError> {
+    pub(crate) fn load_or_create(path: &Path) -> Result<Self, StartupError> {
         let hash = match fs::read_to_string(path) {
             Ok(text) => {
                 let hash = text.trim().to_owned();
-                PasswordHash::new(&hash).map_err(|e| GatewayError::PasswordFile {
+                PasswordHash::new(&hash).map_err(|e| StartupError::PasswordFile {
                     path: path.to_owned(),
                     reason: format!("not an Argon2 PHC string: {e}"),
                 })?;
                 hash
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let hash = hash(DEFAULT_PASSWORD)?;
-                write_private(path, hash.as_bytes()).map_err(|e| GatewayError::Io {
-                    path: path.to_owned(),
-                    source: e,
-                })?;
+                let hash = hash(DEFAULT_PASSWORD).map_err(StartupError::Random)?;
+                write_private_file(path, hash.as_bytes())?;
                 hash
             }
             Err(e) => {
-                return Err(GatewayError::Io {
+                return Err(StartupError::Io {
                     path: path.to_owned(),
                     source: e,
                 })
@@ -64,7 +66,7 @@ impl AdminPassword {
         };
         let is_default = matches(&hash, DEFAULT_PASSWORD);
         let mut cache_key = [0u8; 32];
-        getrandom::fill(&mut cache_key).map_err(|e| GatewayError::Random(e.to_string()))?;
+        getrandom::fill(&mut cache_key).map_err(|e| StartupError::Random(e.to_string()))?;
         Ok(Self {
             path: path.to_owned(),
             state: RwLock::new(State {
@@ -118,15 +120,16 @@ impl AdminPassword {
     }
 
     /// Replaces the password (the caller has checked the old one).
-    pub(crate) fn change(&self, new: &SecretString) -> Result<(), GatewayError> {
+    pub(crate) fn change(&self, new: &SecretString) -> Result<(), ApiError> {
         let new = new.expose_secret();
-        if new.len() < 8 {
-            return Err(GatewayError::WeakPassword);
+        if new.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(ApiError::invalid(format!(
+                "the new gateway password must have at least {MIN_PASSWORD_CHARS} characters"
+            )));
         }
-        let hash = hash(new)?;
-        write_private(&self.path, hash.as_bytes()).map_err(|e| GatewayError::Io {
-            path: self.path.clone(),
-            source: e,
+        let hash = hash(new).map_err(|detail| ApiError::Internal { detail })?;
+        write_private_file(&self.path, hash.as_bytes()).map_err(|e| ApiError::Storage {
+            detail: e.to_string(),
         })?;
         let mut state = self
             .state
@@ -141,12 +144,13 @@ impl AdminPassword {
     }
 }
 
-fn hash(password: &str) -> Result<String, GatewayError> {
+/// The Argon2id hash of `password`; fails only when no random salt can be had.
+fn hash(password: &str) -> Result<String, String> {
     let password = Zeroizing::new(password.as_bytes().to_vec());
     Argon2::default()
         .hash_password(&password)
         .map(|h| h.to_string())
-        .map_err(|e| GatewayError::Random(e.to_string()))
+        .map_err(|e| e.to_string())
 }
 
 fn matches(hash: &str, password: &str) -> bool {
@@ -181,7 +185,7 @@ mod tests {
 
         assert!(matches!(
             admin.change(&secret("short")),
-            Err(GatewayError::WeakPassword)
+            Err(ApiError::InvalidArgument { .. })
         ));
         admin.change(&secret("a much better one")).unwrap();
         assert!(!admin.is_default());
@@ -199,7 +203,7 @@ mod tests {
         let path = dir.path().join("admin-password");
         fs::write(&path, "not a hash\n").unwrap();
         let err = AdminPassword::load_or_create(&path).err().unwrap();
-        assert!(matches!(err, GatewayError::PasswordFile { .. }), "{err}");
+        assert!(matches!(err, StartupError::PasswordFile { .. }), "{err}");
     }
 
     #[cfg(unix)]

@@ -1,0 +1,154 @@
+//! The gRPC client: a [`GatewayApi`](mediagateway_api::GatewayApi) that talks to a remote
+//! gateway.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use mediagateway_api::ApiError;
+use tonic::transport::{Channel, Endpoint};
+use tonic::Status;
+
+use crate::convert::ToWire;
+use crate::proto;
+use crate::status::from_status;
+use crate::MAX_MESSAGE_BYTES;
+
+/// Settings of a [`GrpcClient`].
+#[derive(Debug, Clone)]
+pub struct GrpcClientBuilder {
+    host: String,
+    port: u16,
+    connect_timeout: Duration,
+    timeout: Duration,
+}
+
+impl GrpcClientBuilder {
+    /// How long to wait for the connection (default 5 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one call may take (default 120 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The client. It connects on its first call (and again after the connection is lost).
+    pub fn build(self) -> Result<GrpcClient, ApiError> {
+        let address = if self.host.contains(':') {
+            format!("[{}]:{}", self.host.trim_matches(['[', ']']), self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        };
+        let endpoint = Endpoint::from_shared(format!("http://{address}"))
+            .map_err(|e| ApiError::invalid(format!("gateway address {address:?}: {e}")))?
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .tcp_nodelay(true);
+        Ok(GrpcClient {
+            endpoint,
+            channel: Arc::new(OnceLock::new()),
+            address,
+        })
+    }
+}
+
+/// A gateway reached over gRPC (plain HTTP/2; port 8087 by default).
+///
+/// Clones share one HTTP/2 connection. The client can be built outside an async runtime; it
+/// connects on its first call, inside the caller's runtime.
+#[derive(Debug, Clone)]
+pub struct GrpcClient {
+    endpoint: Endpoint,
+    channel: Arc<OnceLock<Channel>>,
+    address: String,
+}
+
+impl GrpcClient {
+    /// Settings for a client of the gateway at `host:port`.
+    pub fn builder(host: impl Into<String>, port: u16) -> GrpcClientBuilder {
+        GrpcClientBuilder {
+            host: host.into(),
+            port,
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(120),
+        }
+    }
+
+    /// The `host:port` this client calls.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// The shared channel, made on first use because making it needs the runtime the calls
+    /// run in.
+    fn channel(&self) -> Channel {
+        self.channel
+            .get_or_init(|| self.endpoint.connect_lazy())
+            .clone()
+    }
+
+    fn error(&self, status: &Status) -> ApiError {
+        from_status(status, &self.address)
+    }
+}
+
+/// A reply the client cannot turn into domain values is the server's fault.
+fn invalid_reply(error: ApiError) -> ApiError {
+    ApiError::Protocol {
+        detail: format!("the gateway sent an invalid reply: {error}"),
+    }
+}
+
+/// Implements an area of the API on [`GrpcClient`] from the area's table: each operation
+/// builds its request message from the call and the arguments, calls the tonic stub of the
+/// area's service and converts the reply.
+macro_rules! grpc_client_area {
+    (
+        [$stub:ty]
+        $(#[$area_doc:meta])*
+        trait $area:ident;
+        $(
+            $(#[$doc:meta])*
+            fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
+                -> $reply:ty = $request_message:ident => $reply_message:ident;
+        )*
+    ) => {
+        #[async_trait]
+        impl mediagateway_api::$area for GrpcClient {
+            $(
+                async fn $method(
+                    &self,
+                    $call: &$call_type
+                    $(, $arg: &$arg_type)*
+                ) -> Result<$reply, ApiError> {
+                    let request = proto::$request_message {
+                        context: $call.to_wire(),
+                        $($arg: $arg.to_wire(),)*
+                    };
+                    let reply = <$stub>::new(self.channel())
+                        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+                        .max_encoding_message_size(MAX_MESSAGE_BYTES)
+                        .$method(request)
+                        .await
+                        .map_err(|status| self.error(&status))?
+                        .into_inner();
+                    <$reply>::try_from(reply).map_err(invalid_reply)
+                }
+            )*
+        }
+    };
+}
+
+mediagateway_api::admin_operations!(grpc_client_area! {
+    [proto::admin_client::AdminClient<Channel>]
+});
+mediagateway_api::session_operations!(grpc_client_area! {
+    [proto::sessions_client::SessionsClient<Channel>]
+});
+mediagateway_api::calendar_operations!(grpc_client_area! {
+    [proto::calendar_client::CalendarClient<Channel>]
+});

@@ -1,0 +1,182 @@
+//! The admin area's messages.
+
+use mediagateway_api::{
+    ApiError, Authentication, DataSourceConfig, ExchangeCheck, ExchangeGeneration, GatewayStatus,
+    ServiceAccount,
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::FromWire;
+use crate::proto;
+
+impl From<GatewayStatus> for proto::GatewayStatus {
+    fn from(status: GatewayStatus) -> Self {
+        Self {
+            gateway_version: status.gateway_version,
+            default_password: status.default_password,
+            data_sources: status.data_sources,
+        }
+    }
+}
+
+impl TryFrom<proto::GatewayStatus> for GatewayStatus {
+    type Error = ApiError;
+
+    fn try_from(status: proto::GatewayStatus) -> Result<Self, ApiError> {
+        Ok(Self {
+            gateway_version: status.gateway_version,
+            default_password: status.default_password,
+            data_sources: status.data_sources,
+        })
+    }
+}
+
+impl From<ExchangeGeneration> for proto::ExchangeGeneration {
+    fn from(generation: ExchangeGeneration) -> Self {
+        match generation {
+            ExchangeGeneration::Exchange2007 => Self::ExchangeGeneration2007,
+            ExchangeGeneration::Exchange2010To2019 => Self::ExchangeGeneration2010To2019,
+        }
+    }
+}
+
+impl TryFrom<proto::ExchangeGeneration> for ExchangeGeneration {
+    type Error = ApiError;
+
+    fn try_from(generation: proto::ExchangeGeneration) -> Result<Self, ApiError> {
+        match generation {
+            proto::ExchangeGeneration::ExchangeGeneration2007 => Ok(Self::Exchange2007),
+            proto::ExchangeGeneration::ExchangeGeneration2010To2019 => Ok(Self::Exchange2010To2019),
+            proto::ExchangeGeneration::Unspecified => {
+                Err(ApiError::invalid("the Exchange generation is missing"))
+            }
+        }
+    }
+}
+
+impl From<Authentication> for proto::Authentication {
+    fn from(authentication: Authentication) -> Self {
+        match authentication {
+            Authentication::UserNamePassword => Self::UserNamePassword,
+        }
+    }
+}
+
+impl TryFrom<proto::Authentication> for Authentication {
+    type Error = ApiError;
+
+    fn try_from(authentication: proto::Authentication) -> Result<Self, ApiError> {
+        match authentication {
+            proto::Authentication::UserNamePassword => Ok(Self::UserNamePassword),
+            proto::Authentication::Unspecified => {
+                Err(ApiError::invalid("the authentication type is missing"))
+            }
+        }
+    }
+}
+
+impl From<&DataSourceConfig> for proto::DataSourceConfig {
+    fn from(config: &DataSourceConfig) -> Self {
+        Self {
+            name: config.name.clone(),
+            exchange_generation: proto::ExchangeGeneration::from(config.exchange_generation) as i32,
+            authentication: proto::Authentication::from(config.authentication) as i32,
+            service_account: Some(proto::ServiceAccount {
+                user_name: config.service_account.user_name.clone(),
+                password: config.service_account.password.expose_secret().to_owned(),
+                ews_url: config.service_account.ews_url.clone(),
+            }),
+            session_based: config.session_based,
+            time_zone: config.time_zone.clone(),
+        }
+    }
+}
+
+impl TryFrom<proto::DataSourceConfig> for DataSourceConfig {
+    type Error = ApiError;
+
+    fn try_from(config: proto::DataSourceConfig) -> Result<Self, ApiError> {
+        let exchange_generation = proto::ExchangeGeneration::try_from(config.exchange_generation)
+            .map_err(|_| ApiError::invalid("the Exchange generation is unknown"))?
+            .try_into()?;
+        let authentication = proto::Authentication::try_from(config.authentication)
+            .map_err(|_| ApiError::invalid("the authentication type is unknown"))?
+            .try_into()?;
+        let account = ServiceAccount::from_wire(config.service_account, "service account")?;
+        Ok(Self {
+            name: config.name,
+            exchange_generation,
+            authentication,
+            service_account: account,
+            session_based: config.session_based,
+            time_zone: config.time_zone,
+        })
+    }
+}
+
+impl TryFrom<proto::ServiceAccount> for ServiceAccount {
+    type Error = ApiError;
+
+    fn try_from(account: proto::ServiceAccount) -> Result<Self, ApiError> {
+        Ok(Self::new(
+            account.user_name,
+            SecretString::from(account.password),
+            account.ews_url,
+        ))
+    }
+}
+
+impl From<ExchangeCheck> for proto::ExchangeCheck {
+    fn from(check: ExchangeCheck) -> Self {
+        Self {
+            server_version: check.server_version.unwrap_or_default(),
+            mailbox: check.mailbox,
+        }
+    }
+}
+
+impl TryFrom<proto::ExchangeCheck> for ExchangeCheck {
+    type Error = ApiError;
+
+    fn try_from(check: proto::ExchangeCheck) -> Result<Self, ApiError> {
+        Ok(Self {
+            server_version: Some(check.server_version).filter(|v| !v.is_empty()),
+            mailbox: check.mailbox,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(generation: i32, authentication: i32) -> proto::DataSourceConfig {
+        proto::DataSourceConfig {
+            exchange_generation: generation,
+            authentication,
+            service_account: Some(proto::ServiceAccount::default()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn unknown_or_missing_enum_values_are_refused() {
+        assert!(DataSourceConfig::try_from(config(2, 1)).is_ok());
+        for (generation, authentication) in [(99, 1), (0, 1), (2, 0), (2, 42), (-1, 1)] {
+            let err = DataSourceConfig::try_from(config(generation, authentication)).unwrap_err();
+            assert!(
+                matches!(err, ApiError::InvalidArgument { .. }),
+                "{generation}/{authentication}: {err:?}"
+            );
+        }
+        let missing = proto::DataSourceConfig {
+            service_account: None,
+            ..config(2, 1)
+        };
+        let err = DataSourceConfig::try_from(missing).unwrap_err();
+        assert!(
+            err.to_string().contains("service account is missing"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,5 @@
+//! The gateway's implementation of the API: one module per area.
+
+mod admin;
+mod calendar;
+mod sessions;

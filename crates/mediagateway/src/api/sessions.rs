@@ -1,0 +1,72 @@
+//! The sessions area: portal users log in and out.
+
+use async_trait::async_trait;
+use chrono::Utc;
+use mediagateway_api::{ApiError, Login, LoginOutcome, SessionApi, UserCall};
+use mediagateway_vault::{Account, Secret};
+
+use crate::backend::MailboxAccess;
+use crate::fingerprint::access_fingerprint;
+use crate::gateway::{storage, user_record};
+use crate::{validate, Gateway};
+
+#[async_trait]
+impl SessionApi for Gateway {
+    async fn login(&self, call: &UserCall, login: &Login) -> Result<LoginOutcome, ApiError> {
+        self.authenticate(&call.password)?;
+        let config = self.data_sources.get(&call.data_source)?;
+        validate::name("user name", &login.user_name)?;
+        validate::password("password", &login.password)?;
+        let mailbox = match &login.mailbox {
+            Some(mailbox) => {
+                validate::name("mailbox", mailbox)?;
+                mailbox.clone()
+            }
+            None => login.user_name.clone(),
+        };
+        let server_url = &config.service_account.ews_url;
+        let access = MailboxAccess {
+            server_url: server_url.clone(),
+            generation: config.exchange_generation,
+            user_name: login.user_name.clone(),
+            password: login.password.clone(),
+            mailbox: mailbox.clone(),
+        };
+        // Nothing is kept unless Exchange accepts the login data.
+        self.backend.check(&access).await?;
+        let mut account = Account::new(
+            login.user_name.clone(),
+            server_url.clone(),
+            Secret::Password(login.password.clone()),
+        );
+        account.mailbox = Some(mailbox.clone());
+        account.fingerprint = Some(access_fingerprint(server_url, &login.user_name, &mailbox));
+        account.last_used = Some(Utc::now());
+        let id = user_record(call);
+        let stored = if config.session_based {
+            self.sessions
+                .put(&id, account, self.session_ttl)
+                .map_err(storage)?;
+            false
+        } else {
+            self.vault.put(&id, &account).map_err(storage)?;
+            true
+        };
+        tracing::info!(
+            data_source = %call.data_source,
+            portal_user = %call.portal_user,
+            stored,
+            "portal user logged in"
+        );
+        Ok(LoginOutcome { stored, mailbox })
+    }
+
+    async fn logout(&self, call: &UserCall) -> Result<bool, ApiError> {
+        self.authenticate(&call.password)?;
+        self.data_sources.get(&call.data_source)?;
+        let id = user_record(call);
+        let in_session = self.sessions.remove(&id);
+        let in_vault = self.vault.delete(&id).map_err(storage)?;
+        Ok(in_session || in_vault)
+    }
+}

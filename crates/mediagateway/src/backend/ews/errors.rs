@@ -1,0 +1,114 @@
+//! The one place where EWS failures become gateway errors.
+
+use exchange_auth::{AuthError, FailureClass};
+use exchange_ews::{ConnectFailure, EwsError, ResponseCode};
+use mediagateway_api::{ApiError, Unreachable};
+
+/// The gateway error of an EWS failure.
+pub(crate) fn map_error(error: EwsError) -> ApiError {
+    let detail = error.to_string();
+    if error.is_throttled() {
+        return ApiError::Throttled {
+            back_off: error.back_off(),
+            detail,
+        };
+    }
+    if let Some(code) = error.response_code() {
+        return match code {
+            ResponseCode::ErrorNonExistentMailbox => ApiError::MailboxNotFound { detail },
+            ResponseCode::ErrorMailboxStoreUnavailable
+            | ResponseCode::ErrorMailboxMoveInProgress => ApiError::MailboxNotReady { detail },
+            code => ApiError::Exchange {
+                code: code.as_str().to_owned(),
+                detail,
+            },
+        };
+    }
+    match error {
+        EwsError::AuthenticationFailed { source } => authentication(&source, detail),
+        EwsError::Connection { kind, .. } => ApiError::ExchangeUnreachable {
+            cause: unreachable(kind),
+            detail,
+        },
+        // A wrong EWS path (404) or a server without EWS: the web services are not reachable.
+        EwsError::HttpStatus {
+            status: 404 | 502 | 503 | 504,
+            ..
+        } => ApiError::ExchangeUnreachable {
+            cause: Unreachable::Other,
+            detail,
+        },
+        EwsError::HttpStatus { status, .. } => ApiError::Exchange {
+            code: format!("HTTP {status}"),
+            detail,
+        },
+        EwsError::InvalidArgument { .. } => ApiError::InvalidArgument { what: detail },
+        EwsError::HttpClientSetup { .. } => ApiError::Internal { detail },
+        _ => ApiError::Exchange {
+            code: "InvalidResponse".to_owned(),
+            detail,
+        },
+    }
+}
+
+/// The gateway error of a failure of an item call: a missing or malformed id is "not found".
+pub(crate) fn map_item_error(error: EwsError, id: &str) -> ApiError {
+    if error.is_not_found() || error.response_code() == Some(&ResponseCode::ErrorInvalidIdMalformed)
+    {
+        return ApiError::ItemNotFound { id: id.to_owned() };
+    }
+    map_error(error)
+}
+
+/// A refused password is the user's to fix; an unreachable KDC or token service is not.
+fn authentication(error: &AuthError, detail: String) -> ApiError {
+    match error.class() {
+        FailureClass::CredentialsRefused => ApiError::ExchangeLoginRefused { detail },
+        FailureClass::ServiceUnavailable => ApiError::AuthenticationUnavailable { detail },
+        FailureClass::Protocol => ApiError::Exchange {
+            code: "AuthenticationProtocol".to_owned(),
+            detail,
+        },
+        _ => ApiError::AuthenticationMisconfigured { detail },
+    }
+}
+
+fn unreachable(kind: ConnectFailure) -> Unreachable {
+    match kind {
+        ConnectFailure::Refused => Unreachable::Refused,
+        ConnectFailure::NameNotResolved => Unreachable::NameNotResolved,
+        ConnectFailure::Timeout => Unreachable::Timeout,
+        ConnectFailure::Tls => Unreachable::Tls,
+        _ => Unreachable::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth_failure(source: AuthError) -> EwsError {
+        EwsError::AuthenticationFailed { source }
+    }
+
+    #[test]
+    fn a_kdc_outage_is_not_a_wrong_password() {
+        let outage = map_error(auth_failure(AuthError::KdcUnreachable {
+            realm: "CONTOSO.TEST".into(),
+        }));
+        assert!(
+            matches!(outage, ApiError::AuthenticationUnavailable { .. }),
+            "{outage:?}"
+        );
+        let wrong = map_error(auth_failure(AuthError::KerberosWrongPassword));
+        assert!(
+            matches!(wrong, ApiError::ExchangeLoginRefused { .. }),
+            "{wrong:?}"
+        );
+        let skew = map_error(auth_failure(AuthError::ClockSkew));
+        assert!(
+            matches!(skew, ApiError::AuthenticationMisconfigured { .. }),
+            "{skew:?}"
+        );
+    }
+}

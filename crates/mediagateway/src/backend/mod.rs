@@ -1,0 +1,61 @@
+//! The mailbox backend seam: how the gateway reaches a mailbox, whatever protocol does it.
+//!
+//! The gateway asks in the API's terms (appointments, windows, ids); a backend turns that into
+//! its protocol. [`EwsBackend`] serves Exchange Server 2007 to SE over EWS; a Microsoft Graph
+//! backend for Exchange Online plugs in here too. The seam is split by area like the API:
+//! [`MailboxBackend`] checks access and is every area's backend in one object.
+
+mod ews;
+
+use async_trait::async_trait;
+use mediagateway_api::{ApiError, Appointment, ExchangeGeneration, NewAppointment, TimeWindow};
+use secrecy::SecretString;
+
+pub use ews::EwsBackend;
+
+/// Everything needed to act in one mailbox.
+#[derive(Debug, Clone)]
+pub struct MailboxAccess {
+    /// The EWS endpoint.
+    pub server_url: String,
+    /// The data source's Exchange servers.
+    pub generation: ExchangeGeneration,
+    /// The Exchange user name.
+    pub user_name: String,
+    /// Its password.
+    pub password: SecretString,
+    /// The mailbox (primary SMTP address).
+    pub mailbox: String,
+}
+
+/// A backend of every area, that can also check access to a mailbox.
+#[async_trait]
+pub trait MailboxBackend: CalendarBackend + Send + Sync {
+    /// Checks that the login data works; returns the server's version when it says.
+    async fn check(&self, access: &MailboxAccess) -> Result<Option<String>, ApiError>;
+}
+
+/// The calendar area of a backend.
+#[async_trait]
+pub trait CalendarBackend: Send + Sync {
+    /// Appointments overlapping `window`.
+    async fn find_appointments(
+        &self,
+        access: &MailboxAccess,
+        window: &TimeWindow,
+    ) -> Result<Vec<Appointment>, ApiError>;
+    /// One appointment.
+    async fn get_appointment(
+        &self,
+        access: &MailboxAccess,
+        id: &str,
+    ) -> Result<Appointment, ApiError>;
+    /// Creates an appointment.
+    async fn create_appointment(
+        &self,
+        access: &MailboxAccess,
+        appointment: &NewAppointment,
+    ) -> Result<Appointment, ApiError>;
+    /// Deletes an appointment for good.
+    async fn delete_appointment(&self, access: &MailboxAccess, id: &str) -> Result<(), ApiError>;
+}
