@@ -266,6 +266,7 @@ pub mod dump;
 mod error;
 #[doc(hidden)]
 pub mod fuzz_targets;
+mod http;
 pub mod operations;
 mod response_code;
 mod soap;

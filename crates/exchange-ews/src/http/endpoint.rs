@@ -1,163 +1,57 @@
-//! One authenticated POST of an envelope, with the answer read up to a size limit.
+//! One authenticated POST to an endpoint, with the answer read up to a size limit.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use exchange_auth::{AuthError, AuthStrategy, Challenge, ChannelBindings, Handshake, Target};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, WWW_AUTHENTICATE};
-use http::{HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use hyper_util::client::legacy::connect::HttpInfo;
 use url::Url;
 
+use super::affinity::AffinityCookie;
+use super::connections::Connections;
 use super::failure::{connection_error, retry_after};
-use super::identity::Identity;
 use crate::EwsError;
 
 /// The most requests one call makes while authenticating: NTLM over a new connection needs
 /// three (the first without credentials, then its two messages).
-pub(super) const MAX_LEGS: usize = 4;
+const MAX_LEGS: usize = 4;
 /// How much of a `401` body is read so that its connection can carry the next leg.
 const DRAIN_LIMIT: usize = 64 * 1024;
-/// The most idle connections kept per client for connection-bound strategies.
-const MAX_IDLE_BOUND: usize = 16;
 
 /// What the server answered.
 #[derive(Debug)]
-pub(super) struct Answer {
-    pub(super) status: StatusCode,
-    pub(super) retry_after: Option<Duration>,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) retry_after: Option<Duration>,
     /// The `Location` header, which only redirects carry.
-    pub(super) location: Option<String>,
-    pub(super) body: Vec<u8>,
+    pub(crate) location: Option<String>,
+    pub(crate) body: Vec<u8>,
 }
 
-/// How the HTTP clients of an [`EwsClient`](crate::EwsClient) or an
-/// [`Autodiscover`](crate::autodiscover::Autodiscover) are made.
-#[derive(Clone)]
-pub(crate) struct HttpSettings {
-    pub(crate) timeout: Duration,
-    /// Certificates trusted besides the built-in roots (an on-premises CA).
-    pub(crate) roots: Vec<reqwest::Certificate>,
+/// What the caller of a POST adds to each of its requests and keeps from each answer (the
+/// routing headers and the back-end affinity cookie of an EWS client).
+pub(crate) trait RequestHeaders {
+    /// Adds the headers to one request.
+    fn add_to(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder;
+
+    /// Keeps what an answer's headers set.
+    fn remember(&self, headers: &HeaderMap);
 }
 
-impl HttpSettings {
-    pub(crate) fn new(timeout: Duration) -> Self {
-        Self {
-            timeout,
-            roots: Vec::new(),
-        }
-    }
-
-    /// A client with this crate's settings: a timeout per request, no automatic redirects (a
-    /// redirected POST would lose its body or leak credentials to another host; callers decide
-    /// which redirects to follow). A `bound` client is for connection-bound schemes: HTTP/1.1
-    /// only (NTLM and Negotiate authenticate a connection, which HTTP/2 multiplexes; IIS refuses
-    /// them over it), at most one kept-alive connection, and the server certificate kept for
-    /// the channel bindings.
-    fn client(&self, bound: bool) -> Result<reqwest::Client, EwsError> {
-        let mut http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("exchange-ews/", env!("CARGO_PKG_VERSION")));
-        for root in &self.roots {
-            http = http.add_root_certificate(root.clone());
-        }
-        if bound {
-            http = http.http1_only().pool_max_idle_per_host(1).tls_info(true);
-        }
-        http.build().map_err(|e| EwsError::HttpClientSetup {
-            detail: e.to_string(),
-        })
-    }
+/// An HTTP endpoint and how to reach it: where to post, how to authenticate, how much to
+/// accept.
+pub(crate) struct HttpEndpoint {
+    pub(crate) connections: Arc<Connections>,
+    pub(crate) url: Url,
+    pub(crate) auth: Arc<dyn AuthStrategy>,
+    pub(crate) max_response_bytes: usize,
 }
 
-/// The connections of one client. One-shot schemes (Basic, Bearer) share one pooled
-/// `reqwest` client. Connection-bound schemes (NTLM, Negotiate) lease a client that holds a
-/// single connection for the whole of one request, so that every leg of its handshake travels
-/// over that connection, and give it back afterwards: a connection that finished a handshake
-/// stays authenticated, and the next request on it needs no handshake at all.
-pub(crate) enum Connections {
-    /// One pooled client for every request.
-    Shared(reqwest::Client),
-    /// Idle single-connection clients, and how to make more.
-    Bound {
-        settings: HttpSettings,
-        idle: Mutex<Vec<reqwest::Client>>,
-    },
-}
-
-impl Connections {
-    pub(crate) fn new(
-        settings: HttpSettings,
-        auth: &dyn AuthStrategy,
-    ) -> Result<Arc<Self>, EwsError> {
-        let connections = if auth.is_connection_bound() {
-            // Made now too, so that a TLS backend that cannot start fails at set-up.
-            let first = settings.client(true)?;
-            Self::Bound {
-                settings,
-                idle: Mutex::new(vec![first]),
-            }
-        } else {
-            Self::Shared(settings.client(false)?)
-        };
-        Ok(Arc::new(connections))
-    }
-
-    fn lease(&self) -> Result<Lease<'_>, EwsError> {
-        match self {
-            Self::Shared(client) => Ok(Lease {
-                client: client.clone(),
-                home: None,
-            }),
-            Self::Bound { settings, idle } => {
-                let reused = idle.lock().unwrap_or_else(PoisonError::into_inner).pop();
-                let client = match reused {
-                    Some(client) => client,
-                    None => settings.client(true)?,
-                };
-                Ok(Lease {
-                    client,
-                    home: Some(idle),
-                })
-            }
-        }
-    }
-}
-
-/// A client used by one request; a connection-bound one goes back to the idle list when the
-/// request ended cleanly ([`Lease::keep`]), and is dropped with its connection otherwise.
-struct Lease<'a> {
-    client: reqwest::Client,
-    home: Option<&'a Mutex<Vec<reqwest::Client>>>,
-}
-
-impl Lease<'_> {
-    fn is_bound(&self) -> bool {
-        self.home.is_some()
-    }
-
-    fn keep(self) {
-        if let Some(home) = self.home {
-            let mut idle = home.lock().unwrap_or_else(PoisonError::into_inner);
-            if idle.len() < MAX_IDLE_BOUND {
-                idle.push(self.client);
-            }
-        }
-    }
-}
-
-/// The HTTP side of a client: where to post, how to authenticate, how much to accept.
-pub(super) struct Transport {
-    pub(super) connections: Arc<Connections>,
-    pub(super) url: Url,
-    pub(super) auth: Arc<dyn AuthStrategy>,
-    pub(super) max_response_bytes: usize,
-}
-
-impl Transport {
+impl HttpEndpoint {
     /// Posts `envelope`, answering `401` challenges through the strategy's handshake.
     ///
     /// One-shot schemes send their credentials with the first request. Connection-bound
@@ -166,10 +60,10 @@ impl Transport {
     /// bindings (Extended Protection) the handshake then carries. A `401` after the last leg,
     /// a handshake that gives up, a connection lost in the middle of a handshake and a final
     /// answer the handshake does not accept are [`EwsError::AuthenticationFailed`].
-    pub(super) async fn post(
+    pub(crate) async fn post(
         &self,
         envelope: Bytes,
-        identity: &Identity,
+        identity: &(impl RequestHeaders + Sync),
     ) -> Result<Answer, EwsError> {
         let lease = self.connections.lease()?;
         let mut target = Target::new(self.url.as_str()).map_err(auth_failed)?;
@@ -262,7 +156,7 @@ impl Transport {
         client: &reqwest::Client,
         envelope: Bytes,
         authorization: Option<&HeaderValue>,
-        identity: &Identity,
+        identity: &impl RequestHeaders,
     ) -> Result<reqwest::Response, EwsError> {
         let mut request = client
             .post(self.url.clone())
@@ -275,7 +169,7 @@ impl Transport {
             value.set_sensitive(true);
             request = request.header(AUTHORIZATION, value);
         }
-        request = identity.headers(request);
+        request = identity.add_to(request);
         request
             .send()
             .await
@@ -334,14 +228,6 @@ fn server_certificate(response: &reqwest::Response) -> Option<Vec<u8>> {
         .map(<[u8]>::to_vec)
 }
 
-/// What [`post_once`] got back: the status, the redirect target and the body.
-#[derive(Debug)]
-pub(crate) struct PlainAnswer {
-    pub(crate) status: StatusCode,
-    pub(crate) location: Option<String>,
-    pub(crate) body: Vec<u8>,
-}
-
 /// One authenticated POST of `body` to `url` without a mailbox identity, for requests that
 /// are not EWS operations (Autodiscover). Redirects are returned, not followed.
 pub(crate) async fn post_once(
@@ -350,19 +236,14 @@ pub(crate) async fn post_once(
     auth: &Arc<dyn AuthStrategy>,
     max_response_bytes: usize,
     body: Bytes,
-) -> Result<PlainAnswer, EwsError> {
-    let transport = Transport {
+) -> Result<Answer, EwsError> {
+    let endpoint = HttpEndpoint {
         connections: Arc::clone(connections),
         url: url.clone(),
         auth: Arc::clone(auth),
         max_response_bytes,
     };
-    let answer = transport.post(body, &Identity::new(None)?).await?;
-    Ok(PlainAnswer {
-        status: answer.status,
-        location: answer.location,
-        body: answer.body,
-    })
+    endpoint.post(body, &AffinityCookie::default()).await
 }
 
 fn auth_failed(source: AuthError) -> EwsError {

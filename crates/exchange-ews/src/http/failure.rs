@@ -1,4 +1,4 @@
-//! Turning transport failures and unwelcome HTTP answers into [`EwsError`]s.
+//! Turning failed connections and unwelcome HTTP answers into [`EwsError`]s.
 
 use std::error::Error as StdError;
 use std::io;
@@ -19,7 +19,7 @@ pub(super) fn connection_error(error: &reqwest::Error, https: bool) -> EwsError 
     }
 }
 
-/// Classifies a transport failure by walking its source chain: `reqwest` wraps `hyper-util`'s
+/// Classifies a failed connection by walking its source chain: `reqwest` wraps `hyper-util`'s
 /// connect error (`dns error` for resolver failures), which wraps the `io::Error` of the
 /// socket or of the TLS stream.
 pub(super) fn classify(error: &(dyn StdError + 'static), https: bool) -> ConnectFailure {
@@ -96,7 +96,7 @@ pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 
 /// The start of a body for an error message: control characters blanked, and any token of
 /// an authentication scheme blotted out in case the server echoes request headers.
-pub(super) fn body_snippet(body: &[u8]) -> String {
+pub(crate) fn body_snippet(body: &[u8]) -> String {
     let text: String = String::from_utf8_lossy(body)
         .chars()
         .take(SNIPPET_CHARS)
