@@ -10,10 +10,14 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::Utc;
 use exchange_auth::{Basic, UserCredentials};
+use exchange_ews::calendar::{
+    CalendarItem, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
+};
+use exchange_ews::client::RetryPolicy;
+use exchange_ews::error::ConnectFailure;
+use exchange_ews::items::DeleteType;
 use exchange_ews::{
-    CalendarItem, ConnectFailure, DeleteType, DistinguishedFolder, EwsClient, EwsError,
-    ExchangeVersion as EwsVersion, FolderTarget, ItemId, NewCalendarItem, RetryPolicy,
-    SendMeetingCancellations, SendMeetingInvitations,
+    DistinguishedFolder, EwsClient, EwsError, ExchangeVersion as EwsVersion, FolderTarget, ItemId,
 };
 use mediagateway_transport::{
     Appointment, ExchangeVersion, NewAppointment, TimeWindow, TransportError, Unreachable,
@@ -191,7 +195,7 @@ impl MailboxBackend for EwsBackend {
             end: new.end,
             is_all_day: new.is_all_day,
             location: new.location.clone(),
-            body: new.body.clone().map(exchange_ews::Body::text),
+            body: new.body.clone().map(exchange_ews::items::Body::text),
             ..Default::default()
         };
         let id = self

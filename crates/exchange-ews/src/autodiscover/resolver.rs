@@ -128,7 +128,7 @@ impl Autodiscover {
                 None => attempts.push(AutodiscoverAttempt {
                     url: name,
                     failure: EwsError::Connection {
-                        kind: crate::ConnectFailure::NameNotResolved,
+                        kind: crate::error::ConnectFailure::NameNotResolved,
                         detail: "no usable SRV record".into(),
                     },
                 }),

@@ -21,8 +21,9 @@ const PREFER_SERVER_AFFINITY: HeaderName = HeaderName::from_static("x-preferserv
 /// mailbox's back-end server.
 ///
 /// ```
-/// use exchange_ews::operations::GetCalendarItem;
-/// use exchange_ews::{ExchangeVersion, Impersonation, ItemId};
+/// use exchange_ews::calendar::GetCalendarItem;
+/// use exchange_ews::{ExchangeVersion, ItemId};
+/// use exchange_ews::client::Impersonation;
 ///
 /// let bob = Impersonation::PrimarySmtpAddress("bob@contoso.test".into());
 /// let request = GetCalendarItem::new(ItemId::new("AAMk1"))?;

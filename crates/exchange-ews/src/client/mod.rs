@@ -1,4 +1,4 @@
-//! The async client: the operations of [`crate::operations`] sent over HTTP(S).
+//! The async client: the request types of every area sent over HTTP(S).
 
 mod batch;
 mod builder;
@@ -23,16 +23,15 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use tracing::{debug, enabled, trace, Level};
 
+use crate::calendar::{
+    CalendarItem, CalendarView, CreateCalendarItem, FindCalendarItems, GetCalendarItem,
+    NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
+};
 use crate::http::{body_snippet, Answer, HttpEndpoint};
-use crate::operations::{
-    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, GetServerTimeZones,
-    Operation,
-};
-use crate::timezone::{TimeZoneContext, TimeZoneDefinition};
-use crate::{
-    CalendarItem, CalendarView, DeleteType, Envelope, EwsError, ExchangeVersion, FolderTarget,
-    ItemId, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations, ServerVersionInfo,
-};
+use crate::items::{DeleteItem, DeleteType};
+use crate::timezone::{GetServerTimeZones, TimeZoneContext, TimeZoneDefinition};
+use crate::version::ServerVersionInfo;
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, Operation};
 use identity::Identity;
 use limit::MailboxLimits;
 use retry::Jitter;

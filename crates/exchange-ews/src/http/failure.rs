@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
-use crate::{ConnectFailure, EwsError};
+use crate::error::ConnectFailure;
+use crate::EwsError;
 
 /// How much of an unexpected body an [`EwsError::HttpStatus`] keeps.
 const SNIPPET_CHARS: usize = 200;

@@ -75,15 +75,15 @@ macro_rules! sans_io_methods {
         impl $request {
             /// The SOAP request envelope, with `RequestServerVersion` set to `version`.
             pub fn to_envelope(&self, version: $crate::ExchangeVersion) -> String {
-                $crate::operations::Operation::envelope(self, version)
+                $crate::Operation::envelope(self, version)
             }
 
             /// Parses the server's answer (the HTTP body).
             pub fn parse_response(
                 bytes: &[u8],
-            ) -> Result<<Self as $crate::operations::Operation>::Output, $crate::EwsError> {
-                let envelope = <Self as $crate::operations::Operation>::parse_envelope(bytes)?;
-                <Self as $crate::operations::Operation>::output(&envelope)
+            ) -> Result<<Self as $crate::Operation>::Output, $crate::EwsError> {
+                let envelope = <Self as $crate::Operation>::parse_envelope(bytes)?;
+                <Self as $crate::Operation>::output(&envelope)
             }
 
             /// The request envelope for `version`, once the request is checked against it
@@ -92,8 +92,8 @@ macro_rules! sans_io_methods {
                 &self,
                 version: $crate::ExchangeVersion,
             ) -> Result<String, $crate::EwsError> {
-                $crate::operations::Operation::check(self, version)?;
-                Ok($crate::operations::Operation::envelope(self, version))
+                $crate::Operation::check(self, version)?;
+                Ok($crate::Operation::envelope(self, version))
             }
         }
     };

@@ -2,7 +2,7 @@
 //! right: every field of every item, escaped and non-ASCII text included.
 
 use chrono::{DateTime, Utc};
-use exchange_ews::operations::FindCalendarItems;
+use exchange_ews::calendar::FindCalendarItems;
 use exchange_ews::{Envelope, EwsError, ItemId};
 
 use crate::calendar_response;

@@ -3,13 +3,13 @@
 use chrono::{TimeZone, Utc};
 
 use super::get_attachment::decode_content;
-use crate::operations::{
-    CreateAttachment, DeleteAttachment, GetAttachment, MAX_ATTACHMENTS_PER_REQUEST,
+use crate::attachments::{
+    Attachment, AttachmentShape, CreateAttachment, DeleteAttachment, GetAttachment, NewAttachment,
+    NewFileAttachment, MAX_ATTACHMENTS_PER_REQUEST, MAX_ATTACHMENT_BYTES,
 };
-use crate::{
-    Attachment, AttachmentShape, BodyFormat, EwsError, ExchangeVersion, ItemId, NewAttachment,
-    NewCalendarItem, NewFileAttachment, PropertyPath, ResponseCode, MAX_ATTACHMENT_BYTES,
-};
+use crate::calendar::NewCalendarItem;
+use crate::items::{BodyFormat, PropertyPath};
+use crate::{EwsError, ExchangeVersion, ItemId, ResponseCode};
 
 fn file(name: &str, content: &[u8]) -> NewAttachment {
     NewAttachment::File(NewFileAttachment {
@@ -186,7 +186,7 @@ fn writes_the_attachment_shape_and_ids() {
         ..AttachmentShape::default()
     };
     let request = GetAttachment::new(vec!["A".into()], too_new).unwrap();
-    assert!(crate::operations::Operation::check(&request, ExchangeVersion::Exchange2013).is_err());
+    assert!(crate::Operation::check(&request, ExchangeVersion::Exchange2013).is_err());
 }
 
 const FILE: &str = r#"<m:Attachments><t:FileAttachment><t:AttachmentId Id="AT1"/><t:Name>a &amp; b.txt</t:Name>

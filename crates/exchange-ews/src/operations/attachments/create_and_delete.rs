@@ -2,14 +2,13 @@
 
 use base64::Engine as _;
 
-use crate::operations::check_count;
+use crate::items::MAX_ITEM_IDS;
 use crate::operations::item_xml::item::item_id_from;
-use crate::operations::per_message;
-use crate::operations::{sans_io_methods, write_item_id, Operation, MAX_ITEM_IDS};
+use crate::operations::{check_count, per_message, sans_io_methods, write_item_id};
 use crate::soap::request_envelope;
 use crate::types::{AttachmentId, NewAttachment};
 use crate::xml::{Element, XmlWriter};
-use crate::{Envelope, EwsError, ExchangeVersion, ItemId};
+use crate::{Envelope, EwsError, ExchangeVersion, ItemId, Operation};
 
 /// The most attachments one `CreateAttachment` request carries; their content shares the
 /// request size Exchange accepts, so a few large files are better sent one per request.
@@ -19,8 +18,8 @@ pub const MAX_ATTACHMENTS_PER_REQUEST: usize = 100;
 /// new change key) or the error the server reported for it.
 ///
 /// ```
-/// use exchange_ews::operations::CreateAttachment;
-/// use exchange_ews::{ExchangeVersion, ItemId, NewAttachment, NewFileAttachment};
+/// use exchange_ews::attachments::{CreateAttachment, NewAttachment, NewFileAttachment};
+/// use exchange_ews::{ExchangeVersion, ItemId};
 ///
 /// let file = NewFileAttachment {
 ///     name: "notes.txt".into(),

@@ -5,13 +5,13 @@ use base64::Engine as _;
 use super::create_and_delete::{
     attachment_id, check_attachment_ids, first_attachment, write_attachment_ids,
 };
-use crate::operations::per_message;
+use crate::decoded::Node;
 use crate::operations::reading::{boolean, number, text};
-use crate::operations::{sans_io_methods, Operation};
+use crate::operations::{per_message, sans_io_methods};
 use crate::soap::{cut, request_envelope};
 use crate::types::{Attachment, AttachmentShape, MAX_ATTACHMENT_BYTES};
 use crate::xml::{parse_date_time, Element};
-use crate::{Envelope, EwsError, ExchangeVersion, Node};
+use crate::{Envelope, EwsError, ExchangeVersion, Operation};
 
 /// Reads attachments by id; each id gets its own answer, the attachment or the error the
 /// server reported for it.
@@ -26,14 +26,14 @@ pub struct GetAttachment {
 }
 
 impl GetAttachment {
-    /// The request for the attachments `ids` (1 to [`MAX_ITEM_IDS`](crate::operations::MAX_ITEM_IDS))
+    /// The request for the attachments `ids` (1 to [`MAX_ITEM_IDS`](crate::items::MAX_ITEM_IDS))
     /// in `shape`.
     pub fn new(ids: Vec<String>, shape: AttachmentShape) -> Result<Self, EwsError> {
         check_attachment_ids(&ids)?;
         shape
             .additional_properties
             .iter()
-            .try_for_each(crate::PropertyPath::check_shape)?;
+            .try_for_each(crate::items::PropertyPath::check_shape)?;
         Ok(Self { ids, shape })
     }
 

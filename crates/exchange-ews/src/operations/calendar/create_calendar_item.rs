@@ -1,13 +1,11 @@
 //! `CreateItem` of one calendar item.
 
+use crate::calendar::{NewCalendarItem, SendMeetingInvitations};
 use crate::operations::item_xml::calendar_write::{check_calendar_item, write_calendar_item};
 use crate::operations::item_xml::item::item_id;
-use crate::operations::{sans_io_methods, write_folder, Operation};
+use crate::operations::{sans_io_methods, write_folder};
 use crate::soap::request_envelope;
-use crate::{
-    Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, NewCalendarItem,
-    SendMeetingInvitations,
-};
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, Operation};
 
 /// Creates one calendar item in a folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 use super::*;
+use crate::items::Body;
 use crate::test_support::sample;
 use crate::xml::XmlWriter;
-use crate::{Body, DistinguishedFolder};
+use crate::DistinguishedFolder;
 use chrono::{TimeZone, Utc};
 
 fn new_item() -> NewCalendarItem {
@@ -120,9 +121,11 @@ fn refuses_an_answer_without_the_item() {
 
 #[test]
 fn writes_every_property_in_schema_order() {
+    use crate::calendar::{
+        Attendee, DayOfWeek, FreeBusyStatus, Recurrence, RecurrencePattern, RecurrenceRange,
+    };
+    use crate::items::{Importance, Sensitivity};
     use crate::timezone::WindowsZoneId;
-    use crate::{Attendee, FreeBusyStatus, Importance, Sensitivity};
-    use crate::{DayOfWeek, Recurrence, RecurrencePattern, RecurrenceRange};
     let zone = WindowsZoneId::new("W. Europe Standard Time").unwrap();
     let item = new_item()
         .with_sensitivity(Sensitivity::Private)

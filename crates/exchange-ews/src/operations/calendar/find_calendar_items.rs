@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 
 use super::write_item_shape;
+use crate::calendar::CalendarView;
 use crate::operations::item_xml::calendar::calendar_item;
-use crate::operations::{check_range, sans_io_methods, write_folder, Operation};
+use crate::operations::{check_range, sans_io_methods, write_folder};
 use crate::soap::{cut, request_envelope};
 use crate::xml::{format_date_time, parse_bool};
-use crate::{CalendarView, Envelope, EwsError, ExchangeVersion, FolderTarget};
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, Operation};
 
 /// Finds the calendar items of a folder that overlap a time range; recurring series come back
 /// expanded into their occurrences.

@@ -1,10 +1,11 @@
 //! `GetItem` of one calendar item, body included.
 
 use super::write_item_shape;
+use crate::calendar::CalendarItem;
 use crate::operations::item_xml::calendar::calendar_item;
-use crate::operations::{sans_io_methods, write_item_id, Operation};
+use crate::operations::{sans_io_methods, write_item_id};
 use crate::soap::request_envelope;
-use crate::{CalendarItem, Envelope, EwsError, ExchangeVersion, ItemId};
+use crate::{Envelope, EwsError, ExchangeVersion, ItemId, Operation};
 
 /// Reads one calendar item with its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +98,7 @@ mod tests {
             item.end,
             Utc.with_ymd_and_hms(2006, 6, 16, 1, 0, 0).unwrap()
         );
-        assert_eq!(item.body, Some(crate::Body::text("")));
+        assert_eq!(item.body, Some(crate::items::Body::text("")));
         assert_eq!(item.calendar_item_type.as_deref(), Some("Single"));
         assert_eq!(item.my_response_type.as_deref(), Some("Organizer"));
         assert_eq!(item.free_busy_status.as_deref(), Some("Busy"));

@@ -2,15 +2,16 @@
 
 use chrono::{NaiveTime, Weekday};
 
+use crate::directory::{
+    CalendarEvent, CalendarEventDetails, FreeBusyView, SerializableTimeZone, TimeZoneTransition,
+    WorkingHours, WorkingPeriod,
+};
 use crate::operations::reading::{
     boolean, number, required_date_time, required_number, text, unmodelled,
 };
 use crate::soap::cut;
 use crate::xml::{Element, XmlWriter};
-use crate::{
-    CalendarEvent, CalendarEventDetails, EwsError, FreeBusyView, SerializableTimeZone,
-    TimeZoneTransition, WorkingHours, WorkingPeriod,
-};
+use crate::EwsError;
 
 const WEEKDAYS: [(Weekday, &str); 7] = [
     (Weekday::Sun, "Sunday"),

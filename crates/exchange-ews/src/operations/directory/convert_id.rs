@@ -1,10 +1,11 @@
 //! `ConvertId`: mailbox item and folder ids from one format into another.
 
+use crate::directory::{AlternateId, ConvertedId, IdFormat};
 use crate::operations::reading::response_messages;
-use crate::operations::{sans_io_methods, Operation};
+use crate::operations::sans_io_methods;
 use crate::soap::{check_message, cut, request_envelope};
 use crate::xml::{parse_bool, Element};
-use crate::{AlternateId, ConvertedId, Envelope, EwsError, ExchangeVersion, IdFormat};
+use crate::{Envelope, EwsError, ExchangeVersion, Operation};
 
 /// The most ids one request converts (Exchange's limit).
 const MAX_IDS: usize = 1000;

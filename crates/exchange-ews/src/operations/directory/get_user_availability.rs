@@ -3,13 +3,11 @@
 use chrono::{DateTime, Utc};
 
 use super::availability_xml::{free_busy_view, write_time_zone};
-use crate::operations::{check_range, sans_io_methods, Operation};
+use crate::directory::{AvailabilityMailbox, FreeBusyOptions, FreeBusyView, SerializableTimeZone};
+use crate::operations::{check_range, sans_io_methods};
 use crate::soap::{check_message, request_envelope};
 use crate::xml::{format_date_time, Element};
-use crate::{
-    AvailabilityMailbox, Envelope, EwsError, ExchangeVersion, FreeBusyOptions, FreeBusyView,
-    SerializableTimeZone,
-};
+use crate::{Envelope, EwsError, ExchangeVersion, Operation};
 
 /// The most mailboxes one request may name (Exchange's limit).
 const MAX_MAILBOXES: usize = 100;

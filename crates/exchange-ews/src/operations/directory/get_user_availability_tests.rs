@@ -1,6 +1,6 @@
 use super::*;
+use crate::directory::{AttendeeType, FreeBusyViewKind, TimeZoneTransition};
 use crate::test_support::sample;
-use crate::{AttendeeType, FreeBusyViewKind, TimeZoneTransition};
 use chrono::{Duration, NaiveTime, TimeZone, Weekday};
 
 fn pacific() -> SerializableTimeZone {

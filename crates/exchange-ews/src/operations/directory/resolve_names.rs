@@ -1,13 +1,12 @@
 //! `ResolveNames`: the mailboxes and contacts an ambiguous name stands for.
 
+use crate::directory::{ContactDataShape, Resolution, ResolvedContact, SearchScope};
+use crate::items::Mailbox;
 use crate::operations::reading::{response_messages, text, unmodelled};
-use crate::operations::{sans_io_methods, Operation};
+use crate::operations::sans_io_methods;
 use crate::soap::{check_message, request_envelope};
 use crate::xml::Element;
-use crate::{
-    ContactDataShape, Envelope, EwsError, ExchangeVersion, Mailbox, Resolution, ResolvedContact,
-    SearchScope,
-};
+use crate::{Envelope, EwsError, ExchangeVersion, Operation};
 
 /// The contact properties read into [`ResolvedContact`]; the others are kept as nodes.
 const CONTACT_FIELDS: &[&str] = &[

@@ -1,11 +1,11 @@
 //! `FindFolder`: the folders below a folder, shallow or deep, a page at a time.
 
 use super::folder_xml::{folders, paging, write_folder_shape, write_indexed_view};
-use crate::operations::{sans_io_methods, write_folder, Operation};
+use crate::folders::{FolderPage, Traversal};
+use crate::items::IndexedPage;
+use crate::operations::{sans_io_methods, write_folder};
 use crate::soap::request_envelope;
-use crate::{
-    Envelope, EwsError, ExchangeVersion, FolderPage, FolderTarget, IndexedPage, Traversal,
-};
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, Operation};
 
 /// Lists the folders below a folder.
 #[derive(Debug, Clone, PartialEq, Eq)]

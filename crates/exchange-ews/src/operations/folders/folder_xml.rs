@@ -1,10 +1,12 @@
 //! Reading and writing what folder operations and indexed views share: folder elements,
 //! folder shapes, indexed page views and the paging attributes of `RootFolder`.
 
+use crate::folders::{Folder, FolderId};
+use crate::items::IndexedPage;
 use crate::operations::item_xml::item::item_id;
 use crate::soap::cut;
 use crate::xml::{parse_bool, Element, XmlWriter};
-use crate::{EwsError, Folder, FolderId, IndexedPage};
+use crate::EwsError;
 
 /// The properties asked for beyond the `Default` folder shape, which holds the id, display
 /// name and the counts.

@@ -1,9 +1,10 @@
 //! `GetFolder` of one or more folders.
 
 use super::folder_xml::{folders, write_folder_shape};
-use crate::operations::{check_count, sans_io_methods, write_folder, Operation};
+use crate::folders::Folder;
+use crate::operations::{check_count, sans_io_methods, write_folder};
 use crate::soap::request_envelope;
-use crate::{Envelope, EwsError, ExchangeVersion, Folder, FolderTarget};
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, Operation};
 
 /// The most folders one request asks for; Exchange's default throttling policy refuses
 /// larger batches anyway.
@@ -65,8 +66,9 @@ impl Operation for GetFolder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::folders::FolderId;
     use crate::test_support::sample;
-    use crate::{DistinguishedFolder, FolderId, ResponseCode};
+    use crate::{DistinguishedFolder, ResponseCode};
 
     fn answer(messages: &str) -> String {
         format!(

@@ -6,10 +6,13 @@ use super::calendar_values::{
 };
 use super::item::{body, item_id};
 use super::recurrence::read_recurrence;
+use crate::calendar::CalendarItem;
+use crate::decoded::Node;
+use crate::items::{Importance, Sensitivity};
 use crate::operations::folders::folder_xml::folder_id;
 use crate::operations::reading::value::{boolean, choice, count, date_time, number, text};
 use crate::xml::{Element, Prune, Pruning};
-use crate::{CalendarItem, Envelope, EwsError, Importance, Node, Sensitivity};
+use crate::{Envelope, EwsError};
 
 /// What [`calendar_item`] never reads: the children of an item's `StartTimeZone` and
 /// `EndTimeZone` (it reads their attributes only). Exchange 2016 sends each zone's whole

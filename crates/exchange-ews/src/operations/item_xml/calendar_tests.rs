@@ -1,6 +1,7 @@
 use super::*;
+use crate::items::{Body, Mailbox};
 use crate::xml::parse;
-use crate::{Body, ItemId, Mailbox};
+use crate::ItemId;
 use chrono::{TimeZone, Utc};
 
 /// The children of a `t:CalendarItem` that `calendar_item` reads into fields; every other
@@ -183,7 +184,8 @@ fn both_ways<T: std::fmt::Debug>(
 
 #[test]
 fn pruned_and_full_trees_read_the_same_from_every_sample() {
-    use crate::operations::{FindCalendarItems, GetCalendarItem, Operation};
+    use crate::calendar::{FindCalendarItems, GetCalendarItem};
+    use crate::Operation;
     let Some(dir) = exchange_testkit::schema::ews_dir() else {
         exchange_testkit::schema::skip_or_fail::<()>("the EWS samples");
         return;
@@ -262,7 +264,8 @@ fn models_exactly_the_listed_children() {
 
 #[test]
 fn the_fast_path_reports_the_full_error() {
-    use crate::operations::{FindCalendarItems, Operation};
+    use crate::calendar::FindCalendarItems;
+    use crate::Operation;
     for doc in [
         &b"<s:Envelope xmlns:s=\"urn:s\"><s:Body><CalendarItem><x>&nbsp;</x>"[..],
         b"<a/>",
@@ -278,7 +281,8 @@ fn the_fast_path_reports_the_full_error() {
 
 #[test]
 fn pruning_leaves_out_only_the_zone_definitions_of_the_items_read() {
-    use crate::operations::{FindCalendarItems, Operation};
+    use crate::calendar::FindCalendarItems;
+    use crate::Operation;
     let zone = r#"<t:StartTimeZone Id="W. Europe Standard Time" Name="Berlin"><t:Periods><t:Period Bias="-PT60M" Name="Standard" Id="std"/></t:Periods></t:StartTimeZone><t:EndTimeZone Id="UTC"><t:Periods/></t:EndTimeZone>"#;
     let doc = format!(
         r#"<s:Envelope xmlns:s="urn:s" xmlns:m="urn:m" xmlns:t="urn:t"><s:Body><m:FindItemResponse><m:ResponseMessages>

@@ -5,14 +5,15 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::item::item_id;
 use super::recurrence::{day_index, day_of_week, month};
+use crate::calendar::{
+    Attendee, ItemTimeZone, LegacyTimeZone, Occurrence, ResponseType, TimeChange, TimeChangeRule,
+};
+use crate::items::Mailbox;
 use crate::operations::reading::free_text;
 use crate::operations::reading::value::{choice, date_time, invalid};
 use crate::timezone::parse_duration;
 use crate::xml::Element;
-use crate::{
-    Attendee, EwsError, ItemTimeZone, LegacyTimeZone, Mailbox, Occurrence, ResponseType,
-    TimeChange, TimeChangeRule,
-};
+use crate::EwsError;
 
 /// Reads a `t:Mailbox` (`t:EmailAddressType`); every part is optional.
 pub(crate) fn mailbox(e: &Element) -> Mailbox {

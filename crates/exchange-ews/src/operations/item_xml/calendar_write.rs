@@ -4,9 +4,10 @@
 use super::item_write::{check_categories, SharedProperties};
 use super::mailbox::write_attendees;
 use super::recurrence::{check_recurrence, write_recurrence};
+use crate::calendar::{FreeBusyStatus, NewCalendarItem};
 use crate::operations::check_range;
 use crate::xml::{format_date_time, XmlWriter};
-use crate::{EwsError, ExchangeVersion, FreeBusyStatus, NewCalendarItem};
+use crate::{EwsError, ExchangeVersion};
 
 /// The Windows time zone id of UTC, which all-day items are created in.
 const UTC_TIME_ZONE: &str = "UTC";

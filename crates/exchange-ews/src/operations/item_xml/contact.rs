@@ -4,13 +4,14 @@ use std::collections::HashSet;
 
 use super::item::{item_properties, strings, unread};
 use super::item_write::{check_categories, check_text, write_body, write_categories};
+use crate::items::{
+    Contact, ContactEmailAddress, EmailAddressKey, NewContact, PhoneNumberKey, PhysicalAddress,
+    PhysicalAddressKey, PostalAddressIndex,
+};
 use crate::operations::reading::{choice, date_time, free_text, invalid};
 use crate::types::ImAddressKey;
 use crate::xml::{format_date_time, Element, XmlWriter};
-use crate::{
-    Contact, ContactEmailAddress, EmailAddressKey, EwsError, NewContact, PhoneNumberKey,
-    PhysicalAddress, PhysicalAddressKey, PostalAddressIndex,
-};
+use crate::EwsError;
 
 /// The children of `t:Contact` that [`contact`] reads beyond the shared ones.
 const CONTACT_CHILDREN: &[&str] = &[

@@ -7,14 +7,13 @@ use super::contact::contact;
 use super::item_values::{attachments, extended_property};
 use super::message::{meeting_cancellation, meeting_request, meeting_response, message};
 use super::task::task;
+use crate::decoded::Node;
+use crate::items::{Body, BodyType, GenericItem, Importance, Mailbox, Reminder, Sensitivity};
 use crate::operations::folders::folder_xml::folder_id;
 use crate::operations::reading::{self, choice, count, date_time, free_text, invalid, text};
-use crate::operations::GenericItem;
 use crate::types::ItemProperties;
 use crate::xml::Element;
-use crate::{
-    Body, BodyType, EwsError, Importance, Item, ItemId, Mailbox, Node, Reminder, Sensitivity,
-};
+use crate::{EwsError, Item, ItemId};
 
 /// The children of `t:ItemType` read into [`ItemProperties`].
 pub(crate) const ITEM_CHILDREN: &[&str] = &[

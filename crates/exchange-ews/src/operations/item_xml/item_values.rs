@@ -2,12 +2,14 @@
 //! the typed reading of an item kept as a generic [`Node`].
 
 use super::item::item;
+use crate::attachments::AttachmentSummary;
+use crate::decoded::Node;
+use crate::items::{
+    DistinguishedPropertySet, ExtendedProperty, ExtendedValue, MapiPropertyType, PropertyPath,
+};
 use crate::operations::reading::{self, count, date_time, invalid, text};
 use crate::xml::Element;
-use crate::{
-    AttachmentSummary, DistinguishedPropertySet, EwsError, ExtendedProperty, ExtendedValue, Item,
-    MapiPropertyType, Node, PropertyPath,
-};
+use crate::{EwsError, Item};
 
 /// Reads `t:Attachments`: one summary per attachment element, whatever its kind.
 pub(crate) fn attachments(list: &Element) -> Result<Vec<AttachmentSummary>, EwsError> {
@@ -121,7 +123,7 @@ fn property_tag(text: &str) -> Option<u16> {
     }
 }
 
-/// Reads an item kept as a generic node (by [`GetItems`](crate::operations::GetItems) or a sync) into
+/// Reads an item kept as a generic node (by [`GetItems`](crate::items::GetItems) or a sync) into
 /// the struct of its kind.
 pub(crate) fn item_from_node(node: &Node) -> Result<Item, EwsError> {
     item(&Element::from(node))

@@ -3,9 +3,10 @@
 
 use std::collections::HashSet;
 
+use crate::items::{Body, Importance, Mailbox, Sensitivity};
 use crate::soap::cut;
 use crate::xml::XmlWriter;
-use crate::{Body, EwsError, Importance, Mailbox, Sensitivity};
+use crate::EwsError;
 
 /// The `t:ItemType` properties of a new item, written in schema order.
 #[derive(Debug, Default)]

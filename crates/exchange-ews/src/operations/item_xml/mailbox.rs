@@ -1,7 +1,8 @@
 //! Writing mailboxes and attendees, shared by every item kind that names people.
 
+use crate::calendar::Attendee;
+use crate::items::Mailbox;
 use crate::xml::{format_date_time, XmlWriter};
-use crate::{Attendee, Mailbox};
 
 /// Writes a `t:Mailbox` (`t:EmailAddressType`): its children in schema order, absent ones
 /// left out.
@@ -59,7 +60,7 @@ pub(crate) fn write_attendees(w: &mut XmlWriter, list: &'static str, attendees: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ResponseType;
+    use crate::calendar::ResponseType;
 
     #[test]
     fn writes_mailboxes_in_schema_order_and_escaped() {

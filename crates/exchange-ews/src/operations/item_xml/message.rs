@@ -6,13 +6,15 @@ use super::item::{item_properties, mailboxes, optional_id, single_mailbox, unrea
 use super::item_write::{check_categories, check_recipients, SharedProperties};
 use super::mailbox::{write_mailbox, write_mailboxes};
 use super::recurrence::read_recurrence;
+use crate::calendar::{
+    FreeBusyStatus, MeetingCancellation, MeetingRequest, MeetingRequestType, MeetingResponse,
+    ResponseType,
+};
+use crate::items::{Message, NewMessage, NewNote};
 use crate::operations::reading::{self, choice, date_time, free_text, text};
 use crate::types::NOTE_ITEM_CLASS;
 use crate::xml::{Element, XmlWriter};
-use crate::{
-    EwsError, FreeBusyStatus, MeetingCancellation, MeetingRequest, MeetingRequestType,
-    MeetingResponse, Message, NewMessage, NewNote, ResponseType,
-};
+use crate::EwsError;
 
 /// The children of `t:Message` that [`message`] reads beyond the shared ones.
 const MESSAGE_CHILDREN: &[&str] = &[

@@ -2,13 +2,11 @@
 
 use chrono::{Datelike, Month, NaiveDate};
 
+use crate::calendar::{DayOfWeek, DayOfWeekIndex, Recurrence, RecurrencePattern, RecurrenceRange};
 use crate::operations::reading::value::{invalid, number};
 use crate::soap::cut;
 use crate::xml::{Element, XmlWriter};
-use crate::{
-    DayOfWeek, DayOfWeekIndex, EwsError, ExchangeVersion, Recurrence, RecurrencePattern,
-    RecurrenceRange,
-};
+use crate::{EwsError, ExchangeVersion};
 
 /// The pattern elements a `t:Recurrence` may hold.
 const PATTERNS: &[&str] = &[

@@ -5,9 +5,10 @@ use chrono::{DateTime, Utc};
 use super::item::{item_properties, strings, unread};
 use super::item_write::{check_categories, SharedProperties};
 use super::recurrence::{check_recurrence, read_recurrence, write_recurrence};
+use crate::items::{NewTask, Task, TaskDelegationState, TaskStatus};
 use crate::operations::reading::{self, choice, count, date_time, free_text, invalid};
 use crate::xml::{format_date_time, Element, XmlWriter};
-use crate::{EwsError, ExchangeVersion, NewTask, Task, TaskDelegationState, TaskStatus};
+use crate::{EwsError, ExchangeVersion};
 
 /// The children of `t:Task` that [`task`] reads beyond the shared ones.
 const TASK_CHILDREN: &[&str] = &[

@@ -1,14 +1,13 @@
 //! `CreateItem` of several items of any kind, and the per-item reading of answers that the
 //! write operations share.
 
+use crate::calendar::SendMeetingInvitations;
+use crate::items::{MessageDisposition, NewItem};
 use crate::operations::item_xml::item::item_id;
-use crate::operations::{check_count, sans_io_methods, write_folder, Operation};
+use crate::operations::{check_count, sans_io_methods, write_folder};
 use crate::soap::request_envelope;
 use crate::xml::Element;
-use crate::{
-    Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, MessageDisposition, NewItem,
-    SendMeetingInvitations,
-};
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, Operation};
 
 /// The most items one write request (`CreateItem`, `UpdateItem`) carries.
 ///
@@ -23,8 +22,9 @@ pub const MAX_ITEMS_PER_REQUEST: usize = 100;
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use exchange_ews::operations::CreateItems;
-/// use exchange_ews::{DistinguishedFolder, ExchangeVersion, NewCalendarItem, NewItem};
+/// use exchange_ews::items::{CreateItems, NewItem};
+/// use exchange_ews::{DistinguishedFolder, ExchangeVersion};
+/// use exchange_ews::calendar::NewCalendarItem;
 ///
 /// let start = Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap();
 /// let item = NewCalendarItem::new("Review", start, start + chrono::Duration::hours(1));

@@ -2,14 +2,15 @@
 
 use chrono::{TimeZone, Utc};
 
-use crate::operations::{
-    CreateCalendarItem, CreateItems, DeleteItem, DeleteItems, MAX_ITEMS_PER_REQUEST,
+use crate::calendar::{
+    CreateCalendarItem, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
 };
-use crate::{
-    AffectedTaskOccurrences, DeleteType, DistinguishedFolder, EwsError, ExchangeVersion,
-    FolderTarget, ItemId, MessageDisposition, NewCalendarItem, NewItem, ResponseCode,
-    SendMeetingCancellations, SendMeetingInvitations, MAX_BATCH_SIZE,
+use crate::client::MAX_BATCH_SIZE;
+use crate::items::{
+    AffectedTaskOccurrences, CreateItems, DeleteItem, DeleteItems, DeleteType, MessageDisposition,
+    NewItem, MAX_ITEMS_PER_REQUEST,
 };
+use crate::{DistinguishedFolder, EwsError, ExchangeVersion, FolderTarget, ItemId, ResponseCode};
 
 const HOSTILE: &str = "Q3 <review> & \"budget\" ]]> \u{e9}\u{1F4C5}";
 
@@ -232,7 +233,8 @@ fn reads_a_result_per_deleted_id() {
 
 #[test]
 fn no_truncation_of_any_write_answer_panics() {
-    use crate::operations::{CreateAttachment, DeleteAttachment, GetAttachment, UpdateItems};
+    use crate::attachments::{CreateAttachment, DeleteAttachment, GetAttachment};
+    use crate::items::UpdateItems;
     let answers = [
         answer(
             "CreateItem",
@@ -273,7 +275,7 @@ fn no_truncation_of_any_write_answer_panics() {
 
 #[test]
 fn notes_alone_are_saved_without_being_told() {
-    use crate::{MessageDisposition, NewMessage, NewNote};
+    use crate::items::{MessageDisposition, NewMessage, NewNote};
     let notes = CreateItems::new(vec![NewNote::new("a", "b").into()]).unwrap();
     let xml = notes
         .checked_envelope(ExchangeVersion::Exchange2016)

@@ -1,11 +1,10 @@
 //! `DeleteItem` of one item.
 
-use crate::operations::{sans_io_methods, write_item_id, Operation};
+use crate::calendar::SendMeetingCancellations;
+use crate::items::{AffectedTaskOccurrences, DeleteType};
+use crate::operations::{sans_io_methods, write_item_id};
 use crate::soap::request_envelope;
-use crate::{
-    AffectedTaskOccurrences, DeleteType, Envelope, EwsError, ExchangeVersion, ItemId,
-    SendMeetingCancellations,
-};
+use crate::{Envelope, EwsError, ExchangeVersion, ItemId, Operation};
 
 /// Deletes one item (of any kind).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,19 +1,16 @@
 //! `DeleteItem` of several items.
 
-use crate::operations::check_count;
-use crate::operations::per_message;
-use crate::operations::{sans_io_methods, write_item_id, Operation, MAX_ITEM_IDS};
+use crate::calendar::SendMeetingCancellations;
+use crate::items::{AffectedTaskOccurrences, DeleteType, MAX_ITEM_IDS};
+use crate::operations::{check_count, per_message, sans_io_methods, write_item_id};
 use crate::soap::request_envelope;
-use crate::{
-    AffectedTaskOccurrences, DeleteType, Envelope, EwsError, ExchangeVersion, ItemId,
-    SendMeetingCancellations,
-};
+use crate::{Envelope, EwsError, ExchangeVersion, ItemId, Operation};
 
 /// Deletes items of any kind; each id gets its own answer.
 ///
 /// ```
-/// use exchange_ews::operations::DeleteItems;
-/// use exchange_ews::{DeleteType, ExchangeVersion, ItemId};
+/// use exchange_ews::items::{DeleteItems, DeleteType};
+/// use exchange_ews::{ExchangeVersion, ItemId};
 ///
 /// let request = DeleteItems::new(vec![ItemId::new("AAMk1"), ItemId::new("AAMk2")], DeleteType::SoftDelete)?
 ///     .suppress_read_receipts(true);

@@ -1,25 +1,23 @@
 //! `FindItem` with an `IndexedPageItemView`: a page of the items of any folder.
 
+use crate::items::{IndexedPage, ItemPage, ItemShape, ItemSummary, Restriction, SortOrder};
 use crate::operations::folders::folder_xml::{paging, write_indexed_view};
 use crate::operations::item_xml::item::item_id;
-use crate::operations::{sans_io_methods, write_folder, Operation};
+use crate::operations::{sans_io_methods, write_folder};
 use crate::soap::{cut, request_envelope};
 use crate::xml::{parse_date_time, Element};
-use crate::{
-    Envelope, EwsError, ExchangeVersion, FolderTarget, IndexedPage, ItemPage, ItemShape,
-    ItemSummary, Restriction, SortOrder,
-};
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, Operation};
 
 /// The properties asked for beyond the ids.
 const SUMMARY_PROPERTIES: &[&str] = &["item:ItemClass", "item:Subject", "item:DateTimeReceived"];
 
 /// Reads one page of the items of a folder, of any kind, as [`ItemSummary`]s.
-/// [`FindTypedItems`](crate::operations::FindTypedItems) reads the page into typed
+/// [`FindTypedItems`](crate::items::FindTypedItems) reads the page into typed
 /// [`Item`](crate::Item)s instead.
 ///
 /// ```
-/// use exchange_ews::operations::FindItems;
-/// use exchange_ews::{DistinguishedFolder, ExchangeVersion, IndexedPage};
+/// use exchange_ews::items::{FindItems, IndexedPage};
+/// use exchange_ews::{DistinguishedFolder, ExchangeVersion};
 ///
 /// let page = IndexedPage::new(100, 0)?;
 /// let request = FindItems::new(DistinguishedFolder::Inbox.into(), page)?;
@@ -79,7 +77,7 @@ impl FindItems {
     pub fn with_shape(mut self, shape: ItemShape) -> Result<Self, EwsError> {
         shape.check_shape()?;
         if let Some(body) = shape.additional.iter().find(|p| {
-            matches!(p, crate::PropertyPath::Field(uri) if NOT_FOR_FIND.contains(&uri.as_ref()))
+            matches!(p, crate::items::PropertyPath::Field(uri) if NOT_FOR_FIND.contains(&uri.as_ref()))
         }) {
             return Err(EwsError::InvalidArgument {
                 argument: "item shape",

@@ -1,10 +1,12 @@
 //! `GetItem` of several items of any kind, in any shape, read generically.
 
+use crate::decoded::Node;
+use crate::items::ItemShape;
 use crate::operations::item_xml::item::generic;
-use crate::operations::{check_count, sans_io_methods, write_item_id, Operation};
+use crate::operations::{check_count, sans_io_methods, write_item_id};
 use crate::soap::request_envelope;
 use crate::xml::Element;
-use crate::{Envelope, EwsError, ExchangeVersion, ItemId, ItemShape, Node};
+use crate::{Envelope, EwsError, ExchangeVersion, ItemId, Operation};
 
 /// The most ids one request may carry.
 pub const MAX_ITEM_IDS: usize = 1000;
@@ -23,12 +25,12 @@ pub struct GenericItem {
 /// Reads items by id in a chosen [`ItemShape`]; each id gets its own answer, an item or
 /// the error the server reported for it.
 ///
-/// [`GetTypedItems`](crate::operations::GetTypedItems) reads the same answer into typed
+/// [`GetTypedItems`](crate::items::GetTypedItems) reads the same answer into typed
 /// [`Item`](crate::Item)s, and [`GenericItem::typed`] reads one item kept generically.
 ///
 /// ```
-/// use exchange_ews::operations::GetItems;
-/// use exchange_ews::{BaseShape, ExchangeVersion, ItemId, ItemShape, PropertyPath};
+/// use exchange_ews::items::{BaseShape, GetItems, ItemShape, PropertyPath};
+/// use exchange_ews::{ExchangeVersion, ItemId};
 ///
 /// let shape = ItemShape::new(BaseShape::IdOnly).with(PropertyPath::field("item:Subject"));
 /// let request = GetItems::new(vec![ItemId::new("AAMk1"), ItemId::new("AAMk2")], shape)?;

@@ -1,10 +1,10 @@
 //! Tests of `GetItems` and of `FindItems` with restrictions, sort orders and shapes.
 
-use crate::operations::{FindItems, GetItems, MAX_ITEM_IDS};
-use crate::{
-    BaseShape, DistinguishedFolder, EwsError, ExchangeVersion, IndexedPage, ItemId, ItemShape,
-    PropertyPath, ResponseCode, Restriction, SortDirection, SortOrder,
+use crate::items::{
+    BaseShape, FindItems, GetItems, IndexedPage, ItemShape, PropertyPath, Restriction,
+    SortDirection, SortOrder, MAX_ITEM_IDS,
 };
+use crate::{DistinguishedFolder, EwsError, ExchangeVersion, ItemId, ResponseCode};
 
 fn answer(messages: &str) -> String {
     format!(

@@ -3,12 +3,13 @@
 
 use super::update_checks::is_array;
 use super::update_fields::{target, Shape, Target};
+use crate::items::PropertyPath;
 use crate::operations::item_xml::mailbox::{write_attendees, write_mailbox, write_mailboxes};
 use crate::operations::item_xml::recurrence::write_recurrence;
 use crate::operations::write_item_id;
 use crate::types::{FieldUpdate, ItemChange, ItemKind, PropertyValue};
 use crate::xml::{format_date_time, XmlWriter};
-use crate::{ExchangeVersion, PropertyPath};
+use crate::ExchangeVersion;
 
 /// Writes a checked change (see [`ItemChange::new`]).
 pub(crate) fn write_item_change(w: &mut XmlWriter, change: &ItemChange, version: ExchangeVersion) {

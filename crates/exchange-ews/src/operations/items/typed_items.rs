@@ -1,13 +1,13 @@
 //! `GetItem` and paged `FindItem` read into typed [`Item`]s.
 
 use super::get_items::items_per_id;
+use crate::items::{
+    BaseShape, FindItems, GetItems, IndexedPage, ItemShape, Restriction, SortOrder, TypedItemPage,
+};
 use crate::operations::folders::folder_xml::paging;
 use crate::operations::item_xml::item::item;
-use crate::operations::{sans_io_methods, FindItems, GetItems, Operation};
-use crate::{
-    BaseShape, Envelope, EwsError, ExchangeVersion, FolderTarget, IndexedPage, Item, ItemId,
-    ItemShape, Restriction, SortOrder, TypedItemPage,
-};
+use crate::operations::sans_io_methods;
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, Item, ItemId, Operation};
 
 /// Reads items by id, each into the struct of its kind: [`GetItems`] with typed answers.
 ///
@@ -16,8 +16,8 @@ use crate::{
 /// left out stay at their defaults.
 ///
 /// ```
-/// use exchange_ews::operations::GetTypedItems;
-/// use exchange_ews::{BaseShape, Item, ItemId, ItemShape};
+/// use exchange_ews::items::{BaseShape, GetTypedItems, ItemShape};
+/// use exchange_ews::{Item, ItemId};
 ///
 /// let request = GetTypedItems::new(vec![ItemId::new("AAMk1")], ItemShape::new(BaseShape::AllProperties))?;
 /// let answer = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
@@ -39,7 +39,7 @@ pub struct GetTypedItems {
 }
 
 impl GetTypedItems {
-    /// The request for the items `ids` (1 to [`MAX_ITEM_IDS`](crate::operations::MAX_ITEM_IDS)) in
+    /// The request for the items `ids` (1 to [`MAX_ITEM_IDS`](crate::items::MAX_ITEM_IDS)) in
     /// `shape`.
     pub fn new(ids: Vec<ItemId>, shape: ItemShape) -> Result<Self, EwsError> {
         Ok(Self {

@@ -4,8 +4,9 @@
 use base64::Engine as _;
 
 use super::update_fields::{invalid, target, Shape, Target};
+use crate::items::{MapiPropertyType, PropertyPath};
 use crate::types::{FieldUpdate, ItemKind, PropertyValue};
-use crate::{EwsError, MapiPropertyType, PropertyPath};
+use crate::EwsError;
 
 /// Whether a field of this URI belongs in an item element of `kind`.
 fn fits(uri: &str, kind: ItemKind) -> bool {

@@ -1,7 +1,8 @@
 //! Which properties an update may write, the element each is written as inside the item
 //! element, and the shape of value each takes.
 
-use crate::{EwsError, MapiPropertyType, PropertyPath};
+use crate::items::{MapiPropertyType, PropertyPath};
+use crate::EwsError;
 
 /// The shape of value a property takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

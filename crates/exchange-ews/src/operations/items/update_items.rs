@@ -2,17 +2,14 @@
 
 use super::create_items::{check_disposition, optional_item_id};
 use super::item_change_xml::write_item_change;
-use crate::operations::check_count;
-use crate::operations::per_message;
+use crate::calendar::SendMeetingInvitationsOrCancellations;
+use crate::items::{ConflictResolution, MessageDisposition, MAX_ITEMS_PER_REQUEST};
 use crate::operations::reading::number;
-use crate::operations::{sans_io_methods, Operation, MAX_ITEMS_PER_REQUEST};
+use crate::operations::{check_count, per_message, sans_io_methods};
 use crate::soap::request_envelope;
 use crate::types::{FieldUpdate, ItemChange};
 use crate::xml::Element;
-use crate::{
-    ConflictResolution, Envelope, EwsError, ExchangeVersion, ItemId, MessageDisposition,
-    SendMeetingInvitationsOrCancellations,
-};
+use crate::{Envelope, EwsError, ExchangeVersion, ItemId, Operation};
 
 /// What an update of one item yields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +24,8 @@ pub struct UpdatedItem {
 /// Changes properties of items of any kind; each change gets its own answer.
 ///
 /// ```
-/// use exchange_ews::operations::UpdateItems;
-/// use exchange_ews::{ExchangeVersion, FieldUpdate, ItemChange, ItemId, ItemKind};
+/// use exchange_ews::items::{FieldUpdate, ItemChange, ItemKind, UpdateItems};
+/// use exchange_ews::{ExchangeVersion, ItemId};
 ///
 /// let change = ItemChange::new(
 ///     ItemId::new("AAMk1").with_change_key("CQAA"),

@@ -2,14 +2,15 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 
-use crate::operations::{UpdateItems, UpdatedItem, MAX_ITEMS_PER_REQUEST};
-use crate::{
-    Attendee, Body, ConflictResolution, DistinguishedPropertySet, EwsError, ExchangeVersion,
-    FieldUpdate, Importance, ItemChange, ItemId, ItemKind, Mailbox, MapiPropertyType,
-    MessageDisposition, PropertyPath, PropertyValue, Recurrence, RecurrencePattern,
-    RecurrenceRange, ResponseCode, SendMeetingInvitationsOrCancellations, Sensitivity,
-    MAX_UPDATES_PER_CHANGE,
+use crate::calendar::{
+    Attendee, Recurrence, RecurrencePattern, RecurrenceRange, SendMeetingInvitationsOrCancellations,
 };
+use crate::items::{
+    Body, ConflictResolution, DistinguishedPropertySet, FieldUpdate, Importance, ItemChange,
+    ItemKind, Mailbox, MapiPropertyType, MessageDisposition, PropertyPath, PropertyValue,
+    Sensitivity, UpdateItems, UpdatedItem, MAX_ITEMS_PER_REQUEST, MAX_UPDATES_PER_CHANGE,
+};
+use crate::{EwsError, ExchangeVersion, ItemId, ResponseCode};
 
 const HOSTILE: &str = "Q3 <review> & \"budget\" ]]> \u{e9}\u{1F4C5}";
 

@@ -1,11 +1,14 @@
 //! Reading the answers of `SyncFolderItems` and `SyncFolderHierarchy`.
 
+use crate::decoded::Node;
+use crate::folders::FolderId;
 use crate::operations::folders::folder_xml::folder;
 use crate::operations::item_xml::item::item_id;
 use crate::operations::items::summary;
 use crate::operations::reading::{boolean, required_text};
+use crate::sync::{Change, Changed, ChangedId, SyncResult};
 use crate::xml::Element;
-use crate::{Change, Changed, ChangedId, Envelope, EwsError, FolderId, Node, SyncResult};
+use crate::{Envelope, EwsError};
 
 /// The result of a sync answer of `operation`, the items or folders read by `entity`.
 pub(crate) fn sync_result(

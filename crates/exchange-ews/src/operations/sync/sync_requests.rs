@@ -3,9 +3,10 @@
 
 use super::changes_xml::{changed_folder, changed_item, sync_result};
 use crate::operations::folders::folder_xml::write_folder_shape;
-use crate::operations::{sans_io_methods, write_folder, write_item_id, Operation};
+use crate::operations::{sans_io_methods, write_folder, write_item_id};
 use crate::soap::request_envelope;
-use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, SyncItemShape, SyncResult};
+use crate::sync::{SyncItemShape, SyncResult};
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, Operation};
 
 /// The most changes one answer may hold (`MaxSyncChangesReturnedType`).
 pub const MAX_SYNC_CHANGES: u32 = 512;

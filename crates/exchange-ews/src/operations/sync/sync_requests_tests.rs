@@ -1,6 +1,8 @@
 use super::*;
+use crate::folders::FolderId;
+use crate::sync::{Change, Changed, ChangedId};
 use crate::test_support::sample;
-use crate::{Change, Changed, ChangedId, DistinguishedFolder, FolderId};
+use crate::DistinguishedFolder;
 
 fn answer(operation: &str, inner: &str) -> String {
     format!(

@@ -1,9 +1,9 @@
 //! `GetServerTimeZones`: the time zone definitions the server knows.
 
-use crate::operations::{sans_io_methods, Operation};
+use crate::operations::sans_io_methods;
 use crate::soap::request_envelope;
 use crate::timezone::{TimeZoneDefinition, WindowsZoneId};
-use crate::{Envelope, EwsError, ExchangeVersion};
+use crate::{Envelope, EwsError, ExchangeVersion, Operation};
 
 /// The most ids one request names (Exchange knows some 140 zones).
 const MAX_IDS: usize = 1_000;

@@ -3,7 +3,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 use chrono::{DateTime, Month, NaiveDate, Utc};
-use exchange_ews::{DayOfWeek, DayOfWeekIndex, RecurrencePattern, RecurrenceRange};
+use exchange_ews::calendar::{DayOfWeek, DayOfWeekIndex, RecurrencePattern, RecurrenceRange};
 
 pub fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()

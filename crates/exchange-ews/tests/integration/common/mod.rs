@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use exchange_auth::{Basic, UserCredentials};
-use exchange_ews::{EwsClient, EwsClientBuilder, ExchangeVersion, RetryPolicy};
+use exchange_ews::client::RetryPolicy;
+use exchange_ews::{EwsClient, EwsClientBuilder, ExchangeVersion};
 use secrecy::SecretString;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

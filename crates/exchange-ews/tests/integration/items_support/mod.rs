@@ -3,8 +3,9 @@
 #![allow(dead_code, unreachable_pub)]
 
 use chrono::{DateTime, TimeZone, Utc};
-use exchange_ews::operations::GetTypedItems;
-use exchange_ews::{EwsError, Item, ItemId, Message, Node};
+use exchange_ews::decoded::Node;
+use exchange_ews::items::{GetTypedItems, Message};
+use exchange_ews::{EwsError, Item, ItemId};
 
 /// A `GetItem` answer with one successful message per item.
 pub fn answer(items: &[&str]) -> String {

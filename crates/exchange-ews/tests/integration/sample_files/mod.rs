@@ -2,7 +2,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use exchange_ews::DecodedResponse;
+use exchange_ews::decoded::DecodedResponse;
 use exchange_testkit::schema::{ews_dir, skip_or_fail};
 
 /// The two samples that are deliberately not well-formed, with a part of the reason given.

@@ -3,10 +3,10 @@
 #![allow(dead_code, unreachable_pub)]
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use exchange_ews::{
-    Attendee, Body, DayOfWeek, DistinguishedPropertySet, FieldUpdate, Importance, ItemKind,
-    Mailbox, MapiPropertyType, PropertyPath, PropertyValue, Recurrence, RecurrencePattern,
-    RecurrenceRange, Sensitivity,
+use exchange_ews::calendar::{Attendee, DayOfWeek, Recurrence, RecurrencePattern, RecurrenceRange};
+use exchange_ews::items::{
+    Body, DistinguishedPropertySet, FieldUpdate, Importance, ItemKind, Mailbox, MapiPropertyType,
+    PropertyPath, PropertyValue, Sensitivity,
 };
 
 /// Text with markup, quotes, non-ASCII and control characters.
