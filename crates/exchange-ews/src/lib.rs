@@ -30,6 +30,15 @@
 //! - [`client`], [`error`], [`version`]: the client's settings (retries, impersonation,
 //!   batches, paging), the kinds of failures, and the schema and server versions.
 //!
+//! # Features
+//!
+//! None is on by default, and none changes what the default build does.
+//!
+//! - `dump`: the library side of the `ews-dump` example (`cargo run -p exchange-ews
+//!   --example ews-dump --features dump`).
+//! - `fuzzing`: the bodies of the fuzz targets of `fuzz/`, for the fuzz package and its
+//!   smoke test.
+//!
 //! # Sans-IO
 //!
 //! ```
@@ -299,10 +308,12 @@ pub mod calendar;
 pub mod client;
 pub mod decoded;
 pub mod directory;
+#[cfg(feature = "dump")]
 #[doc(hidden)]
 pub mod dump;
 pub mod error;
 pub mod folders;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz_targets;
 mod http;
