@@ -11,7 +11,6 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 #[path = "support/calendar_response.rs"]
-#[allow(dead_code)]
 mod calendar_response;
 
 const ITEMS: usize = 1_000;

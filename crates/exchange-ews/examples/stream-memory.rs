@@ -8,7 +8,6 @@
 use exchange_ews::calendar::FindCalendarItems;
 
 #[path = "../benches/support/calendar_response.rs"]
-#[allow(dead_code)]
 mod calendar_response;
 
 const PAGES: usize = 100;
