@@ -1,4 +1,6 @@
-//! The sans-IO layer: one request type per EWS operation.
+//! The sans-IO layer: one request type per EWS operation, in a module per area (the public
+//! modules of the same names re-export them), with the readers and writers of items by kind
+//! in `item_xml`.
 //!
 //! Each request checks its arguments when it is made, writes its SOAP envelope with
 //! `to_envelope` and reads the server's answer with `parse_response`; neither touches the
@@ -41,7 +43,9 @@ use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId};
 
 /// An EWS operation: how its request is written and its answer read.
 ///
-/// The request types of this module implement it; the client sends any of them.
+/// Every request type implements it ([`FindCalendarItems`](crate::calendar::FindCalendarItems),
+/// [`GetItems`](crate::items::GetItems), …); [`EwsClient::execute`](crate::EwsClient::execute)
+/// sends any of them.
 pub trait Operation {
     /// What a successful answer yields.
     type Output;
