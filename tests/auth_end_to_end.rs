@@ -26,7 +26,8 @@ use exchange_auth::oauth::{Endpoints, OAuthClient};
 use exchange_auth::{
     AuthError, AuthStrategy, Basic, Kerberos, Negotiate, Ntlm, OAuth2, UserCredentials,
 };
-use exchange_ews::{DistinguishedFolder, EwsClient, EwsError, FolderTarget, Impersonation};
+use exchange_ews::client::Impersonation;
+use exchange_ews::{DistinguishedFolder, EwsClient, EwsError, FolderTarget};
 use exchange_testkit::rigs::kerberos::KerberosRig;
 use exchange_testkit::rigs::oauth::OAuthMockServer;
 use exchange_testkit::FakeExchange;

@@ -6,12 +6,11 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use exchange_ews::operations::FindCalendarItems;
+use exchange_ews::calendar::FindCalendarItems;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
 #[path = "support/calendar_response.rs"]
-#[allow(dead_code)]
 mod calendar_response;
 
 const ITEMS: usize = 1_000;

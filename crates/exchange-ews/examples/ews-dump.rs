@@ -1,8 +1,8 @@
 //! Decodes an EWS document to JSON, or prints a representative request of an operation.
 //!
 //! ```text
-//! cargo run -p exchange-ews --example ews-dump -- parse FILE
-//! cargo run -p exchange-ews --example ews-dump -- request FindItem
+//! cargo run -p exchange-ews --features dump --example ews-dump -- parse FILE
+//! cargo run -p exchange-ews --features dump --example ews-dump -- request FindItem
 //! ```
 //!
 //! `parse` exits with 0 after printing the JSON, or with 1 after one line on stderr naming

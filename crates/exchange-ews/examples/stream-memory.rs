@@ -5,10 +5,9 @@
 //!
 //! Run it in release mode: `cargo run --release -p exchange-ews --example stream-memory`.
 
-use exchange_ews::operations::FindCalendarItems;
+use exchange_ews::calendar::FindCalendarItems;
 
 #[path = "../benches/support/calendar_response.rs"]
-#[allow(dead_code)]
 mod calendar_response;
 
 const PAGES: usize = 100;

@@ -4,7 +4,8 @@
 use std::fs::File;
 use std::io::{Read, Write};
 
-use crate::{DecodedResponse, EwsError, ExchangeVersion};
+use crate::decoded::DecodedResponse;
+use crate::{EwsError, ExchangeVersion};
 
 mod requests;
 

@@ -1,4 +1,4 @@
-//! The one error type of the crate.
+//! The one error type of the crate, and the codes, classes and kinds of failure it reports.
 
 use std::fmt;
 use std::time::Duration;
@@ -6,7 +6,7 @@ use std::time::Duration;
 use exchange_auth::AuthError;
 use thiserror::Error;
 
-use crate::ResponseCode;
+pub use crate::response_code::ResponseCode;
 
 /// Why an EWS call failed.
 #[derive(Debug, Clone, Error)]

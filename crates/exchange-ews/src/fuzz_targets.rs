@@ -7,14 +7,16 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
+use crate::attachments::{CreateAttachment, DeleteAttachment, GetAttachment};
 use crate::autodiscover::{GetUserSettings, PoxAutodiscover, PoxResponse};
-use crate::operations::{
-    CreateAttachment, CreateItems, DeleteAttachment, DeleteItems, FindCalendarItems,
-    FindTypedItems, GetAttachment, GetCalendarItem, GetItems, GetServerTimeZones, GetTypedItems,
-    UpdateItems,
+use crate::calendar::{FindCalendarItems, GetCalendarItem};
+use crate::decoded::{DecodedResponse, DocumentKind, MessageClass};
+use crate::items::{
+    CreateItems, DeleteItems, FindTypedItems, GetItems, GetTypedItems, UpdateItems,
 };
+use crate::timezone::GetServerTimeZones;
 use crate::xml::{Prune, Pruning};
-use crate::{DecodedResponse, DocumentKind, Envelope, EwsError, MessageClass};
+use crate::{Envelope, EwsError};
 
 /// The names of the fuzz targets, as `fuzz/Cargo.toml` names its binaries.
 pub const TARGETS: &[&str] = &[

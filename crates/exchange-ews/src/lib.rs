@@ -2,19 +2,48 @@
 //!
 //! The crate has two layers:
 //!
-//! - [`operations`]: one request type per EWS operation. Each builds its SOAP envelope
-//!   ([`to_envelope`](operations::FindCalendarItems::to_envelope)) and parses the server's answer
-//!   ([`parse_response`](operations::FindCalendarItems::parse_response)) without any I/O, so
-//!   both sides can be tested and fuzzed in memory.
+//! - Request types, one per EWS operation, each in the module of its area. Each builds its
+//!   SOAP envelope ([`to_envelope`](calendar::FindCalendarItems::to_envelope)) and parses the
+//!   server's answer ([`parse_response`](calendar::FindCalendarItems::parse_response)) without
+//!   any I/O, so both sides can be tested and fuzzed in memory. All of them implement
+//!   [`Operation`].
 //! - [`EwsClient`]: sends those envelopes over HTTP(S) with `reqwest`, authenticating every
 //!   request through an [`exchange_auth::AuthStrategy`], and turns HTTP, SOAP and EWS failures
 //!   into one typed [`EwsError`].
+//!
+//! # Modules
+//!
+//! The crate root holds what most programs start from: [`EwsClient`] and its builder,
+//! [`EwsError`] and [`ResponseCode`], [`ExchangeVersion`], the [`Item`] and [`ItemId`] of every
+//! item request, the [`FolderTarget`] and [`DistinguishedFolder`] of every folder request, and
+//! [`Operation`] with the [`Envelope`] it reads. Everything else is in the module of its area:
+//!
+//! - [`calendar`]: calendar items, attendees, recurrences, occurrences, meeting messages, and
+//!   the requests that find, read and create calendar items.
+//! - [`items`]: items of every kind (contacts, tasks, messages, notes), new items, field
+//!   updates, restrictions, sort orders and shapes, and the item requests.
+//! - [`attachments`], [`folders`], [`sync`]: their data and their requests.
+//! - [`directory`]: name resolution, free/busy availability and id conversion.
+//! - [`timezone`]: Windows and IANA zones, zone definitions and `GetServerTimeZones`.
+//! - [`autodiscover`]: the EWS URL of a mailbox from its address.
+//! - [`decoded`]: any EWS document decoded generically, as a tree and as JSON.
+//! - [`client`], [`error`], [`version`]: the client's settings (retries, impersonation,
+//!   batches, paging), the kinds of failures, and the schema and server versions.
+//!
+//! # Features
+//!
+//! None is on by default, and none changes what the default build does.
+//!
+//! - `dump`: the library side of the `ews-dump` example (`cargo run -p exchange-ews
+//!   --example ews-dump --features dump`).
+//! - `fuzzing`: the bodies of the fuzz targets of `fuzz/`, for the fuzz package and its
+//!   smoke test.
 //!
 //! # Sans-IO
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use exchange_ews::operations::FindCalendarItems;
+//! use exchange_ews::calendar::FindCalendarItems;
 //! use exchange_ews::{DistinguishedFolder, ExchangeVersion, FolderTarget};
 //!
 //! let request = FindCalendarItems::new(
@@ -48,8 +77,13 @@
 //! Autodiscover answers, keeping what the typed parsers do not model as a tree of [`Node`]s.
 //! [`DecodedResponse::to_json`] writes it as JSON; the `ews-dump` example prints it.
 //!
+//! [`DecodedResponse`]: decoded::DecodedResponse
+//! [`DecodedResponse::to_json`]: decoded::DecodedResponse::to_json
+//! [`Node`]: decoded::Node
+//!
 //! ```
-//! use exchange_ews::{DecodedResponse, MessageClass, NamespaceForm, ResponseCode};
+//! use exchange_ews::ResponseCode;
+//! use exchange_ews::decoded::{DecodedResponse, MessageClass, NamespaceForm};
 //!
 //! let answer = br#"<s:Envelope xmlns:s="https://schemas.xmlsoap.org/soap/envelope/"><s:Body>
 //!   <m:SyncFolderItemsResponse xmlns:m="https://schemas.microsoft.com/exchange/services/2006/messages"
@@ -84,6 +118,12 @@
 //! ([`NamespaceForm::Standard`] or [`NamespaceForm::HttpsVariant`]) so a caller can tell them
 //! apart. Namespace prefixes must still be declared: [`DecodedResponse::parse`] refuses an
 //! undeclared prefix as [`EwsError::MalformedXml`], naming its position.
+//!
+//! [`DecodedResponse`]: decoded::DecodedResponse
+//! [`DecodedResponse::namespace_form`]: decoded::DecodedResponse::namespace_form
+//! [`DecodedResponse::parse`]: decoded::DecodedResponse::parse
+//! [`NamespaceForm::Standard`]: decoded::NamespaceForm::Standard
+//! [`NamespaceForm::HttpsVariant`]: decoded::NamespaceForm::HttpsVariant
 //!
 //! # Client
 //!
@@ -131,7 +171,7 @@
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
-//! use exchange_ews::operations::GetCalendarItem;
+//! use exchange_ews::calendar::GetCalendarItem;
 //! use exchange_ews::timezone::{windows_to_iana, WindowsZoneId};
 //!
 //! let zone = WindowsZoneId::from_iana("Europe/Berlin")?;
@@ -156,20 +196,22 @@
 //!
 //! [`EwsClient::get_folders`], [`EwsClient::find_folders`] and [`EwsClient::all_folders`]
 //! read folders of one's own mailbox or, with delegate access, of others;
-//! [`EwsClient::items`] pages through any folder with an [`ItemPager`], and
+//! [`EwsClient::items`] pages through any folder with an [`ItemPager`](client::ItemPager), and
 //! [`EwsClient::calendar_items_all`] splits a calendar window until every item came back.
 //!
 //! # Items of every kind
 //!
-//! [`operations::GetTypedItems`] and [`operations::FindTypedItems`] read items into an
-//! [`Item`]: a [`Contact`], [`Task`], [`Message`], sticky note, meeting message or calendar
-//! item, each with the properties it does not model kept in `unmodelled`; kinds it does not
-//! know stay whole as [`Item::Other`]. [`NewContact`], [`NewTask`], [`NewMessage`] and
-//! [`NewNote`] are written by [`operations::CreateItems`].
+//! [`items::GetTypedItems`] and [`items::FindTypedItems`] read items into an [`Item`]: a
+//! [`Contact`](items::Contact), [`Task`](items::Task), [`Message`](items::Message), sticky
+//! note, meeting message or calendar item, each with the properties it does not model kept in
+//! `unmodelled`; kinds it does not know stay whole as [`Item::Other`].
+//! [`NewContact`](items::NewContact), [`NewTask`](items::NewTask),
+//! [`NewMessage`](items::NewMessage) and [`NewNote`](items::NewNote) are written by
+//! [`items::CreateItems`].
 //!
 //! ```
-//! use exchange_ews::operations::GetTypedItems;
-//! use exchange_ews::{Item, TaskStatus};
+//! use exchange_ews::items::{GetTypedItems, TaskStatus};
+//! use exchange_ews::Item;
 //!
 //! let answer = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
 //!   <m:GetItemResponse xmlns:m="m" xmlns:t="t"><m:ResponseMessages>
@@ -189,21 +231,23 @@
 //!
 //! # Restrictions, sort orders and shapes
 //!
-//! [`operations::FindItems`] takes a [`Restriction`], a [`SortOrder`] and an [`ItemShape`];
-//! [`operations::GetItems`] reads several items of any kind in any shape, generically. Paths
-//! to properties ([`PropertyPath`]) are checked against the requested [`ExchangeVersion`]
+//! [`items::FindItems`] takes an [`items::Restriction`], an [`items::SortOrder`] and an
+//! [`items::ItemShape`]; [`items::GetItems`] reads several items of any kind in any shape,
+//! generically. Paths to properties ([`items::PropertyPath`]) are checked against the
+//! requested [`ExchangeVersion`]
 //! before anything is sent: a property the version does not know is an
 //! [`EwsError::InvalidArgument`], never a request Exchange would fail.
 //!
 //! # Names, availability, sync and ids
 //!
-//! [`EwsClient::resolve_names`] resolves a name to [`Resolution`]s (no match is an empty
-//! list, several matches a success), [`EwsClient::user_availability`] reads free/busy views,
-//! [`EwsClient::sync_folder_items_all`] follows `SyncState` until the last change and
-//! [`EwsClient::convert_ids`] converts ids between formats, keeping each id's error.
+//! [`EwsClient::resolve_names`] resolves a name to [`Resolution`](directory::Resolution)s
+//! (no match is an empty list, several matches a success), [`EwsClient::user_availability`]
+//! reads free/busy views, [`EwsClient::sync_folder_items_all`] follows `SyncState` until the
+//! last change and [`EwsClient::convert_ids`] converts ids between formats, keeping each id's
+//! error.
 //!
 //! ```
-//! use exchange_ews::operations::ResolveNames;
+//! use exchange_ews::directory::ResolveNames;
 //!
 //! let answer = br#"<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
 //!   <m:ResolveNamesResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages">
@@ -218,18 +262,18 @@
 //!
 //! # Writing items and attachments
 //!
-//! [`operations::CreateItems`], [`operations::UpdateItems`] and [`operations::DeleteItems`]
-//! write items of every kind, each item with its own result; an update names each property
-//! with a [`PropertyPath`] and a [`PropertyValue`] of the shape the property takes, both
-//! checked when the [`FieldUpdate`] is made. [`operations::CreateAttachment`],
-//! [`operations::GetAttachment`] and [`operations::DeleteAttachment`] handle attachments.
+//! [`items::CreateItems`], [`items::UpdateItems`] and [`items::DeleteItems`] write items of
+//! every kind, each item with its own result; an update names each property with an
+//! [`items::PropertyPath`] and an [`items::PropertyValue`] of the shape the property takes,
+//! both checked when the [`items::FieldUpdate`] is made. [`attachments::CreateAttachment`],
+//! [`attachments::GetAttachment`] and [`attachments::DeleteAttachment`] handle attachments.
 //! [`EwsClient::create_items`], [`EwsClient::update_items`], [`EwsClient::delete_items`] and
 //! [`EwsClient::get_items`] take any number of entries and send them in batches of
 //! [`EwsClientBuilder::batch_size`].
 //!
 //! ```
-//! use exchange_ews::operations::UpdateItems;
-//! use exchange_ews::{ExchangeVersion, FieldUpdate, ItemChange, ItemId, ItemKind, PropertyPath};
+//! use exchange_ews::items::{FieldUpdate, ItemChange, ItemKind, PropertyPath, UpdateItems};
+//! use exchange_ews::{ExchangeVersion, ItemId};
 //!
 //! let phone = PropertyPath::indexed("contacts:PhoneNumber", "MobilePhone");
 //! let change = ItemChange::new(
@@ -252,72 +296,47 @@
 //!
 //! # Throttling and impersonation
 //!
-//! Throttled calls are retried as the [`RetryPolicy`] of
+//! Throttled calls are retried as the [`RetryPolicy`](client::RetryPolicy) of
 //! [`EwsClientBuilder::retry`] says, at most
 //! [`max_concurrent_per_mailbox`](EwsClientBuilder::max_concurrent_per_mailbox) requests go to
 //! one mailbox at a time, and [`EwsClientBuilder::impersonate`] (or
-//! [`EwsClient::impersonating`]) acts on another mailbox through an [`Impersonation`].
+//! [`EwsClient::impersonating`]) acts on another mailbox through an [`Impersonation`](client::Impersonation).
 
+pub mod attachments;
 pub mod autodiscover;
-mod client;
-mod decoded;
+pub mod calendar;
+pub mod client;
+pub mod decoded;
+pub mod directory;
+#[cfg(feature = "dump")]
 #[doc(hidden)]
 pub mod dump;
-mod error;
+pub mod error;
+pub mod folders;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz_targets;
-pub mod operations;
+mod http;
+pub mod items;
+mod operations;
 mod response_code;
 mod soap;
+pub mod sync;
 #[cfg(test)]
 mod test_support;
 pub mod timezone;
 mod types;
-mod version;
+pub mod version;
 mod xml;
 
-pub use client::{BatchResult, CreateOptions, MAX_BATCH_SIZE};
-pub use client::{EwsClient, EwsClientBuilder, Impersonation, ItemPager, RetryPolicy};
-pub use decoded::{
-    DecodedFault, DecodedResponse, DocumentKind, MessageClass, NamespaceForm, Node, ResponseMessage,
-};
-pub use error::{ConnectFailure, EwsError, ResponseClass, XmlRefusal};
+// The names most programs start from: the client, its error, the schema version, the item
+// and folder every request names, and what every request type implements. The rest is in
+// the module of its area.
+pub use client::{EwsClient, EwsClientBuilder};
+pub use error::EwsError;
+pub use folders::{DistinguishedFolder, FolderTarget};
+pub use items::{Item, ItemId};
+pub use operations::Operation;
 pub use response_code::ResponseCode;
 pub use soap::Envelope;
-pub use types::{
-    AffectedTaskOccurrences, Attachment, AttachmentId, AttachmentShape, ConflictResolution,
-    FieldUpdate, ItemChange, ItemKind, MessageDisposition, NewAttachment, NewFileAttachment,
-    PropertyValue, SendMeetingInvitationsOrCancellations, MAX_ATTACHMENT_BYTES,
-    MAX_UPDATES_PER_CHANGE,
-};
-pub use types::{
-    AlternateId, AttendeeType, AvailabilityMailbox, CalendarEvent, CalendarEventDetails, Change,
-    Changed, ChangedId, ContactDataShape, ConvertedId, FreeBusyOptions, FreeBusyView,
-    FreeBusyViewKind, IdFormat, Resolution, ResolvedContact, SearchScope, SerializableTimeZone,
-    SyncItemShape, SyncResult, TimeZoneTransition, WorkingHours, WorkingPeriod,
-};
-pub use types::{
-    AttachmentSummary, Contact, ContactEmailAddress, ExtendedProperty, ExtendedValue, ImAddressKey,
-    Item, MeetingCancellation, MeetingRequest, MeetingRequestType, MeetingResponse, Message,
-    NewContact, NewMessage, NewNote, NewTask, PostalAddressIndex, Task, TaskDelegationState,
-    TaskStatus, TypedItemPage, NOTE_ITEM_CLASS,
-};
-pub use types::{
-    Attendee, DayOfWeek, DayOfWeekIndex, EmailAddressKey, Importance, NewItem, PhoneNumberKey,
-    PhysicalAddress, PhysicalAddressKey, Recurrence, RecurrencePattern, RecurrenceRange,
-    ResponseType, Sensitivity,
-};
-pub use types::{
-    BaseShape, BodyFormat, Comparison, ContainmentComparison, ContainmentMode,
-    DistinguishedPropertySet, ItemShape, MapiPropertyType, Operand, PropertyPath, Restriction,
-    SortDirection, SortOrder, MAX_CONSTANT_CHARS, MAX_PATHS, MAX_RESTRICTION_DEPTH,
-};
-pub use types::{
-    Body, BodyType, CalendarItem, CalendarView, DeleteType, DistinguishedFolder, FolderTarget,
-    ItemId, Mailbox, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
-};
-pub use types::{Folder, FolderId, FolderPage, IndexedPage, ItemPage, ItemSummary, Traversal};
-pub use types::{
-    FreeBusyStatus, ItemTimeZone, LegacyTimeZone, Occurrence, Reminder, TimeChange, TimeChangeRule,
-};
-pub use version::{ExchangeVersion, ServerVersionInfo};
+pub use version::ExchangeVersion;

@@ -2,8 +2,10 @@
 
 use std::time::Duration;
 
+use crate::error::ResponseClass;
+use crate::version::ServerVersionInfo;
 use crate::xml::{self, Element, Pruning, XmlWriter};
-use crate::{EwsError, ExchangeVersion, ResponseClass, ResponseCode, ServerVersionInfo};
+use crate::{EwsError, ExchangeVersion, ResponseCode};
 
 const SOAP_NAMESPACE: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 const TYPES_NAMESPACE: &str = "http://schemas.microsoft.com/exchange/services/2006/types";

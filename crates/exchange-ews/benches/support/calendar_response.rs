@@ -36,14 +36,6 @@ pub(crate) const ORGANIZERS: [(&str, &str); 3] = [
     ("Søren Ærø", "soren@fabrikam.test"),
 ];
 
-/// The display name of organizer `i` as it decodes.
-pub(crate) fn organizer_name(i: usize) -> &'static str {
-    match i % ORGANIZERS.len() {
-        1 => "Bob O'Neil",
-        n => ORGANIZERS[n].0,
-    }
-}
-
 /// The id of item `n`: base64-like, long as real ones are.
 pub(crate) fn item_id(n: usize) -> String {
     format!("AAMkAGI2TG93AAA{n:010}AARgAAAAAAdJHtQmOaBXzRakU7GX0fgYBwBiE2ElwsUcSYl9iv8P7nlJAAAAAAENAABiE2ElwsUcSYl9iv8P7nlJAAA=")

@@ -12,7 +12,7 @@ use super::cache::DiscoveryCache;
 use super::srv::{self, NoSrvRecords, SrvResolver};
 use super::walk::{Outcome, Stop, Trail};
 use super::{check_address, AutodiscoverAttempt, AutodiscoverProtocol, Discovery};
-use crate::client::{Connections, HttpSettings};
+use crate::http::{Connections, HttpOptions};
 use crate::EwsError;
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -51,17 +51,14 @@ impl Autodiscover {
     /// for an hour (up to 1000 addresses), no SRV records, HTTPS only.
     pub fn builder() -> AutodiscoverBuilder {
         AutodiscoverBuilder {
-            auth: None,
-            timeout: DEFAULT_TIMEOUT,
+            http: HttpOptions::new(DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES),
             max_redirects: DEFAULT_MAX_REDIRECTS,
             cache_ttl: DEFAULT_CACHE_TTL,
             cache_capacity: DEFAULT_CACHE_CAPACITY,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             settings: None,
             srv: Arc::new(NoSrvRecords),
             base_url: None,
             allow_insecure_http: false,
-            root_certificates: Vec::new(),
         }
     }
 
@@ -131,7 +128,7 @@ impl Autodiscover {
                 None => attempts.push(AutodiscoverAttempt {
                     url: name,
                     failure: EwsError::Connection {
-                        kind: crate::ConnectFailure::NameNotResolved,
+                        kind: crate::error::ConnectFailure::NameNotResolved,
                         detail: "no usable SRV record".into(),
                     },
                 }),
@@ -215,17 +212,14 @@ impl fmt::Debug for Autodiscover {
 /// Sets up an [`Autodiscover`]; made by [`Autodiscover::builder`].
 #[must_use]
 pub struct AutodiscoverBuilder {
-    auth: Option<Arc<dyn AuthStrategy>>,
-    timeout: Duration,
+    http: HttpOptions,
     max_redirects: usize,
     cache_ttl: Duration,
     cache_capacity: usize,
-    max_response_bytes: usize,
     settings: Option<Vec<String>>,
     srv: Arc<dyn SrvResolver>,
     base_url: Option<BaseUrlHook>,
     allow_insecure_http: bool,
-    root_certificates: Vec<Vec<u8>>,
 }
 
 impl AutodiscoverBuilder {
@@ -233,19 +227,19 @@ impl AutodiscoverBuilder {
     /// [`EwsClientBuilder::add_root_certificates_pem`](crate::EwsClientBuilder::add_root_certificates_pem)
     /// does; [`build`](Self::build) refuses a bundle without a usable certificate.
     pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
-        self.root_certificates.push(pem.as_ref().to_vec());
+        self.http.root_certificates.push(pem.as_ref().to_vec());
         self
     }
 
     /// How every request authenticates (required).
     pub fn auth(mut self, strategy: Arc<dyn AuthStrategy>) -> Self {
-        self.auth = Some(strategy);
+        self.http.auth = Some(strategy);
         self
     }
 
     /// The longest one request may take (default 30 seconds).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.http.timeout = timeout;
         self
     }
 
@@ -269,7 +263,7 @@ impl AutodiscoverBuilder {
 
     /// The largest answer accepted, in bytes (default 1 MiB).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
+        self.http.max_response_bytes = limit;
         self
     }
 
@@ -306,22 +300,7 @@ impl AutodiscoverBuilder {
     /// The resolver; fails on a missing strategy, a zero timeout or size limit, an unusable
     /// settings list, or when the TLS backend cannot start.
     pub fn build(self) -> Result<Autodiscover, EwsError> {
-        let auth = self.auth.ok_or_else(|| EwsError::InvalidArgument {
-            argument: "auth",
-            reason: "no authentication strategy was given".into(),
-        })?;
-        if self.timeout.is_zero() {
-            return Err(EwsError::InvalidArgument {
-                argument: "timeout",
-                reason: "the timeout is zero".into(),
-            });
-        }
-        if self.max_response_bytes == 0 {
-            return Err(EwsError::InvalidArgument {
-                argument: "max_response_bytes",
-                reason: "the limit is zero".into(),
-            });
-        }
+        let auth = self.http.checked_auth()?;
         let settings = match self.settings {
             Some(settings) => {
                 // Checked here so that a bad list fails at set-up, not at the first lookup.
@@ -333,9 +312,7 @@ impl AutodiscoverBuilder {
                 .map(|s| (*s).to_owned())
                 .collect(),
         };
-        let mut http = HttpSettings::new(self.timeout);
-        http.roots = crate::client::root_certificates(&self.root_certificates)?;
-        let connections = Connections::new(http, auth.as_ref())?;
+        let connections = self.http.connections(auth.as_ref())?;
         let base_url = self
             .base_url
             .unwrap_or_else(|| Arc::new(|authority: &str| format!("https://{authority}")));
@@ -343,7 +320,7 @@ impl AutodiscoverBuilder {
             inner: Arc::new(Inner {
                 connections,
                 auth,
-                max_response_bytes: self.max_response_bytes,
+                max_response_bytes: self.http.max_response_bytes,
                 max_redirects: self.max_redirects,
                 settings,
                 allow_insecure_http: self.allow_insecure_http,
@@ -358,8 +335,8 @@ impl AutodiscoverBuilder {
 impl fmt::Debug for AutodiscoverBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AutodiscoverBuilder")
-            .field("auth", &self.auth.as_ref().map(|a| a.scheme()))
-            .field("timeout", &self.timeout)
+            .field("auth", &self.http.auth.as_ref().map(|a| a.scheme()))
+            .field("timeout", &self.http.timeout)
             .field("max_redirects", &self.max_redirects)
             .field("cache_ttl", &self.cache_ttl)
             .field("cache_capacity", &self.cache_capacity)

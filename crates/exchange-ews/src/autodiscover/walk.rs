@@ -9,7 +9,7 @@ use super::{
     AutodiscoverCode, AutodiscoverProtocol, Discovery, GetUserSettings, PoxAutodiscover,
     PoxResponse, UserSetting,
 };
-use crate::client::post_once;
+use crate::http::post_once;
 use crate::EwsError;
 
 /// What asking an endpoint led to.

@@ -1,17 +1,18 @@
 //! Any number of items created, updated, deleted or read, in requests of a bounded size.
 
-use crate::operations::GenericItem;
-use crate::operations::{CreateItems, DeleteItems, GetItems, Operation, UpdateItems, UpdatedItem};
-use crate::{
-    AffectedTaskOccurrences, ConflictResolution, DeleteType, EwsClient, EwsError, FolderTarget,
-    ItemChange, ItemId, ItemShape, MessageDisposition, NewItem, SendMeetingCancellations,
-    SendMeetingInvitations, SendMeetingInvitationsOrCancellations,
+use crate::calendar::{
+    SendMeetingCancellations, SendMeetingInvitations, SendMeetingInvitationsOrCancellations,
 };
+use crate::items::{
+    AffectedTaskOccurrences, ConflictResolution, CreateItems, DeleteItems, DeleteType, GenericItem,
+    GetItems, ItemChange, ItemShape, MessageDisposition, NewItem, UpdateItems, UpdatedItem,
+};
+use crate::{EwsClient, EwsError, FolderTarget, ItemId, Operation};
 
 /// The largest batch size [`EwsClientBuilder::batch_size`](crate::EwsClientBuilder::batch_size)
 /// accepts, and the default: as many entries as one write request carries
-/// ([`MAX_ITEMS_PER_REQUEST`](crate::operations::MAX_ITEMS_PER_REQUEST)).
-pub const MAX_BATCH_SIZE: usize = crate::operations::MAX_ITEMS_PER_REQUEST;
+/// ([`MAX_ITEMS_PER_REQUEST`](crate::items::MAX_ITEMS_PER_REQUEST)).
+pub const MAX_BATCH_SIZE: usize = crate::items::MAX_ITEMS_PER_REQUEST;
 
 /// One result per entry, or the error that stopped the batch.
 pub type BatchResult<T> = Result<Vec<Result<T, EwsError>>, EwsError>;
@@ -33,7 +34,7 @@ impl EwsClient {
     ///
     /// Returns one result per item, in order: the new id (`None` for a message that was
     /// sent), or the error of that item. A request that fails as a whole (after the retries
-    /// of the [`RetryPolicy`](crate::RetryPolicy)) gives its error to each of its items, and
+    /// of the [`RetryPolicy`](crate::client::RetryPolicy)) gives its error to each of its items, and
     /// the next request is still sent; an authentication failure stops the batch and is
     /// returned. Every request is checked before the first is sent. An item whose own
     /// response message reports throttling keeps that error
@@ -153,7 +154,8 @@ fn spread<R>(error: EwsError, count: usize) -> Vec<Result<R, EwsError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ResponseClass, ResponseCode};
+    use crate::error::ResponseClass;
+    use crate::ResponseCode;
     use std::time::Duration;
 
     #[test]

@@ -10,8 +10,8 @@ use url::Url;
 use super::identity::{Identity, Impersonation};
 use super::limit::{MailboxLimits, DEFAULT_PER_MAILBOX};
 use super::retry::{Jitter, RetryPolicy};
-use super::transport::{Connections, HttpSettings, Transport};
 use super::{EwsClient, Inner, MAX_BATCH_SIZE};
+use crate::http::{HttpEndpoint, HttpOptions};
 use crate::timezone::{TimeZoneContext, WindowsZoneId};
 use crate::{EwsError, ExchangeVersion};
 
@@ -23,15 +23,12 @@ const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 pub struct EwsClientBuilder {
     url: String,
     version: ExchangeVersion,
-    auth: Option<Arc<dyn AuthStrategy>>,
-    timeout: Duration,
-    max_response_bytes: usize,
+    http: HttpOptions,
     retry: RetryPolicy,
     max_concurrent_per_mailbox: usize,
     impersonation: Option<Impersonation>,
     time_zone: Option<WindowsZoneId>,
     batch_size: usize,
-    root_certificates: Vec<Vec<u8>>,
 }
 
 impl EwsClientBuilder {
@@ -39,15 +36,12 @@ impl EwsClientBuilder {
         Self {
             url: url.to_owned(),
             version: ExchangeVersion::default(),
-            auth: None,
-            timeout: DEFAULT_TIMEOUT,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            http: HttpOptions::new(DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES),
             retry: RetryPolicy::default(),
             max_concurrent_per_mailbox: DEFAULT_PER_MAILBOX,
             impersonation: None,
             time_zone: None,
             batch_size: MAX_BATCH_SIZE,
-            root_certificates: Vec::new(),
         }
     }
 
@@ -91,7 +85,7 @@ impl EwsClientBuilder {
     /// authority of an on-premises Exchange. [`build`](Self::build) refuses a bundle without
     /// a readable certificate.
     pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
-        self.root_certificates.push(pem.as_ref().to_vec());
+        self.http.root_certificates.push(pem.as_ref().to_vec());
         self
     }
 
@@ -103,21 +97,21 @@ impl EwsClientBuilder {
 
     /// How every request authenticates (required).
     pub fn auth(mut self, strategy: Arc<dyn AuthStrategy>) -> Self {
-        self.auth = Some(strategy);
+        self.http.auth = Some(strategy);
         self
     }
 
     /// The longest a request may take, from connecting to the last byte of the answer
     /// (default 100 seconds, as Exchange's own clients use).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.http.timeout = timeout;
         self
     }
 
     /// The largest answer accepted, in bytes (default 64 MiB); a larger one fails with
     /// [`EwsError::ResponseTooLarge`] without being read to its end.
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
+        self.http.max_response_bytes = limit;
         self
     }
 
@@ -125,22 +119,7 @@ impl EwsClientBuilder {
     /// zero timeout or limit, or when the TLS backend cannot start.
     pub fn build(self) -> Result<EwsClient, EwsError> {
         let url = check_url(&self.url)?;
-        let auth = self.auth.ok_or_else(|| EwsError::InvalidArgument {
-            argument: "auth",
-            reason: "no authentication strategy was given".into(),
-        })?;
-        if self.timeout.is_zero() {
-            return Err(EwsError::InvalidArgument {
-                argument: "timeout",
-                reason: "the timeout is zero".into(),
-            });
-        }
-        if self.max_response_bytes == 0 {
-            return Err(EwsError::InvalidArgument {
-                argument: "max_response_bytes",
-                reason: "the limit is zero".into(),
-            });
-        }
+        let auth = self.http.checked_auth()?;
         if self.retry.max_attempts() == 0 {
             return Err(EwsError::InvalidArgument {
                 argument: "retry",
@@ -170,21 +149,19 @@ impl EwsClientBuilder {
             });
         }
         let identity = Identity::new(self.impersonation)?;
-        let mut settings = HttpSettings::new(self.timeout);
-        settings.roots = root_certificates(&self.root_certificates)?;
         // Autodiscover, not HTTP redirects, is how clients find a moved mailbox.
-        let connections = Connections::new(settings, auth.as_ref())?;
+        let connections = self.http.connections(auth.as_ref())?;
         Ok(EwsClient {
             inner: Arc::new(Inner {
-                transport: Transport {
+                endpoint: HttpEndpoint {
                     connections,
                     url,
                     auth,
-                    max_response_bytes: self.max_response_bytes,
+                    max_response_bytes: self.http.max_response_bytes,
                 },
                 version: self.version,
                 time_zone: self.time_zone.map(TimeZoneContext::new),
-                timeout: self.timeout,
+                timeout: self.http.timeout,
                 last_server_version: Mutex::new(None),
                 retry: self.retry,
                 jitter: Jitter::new(),
@@ -194,38 +171,6 @@ impl EwsClientBuilder {
             identity: Arc::new(identity),
         })
     }
-}
-
-/// The certificates of the PEM bundles given to
-/// [`add_root_certificates_pem`](EwsClientBuilder::add_root_certificates_pem).
-pub(crate) fn root_certificates(
-    bundles: &[Vec<u8>],
-) -> Result<Vec<reqwest::Certificate>, EwsError> {
-    let mut roots = Vec::new();
-    for pem in bundles {
-        let invalid = |reason: &str| EwsError::InvalidArgument {
-            argument: "root_certificates",
-            reason: reason.to_owned(),
-        };
-        let certificates = reqwest::Certificate::from_pem_bundle(pem)
-            .map_err(|e| invalid(&format!("not a PEM certificate bundle: {e}")))?;
-        if certificates.is_empty() {
-            return Err(invalid("the PEM bundle holds no certificate"));
-        }
-        // The TLS backend reads the certificates only when a client is built.
-        let mut probe = reqwest::Client::builder();
-        for certificate in &certificates {
-            probe = probe.add_root_certificate(certificate.clone());
-        }
-        probe.build().map_err(|e| {
-            invalid(&format!(
-                "a certificate of the PEM bundle is not usable: {}",
-                std::error::Error::source(&e).map_or_else(|| e.to_string(), ToString::to_string)
-            ))
-        })?;
-        roots.extend(certificates);
-    }
-    Ok(roots)
 }
 
 fn check_url(raw: &str) -> Result<Url, EwsError> {
@@ -254,9 +199,9 @@ impl fmt::Debug for EwsClientBuilder {
         f.debug_struct("EwsClientBuilder")
             .field("url", &self.url)
             .field("version", &self.version)
-            .field("auth", &self.auth.as_ref().map(|a| a.scheme()))
-            .field("timeout", &self.timeout)
-            .field("max_response_bytes", &self.max_response_bytes)
+            .field("auth", &self.http.auth.as_ref().map(|a| a.scheme()))
+            .field("timeout", &self.http.timeout)
+            .field("max_response_bytes", &self.http.max_response_bytes)
             .field("retry", &self.retry)
             .field(
                 "max_concurrent_per_mailbox",
@@ -296,7 +241,7 @@ mod tests {
         assert_eq!(client.version(), ExchangeVersion::Exchange2010);
         assert_eq!(client.inner.timeout, DEFAULT_TIMEOUT);
         assert_eq!(
-            client.inner.transport.max_response_bytes,
+            client.inner.endpoint.max_response_bytes,
             DEFAULT_MAX_RESPONSE_BYTES
         );
         assert_eq!(client.last_server_version(), None);

@@ -9,8 +9,8 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::operations::FindCalendarItems;
-use crate::{CalendarItem, EwsClient, EwsError, FolderTarget};
+use crate::calendar::{CalendarItem, FindCalendarItems};
+use crate::{EwsClient, EwsError, FolderTarget};
 
 /// The `MaxEntriesReturned` of [`EwsClient::calendar_items_all`] (Exchange's usual limit).
 const DEFAULT_MAX_ENTRIES: u32 = 1000;

@@ -2,14 +2,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::operations::{
-    ConvertId, GetUserAvailability, ResolveNames, SyncFolderHierarchy, SyncFolderItems,
+use crate::directory::{
+    AlternateId, AvailabilityMailbox, ConvertId, ConvertedId, FreeBusyOptions, FreeBusyView,
+    GetUserAvailability, IdFormat, Resolution, ResolveNames, SerializableTimeZone,
 };
-use crate::{
-    AlternateId, AvailabilityMailbox, Change, ConvertedId, EwsClient, EwsError, FolderTarget,
-    FreeBusyOptions, FreeBusyView, IdFormat, Resolution, SerializableTimeZone, SyncItemShape,
-    SyncResult,
-};
+use crate::sync::{Change, SyncFolderHierarchy, SyncFolderItems, SyncItemShape, SyncResult};
+use crate::{EwsClient, EwsError, FolderTarget};
 
 /// The most answers [`EwsClient::sync_folder_items_all`] reads before giving up, so that a
 /// server that never reports the end cannot keep the client busy forever.

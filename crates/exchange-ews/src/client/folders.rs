@@ -2,11 +2,9 @@
 
 use std::future::Future;
 
-use crate::operations::{FindFolder, FindItems, FindTypedItems, GetFolder};
-use crate::{
-    EwsClient, EwsError, Folder, FolderPage, FolderTarget, IndexedPage, Item, ItemPage,
-    ItemSummary, Traversal,
-};
+use crate::folders::{FindFolder, Folder, FolderPage, GetFolder, Traversal};
+use crate::items::{FindItems, FindTypedItems, IndexedPage, ItemPage, ItemSummary};
+use crate::{EwsClient, EwsError, FolderTarget, Item};
 
 /// The page size of [`EwsClient::all_folders`].
 const FOLDER_PAGE: u32 = 200;

@@ -1,11 +1,9 @@
 //! Whose mailbox a client works on: the impersonation SOAP header, the anchor mailbox and
 //! the back-end affinity cookie of the HTTP requests.
 
-use std::sync::{Mutex, PoisonError};
-
-use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use crate::http::{AffinityCookie, RequestHeaders};
 use crate::soap::append_to_header;
 use crate::xml::XmlWriter;
 use crate::EwsError;
@@ -13,10 +11,6 @@ use crate::EwsError;
 /// The longest mailbox identifier accepted (SMTP addresses have at most 320 characters,
 /// UPNs and SIDs fewer).
 const MAX_IDENTIFIER_CHARS: usize = 1024;
-/// The longest affinity cookie value kept; anything longer is not Exchange's.
-const MAX_COOKIE_CHARS: usize = 4096;
-/// The cookie Exchange sets to pin a mailbox to one back-end server.
-const AFFINITY_COOKIE: &str = "X-BackEndOverrideCookie";
 const ANCHOR_MAILBOX: HeaderName = HeaderName::from_static("x-anchormailbox");
 const PREFER_SERVER_AFFINITY: HeaderName = HeaderName::from_static("x-preferserveraffinity");
 
@@ -27,8 +21,9 @@ const PREFER_SERVER_AFFINITY: HeaderName = HeaderName::from_static("x-preferserv
 /// mailbox's back-end server.
 ///
 /// ```
-/// use exchange_ews::operations::GetCalendarItem;
-/// use exchange_ews::{ExchangeVersion, Impersonation, ItemId};
+/// use exchange_ews::calendar::GetCalendarItem;
+/// use exchange_ews::{ExchangeVersion, ItemId};
+/// use exchange_ews::client::Impersonation;
 ///
 /// let bob = Impersonation::PrimarySmtpAddress("bob@contoso.test".into());
 /// let request = GetCalendarItem::new(ItemId::new("AAMk1"))?;
@@ -127,7 +122,7 @@ pub(super) struct Identity {
     /// compare without case), or empty for the account's own mailbox.
     mailbox_key: String,
     /// `X-BackEndOverrideCookie=…` as last set by the server.
-    affinity_cookie: Mutex<Option<HeaderValue>>,
+    affinity: AffinityCookie,
 }
 
 impl Identity {
@@ -143,7 +138,7 @@ impl Identity {
                 .map_or_else(String::new, |i| i.mailbox().to_lowercase()),
             impersonation,
             anchor,
-            affinity_cookie: Mutex::new(None),
+            affinity: AffinityCookie::default(),
         })
     }
 
@@ -162,57 +157,22 @@ impl Identity {
             None => Ok(envelope),
         }
     }
+}
 
+impl RequestHeaders for Identity {
     /// Adds the routing headers and the affinity cookie to a request.
-    pub(super) fn headers(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    fn add_to(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         if let Some(anchor) = &self.anchor {
             request = request
                 .header(ANCHOR_MAILBOX, anchor.clone())
                 .header(PREFER_SERVER_AFFINITY, HeaderValue::from_static("true"));
         }
-        if let Some(cookie) = self.slot().clone() {
-            request = request.header(COOKIE, cookie);
-        }
-        request
+        self.affinity.add_to(request)
     }
 
-    /// Keeps the affinity cookie of an answer's `Set-Cookie` headers (an empty value
-    /// forgets it); other cookies, and values that are not cookie text, are ignored.
-    pub(super) fn remember(&self, headers: &HeaderMap) {
-        for set_cookie in headers.get_all(SET_COOKIE) {
-            let Some(value) = set_cookie.to_str().ok().and_then(affinity_value) else {
-                continue;
-            };
-            *self.slot() = if value.is_empty() {
-                None
-            } else {
-                HeaderValue::from_str(&format!("{AFFINITY_COOKIE}={value}")).ok()
-            };
-        }
+    fn remember(&self, headers: &HeaderMap) {
+        self.affinity.remember(headers);
     }
-
-    fn slot(&self) -> std::sync::MutexGuard<'_, Option<HeaderValue>> {
-        self.affinity_cookie
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// The value of a `Set-Cookie` line that sets the affinity cookie, when it is cookie text.
-fn affinity_value(set_cookie: &str) -> Option<&str> {
-    let pair = set_cookie.split(';').next()?;
-    let (name, value) = pair.split_once('=')?;
-    if name.trim() != AFFINITY_COOKIE {
-        return None;
-    }
-    let value = value.trim();
-    let value = value
-        .strip_prefix('"')
-        .and_then(|v| v.strip_suffix('"'))
-        .unwrap_or(value);
-    // RFC 6265 cookie-octets: visible ASCII without quote, comma, semicolon or backslash.
-    let is_cookie_octet = |c: char| c.is_ascii_graphic() && !matches!(c, '"' | ',' | ';' | '\\');
-    (value.len() <= MAX_COOKIE_CHARS && value.chars().all(is_cookie_octet)).then_some(value)
 }
 
 #[cfg(test)]
@@ -302,69 +262,5 @@ mod tests {
         let own = Identity::new(None).unwrap();
         assert_eq!(own.mailbox_key(), "");
         assert_eq!(own.envelope(ENVELOPE.into()).unwrap(), ENVELOPE);
-    }
-
-    #[test]
-    fn keeps_only_the_affinity_cookie() {
-        let identity = Identity::new(None).unwrap();
-        let mut headers = HeaderMap::new();
-        for line in [
-            "session=abc; Path=/",
-            "X-BackEndOverrideCookie=MBX01.contoso.test~1942062522; path=/EWS; secure; HttpOnly",
-        ] {
-            headers.append(SET_COOKIE, HeaderValue::from_static(line));
-        }
-        identity.remember(&headers);
-        assert_eq!(
-            identity.slot().as_ref().unwrap(),
-            "X-BackEndOverrideCookie=MBX01.contoso.test~1942062522"
-        );
-        // Hostile or malformed values leave the cookie as it was.
-        let long = format!(
-            "X-BackEndOverrideCookie={}",
-            "a".repeat(MAX_COOKIE_CHARS + 1)
-        );
-        for line in [
-            "X-BackEndOverrideCookie=a b",
-            "X-BackEndOverrideCookie=a\\b",
-            "X-BackEndOverrideCookie",
-            "x-backendoverridecookie=other",
-            long.as_str(),
-        ] {
-            let mut headers = HeaderMap::new();
-            headers.insert(SET_COOKIE, HeaderValue::from_str(line).unwrap());
-            identity.remember(&headers);
-            assert_eq!(
-                identity.slot().as_ref().unwrap(),
-                "X-BackEndOverrideCookie=MBX01.contoso.test~1942062522",
-                "{line}"
-            );
-        }
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            SET_COOKIE,
-            HeaderValue::from_bytes(b"X-BackEndOverrideCookie=\xFF").unwrap(),
-        );
-        identity.remember(&headers);
-        assert!(identity.slot().is_some());
-        let mut quoted = HeaderMap::new();
-        quoted.insert(
-            SET_COOKIE,
-            HeaderValue::from_static("X-BackEndOverrideCookie=\"MBX02~1\""),
-        );
-        identity.remember(&quoted);
-        assert_eq!(
-            identity.slot().as_ref().unwrap(),
-            "X-BackEndOverrideCookie=MBX02~1"
-        );
-        let mut cleared = HeaderMap::new();
-        cleared.insert(
-            SET_COOKIE,
-            HeaderValue::from_static(
-                "X-BackEndOverrideCookie=; expires=Thu, 01 Jan 1970 00:00:00 GMT",
-            ),
-        );
-        identity.remember(&cleared);
-        assert!(identity.slot().is_none());
     }
 }

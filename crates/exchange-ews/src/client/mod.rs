@@ -1,23 +1,19 @@
-//! The async client: the operations of [`crate::operations`] sent over HTTP(S).
+//! The async client: the request types of every area sent over HTTP(S).
 
 mod batch;
 mod builder;
 mod calendar_windows;
 mod directory;
-mod failure;
 mod folders;
 mod identity;
 mod limit;
 mod retry;
-mod transport;
 
 pub use batch::{BatchResult, CreateOptions, MAX_BATCH_SIZE};
-pub(crate) use builder::root_certificates;
 pub use builder::EwsClientBuilder;
 pub use folders::ItemPager;
 pub use identity::Impersonation;
 pub use retry::RetryPolicy;
-pub(crate) use transport::{post_once, Connections, HttpSettings};
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -27,20 +23,18 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use tracing::{debug, enabled, trace, Level};
 
-use crate::operations::{
-    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, GetServerTimeZones,
-    Operation,
+use crate::calendar::{
+    CalendarItem, CalendarView, CreateCalendarItem, FindCalendarItems, GetCalendarItem,
+    NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
 };
-use crate::timezone::{TimeZoneContext, TimeZoneDefinition};
-use crate::{
-    CalendarItem, CalendarView, DeleteType, Envelope, EwsError, ExchangeVersion, FolderTarget,
-    ItemId, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations, ServerVersionInfo,
-};
-use failure::body_snippet;
+use crate::http::{body_snippet, Answer, HttpEndpoint};
+use crate::items::{DeleteItem, DeleteType};
+use crate::timezone::{GetServerTimeZones, TimeZoneContext, TimeZoneDefinition};
+use crate::version::ServerVersionInfo;
+use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, Operation};
 use identity::Identity;
 use limit::MailboxLimits;
 use retry::Jitter;
-use transport::{Answer, Transport};
 
 /// The `tracing` target of request and response bodies (at trace level; never headers).
 const WIRE_TARGET: &str = "exchange_ews::wire";
@@ -56,7 +50,7 @@ pub struct EwsClient {
 }
 
 struct Inner {
-    transport: Transport,
+    endpoint: HttpEndpoint,
     version: ExchangeVersion,
     timeout: Duration,
     last_server_version: Mutex<Option<ServerVersionInfo>>,
@@ -194,7 +188,7 @@ impl EwsClient {
     async fn attempt<O: Operation>(&self, envelope: Bytes) -> Result<O::Output, EwsError> {
         let answer = {
             let _permit = self.inner.limits.acquire(self.identity.mailbox_key()).await;
-            self.inner.transport.post(envelope, &self.identity).await?
+            self.inner.endpoint.post(envelope, &*self.identity).await?
         };
         if enabled!(target: WIRE_TARGET, Level::TRACE) {
             trace!(
@@ -243,11 +237,11 @@ impl fmt::Debug for EwsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
         f.debug_struct("EwsClient")
-            .field("url", &inner.transport.url.as_str())
+            .field("url", &inner.endpoint.url.as_str())
             .field("version", &inner.version)
-            .field("auth", &inner.transport.auth.scheme())
+            .field("auth", &inner.endpoint.auth.scheme())
             .field("timeout", &inner.timeout)
-            .field("max_response_bytes", &inner.transport.max_response_bytes)
+            .field("max_response_bytes", &inner.endpoint.max_response_bytes)
             .field("retry", &inner.retry)
             .field("max_concurrent_per_mailbox", &inner.limits.per_mailbox())
             .field("impersonation", &self.identity.impersonation())

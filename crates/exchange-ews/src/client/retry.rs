@@ -25,7 +25,7 @@ const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(60);
 ///
 /// ```
 /// use std::time::Duration;
-/// use exchange_ews::RetryPolicy;
+/// use exchange_ews::client::RetryPolicy;
 ///
 /// let policy = RetryPolicy::new(6, Duration::from_millis(200), Duration::from_secs(10));
 /// assert_eq!(policy.max_attempts(), 6);
@@ -198,7 +198,7 @@ impl Jitter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ResponseClass;
+    use crate::error::ResponseClass;
 
     fn response(code: ResponseCode, back_off: Option<Duration>) -> EwsError {
         EwsError::Response {
@@ -321,7 +321,7 @@ mod tests {
                 source: exchange_auth::AuthError::Rejected { scheme: "Basic" },
             },
             EwsError::Connection {
-                kind: crate::ConnectFailure::Timeout,
+                kind: crate::error::ConnectFailure::Timeout,
                 detail: String::new(),
             },
         ] {

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::{DecodedFault, DecodedResponse, Node, ResponseMessage};
-use crate::{ResponseCode, ServerVersionInfo};
+use crate::version::ServerVersionInfo;
+use crate::ResponseCode;
 
 impl DecodedResponse {
     /// The document as pretty-printed JSON (UTF-8, two-space indentation).

@@ -11,8 +11,9 @@ pub use namespaces::NamespaceForm;
 pub use node::Node;
 
 use crate::soap::server_version;
+use crate::version::ServerVersionInfo;
 use crate::xml::{self, Element};
-use crate::{EwsError, ResponseCode, ServerVersionInfo};
+use crate::{EwsError, ResponseCode};
 
 /// What a decoded document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

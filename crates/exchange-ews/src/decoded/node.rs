@@ -6,7 +6,7 @@ use crate::xml::Element;
 ///
 /// Prefixes are dropped and namespace declarations are not attributes; the namespace form of
 /// the whole document is reported by
-/// [`DecodedResponse::namespace_form`](crate::DecodedResponse::namespace_form).
+/// [`DecodedResponse::namespace_form`](crate::decoded::DecodedResponse::namespace_form).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Node {
     name: String,

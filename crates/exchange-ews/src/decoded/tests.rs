@@ -1,7 +1,8 @@
 use std::time::Duration;
 
 use super::*;
-use crate::{ResponseCode, XmlRefusal};
+use crate::error::XmlRefusal;
+use crate::ResponseCode;
 
 const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
 

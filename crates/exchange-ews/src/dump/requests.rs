@@ -2,19 +2,24 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use crate::operations::{
-    ConvertId, CreateAttachment, CreateItems, DeleteAttachment, DeleteItems, FindCalendarItems,
-    FindFolder, GetAttachment, GetFolder, GetItems, GetServerTimeZones, GetUserAvailability,
-    ResolveNames, SyncFolderHierarchy, SyncFolderItems, UpdateItems,
+use crate::attachments::{
+    AttachmentShape, CreateAttachment, DeleteAttachment, GetAttachment, NewAttachment,
+    NewFileAttachment,
 };
-use crate::{
-    AlternateId, AttachmentShape, AttendeeType, AvailabilityMailbox, BaseShape, Body, DeleteType,
-    DistinguishedFolder, EmailAddressKey, EwsError, ExchangeVersion, FieldUpdate, FolderTarget,
-    FreeBusyOptions, FreeBusyViewKind, IdFormat, IndexedPage, ItemChange, ItemId, ItemKind,
-    ItemShape, MessageDisposition, NewAttachment, NewContact, NewFileAttachment, NewItem,
-    NewMessage, PhoneNumberKey, PropertyPath, SendMeetingCancellations, SerializableTimeZone,
-    SyncItemShape, Traversal,
+use crate::calendar::{FindCalendarItems, SendMeetingCancellations};
+use crate::directory::{
+    AlternateId, AttendeeType, AvailabilityMailbox, ConvertId, FreeBusyOptions, FreeBusyViewKind,
+    GetUserAvailability, IdFormat, ResolveNames, SerializableTimeZone,
 };
+use crate::folders::{FindFolder, GetFolder, Traversal};
+use crate::items::{
+    BaseShape, Body, CreateItems, DeleteItems, DeleteType, EmailAddressKey, FieldUpdate, GetItems,
+    IndexedPage, ItemChange, ItemKind, ItemShape, MessageDisposition, NewContact, NewItem,
+    NewMessage, PhoneNumberKey, PropertyPath, UpdateItems,
+};
+use crate::sync::{SyncFolderHierarchy, SyncFolderItems, SyncItemShape};
+use crate::timezone::GetServerTimeZones;
+use crate::{DistinguishedFolder, EwsError, ExchangeVersion, FolderTarget, ItemId};
 
 /// One operation's name and the function writing its representative request.
 type Example = (
@@ -84,14 +89,17 @@ fn get_item(version: ExchangeVersion) -> Result<String, EwsError> {
 /// A meeting with one attendee and a contact, each in its own folder's request: the
 /// meeting is printed.
 fn create_item(version: ExchangeVersion) -> Result<String, EwsError> {
-    let meeting =
-        crate::NewCalendarItem::new("Project review", start(), start() + Duration::hours(1))
-            .with_location("Room 4")
-            .with_required_attendee(crate::Attendee::smtp("bob@contoso.test"))
-            .with_body(Body::text("Agenda: status, risks, next steps."));
+    let meeting = crate::calendar::NewCalendarItem::new(
+        "Project review",
+        start(),
+        start() + Duration::hours(1),
+    )
+    .with_location("Room 4")
+    .with_required_attendee(crate::calendar::Attendee::smtp("bob@contoso.test"))
+    .with_body(Body::text("Agenda: status, risks, next steps."));
     let request = CreateItems::new(vec![NewItem::from(meeting)])?
         .saved_in(calendar())
-        .meeting_invitations(crate::SendMeetingInvitations::SendToAllAndSaveCopy);
+        .meeting_invitations(crate::calendar::SendMeetingInvitations::SendToAllAndSaveCopy);
     request.checked_envelope(version)
 }
 

@@ -7,9 +7,10 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
+use crate::decoded::Node;
 use crate::soap::cut;
 use crate::xml::Element;
-use crate::{Envelope, EwsError, Node};
+use crate::{Envelope, EwsError};
 
 /// The response messages of `operation`'s answer, whatever their class: for operations that
 /// read failed messages themselves.

@@ -78,8 +78,7 @@ impl FromStr for WindowsZoneId {
 /// times without an offset and expands recurrences (Exchange 2010 and later).
 ///
 /// ```
-/// use exchange_ews::operations::GetServerTimeZones;
-/// use exchange_ews::timezone::{TimeZoneContext, WindowsZoneId};
+/// use exchange_ews::timezone::{GetServerTimeZones, TimeZoneContext, WindowsZoneId};
 /// use exchange_ews::ExchangeVersion;
 ///
 /// let context = TimeZoneContext::new(WindowsZoneId::from_iana("Europe/Berlin")?);

@@ -9,8 +9,7 @@
 //!
 //! ```
 //! use chrono::{NaiveDate, TimeZone, Utc};
-//! use exchange_ews::operations::GetServerTimeZones;
-//! use exchange_ews::timezone::{iana_to_windows, windows_to_iana};
+//! use exchange_ews::timezone::{GetServerTimeZones, iana_to_windows, windows_to_iana};
 //!
 //! assert_eq!(iana_to_windows("Europe/Berlin"), Some("W. Europe Standard Time"));
 //! assert_eq!(windows_to_iana("Pacific Standard Time", None), Some("America/Los_Angeles"));
@@ -50,6 +49,8 @@ pub use definition::{
 };
 pub use mapping::{cldr_version, iana_to_windows, windows_ids, windows_to_iana};
 pub use offset::MAX_WEEKLY_OCCURRENCES;
+
+pub use crate::operations::GetServerTimeZones;
 
 pub(crate) use duration::parse_duration;
 

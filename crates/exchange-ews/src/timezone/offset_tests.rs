@@ -1,8 +1,8 @@
 use chrono::{NaiveDate, TimeZone};
 
 use super::*;
-use crate::operations::GetServerTimeZones;
 use crate::test_support::sample;
+use crate::timezone::GetServerTimeZones;
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{BodyFormat, EwsError, ItemId, NewItem, Node, PropertyPath};
+use crate::decoded::Node;
+use crate::items::{BodyFormat, NewItem, PropertyPath};
+use crate::{EwsError, ItemId};
 
 /// The largest attachment content, in bytes, the crate writes or decodes: 48 MiB, whose
 /// base64 (64 MiB) still fits in the client's default response limit. Exchange's own
@@ -106,7 +108,7 @@ pub struct AttachmentId {
     pub root_item: Option<ItemId>,
 }
 
-/// An attachment as [`GetAttachment`](crate::operations::GetAttachment) reads it.
+/// An attachment as [`GetAttachment`](crate::attachments::GetAttachment) reads it.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Attachment {
@@ -193,7 +195,7 @@ impl std::fmt::Debug for Attachment {
     }
 }
 
-/// Which parts of attachments [`GetAttachment`](crate::operations::GetAttachment) returns
+/// Which parts of attachments [`GetAttachment`](crate::attachments::GetAttachment) returns
 /// (`t:AttachmentResponseShapeType`); the default asks for nothing beyond the server's
 /// defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

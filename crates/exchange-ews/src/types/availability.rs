@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveTime, Utc, Weekday};
 
-use crate::Node;
+use crate::decoded::Node;
 
 /// How a mailbox takes part in the meeting being planned (`AttendeeType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -3,8 +3,10 @@
 use chrono::{DateTime, Utc};
 
 use super::calendar_parts::{FreeBusyStatus, ItemTimeZone, LegacyTimeZone, Occurrence, Reminder};
+use crate::calendar::{Attendee, Recurrence, ResponseType};
+use crate::decoded::Node;
+use crate::items::{Importance, Sensitivity};
 use crate::types::{FolderId, ItemId};
-use crate::{Attendee, Importance, Node, Recurrence, ResponseType, Sensitivity};
 
 /// A calendar item (appointment or meeting) as Exchange returns it.
 ///

@@ -3,8 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::calendar_parts::FreeBusyStatus;
+use crate::calendar::{Attendee, Recurrence};
+use crate::items::{Body, Importance, Sensitivity};
 use crate::timezone::WindowsZoneId;
-use crate::{Attendee, Body, Importance, Recurrence, Sensitivity};
 
 /// A calendar item to create.
 ///
@@ -15,12 +16,12 @@ use crate::{Attendee, Body, Importance, Recurrence, Sensitivity};
 ///
 /// ```
 /// use chrono::{NaiveDate, TimeZone, Utc};
-/// use exchange_ews::operations::CreateCalendarItem;
-/// use exchange_ews::timezone::WindowsZoneId;
-/// use exchange_ews::{
-///     Attendee, DayOfWeek, DistinguishedFolder, ExchangeVersion, FolderTarget, NewCalendarItem,
-///     Recurrence, RecurrencePattern, RecurrenceRange, SendMeetingInvitations,
+/// use exchange_ews::calendar::{
+///     Attendee, CreateCalendarItem, DayOfWeek, NewCalendarItem, Recurrence, RecurrencePattern,
+///     RecurrenceRange, SendMeetingInvitations,
 /// };
+/// use exchange_ews::timezone::WindowsZoneId;
+/// use exchange_ews::{DistinguishedFolder, ExchangeVersion, FolderTarget};
 ///
 /// let start = Utc.with_ymd_and_hms(2026, 3, 16, 8, 0, 0).unwrap();
 /// let weekly = Recurrence {
@@ -202,7 +203,7 @@ impl NewCalendarItem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{DayOfWeek, RecurrencePattern, RecurrenceRange};
+    use crate::calendar::{DayOfWeek, RecurrencePattern, RecurrenceRange};
     use chrono::{NaiveDate, TimeZone};
 
     #[test]

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Month, NaiveDate, NaiveTime, TimeDelta, Utc};
 
 use super::common::schema_enum;
-use crate::{DayOfWeek, DayOfWeekIndex, ItemId};
+use crate::calendar::{DayOfWeek, DayOfWeekIndex};
+use crate::ItemId;
 
 schema_enum! {
     /// The free/busy status of a calendar item (`t:LegacyFreeBusyType`).

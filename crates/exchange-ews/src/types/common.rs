@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::Mailbox;
+use crate::items::Mailbox;
 
 /// Generates a closed enum of schema values with `as_str` and `parse`.
 macro_rules! schema_enum {

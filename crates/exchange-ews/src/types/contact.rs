@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::common::schema_enum;
 use super::item::item_struct;
-use crate::{Body, EmailAddressKey, PhoneNumberKey, PhysicalAddress, PhysicalAddressKey};
+use crate::items::{Body, EmailAddressKey, PhoneNumberKey, PhysicalAddress, PhysicalAddressKey};
 
 schema_enum! {
     /// Which of a contact's three instant-messaging addresses (`t:ImAddressKeyType`).
@@ -149,7 +149,7 @@ impl Contact {
 /// A contact to create. Build it with [`NewContact::new`] and the `with_*` methods.
 ///
 /// ```
-/// use exchange_ews::{EmailAddressKey, NewContact, PhoneNumberKey};
+/// use exchange_ews::items::{EmailAddressKey, NewContact, PhoneNumberKey};
 ///
 /// let contact = NewContact::new("Ada Lovelace")
 ///     .with_names("Ada", "Lovelace")

@@ -1,6 +1,8 @@
 //! Types of `ResolveNames` and `ConvertId`: resolved names and converted ids.
 
-use crate::{EwsError, Mailbox, Node};
+use crate::decoded::Node;
+use crate::items::Mailbox;
+use crate::EwsError;
 
 /// Where `ResolveNames` looks for a name (`SearchScope`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

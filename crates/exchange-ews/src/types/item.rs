@@ -3,9 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::operations::GenericItem;
+use crate::calendar::CalendarItem;
+use crate::decoded::Node;
+use crate::items::{GenericItem, PropertyPath};
 use crate::types::{Contact, MeetingCancellation, MeetingRequest, MeetingResponse, Message, Task};
-use crate::{CalendarItem, EwsError, ItemId, Node, PropertyPath};
+use crate::{EwsError, ItemId};
 
 /// Declares an item struct: the properties every item kind shares (`t:ItemType`), then the
 /// fields given, then `unmodelled`. Generates `from_properties`, which fills the shared ones.
@@ -17,17 +19,17 @@ macro_rules! item_struct {
             /// `ItemId`: the id and change key.
             pub id: $crate::ItemId,
             /// `ParentFolderId`: the folder holding the item.
-            pub parent_folder_id: Option<$crate::FolderId>,
+            pub parent_folder_id: Option<$crate::folders::FolderId>,
             /// `ItemClass`: the message class (`IPM.Note`, `IPM.Contact`, …).
             pub item_class: Option<String>,
             /// `Subject`.
             pub subject: Option<String>,
             /// `Sensitivity`.
-            pub sensitivity: Option<$crate::Sensitivity>,
+            pub sensitivity: Option<$crate::items::Sensitivity>,
             /// `Body` (only `GetItem` returns it).
-            pub body: Option<$crate::Body>,
+            pub body: Option<$crate::items::Body>,
             /// `Attachments`: what the item says of each attachment (not the content).
-            pub attachments: Vec<$crate::AttachmentSummary>,
+            pub attachments: Vec<$crate::attachments::AttachmentSummary>,
             /// `DateTimeReceived`.
             pub date_time_received: Option<chrono::DateTime<chrono::Utc>>,
             /// `Size` in bytes.
@@ -35,24 +37,24 @@ macro_rules! item_struct {
             /// `Categories`.
             pub categories: Vec<String>,
             /// `Importance`.
-            pub importance: Option<$crate::Importance>,
+            pub importance: Option<$crate::items::Importance>,
             /// `DateTimeSent`.
             pub date_time_sent: Option<chrono::DateTime<chrono::Utc>>,
             /// `DateTimeCreated`.
             pub date_time_created: Option<chrono::DateTime<chrono::Utc>>,
             /// `ReminderIsSet`, `ReminderMinutesBeforeStart` and `ReminderDueBy`.
-            pub reminder: $crate::Reminder,
+            pub reminder: $crate::items::Reminder,
             /// `HasAttachments`.
             pub has_attachments: Option<bool>,
             /// `ExtendedProperty`: the extended (MAPI) properties the shape asked for.
-            pub extended_properties: Vec<$crate::ExtendedProperty>,
+            pub extended_properties: Vec<$crate::items::ExtendedProperty>,
             /// `Culture`: the language of the item (`en-US`).
             pub culture: Option<String>,
             /// `LastModifiedTime` (Exchange 2010 and later).
             pub last_modified: Option<chrono::DateTime<chrono::Utc>>,
             $($(#[$fmeta])* pub $field: $ty,)*
             /// Every child element this crate does not read, in document order.
-            pub unmodelled: Vec<$crate::Node>,
+            pub unmodelled: Vec<$crate::decoded::Node>,
         }
 
         impl $name {
@@ -89,19 +91,19 @@ pub(crate) use item_struct;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct ItemProperties {
     pub(crate) id: ItemId,
-    pub(crate) parent_folder_id: Option<crate::FolderId>,
+    pub(crate) parent_folder_id: Option<crate::folders::FolderId>,
     pub(crate) item_class: Option<String>,
     pub(crate) subject: Option<String>,
-    pub(crate) sensitivity: Option<crate::Sensitivity>,
-    pub(crate) body: Option<crate::Body>,
+    pub(crate) sensitivity: Option<crate::items::Sensitivity>,
+    pub(crate) body: Option<crate::items::Body>,
     pub(crate) attachments: Vec<AttachmentSummary>,
     pub(crate) date_time_received: Option<DateTime<Utc>>,
     pub(crate) size: Option<u64>,
     pub(crate) categories: Vec<String>,
-    pub(crate) importance: Option<crate::Importance>,
+    pub(crate) importance: Option<crate::items::Importance>,
     pub(crate) date_time_sent: Option<DateTime<Utc>>,
     pub(crate) date_time_created: Option<DateTime<Utc>>,
-    pub(crate) reminder: crate::Reminder,
+    pub(crate) reminder: crate::items::Reminder,
     pub(crate) has_attachments: Option<bool>,
     pub(crate) extended_properties: Vec<ExtendedProperty>,
     pub(crate) culture: Option<String>,
@@ -143,7 +145,7 @@ pub enum Item {
 
 impl Item {
     /// Reads an item element kept as a generic [`Node`] (the `element` of a
-    /// [`Changed::Item`](crate::Changed::Item), the `node` of a [`GenericItem`]) into the
+    /// [`Changed::Item`](crate::sync::Changed::Item), the `node` of a [`GenericItem`]) into the
     /// struct of its kind.
     pub fn from_node(node: &Node) -> Result<Self, EwsError> {
         crate::operations::item_from_node(node)
@@ -220,7 +222,7 @@ pub enum ExtendedValue {
 }
 
 /// One page of `FindItem` read into typed items (see
-/// [`FindTypedItems`](crate::operations::FindTypedItems)).
+/// [`FindTypedItems`](crate::items::FindTypedItems)).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TypedItemPage {
     /// The items of the page.

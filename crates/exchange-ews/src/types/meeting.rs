@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::common::schema_enum;
-use crate::{Attendee, FreeBusyStatus, ItemId, Mailbox, Message, Node, Recurrence, ResponseType};
+use crate::calendar::{Attendee, FreeBusyStatus, Recurrence, ResponseType};
+use crate::decoded::Node;
+use crate::items::{Mailbox, Message};
+use crate::ItemId;
 
 schema_enum! {
     /// What kind of meeting request a message is (`t:MeetingRequestTypeType`).

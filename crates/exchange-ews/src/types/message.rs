@@ -1,7 +1,8 @@
 //! E-mail messages and sticky notes as read from and written to Exchange (`t:Message`).
 
 use super::item::item_struct;
-use crate::{Body, Importance, ItemId, Mailbox, Sensitivity};
+use crate::items::{Body, Importance, Mailbox, Sensitivity};
+use crate::ItemId;
 
 /// The item class of sticky notes.
 pub const NOTE_ITEM_CLASS: &str = "IPM.StickyNote";
@@ -74,7 +75,7 @@ pub(crate) fn is_note_class(item_class: &str) -> bool {
 /// with [`NewMessage::new`] and the `with_*` methods.
 ///
 /// ```
-/// use exchange_ews::{Body, Importance, Mailbox, NewMessage};
+/// use exchange_ews::items::{Body, Importance, Mailbox, NewMessage};
 ///
 /// let message = NewMessage::new("Quarterly figures")
 ///     .with_body(Body::text("Attached."))
@@ -205,7 +206,7 @@ impl NewMessage {
 /// `notes` folder.
 ///
 /// ```
-/// use exchange_ews::{NewItem, NewNote};
+/// use exchange_ews::items::{NewItem, NewNote};
 ///
 /// let note = NewNote::new("Call Bob", "About the lease, before Friday.");
 /// assert_eq!(NewItem::from(note).element_name(), "Message");

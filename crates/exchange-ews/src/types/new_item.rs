@@ -1,13 +1,15 @@
 //! An item to create, of any kind.
 
+use crate::calendar::NewCalendarItem;
+use crate::items::{NewContact, NewMessage, NewNote, NewTask};
 use crate::operations::{
     check_new_contact, check_new_message, check_new_note, check_new_task, write_new_contact,
     write_new_message, write_new_note, write_new_task,
 };
 use crate::xml::XmlWriter;
-use crate::{EwsError, ExchangeVersion, NewCalendarItem, NewContact, NewMessage, NewNote, NewTask};
+use crate::{EwsError, ExchangeVersion};
 
-/// An item to create with [`CreateItems`](crate::operations::CreateItems).
+/// An item to create with [`CreateItems`](crate::items::CreateItems).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NewItem {
@@ -94,10 +96,10 @@ mod tests {
 
     use super::super::field_versions::field_since;
     use super::*;
-    use crate::{
+    use crate::calendar::{Recurrence, RecurrencePattern, RecurrenceRange};
+    use crate::items::{
         Body, EmailAddressKey, Importance, Mailbox, PhoneNumberKey, PhysicalAddress,
-        PhysicalAddressKey, PostalAddressIndex, Recurrence, RecurrencePattern, RecurrenceRange,
-        Sensitivity, TaskStatus,
+        PhysicalAddressKey, PostalAddressIndex, Sensitivity, TaskStatus,
     };
 
     /// An item of each kind this module writes beside calendar items, every field set.

@@ -15,7 +15,7 @@ pub const MAX_CONSTANT_CHARS: usize = 32 * 1024;
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use exchange_ews::{ContainmentComparison, ContainmentMode, PropertyPath, Restriction};
+/// use exchange_ews::items::{ContainmentComparison, ContainmentMode, PropertyPath, Restriction};
 ///
 /// let reviews = Restriction::and(vec![
 ///     Restriction::contains(

@@ -1,6 +1,9 @@
 //! Types of `SyncFolderItems` and `SyncFolderHierarchy`: the changes since a sync state.
 
-use crate::{Folder, FolderId, ItemId, ItemSummary, Node};
+use crate::decoded::Node;
+use crate::folders::{Folder, FolderId};
+use crate::items::ItemSummary;
+use crate::ItemId;
 
 /// The item shape of `SyncFolderItems`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::common::schema_enum;
 use super::item::item_struct;
-use crate::{Body, Importance, Recurrence, Sensitivity};
+use crate::calendar::Recurrence;
+use crate::items::{Body, Importance, Sensitivity};
 
 schema_enum! {
     /// How far a task has got (`t:TaskStatusType`).
@@ -86,7 +87,7 @@ item_struct! {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use exchange_ews::{NewTask, TaskStatus};
+/// use exchange_ews::items::{NewTask, TaskStatus};
 ///
 /// let task = NewTask::new("File the report")
 ///     .with_due_date(Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap())

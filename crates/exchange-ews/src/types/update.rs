@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::calendar::{Attendee, Recurrence};
+use crate::items::{Body, Importance, Mailbox, PropertyPath, Sensitivity};
 use crate::operations::{check_count, check_field_update};
-use crate::{
-    Attendee, Body, EwsError, Importance, ItemId, Mailbox, PropertyPath, Recurrence, Sensitivity,
-};
+use crate::{EwsError, ItemId};
 
 /// The most field updates one [`ItemChange`] may carry.
 pub const MAX_UPDATES_PER_CHANGE: usize = 512;
@@ -250,7 +250,7 @@ impl ItemChange {
     /// Changes the item `id` of kind `kind` by `updates` (1 to [`MAX_UPDATES_PER_CHANGE`]).
     /// The id should carry the change key the item was read with: Exchange compares it to
     /// detect changes made since, as the request's
-    /// [`ConflictResolution`](crate::ConflictResolution) says. Each update is checked, and
+    /// [`ConflictResolution`](crate::items::ConflictResolution) says. Each update is checked, and
     /// must fit `kind`.
     pub fn new(id: ItemId, kind: ItemKind, updates: Vec<FieldUpdate>) -> Result<Self, EwsError> {
         id.check("item id")?;

@@ -12,7 +12,9 @@ use quick_xml::Reader;
 
 use super::names::intern;
 use super::references::{resolve_reference, unescape_attribute};
-use crate::{EwsError, Node, XmlRefusal};
+use crate::decoded::Node;
+use crate::error::XmlRefusal;
+use crate::EwsError;
 
 /// The deepest element nesting accepted (EWS answers nest about 15 deep).
 const MAX_DEPTH: usize = 256;

@@ -2,17 +2,17 @@
 //! written back, unmodelled children kept, hostile values refused with typed errors, and the
 //! published samples read with the new fields.
 
-use crate::calendar_fixtures;
-use crate::sample_files;
+use crate::{calendar_fixtures, sample_files};
 
 use calendar_fixtures::{at, date, full_item, get_item_answer, patterns, ranges, IDS, TIMES};
 use chrono::{Month, NaiveTime, TimeDelta};
-use exchange_ews::operations::{CreateCalendarItem, FindCalendarItems, GetCalendarItem};
-use exchange_ews::{
-    DayOfWeek, DayOfWeekIndex, DistinguishedFolder, EwsError, ExchangeVersion, FolderTarget,
-    Importance, NewCalendarItem, Recurrence, RecurrencePattern, RecurrenceRange, ResponseType,
-    SendMeetingInvitations, Sensitivity, TimeChangeRule,
+use exchange_ews::calendar::{
+    CreateCalendarItem, DayOfWeek, DayOfWeekIndex, FindCalendarItems, GetCalendarItem,
+    NewCalendarItem, Recurrence, RecurrencePattern, RecurrenceRange, ResponseType,
+    SendMeetingInvitations, TimeChangeRule,
 };
+use exchange_ews::items::{Importance, Sensitivity};
+use exchange_ews::{DistinguishedFolder, EwsError, ExchangeVersion, FolderTarget};
 
 #[test]
 fn reads_every_field_of_a_full_item() {

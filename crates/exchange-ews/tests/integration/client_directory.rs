@@ -5,10 +5,11 @@ use crate::common;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::{answer, client_for, envelope, error_response, response, EWS_PATH};
-use exchange_ews::{
-    AlternateId, AvailabilityMailbox, Change, DistinguishedFolder, FolderTarget, FreeBusyOptions,
-    IdFormat, SerializableTimeZone, SyncItemShape,
+use exchange_ews::directory::{
+    AlternateId, AvailabilityMailbox, FreeBusyOptions, IdFormat, SerializableTimeZone,
 };
+use exchange_ews::sync::{Change, SyncItemShape};
+use exchange_ews::{DistinguishedFolder, FolderTarget};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -149,7 +150,9 @@ async fn sync_helper_follows_the_sync_state_across_three_pages() {
         .changes
         .iter()
         .map(|c| match c {
-            Change::Create(exchange_ews::Changed::Item { summary, .. }) => summary.id.id.clone(),
+            Change::Create(exchange_ews::sync::Changed::Item { summary, .. }) => {
+                summary.id.id.clone()
+            }
             other => panic!("{other:?}"),
         })
         .collect();

@@ -5,7 +5,8 @@ use crate::common;
 use std::time::Duration;
 
 use common::*;
-use exchange_ews::{ConnectFailure, EwsClient, EwsError, ItemId, ResponseCode, XmlRefusal};
+use exchange_ews::error::{ConnectFailure, XmlRefusal};
+use exchange_ews::{EwsClient, EwsError, ItemId, ResponseCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::matchers::method;

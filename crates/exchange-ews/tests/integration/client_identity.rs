@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
-use exchange_ews::{EwsClient, EwsError, Impersonation, ItemId};
+use exchange_ews::client::Impersonation;
+use exchange_ews::{EwsClient, EwsError, ItemId};
 use wiremock::matchers::{header, method};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

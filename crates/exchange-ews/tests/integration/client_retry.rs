@@ -7,10 +7,9 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use common::*;
-use exchange_ews::{
-    DistinguishedFolder, EwsClient, EwsError, FolderTarget, ItemId, NewCalendarItem, ResponseCode,
-    RetryPolicy, SendMeetingInvitations,
-};
+use exchange_ews::calendar::{NewCalendarItem, SendMeetingInvitations};
+use exchange_ews::client::RetryPolicy;
+use exchange_ews::{DistinguishedFolder, EwsClient, EwsError, FolderTarget, ItemId, ResponseCode};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

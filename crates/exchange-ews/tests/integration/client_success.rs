@@ -10,10 +10,9 @@ use async_trait::async_trait;
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
 use exchange_auth::{AuthError, AuthStrategy, Challenge, Handshake, Target};
-use exchange_ews::{
-    Body, BodyType, DeleteType, DistinguishedFolder, EwsClient, FolderTarget, ItemId,
-    NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
-};
+use exchange_ews::calendar::{NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations};
+use exchange_ews::items::{Body, BodyType, DeleteType};
+use exchange_ews::{DistinguishedFolder, EwsClient, FolderTarget, ItemId};
 use http::HeaderValue;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -5,8 +5,9 @@ use crate::common;
 
 use chrono::{TimeZone, Utc};
 use common::*;
+use exchange_ews::client::Impersonation;
 use exchange_ews::timezone::WindowsZoneId;
-use exchange_ews::{EwsError, ExchangeVersion, Impersonation, ItemId};
+use exchange_ews::{EwsError, ExchangeVersion, ItemId};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -6,8 +6,9 @@ use crate::json_check;
 use std::path::PathBuf;
 use std::process::Command;
 
+use exchange_ews::decoded::{DecodedResponse, DocumentKind};
 use exchange_ews::dump::{self, parse_to_json, request_body, MAX_INPUT, OPERATIONS};
-use exchange_ews::{DecodedResponse, DocumentKind, EwsError};
+use exchange_ews::EwsError;
 
 const BUSY: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>

@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use exchange_auth::{Basic, UserCredentials};
+use exchange_ews::folders::Traversal;
+use exchange_ews::items::IndexedPage;
 use exchange_ews::{
-    DistinguishedFolder, EwsClient, EwsError, ExchangeVersion, FolderTarget, IndexedPage,
-    ResponseCode, Traversal,
+    DistinguishedFolder, EwsClient, EwsError, ExchangeVersion, FolderTarget, ResponseCode,
 };
 use exchange_testkit::FakeExchange;
 use secrecy::SecretString;

@@ -2,15 +2,23 @@
 //! right: every field of every item, escaped and non-ASCII text included.
 
 use chrono::{DateTime, Utc};
-use exchange_ews::operations::FindCalendarItems;
+use exchange_ews::calendar::FindCalendarItems;
 use exchange_ews::{Envelope, EwsError, ItemId};
 
 use crate::calendar_response;
 
 use calendar_response::{
-    change_key, end, find_item_response, item_id, organizer_name, start, LOCATIONS, ORGANIZERS,
-    SUBJECTS,
+    change_key, end, find_item_response, item_id, start, LOCATIONS, ORGANIZERS, SUBJECTS,
 };
+
+/// The display name of organizer `i` as it decodes (the benchmark and the example do not
+/// read names, so this expectation lives with the test).
+fn organizer_name(i: usize) -> &'static str {
+    match i % ORGANIZERS.len() {
+        1 => "Bob O'Neil",
+        n => ORGANIZERS[n].0,
+    }
+}
 
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()

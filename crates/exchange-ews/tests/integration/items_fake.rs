@@ -6,18 +6,25 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use exchange_auth::{Basic, UserCredentials};
-use exchange_ews::operations::{
-    CreateAttachment, DeleteAttachment, FindTypedItems, GetAttachment, GetTypedItems,
-    SyncFolderItems,
+use exchange_ews::attachments::{
+    Attachment, AttachmentShape, CreateAttachment, DeleteAttachment, GetAttachment, NewAttachment,
+    NewFileAttachment,
 };
+use exchange_ews::calendar::{
+    Recurrence, RecurrencePattern, RecurrenceRange, SendMeetingCancellations,
+    SendMeetingInvitationsOrCancellations,
+};
+use exchange_ews::client::CreateOptions;
+use exchange_ews::items::{
+    AffectedTaskOccurrences, BaseShape, Body, ConflictResolution, DeleteType, EmailAddressKey,
+    FieldUpdate, FindTypedItems, GetTypedItems, IndexedPage, ItemChange, ItemKind, ItemShape,
+    MessageDisposition, NewContact, NewItem, NewMessage, NewNote, NewTask, PhoneNumberKey,
+    PropertyPath, TaskStatus,
+};
+use exchange_ews::sync::{Change, SyncFolderItems, SyncItemShape};
 use exchange_ews::{
-    AffectedTaskOccurrences, Attachment, AttachmentShape, BaseShape, Body, Change,
-    ConflictResolution, CreateOptions, DeleteType, DistinguishedFolder, EmailAddressKey, EwsClient,
-    EwsError, ExchangeVersion, FieldUpdate, FolderTarget, IndexedPage, Item, ItemChange, ItemId,
-    ItemKind, ItemShape, MessageDisposition, NewAttachment, NewContact, NewFileAttachment, NewItem,
-    NewMessage, NewNote, NewTask, PhoneNumberKey, PropertyPath, Recurrence, RecurrencePattern,
-    RecurrenceRange, ResponseCode, SendMeetingCancellations, SendMeetingInvitationsOrCancellations,
-    SyncItemShape, TaskStatus,
+    DistinguishedFolder, EwsClient, EwsError, ExchangeVersion, FolderTarget, Item, ItemId,
+    ResponseCode,
 };
 use exchange_testkit::FakeExchange;
 use secrecy::SecretString;

@@ -2,12 +2,12 @@
 //! they refuse before anything is sent.
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use exchange_ews::operations::CreateItems;
-use exchange_ews::{
-    Body, EmailAddressKey, EwsError, ExchangeVersion, Mailbox, MessageDisposition, NewContact,
-    NewItem, NewMessage, NewNote, NewTask, PhoneNumberKey, Recurrence, RecurrencePattern,
-    RecurrenceRange, TaskStatus,
+use exchange_ews::calendar::{Recurrence, RecurrencePattern, RecurrenceRange};
+use exchange_ews::items::{
+    Body, CreateItems, EmailAddressKey, Mailbox, MessageDisposition, NewContact, NewItem,
+    NewMessage, NewNote, NewTask, PhoneNumberKey, TaskStatus,
 };
+use exchange_ews::{EwsError, ExchangeVersion};
 
 fn envelope(item: impl Into<NewItem>) -> Result<String, EwsError> {
     CreateItems::new(vec![item.into()])?

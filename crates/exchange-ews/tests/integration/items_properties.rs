@@ -1,11 +1,11 @@
 //! Property tests of typed items: any value in any element the readers model gives an item
 //! or a typed error, never a panic; and what the `New*` writers write reads back unchanged.
 
-use exchange_ews::operations::{CreateItems, GetTypedItems};
-use exchange_ews::{
-    EmailAddressKey, EwsError, ExchangeVersion, Importance, Item, MessageDisposition, NewContact,
+use exchange_ews::items::{
+    CreateItems, EmailAddressKey, GetTypedItems, Importance, MessageDisposition, NewContact,
     NewItem, NewMessage, NewTask, PhoneNumberKey, Sensitivity, TaskStatus,
 };
+use exchange_ews::{EwsError, ExchangeVersion, Item};
 use proptest::prelude::*;
 
 const KINDS: &[&str] = &[

@@ -3,12 +3,13 @@
 
 use crate::items_support::{answer, assert_message_part, names, read, utc, MESSAGE_PART, SHARED};
 use chrono::NaiveDate;
-use exchange_ews::operations::{GenericItem, GetItems};
-use exchange_ews::{
-    BodyType, EmailAddressKey, ExtendedValue, ImAddressKey, Importance, Item, ItemId,
+use exchange_ews::calendar::{Recurrence, RecurrencePattern, RecurrenceRange};
+use exchange_ews::items::{
+    BodyType, EmailAddressKey, ExtendedValue, GenericItem, GetItems, ImAddressKey, Importance,
     MapiPropertyType, PhoneNumberKey, PhysicalAddressKey, PostalAddressIndex, PropertyPath,
-    Recurrence, RecurrencePattern, RecurrenceRange, Sensitivity, TaskDelegationState, TaskStatus,
+    Sensitivity, TaskDelegationState, TaskStatus,
 };
+use exchange_ews::{Item, ItemId};
 
 #[test]
 fn reads_every_contact_field() {
@@ -300,5 +301,5 @@ fn generic_items_and_nodes_read_into_the_same_typed_items() {
     assert_eq!(from_get.id().id, "a\"<&");
     let Item::Message(m) = from_get else { panic!() };
     assert_eq!(m.subject.as_deref(), Some(" <b> \"x\" &\n y\r"));
-    assert!(Item::from_node(&exchange_ews::Node::default()).is_err());
+    assert!(Item::from_node(&exchange_ews::decoded::Node::default()).is_err());
 }

@@ -1,11 +1,10 @@
 //! Typed items refuse malformed, truncated, oversized and hostile answers with typed errors,
 //! never a panic; per-id errors stay per id.
 
-use exchange_ews::operations::{FindTypedItems, GetTypedItems};
-use exchange_ews::{
-    BaseShape, BodyFormat, DistinguishedFolder, EwsError, ExchangeVersion, IndexedPage, Item,
-    ItemId, ItemShape, PropertyPath, ResponseCode,
+use exchange_ews::items::{
+    BaseShape, BodyFormat, FindTypedItems, GetTypedItems, IndexedPage, ItemShape, PropertyPath,
 };
+use exchange_ews::{DistinguishedFolder, EwsError, ExchangeVersion, Item, ItemId, ResponseCode};
 
 fn answer(messages: &str) -> String {
     format!(

@@ -1,10 +1,11 @@
 //! Typed meeting messages: requests, responses and cancellations read from realistic XML.
 
 use crate::items_support::{assert_message_part, names, read, utc, MESSAGE_PART, SHARED};
-use exchange_ews::{
-    BodyType, ExtendedValue, FreeBusyStatus, Importance, Item, ItemId, MapiPropertyType,
-    MeetingRequestType, PropertyPath, RecurrencePattern, ResponseType, Sensitivity,
+use exchange_ews::calendar::{FreeBusyStatus, MeetingRequestType, RecurrencePattern, ResponseType};
+use exchange_ews::items::{
+    BodyType, ExtendedValue, Importance, MapiPropertyType, PropertyPath, Sensitivity,
 };
+use exchange_ews::{Item, ItemId};
 
 #[test]
 fn reads_every_meeting_request_field() {

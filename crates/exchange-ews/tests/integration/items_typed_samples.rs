@@ -4,11 +4,11 @@
 use crate::sample_files;
 
 use chrono::{TimeZone, Utc};
-use exchange_ews::operations::{FindTypedItems, GetTypedItems, SyncFolderItems};
-use exchange_ews::{
-    Change, Changed, DocumentKind, FreeBusyStatus, Importance, Item, ItemId, Node, ResponseType,
-    Sensitivity,
-};
+use exchange_ews::calendar::{FreeBusyStatus, ResponseType};
+use exchange_ews::decoded::{DocumentKind, Node};
+use exchange_ews::items::{FindTypedItems, GetTypedItems, Importance, Sensitivity};
+use exchange_ews::sync::{Change, Changed, SyncFolderItems};
+use exchange_ews::{Item, ItemId};
 use exchange_testkit::schema::{ews_dir, skip_or_fail};
 use sample_files::decoded;
 

@@ -26,8 +26,10 @@ mod client_retry;
 mod client_success;
 mod client_time_zones;
 mod connection_bound;
+#[cfg(feature = "dump")]
 mod ews_dump;
 mod folders_fake;
+#[cfg(feature = "fuzzing")]
 mod fuzz_targets_samples;
 mod generated_calendar;
 mod items_fake;

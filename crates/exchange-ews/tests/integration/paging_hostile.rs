@@ -5,7 +5,8 @@ use crate::common;
 
 use chrono::{Duration, TimeZone, Utc};
 use common::{answer, client_for, response};
-use exchange_ews::{DistinguishedFolder, EwsError, FolderTarget, Traversal};
+use exchange_ews::folders::Traversal;
+use exchange_ews::{DistinguishedFolder, EwsError, FolderTarget};
 use wiremock::MockServer;
 
 fn find_item(root: &str) -> String {

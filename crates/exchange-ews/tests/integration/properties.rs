@@ -5,12 +5,13 @@
 use crate::xml_check;
 
 use chrono::{DateTime, Utc};
-use exchange_ews::operations::{CreateCalendarItem, DeleteItem, GetCalendarItem};
-use exchange_ews::{
-    Body, BodyType, DecodedResponse, DeleteType, DistinguishedFolder, DocumentKind,
-    ExchangeVersion, ItemId, NewCalendarItem, Node, SendMeetingCancellations,
+use exchange_ews::calendar::{
+    CreateCalendarItem, GetCalendarItem, NewCalendarItem, SendMeetingCancellations,
     SendMeetingInvitations,
 };
+use exchange_ews::decoded::{DecodedResponse, DocumentKind, Node};
+use exchange_ews::items::{Body, BodyType, DeleteItem, DeleteType};
+use exchange_ews::{DistinguishedFolder, ExchangeVersion, ItemId};
 use proptest::prelude::*;
 use xml_check::{assert_well_formed, sanitized};
 

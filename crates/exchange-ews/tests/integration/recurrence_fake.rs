@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, TimeZone, Timelike, Utc};
 use exchange_auth::{Basic, UserCredentials};
-use exchange_ews::timezone::WindowsZoneId;
-use exchange_ews::{
-    DayOfWeek, DeleteType, DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget,
-    NewCalendarItem, Recurrence, RecurrencePattern, RecurrenceRange, SendMeetingCancellations,
-    SendMeetingInvitations,
+use exchange_ews::calendar::{
+    DayOfWeek, NewCalendarItem, Recurrence, RecurrencePattern, RecurrenceRange,
+    SendMeetingCancellations, SendMeetingInvitations,
 };
+use exchange_ews::items::DeleteType;
+use exchange_ews::timezone::WindowsZoneId;
+use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget};
 use exchange_testkit::FakeExchange;
 use secrecy::SecretString;
 

@@ -6,11 +6,11 @@ use crate::xml_check;
 
 use std::time::Duration;
 
-use exchange_ews::operations::{DeleteItem, FindCalendarItems, GetCalendarItem};
-use exchange_ews::{
-    DecodedResponse, DocumentKind, EwsError, MessageClass, NamespaceForm, ResponseClass,
-    ResponseCode,
-};
+use exchange_ews::calendar::{FindCalendarItems, GetCalendarItem};
+use exchange_ews::decoded::{DecodedResponse, DocumentKind, MessageClass, NamespaceForm};
+use exchange_ews::error::ResponseClass;
+use exchange_ews::items::DeleteItem;
+use exchange_ews::{EwsError, ResponseCode};
 use proptest::prelude::*;
 use xml_check::{assert_well_formed, escaped};
 

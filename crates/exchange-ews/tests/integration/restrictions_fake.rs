@@ -4,12 +4,14 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 use exchange_auth::{Basic, UserCredentials};
-use exchange_ews::operations::{FindItems, GetItems};
+use exchange_ews::calendar::{NewCalendarItem, SendMeetingInvitations};
+use exchange_ews::items::{
+    BaseShape, ContainmentComparison, ContainmentMode, DistinguishedPropertySet, FindItems,
+    GetItems, IndexedPage, ItemShape, MapiPropertyType, PropertyPath, Restriction, SortDirection,
+    SortOrder,
+};
 use exchange_ews::{
-    BaseShape, ContainmentComparison, ContainmentMode, DistinguishedFolder,
-    DistinguishedPropertySet, EwsClient, EwsError, ExchangeVersion, FolderTarget, IndexedPage,
-    ItemId, ItemShape, MapiPropertyType, NewCalendarItem, PropertyPath, ResponseCode, Restriction,
-    SendMeetingInvitations, SortDirection, SortOrder,
+    DistinguishedFolder, EwsClient, EwsError, ExchangeVersion, FolderTarget, ItemId, ResponseCode,
 };
 use exchange_testkit::FakeExchange;
 use secrecy::SecretString;

@@ -4,10 +4,10 @@
 use crate::common;
 
 use common::*;
-use exchange_ews::operations::{
-    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem,
-};
-use exchange_ews::{Envelope, EwsError, ExchangeVersion, ResponseCode, XmlRefusal};
+use exchange_ews::calendar::{CreateCalendarItem, FindCalendarItems, GetCalendarItem};
+use exchange_ews::error::XmlRefusal;
+use exchange_ews::items::DeleteItem;
+use exchange_ews::{Envelope, EwsError, ExchangeVersion, ResponseCode};
 use exchange_testkit::schema::ews_dir;
 
 /// A small deterministic generator (xorshift64*), so failures can be replayed.

@@ -1,12 +1,12 @@
 //! Every EWS sample of `../shared/ews/samples` decodes generically, with the namespace form
 //! and response codes reported, and gives valid JSON.
 
-use crate::json_check;
-use crate::sample_files;
+use crate::{json_check, sample_files};
 
 use std::collections::BTreeSet;
 
-use exchange_ews::{DecodedResponse, DocumentKind, EwsError, NamespaceForm, ResponseCode};
+use exchange_ews::decoded::{DecodedResponse, DocumentKind, NamespaceForm};
+use exchange_ews::{EwsError, ResponseCode};
 use sample_files::{decoded, samples, MALFORMED};
 
 #[test]

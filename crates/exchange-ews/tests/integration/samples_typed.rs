@@ -6,10 +6,11 @@ use crate::sample_files;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use exchange_ews::operations::{
-    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem,
-};
-use exchange_ews::{Envelope, EwsError, ItemId, MessageClass, Node, ResponseClass, ResponseCode};
+use exchange_ews::calendar::{CreateCalendarItem, FindCalendarItems, GetCalendarItem};
+use exchange_ews::decoded::{MessageClass, Node};
+use exchange_ews::error::ResponseClass;
+use exchange_ews::items::DeleteItem;
+use exchange_ews::{Envelope, EwsError, ItemId, ResponseCode};
 use sample_files::decoded;
 
 #[test]

@@ -1,16 +1,15 @@
 //! Every request envelope the crate writes validates against Microsoft's EWS schema.
 
 use chrono::{Duration, TimeZone, Utc};
-use exchange_ews::operations::{
-    CreateCalendarItem, DeleteItem, FindCalendarItems, GetCalendarItem, GetServerTimeZones,
+use exchange_ews::calendar::{
+    CreateCalendarItem, FindCalendarItems, GetCalendarItem, NewCalendarItem,
+    SendMeetingCancellations, SendMeetingInvitations,
 };
-use exchange_ews::operations::{FindFolder, FindItems, GetFolder};
-use exchange_ews::timezone::{TimeZoneContext, WindowsZoneId};
-use exchange_ews::{
-    Body, DeleteType, DistinguishedFolder, ExchangeVersion, FolderTarget, Impersonation, ItemId,
-    NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
-};
-use exchange_ews::{IndexedPage, Traversal};
+use exchange_ews::client::Impersonation;
+use exchange_ews::folders::{FindFolder, GetFolder, Traversal};
+use exchange_ews::items::{Body, DeleteItem, DeleteType, FindItems, IndexedPage};
+use exchange_ews::timezone::{GetServerTimeZones, TimeZoneContext, WindowsZoneId};
+use exchange_ews::{DistinguishedFolder, ExchangeVersion, FolderTarget, ItemId};
 use exchange_testkit::schema::SchemaValidator;
 
 use crate::schema_queries;
@@ -416,14 +415,12 @@ fn folder_envelopes(version: ExchangeVersion) -> Vec<(String, String)> {
 /// `ConvertId` requests of one version (validated in the one run of
 /// `every_request_envelope_validates`).
 fn directory_envelopes(version: ExchangeVersion) -> Vec<(String, String)> {
-    use exchange_ews::operations::{
-        ConvertId, GetUserAvailability, ResolveNames, SyncFolderHierarchy, SyncFolderItems,
+    use exchange_ews::directory::{
+        AlternateId, AttendeeType, AvailabilityMailbox, ContactDataShape, ConvertId,
+        FreeBusyOptions, FreeBusyViewKind, GetUserAvailability, IdFormat, ResolveNames,
+        SearchScope, SerializableTimeZone, TimeZoneTransition,
     };
-    use exchange_ews::{
-        AlternateId, AttendeeType, AvailabilityMailbox, ContactDataShape, FreeBusyOptions,
-        FreeBusyViewKind, IdFormat, SearchScope, SerializableTimeZone, SyncItemShape,
-        TimeZoneTransition,
-    };
+    use exchange_ews::sync::{SyncFolderHierarchy, SyncFolderItems, SyncItemShape};
 
     let mut docs = Vec::new();
     let scopes = [

@@ -3,15 +3,14 @@
 //! across a daylight-saving change.
 
 use chrono::{Datelike, Month, NaiveDate, TimeDelta, TimeZone, Timelike, Utc};
-use exchange_ews::operations::{
-    CreateCalendarItem, GetCalendarItem, GetServerTimeZones, Operation,
+use exchange_ews::calendar::{
+    Attendee, CreateCalendarItem, DayOfWeek, DayOfWeekIndex, FreeBusyStatus, GetCalendarItem,
+    NewCalendarItem, Recurrence, RecurrencePattern, RecurrenceRange, ResponseType,
+    SendMeetingInvitations,
 };
-use exchange_ews::timezone::{TimeZoneDefinition, WindowsZoneId};
-use exchange_ews::{
-    Attendee, Body, DayOfWeek, DayOfWeekIndex, DistinguishedFolder, EwsError, ExchangeVersion,
-    FolderTarget, FreeBusyStatus, Importance, NewCalendarItem, Recurrence, RecurrencePattern,
-    RecurrenceRange, ResponseType, SendMeetingInvitations, Sensitivity,
-};
+use exchange_ews::items::{Body, Importance, Sensitivity};
+use exchange_ews::timezone::{GetServerTimeZones, TimeZoneDefinition, WindowsZoneId};
+use exchange_ews::{DistinguishedFolder, EwsError, ExchangeVersion, FolderTarget, Operation};
 use exchange_testkit::schema::SchemaValidator;
 
 use crate::calendar_fixtures;

@@ -2,13 +2,15 @@
 //! for every Exchange version, inside a `CreateItem` request.
 
 use chrono::{Month, NaiveDate, TimeZone, Utc};
-use exchange_ews::operations::CreateItems;
-use exchange_ews::{
-    Body, DayOfWeek, DayOfWeekIndex, DistinguishedFolder, EmailAddressKey, ExchangeVersion,
-    Importance, Mailbox, MessageDisposition, NewContact, NewItem, NewMessage, NewNote, NewTask,
-    PhoneNumberKey, PhysicalAddress, PhysicalAddressKey, PostalAddressIndex, Recurrence,
-    RecurrencePattern, RecurrenceRange, Sensitivity, TaskStatus,
+use exchange_ews::calendar::{
+    DayOfWeek, DayOfWeekIndex, Recurrence, RecurrencePattern, RecurrenceRange,
 };
+use exchange_ews::items::{
+    Body, CreateItems, EmailAddressKey, Importance, Mailbox, MessageDisposition, NewContact,
+    NewItem, NewMessage, NewNote, NewTask, PhoneNumberKey, PhysicalAddress, PhysicalAddressKey,
+    PostalAddressIndex, Sensitivity, TaskStatus,
+};
+use exchange_ews::{DistinguishedFolder, ExchangeVersion};
 use exchange_testkit::schema::SchemaValidator;
 
 /// Text that needs escaping, and characters XML cannot carry.

@@ -2,16 +2,20 @@
 //! delete attachments) validates against Microsoft's EWS schema, for every version.
 
 use chrono::{Duration, TimeZone, Utc};
-use exchange_ews::operations::{
-    CreateAttachment, CreateItems, DeleteAttachment, DeleteItems, GetAttachment, UpdateItems,
+use exchange_ews::attachments::{
+    AttachmentShape, CreateAttachment, DeleteAttachment, GetAttachment, NewAttachment,
+    NewFileAttachment,
 };
-use exchange_ews::{
-    AffectedTaskOccurrences, AttachmentShape, Body, BodyFormat, ConflictResolution, DeleteType,
-    DistinguishedFolder, ExchangeVersion, FieldUpdate, FolderTarget, ItemChange, ItemId, ItemKind,
-    MessageDisposition, NewAttachment, NewCalendarItem, NewContact, NewFileAttachment, NewItem,
-    NewMessage, NewNote, NewTask, PropertyPath, SendMeetingCancellations, SendMeetingInvitations,
+use exchange_ews::calendar::{
+    NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
     SendMeetingInvitationsOrCancellations,
 };
+use exchange_ews::items::{
+    AffectedTaskOccurrences, Body, BodyFormat, ConflictResolution, CreateItems, DeleteItems,
+    DeleteType, FieldUpdate, ItemChange, ItemKind, MessageDisposition, NewContact, NewItem,
+    NewMessage, NewNote, NewTask, PropertyPath, UpdateItems,
+};
+use exchange_ews::{DistinguishedFolder, ExchangeVersion, FolderTarget, ItemId};
 use exchange_testkit::schema::SchemaValidator;
 use writes_cases::{updates, HOSTILE};
 

@@ -1,19 +1,22 @@
 //! Items and attachments written through the client against a fake endpoint: ids read in
 //! order, update conflicts as typed errors, and attachments round trip.
 
-use crate::common;
-use crate::writes_support;
+use crate::{common, writes_support};
 
 use std::sync::Mutex;
 
 use chrono::{TimeZone, Utc};
 use common::client_for;
-use exchange_ews::operations::{CreateAttachment, DeleteAttachment, GetAttachment};
-use exchange_ews::{
-    Attachment, AttachmentShape, ConflictResolution, CreateOptions, FieldUpdate, ItemChange,
-    ItemId, ItemKind, MessageDisposition, NewAttachment, NewCalendarItem, NewFileAttachment,
-    NewItem, ResponseCode, SendMeetingInvitationsOrCancellations,
+use exchange_ews::attachments::{
+    Attachment, AttachmentShape, CreateAttachment, DeleteAttachment, GetAttachment, NewAttachment,
+    NewFileAttachment,
 };
+use exchange_ews::calendar::{NewCalendarItem, SendMeetingInvitationsOrCancellations};
+use exchange_ews::client::CreateOptions;
+use exchange_ews::items::{
+    ConflictResolution, FieldUpdate, ItemChange, ItemKind, MessageDisposition, NewItem,
+};
+use exchange_ews::{ItemId, ResponseCode};
 use wiremock::matchers::{body_string_contains, method};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use writes_support::{error, messages, ok, xml};

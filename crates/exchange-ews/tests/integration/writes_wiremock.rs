@@ -1,17 +1,16 @@
 //! The batch calls of the client against a fake endpoint: chunking, order, retries of a
 //! throttled chunk, per-item errors, failed chunks and authentication failures.
 
-use crate::common;
-use crate::writes_support;
+use crate::{common, writes_support};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::{builder_for, client_for, EWS_PATH};
-use exchange_ews::{
-    AffectedTaskOccurrences, BaseShape, DeleteType, EwsError, ItemId, ItemShape, RetryPolicy,
-    SendMeetingCancellations,
-};
+use exchange_ews::calendar::SendMeetingCancellations;
+use exchange_ews::client::RetryPolicy;
+use exchange_ews::items::{AffectedTaskOccurrences, BaseShape, DeleteType, ItemShape};
+use exchange_ews::{EwsError, ItemId};
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use writes_support::{error, item_ids, messages, ok, xml};

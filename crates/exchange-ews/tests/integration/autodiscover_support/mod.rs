@@ -1,7 +1,5 @@
 //! Shared set-up of the Autodiscover tests: fake endpoints on 127.0.0.1 and canned answers.
 
-#![allow(dead_code, unreachable_pub)]
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,20 +9,20 @@ use secrecy::SecretString;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-pub const SVC: &str = "/autodiscover/autodiscover.svc";
-pub const POX: &str = "/autodiscover/autodiscover.xml";
-pub const EWS_URL: &str = "https://mail.contoso.test/EWS/Exchange.asmx";
+pub(crate) const SVC: &str = "/autodiscover/autodiscover.svc";
+pub(crate) const POX: &str = "/autodiscover/autodiscover.xml";
+pub(crate) const EWS_URL: &str = "https://mail.contoso.test/EWS/Exchange.asmx";
 /// `alice:pw` in Basic.
-pub const ALICE_BASIC: &str = "Basic YWxpY2U6cHc=";
+pub(crate) const ALICE_BASIC: &str = "Basic YWxpY2U6cHc=";
 
-pub fn basic() -> Arc<Basic> {
+pub(crate) fn basic() -> Arc<Basic> {
     Arc::new(Basic::new(UserCredentials::new("alice", SecretString::from("pw"))).unwrap())
 }
 
 /// A resolver whose candidates for `contoso.test` are `first` and, for
 /// `autodiscover.contoso.test`, `second`; every other authority is sent to `fallback` (so
 /// that no request leaves 127.0.0.1).
-pub fn builder(first: &MockServer, second: &MockServer) -> AutodiscoverBuilder {
+pub(crate) fn builder(first: &MockServer, second: &MockServer) -> AutodiscoverBuilder {
     let (first, second) = (first.uri(), second.uri());
     Autodiscover::builder()
         .auth(basic())
@@ -38,7 +36,7 @@ pub fn builder(first: &MockServer, second: &MockServer) -> AutodiscoverBuilder {
         }))
 }
 
-pub fn soap_user(code: &str, target: Option<&str>, settings: &[(&str, &str)]) -> String {
+pub(crate) fn soap_user(code: &str, target: Option<&str>, settings: &[(&str, &str)]) -> String {
     let target = target.map_or_else(
         || r#"<RedirectTarget i:nil="true"/>"#.to_owned(),
         |t| format!("<RedirectTarget>{t}</RedirectTarget>"),
@@ -60,7 +58,7 @@ pub fn soap_user(code: &str, target: Option<&str>, settings: &[(&str, &str)]) ->
     )
 }
 
-pub fn soap_found(url: &str) -> String {
+pub(crate) fn soap_found(url: &str) -> String {
     soap_user(
         "NoError",
         None,
@@ -68,7 +66,7 @@ pub fn soap_found(url: &str) -> String {
     )
 }
 
-pub fn pox_found(url: &str) -> String {
+pub(crate) fn pox_found(url: &str) -> String {
     format!(
         r#"<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
 <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
@@ -80,11 +78,11 @@ pub fn pox_found(url: &str) -> String {
     )
 }
 
-pub fn xml(status: u16, body: String) -> ResponseTemplate {
+pub(crate) fn xml(status: u16, body: String) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.into_bytes(), "text/xml; charset=utf-8")
 }
 
-pub async fn on(server: &MockServer, at: &str, response: ResponseTemplate) {
+pub(crate) async fn on(server: &MockServer, at: &str, response: ResponseTemplate) {
     Mock::given(method("POST"))
         .and(path(at))
         .respond_with(response)

@@ -1,16 +1,14 @@
 //! Calendar items as Exchange sends them, shared by the calendar tests.
 
-#![allow(dead_code, unreachable_pub)]
-
 use chrono::{DateTime, Month, NaiveDate, Utc};
-use exchange_ews::{DayOfWeek, DayOfWeekIndex, RecurrencePattern, RecurrenceRange};
+use exchange_ews::calendar::{DayOfWeek, DayOfWeekIndex, RecurrencePattern, RecurrenceRange};
 
-pub fn at(text: &str) -> DateTime<Utc> {
+pub(crate) fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
 }
 
 /// A `GetItem` answer holding one calendar item with `inner` as its children.
-pub fn get_item_answer(inner: &str) -> String {
+pub(crate) fn get_item_answer(inner: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="utf-8"?>
 <s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
@@ -22,12 +20,12 @@ pub fn get_item_answer(inner: &str) -> String {
     )
 }
 
-pub const IDS: &str = r#"<t:ItemId Id="AAMkMaster" ChangeKey="DwAAAB"/>"#;
-pub const TIMES: &str =
+pub(crate) const IDS: &str = r#"<t:ItemId Id="AAMkMaster" ChangeKey="DwAAAB"/>"#;
+pub(crate) const TIMES: &str =
     "<t:Start>2026-03-23T08:00:00Z</t:Start><t:End>2026-03-23T09:00:00Z</t:End>";
 
 /// A recurring meeting as Exchange 2016 returns it for `GetItem` with every property.
-pub fn full_item() -> String {
+pub(crate) fn full_item() -> String {
     format!(
         r#"{IDS}
 <t:ParentFolderId Id="AAMkFolder" ChangeKey="AQAAAA=="/>
@@ -85,12 +83,12 @@ pub fn full_item() -> String {
     )
 }
 
-pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
 /// Every calendar pattern with the XML Exchange sends for it.
-pub fn patterns() -> Vec<(RecurrencePattern, &'static str)> {
+pub(crate) fn patterns() -> Vec<(RecurrencePattern, &'static str)> {
     vec![
         (
             RecurrencePattern::Daily { interval: 2 },
@@ -131,7 +129,7 @@ pub fn patterns() -> Vec<(RecurrencePattern, &'static str)> {
     ]
 }
 
-pub fn ranges() -> Vec<(RecurrenceRange, &'static str)> {
+pub(crate) fn ranges() -> Vec<(RecurrenceRange, &'static str)> {
     vec![
         (
             RecurrenceRange::NoEnd { start: date(2026, 3, 23) },

@@ -1,13 +1,12 @@
 //! Realistic item XML shared by the typed item tests, and the checks of its values.
 
-#![allow(dead_code, unreachable_pub)]
-
 use chrono::{DateTime, TimeZone, Utc};
-use exchange_ews::operations::GetTypedItems;
-use exchange_ews::{EwsError, Item, ItemId, Message, Node};
+use exchange_ews::decoded::Node;
+use exchange_ews::items::{GetTypedItems, Message};
+use exchange_ews::{EwsError, Item, ItemId};
 
 /// A `GetItem` answer with one successful message per item.
-pub fn answer(items: &[&str]) -> String {
+pub(crate) fn answer(items: &[&str]) -> String {
     let messages: String = items
         .iter()
         .map(|item| {
@@ -24,18 +23,18 @@ pub fn answer(items: &[&str]) -> String {
 }
 
 /// The one item of an answer.
-pub fn read(item: &str) -> Result<Item, EwsError> {
+pub(crate) fn read(item: &str) -> Result<Item, EwsError> {
     GetTypedItems::parse_response(answer(&[item]).as_bytes())?
         .pop()
         .expect("one id, one entry")
 }
 
-pub fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+pub(crate) fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
 }
 
 /// Shared `t:ItemType` properties in schema order, before a kind's own.
-pub const SHARED: &str = r#"<t:ItemId Id="AAMkId" ChangeKey="EQAAAB"/>
+pub(crate) const SHARED: &str = r#"<t:ItemId Id="AAMkId" ChangeKey="EQAAAB"/>
     <t:ParentFolderId Id="AAMkFolder" ChangeKey="AQAAAA=="/>
     <t:ItemClass>CLASS</t:ItemClass>
     <t:Subject>Quarterly &amp; annual</t:Subject>
@@ -119,12 +118,12 @@ macro_rules! assert_shared {
 }
 
 /// The names of the unmodelled children.
-pub fn names(nodes: &[Node]) -> Vec<&str> {
+pub(crate) fn names(nodes: &[Node]) -> Vec<&str> {
     nodes.iter().map(|n| n.name()).collect()
 }
 
 /// The message part of a message or meeting message, in schema order.
-pub const MESSAGE_PART: &str = r#"<t:InReplyTo>&lt;a1@contoso.test&gt;</t:InReplyTo>
+pub(crate) const MESSAGE_PART: &str = r#"<t:InReplyTo>&lt;a1@contoso.test&gt;</t:InReplyTo>
     <t:IsSubmitted>false</t:IsSubmitted><t:IsDraft>false</t:IsDraft>
     <t:ConversationId Id="AAQkConv"/>
     <t:Sender><t:Mailbox><t:Name>Bob</t:Name><t:EmailAddress>bob@contoso.test</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType><t:MailboxType>Mailbox</t:MailboxType></t:Mailbox></t:Sender>
@@ -144,7 +143,7 @@ pub const MESSAGE_PART: &str = r#"<t:InReplyTo>&lt;a1@contoso.test&gt;</t:InRepl
     <t:ReceivedRepresenting><t:Mailbox><t:EmailAddress>boss@contoso.test</t:EmailAddress></t:Mailbox></t:ReceivedRepresenting>"#;
 
 /// Checks the message fields of [`MESSAGE_PART`].
-pub fn assert_message_part(m: &Message) {
+pub(crate) fn assert_message_part(m: &Message) {
     assert_eq!(m.in_reply_to.as_deref(), Some("<a1@contoso.test>"));
     assert_eq!((m.is_submitted, m.is_draft), (Some(false), Some(false)));
     assert_eq!(m.conversation_id, Some(ItemId::new("AAQkConv")));

@@ -1,10 +1,8 @@
 //! A strict JSON validator (RFC 8259) for the tests: a small recursive-descent parser that
 //! answers where the first problem is.
 
-#![allow(dead_code, unreachable_pub)]
-
 /// Checks that `text` is exactly one JSON value (white space around it allowed).
-pub fn validate(text: &str) -> Result<(), String> {
+pub(crate) fn validate(text: &str) -> Result<(), String> {
     let mut p = Parser {
         bytes: text.as_bytes(),
         at: 0,

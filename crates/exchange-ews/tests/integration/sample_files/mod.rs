@@ -1,12 +1,10 @@
 //! The EWS samples of `../shared/ews/samples`, shared by the sample tests.
 
-#![allow(dead_code, unreachable_pub)]
-
-use exchange_ews::DecodedResponse;
+use exchange_ews::decoded::DecodedResponse;
 use exchange_testkit::schema::{ews_dir, skip_or_fail};
 
 /// The two samples that are deliberately not well-formed, with a part of the reason given.
-pub const MALFORMED: [(&str, &str); 2] = [
+pub(crate) const MALFORMED: [(&str, &str); 2] = [
     (
         "ms-getstreamingevents-response.xml",
         "ends inside <Envelope>",
@@ -18,7 +16,7 @@ pub const MALFORMED: [(&str, &str); 2] = [
 ];
 
 /// Every sample: its file name and bytes, or `None` when the samples are absent.
-pub fn samples() -> Option<Vec<(String, Vec<u8>)>> {
+pub(crate) fn samples() -> Option<Vec<(String, Vec<u8>)>> {
     let Some(dir) = ews_dir() else {
         return skip_or_fail("the EWS samples (set EWS_SHARED_DIR or place them in ../shared/ews)");
     };
@@ -37,7 +35,7 @@ pub fn samples() -> Option<Vec<(String, Vec<u8>)>> {
 }
 
 /// The samples that decode, decoded.
-pub fn decoded() -> Option<Vec<(String, Vec<u8>, DecodedResponse)>> {
+pub(crate) fn decoded() -> Option<Vec<(String, Vec<u8>, DecodedResponse)>> {
     Some(
         samples()?
             .into_iter()

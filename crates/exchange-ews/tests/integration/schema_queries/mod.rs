@@ -2,12 +2,12 @@
 //! every shape, of one version: validated with the other envelopes in one run.
 
 use chrono::{TimeZone, Utc};
-use exchange_ews::operations::{FindItems, GetItems};
-use exchange_ews::{
-    BaseShape, BodyFormat, ContainmentComparison, ContainmentMode, DistinguishedFolder,
-    DistinguishedPropertySet, EwsError, ExchangeVersion, FolderTarget, IndexedPage, ItemId,
-    ItemShape, MapiPropertyType, PropertyPath, Restriction, SortDirection, SortOrder,
+use exchange_ews::items::{
+    BaseShape, BodyFormat, ContainmentComparison, ContainmentMode, DistinguishedPropertySet,
+    FindItems, GetItems, IndexedPage, ItemShape, MapiPropertyType, PropertyPath, Restriction,
+    SortDirection, SortOrder,
 };
+use exchange_ews::{DistinguishedFolder, EwsError, ExchangeVersion, FolderTarget, ItemId};
 
 const HOSTILE: &str = "Q3 <review> & \"budget\" 'draft' ]]> \u{e9}t\u{e9} \u{1F4C5}\r\n\tend";
 

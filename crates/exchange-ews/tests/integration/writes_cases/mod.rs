@@ -1,20 +1,18 @@
 //! Field updates of every shape, each with the item kind it fits, for the schema test.
 
-#![allow(dead_code, unreachable_pub)]
-
 use chrono::{NaiveDate, TimeZone, Utc};
-use exchange_ews::{
-    Attendee, Body, DayOfWeek, DistinguishedPropertySet, FieldUpdate, Importance, ItemKind,
-    Mailbox, MapiPropertyType, PropertyPath, PropertyValue, Recurrence, RecurrencePattern,
-    RecurrenceRange, Sensitivity,
+use exchange_ews::calendar::{Attendee, DayOfWeek, Recurrence, RecurrencePattern, RecurrenceRange};
+use exchange_ews::items::{
+    Body, DistinguishedPropertySet, FieldUpdate, Importance, ItemKind, Mailbox, MapiPropertyType,
+    PropertyPath, PropertyValue, Sensitivity,
 };
 
 /// Text with markup, quotes, non-ASCII and control characters.
-pub const HOSTILE: &str =
+pub(crate) const HOSTILE: &str =
     "Q3 <review> & \"budget\" 'draft' ]]> \u{e9}t\u{e9} \u{5317}\u{4eac} \u{1F4C5}\r\n\tend";
 
 /// A recurrence from May to September 2024.
-pub fn recurrence(pattern: RecurrencePattern) -> Recurrence {
+pub(crate) fn recurrence(pattern: RecurrencePattern) -> Recurrence {
     Recurrence {
         pattern,
         range: RecurrenceRange::EndDate {
@@ -25,7 +23,7 @@ pub fn recurrence(pattern: RecurrencePattern) -> Recurrence {
 }
 
 /// One update of every shape, with the item kind it fits.
-pub fn updates() -> Vec<(ItemKind, FieldUpdate)> {
+pub(crate) fn updates() -> Vec<(ItemKind, FieldUpdate)> {
     let t = Utc.with_ymd_and_hms(2024, 5, 1, 8, 0, 0).unwrap();
     let mailbox = Mailbox {
         name: Some(HOSTILE.into()),

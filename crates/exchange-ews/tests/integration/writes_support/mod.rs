@@ -1,13 +1,11 @@
 //! Canned answers of the write operations for the wiremock tests.
 
-#![allow(dead_code, unreachable_pub)]
-
 use wiremock::ResponseTemplate;
 
 use crate::common::response;
 
 /// Every `Id="…"` of the `ItemId` elements of a request body, in order.
-pub fn item_ids(body: &str) -> Vec<String> {
+pub(crate) fn item_ids(body: &str) -> Vec<String> {
     body.split("<t:ItemId Id=\"")
         .skip(1)
         .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
@@ -15,21 +13,21 @@ pub fn item_ids(body: &str) -> Vec<String> {
 }
 
 /// A successful response message of `operation` holding `inner`.
-pub fn ok(operation: &str, inner: &str) -> String {
+pub(crate) fn ok(operation: &str, inner: &str) -> String {
     format!(
         r#"<m:{operation}ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>{inner}</m:{operation}ResponseMessage>"#
     )
 }
 
 /// A failed response message of `operation` with `code`.
-pub fn error(operation: &str, code: &str) -> String {
+pub(crate) fn error(operation: &str, code: &str) -> String {
     format!(
         r#"<m:{operation}ResponseMessage ResponseClass="Error"><m:MessageText>no</m:MessageText><m:ResponseCode>{code}</m:ResponseCode></m:{operation}ResponseMessage>"#
     )
 }
 
 /// A response with several messages (`common::response` wraps one).
-pub fn messages(operation: &str, all: &[String]) -> String {
+pub(crate) fn messages(operation: &str, all: &[String]) -> String {
     let inner = all.concat();
     let one = response(operation, "Success", "@@");
     let start = one.find(&format!("<m:{operation}ResponseMessage")).unwrap();
@@ -41,6 +39,6 @@ pub fn messages(operation: &str, all: &[String]) -> String {
 }
 
 /// A 200 answer with `body` as XML.
-pub fn xml(body: String) -> ResponseTemplate {
+pub(crate) fn xml(body: String) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "text/xml; charset=utf-8")
 }

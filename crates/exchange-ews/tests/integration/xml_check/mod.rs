@@ -1,13 +1,11 @@
 //! Helpers of the property tests: an independent well-formedness check and the character
 //! replacements the writer documents.
 
-#![allow(dead_code, unreachable_pub)]
-
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
 /// Fails unless `xml` is well-formed as quick-xml reads it (matching end tags, one root).
-pub fn assert_well_formed(xml: &str) {
+pub(crate) fn assert_well_formed(xml: &str) {
     let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut depth = 0usize;
@@ -33,7 +31,7 @@ pub fn assert_well_formed(xml: &str) {
 
 /// `text` as it reads back after writing: characters XML 1.0 cannot carry (C0 controls
 /// other than tab, line feed and carriage return; U+FFFE; U+FFFF) become U+FFFD.
-pub fn sanitized(text: &str) -> String {
+pub(crate) fn sanitized(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\t' | '\n' | '\r' => c,
@@ -44,7 +42,7 @@ pub fn sanitized(text: &str) -> String {
 }
 
 /// `text` escaped for element content or a quoted attribute.
-pub fn escaped(text: &str) -> String {
+pub(crate) fn escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -1,10 +1,11 @@
 //! The calendar area over EWS.
 
 use async_trait::async_trait;
-use exchange_ews::{
-    Body, CalendarItem, DeleteType, ItemId, NewCalendarItem, SendMeetingCancellations,
-    SendMeetingInvitations,
+use exchange_ews::calendar::{
+    CalendarItem, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
 };
+use exchange_ews::items::{Body, DeleteType};
+use exchange_ews::ItemId;
 use mediagateway_api::{ApiError, Appointment, NewAppointment, TimeWindow};
 
 use super::errors::{map_error, map_item_error};

@@ -1,7 +1,8 @@
 //! The one place where EWS failures become gateway errors.
 
 use exchange_auth::{AuthError, FailureClass};
-use exchange_ews::{ConnectFailure, EwsError, ResponseCode};
+use exchange_ews::error::ConnectFailure;
+use exchange_ews::{EwsError, ResponseCode};
 use mediagateway_api::{ApiError, Unreachable};
 
 /// The gateway error of an EWS failure.

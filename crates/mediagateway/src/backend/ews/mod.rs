@@ -10,7 +10,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::Utc;
 use exchange_auth::{Basic, UserCredentials};
-use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget, RetryPolicy};
+use exchange_ews::client::RetryPolicy;
+use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget};
 use mediagateway_api::{ApiError, ExchangeGeneration};
 use secrecy::ExposeSecret;
 

@@ -1,0 +1,7 @@
+//! Folders: where a request looks ([`FolderTarget`], [`DistinguishedFolder`]), folders as read,
+//! and the requests that read one folder or find those below another.
+
+pub use crate::operations::{FindFolder, GetFolder};
+pub use crate::types::{
+    DistinguishedFolder, Folder, FolderId, FolderPage, FolderTarget, Traversal,
+};
