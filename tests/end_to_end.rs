@@ -412,6 +412,7 @@ over_every_transport! {
     session_based_login_path => session_path;
     wrong_gateway_password_is_diagnosed => wrong_gateway_password;
     wrong_exchange_password_is_refused_and_nothing_stored => wrong_exchange_password;
+    changing_the_gateway_password_clears_the_security_notice => change_gateway_password;
     exchange_faults_give_typed_errors_and_store_nothing => exchange_faults;
     exchange_not_listening_is_diagnosed => exchange_not_listening;
     bad_arguments_give_typed_errors => bad_arguments;
@@ -503,26 +504,34 @@ async fn gateway_not_listening_is_diagnosed_as_not_started() {
     );
 }
 
-#[tokio::test]
-async fn changing_the_gateway_password_clears_the_security_notice() {
+async fn change_gateway_password(kind: Kind) {
     let world = World::start().await;
-    world
-        .gateway
-        .change_password(&"1234".into(), &SecretString::from("a long new password"))
+    let old = world.data_source(kind).build().unwrap();
+    let err = old
+        .change_gateway_password(SecretString::from("1111111"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.gateway_error(), Some(ApiError::InvalidArgument { .. })),
+        "{err:?}"
+    );
+    let new = old
+        .change_gateway_password(SecretString::from("a long new password"))
+        .await
         .unwrap();
-    let old = world.data_source(Kind::Grpc).build().unwrap();
     assert_eq!(
         old.test_gateway().await.diagnosis(),
         Some(Diagnosis::GatewayPasswordIncorrect)
     );
-    let new = world
-        .data_source(Kind::Grpc)
-        .gateway_password(SecretString::from("a long new password"))
-        .build()
-        .unwrap();
     let test = new.test_gateway().await;
     assert!(test.passed(), "{test}");
     assert!(test.security_notice.is_none());
+    let rebuilt = world
+        .data_source(kind)
+        .gateway_password(SecretString::from("a long new password"))
+        .build()
+        .unwrap();
+    assert!(rebuilt.test_gateway().await.passed());
 }
 
 #[test]

@@ -45,15 +45,12 @@ async fn a_full_run_logs_no_secret() {
         .start()
         .await
         .unwrap();
-    let (gateway, port, _dir) = support::served_gateway().await;
-    gateway
-        .change_password(&"1234".into(), &SecretString::from(secrets[2]))
-        .unwrap();
+    let (_gateway, port, _dir) = support::served_gateway().await;
 
     let exchange = DataSource::builder("Exchange")
         .gateway("127.0.0.1", port)
         .transport(TransportChoice::Grpc)
-        .gateway_password(SecretString::from(secrets[2]))
+        .gateway_password(SecretString::from("1234"))
         .exchange_version(ExchangeGeneration::Exchange2010To2019)
         .authentication(Authentication::UserNamePassword)
         .exchange_account(ServiceAccount::new(
@@ -62,6 +59,9 @@ async fn a_full_run_logs_no_secret() {
             fake.url(),
         ))
         .build()
+        .unwrap()
+        .change_gateway_password(SecretString::from(secrets[2]))
+        .await
         .unwrap();
     assert!(exchange.test_gateway().await.passed());
     assert!(exchange.test_exchange_account().await.passed());

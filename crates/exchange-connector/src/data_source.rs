@@ -266,6 +266,27 @@ impl DataSource {
         Ok(())
     }
 
+    /// Replaces the gateway password and returns this data source with the new one; the old
+    /// data source's calls fail from now on.
+    pub async fn change_gateway_password(
+        &self,
+        new_password: SecretString,
+    ) -> Result<DataSource, ConnectorError> {
+        let new_password = GatewayPassword::new(new_password);
+        self.gateway()
+            .change_password(&self.admin_call(), &new_password)
+            .await?;
+        let inner = Inner {
+            gateway: self.inner.gateway.clone(),
+            address: self.inner.address.clone(),
+            password: new_password,
+            config: self.inner.config.clone(),
+        };
+        Ok(DataSource {
+            inner: Arc::new(inner),
+        })
+    }
+
     fn notice(&self, default_password: bool) -> Option<SecurityNotice> {
         default_password.then(SecurityNotice::default_password)
     }

@@ -7,7 +7,6 @@ use mediagateway_api::{ApiError, DataSourceConfig, GatewayPassword, UserCall};
 use mediagateway_vault::{
     ensure_private_dir, RecordId, Secret, SessionAccounts, Vault, VaultError, VaultOptions,
 };
-use secrecy::SecretString;
 
 use crate::admin_password::AdminPassword;
 use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend};
@@ -74,16 +73,6 @@ impl Gateway {
     /// Opens a gateway whose data folder is `dir`, with default settings otherwise.
     pub fn open_in(dir: &Path) -> Result<Self, StartupError> {
         Self::open(&GatewayConfig::in_dir(dir))
-    }
-
-    /// Changes the gateway password.
-    pub fn change_password(
-        &self,
-        old: &GatewayPassword,
-        new: &SecretString,
-    ) -> Result<(), ApiError> {
-        self.authenticate(old)?;
-        self.admin.change(new)
     }
 
     /// The vault, for administration.

@@ -19,6 +19,9 @@ macro_rules! admin_operations {
             /// Connection test: one call to Exchange with the data source's service account.
             fn test_exchange_account(call: $crate::AdminCall, data_source: str) -> $crate::ExchangeCheck
                 = TestExchangeAccountRequest => ExchangeCheck;
+            /// Replaces the gateway password; the new one must have at least 8 characters.
+            fn change_password(call: $crate::AdminCall, new_password: $crate::GatewayPassword) -> ()
+                = ChangePasswordRequest => Empty;
         }
     };
 }

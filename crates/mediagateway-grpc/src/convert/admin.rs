@@ -1,12 +1,12 @@
 //! The admin area's messages.
 
 use mediagateway_api::{
-    ApiError, Authentication, DataSourceConfig, ExchangeCheck, ExchangeGeneration, GatewayStatus,
-    ServiceAccount,
+    ApiError, Authentication, DataSourceConfig, ExchangeCheck, ExchangeGeneration, GatewayPassword,
+    GatewayStatus, ServiceAccount,
 };
 use secrecy::{ExposeSecret, SecretString};
 
-use super::FromWire;
+use super::{FromWire, ToWire};
 use crate::proto;
 
 impl From<GatewayStatus> for proto::GatewayStatus {
@@ -143,6 +143,18 @@ impl TryFrom<proto::ExchangeCheck> for ExchangeCheck {
             server_version: Some(check.server_version).filter(|v| !v.is_empty()),
             mailbox: check.mailbox,
         })
+    }
+}
+
+impl ToWire<String> for GatewayPassword {
+    fn to_wire(&self) -> String {
+        self.secret().expose_secret().to_owned()
+    }
+}
+
+impl FromWire<String> for GatewayPassword {
+    fn from_wire(wire: String, _field: &str) -> Result<Self, ApiError> {
+        Ok(Self::new(SecretString::from(wire)))
     }
 }
 

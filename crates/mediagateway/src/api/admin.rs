@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, DataSourceConfig, ExchangeCheck, GatewayStatus,
+    AdminApi, AdminCall, ApiError, DataSourceConfig, ExchangeCheck, GatewayPassword, GatewayStatus,
 };
 use mediagateway_vault::{Account, RecordId, Secret};
 
@@ -53,5 +53,16 @@ impl AdminApi for Gateway {
             server_version,
             mailbox: access.mailbox,
         })
+    }
+
+    async fn change_password(
+        &self,
+        call: &AdminCall,
+        new_password: &GatewayPassword,
+    ) -> Result<(), ApiError> {
+        self.authenticate(&call.password)?;
+        self.admin.change(new_password.secret())?;
+        tracing::info!("gateway password changed");
+        Ok(())
     }
 }
