@@ -244,9 +244,10 @@ pub(crate) fn fault_code(xml: &str) -> Option<String> {
 /// whole envelope, faults included, against the SOAP envelope schema). `truncated` is how many
 /// responses a test broke on purpose.
 pub(crate) fn validate(server: &FakeExchange, requests: &[String], truncated: usize) {
-    let exchanges = server.exchanges();
-    let soap: Vec<&exchange_testkit::Exchange> = exchanges.iter().filter(|e| e.is_soap()).collect();
-    let (complete, broken): (Vec<&exchange_testkit::Exchange>, Vec<_>) = soap
+    let logged = server.logged_requests();
+    let soap: Vec<&exchange_testkit::LoggedRequest> =
+        logged.iter().filter(|e| e.is_soap()).collect();
+    let (complete, broken): (Vec<&exchange_testkit::LoggedRequest>, Vec<_>) = soap
         .iter()
         .copied()
         .partition(|e| e.response_body.trim_end().ends_with("</s:Envelope>"));
