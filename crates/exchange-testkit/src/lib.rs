@@ -124,7 +124,6 @@ mod ops;
 mod recurrence;
 mod request;
 mod response;
-pub mod rigs;
 pub mod schema;
 mod seed;
 mod sent;

@@ -185,7 +185,7 @@ fn both_ways<T: std::fmt::Debug>(
 fn pruned_and_full_trees_read_the_same_from_every_sample() {
     use crate::operations::{FindCalendarItems, GetCalendarItem, Operation};
     let Some(dir) = exchange_testkit::schema::ews_dir() else {
-        exchange_testkit::schema::skip_or_fail::<()>("the EWS samples");
+        exchange_test_support::skip_or_fail::<()>("the EWS samples");
         return;
     };
     let mut compared = 0;

@@ -9,7 +9,8 @@ use exchange_ews::{
     Change, Changed, DocumentKind, FreeBusyStatus, Importance, Item, ItemId, Node, ResponseType,
     Sensitivity,
 };
-use exchange_testkit::schema::{ews_dir, skip_or_fail};
+use exchange_test_support::skip_or_fail;
+use exchange_testkit::schema::ews_dir;
 use sample_files::decoded;
 
 fn sample(name: &str) -> Option<Vec<u8>> {

@@ -339,7 +339,7 @@ async fn shutdown_and_drop_stop_the_server() {
 #[tokio::test]
 async fn the_envelope_schema_of_the_tests_catches_broken_responses() {
     if exchange_testkit::schema::ews_dir().is_none() {
-        eprintln!("skipped: the EWS schema is missing");
+        exchange_test_support::peer_missing("the EWS schema is missing");
         return;
     }
     let server = start().await;

@@ -3,7 +3,8 @@
 #![allow(dead_code, unreachable_pub)]
 
 use exchange_ews::DecodedResponse;
-use exchange_testkit::schema::{ews_dir, skip_or_fail};
+use exchange_test_support::skip_or_fail;
+use exchange_testkit::schema::ews_dir;
 
 /// The two samples that are deliberately not well-formed, with a part of the reason given.
 pub const MALFORMED: [(&str, &str); 2] = [

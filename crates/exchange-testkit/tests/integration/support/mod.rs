@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
-use exchange_testkit::schema::{ews_dir, skip_or_fail, SchemaValidator};
+use exchange_test_support::skip_or_fail;
+use exchange_testkit::schema::{ews_dir, SchemaValidator};
 use exchange_testkit::FakeExchange;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
