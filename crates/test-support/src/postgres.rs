@@ -58,11 +58,6 @@ impl PgServer {
         Some(started)
     }
 
-    /// Port the server listens on, on 127.0.0.1.
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
     /// A connection string for `dbname`.
     pub fn connection_string(&self, dbname: &str) -> String {
         format!(

@@ -1,6 +1,5 @@
 //! Helpers of the integration tests: accounts, a raw HTTP client, hand-written EWS requests,
 //! readers for responses, and schema validation of everything exchanged.
-#![allow(dead_code)] // Each test file uses a different part of the helpers.
 
 pub(crate) mod generic;
 pub(crate) mod requests;
@@ -16,10 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
-// Each test file uses a different part of the requests.
-#[allow(unused_imports)]
 pub(crate) use generic::*;
-#[allow(unused_imports)]
 pub(crate) use requests::*;
 
 /// Saves one item (an item element) in its default folder of the caller's mailbox; its id
