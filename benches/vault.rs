@@ -19,10 +19,6 @@ use mediagateway_vault::{
     VaultError, WrappedDataKey,
 };
 
-#[cfg(feature = "vault-postgres")]
-#[path = "../crates/mediagateway-vault/tests/integration/common/postgres.rs"]
-mod pg;
-
 const ACCOUNTS: usize = 100_000;
 
 fn record_id(n: usize) -> RecordId {
@@ -184,8 +180,9 @@ fn vault_benches(c: &mut Criterion) {
 
 #[cfg(feature = "vault-postgres")]
 fn postgres_benches(c: &mut Criterion, fixture: &Fixture) {
+    use exchange_test_support::postgres::PgServer;
     use mediagateway_vault::{PostgresOptions, PostgresStore};
-    let Some(server) = pg::server() else {
+    let Some(server) = PgServer::shared() else {
         eprintln!("PostgreSQL benchmarks skipped: no PostgreSQL installation found");
         return;
     };

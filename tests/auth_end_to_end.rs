@@ -16,7 +16,6 @@
 //! captures the whole run.
 
 use std::future::Future;
-use std::io::Write;
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -28,8 +27,9 @@ use exchange_auth::{
 };
 use exchange_ews::client::Impersonation;
 use exchange_ews::{DistinguishedFolder, EwsClient, EwsError, FolderTarget};
-use exchange_testkit::rigs::kerberos::KerberosRig;
-use exchange_testkit::rigs::oauth::OAuthMockServer;
+use exchange_test_support::kerberos::KerberosRig;
+use exchange_test_support::oauth::OAuthMockServer;
+use exchange_test_support::CapturedLogs;
 use exchange_testkit::FakeExchange;
 use secrecy::{ExposeSecret, SecretString};
 use wiremock::matchers::{header, header_exists, method};
@@ -38,19 +38,6 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// How many calendar items the fake's mailbox holds.
 const SEEDED: usize = 4;
 const WRONG_PASSWORD: &str = "Wrong-Pa55word-1c9e";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Secrets seen during the run, which no log line may hold.
 #[derive(Clone, Default)]
@@ -65,13 +52,7 @@ impl Secrets {
 type Case = fn(Arc<KerberosRig>, Secrets) -> Pin<Box<dyn Future<Output = Result<(), String>>>>;
 
 fn main() -> ExitCode {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .init();
+    let captured = CapturedLogs::install_global(tracing::Level::TRACE);
     let Some(rig) = KerberosRig::shared() else {
         return ExitCode::SUCCESS;
     };
@@ -128,7 +109,7 @@ fn main() -> ExitCode {
         }
     }
 
-    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
+    let logs = captured.text();
     let mut leaks = Vec::new();
     for secret in secrets.0.lock().unwrap().iter() {
         if logs.contains(secret.as_str()) {
@@ -293,10 +274,10 @@ async fn ntlm_with_a_wrong_password(rig: Arc<KerberosRig>, _: Secrets) -> Result
     match calendar_through(&rig, "ntlm-proxy", &fake, Arc::new(strategy)).await {
         Err(EwsError::AuthenticationFailed {
             source: AuthError::Rejected { scheme: "NTLM" },
-        }) if fake.exchanges().is_empty() => Ok(()),
+        }) if fake.logged_requests().is_empty() => Ok(()),
         Err(EwsError::AuthenticationFailed { source }) => Err(format!(
             "refused, but with {source:?}, and {} requests reached the fake",
-            fake.exchanges().len()
+            fake.logged_requests().len()
         )),
         other => Err(format!("expected a refusal, got {other:?}")),
     }

@@ -166,7 +166,7 @@ async fn the_path(kind: Kind, session_based: bool) {
 
     // Every request the client sent on the way validates against the EWS schema.
     if let Some(validator) = SchemaValidator::find() {
-        let exchanges = world.fake.exchanges();
+        let exchanges = world.fake.logged_requests();
         assert!(exchanges.len() >= 7, "{} requests", exchanges.len());
         let verdicts = validator.validate_envelopes(exchanges.iter().map(|e| {
             (

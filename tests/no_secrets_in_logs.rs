@@ -1,42 +1,21 @@
 //! Every log line of a full run — gateway start, connection tests, login, calendar calls,
 //! EWS request and response bodies at trace level — is captured, and no password appears.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use base64::Engine as _;
 use chrono::{Duration, Utc};
 use exchange_connector::{
     Authentication, DataSource, ExchangeGeneration, NewAppointment, ServiceAccount, TransportChoice,
 };
+use exchange_test_support::CapturedLogs;
 use exchange_testkit::FakeExchange;
 use secrecy::SecretString;
 use uuid::Uuid;
 
 mod support;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_run_logs_no_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .init();
+    let captured = CapturedLogs::install_global(tracing::Level::TRACE);
 
     let secrets = ["svc-Secret-9f2", "alice-Secret-77c", "gateway-Secret-31a"];
     let fake = FakeExchange::builder()
@@ -102,7 +81,7 @@ async fn a_full_run_logs_no_secret() {
         .unwrap();
     user.delete_appointment(&created.id).await.unwrap();
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("portal user logged in"),
         "the run was logged at all:\n{logs}"

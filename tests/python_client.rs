@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use exchange_testkit::schema::skip_or_fail;
+use exchange_test_support::skip_or_fail;
 use exchange_testkit::FakeExchange;
 
 mod support;

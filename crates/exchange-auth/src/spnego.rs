@@ -83,7 +83,7 @@ impl<'a> Der<'a> {
     }
 
     /// The content of the next element, which must carry `tag`.
-    pub(crate) fn expect(&mut self, tag: u8) -> Result<&'a [u8], &'static str> {
+    pub(crate) fn read_tagged(&mut self, tag: u8) -> Result<&'a [u8], &'static str> {
         match self.peek_tag() {
             Some(t) if t == tag => Ok(self.element()?.1),
             Some(_) => Err("unexpected tag"),
@@ -92,9 +92,9 @@ impl<'a> Der<'a> {
     }
 
     /// The content of the next element when it carries `tag`, else `None`.
-    pub(crate) fn optional(&mut self, tag: u8) -> Result<Option<&'a [u8]>, &'static str> {
+    pub(crate) fn read_optional(&mut self, tag: u8) -> Result<Option<&'a [u8]>, &'static str> {
         if self.peek_tag() == Some(tag) {
-            self.expect(tag).map(Some)
+            self.read_tagged(tag).map(Some)
         } else {
             Ok(None)
         }
@@ -199,16 +199,16 @@ impl NegTokenResp {
             return Err(invalid("the token is too large"));
         }
         let mut outer = Der::new(token);
-        let choice = outer.expect(context(1)).map_err(invalid)?;
+        let choice = outer.read_tagged(context(1)).map_err(invalid)?;
         outer.finish().map_err(invalid)?;
         let mut choice = Der::new(choice);
-        let body = choice.expect(TAG_SEQUENCE).map_err(invalid)?;
+        let body = choice.read_tagged(TAG_SEQUENCE).map_err(invalid)?;
         choice.finish().map_err(invalid)?;
         let mut fields = Der::new(body);
         let mut resp = Self::default();
-        if let Some(state) = fields.optional(context(0)).map_err(invalid)? {
+        if let Some(state) = fields.read_optional(context(0)).map_err(invalid)? {
             let mut state = Der::new(state);
-            let value = state.expect(TAG_ENUMERATED).map_err(invalid)?;
+            let value = state.read_tagged(TAG_ENUMERATED).map_err(invalid)?;
             state.finish().map_err(invalid)?;
             resp.neg_state = Some(match value {
                 [0] => NegState::AcceptCompleted,
@@ -218,9 +218,9 @@ impl NegTokenResp {
                 _ => return Err(invalid("unknown negState")),
             });
         }
-        if let Some(mech) = fields.optional(context(1)).map_err(invalid)? {
+        if let Some(mech) = fields.read_optional(context(1)).map_err(invalid)? {
             let mut mech = Der::new(mech);
-            let oid = mech.expect(TAG_OID).map_err(invalid)?;
+            let oid = mech.read_tagged(TAG_OID).map_err(invalid)?;
             mech.finish().map_err(invalid)?;
             if oid.is_empty() {
                 return Err(invalid("empty OID"));
@@ -237,11 +237,11 @@ impl NegTokenResp {
 }
 
 fn octet_field(fields: &mut Der<'_>, n: u8) -> Result<Option<Vec<u8>>, AuthError> {
-    let Some(field) = fields.optional(context(n)).map_err(invalid)? else {
+    let Some(field) = fields.read_optional(context(n)).map_err(invalid)? else {
         return Ok(None);
     };
     let mut field = Der::new(field);
-    let value = field.expect(TAG_OCTET_STRING).map_err(invalid)?;
+    let value = field.read_tagged(TAG_OCTET_STRING).map_err(invalid)?;
     field.finish().map_err(invalid)?;
     Ok(Some(value.to_vec()))
 }

@@ -139,14 +139,14 @@ impl ChannelBindings {
         use crate::spnego::{Der, TAG_BIT_STRING, TAG_OID, TAG_SEQUENCE};
         let invalid = |reason| AuthError::ChannelBindingsCertificateInvalid { reason };
         let mut outer = Der::new(der);
-        let certificate = outer.expect(TAG_SEQUENCE).map_err(invalid)?;
+        let certificate = outer.read_tagged(TAG_SEQUENCE).map_err(invalid)?;
         outer.finish().map_err(invalid)?;
         let mut fields = Der::new(certificate);
-        fields.expect(TAG_SEQUENCE).map_err(invalid)?;
-        let algorithm = fields.expect(TAG_SEQUENCE).map_err(invalid)?;
-        fields.expect(TAG_BIT_STRING).map_err(invalid)?;
+        fields.read_tagged(TAG_SEQUENCE).map_err(invalid)?;
+        let algorithm = fields.read_tagged(TAG_SEQUENCE).map_err(invalid)?;
+        fields.read_tagged(TAG_BIT_STRING).map_err(invalid)?;
         fields.finish().map_err(invalid)?;
-        let oid = Der::new(algorithm).expect(TAG_OID).map_err(invalid)?;
+        let oid = Der::new(algorithm).read_tagged(TAG_OID).map_err(invalid)?;
         if oid.is_empty() {
             return Err(invalid("empty signature algorithm"));
         }

@@ -1,5 +1,5 @@
 //! Kerberos and Negotiate against a real MIT KDC and Apache with `mod_auth_gssapi`
-//! (`exchange_testkit::rigs::kerberos`).
+//! (`exchange_test_support::kerberos`).
 //!
 //! MIT Kerberos reads `KRB5_CONFIG` from the environment, and changing the environment of a
 //! process with threads is a data race: this binary has its own `main` (`harness = false`),
@@ -15,7 +15,7 @@ use base64::Engine as _;
 use exchange_auth::{
     AuthError, AuthStrategy, Challenge, Kerberos, Negotiate, Target, UserCredentials,
 };
-use exchange_testkit::rigs::kerberos::KerberosRig;
+use exchange_test_support::kerberos::KerberosRig;
 use http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use http::StatusCode;
 use secrecy::SecretString;

@@ -1,6 +1,7 @@
 //! Helpers of the unit tests.
 
-use exchange_testkit::schema::{ews_dir, skip_or_fail};
+use exchange_test_support::skip_or_fail;
+use exchange_testkit::schema::ews_dir;
 
 /// The bytes of a Microsoft (or library) sample of `../shared/ews/samples`, or `None` when
 /// the samples are absent (the test is then skipped, or fails under CI).

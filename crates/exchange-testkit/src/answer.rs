@@ -12,7 +12,7 @@ use hyper::body::{Body, Frame, SizeHint};
 use crate::auth;
 use crate::error::Error;
 use crate::fault::status_page;
-use crate::log::Exchange;
+use crate::log::LoggedRequest;
 use crate::response;
 use crate::service::{lock, Shared};
 
@@ -153,7 +153,7 @@ pub(crate) fn respond(shared: &Shared, answer: Answer, request_body: &[u8]) -> R
     if answer.cut {
         cut_in_half(&mut sent);
     }
-    lock(&shared.log).record(Exchange {
+    lock(&shared.log).record(LoggedRequest {
         request_body: String::from_utf8_lossy(request_body).into_owned(),
         response_body: sent.clone(),
         status: answer.status.as_u16(),

@@ -1,6 +1,6 @@
 //! The one error type of the test kit: why the fake refused a request or a configuration.
 
-/// Why the fake Exchange server refused a request (recorded in [`crate::Exchange::rejection`])
+/// Why the fake Exchange server refused a request (recorded in [`crate::LoggedRequest::rejection`])
 /// or why [`crate::FakeExchangeBuilder::start`] refused a configuration (wrapped in the
 /// returned [`std::io::Error`] of kind `InvalidInput`).
 ///

@@ -25,7 +25,7 @@
 //!   validates against Microsoft's EWS schema. The builder can seed mailboxes with
 //!   generated items ([`FakeExchangeBuilder::seed_calendar`],
 //!   [`FakeExchangeBuilder::seed_items`]); tests can inject faults ([`Fault`]), inspect the
-//!   raw exchanges ([`Exchange`]) and read back folder contents
+//!   logged requests and answers ([`LoggedRequest`]) and read back folder contents
 //!   ([`FakeExchange::item_count`]) and sent messages ([`FakeExchange::sent_messages`]).
 //! - [`schema`]: validation of EWS documents against Microsoft's schema with `xmllint`.
 //!
@@ -124,7 +124,6 @@ mod ops;
 mod recurrence;
 mod request;
 mod response;
-pub mod rigs;
 pub mod schema;
 mod seed;
 mod sent;
@@ -134,7 +133,7 @@ mod store;
 
 pub use error::Error;
 pub use fault::Fault;
-pub use log::Exchange;
+pub use log::LoggedRequest;
 pub use response::ServerVersion;
 pub use seed::SeedKind;
 pub use sent::SentMessage;

@@ -4,13 +4,13 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::error::Error;
 
-/// How many exchanges the log keeps; older ones are dropped first.
+/// How many requests the log keeps; older ones are dropped first.
 pub(crate) const LOG_CAPACITY: usize = 200;
 
 /// One request the fake received and what it answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Exchange {
+pub struct LoggedRequest {
     /// The raw request body (lossily decoded when it is not UTF-8; empty when the fake did
     /// not read it, as for a 404 or a body over the size limit).
     pub request_body: String,
@@ -28,7 +28,7 @@ pub struct Exchange {
     pub rejection: Option<Error>,
 }
 
-impl Exchange {
+impl LoggedRequest {
     /// Whether the answer is a SOAP envelope (as opposed to an HTTP error page or nothing).
     pub fn is_soap(&self) -> bool {
         self.response_body
@@ -39,25 +39,25 @@ impl Exchange {
 /// The bounded log and the per-operation counters.
 #[derive(Debug, Default)]
 pub(crate) struct RequestLog {
-    exchanges: VecDeque<Exchange>,
+    requests: VecDeque<LoggedRequest>,
     counts: HashMap<String, usize>,
 }
 
 impl RequestLog {
-    /// Records one exchange, counting its operation.
-    pub(crate) fn record(&mut self, exchange: Exchange) {
-        if let Some(operation) = &exchange.operation {
+    /// Records one request and its answer, counting its operation.
+    pub(crate) fn record(&mut self, request: LoggedRequest) {
+        if let Some(operation) = &request.operation {
             *self.counts.entry(operation.clone()).or_default() += 1;
         }
-        if self.exchanges.len() == LOG_CAPACITY {
-            self.exchanges.pop_front();
+        if self.requests.len() == LOG_CAPACITY {
+            self.requests.pop_front();
         }
-        self.exchanges.push_back(exchange);
+        self.requests.push_back(request);
     }
 
-    /// The kept exchanges, oldest first.
-    pub(crate) fn exchanges(&self) -> Vec<Exchange> {
-        self.exchanges.iter().cloned().collect()
+    /// The kept requests, oldest first.
+    pub(crate) fn requests(&self) -> Vec<LoggedRequest> {
+        self.requests.iter().cloned().collect()
     }
 
     /// How many requests named `operation` since the server started.
@@ -70,8 +70,8 @@ impl RequestLog {
 mod tests {
     use super::*;
 
-    fn exchange(operation: Option<&str>, n: usize) -> Exchange {
-        Exchange {
+    fn logged(operation: Option<&str>, n: usize) -> LoggedRequest {
+        LoggedRequest {
             request_body: format!("request {n}"),
             response_body: String::new(),
             status: 200,
@@ -81,13 +81,13 @@ mod tests {
     }
 
     #[test]
-    fn keeps_the_latest_exchanges_and_counts_all() {
+    fn keeps_the_latest_requests_and_counts_all() {
         let mut log = RequestLog::default();
         for n in 0..LOG_CAPACITY + 5 {
-            log.record(exchange(Some("GetItem"), n));
+            log.record(logged(Some("GetItem"), n));
         }
-        log.record(exchange(None, 999));
-        let kept = log.exchanges();
+        log.record(logged(None, 999));
+        let kept = log.requests();
         assert_eq!(kept.len(), LOG_CAPACITY);
         assert_eq!(kept[0].request_body, "request 6");
         assert_eq!(
@@ -100,7 +100,7 @@ mod tests {
 
     #[test]
     fn soap_answers_are_recognised() {
-        let mut e = exchange(None, 0);
+        let mut e = logged(None, 0);
         assert!(!e.is_soap());
         e.response_body =
             "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"/>".into();

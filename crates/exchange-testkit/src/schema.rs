@@ -3,11 +3,12 @@
 //! The schema is not part of this repository. Tests find it in the folder named by the
 //! environment variable `EWS_SHARED_DIR` (a folder with `schema/` and `samples/`), or else in
 //! `../shared/ews` beside the workspace. When the schema or `xmllint` is missing, a test says so
-//! and skips; under CI (`CI=true`) it fails instead.
+//! and skips; under CI it fails instead ([`exchange_test_support::skip_or_fail`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use exchange_test_support::skip_or_fail;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -21,23 +22,6 @@ pub fn ews_dir() -> Option<PathBuf> {
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/ews"),
     };
     dir.join("schema").is_dir().then_some(dir)
-}
-
-/// Whether this run is under CI, where a missing test peer is a failure.
-pub fn is_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-/// Skips a test whose peer is missing, or fails it under CI.
-///
-/// Returns `None` after printing why the test is skipped.
-pub fn skip_or_fail<T>(what: &str) -> Option<T> {
-    assert!(
-        !is_ci(),
-        "{what} is missing, and under CI that is a failure"
-    );
-    eprintln!("skipped: {what} is missing");
-    None
 }
 
 /// An `xmllint` run against the EWS schema.

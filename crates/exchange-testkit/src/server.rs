@@ -16,7 +16,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use crate::error::Error;
 use crate::fault::{Fault, FaultQueue};
 use crate::folder_tree;
-use crate::log::{Exchange, RequestLog};
+use crate::log::{LoggedRequest, RequestLog};
 use crate::response::ServerVersion;
 use crate::seed::{self, Pattern, Seed, SeedKind};
 use crate::sent::SentMessage;
@@ -328,8 +328,8 @@ impl FakeExchange {
     }
 
     /// The last requests and answers (up to 200), oldest first.
-    pub fn exchanges(&self) -> Vec<Exchange> {
-        lock(&self.shared.log).exchanges()
+    pub fn logged_requests(&self) -> Vec<LoggedRequest> {
+        lock(&self.shared.log).requests()
     }
 
     /// How many requests named `operation` (such as `FindItem`) since the start, whatever

@@ -53,17 +53,16 @@ fn sqlite_version_one_is_migrated_to_an_appended_version_two() {
 }
 
 #[cfg(feature = "postgres")]
-#[path = "../tests/integration/common/postgres.rs"]
-mod pg;
-
-#[cfg(feature = "postgres")]
 #[test]
 fn postgres_version_one_is_migrated_to_an_appended_version_two() {
     use crate::postgres::{PostgresOptions, PostgresStore};
     use crate::store::{SealedRecord, Store};
     use crate::RecordId;
+    use exchange_test_support::postgres::PgServer;
 
-    let Some(server) = pg::server() else { return };
+    let Some(server) = PgServer::shared() else {
+        return;
+    };
     let dbname = server.create_database();
     let options = PostgresOptions::new(server.connection_string(&dbname)).schema("appended");
     let record = SealedRecord {

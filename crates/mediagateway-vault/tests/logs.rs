@@ -1,18 +1,17 @@
 //! What the vault logs: the unencrypted-key warning, damaged records, key rotation and
-//! passphrase errors, never a secret, passphrase or key material.
+//! passphrase errors, never a secret, passphrase or key material; and what `PostgresStore`
+//! logs on a first open.
 //!
-//! Alone in its own test binary: `tracing` caches per call site whether anyone listens, so a
-//! test running in parallel without a subscriber could otherwise hide these events.
+//! A test binary of its own, apart from `tests/integration`: the PostgreSQL test installs the
+//! global subscriber (its cache listener logs from a thread of its own) and asserts that
+//! nothing was logged at WARN, which the other tests' vaults do all the time; and `tracing`,
+//! with a single subscriber, decides per call site whether anyone listens on the thread that
+//! reaches it first, so a test running beside others without a subscriber could hide events.
 
-#[path = "integration/common/mod.rs"]
-mod common;
-
-use std::io;
-use std::sync::{Arc, Mutex};
-
-use common::*;
-use mediagateway_vault::{Secret, Vault, VaultOptions};
+use exchange_test_support::capture_logs;
+use mediagateway_vault::{Account, RecordId, Secret, Vault, VaultOptions};
 use secrecy::SecretString;
+use tracing::Level;
 
 const STORED_SECRET: &str = "Stored-Secret-4f1d9c-Zebra";
 const STORED_USER: &str = "stored.user.7c2e81";
@@ -20,39 +19,27 @@ const STORED_TOKEN: &str = "0.Refresh-Token-b81e77-Quokka";
 const PASSPHRASE: &str = "Vault-Passphrase-d41c2a-Ibis";
 const WRONG_PASSPHRASE: &str = "Wrong-Passphrase-93aa0f-Lynx";
 
-/// A log sink the test can read back.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+fn id(user: &str) -> RecordId {
+    RecordId::new("exchange-main", user)
+}
 
-impl io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
+fn account(secret: Secret) -> Account {
+    Account::new(
+        STORED_USER,
+        "https://mail.contoso.com/EWS/Exchange.asmx",
+        secret,
+    )
 }
 
 #[test]
 fn logs_warn_about_the_plain_key_and_never_show_secrets() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let (_tmp, dir) = scratch();
-    let (_tmp2, encrypted_dir) = scratch();
-    tracing::subscriber::with_default(subscriber, || {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let dir = tmp.path().join("plain");
+    let encrypted_dir = tmp.path().join("encrypted");
+    let logs = capture_logs(Level::TRACE, || {
         let vault = Vault::open_with(&dir, VaultOptions::new().rsa_bits(2048)).unwrap();
         vault
-            .put(
-                &id("u"),
-                &full_account(STORED_USER, Secret::password(STORED_SECRET)),
-            )
+            .put(&id("u"), &account(Secret::password(STORED_SECRET)))
             .unwrap();
         vault.get(&id("u")).unwrap();
         vault.list(Some("stored"), 0, 10).unwrap();
@@ -79,9 +66,7 @@ fn logs_warn_about_the_plain_key_and_never_show_secrets() {
             ("p", Secret::password(STORED_SECRET)),
             ("t", Secret::refresh_token(STORED_TOKEN)),
         ] {
-            vault
-                .put(&id(user), &full_account(STORED_USER, secret))
-                .unwrap();
+            vault.put(&id(user), &account(secret)).unwrap();
             vault.get(&id(user)).unwrap();
             vault.touch(&id(user)).unwrap();
         }
@@ -100,7 +85,6 @@ fn logs_warn_about_the_plain_key_and_never_show_secrets() {
             tracing::error!(error = %err, debug = ?err, "reported by the caller");
         }
     });
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("not encrypted"), "{logs}");
     assert!(logs.contains("skipping unreadable vault record"), "{logs}");
     assert!(logs.contains("exchange-main/u"), "{logs}");
@@ -122,4 +106,42 @@ fn logs_warn_about_the_plain_key_and_never_show_secrets() {
             }
         }
     }
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn a_first_open_on_a_fresh_schema_preloads_without_a_warning() {
+    use std::time::{Duration, Instant};
+
+    use exchange_test_support::postgres::PgServer;
+    use exchange_test_support::CapturedLogs;
+    use mediagateway_vault::{PostgresOptions, PostgresStore, Store};
+
+    let Some(server) = PgServer::shared() else {
+        return;
+    };
+    // The cache listener starts after the schema is migrated, so preloading a fresh schema's
+    // records does not fail; it logs from its own thread, hence the global subscriber.
+    let captured = CapturedLogs::install_global(Level::WARN);
+    let dbname = &server.create_database();
+    let options = PostgresOptions::new(server.connection_string(dbname)).schema("fresh");
+    let store = PostgresStore::open(&options).expect("open");
+    let listener = "SELECT count(*) FROM pg_stat_activity
+         WHERE application_name = 'mediagateway-vault listener' AND datname = current_database()";
+    let start = Instant::now();
+    while server.psql(dbname, listener) == "0" {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the listener never connected"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Time to listen and preload.
+    std::thread::sleep(Duration::from_millis(500));
+    let id = RecordId::new("source", "nobody");
+    assert_eq!(store.get(&id).expect("get"), None);
+    drop(store);
+    let logs = captured.text();
+    assert!(!logs.contains("cannot preload"), "{logs}");
+    assert!(!logs.contains("WARN"), "{logs}");
 }

@@ -503,7 +503,7 @@ fn spnego_handshake_refuses_bad_answers() {
 /// shared Kerberos rig (`/negotiate/` offers Kerberos and NTLM; the NegTokenInit lists NTLM only).
 mod apache {
     use super::*;
-    use exchange_testkit::rigs::kerberos::KerberosRig;
+    use exchange_test_support::kerberos::KerberosRig;
     use std::io::{BufRead, BufReader, Read, Write};
     use std::net::TcpStream;
 

@@ -1,13 +1,13 @@
 //! NTLM against a real acceptor: Apache with mod_auth_gssapi and gss-ntlmssp, from the shared
-//! Kerberos rig of `exchange-testkit` (`/ntlm/` speaks NTLM only). Without the rig's programs
-//! the tests skip, except under `CI=true`, where they fail.
+//! Kerberos rig of `exchange-test-support` (`/ntlm/` speaks NTLM only). Without the rig's
+//! programs the tests skip, except under CI, where they fail.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 
 use exchange_auth::{AuthError, AuthStrategy, Challenge, Handshake, Ntlm, Target, UserCredentials};
-use exchange_testkit::rigs::kerberos::KerberosRig;
+use exchange_test_support::kerberos::KerberosRig;
 use http::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 

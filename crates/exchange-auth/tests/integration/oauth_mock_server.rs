@@ -6,7 +6,7 @@ use exchange_auth::oauth::{
     AuthorizationCodeFlow, Endpoints, OAuth2, OAuthClient, PendingAuthorization,
 };
 use exchange_auth::{AuthError, AuthStrategy, Challenge, Target};
-use exchange_testkit::rigs::oauth::OAuthMockServer;
+use exchange_test_support::oauth::OAuthMockServer;
 use secrecy::{ExposeSecret as _, SecretString};
 
 fn client(server: &OAuthMockServer) -> OAuthClient {

@@ -324,7 +324,7 @@ async fn error_answers_explain_the_mistake() {
 
 #[tokio::test]
 async fn unreachable_endpoint_is_typed() {
-    let port = exchange_testkit::rigs::free_port();
+    let port = exchange_test_support::free_port();
     let endpoints = Endpoints::explicit(
         &format!("http://127.0.0.1:{port}/a"),
         &format!("http://127.0.0.1:{port}/t"),

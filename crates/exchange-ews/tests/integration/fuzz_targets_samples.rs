@@ -3,7 +3,8 @@
 //! where cargo-fuzz is not installed.
 
 use exchange_ews::fuzz_targets::{run, TARGETS};
-use exchange_testkit::schema::{ews_dir, skip_or_fail};
+use exchange_test_support::skip_or_fail;
+use exchange_testkit::schema::ews_dir;
 
 /// The published samples, or `None` when they are absent.
 fn samples() -> Option<Vec<(String, Vec<u8>)>> {

@@ -9,7 +9,8 @@ use exchange_ews::decoded::{DocumentKind, Node};
 use exchange_ews::items::{FindTypedItems, GetTypedItems, Importance, Sensitivity};
 use exchange_ews::sync::{Change, Changed, SyncFolderItems};
 use exchange_ews::{Item, ItemId};
-use exchange_testkit::schema::{ews_dir, skip_or_fail};
+use exchange_test_support::skip_or_fail;
+use exchange_testkit::schema::ews_dir;
 use sample_files::decoded;
 
 fn sample(name: &str) -> Option<Vec<u8>> {

@@ -3,6 +3,7 @@
 
 use crate::support;
 
+use exchange_test_support::skip_or_fail;
 use exchange_testkit::schema::ews_dir;
 use exchange_testkit::{FakeExchange, ServerVersion};
 use support::*;
@@ -120,8 +121,9 @@ fn sample(name: &str) -> Option<String> {
 
 #[tokio::test]
 async fn requests_from_microsoft_documentation_get_faithful_answers() {
-    let Some(create_sample) = sample("ms-createitem-calendar-request.xml") else {
-        eprintln!("skipped: the EWS samples are missing");
+    let Some(create_sample) =
+        sample("ms-createitem-calendar-request.xml").or_else(|| skip_or_fail("the EWS samples"))
+    else {
         return;
     };
     let server = start().await;

@@ -116,11 +116,11 @@ async fn server_busy_fault_is_a_soap_fault_with_back_off() {
     );
     assert_eq!(server.calendar_len(ALICE.smtp), 0);
     assert_eq!(
-        server.exchanges()[0].operation.as_deref(),
+        server.logged_requests()[0].operation.as_deref(),
         Some("CreateItem")
     );
     assert_eq!(
-        server.exchanges()[0].rejection,
+        server.logged_requests()[0].rejection,
         None,
         "injected faults are not refusals"
     );
@@ -196,7 +196,7 @@ async fn disconnect_closes_the_connection_mid_response() {
     assert_eq!(server.calendar_len(ALICE.smtp), 0);
     let (_, created) = alice.call(&request).await;
     assert_eq!(codes(&created), ["NoError"], "the server goes on serving");
-    let logged = &server.exchanges()[0];
+    let logged = &server.logged_requests()[0];
     assert!(!logged.response_body.is_empty() && !logged.response_body.ends_with("</s:Envelope>"));
     validate(&server, &alice.sent(), 1);
 }

@@ -78,7 +78,7 @@ async fn every_truncation_of_a_request_is_refused() {
     }
     assert_eq!(server.calendar_len(ALICE.smtp), 0);
     assert!(server
-        .exchanges()
+        .logged_requests()
         .iter()
         .filter_map(|e| e.rejection.as_ref())
         .all(Error::is_malformed));
@@ -160,7 +160,7 @@ async fn deep_or_wide_documents_are_refused() {
     let (status, answer) = alice.call_raw(wide).await;
     assert_schema_fault(status, &answer);
     let rejections: Vec<_> = server
-        .exchanges()
+        .logged_requests()
         .into_iter()
         .filter_map(|e| e.rejection)
         .collect();

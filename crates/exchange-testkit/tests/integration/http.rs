@@ -75,7 +75,7 @@ async fn missing_or_wrong_credentials_get_401_with_a_basic_challenge() {
     assert_eq!(upper.status(), 200);
 
     let rejections: Vec<_> = server
-        .exchanges()
+        .logged_requests()
         .into_iter()
         .filter_map(|e| e.rejection)
         .collect();
@@ -88,7 +88,7 @@ async fn missing_or_wrong_credentials_get_401_with_a_basic_challenge() {
         "refused requests are not read as operations"
     );
     assert_eq!(
-        server.exchanges()[1].request_body,
+        server.logged_requests()[1].request_body,
         request,
         "the log keeps the raw request"
     );
@@ -168,7 +168,7 @@ async fn refused_requests_get_the_soap_faults_of_exchange() {
         assert_eq!(status, 500, "{answer}");
         assert_eq!(fault_code(&answer).as_deref(), Some(*code), "{answer}");
         let rejection = server
-            .exchanges()
+            .logged_requests()
             .pop()
             .and_then(|e| e.rejection)
             .expect("recorded");
@@ -193,7 +193,7 @@ async fn oversized_requests_get_413() {
     let oversized = vec![b' '; exchange_testkit::DEFAULT_MAX_REQUEST_BYTES + 1];
     let (status, _) = alice.call_raw(oversized).await;
     assert_eq!(status, 413);
-    assert!(server.exchanges()[0]
+    assert!(server.logged_requests()[0]
         .rejection
         .as_ref()
         .is_some_and(Error::is_too_large));
@@ -339,7 +339,7 @@ async fn shutdown_and_drop_stop_the_server() {
 #[tokio::test]
 async fn the_envelope_schema_of_the_tests_catches_broken_responses() {
     if exchange_testkit::schema::ews_dir().is_none() {
-        eprintln!("skipped: the EWS schema is missing");
+        exchange_test_support::peer_missing("the EWS schema is missing");
         return;
     }
     let server = start().await;

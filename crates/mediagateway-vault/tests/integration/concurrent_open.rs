@@ -3,7 +3,6 @@
 //! async runtime.
 
 use crate::common;
-use crate::pg;
 
 use std::sync::{Arc, Barrier};
 
@@ -78,6 +77,7 @@ fn sqlite_version_one_database_opens_and_newer_is_refused() {
 mod postgres {
     use super::*;
     use common::{full_account, shared_keys};
+    use exchange_test_support::postgres::PgServer;
     use mediagateway_vault::{KeyPair, PostgresOptions, PostgresStore, Secret, Vault};
 
     fn keys() -> KeyPair {
@@ -85,8 +85,8 @@ mod postgres {
     }
 
     /// A new database: the server, options for `schema` in it, and its name.
-    fn fresh(schema: &str) -> Option<(Arc<pg::PgServer>, PostgresOptions, String)> {
-        let server = pg::server()?;
+    fn fresh(schema: &str) -> Option<(Arc<PgServer>, PostgresOptions, String)> {
+        let server = PgServer::shared()?;
         let db = server.create_database();
         let options = PostgresOptions::new(server.connection_string(&db)).schema(schema);
         Some((server, options, db))

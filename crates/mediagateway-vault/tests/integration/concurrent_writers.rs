@@ -5,7 +5,6 @@
 //! `writer_process` test then plays the writer instead of being a no-op.
 
 use crate::common;
-use crate::pg;
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -134,7 +133,9 @@ fn two_processes_write_one_sqlite_vault() {
 #[cfg(feature = "postgres")]
 #[test]
 fn two_processes_write_one_postgres_vault() {
-    let Some(server) = pg::server() else { return };
+    let Some(server) = exchange_test_support::postgres::PgServer::shared() else {
+        return;
+    };
     let db = server.create_database();
     two_writers(&format!("postgres:{}", server.connection_string(&db)));
 }

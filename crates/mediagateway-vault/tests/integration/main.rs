@@ -3,8 +3,6 @@
 //! helpers.
 
 mod common;
-#[path = "common/postgres.rs"]
-mod pg;
 
 mod accounts;
 mod concurrent_open;

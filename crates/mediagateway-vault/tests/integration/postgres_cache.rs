@@ -4,13 +4,13 @@
 #![cfg(feature = "postgres")]
 
 use crate::common;
-use crate::pg;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use common::{full_account, shared_keys};
+use exchange_test_support::postgres::PgServer;
 use mediagateway_vault::{
     KeyPair, PostgresOptions, PostgresStore, RecordId, SealedRecord, Secret, Store, Vault,
     WrappedDataKey,
@@ -22,13 +22,13 @@ const CONVERGE: Duration = Duration::from_secs(5);
 const LISTENER: &str = "mediagateway-vault listener";
 
 struct Db {
-    server: Arc<pg::PgServer>,
+    server: Arc<PgServer>,
     name: String,
 }
 
 impl Db {
     fn new() -> Option<Self> {
-        let server = pg::server()?;
+        let server = PgServer::shared()?;
         let name = server.create_database();
         Some(Self { server, name })
     }

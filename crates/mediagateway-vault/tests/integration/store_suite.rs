@@ -2,7 +2,6 @@
 //! `postgres` feature and a PostgreSQL installation) `PostgresStore`.
 
 use crate::common;
-use crate::pg;
 
 use std::any::Any;
 use std::sync::Arc;
@@ -45,8 +44,9 @@ fn sqlite() -> Option<Harness> {
 
 #[cfg(feature = "postgres")]
 fn postgres() -> Option<Harness> {
+    use exchange_test_support::postgres::PgServer;
     use mediagateway_vault::{PostgresOptions, PostgresStore};
-    let server = pg::server()?;
+    let server = PgServer::shared()?;
     let db = server.create_database();
     let options = PostgresOptions::new(server.connection_string(&db)).schema("suite");
     let store: Arc<dyn Store> = Arc::new(PostgresStore::open(&options).expect("open"));
@@ -356,8 +356,11 @@ fn sqlite_bulk_write() {
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres_bulk_write() {
+    use exchange_test_support::postgres::PgServer;
     use mediagateway_vault::{PostgresOptions, PostgresStore};
-    let Some(server) = pg::server() else { return };
+    let Some(server) = PgServer::shared() else {
+        return;
+    };
     let db = server.create_database();
     let options = PostgresOptions::new(server.connection_string(&db)).connections(1);
     let store = PostgresStore::open(&options).unwrap();

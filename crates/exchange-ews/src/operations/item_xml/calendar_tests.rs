@@ -187,7 +187,7 @@ fn pruned_and_full_trees_read_the_same_from_every_sample() {
     use crate::calendar::{FindCalendarItems, GetCalendarItem};
     use crate::Operation;
     let Some(dir) = exchange_testkit::schema::ews_dir() else {
-        exchange_testkit::schema::skip_or_fail::<()>("the EWS samples");
+        exchange_test_support::skip_or_fail::<()>("the EWS samples");
         return;
     };
     let mut compared = 0;

@@ -1,7 +1,8 @@
 //! The EWS samples of `../shared/ews/samples`, shared by the sample tests.
 
 use exchange_ews::decoded::DecodedResponse;
-use exchange_testkit::schema::{ews_dir, skip_or_fail};
+use exchange_test_support::skip_or_fail;
+use exchange_testkit::schema::ews_dir;
 
 /// The two samples that are deliberately not well-formed, with a part of the reason given.
 pub(crate) const MALFORMED: [(&str, &str); 2] = [

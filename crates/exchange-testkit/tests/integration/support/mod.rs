@@ -1,6 +1,5 @@
 //! Helpers of the integration tests: accounts, a raw HTTP client, hand-written EWS requests,
 //! readers for responses, and schema validation of everything exchanged.
-#![allow(dead_code)] // Each test file uses a different part of the helpers.
 
 pub(crate) mod generic;
 pub(crate) mod requests;
@@ -9,16 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
 
-use exchange_testkit::schema::{ews_dir, skip_or_fail, SchemaValidator};
+use exchange_test_support::skip_or_fail;
+use exchange_testkit::schema::{ews_dir, SchemaValidator};
 use exchange_testkit::FakeExchange;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
-// Each test file uses a different part of the requests.
-#[allow(unused_imports)]
 pub(crate) use generic::*;
-#[allow(unused_imports)]
 pub(crate) use requests::*;
 
 /// Saves one item (an item element) in its default folder of the caller's mailbox; its id
@@ -244,9 +241,10 @@ pub(crate) fn fault_code(xml: &str) -> Option<String> {
 /// whole envelope, faults included, against the SOAP envelope schema). `truncated` is how many
 /// responses a test broke on purpose.
 pub(crate) fn validate(server: &FakeExchange, requests: &[String], truncated: usize) {
-    let exchanges = server.exchanges();
-    let soap: Vec<&exchange_testkit::Exchange> = exchanges.iter().filter(|e| e.is_soap()).collect();
-    let (complete, broken): (Vec<&exchange_testkit::Exchange>, Vec<_>) = soap
+    let logged = server.logged_requests();
+    let soap: Vec<&exchange_testkit::LoggedRequest> =
+        logged.iter().filter(|e| e.is_soap()).collect();
+    let (complete, broken): (Vec<&exchange_testkit::LoggedRequest>, Vec<_>) = soap
         .iter()
         .copied()
         .partition(|e| e.response_body.trim_end().ends_with("</s:Envelope>"));

@@ -1,7 +1,5 @@
 //! Helpers shared by the integration tests.
 
-#![allow(dead_code, unreachable_pub)] // each test binary uses a different subset
-
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -14,18 +12,18 @@ use secrecy::ExposeSecret;
 use tempfile::TempDir;
 
 /// A 2048-bit key generated once per test binary; key generation is the slow part of a test.
-pub fn shared_key_pem() -> &'static str {
+pub(crate) fn shared_key_pem() -> &'static str {
     static PEM: OnceLock<String> = OnceLock::new();
     PEM.get_or_init(new_key_pem)
 }
 
 /// The key pair of [`shared_key_pem`].
-pub fn shared_keys() -> KeyPair {
+pub(crate) fn shared_keys() -> KeyPair {
     KeyPair::from_pkcs8_pem(shared_key_pem()).expect("shared key parses")
 }
 
 /// A newly generated 2048-bit key.
-pub fn new_key_pem() -> String {
+pub(crate) fn new_key_pem() -> String {
     KeyPair::generate(2048)
         .expect("key generation")
         .to_pkcs8_pem()
@@ -35,14 +33,14 @@ pub fn new_key_pem() -> String {
 }
 
 /// A temporary directory and the (not yet existing) vault directory inside it.
-pub fn scratch() -> (TempDir, PathBuf) {
+pub(crate) fn scratch() -> (TempDir, PathBuf) {
     let tmp = tempfile::tempdir().expect("temporary directory");
     let dir = tmp.path().join("vault");
     (tmp, dir)
 }
 
 /// Writes `pem` as the vault's key file (mode 0600), creating the directory.
-pub fn install_key(dir: &Path, pem: &str) {
+pub(crate) fn install_key(dir: &Path, pem: &str) {
     fs::create_dir_all(dir).expect("vault directory");
     let path = dir.join(Vault::KEY_FILE);
     let _ = fs::remove_file(&path);
@@ -56,19 +54,19 @@ pub fn install_key(dir: &Path, pem: &str) {
 }
 
 /// Opens a vault in `dir` with the shared key.
-pub fn open(dir: &Path) -> Vault {
+pub(crate) fn open(dir: &Path) -> Vault {
     if !dir.join(Vault::KEY_FILE).exists() {
         install_key(dir, shared_key_pem());
     }
     Vault::open_with(dir, VaultOptions::new().rsa_bits(2048)).expect("open vault")
 }
 
-pub fn time(secs: i64, nanos: u32) -> DateTime<Utc> {
+pub(crate) fn time(secs: i64, nanos: u32) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, nanos).expect("valid time")
 }
 
 /// An account with every optional field set.
-pub fn full_account(user: &str, secret: Secret) -> Account {
+pub(crate) fn full_account(user: &str, secret: Secret) -> Account {
     Account {
         user_name: user.to_owned(),
         mailbox: Some(format!("{}@contoso.com", user.to_lowercase())),
@@ -82,7 +80,7 @@ pub fn full_account(user: &str, secret: Secret) -> Account {
 }
 
 /// The secret text, or `None` for [`Secret::None`].
-pub fn secret_text(secret: &Secret) -> Option<String> {
+pub(crate) fn secret_text(secret: &Secret) -> Option<String> {
     match secret {
         Secret::Password(s) | Secret::RefreshToken(s) => Some(s.expose_secret().to_owned()),
         Secret::None => None,
@@ -90,7 +88,7 @@ pub fn secret_text(secret: &Secret) -> Option<String> {
 }
 
 /// Asserts every field of two accounts is equal, secrets included.
-pub fn assert_same(a: &Account, b: &Account) {
+pub(crate) fn assert_same(a: &Account, b: &Account) {
     assert_eq!(a.user_name, b.user_name);
     assert_eq!(a.mailbox, b.mailbox);
     assert_eq!(a.server_url, b.server_url);
@@ -102,12 +100,12 @@ pub fn assert_same(a: &Account, b: &Account) {
     assert_eq!(a.last_used, b.last_used);
 }
 
-pub fn id(user: &str) -> RecordId {
+pub(crate) fn id(user: &str) -> RecordId {
     RecordId::new("exchange-main", user)
 }
 
 /// Every byte of every file in `dir`.
-pub fn all_file_bytes(dir: &Path) -> Vec<u8> {
+pub(crate) fn all_file_bytes(dir: &Path) -> Vec<u8> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir).expect("read dir") {
         let path = entry.expect("entry").path();
@@ -118,7 +116,7 @@ pub fn all_file_bytes(dir: &Path) -> Vec<u8> {
     out
 }
 
-pub fn contains(haystack: &[u8], needle: &str) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
         .any(|w| w == needle.as_bytes())

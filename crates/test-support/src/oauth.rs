@@ -15,7 +15,8 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use super::{free_port, peer_missing, scripts_dir, OwnedProcess};
+use crate::process::workspace_dir;
+use crate::{free_port, peer_missing, scripts_dir, OwnedProcess};
 
 /// How long the first start may take (it may install the package with npm).
 const START_TIMEOUT: Duration = Duration::from_secs(180);
@@ -30,7 +31,11 @@ pub struct OAuthMockServer {
 
 impl OAuthMockServer {
     /// The shared server, started on first use; `None` (after printing why) when node or npm are
-    /// missing or the package cannot be installed, unless `CI=true`, where that panics.
+    /// missing or the package cannot be installed, outside CI (see [`crate::under_ci`]).
+    ///
+    /// # Panics
+    ///
+    /// Under CI, when the server cannot be started.
     pub fn shared() -> Option<Arc<Self>> {
         static SHARED: Mutex<Weak<OAuthMockServer>> = Mutex::new(Weak::new());
         let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
@@ -68,9 +73,7 @@ impl OAuthMockServer {
         let port = free_port();
         let cache = std::env::var_os("OAUTH_MOCK_NPM_DIR")
             .map(PathBuf::from)
-            .unwrap_or_else(|| {
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/rigs/npm")
-            });
+            .unwrap_or_else(|| workspace_dir().join("target/rigs/npm"));
         std::fs::create_dir_all(&cache)
             .map_err(|e| format!("cannot create {}: {e}", cache.display()))?;
         let cache =

@@ -1,15 +1,13 @@
 //! A throwaway PostgreSQL server for tests and benchmarks.
 //!
-//! [`server`] runs `initdb` in a temporary directory and starts `postgres` on a free loopback
-//! port (as `nobody` when running as root, since PostgreSQL refuses to run as root). Tests
-//! running at the same time share it; it stops, by its own process id, when the last user drops
-//! it. The binaries are looked up in `PG_BIN`, in `/usr/lib/postgresql/*/bin` (Debian) and on
-//! `PATH`. Without them the caller is told to skip, unless `CI=true`, where that is a failure.
-
-#![allow(dead_code, unreachable_pub)] // each test binary uses a different subset
+//! [`PgServer::shared`] runs `initdb` in a temporary directory and starts `postgres` on a free
+//! loopback port (as `nobody` when running as root, since PostgreSQL refuses to run as root).
+//! Tests running at the same time share it; it stops, by its own process id, when the last user
+//! drops it. The binaries are looked up in `PG_BIN`, in `/usr/lib/postgresql/*/bin` (Debian) and
+//! on `PATH`. Without them the caller is told to skip, except under CI, where that is a failure
+//! (see [`crate::under_ci`]).
 
 use std::fs;
-use std::net::TcpListener;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -20,10 +18,13 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+use crate::{free_port, peer_missing};
+
 /// The database superuser `initdb` creates; connections use trust authentication on loopback.
 const SUPERUSER: &str = "vault";
 
-/// A running PostgreSQL server.
+/// A running PostgreSQL server on 127.0.0.1 whose superuser connects without a password.
+#[derive(Debug)]
 pub struct PgServer {
     bin: PathBuf,
     port: u16,
@@ -33,31 +34,28 @@ pub struct PgServer {
     _dir: TempDir,
 }
 
-/// The shared server, started on first use; `None` (after printing why) when PostgreSQL is not
-/// installed and `CI` is not `true`.
-pub fn server() -> Option<Arc<PgServer>> {
-    static SHARED: Mutex<Weak<PgServer>> = Mutex::new(Weak::new());
-    let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(running) = shared.upgrade() {
-        return Some(running);
-    }
-    let Some(bin) = find_binaries() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "PostgreSQL (initdb, postgres) is not installed, and CI=true requires the PostgreSQL tests"
-        );
-        eprintln!("skipping: PostgreSQL (initdb, postgres) not found; install postgresql to run this test");
-        return None;
-    };
-    let started = Arc::new(PgServer::start(bin));
-    *shared = Arc::downgrade(&started);
-    Some(started)
-}
-
 impl PgServer {
-    /// Port the server listens on, on 127.0.0.1.
-    pub fn port(&self) -> u16 {
-        self.port
+    /// The shared server, started on first use; `None` (after printing why) when PostgreSQL is
+    /// not installed, outside CI.
+    ///
+    /// # Panics
+    ///
+    /// When the server does not start, or under CI when PostgreSQL is not installed.
+    pub fn shared() -> Option<Arc<Self>> {
+        static SHARED: Mutex<Weak<PgServer>> = Mutex::new(Weak::new());
+        let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(running) = shared.upgrade() {
+            return Some(running);
+        }
+        let Some(bin) = find_binaries() else {
+            peer_missing(
+                "PostgreSQL (initdb, postgres) not found; install postgresql to run this test",
+            );
+            return None;
+        };
+        let started = Arc::new(Self::start(bin));
+        *shared = Arc::downgrade(&started);
+        Some(started)
     }
 
     /// A connection string for `dbname`.
@@ -290,11 +288,6 @@ fn which(program: &str) -> Option<PathBuf> {
     std::env::split_paths(&path)
         .map(|dir| dir.join(program))
         .find(|candidate| candidate.is_file())
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
-    listener.local_addr().expect("bound").port()
 }
 
 fn check(output: &Output, what: &str) {

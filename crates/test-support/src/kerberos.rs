@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex, Weak};
 use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{free_port, peer_missing, scripts_dir};
+use crate::{free_port, peer_missing, scripts_dir};
 
 /// The realm of the rig's users and of Apache's service principal.
 const REALM: &str = "EXAMPLE.TEST";
@@ -45,12 +45,12 @@ pub struct KerberosRig {
 
 impl KerberosRig {
     /// The shared rig, started on first use; `None` (after saying why) when MIT Kerberos'
-    /// KDC, Apache or `mod_auth_gssapi` are not installed and `CI` is not `true`.
+    /// KDC, Apache or `mod_auth_gssapi` are not installed, outside CI (see [`crate::under_ci`]).
     ///
     /// # Panics
     ///
     /// When the programs are installed but the rig does not start (the panic message holds the
-    /// script's output), or under `CI=true` when they are missing.
+    /// script's output), or under CI when they are missing.
     pub fn shared() -> Option<Arc<Self>> {
         static SHARED: Mutex<Weak<KerberosRig>> = Mutex::new(Weak::new());
         let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
