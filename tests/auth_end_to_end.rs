@@ -331,7 +331,7 @@ async fn oauth_app_only_refreshes_once(secrets: Secrets) -> Result<(), String> {
         .and(header_exists("Authorization"))
         .and(header("X-AnchorMailbox", "bob@contoso.test"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(
-            include_str!("support/find_item_empty.xml"),
+            include_str!("end_to_end/find_item_empty.xml"),
             "text/xml; charset=utf-8",
         ))
         .expect(1)

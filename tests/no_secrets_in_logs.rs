@@ -11,6 +11,7 @@ use exchange_testkit::FakeExchange;
 use secrecy::SecretString;
 use uuid::Uuid;
 
+#[path = "end_to_end/support.rs"]
 mod support;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

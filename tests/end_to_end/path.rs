@@ -15,8 +15,6 @@ use mediagateway_vault::RecordId;
 use secrecy::SecretString;
 use uuid::Uuid;
 
-mod support;
-
 const SERVICE: (&str, &str) = ("svc-portal@contoso.test", "service-password");
 const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
 const BOB: (&str, &str) = ("bob@contoso.test", "bob-password");
@@ -45,7 +43,7 @@ impl World {
             .start()
             .await
             .expect("the fake Exchange starts on loopback");
-        let (gateway, grpc_port, dir) = support::served_gateway().await;
+        let (gateway, grpc_port, dir) = crate::support::served_gateway().await;
         Self {
             fake,
             gateway,

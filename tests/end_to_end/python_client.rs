@@ -8,8 +8,6 @@ use std::time::{Duration, Instant};
 use exchange_test_support::skip_or_fail;
 use exchange_testkit::FakeExchange;
 
-mod support;
-
 const PYTHON: &str = "python3";
 
 fn python_has_grpc() -> bool {
@@ -82,7 +80,7 @@ async fn a_python_portal_runs_the_path_over_grpc() {
         .start()
         .await
         .unwrap();
-    let (_gateway, port, _dir) = support::served_gateway().await;
+    let (_gateway, port, _dir) = crate::support::served_gateway().await;
 
     let script = root.join("tests/python/portal_client.py");
     let stub_dir = stubs.path().to_owned();

@@ -12,10 +12,8 @@ use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
 use uuid::Uuid;
 
-mod support;
-
 async fn gateway() -> (u16, tempfile::TempDir) {
-    let (_, port, dir) = support::served_gateway().await;
+    let (_, port, dir) = crate::support::served_gateway().await;
     (port, dir)
 }
 

@@ -1,0 +1,8 @@
+//! The end-to-end suite of the workspace, in one test binary: the path from a portal's
+//! `DataSource` through the gateway to (fake) Exchange over every transport, hostile input at
+//! the gRPC port, and a Python portal over gRPC.
+
+mod grpc_hostile;
+mod path;
+mod python_client;
+mod support;
