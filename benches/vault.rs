@@ -144,21 +144,21 @@ fn bench_backend(
             open_vault,
             |vault| black_box(vault.get(&some_id()).expect("get").expect("present")),
             BatchSize::PerIteration,
-        )
+        );
     });
     group.finish();
 
     let vault = open_vault();
     let mut group = c.benchmark_group(format!("vault_{name}"));
     group.bench_function("warm_get", |b| {
-        b.iter(|| black_box(vault.get(&some_id()).expect("get").expect("present")))
+        b.iter(|| black_box(vault.get(&some_id()).expect("get").expect("present")));
     });
     group.throughput(Throughput::Elements(1));
     group.bench_function("put", |b| {
         b.iter(|| {
             let n = next.fetch_add(7_919, Ordering::Relaxed) % ACCOUNTS;
             vault.put(&record_id(n), &account(n)).expect("put");
-        })
+        });
     });
     group.finish();
 }

@@ -143,7 +143,7 @@ fn main() -> ExitCode {
     }
     drop(runtime);
     drop(rig);
-    println!("\ntest result: {} failed", failed);
+    println!("\ntest result: {failed} failed");
     if failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -92,7 +92,7 @@ async fn a_full_run_logs_no_secret() {
         "EWS bodies were logged at trace level"
     );
     let b64 = base64::engine::general_purpose::STANDARD;
-    let mut forbidden: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
+    let mut forbidden: Vec<String> = secrets.iter().map(ToString::to_string).collect();
     forbidden.push("wrong-Secret-0d4".into());
     forbidden.push(b64.encode(format!("alice@contoso.test:{}", secrets[1])));
     forbidden.push(b64.encode(format!("svc@contoso.test:{}", secrets[0])));

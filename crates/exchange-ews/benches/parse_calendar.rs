@@ -59,7 +59,7 @@ fn parse_calendar(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode_typed");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("calendar_view_1000", |b| {
-        b.iter(|| FindCalendarItems::parse_response(black_box(&bytes)))
+        b.iter(|| FindCalendarItems::parse_response(black_box(&bytes)));
     });
     group.finish();
 }

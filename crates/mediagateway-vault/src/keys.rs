@@ -134,7 +134,7 @@ impl KeyPair {
             .to_public_key()
             .to_public_key_der()
             .map_err(|e| format!("cannot encode the public key: {e}"))?;
-        let key_id = hex(&sha2::Sha256::digest(spki.as_bytes()));
+        let key_id = hex(&Sha256::digest(spki.as_bytes()));
         Ok(Self { private, key_id })
     }
 

@@ -130,7 +130,9 @@ impl Cache {
     }
 
     fn lock(&self) -> MutexGuard<'_, Entries> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The cached record under `id`, if any.
@@ -252,7 +254,7 @@ fn listen(config: &postgres::Config, setup: &str, channel: &str, cache: &Cache, 
                 }
             }
             Err(e) => {
-                tracing::warn!(error = %DbMessage(&e), "cannot connect to the PostgreSQL vault database")
+                tracing::warn!(error = %DbMessage(&e), "cannot connect to the PostgreSQL vault database");
             }
         }
         pause(stop);

@@ -122,7 +122,7 @@ impl SessionAccounts {
         // Each change is one map operation, so a poisoned lock still guards a consistent map.
         self.inner
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

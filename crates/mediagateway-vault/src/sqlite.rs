@@ -76,7 +76,7 @@ impl SqliteStore {
         // any open transaction, so the connection stays usable.
         self.conn
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -96,7 +96,7 @@ fn switch_to_wal(conn: &Connection) -> Result<(), rusqlite::Error> {
                     Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
                 ) && std::time::Instant::now() < deadline =>
             {
-                std::thread::sleep(std::time::Duration::from_millis(5));
+                std::thread::sleep(Duration::from_millis(5));
             }
             Err(e) => return Err(e),
         }

@@ -220,7 +220,7 @@ impl MemoryStore {
         // Every change is a single map operation, so a panic elsewhere cannot leave it half-done.
         self.inner
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

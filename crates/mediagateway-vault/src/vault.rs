@@ -312,19 +312,19 @@ impl Vault {
         // The ring is replaced only as a whole value, so a panic cannot leave it half-changed.
         self.ring
             .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn ring_mut(&self) -> RwLockWriteGuard<'_, KeyRing> {
         self.ring
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn cursor(&self) -> MutexGuard<'_, Option<RecordId>> {
         self.rotation_cursor
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn open_record(

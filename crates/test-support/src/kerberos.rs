@@ -53,7 +53,9 @@ impl KerberosRig {
     /// script's output), or under CI when they are missing.
     pub fn shared() -> Option<Arc<Self>> {
         static SHARED: Mutex<Weak<KerberosRig>> = Mutex::new(Weak::new());
-        let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        let mut shared = SHARED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(running) = shared.upgrade() {
             return Some(running);
         }

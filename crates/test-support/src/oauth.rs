@@ -38,7 +38,9 @@ impl OAuthMockServer {
     /// Under CI, when the server cannot be started.
     pub fn shared() -> Option<Arc<Self>> {
         static SHARED: Mutex<Weak<OAuthMockServer>> = Mutex::new(Weak::new());
-        let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        let mut shared = SHARED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(running) = shared.upgrade() {
             return Some(running);
         }
@@ -156,7 +158,7 @@ impl OAuthMockServer {
     pub fn is_running(&self) -> bool {
         self.process
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .is_running()
     }
 }

@@ -43,7 +43,9 @@ impl PgServer {
     /// When the server does not start, or under CI when PostgreSQL is not installed.
     pub fn shared() -> Option<Arc<Self>> {
         static SHARED: Mutex<Weak<PgServer>> = Mutex::new(Weak::new());
-        let mut shared = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+        let mut shared = SHARED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(running) = shared.upgrade() {
             return Some(running);
         }

@@ -756,7 +756,7 @@ mod tests {
     fn loaded() -> Option<&'static Library> {
         library()
             .inspect_err(|e| {
-                exchange_test_support::peer_missing(&format!("MIT GSSAPI cannot be loaded: {e}"))
+                exchange_test_support::peer_missing(&format!("MIT GSSAPI cannot be loaded: {e}"));
             })
             .ok()
     }

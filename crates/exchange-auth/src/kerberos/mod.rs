@@ -255,7 +255,10 @@ impl Kerberos {
     /// The credentials, acquired again when the cached ones are about to expire.
     async fn credential(&self) -> Result<Arc<Credential>, AuthError> {
         {
-            let cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
+            let cached = self
+                .cached
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some(c) = cached.as_ref().filter(|c| Instant::now() < c.until) {
                 return Ok(Arc::clone(&c.credential));
             }
@@ -265,7 +268,10 @@ impl Kerberos {
         let reuse = credential.lifetime().map_or(INDEFINITE_REUSE, |secs| {
             Duration::from_secs(secs.into()).saturating_sub(RENEW_MARGIN)
         });
-        *self.cached.lock().unwrap_or_else(|p| p.into_inner()) = Some(Cached {
+        *self
+            .cached
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Cached {
             credential: Arc::clone(&credential),
             until: Instant::now() + reuse,
         });
@@ -288,7 +294,9 @@ impl Kerberos {
             credential,
             service: format!("HTTP@{host}"),
             principal: format!("HTTP/{host}"),
-            bindings: target.channel_bindings().map(|b| b.application_data()),
+            bindings: target
+                .channel_bindings()
+                .map(super::target::ChannelBindings::application_data),
             source: self.source.clone(),
             context: None,
             sent: false,

@@ -24,7 +24,7 @@ pub trait RefreshTokenHook: Send + Sync {
 
 impl<F: Fn(&SecretString) + Send + Sync> RefreshTokenHook for F {
     fn refresh_token_rotated(&self, token: &SecretString) {
-        self(token)
+        self(token);
     }
 }
 

@@ -56,8 +56,8 @@ impl TokenSet {
                         .to_owned(),
             });
         }
-        let refresh = response.refresh_token().map(|r| r.secret());
-        if refresh.is_some_and(|r| r.is_empty()) {
+        let refresh = response.refresh_token().map(oauth2::RefreshToken::secret);
+        if refresh.is_some_and(String::is_empty) {
             return Err(AuthError::OAuthBadResponse {
                 reason: "the refresh token is empty".to_owned(),
             });

@@ -144,7 +144,7 @@ impl Restriction {
     /// [`MAX_CONSTANT_CHARS`], no control characters but tab, line feed and carriage return)
     /// and every path.
     pub fn check_shape(&self) -> Result<(), EwsError> {
-        self.visit(|path| path.check_shape())
+        self.visit(PropertyPath::check_shape)
     }
 
     /// Checks the restriction and that `version` knows every property it names.

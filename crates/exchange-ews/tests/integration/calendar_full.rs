@@ -128,7 +128,11 @@ fn reads_every_field_of_a_full_item() {
         Some("https://meet.contoso.test/alice/42")
     );
     assert_eq!(item.is_organizer, Some(true));
-    let unmodelled: Vec<&str> = item.unmodelled.iter().map(|n| n.name()).collect();
+    let unmodelled: Vec<&str> = item
+        .unmodelled
+        .iter()
+        .map(exchange_ews::decoded::Node::name)
+        .collect();
     assert_eq!(
         unmodelled,
         [
@@ -296,7 +300,11 @@ fn unmodelled_children_survive_exactly() {
         .as_bytes(),
     )
     .unwrap();
-    let names: Vec<&str> = item.unmodelled.iter().map(|n| n.name()).collect();
+    let names: Vec<&str> = item
+        .unmodelled
+        .iter()
+        .map(exchange_ews::decoded::Node::name)
+        .collect();
     assert_eq!(names, ["Unknown", "InboxReminders", "Future"]);
     assert_eq!(item.unmodelled[0].attribute("A"), Some("1&2"));
     assert_eq!(item.unmodelled[0].text(), "x < y");

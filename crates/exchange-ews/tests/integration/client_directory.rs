@@ -247,7 +247,7 @@ async fn converts_ids_keeping_per_id_errors() {
             .as_ref()
             .unwrap_err()
             .response_code()
-            .map(|c| c.as_str()),
+            .map(exchange_ews::ResponseCode::as_str),
         Some("ErrorInvalidIdMalformed")
     );
 }

@@ -44,7 +44,7 @@ impl Drop for TempFile {
 
 /// Runs the command line; returns the exit code, stdout and stderr.
 fn run(args: &[&str]) -> (i32, String, String) {
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let args: Vec<String> = args.iter().map(ToString::to_string).collect();
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = dump::run(&args, &mut out, &mut err);
     (

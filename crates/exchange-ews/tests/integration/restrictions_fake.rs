@@ -203,7 +203,9 @@ async fn get_items_reads_several_items_in_any_shape() {
         assert_eq!(&item.id.id, &id.id);
         assert_eq!(item.kind, "CalendarItem");
         assert_eq!(
-            item.node.child("Subject").map(|n| n.text()),
+            item.node
+                .child("Subject")
+                .map(exchange_ews::decoded::Node::text),
             Some(subject.as_str())
         );
         assert!(item.node.child("Start").is_some());
@@ -230,7 +232,10 @@ async fn get_items_reads_several_items_in_any_shape() {
     assert_eq!(items.len(), 3);
     let first = items[0].as_ref().unwrap();
     assert_eq!(
-        first.node.child("Subject").map(|n| n.text()),
+        first
+            .node
+            .child("Subject")
+            .map(exchange_ews::decoded::Node::text),
         Some("Design Review")
     );
     assert!(

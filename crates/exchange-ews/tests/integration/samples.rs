@@ -77,7 +77,10 @@ fn requests_name_their_operation() {
         "SyncFolderItems",
         "UpdateItem",
     ];
-    assert_eq!(operations, expected.iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        operations,
+        expected.iter().map(ToString::to_string).collect()
+    );
 }
 
 /// Whether the text declares a SOAP or Exchange namespace with `https://`.
@@ -147,7 +150,7 @@ fn response_codes_are_known_or_reported() {
         "ErrorNameResolutionMultipleResults",
         "ErrorNameResolutionNoResults",
     ];
-    assert_eq!(unknown, expected.iter().map(|s| s.to_string()).collect());
+    assert_eq!(unknown, expected.iter().map(ToString::to_string).collect());
 }
 
 #[test]

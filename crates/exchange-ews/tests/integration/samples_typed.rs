@@ -134,8 +134,8 @@ fn error_samples_give_class_code_and_back_off() {
             (
                 name,
                 d.first_failure()
-                    .map(|m| m.back_off())
-                    .or(d.fault().map(|f| f.back_off())),
+                    .map(exchange_ews::decoded::ResponseMessage::back_off)
+                    .or(d.fault().map(exchange_ews::decoded::DecodedFault::back_off)),
             )
         })
         .collect();
@@ -179,7 +179,7 @@ fn typed_parsers_agree_with_the_generic_decoding() {
         let content = decoded
             .messages()
             .first()
-            .map(|m| m.content())
+            .map(exchange_ews::decoded::ResponseMessage::content)
             .unwrap_or_default();
         let typed: Result<Vec<ItemId>, EwsError> = match decoded.name() {
             "FindItemResponse" => FindCalendarItems::parse_response(bytes)
@@ -262,7 +262,7 @@ fn typed_parsers_agree_with_the_generic_decoding() {
     ];
     assert_eq!(
         shape_errors,
-        expected.iter().map(|s| s.to_string()).collect()
+        expected.iter().map(ToString::to_string).collect()
     );
     for must in [
         "ms-calendarview-finditem-response.xml",

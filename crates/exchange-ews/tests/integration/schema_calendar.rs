@@ -295,7 +295,7 @@ fn a_weekly_series_stays_at_nine_across_the_daylight_saving_change() {
         .parse()
         .unwrap();
     assert_eq!(written, start);
-    let utc_hours: Vec<u32> = instants.iter().map(|t| t.hour()).collect();
+    let utc_hours: Vec<u32> = instants.iter().map(Timelike::hour).collect();
     assert_eq!(utc_hours, [8, 8, 7, 7]);
     for instant in &instants {
         let offset = berlin.offset_at(*instant).unwrap();

@@ -191,7 +191,7 @@ pub(crate) fn parse(element: &Element) -> Result<Recurrence, String> {
             "DailyRecurrence" => {
                 pattern = Some(Pattern::Daily {
                     interval: interval()?,
-                })
+                });
             }
             "WeeklyRecurrence" => {
                 let first_day = match child.child(TYPES, "FirstDayOfWeek") {

@@ -134,16 +134,16 @@ fn read_property(item: &mut CalendarItem, name: &str, e: &Element) -> Result<boo
         "OptionalAttendees" => item.optional_attendees = attendees(e)?,
         "Resources" => item.resources = attendees(e)?,
         "ConflictingMeetingCount" => {
-            item.conflicting_meeting_count = Some(number(e, "a number in range")?)
+            item.conflicting_meeting_count = Some(number(e, "a number in range")?);
         }
         "AdjacentMeetingCount" => {
-            item.adjacent_meeting_count = Some(number(e, "a number in range")?)
+            item.adjacent_meeting_count = Some(number(e, "a number in range")?);
         }
         "Duration" => item.duration = text(e),
         "TimeZone" => item.time_zone = text(e),
         "AppointmentReplyTime" => item.appointment_reply_time = Some(date_time(e)?),
         "AppointmentSequenceNumber" => {
-            item.appointment_sequence_number = Some(number(e, "a number in range")?)
+            item.appointment_sequence_number = Some(number(e, "a number in range")?);
         }
         "AppointmentState" => item.appointment_state = Some(number(e, "a number in range")?),
         "Recurrence" => item.recurrence = Some(read_recurrence(e)?),

@@ -119,7 +119,7 @@ macro_rules! assert_shared {
 
 /// The names of the unmodelled children.
 pub(crate) fn names(nodes: &[Node]) -> Vec<&str> {
-    nodes.iter().map(|n| n.name()).collect()
+    nodes.iter().map(Node::name).collect()
 }
 
 /// The message part of a message or meeting message, in schema order.

@@ -109,7 +109,7 @@ impl Parser<'_> {
                     self.at += 1;
                     match self.peek() {
                         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                            self.at += 1
+                            self.at += 1;
                         }
                         Some(b'u') => {
                             self.at += 1;
