@@ -48,22 +48,15 @@ impl Logged {
 /// Implements one area on [`Logged`] from the area's table.
 macro_rules! logged_area {
     (
-        $(#[$area_doc:meta])*
-        trait $area:ident;
-        $(
-            $(#[$doc:meta])*
-            fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
-                -> $reply:ty = $request_message:ident => $reply_message:ident;
-        )*
+        $(#[$area_doc:meta])* trait $area:ident;
+        $($(#[$doc:meta])* fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
+            -> $reply:ty = $request_message:ident => $reply_message:ident;)*
     ) => {
         #[async_trait]
         impl mediagateway_api::$area for Logged {
             $(
-                async fn $method(
-                    &self,
-                    $call: &$call_type
-                    $(, $arg: &$arg_type)*
-                ) -> Result<$reply, ApiError> {
+                async fn $method(&self, $call: &$call_type $(, $arg: &$arg_type)*)
+                    -> Result<$reply, ApiError> {
                     let started = Instant::now();
                     let result =
                         mediagateway_api::$area::$method(&*self.inner, $call $(, $arg)*).await;

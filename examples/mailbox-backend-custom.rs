@@ -84,17 +84,7 @@ impl CalendarBackend for MemoryBackend {
         access: &MailboxAccess,
         new: &NewAppointment,
     ) -> Result<Appointment, ApiError> {
-        let appointment = Appointment {
-            id: Uuid::new_v4().to_string(),
-            change_key: "1".to_owned(),
-            subject: new.subject.clone(),
-            start: new.start,
-            end: new.end,
-            is_all_day: new.is_all_day,
-            location: new.location.clone(),
-            body: new.body.clone(),
-            organizer: Some(access.mailbox.clone()),
-        };
+        let appointment = new.stored_as(Uuid::new_v4().to_string(), "1".into(), &access.mailbox);
         self.appointments()
             .push((access.mailbox.clone(), appointment.clone()));
         Ok(appointment)

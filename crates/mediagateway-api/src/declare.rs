@@ -22,25 +22,16 @@
 #[macro_export]
 macro_rules! declare_area {
     (
-        $(#[$area_doc:meta])*
-        trait $area:ident;
-        $(
-            $(#[$doc:meta])*
-            fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
-                -> $reply:ty = $request_message:ident => $reply_message:ident;
-        )*
+        $(#[$area_doc:meta])* trait $area:ident;
+        $($(#[$doc:meta])* fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
+            -> $reply:ty = $request_message:ident => $reply_message:ident;)*
     ) => {
         $(#[$area_doc])*
         #[$crate::__async_trait]
         pub trait $area: Send + Sync {
-            $(
-                $(#[$doc])*
-                async fn $method(
-                    &self,
-                    $call: &$call_type
-                    $(, $arg: &$arg_type)*
-                ) -> ::std::result::Result<$reply, $crate::ApiError>;
-            )*
+            $($(#[$doc])*
+            async fn $method(&self, $call: &$call_type $(, $arg: &$arg_type)*)
+                -> ::std::result::Result<$reply, $crate::ApiError>;)*
         }
     };
 }

@@ -108,23 +108,15 @@ fn invalid_reply(error: ApiError) -> ApiError {
 /// area's service and converts the reply.
 macro_rules! grpc_client_area {
     (
-        [$stub:ty]
-        $(#[$area_doc:meta])*
-        trait $area:ident;
-        $(
-            $(#[$doc:meta])*
-            fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
-                -> $reply:ty = $request_message:ident => $reply_message:ident;
-        )*
+        [$stub:ty] $(#[$area_doc:meta])* trait $area:ident;
+        $($(#[$doc:meta])* fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
+            -> $reply:ty = $request_message:ident => $reply_message:ident;)*
     ) => {
         #[async_trait]
         impl mediagateway_api::$area for GrpcClient {
             $(
-                async fn $method(
-                    &self,
-                    $call: &$call_type
-                    $(, $arg: &$arg_type)*
-                ) -> Result<$reply, ApiError> {
+                async fn $method(&self, $call: &$call_type $(, $arg: &$arg_type)*)
+                    -> Result<$reply, ApiError> {
                     let request = proto::$request_message {
                         context: $call.to_wire(),
                         $($arg: $arg.to_wire(),)*

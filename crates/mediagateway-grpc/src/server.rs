@@ -94,14 +94,9 @@ fn reply<T>(result: Result<T, ApiError>) -> Result<Response<T>, Status> {
 /// call and the arguments, calls the API and converts the reply.
 macro_rules! grpc_server_area {
     (
-        [$service:path]
-        $(#[$area_doc:meta])*
-        trait $area:ident;
-        $(
-            $(#[$doc:meta])*
-            fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
-                -> $reply:ty = $request_message:ident => $reply_message:ident;
-        )*
+        [$service:path] $(#[$area_doc:meta])* trait $area:ident;
+        $($(#[$doc:meta])* fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
+            -> $reply:ty = $request_message:ident => $reply_message:ident;)*
     ) => {
         #[tonic::async_trait]
         impl $service for Adapter {

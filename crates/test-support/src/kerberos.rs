@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex, Weak};
 use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::process::shared_peer;
 use crate::{free_port, peer_missing, scripts_dir};
 
 /// The realm of the rig's users and of Apache's service principal.
@@ -53,22 +54,16 @@ impl KerberosRig {
     /// script's output), or under CI when they are missing.
     pub fn shared() -> Option<Arc<Self>> {
         static SHARED: Mutex<Weak<KerberosRig>> = Mutex::new(Weak::new());
-        let mut shared = SHARED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(running) = shared.upgrade() {
-            return Some(running);
-        }
-        if let Some(missing) = missing_programs() {
-            peer_missing(&format!(
-                "the Kerberos rig needs {missing} (Debian: krb5-kdc krb5-admin-server krb5-user \
-                 apache2 libapache2-mod-auth-gssapi gss-ntlmssp faketime)"
-            ));
-            return None;
-        }
-        let started = Arc::new(Self::start());
-        *shared = Arc::downgrade(&started);
-        Some(started)
+        shared_peer(&SHARED, || {
+            if let Some(missing) = missing_programs() {
+                peer_missing(&format!(
+                    "the Kerberos rig needs {missing} (Debian: krb5-kdc krb5-admin-server \
+                     krb5-user apache2 libapache2-mod-auth-gssapi gss-ntlmssp faketime)"
+                ));
+                return None;
+            }
+            Some(Self::start())
+        })
     }
 
     fn start() -> Self {

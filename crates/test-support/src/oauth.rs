@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use crate::process::workspace_dir;
+use crate::process::{shared_peer, workspace_dir};
 use crate::{free_port, peer_missing, scripts_dir, OwnedProcess};
 
 /// How long the first start may take (it may install the package with npm).
@@ -38,37 +38,25 @@ impl OAuthMockServer {
     /// Under CI, when the server cannot be started.
     pub fn shared() -> Option<Arc<Self>> {
         static SHARED: Mutex<Weak<OAuthMockServer>> = Mutex::new(Weak::new());
-        let mut shared = SHARED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(running) = shared.upgrade() {
-            return Some(running);
-        }
-        for program in ["node", "npm"] {
-            let found = Command::new(program)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            if !found {
-                peer_missing(&format!(
-                    "{program} is not installed; the OAuth2 tests need Node.js and npm"
-                ));
-                return None;
+        shared_peer(&SHARED, || {
+            for program in ["node", "npm"] {
+                let found = Command::new(program)
+                    .arg("--version")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success());
+                if !found {
+                    peer_missing(&format!(
+                        "{program} is not installed; the OAuth2 tests need Node.js and npm"
+                    ));
+                    return None;
+                }
             }
-        }
-        match Self::start() {
-            Ok(server) => {
-                let server = Arc::new(server);
-                *shared = Arc::downgrade(&server);
-                Some(server)
-            }
-            Err(why) => {
-                peer_missing(&format!("oauth2-mock-server did not start: {why}"));
-                None
-            }
-        }
+            Self::start()
+                .map_err(|why| peer_missing(&format!("oauth2-mock-server did not start: {why}")))
+                .ok()
+        })
     }
 
     fn start() -> Result<Self, String> {

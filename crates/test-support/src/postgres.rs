@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+use crate::process::shared_peer;
 use crate::{free_port, peer_missing};
 
 /// The database superuser `initdb` creates; connections use trust authentication on loopback.
@@ -43,21 +44,15 @@ impl PgServer {
     /// When the server does not start, or under CI when PostgreSQL is not installed.
     pub fn shared() -> Option<Arc<Self>> {
         static SHARED: Mutex<Weak<PgServer>> = Mutex::new(Weak::new());
-        let mut shared = SHARED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(running) = shared.upgrade() {
-            return Some(running);
-        }
-        let Some(bin) = find_binaries() else {
-            peer_missing(
-                "PostgreSQL (initdb, postgres) not found; install postgresql to run this test",
-            );
-            return None;
-        };
-        let started = Arc::new(Self::start(bin));
-        *shared = Arc::downgrade(&started);
-        Some(started)
+        shared_peer(&SHARED, || {
+            let Some(bin) = find_binaries() else {
+                peer_missing(
+                    "PostgreSQL (initdb, postgres) not found; install postgresql to run this test",
+                );
+                return None;
+            };
+            Some(Self::start(bin))
+        })
     }
 
     /// A connection string for `dbname`.

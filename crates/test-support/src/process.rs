@@ -4,6 +4,7 @@
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Child;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 /// A free TCP port on 127.0.0.1 (free when this returns; the caller binds it soon after).
 ///
@@ -15,6 +16,22 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free loopback port")
+}
+
+/// The peer in `slot` while any test holds it, else the one `start` makes (`None` when it
+/// cannot: `start` has said why). Tests running at once share one peer; the last to let go
+/// stops it.
+pub(crate) fn shared_peer<T>(
+    slot: &Mutex<Weak<T>>,
+    start: impl FnOnce() -> Option<T>,
+) -> Option<Arc<T>> {
+    let mut shared = slot.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(running) = shared.upgrade() {
+        return Some(running);
+    }
+    let started = Arc::new(start()?);
+    *shared = Arc::downgrade(&started);
+    Some(started)
 }
 
 /// The top of the workspace (this crate is `crates/test-support` in it).

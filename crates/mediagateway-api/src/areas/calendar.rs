@@ -108,6 +108,22 @@ impl NewAppointment {
     pub fn window(&self) -> Result<TimeWindow, ApiError> {
         TimeWindow::new(self.start, self.end)
     }
+
+    /// The appointment as a mailbox stored it, under `id` and `change_key`, organized by
+    /// `organizer`.
+    pub fn stored_as(&self, id: String, change_key: String, organizer: &str) -> Appointment {
+        Appointment {
+            id,
+            change_key,
+            subject: self.subject.clone(),
+            start: self.start,
+            end: self.end,
+            is_all_day: self.is_all_day,
+            location: self.location.clone(),
+            body: self.body.clone(),
+            organizer: Some(organizer.to_owned()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,26 +9,8 @@ use secrecy::{ExposeSecret, SecretString};
 use super::{FromWire, ToWire};
 use crate::proto;
 
-impl From<GatewayStatus> for proto::GatewayStatus {
-    fn from(status: GatewayStatus) -> Self {
-        Self {
-            gateway_version: status.gateway_version,
-            default_password: status.default_password,
-            data_sources: status.data_sources,
-        }
-    }
-}
-
-impl TryFrom<proto::GatewayStatus> for GatewayStatus {
-    type Error = ApiError;
-
-    fn try_from(status: proto::GatewayStatus) -> Result<Self, ApiError> {
-        Ok(Self {
-            gateway_version: status.gateway_version,
-            default_password: status.default_password,
-            data_sources: status.data_sources,
-        })
-    }
+same_fields! {
+    GatewayStatus => proto::GatewayStatus { gateway_version, default_password, data_sources }
 }
 
 impl From<ExchangeGeneration> for proto::ExchangeGeneration {

@@ -6,6 +6,26 @@
 //! message field (a message field is an `Option`, a string is a `String`), so the client and
 //! server derived from the API's tables need no code per operation.
 
+/// `From` and `TryFrom` between a domain type and its message when every field travels as it
+/// is.
+macro_rules! same_fields {
+    ($($domain:ty => $message:ty { $($field:ident),+ })+) => {$(
+        impl From<$domain> for $message {
+            fn from(value: $domain) -> Self {
+                Self { $($field: value.$field),+ }
+            }
+        }
+
+        impl TryFrom<$message> for $domain {
+            type Error = ApiError;
+
+            fn try_from(value: $message) -> Result<Self, ApiError> {
+                Ok(Self { $($field: value.$field),+ })
+            }
+        }
+    )+};
+}
+
 mod admin;
 mod calendar;
 mod sessions;

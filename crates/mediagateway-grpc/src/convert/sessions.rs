@@ -27,24 +27,8 @@ impl TryFrom<proto::Login> for Login {
     }
 }
 
-impl From<LoginOutcome> for proto::LoginOutcome {
-    fn from(outcome: LoginOutcome) -> Self {
-        Self {
-            stored: outcome.stored,
-            mailbox: outcome.mailbox,
-        }
-    }
-}
-
-impl TryFrom<proto::LoginOutcome> for LoginOutcome {
-    type Error = ApiError;
-
-    fn try_from(outcome: proto::LoginOutcome) -> Result<Self, ApiError> {
-        Ok(Self {
-            stored: outcome.stored,
-            mailbox: outcome.mailbox,
-        })
-    }
+same_fields! {
+    LoginOutcome => proto::LoginOutcome { stored, mailbox }
 }
 
 impl From<bool> for proto::LogoutReply {

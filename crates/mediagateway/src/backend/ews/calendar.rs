@@ -63,17 +63,7 @@ impl CalendarBackend for EwsBackend {
             )
             .await
             .map_err(map_error)?;
-        Ok(Appointment {
-            id: id.id,
-            change_key: id.change_key.unwrap_or_default(),
-            subject: new.subject.clone(),
-            start: new.start,
-            end: new.end,
-            is_all_day: new.is_all_day,
-            location: new.location.clone(),
-            body: new.body.clone(),
-            organizer: Some(access.mailbox.clone()),
-        })
+        Ok(new.stored_as(id.id, id.change_key.unwrap_or_default(), &access.mailbox))
     }
 
     async fn delete_appointment(&self, access: &MailboxAccess, id: &str) -> Result<(), ApiError> {
