@@ -521,6 +521,14 @@ async fn change_gateway_password(kind: Kind) {
         old.test_gateway().await.diagnosis(),
         Some(Diagnosis::GatewayPasswordIncorrect)
     );
+    let err = old
+        .change_gateway_password(SecretString::from("taken over by the old one"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.gateway_error(), Some(ApiError::PasswordIncorrect)),
+        "{err:?}"
+    );
     let test = new.test_gateway().await;
     assert!(test.passed(), "{test}");
     assert!(test.security_notice.is_none());

@@ -97,4 +97,12 @@ expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsR
 expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(context=user)),
              grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
 
+expect_error(lambda: admin_api.ChangePassword(admin_pb.ChangePasswordRequest(
+                 context=common_pb.AdminContext(gateway_password="nope"), new_password="a long new password")),
+             grpc.StatusCode.UNAUTHENTICATED, common_pb.ERROR_KIND_PASSWORD_INCORRECT)
+expect_error(lambda: admin_api.ChangePassword(admin_pb.ChangePasswordRequest(context=admin, new_password="short")),
+             grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+check(admin_api.Status(admin_pb.StatusRequest(context=admin)).default_password,
+      "a refused change leaves the password as it was")
+
 print(f"python portal client: {checks} checks passed")

@@ -27,6 +27,10 @@ pub const DEFAULT_PASSWORD: &str = "1234";
 /// The shortest new gateway password.
 const MIN_PASSWORD_CHARS: usize = 8;
 
+/// The longest new gateway password, in bytes: enough for any passphrase, and a bound on what
+/// one call makes Argon2id hash.
+const MAX_PASSWORD_BYTES: usize = 1024;
+
 /// The gateway password's hash on disk, and a verified-password cache in memory.
 pub(crate) struct AdminPassword {
     path: PathBuf,
@@ -122,6 +126,11 @@ impl AdminPassword {
     /// Replaces the password (the caller has checked the old one).
     pub(crate) fn change(&self, new: &SecretString) -> Result<(), ApiError> {
         let new = new.expose_secret();
+        if new.len() > MAX_PASSWORD_BYTES {
+            return Err(ApiError::invalid(format!(
+                "the new gateway password is longer than {MAX_PASSWORD_BYTES} bytes"
+            )));
+        }
         if new.chars().count() < MIN_PASSWORD_CHARS {
             return Err(ApiError::invalid(format!(
                 "the new gateway password must have at least {MIN_PASSWORD_CHARS} characters"
@@ -183,10 +192,17 @@ mod tests {
         assert!(text.starts_with("$argon2id$"), "{text}");
         assert!(!text.contains("1234"));
 
-        assert!(matches!(
-            admin.change(&secret("short")),
-            Err(ApiError::InvalidArgument { .. })
-        ));
+        for refused in ["short".to_owned(), "é".repeat(7), "x".repeat(1025)] {
+            assert!(
+                matches!(
+                    admin.change(&secret(&refused)),
+                    Err(ApiError::InvalidArgument { .. })
+                ),
+                "{} characters",
+                refused.chars().count()
+            );
+        }
+        assert!(admin.is_default(), "a refused change changes nothing");
         admin.change(&secret("a much better one")).unwrap();
         assert!(!admin.is_default());
         assert!(!admin.verify(&secret("1234")));
