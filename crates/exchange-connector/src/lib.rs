@@ -3,7 +3,7 @@
 //! A [`DataSource`] is configured step by step (General, Exchange version, Authentication,
 //! Exchange account), tests its connection with a [`Diagnosis`] for each failure, logs portal
 //! users in, and reads and changes their calendars. It never talks to Exchange itself: every
-//! call goes to a MediaGateway through its API ([`GatewayApi`](mediagateway_api::GatewayApi)),
+//! call goes to a MediaGateway through its API ([`GatewayApi`]),
 //! over gRPC or in-process.
 //!
 //! # Features
