@@ -196,7 +196,8 @@ pub(crate) fn encode_av_pairs(pairs: &[AvPair]) -> Vec<u8> {
     let mut out = Vec::new();
     for pair in pairs {
         out.extend_from_slice(&pair.id.to_le_bytes());
-        let len = u16::try_from(pair.value.len()).expect("AV pair values stay below 64 KiB");
+        let len = u16::try_from(pair.value.len())
+            .expect("AV pair values are parsed from 16-bit lengths or bounded by MAX_HOST_LEN");
         out.extend_from_slice(&len.to_le_bytes());
         out.extend_from_slice(&pair.value);
     }
