@@ -202,7 +202,7 @@ mod tests {
             DistinguishedFolder::Journal,
         ]
         .iter()
-        .map(|f| f.to_string())
+        .map(ToString::to_string)
         .collect();
         assert_eq!(
             names,
