@@ -114,14 +114,16 @@ impl<'a> Der<'a> {
 pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(content.len() + 6);
     out.push(tag);
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = (len as u32).to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        out.push(0x80 | (4 - skip) as u8);
-        out.extend_from_slice(&bytes[skip..]);
+    match u8::try_from(content.len()) {
+        Ok(short @ 0..0x80) => out.push(short),
+        _ => {
+            let bytes = content.len().to_be_bytes();
+            let skip = bytes.iter().take_while(|b| **b == 0).count();
+            #[allow(clippy::cast_possible_truncation)] // at most size_of::<usize>() bytes
+            let count = (bytes.len() - skip) as u8;
+            out.push(0x80 | count);
+            out.extend_from_slice(&bytes[skip..]);
+        }
     }
     out.extend_from_slice(content);
     out

@@ -163,7 +163,8 @@ impl ChannelBindings {
         let mut hasher = md5::Md5::new();
         // Initiator and acceptor address types and lengths, all zero.
         hasher.update([0u8; 16]);
-        hasher.update((data.len() as u32).to_le_bytes());
+        let len = u32::try_from(data.len()).expect("a certificate hash is at most 64 bytes");
+        hasher.update(len.to_le_bytes());
         hasher.update(&data);
         hasher.finalize().into()
     }

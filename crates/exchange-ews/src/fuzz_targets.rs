@@ -309,9 +309,8 @@ fn check_json(json: &str) -> Result<(), usize> {
 fn string_end(bytes: &[u8], mut at: usize) -> Result<usize, usize> {
     loop {
         match bytes.get(at) {
-            None => return Err(at),
             Some(b'"') => return Ok(at),
-            Some(0..=0x1F) => return Err(at),
+            None | Some(0..=0x1F) => return Err(at),
             Some(b'\\') => {
                 match bytes.get(at + 1) {
                     Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => at += 2,

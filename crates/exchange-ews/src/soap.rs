@@ -173,9 +173,8 @@ pub(crate) fn check_message(message: &Element) -> Result<(), EwsError> {
     let class = match message.attribute("ResponseClass").map(str::trim) {
         Some("Success") => return Ok(()),
         Some("Error") => ResponseClass::Error,
-        Some("Warning") if code == Some(ResponseCode::NoError) => return Ok(()),
+        Some("Warning") | None if code == Some(ResponseCode::NoError) => return Ok(()),
         Some("Warning") => ResponseClass::Warning,
-        None if code == Some(ResponseCode::NoError) => return Ok(()),
         other => {
             return Err(EwsError::InvalidValue {
                 element: format!("{}@ResponseClass", message.name()),
@@ -245,9 +244,9 @@ pub(crate) fn message_xml(xml: &Element) -> (Option<Duration>, Vec<(String, Stri
     let mut details = Vec::new();
     for entry in xml.children() {
         let value = entry.text().trim();
-        let name = match (entry.name(), entry.attribute("Name")) {
-            ("Value", Some(name)) => name,
-            (name, _) => name,
+        let name = match entry.attribute("Name") {
+            Some(name) if entry.name() == "Value" => name,
+            _ => entry.name(),
         };
         match (name, value.parse::<u64>()) {
             ("BackOffMilliseconds", Ok(ms)) => back_off = Some(Duration::from_millis(ms)),

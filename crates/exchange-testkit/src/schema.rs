@@ -12,6 +12,8 @@ use exchange_test_support::skip_or_fail;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+use crate::dom::index;
+
 /// The environment variable that overrides where the EWS schema and samples are.
 pub const EWS_SHARED_DIR_VAR: &str = "EWS_SHARED_DIR";
 
@@ -147,14 +149,14 @@ pub fn body_element(xml: &str) -> Result<String, String> {
     let mut inherited: Vec<(String, String)> = Vec::new();
     let mut start: Option<(usize, usize, usize)> = None; // (byte offset, end of start tag, depth)
     loop {
-        let before = reader.buffer_position() as usize;
+        let before = index(reader.buffer_position());
         let event = reader
             .read_event()
             .map_err(|e| format!("{e} at byte {}", reader.error_position()))?;
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let is_empty = matches!(event, Event::Empty(_));
-                let after = reader.buffer_position() as usize;
+                let after = index(reader.buffer_position());
                 if let (Some(body_depth), None) = (in_body_at, start) {
                     if depth == body_depth + 1 {
                         if is_empty {
@@ -184,7 +186,7 @@ pub fn body_element(xml: &str) -> Result<String, String> {
                 depth = depth.saturating_sub(1);
                 if let Some((from, _, d)) = start {
                     if depth == d {
-                        let to = reader.buffer_position() as usize;
+                        let to = index(reader.buffer_position());
                         return Ok(with_namespaces(&xml[from..to], &inherited));
                     }
                 }

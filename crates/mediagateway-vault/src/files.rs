@@ -218,6 +218,7 @@ pub(crate) fn read_key_file(
         tracing::warn!(file = %path.display(), "vault key file is readable by other users; mode 0600 is required for safety");
     }
     // Capacity fixed up front so reading never reallocates and leaves key bytes behind.
+    #[allow(clippy::cast_possible_truncation)] // MAX_KEY_FILE_LEN is 64 KiB
     let mut bytes = Zeroizing::new(Vec::with_capacity(MAX_KEY_FILE_LEN as usize + 1));
     Read::by_ref(&mut file)
         .take(MAX_KEY_FILE_LEN + 1)

@@ -159,9 +159,9 @@ impl Cache {
     }
 
     /// How many more records fit before the cache is full.
-    fn room(&self) -> u64 {
+    fn room(&self) -> usize {
         let used = self.lock().records.len();
-        u64::try_from(self.capacity.saturating_sub(used)).unwrap_or(u64::MAX)
+        self.capacity.saturating_sub(used)
     }
 
     /// Forgets `ids`.
@@ -262,7 +262,7 @@ fn listen(config: &postgres::Config, setup: &str, channel: &str, cache: &Cache, 
 }
 
 /// Records read per query while preloading.
-const PRELOAD_PAGE: i64 = 1000;
+const PRELOAD_PAGE: usize = 1000;
 
 /// Fills the cache with the schema's records, page by page, until it is full: so the first read
 /// of each record needs no round trip either. A page read while something was invalidated is
@@ -275,21 +275,21 @@ fn preload(conn: &mut Conn, cache: &Cache, stop: &AtomicBool) -> Result<(), Vaul
     let mut last: Option<(Vec<u8>, Vec<u8>)> = None;
     while !stop.load(Ordering::Relaxed) {
         // Up to the cache's size: a cache smaller than a page is filled too.
-        let page = i64::try_from(cache.room())
-            .unwrap_or(i64::MAX)
-            .min(PRELOAD_PAGE);
+        let page = cache.room().min(PRELOAD_PAGE);
         if page == 0 {
             break;
         }
+        let limit = i64::try_from(page).expect("a page holds at most PRELOAD_PAGE rows");
         let generation = cache.generation();
         let rows = match &last {
             None => {
                 let first = conn.statement(SCAN_FIRST).map_err(fail)?;
-                conn.client().query(&first, &[&page, &offset])
+                conn.client().query(&first, &[&limit, &offset])
             }
             Some((source, user)) => {
                 let after = conn.statement(SCAN_AFTER).map_err(fail)?;
-                conn.client().query(&after, &[&page, &offset, source, user])
+                conn.client()
+                    .query(&after, &[&limit, &offset, source, user])
             }
         }
         .map_err(fail)?;
@@ -301,7 +301,7 @@ fn preload(conn: &mut Conn, cache: &Cache, stop: &AtomicBool) -> Result<(), Vaul
                 record.id.portal_user.into_bytes(),
             ));
         }
-        if rows.len() < page.unsigned_abs() as usize {
+        if rows.len() < page {
             break;
         }
     }

@@ -58,7 +58,7 @@ pub(crate) fn to_auth_error(error: GssError, situation: Situation<'_>) -> AuthEr
 
 /// Maps one GSSAPI failure, by the krb5 code in its minor status.
 pub(crate) fn classify(failure: &GssFailure, situation: Situation<'_>) -> AuthError {
-    let code = failure.minor as i32;
+    let code = failure.minor.cast_signed();
     let routine = failure.major & 0x00ff_0000;
     match code {
         KRB5KDC_ERR_PREAUTH_FAILED | KRB5_PREAUTH_FAILED => AuthError::KerberosWrongPassword,
@@ -142,7 +142,7 @@ mod tests {
     fn failure(minor: i32, message: &str) -> GssFailure {
         GssFailure {
             major: FAILURE,
-            minor: minor as u32,
+            minor: minor.cast_unsigned(),
             message: message.to_owned(),
         }
     }

@@ -98,8 +98,8 @@ impl Rc4 {
     pub(crate) fn new(key: &[u8]) -> Self {
         debug_assert!(!key.is_empty());
         let mut s = [0u8; 256];
-        for (n, b) in s.iter_mut().enumerate() {
-            *b = n as u8;
+        for (b, n) in s.iter_mut().zip(0u8..=255) {
+            *b = n;
         }
         let mut j = 0u8;
         for n in 0..256 {

@@ -196,7 +196,8 @@ pub(crate) fn encode_av_pairs(pairs: &[AvPair]) -> Vec<u8> {
     let mut out = Vec::new();
     for pair in pairs {
         out.extend_from_slice(&pair.id.to_le_bytes());
-        let len = u16::try_from(pair.value.len()).expect("AV pair values stay below 64 KiB");
+        let len = u16::try_from(pair.value.len())
+            .expect("AV pair values are parsed from 16-bit lengths or bounded by MAX_HOST_LEN");
         out.extend_from_slice(&len.to_le_bytes());
         out.extend_from_slice(&pair.value);
     }
@@ -231,21 +232,22 @@ impl Authenticate<'_> {
             self.workstation,
             self.encrypted_session_key,
         ];
+        let too_long = || AuthError::InvalidCredentials {
+            reason: "the user, domain or workstation name is too long for NTLM",
+        };
         let total: usize = AUTHENTICATE_HEADER + payloads.iter().map(|p| p.len()).sum::<usize>();
-        if payloads.iter().any(|p| p.len() > usize::from(u16::MAX)) || total > 64 * 1024 {
-            return Err(AuthError::InvalidCredentials {
-                reason: "the user, domain or workstation name is too long for NTLM",
-            });
+        if total > 64 * 1024 {
+            return Err(too_long());
         }
         let mut m = Vec::with_capacity(total);
         m.extend_from_slice(SIGNATURE);
         m.extend_from_slice(&3u32.to_le_bytes());
         let mut offset = AUTHENTICATE_HEADER;
         for payload in payloads {
-            let len = payload.len() as u16;
+            let len = u16::try_from(payload.len()).map_err(|_| too_long())?;
             m.extend_from_slice(&len.to_le_bytes());
             m.extend_from_slice(&len.to_le_bytes());
-            m.extend_from_slice(&(offset as u32).to_le_bytes());
+            m.extend_from_slice(&u32::try_from(offset).map_err(|_| too_long())?.to_le_bytes());
             offset += payload.len();
         }
         m.extend_from_slice(&self.flags.to_le_bytes());
@@ -266,18 +268,20 @@ pub(crate) mod tests {
     /// A CHALLENGE message as gss-ntlmssp or Windows would send it.
     pub(crate) fn challenge_bytes(flags: u32, challenge: [u8; 8], info: &[u8]) -> Vec<u8> {
         let target_name = crate::ntlm::crypto::utf16le("Domain");
+        let name_len = u16::try_from(target_name.len()).unwrap();
+        let info_len = u16::try_from(info.len()).unwrap();
         let mut m = Vec::new();
         m.extend_from_slice(SIGNATURE);
         m.extend_from_slice(&2u32.to_le_bytes());
-        m.extend_from_slice(&(target_name.len() as u16).to_le_bytes());
-        m.extend_from_slice(&(target_name.len() as u16).to_le_bytes());
+        m.extend_from_slice(&name_len.to_le_bytes());
+        m.extend_from_slice(&name_len.to_le_bytes());
         m.extend_from_slice(&56u32.to_le_bytes());
         m.extend_from_slice(&flags.to_le_bytes());
         m.extend_from_slice(&challenge);
         m.extend_from_slice(&[0; 8]);
-        m.extend_from_slice(&(info.len() as u16).to_le_bytes());
-        m.extend_from_slice(&(info.len() as u16).to_le_bytes());
-        m.extend_from_slice(&((56 + target_name.len()) as u32).to_le_bytes());
+        m.extend_from_slice(&info_len.to_le_bytes());
+        m.extend_from_slice(&info_len.to_le_bytes());
+        m.extend_from_slice(&(56 + u32::from(name_len)).to_le_bytes());
         m.extend_from_slice(&VERSION);
         m.extend_from_slice(&target_name);
         m.extend_from_slice(info);
@@ -437,7 +441,7 @@ pub(crate) mod tests {
                     state ^= state << 13;
                     state ^= state >> 7;
                     state ^= state << 17;
-                    state as u8
+                    state.to_le_bytes()[0]
                 })
                 .collect();
             if m.len() >= 12 {

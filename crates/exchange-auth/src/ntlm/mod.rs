@@ -188,6 +188,10 @@ fn filetime_now() -> u64 {
     UNIX_EPOCH_AS_FILETIME + since.as_secs() * 10_000_000 + u64::from(since.subsec_nanos() / 100)
 }
 
+/// Longest host name accepted, well above DNS's 253 characters: the target name `HTTP/<host>`
+/// travels in UTF-16 in an AV pair of 16-bit length, inside a message of at most 64 KiB.
+const MAX_HOST_LEN: usize = 1024;
+
 impl Client {
     fn new(
         credentials: &UserCredentials,
@@ -195,6 +199,12 @@ impl Client {
         target: &Target,
         flags: u32,
     ) -> Result<Self, AuthError> {
+        if target.host().len() > MAX_HOST_LEN {
+            return Err(AuthError::InvalidTarget {
+                url: target.url().to_owned(),
+                reason: "the host name is too long for NTLM",
+            });
+        }
         Ok(Self {
             identity: Identity::parse(credentials.user())?,
             password: credentials.password().clone(),

@@ -204,6 +204,29 @@ fn server_timestamp_zeroes_lmv2_and_bindings_default_to_zero() {
 }
 
 #[test]
+fn a_host_name_too_long_for_the_target_name_pair_is_refused() {
+    // 40 000 characters are 80 000 bytes of UTF-16: more than an AV pair's 16-bit length.
+    let target = Target::new(&format!("http://{}/EWS/", "a".repeat(40_000))).unwrap();
+    let ntlm = Ntlm::new(creds("alice", "pw")).unwrap();
+    let refused = [
+        block_on(ntlm.begin(&target)).err(),
+        negotiate_handshake(creds("alice", "pw"), &target).err(),
+    ];
+    for err in refused {
+        let err = err.expect("no handshake starts");
+        assert!(matches!(err, AuthError::InvalidTarget { .. }), "{err}");
+    }
+    // The longest DNS name still works.
+    let target = Target::new(&format!("http://{}/EWS/", "a".repeat(253))).unwrap();
+    let client = spec_client(&target);
+    let challenge = challenge_bytes(SERVER_FLAGS, SERVER_CHALLENGE, &spec_target_info());
+    let parsed = messages::parse_challenge(&challenge).unwrap();
+    assert!(client
+        .authenticate_with(&challenge, &parsed, &spec_nonces())
+        .is_ok());
+}
+
+#[test]
 fn user_name_forms() {
     let id = |name: &str| Identity::parse(name).unwrap();
     assert_eq!(

@@ -153,6 +153,7 @@ impl Jitter {
     /// the same instant still differ.
     pub(crate) fn new() -> Self {
         static CLIENTS: AtomicU64 = AtomicU64::new(0);
+        #[allow(clippy::cast_possible_truncation)] // the low 64 bits are the ones that vary
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);

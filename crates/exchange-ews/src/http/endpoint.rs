@@ -189,7 +189,7 @@ impl HttpEndpoint {
         }
         const FIRST_ALLOCATION: usize = 1024 * 1024;
         let capacity = announced
-            .map_or(0, |n| n as usize)
+            .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
             .min(limit)
             .min(FIRST_ALLOCATION);
         let mut body = Vec::with_capacity(capacity);

@@ -1,4 +1,4 @@
-use chrono::{NaiveDate, TimeZone};
+use chrono::{NaiveDate, TimeDelta, TimeZone};
 
 use super::*;
 use crate::test_support::sample;
@@ -87,7 +87,7 @@ fn berlin_is_one_hour_ahead_in_winter_and_two_in_summer() {
 #[test]
 fn berlin_switches_at_the_right_instants_of_2026() {
     let Some(berlin) = berlin() else { return };
-    let second = chrono::TimeDelta::seconds(1);
+    let second = TimeDelta::seconds(1);
     // 29 March, 02:00 standard time = 01:00 UTC.
     let spring = utc(2026, 3, 29, 1, 0);
     assert_eq!(hours(berlin.offset_at(spring - second)), Some(1.0));

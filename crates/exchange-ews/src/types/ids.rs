@@ -131,16 +131,14 @@ impl FolderTarget {
     /// Refuses targets Exchange would refuse.
     pub(crate) fn check(&self, argument: &'static str) -> Result<(), EwsError> {
         let reason = match self {
-            Self::Distinguished(_) => return Ok(()),
             Self::DistinguishedOf(_, smtp) if smtp.trim().is_empty() => {
                 "the mailbox address is empty"
             }
             Self::DistinguishedOf(_, smtp) if !smtp.contains('@') => {
                 "the mailbox address is not an SMTP address"
             }
-            Self::DistinguishedOf(..) => return Ok(()),
             Self::Id(id) if id.trim().is_empty() => "the folder id is empty",
-            Self::Id(_) => return Ok(()),
+            Self::Distinguished(_) | Self::DistinguishedOf(..) | Self::Id(_) => return Ok(()),
         };
         Err(EwsError::InvalidArgument {
             argument,
@@ -204,7 +202,7 @@ mod tests {
             DistinguishedFolder::Journal,
         ]
         .iter()
-        .map(|f| f.to_string())
+        .map(ToString::to_string)
         .collect();
         assert_eq!(
             names,

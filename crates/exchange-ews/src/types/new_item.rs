@@ -101,6 +101,7 @@ mod tests {
         Body, EmailAddressKey, Importance, Mailbox, PhoneNumberKey, PhysicalAddress,
         PhysicalAddressKey, PostalAddressIndex, Sensitivity, TaskStatus,
     };
+    use crate::xml::Element;
 
     /// An item of each kind this module writes beside calendar items, every field set.
     fn full_items() -> Vec<NewItem> {
@@ -168,7 +169,7 @@ mod tests {
                     NewItem::Task(_) => "task",
                     _ => "message",
                 };
-                let written: Vec<&str> = element.children().iter().map(|c| c.name()).collect();
+                let written: Vec<&str> = element.children().iter().map(Element::name).collect();
                 assert!(written.len() >= 3, "{xml}");
                 for name in written {
                     let since = field_since(&format!("item:{name}"))

@@ -151,7 +151,7 @@ fn refuses_names_that_are_not_qualified_names() {
     ] {
         match parse(doc) {
             Err(EwsError::MalformedXml { reason, .. }) => {
-                assert!(reason.contains("qualified XML name"), "{reason}")
+                assert!(reason.contains("qualified XML name"), "{reason}");
             }
             other => panic!("{:?}: {other:?}", String::from_utf8_lossy(doc)),
         }

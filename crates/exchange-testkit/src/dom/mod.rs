@@ -140,6 +140,11 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
 }
 
+/// A reader's position as an index into the text it reads.
+pub(crate) fn index(position: u64) -> usize {
+    usize::try_from(position).expect("a position in a text held in memory fits in usize")
+}
+
 /// Parses a request body into its root element.
 pub(crate) fn parse(body: &[u8]) -> Result<Element, Error> {
     let text = match std::str::from_utf8(body) {
@@ -168,9 +173,9 @@ pub(crate) fn parse(body: &[u8]) -> Result<Element, Error> {
     let mut root: Option<Element> = None;
     let mut count = 0usize;
     loop {
-        let before = reader.buffer_position() as usize;
+        let before = index(reader.buffer_position());
         let event = reader.read_event().map_err(|e| {
-            let offset = reader.error_position() as usize;
+            let offset = index(reader.error_position());
             not_well_formed(&mut lines, offset, e.to_string())
         })?;
         let is_empty = matches!(event, Event::Empty(_));

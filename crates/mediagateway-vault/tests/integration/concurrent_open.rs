@@ -2,8 +2,6 @@
 //! by older code opens, a newer one is refused, and the PostgreSQL store works from inside an
 //! async runtime.
 
-use crate::common;
-
 use std::sync::{Arc, Barrier};
 
 use mediagateway_vault::{RecordId, SqliteStore, Store, SCHEMA_VERSION};
@@ -76,7 +74,7 @@ fn sqlite_version_one_database_opens_and_newer_is_refused() {
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;
-    use common::{full_account, shared_keys};
+    use crate::common::{full_account, shared_keys};
     use exchange_test_support::postgres::PgServer;
     use mediagateway_vault::{KeyPair, PostgresOptions, PostgresStore, Secret, Vault};
 

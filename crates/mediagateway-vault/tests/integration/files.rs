@@ -3,6 +3,7 @@
 use crate::common;
 
 use std::fs;
+use std::mem::ManuallyDrop;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -103,7 +104,8 @@ fn a_stale_temporary_key_file_does_not_block_creation() {
 #[test]
 fn writes_are_durable_across_reopen_without_close() {
     let (_tmp, dir) = scratch();
-    let vault = open(&dir);
+    // Never dropped, like a killed process: no orderly close.
+    let vault = ManuallyDrop::new(open(&dir));
     vault
         .put(&id("u"), &full_account("u", Secret::password("kept")))
         .unwrap();
@@ -111,7 +113,6 @@ fn writes_are_durable_across_reopen_without_close() {
     let second = open(&dir);
     let account = second.get(&id("u")).unwrap().unwrap();
     assert_eq!(secret_text(&account.secret).unwrap(), "kept");
-    std::mem::forget(vault); // like a killed process: no orderly close
     drop(second);
     let third = open(&dir);
     assert!(third.get(&id("u")).unwrap().is_some());

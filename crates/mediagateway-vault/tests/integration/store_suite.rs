@@ -122,8 +122,8 @@ fn ordering_is_bytewise(h: &Harness) {
         ("a", "a"),
         ("ab", "a"),
     ];
-    for (i, (source, user)) in ids.iter().enumerate() {
-        h.store.put(&rec(source, user, i as u8)).unwrap();
+    for ((source, user), i) in ids.iter().zip(0u8..) {
+        h.store.put(&rec(source, user, i)).unwrap();
     }
     let mut expected: Vec<RecordId> = ids.iter().map(|(s, u)| RecordId::new(*s, *u)).collect();
     expected.sort_by(|x, y| {

@@ -194,7 +194,9 @@ fn garbage_that_authenticates_nowhere_fails_for_every_length() {
     drop(conn);
     for n in [0, 1, 11, 12, 27, 28, 29, len, len * 3] {
         let conn = db(&dir);
-        let bytes: Vec<u8> = (0..n).map(|i| (i * 7 + 3) as u8).collect();
+        let bytes: Vec<u8> = (0..n)
+            .map(|i| u8::try_from((i * 7 + 3) % 256).unwrap())
+            .collect();
         set_sealed(&conn, "alpha", &bytes);
         drop(conn);
         let vault = open(&dir);

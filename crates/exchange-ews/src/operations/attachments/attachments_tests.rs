@@ -246,7 +246,10 @@ fn reads_file_and_item_attachments_and_errors() {
         } => {
             assert!(is_inline);
             assert_eq!(node.name(), "Message");
-            assert_eq!(node.child("Subject").map(|n| n.text()), Some("Inner"));
+            assert_eq!(
+                node.child("Subject").map(crate::decoded::Node::text),
+                Some("Inner")
+            );
         }
         other => panic!("{other:?}"),
     }

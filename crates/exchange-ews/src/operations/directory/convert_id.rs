@@ -124,6 +124,7 @@ fn converted(e: &Element) -> Result<ConvertedId, EwsError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ResponseCode;
 
     const ANSWER: &str = r#"<s:Envelope xmlns:s="urn:s"><s:Body><m:ConvertIdResponse xmlns:m="urn:m" xmlns:t="urn:t" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
         <m:ResponseMessages>
@@ -189,7 +190,7 @@ mod tests {
         );
         let error = results[1].as_ref().unwrap_err();
         assert_eq!(
-            error.response_code().map(|c| c.as_str()),
+            error.response_code().map(ResponseCode::as_str),
             Some("ErrorInvalidIdMalformed")
         );
         let public = results[2].as_ref().unwrap();

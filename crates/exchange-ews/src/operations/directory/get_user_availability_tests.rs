@@ -1,6 +1,7 @@
 use super::*;
 use crate::directory::{AttendeeType, FreeBusyViewKind, TimeZoneTransition};
 use crate::test_support::sample;
+use crate::ResponseCode;
 use chrono::{Duration, NaiveTime, TimeZone, Weekday};
 
 fn pacific() -> SerializableTimeZone {
@@ -141,7 +142,7 @@ fn reads_views_and_keeps_per_mailbox_errors() {
     assert!(view.working_hours.is_none());
     let error = views[1].as_ref().unwrap_err();
     assert_eq!(
-        error.response_code().map(|c| c.as_str()),
+        error.response_code().map(ResponseCode::as_str),
         Some("ErrorMailRecipientNotFound")
     );
 }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::test_support::sample;
+use crate::ResponseCode;
 
 fn answer(class: &str, code: &str, inner: &str) -> String {
     format!(
@@ -96,7 +97,7 @@ fn no_results_is_empty_and_multiple_results_succeed() {
     let other = answer("Error", "ErrorADUnavailable", "");
     let err = ResolveNames::parse_response(other.as_bytes()).unwrap_err();
     assert_eq!(
-        err.response_code().map(|c| c.as_str()),
+        err.response_code().map(ResponseCode::as_str),
         Some("ErrorADUnavailable")
     );
     let success_without_set = answer("Success", "NoError", "");

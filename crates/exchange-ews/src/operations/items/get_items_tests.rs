@@ -73,7 +73,7 @@ fn reads_items_of_any_kind_and_errors_per_id() {
     assert_eq!(first.id, ItemId::new("M1").with_change_key("C"));
     assert_eq!(first.kind, "Message");
     assert_eq!(
-        first.node.child("Subject").map(|n| n.text()),
+        first.node.child("Subject").map(crate::decoded::Node::text),
         Some("Hi & bye")
     );
     assert!(first.node.child("ExtendedProperty").is_some());

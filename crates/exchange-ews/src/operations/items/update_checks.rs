@@ -68,6 +68,7 @@ fn check_value(path: &PropertyPath, shape: Shape, value: &PropertyValue) -> Resu
             "{path} needs at least one {what} (delete it instead)"
         ))
     };
+    #[allow(clippy::match_same_arms)] // a list is accepted right after its emptiness check
     match (shape, value) {
         (Shape::Text, PropertyValue::Text(_))
         | (Shape::Bool, PropertyValue::Bool(_))

@@ -114,7 +114,10 @@ fn reads_every_kind_of_item_change() {
         ("I1", "Message", Some("Hi"))
     );
     assert_eq!(*is_read, Some(false));
-    assert_eq!(element.child("Custom").map(|n| n.text()), Some("kept"));
+    assert_eq!(
+        element.child("Custom").map(crate::decoded::Node::text),
+        Some("kept")
+    );
     assert!(
         matches!(&result.changes[1], Change::Update(Changed::Item { summary, .. }) if summary.kind == "CalendarItem")
     );
