@@ -6,90 +6,60 @@ use std::time::Duration;
 
 use exchange_ews::autodiscover::Autodiscover;
 use exchange_ews::EwsError;
-use wiremock::matchers::{body_string_contains, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
 use crate::autodiscover_support;
 use autodiscover_support::*;
 
 #[tokio::test]
 async fn a_redirect_address_starts_over_with_the_new_address() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
-    Mock::given(method("POST"))
-        .and(path(SVC))
-        .and(body_string_contains("alice@contoso.test"))
-        .respond_with(xml(
-            200,
-            soap_user("RedirectAddress", Some("alice@fabrikam.test"), &[]),
-        ))
-        .mount(&first)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(SVC))
-        .and(body_string_contains(
-            "<a:Mailbox>alice@fabrikam.test</a:Mailbox>",
-        ))
-        .respond_with(xml(200, soap_found(EWS_URL)))
-        .mount(&first)
-        .await;
-    let found = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap();
+    let (first, second) = two_endpoints().await;
+    on_body(
+        &first,
+        SVC,
+        ALICE,
+        soap_redirect("RedirectAddress", "alice@fabrikam.test"),
+    )
+    .await;
+    on_body(
+        &first,
+        SVC,
+        "<a:Mailbox>alice@fabrikam.test</a:Mailbox>",
+        xml(200, soap_found(EWS_URL)),
+    )
+    .await;
+    let found = resolve(&first, &second, ALICE).await.unwrap();
     assert_eq!(found.mailbox, "alice@fabrikam.test");
     assert_eq!(found.ews_url, EWS_URL);
 }
 
 #[tokio::test]
 async fn a_redirect_url_is_followed() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     let elsewhere = format!("{}/elsewhere/autodiscover.svc", second.uri());
-    on(
-        &first,
-        SVC,
-        xml(200, soap_user("RedirectUrl", Some(&elsewhere), &[])),
+    on(&first, SVC, soap_redirect("RedirectUrl", &elsewhere)).await;
+    on_body(
+        &second,
+        "/elsewhere/autodiscover.svc",
+        format!("<wsa:To>{elsewhere}</wsa:To>"),
+        xml(200, soap_found(EWS_URL)),
     )
     .await;
-    Mock::given(method("POST"))
-        .and(path("/elsewhere/autodiscover.svc"))
-        .and(body_string_contains(format!(
-            "<wsa:To>{elsewhere}</wsa:To>"
-        )))
-        .respond_with(xml(200, soap_found(EWS_URL)))
-        .mount(&second)
-        .await;
-    let found = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap();
+    let found = resolve(&first, &second, ALICE).await.unwrap();
     assert_eq!(found.endpoint, elsewhere);
 }
 
 #[tokio::test]
 async fn an_http_redirect_is_followed() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
-    on(
-        &first,
-        SVC,
-        ResponseTemplate::new(302).insert_header("location", "/moved/autodiscover.svc"),
-    )
-    .await;
+    let (first, second) = two_endpoints().await;
+    on(&first, SVC, http_redirect(302, "/moved/autodiscover.svc")).await;
     on(
         &first,
         "/moved/autodiscover.svc",
         xml(200, soap_found(EWS_URL)),
     )
     .await;
-    let found = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap();
+    let found = resolve(&first, &second, ALICE).await.unwrap();
     assert_eq!(
         found.endpoint,
         format!("{}/moved/autodiscover.svc", first.uri())
@@ -98,29 +68,18 @@ async fn an_http_redirect_is_followed() {
 
 #[tokio::test]
 async fn redirects_are_bounded() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     for i in 0..5 {
-        Mock::given(method("POST"))
-            .and(path(SVC))
-            .and(body_string_contains(format!(
-                "<a:Mailbox>u{i}@contoso.test<"
-            )))
-            .respond_with(xml(
-                200,
-                soap_user(
-                    "RedirectAddress",
-                    Some(&format!("u{}@contoso.test", i + 1)),
-                    &[],
-                ),
-            ))
-            .mount(&first)
-            .await;
+        let next = format!("u{}@contoso.test", i + 1);
+        on_body(
+            &first,
+            SVC,
+            format!("<a:Mailbox>u{i}@contoso.test<"),
+            soap_redirect("RedirectAddress", &next),
+        )
+        .await;
     }
-    let error = builder(&first, &second)
-        .max_redirects(3)
-        .build()
-        .unwrap()
-        .resolve("u0@contoso.test")
+    let error = resolve_with(builder(&first, &second).max_redirects(3), "u0@contoso.test")
         .await
         .unwrap_err();
     let EwsError::TooManyRedirects { limit, chain } = &error else {
@@ -142,50 +101,28 @@ async fn redirects_are_bounded() {
         .contains("u0@contoso.test -> u1@contoso.test"));
 }
 
+/// The error of a search whose first SOAP endpoint sends the address elsewhere and nothing
+/// else answers.
+async fn error_of_an_address_redirect(target: &str) -> EwsError {
+    let (first, second) = two_endpoints().await;
+    on(&first, SVC, soap_redirect("RedirectAddress", target)).await;
+    resolve(&first, &second, ALICE).await.unwrap_err()
+}
+
 #[tokio::test]
 async fn redirect_loops_are_detected() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     let back = format!("{}{SVC}", first.uri());
     let there = format!("{}/there.svc", second.uri());
-    on(
-        &first,
-        SVC,
-        xml(200, soap_user("RedirectUrl", Some(&there), &[])),
-    )
-    .await;
-    on(
-        &second,
-        "/there.svc",
-        xml(200, soap_user("RedirectUrl", Some(&back), &[])),
-    )
-    .await;
-    let error = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap_err();
+    on(&first, SVC, soap_redirect("RedirectUrl", &there)).await;
+    on(&second, "/there.svc", soap_redirect("RedirectUrl", &back)).await;
+    let error = resolve(&first, &second, ALICE).await.unwrap_err();
     let EwsError::RedirectLoop { chain } = &error else {
         panic!("expected a loop, got {error:?}");
     };
-    assert_eq!(chain, &["alice@contoso.test".to_owned(), there, back]);
+    assert_eq!(chain, &[ALICE.to_owned(), there, back]);
 
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
-    on(
-        &first,
-        SVC,
-        xml(
-            200,
-            soap_user("RedirectAddress", Some("ALICE@contoso.test"), &[]),
-        ),
-    )
-    .await;
-    let error = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap_err();
+    let error = error_of_an_address_redirect("ALICE@contoso.test").await;
     assert!(matches!(error, EwsError::RedirectLoop { .. }), "{error:?}");
 }
 
@@ -198,30 +135,20 @@ async fn http_is_refused_without_the_development_option() {
         .base_url(Arc::new(move |_: &str| uri.clone()))
         .build()
         .unwrap();
-    let error = resolver.resolve("alice@contoso.test").await.unwrap_err();
+    let error = resolver.resolve(ALICE).await.unwrap_err();
     assert!(error.is_insecure_url(), "{error:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
 
     // With the option, an answer that redirects to a non-http(s) scheme is still refused.
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
-    on(
-        &first,
-        SVC,
-        ResponseTemplate::new(301).insert_header("location", "ftp://evil.test/x"),
-    )
-    .await;
-    let error = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap_err();
+    let (first, second) = two_endpoints().await;
+    on(&first, SVC, http_redirect(301, "ftp://evil.test/x")).await;
+    let error = resolve(&first, &second, ALICE).await.unwrap_err();
     assert!(matches!(error, EwsError::InsecureUrl { ref url } if url == "ftp://evil.test/x"));
 }
 
 #[tokio::test]
 async fn unusable_answers_are_recorded_and_skipped() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     // No EWS URL at all, then a server error code, then a POX error, then an http EWS URL
     // that is fine only because of the development option.
     on(
@@ -239,24 +166,16 @@ async fn unusable_answers_are_recorded_and_skipped() {
         xml(200, pox_found("http://mail.contoso.test/EWS/Exchange.asmx")),
     )
     .await;
-    let found = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap();
+    let found = resolve(&first, &second, ALICE).await.unwrap();
     assert_eq!(found.ews_url, "http://mail.contoso.test/EWS/Exchange.asmx");
 
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     on(&first, SVC, xml(200, soap_user("ServerBusy", None, &[]))).await;
     on(&first, POX, xml(200, pox_error.into())).await;
-    let error = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
+    let text = resolve(&first, &second, ALICE)
         .await
-        .unwrap_err();
-    let text = error.to_string();
+        .unwrap_err()
+        .to_string();
     assert!(text.contains("Autodiscover answered ServerBusy"), "{text}");
     assert!(
         text.contains("Autodiscover answered 600: Invalid Request"),
@@ -266,23 +185,16 @@ async fn unusable_answers_are_recorded_and_skipped() {
 
 #[tokio::test]
 async fn oversized_answers_and_bad_redirects_are_typed_errors() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     on(&first, SVC, xml(200, "x".repeat(4096))).await;
     on(&second, SVC, ResponseTemplate::new(302)).await;
     on(
         &first,
         POX,
-        xml(
-            200,
-            soap_user("RedirectAddress", Some("not an address"), &[]),
-        ),
+        soap_redirect("RedirectAddress", "not an address"),
     )
     .await;
-    let error = builder(&first, &second)
-        .max_response_bytes(1024)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
+    let error = resolve_with(builder(&first, &second).max_response_bytes(1024), ALICE)
         .await
         .unwrap_err();
     let EwsError::AutodiscoverFailed { attempts, .. } = &error else {
@@ -297,22 +209,7 @@ async fn oversized_answers_and_bad_redirects_are_typed_errors() {
         EwsError::InvalidAutodiscoverResponse { .. }
     ));
 
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
-    on(
-        &first,
-        SVC,
-        xml(
-            200,
-            soap_user("RedirectAddress", Some("not an address"), &[]),
-        ),
-    )
-    .await;
-    let error = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap_err();
+    let error = error_of_an_address_redirect("not an address").await;
     assert!(
         matches!(error, EwsError::InvalidAutodiscoverResponse { .. }),
         "{error:?}"

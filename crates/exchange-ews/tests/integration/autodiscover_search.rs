@@ -14,7 +14,7 @@ use autodiscover_support::*;
 
 #[tokio::test]
 async fn finds_the_ews_url_at_the_first_endpoint_with_basic_auth() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     Mock::given(method("POST"))
         .and(path(SVC))
         .and(header("authorization", ALICE_BASIC))
@@ -27,10 +27,9 @@ async fn finds_the_ews_url_at_the_first_endpoint_with_basic_auth() {
         .expect(1)
         .mount(&first)
         .await;
-    let resolver = builder(&first, &second).build().unwrap();
-    let found = resolver.resolve("alice@contoso.test").await.unwrap();
+    let found = resolve(&first, &second, ALICE).await.unwrap();
     assert_eq!(found.ews_url, EWS_URL);
-    assert_eq!(found.mailbox, "alice@contoso.test");
+    assert_eq!(found.mailbox, ALICE);
     assert_eq!(found.protocol, AutodiscoverProtocol::Soap);
     assert_eq!(found.endpoint, format!("{}{SVC}", first.uri()));
     assert_eq!(found.setting("UserDisplayName"), Some("Alice"));
@@ -40,22 +39,17 @@ async fn finds_the_ews_url_at_the_first_endpoint_with_basic_auth() {
 #[tokio::test]
 async fn a_failing_first_candidate_leads_to_the_second() {
     for status in [404, 500] {
-        let (first, second) = (MockServer::start().await, MockServer::start().await);
+        let (first, second) = two_endpoints().await;
         on(&first, SVC, ResponseTemplate::new(status)).await;
         on(&second, SVC, xml(200, soap_found(EWS_URL))).await;
-        let found = builder(&first, &second)
-            .build()
-            .unwrap()
-            .resolve("alice@contoso.test")
-            .await
-            .unwrap();
+        let found = resolve(&first, &second, ALICE).await.unwrap();
         assert_eq!(found.endpoint, format!("{}{SVC}", second.uri()), "{status}");
     }
 }
 
 #[tokio::test]
 async fn pox_answers_when_soap_fails_everywhere() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     on(&first, SVC, ResponseTemplate::new(500)).await;
     on(&second, SVC, xml(200, "<html>not soap</html>".into())).await;
     Mock::given(method("POST"))
@@ -67,12 +61,7 @@ async fn pox_answers_when_soap_fails_everywhere() {
         .respond_with(xml(200, pox_found(EWS_URL)))
         .mount(&first)
         .await;
-    let found = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap();
+    let found = resolve(&first, &second, ALICE).await.unwrap();
     assert_eq!(found.protocol, AutodiscoverProtocol::Pox);
     assert_eq!(found.ews_url, EWS_URL);
     assert_eq!(found.setting("UserDisplayName"), Some("Alice"));
@@ -80,17 +69,12 @@ async fn pox_answers_when_soap_fails_everywhere() {
 
 #[tokio::test]
 async fn nothing_answering_lists_every_attempt() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
-    let error = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap_err();
+    let (first, second) = two_endpoints().await;
+    let error = resolve(&first, &second, ALICE).await.unwrap_err();
     let EwsError::AutodiscoverFailed { address, attempts } = &error else {
         panic!("expected a failed search, got {error:?}");
     };
-    assert_eq!(address, "alice@contoso.test");
+    assert_eq!(address, ALICE);
     // Two SOAP and two POX candidates, then the SRV name that has no record.
     assert_eq!(attempts.len(), 5, "{error}");
     assert!(attempts[..4]
@@ -114,20 +98,16 @@ impl SrvResolver for FixedSrv {
 
 #[tokio::test]
 async fn the_srv_record_is_the_last_resort() {
-    let (first, second, srv) = (
-        MockServer::start().await,
-        MockServer::start().await,
-        MockServer::start().await,
-    );
+    let (first, second) = two_endpoints().await;
+    let srv = MockServer::start().await;
     on(&srv, SVC, xml(200, soap_found(EWS_URL))).await;
     let port = srv.address().port();
-    let found = builder(&first, &second)
-        .srv_resolver(Arc::new(FixedSrv(port)))
-        .build()
-        .unwrap()
-        .resolve("alice@contoso.test")
-        .await
-        .unwrap();
+    let found = resolve_with(
+        builder(&first, &second).srv_resolver(Arc::new(FixedSrv(port))),
+        ALICE,
+    )
+    .await
+    .unwrap();
     assert_eq!(found.endpoint, format!("http://127.0.0.1:{port}{SVC}"));
     assert_eq!(first.received_requests().await.unwrap().len(), 2);
     assert_eq!(second.received_requests().await.unwrap().len(), 2);
@@ -135,7 +115,7 @@ async fn the_srv_record_is_the_last_resort() {
 
 #[tokio::test]
 async fn a_second_lookup_comes_from_the_cache() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     Mock::given(method("POST"))
         .and(path(SVC))
         .respond_with(xml(200, soap_found(EWS_URL)))
@@ -143,7 +123,7 @@ async fn a_second_lookup_comes_from_the_cache() {
         .mount(&first)
         .await;
     let resolver = builder(&first, &second).build().unwrap();
-    let once = resolver.resolve("alice@contoso.test").await.unwrap();
+    let once = resolver.resolve(ALICE).await.unwrap();
     let twice = resolver
         .clone()
         .resolve("Alice@Contoso.test")
@@ -154,18 +134,15 @@ async fn a_second_lookup_comes_from_the_cache() {
     resolver.clear_cache();
     first.reset().await;
     on(&first, SVC, xml(200, soap_found(EWS_URL))).await;
-    resolver.resolve("alice@contoso.test").await.unwrap();
+    resolver.resolve(ALICE).await.unwrap();
     assert_eq!(first.received_requests().await.unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn an_unknown_user_stops_the_search() {
-    let (first, second) = (MockServer::start().await, MockServer::start().await);
+    let (first, second) = two_endpoints().await;
     on(&first, SVC, xml(200, soap_user("InvalidUser", None, &[]))).await;
-    let error = builder(&first, &second)
-        .build()
-        .unwrap()
-        .resolve("nobody@contoso.test")
+    let error = resolve(&first, &second, "nobody@contoso.test")
         .await
         .unwrap_err();
     assert!(error.is_user_not_found(), "{error:?}");

@@ -4,13 +4,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use exchange_auth::{Basic, UserCredentials};
-use exchange_ews::autodiscover::{Autodiscover, AutodiscoverBuilder};
+use exchange_ews::autodiscover::{Autodiscover, AutodiscoverBuilder, Discovery};
+use exchange_ews::EwsError;
 use secrecy::SecretString;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub(crate) const SVC: &str = "/autodiscover/autodiscover.svc";
 pub(crate) const POX: &str = "/autodiscover/autodiscover.xml";
+/// The address most searches are for.
+pub(crate) const ALICE: &str = "alice@contoso.test";
 pub(crate) const EWS_URL: &str = "https://mail.contoso.test/EWS/Exchange.asmx";
 /// `alice:pw` in Basic.
 pub(crate) const ALICE_BASIC: &str = "Basic YWxpY2U6cHc=";
@@ -36,6 +39,28 @@ pub(crate) fn builder(first: &MockServer, second: &MockServer) -> AutodiscoverBu
         }))
 }
 
+/// Two fresh endpoints, the `first` and `second` candidates of [`builder`].
+pub(crate) async fn two_endpoints() -> (MockServer, MockServer) {
+    (MockServer::start().await, MockServer::start().await)
+}
+
+/// Searches for `address` with a resolver of [`builder`] and no further options.
+pub(crate) async fn resolve(
+    first: &MockServer,
+    second: &MockServer,
+    address: &str,
+) -> Result<Discovery, EwsError> {
+    resolve_with(builder(first, second), address).await
+}
+
+/// Searches for `address` with the resolver that `builder` builds.
+pub(crate) async fn resolve_with(
+    builder: AutodiscoverBuilder,
+    address: &str,
+) -> Result<Discovery, EwsError> {
+    builder.build().unwrap().resolve(address).await
+}
+
 pub(crate) fn soap_user(code: &str, target: Option<&str>, settings: &[(&str, &str)]) -> String {
     let target = target.map_or_else(
         || r#"<RedirectTarget i:nil="true"/>"#.to_owned(),
@@ -56,6 +81,16 @@ pub(crate) fn soap_user(code: &str, target: Option<&str>, settings: &[(&str, &st
 <UserSettingErrors/><UserSettings>{settings}</UserSettings></UserResponse></UserResponses>
 </Response></GetUserSettingsResponseMessage></s:Body></s:Envelope>"#
     )
+}
+
+/// A SOAP answer that sends the search on: `code` is `RedirectAddress` or `RedirectUrl`.
+pub(crate) fn soap_redirect(code: &str, target: &str) -> ResponseTemplate {
+    xml(200, soap_user(code, Some(target), &[]))
+}
+
+/// An HTTP redirect to `location`.
+pub(crate) fn http_redirect(status: u16, location: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status).insert_header("location", location)
 }
 
 pub(crate) fn soap_found(url: &str) -> String {
@@ -85,6 +120,21 @@ pub(crate) fn xml(status: u16, body: String) -> ResponseTemplate {
 pub(crate) async fn on(server: &MockServer, at: &str, response: ResponseTemplate) {
     Mock::given(method("POST"))
         .and(path(at))
+        .respond_with(response)
+        .mount(server)
+        .await;
+}
+
+/// Answers the POSTs to `at` whose body contains `needle`, and no others.
+pub(crate) async fn on_body(
+    server: &MockServer,
+    at: &str,
+    needle: impl Into<String>,
+    response: ResponseTemplate,
+) {
+    Mock::given(method("POST"))
+        .and(path(at))
+        .and(body_string_contains(needle))
         .respond_with(response)
         .mount(server)
         .await;
