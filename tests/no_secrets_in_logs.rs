@@ -3,9 +3,7 @@
 
 use base64::Engine as _;
 use chrono::{Duration, Utc};
-use exchange_connector::{
-    Authentication, DataSource, ExchangeGeneration, NewAppointment, ServiceAccount, TransportChoice,
-};
+use exchange_connector::{NewAppointment, ServiceAccount, TransportChoice};
 use exchange_test_support::CapturedLogs;
 use exchange_testkit::FakeExchange;
 use secrecy::SecretString;
@@ -27,12 +25,7 @@ async fn a_full_run_logs_no_secret() {
         .unwrap();
     let (_gateway, port, _dir) = support::served_gateway().await;
 
-    let exchange = DataSource::builder("Exchange")
-        .gateway("127.0.0.1", port)
-        .transport(TransportChoice::Grpc)
-        .gateway_password(SecretString::from("1234"))
-        .exchange_version(ExchangeGeneration::Exchange2010To2019)
-        .authentication(Authentication::UserNamePassword)
+    let exchange = support::data_source(TransportChoice::Grpc, port, &fake.url())
         .exchange_account(ServiceAccount::new(
             "svc@contoso.test",
             SecretString::from(secrets[0]),

@@ -15,7 +15,8 @@ use mediagateway_vault::RecordId;
 use secrecy::SecretString;
 use uuid::Uuid;
 
-const SERVICE: (&str, &str) = ("svc-portal@contoso.test", "service-password");
+use crate::support::{data_source, SERVICE};
+
 const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
 const BOB: (&str, &str) = ("bob@contoso.test", "bob-password");
 
@@ -68,26 +69,6 @@ impl World {
             .expect("the vault reads")
             .is_some()
     }
-}
-
-/// The data source of every test: the service account on `ews_url`, the default password.
-fn data_source(
-    transport: TransportChoice,
-    grpc_port: u16,
-    ews_url: &str,
-) -> exchange_connector::DataSourceBuilder {
-    DataSource::builder("Exchange")
-        .gateway("127.0.0.1", grpc_port)
-        .time_zone("Europe/Berlin")
-        .transport(transport)
-        .gateway_password(SecretString::from("1234"))
-        .exchange_version(ExchangeGeneration::Exchange2010To2019)
-        .authentication(Authentication::UserNamePassword)
-        .exchange_account(ServiceAccount::new(
-            SERVICE.0,
-            SecretString::from(SERVICE.1),
-            ews_url,
-        ))
 }
 
 fn appointment(subject: &str) -> NewAppointment {

@@ -2,7 +2,15 @@
 
 use std::sync::Arc;
 
+use exchange_connector::{
+    Authentication, DataSource, DataSourceBuilder, ExchangeGeneration, ServiceAccount,
+    TransportChoice,
+};
 use mediagateway::{Gateway, GatewayConfig};
+use secrecy::SecretString;
+
+/// The service account of the tests' data sources: its user name and password.
+pub(crate) const SERVICE: (&str, &str) = ("svc-portal@contoso.test", "service-password");
 
 /// A gateway on a temporary folder (a 2048-bit key, for speed), served over gRPC on a free
 /// loopback port for as long as the test's runtime lives. Keep the folder until the end.
@@ -20,4 +28,24 @@ pub(crate) async fn served_gateway() -> (Arc<Gateway>, u16, tempfile::TempDir) {
         std::future::pending(),
     ));
     (gateway, port, dir)
+}
+
+/// The data source of every test: the service account on `ews_url`, the default password.
+pub(crate) fn data_source(
+    transport: TransportChoice,
+    grpc_port: u16,
+    ews_url: &str,
+) -> DataSourceBuilder {
+    DataSource::builder("Exchange")
+        .gateway("127.0.0.1", grpc_port)
+        .time_zone("Europe/Berlin")
+        .transport(transport)
+        .gateway_password(SecretString::from("1234"))
+        .exchange_version(ExchangeGeneration::Exchange2010To2019)
+        .authentication(Authentication::UserNamePassword)
+        .exchange_account(ServiceAccount::new(
+            SERVICE.0,
+            SecretString::from(SERVICE.1),
+            ews_url,
+        ))
 }

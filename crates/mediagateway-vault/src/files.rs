@@ -253,20 +253,25 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
         .map_err(io_error("write", path))
 }
 
+/// The temporary path beside `path` (`path` + `.tmp`), with any file a crash left there removed.
+fn fresh_temp_path(path: &Path) -> Result<PathBuf, VaultError> {
+    let mut tmp_name = path.as_os_str().to_owned();
+    tmp_name.push(".tmp");
+    let tmp = PathBuf::from(tmp_name);
+    match fs::remove_file(&tmp) {
+        Ok(()) => Ok(tmp),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(tmp),
+        Err(e) => Err(io_error("remove stale", &tmp)(e)),
+    }
+}
+
 /// Replaces the file `path` with `bytes` atomically: a temporary file beside it (mode 0600 on
 /// Unix) is written and synced, renamed over `path`, and the directory entry is synced, so a
 /// crash leaves either the old content or the new, never a mix.
 ///
 /// For small private files other than the vault's own, such as a password hash.
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = PathBuf::from(tmp_name);
-    match fs::remove_file(&tmp) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io_error("remove stale", &tmp)(e)),
-    }
+    let tmp = fresh_temp_path(path)?;
     write_new_private(&tmp, bytes)?;
     fs::rename(&tmp, path).map_err(io_error("replace", path))?;
     sync_dir(path);
@@ -284,14 +289,7 @@ pub(crate) fn create_key_file(
     key: KeyPair,
     passphrase: Option<&SecretString>,
 ) -> Result<KeyPair, VaultError> {
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = PathBuf::from(tmp_name);
-    match fs::remove_file(&tmp) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io_error("remove stale", &tmp)(e)),
-    }
+    let tmp = fresh_temp_path(path)?;
 
     let pem = match passphrase {
         Some(passphrase) => key.to_encrypted_pkcs8_pem(passphrase)?,

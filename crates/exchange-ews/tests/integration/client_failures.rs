@@ -19,6 +19,15 @@ async fn get_item(client: &EwsClient) -> EwsError {
         .unwrap_err()
 }
 
+/// `err` is a connection failure of this kind.
+#[track_caller]
+fn assert_connect_failure(err: &EwsError, expected: ConnectFailure) {
+    assert!(
+        matches!(err, EwsError::Connection { kind, .. } if *kind == expected),
+        "{err}"
+    );
+}
+
 async fn failure(status: u16, body: impl Into<Vec<u8>>) -> EwsError {
     let server = MockServer::start().await;
     answer(&server, status, body).await;
@@ -248,16 +257,7 @@ async fn a_closed_port_is_refused() {
         .unwrap();
     let err = get_item(&client).await;
     assert!(err.is_unreachable(), "{err}");
-    assert!(
-        matches!(
-            err,
-            EwsError::Connection {
-                kind: ConnectFailure::Refused,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_connect_failure(&err, ConnectFailure::Refused);
 }
 
 #[tokio::test]
@@ -273,16 +273,7 @@ async fn a_slow_server_times_out() {
         .build()
         .unwrap();
     let err = get_item(&client).await;
-    assert!(
-        matches!(
-            err,
-            EwsError::Connection {
-                kind: ConnectFailure::Timeout,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_connect_failure(&err, ConnectFailure::Timeout);
 }
 
 #[tokio::test]
@@ -293,16 +284,7 @@ async fn tls_to_a_plain_http_server_is_a_tls_failure() {
         .build()
         .unwrap();
     let err = get_item(&client).await;
-    assert!(
-        matches!(
-            err,
-            EwsError::Connection {
-                kind: ConnectFailure::Tls,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    assert_connect_failure(&err, ConnectFailure::Tls);
 }
 
 #[tokio::test]

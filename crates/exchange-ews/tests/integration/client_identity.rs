@@ -82,6 +82,20 @@ impl Slow {
     }
 }
 
+/// One `GetItem` through each client, all started at once; each must succeed.
+async fn get_items_at_once(clients: &[&EwsClient]) {
+    let calls: Vec<_> = clients
+        .iter()
+        .map(|&client| {
+            let client = client.clone();
+            tokio::spawn(async move { get_item(&client).await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+}
+
 async fn slow_server() -> (MockServer, Slow) {
     let server = MockServer::start().await;
     let slow = Slow::default();
@@ -100,15 +114,7 @@ async fn at_most_the_limit_of_requests_per_mailbox_are_in_flight() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let calls: Vec<_> = (0..6)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { get_item(&client).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
-    }
+    get_items_at_once(&[&client; 6]).await;
     assert!(started.elapsed() >= 3 * SLOW, "{:?}", started.elapsed());
     assert!((1..=2).contains(&slow.most_in_flight(Some("self"))));
 }
@@ -133,16 +139,7 @@ async fn different_mailboxes_proceed_in_parallel() {
         ))
         .unwrap();
     let started = Instant::now();
-    let calls: Vec<_> = [&bob, &bob_again, &carol, &carol]
-        .into_iter()
-        .map(|client| {
-            let client = client.clone();
-            tokio::spawn(async move { get_item(&client).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
-    }
+    get_items_at_once(&[&bob, &bob_again, &carol, &carol]).await;
     // Each mailbox has one request in flight at a time, and both have theirs at once.
     assert!(started.elapsed() >= 2 * SLOW, "{:?}", started.elapsed());
     assert_eq!(slow.most_in_flight(None), 2);
@@ -274,28 +271,20 @@ async fn unusable_impersonations_are_refused_before_anything_is_sent() {
         Impersonation::PrincipalName("bob\r\nX-Injected: yes".into()),
         Impersonation::Sid("S".repeat(5000)),
     ] {
-        let err = client.impersonating(bad.clone()).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                EwsError::InvalidArgument {
-                    argument: "impersonation",
-                    ..
-                }
-            ),
-            "{err}"
-        );
-        let err = builder_for(&server).impersonate(bad).build().unwrap_err();
-        assert!(
-            matches!(
-                err,
-                EwsError::InvalidArgument {
-                    argument: "impersonation",
-                    ..
-                }
-            ),
-            "{err}"
-        );
+        let on_a_client = client.impersonating(bad.clone()).unwrap_err();
+        let on_a_builder = builder_for(&server).impersonate(bad).build().unwrap_err();
+        for err in [on_a_client, on_a_builder] {
+            assert!(
+                matches!(
+                    err,
+                    EwsError::InvalidArgument {
+                        argument: "impersonation",
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+        }
     }
     assert!(server.received_requests().await.unwrap().is_empty());
 }

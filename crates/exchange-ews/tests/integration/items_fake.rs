@@ -19,7 +19,7 @@ use exchange_ews::items::{
     AffectedTaskOccurrences, BaseShape, Body, ConflictResolution, DeleteType, EmailAddressKey,
     FieldUpdate, FindTypedItems, GetTypedItems, IndexedPage, ItemChange, ItemKind, ItemShape,
     MessageDisposition, NewContact, NewItem, NewMessage, NewNote, NewTask, PhoneNumberKey,
-    PropertyPath, TaskStatus,
+    PropertyPath, TaskStatus, UpdatedItem,
 };
 use exchange_ews::sync::{Change, SyncFolderItems, SyncItemShape};
 use exchange_ews::{
@@ -60,8 +60,26 @@ fn all_properties() -> ItemShape {
 }
 
 /// The ids of a batch that must have succeeded entirely.
-fn created(results: Vec<Result<Option<ItemId>, EwsError>>) -> Vec<ItemId> {
-    results
+/// Updates one item, never overwriting a newer change, and returns its outcome.
+async fn update_one(client: &EwsClient, change: ItemChange) -> Result<UpdatedItem, EwsError> {
+    client
+        .update_items(
+            vec![change],
+            ConflictResolution::NeverOverwrite,
+            None,
+            SendMeetingInvitationsOrCancellations::SendToNone,
+        )
+        .await
+        .unwrap()
+        .remove(0)
+}
+
+/// Creates `items` and returns their ids; each must be created and saved.
+async fn create(client: &EwsClient, items: Vec<NewItem>, options: &CreateOptions) -> Vec<ItemId> {
+    client
+        .create_items(items, options)
+        .await
+        .unwrap()
         .into_iter()
         .map(|r| {
             r.expect("created")
@@ -101,7 +119,7 @@ async fn contacts_tasks_and_notes_round_trip_in_batches() {
         folder: Some(folder(DistinguishedFolder::Contacts)),
         ..CreateOptions::default()
     };
-    let ids = created(alice.create_items(contacts, &options).await.unwrap());
+    let ids = create(&alice, contacts, &options).await;
     // Five contacts in batches of two: three requests, results in input order.
     assert_eq!(server.request_count("CreateItem") - before, 3);
     assert_eq!(server.item_count(ALICE, "contacts"), 5);
@@ -138,12 +156,12 @@ async fn contacts_tasks_and_notes_round_trip_in_batches() {
     let note = NewNote::new("Door code", "4711");
     // Notes are messages to Exchange, which wants a disposition for them: the client
     // writes `SaveOnly`, the only one that fits a note.
-    let ids = created(
-        alice
-            .create_items(vec![task.into(), note.into()], &CreateOptions::default())
-            .await
-            .unwrap(),
-    );
+    let ids = create(
+        &alice,
+        vec![task.into(), note.into()],
+        &CreateOptions::default(),
+    )
+    .await;
     assert_eq!(server.item_count(ALICE, "tasks"), 1);
     assert_eq!(server.item_count(ALICE, "notes"), 1);
     let items = typed(&alice, ids.clone()).await;
@@ -188,13 +206,9 @@ async fn updates_set_append_and_delete_fields_and_conflicts_are_typed() {
         folder: Some(folder(DistinguishedFolder::Contacts)),
         ..CreateOptions::default()
     };
-    let id = created(
-        alice
-            .create_items(vec![contact.into()], &options)
-            .await
-            .unwrap(),
-    )
-    .remove(0);
+    let id = create(&alice, vec![contact.into()], &options)
+        .await
+        .remove(0);
 
     let updates = vec![
         FieldUpdate::set(
@@ -210,17 +224,7 @@ async fn updates_set_append_and_delete_fields_and_conflicts_are_typed() {
         FieldUpdate::delete(PropertyPath::field("contacts:JobTitle")).unwrap(),
     ];
     let change = ItemChange::new(id.clone(), ItemKind::Contact, updates).unwrap();
-    let updated = alice
-        .update_items(
-            vec![change],
-            ConflictResolution::NeverOverwrite,
-            None,
-            SendMeetingInvitationsOrCancellations::SendToNone,
-        )
-        .await
-        .unwrap()
-        .remove(0)
-        .unwrap();
+    let updated = update_one(&alice, change).await.unwrap();
     let new_id = updated.id.expect("the server answers the new change key");
     assert_eq!(new_id.id, id.id);
     assert_ne!(new_id.change_key, id.change_key);
@@ -247,17 +251,7 @@ async fn updates_set_append_and_delete_fields_and_conflicts_are_typed() {
         vec![FieldUpdate::set(PropertyPath::field("contacts:CompanyName"), "Fabrikam").unwrap()],
     )
     .unwrap();
-    let refused = alice
-        .update_items(
-            vec![stale],
-            ConflictResolution::NeverOverwrite,
-            None,
-            SendMeetingInvitationsOrCancellations::SendToNone,
-        )
-        .await
-        .unwrap()
-        .remove(0)
-        .unwrap_err();
+    let refused = update_one(&alice, stale).await.unwrap_err();
     assert_eq!(
         refused.response_code(),
         Some(&ResponseCode::ErrorIrresolvableConflict),
@@ -276,13 +270,7 @@ async fn messages_are_sent_or_saved_as_their_disposition_says() {
         message_disposition: Some(MessageDisposition::SaveOnly),
         ..CreateOptions::default()
     };
-    let draft_id = created(
-        alice
-            .create_items(vec![draft.into()], &options)
-            .await
-            .unwrap(),
-    )
-    .remove(0);
+    let draft_id = create(&alice, vec![draft.into()], &options).await.remove(0);
     assert_eq!(server.item_count(ALICE, "drafts"), 1);
 
     let sent = NewMessage::new("Minutes")
@@ -334,12 +322,12 @@ async fn attachments_round_trip_and_the_parent_follows() {
         message_disposition: Some(MessageDisposition::SaveOnly),
         ..CreateOptions::default()
     };
-    let parent = created(
-        alice
-            .create_items(vec![NewMessage::new("With files").to(BOB).into()], &options)
-            .await
-            .unwrap(),
+    let parent = create(
+        &alice,
+        vec![NewMessage::new("With files").to(BOB).into()],
+        &options,
     )
+    .await
     .remove(0);
     let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     let file = NewFileAttachment {
@@ -409,15 +397,12 @@ async fn sync_reports_creations_updates_and_deletions_and_typed_pages_list_them(
         folder: Some(contacts.clone()),
         ..CreateOptions::default()
     };
-    let ids = created(
-        alice
-            .create_items(
-                vec![NewContact::new("One").into(), NewContact::new("Two").into()],
-                &options,
-            )
-            .await
-            .unwrap(),
-    );
+    let ids = create(
+        &alice,
+        vec![NewContact::new("One").into(), NewContact::new("Two").into()],
+        &options,
+    )
+    .await;
     let second = alice
         .execute(
             &SyncFolderItems::new(

@@ -1,23 +1,13 @@
 //! Property tests of typed items: any value in any element the readers model gives an item
 //! or a typed error, never a panic; and what the `New*` writers write reads back unchanged.
 
+use crate::items_support::ITEM_KINDS;
 use exchange_ews::items::{
     CreateItems, EmailAddressKey, GetTypedItems, Importance, MessageDisposition, NewContact,
     NewItem, NewMessage, NewTask, PhoneNumberKey, Sensitivity, TaskStatus,
 };
 use exchange_ews::{EwsError, ExchangeVersion, Item};
 use proptest::prelude::*;
-
-const KINDS: &[&str] = &[
-    "Contact",
-    "Task",
-    "Message",
-    "MeetingRequest",
-    "MeetingResponse",
-    "MeetingCancellation",
-    "CalendarItem",
-    "PostItem",
-];
 
 /// Elements some reader models, dictionaries and lists among them.
 const CHILDREN: &[&str] = &[
@@ -93,7 +83,7 @@ proptest! {
 
     #[test]
     fn any_value_gives_an_item_or_a_typed_error(
-        kind in prop::sample::select(KINDS),
+        kind in prop::sample::select(ITEM_KINDS),
         child in prop::sample::select(CHILDREN),
         value in any::<String>(),
         attribute in "[A-Za-z0-9x ]{0,12}",

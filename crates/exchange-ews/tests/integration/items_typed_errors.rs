@@ -1,6 +1,7 @@
 //! Typed items refuse malformed, truncated, oversized and hostile answers with typed errors,
 //! never a panic; per-id errors stay per id.
 
+use crate::items_support::ITEM_KINDS;
 use exchange_ews::items::{
     BaseShape, BodyFormat, FindTypedItems, GetTypedItems, IndexedPage, ItemShape, PropertyPath,
 };
@@ -98,16 +99,7 @@ fn refuses_values_of_the_wrong_kind() {
 
 #[test]
 fn refuses_items_without_an_id() {
-    for kind in [
-        "Contact",
-        "Task",
-        "Message",
-        "MeetingRequest",
-        "MeetingResponse",
-        "MeetingCancellation",
-        "PostItem",
-        "CalendarItem",
-    ] {
+    for kind in ITEM_KINDS {
         let xml = format!("<t:{kind}><t:Subject>S</t:Subject></t:{kind}>");
         assert_eq!(named(read(&xml).unwrap_err()), "ItemId", "{kind}");
     }

@@ -103,6 +103,20 @@ fn read_time(node: &Node) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
+/// The request body's `ItemIds/ItemId` carries `id`, sanitized as XML text.
+fn item_id_written(body: &Node, id: &ItemId) -> Result<(), TestCaseError> {
+    let written = child(body, &["ItemIds", "ItemId"]);
+    prop_assert_eq!(
+        written.attribute("Id").map(str::to_owned),
+        Some(sanitized(&id.id))
+    );
+    prop_assert_eq!(
+        written.attribute("ChangeKey").map(str::to_owned),
+        id.change_key.as_deref().map(sanitized)
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -155,12 +169,7 @@ proptest! {
         let request = GetCalendarItem::new(id.clone()).expect("the id is not blank");
         let body = request_body(&request.to_envelope(version));
         prop_assert_eq!(body.name(), "GetItem");
-        let written = child(&body, &["ItemIds", "ItemId"]);
-        prop_assert_eq!(written.attribute("Id").map(str::to_owned), Some(sanitized(&id.id)));
-        prop_assert_eq!(
-            written.attribute("ChangeKey").map(str::to_owned),
-            id.change_key.as_deref().map(sanitized)
-        );
+        item_id_written(&body, &id)?;
     }
 
     #[test]
@@ -177,12 +186,7 @@ proptest! {
         let body = request_body(&request.to_envelope(version));
         prop_assert_eq!(body.name(), "DeleteItem");
         prop_assert_eq!(body.attribute("DeleteType"), Some("HardDelete"));
-        let written = child(&body, &["ItemIds", "ItemId"]);
-        prop_assert_eq!(written.attribute("Id").map(str::to_owned), Some(sanitized(&id.id)));
-        prop_assert_eq!(
-            written.attribute("ChangeKey").map(str::to_owned),
-            id.change_key.as_deref().map(sanitized)
-        );
+        item_id_written(&body, &id)?;
     }
 }
 

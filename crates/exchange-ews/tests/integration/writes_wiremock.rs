@@ -23,6 +23,17 @@ struct PerId {
     throttles: AtomicUsize,
 }
 
+impl PerId {
+    /// Answers every id with success.
+    fn answering_all() -> Self {
+        Self {
+            failing: vec![],
+            throttled: None,
+            throttles: AtomicUsize::new(0),
+        }
+    }
+}
+
 impl Respond for PerId {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let body = String::from_utf8_lossy(&request.body);
@@ -68,15 +79,7 @@ fn many_ids(n: usize) -> Vec<ItemId> {
 #[tokio::test]
 async fn chunks_250_ids_into_3_requests_and_keeps_the_order() {
     let server = MockServer::start().await;
-    mount(
-        &server,
-        PerId {
-            failing: vec![],
-            throttled: None,
-            throttles: AtomicUsize::new(0),
-        },
-    )
-    .await;
+    mount(&server, PerId::answering_all()).await;
     let client = client_for(&server);
     let shape = ItemShape::new(BaseShape::IdOnly);
     let items = client.get_items(many_ids(250), &shape).await.unwrap();
@@ -95,15 +98,7 @@ async fn chunks_250_ids_into_3_requests_and_keeps_the_order() {
 #[tokio::test]
 async fn a_smaller_batch_size_makes_more_requests() {
     let server = MockServer::start().await;
-    mount(
-        &server,
-        PerId {
-            failing: vec![],
-            throttled: None,
-            throttles: AtomicUsize::new(0),
-        },
-    )
-    .await;
+    mount(&server, PerId::answering_all()).await;
     let client = builder_for(&server).batch_size(7).build().unwrap();
     let results = client
         .delete_items(
@@ -172,15 +167,7 @@ async fn a_failed_chunk_fails_its_entries_only() {
         .with_priority(1)
         .mount(&server)
         .await;
-    mount(
-        &server,
-        PerId {
-            failing: vec![],
-            throttled: None,
-            throttles: AtomicUsize::new(0),
-        },
-    )
-    .await;
+    mount(&server, PerId::answering_all()).await;
     let client = client_for(&server);
     let results = client
         .get_items(many_ids(250), &ItemShape::new(BaseShape::IdOnly))

@@ -7,34 +7,18 @@ use chrono::Duration;
 use super::{folders, occurrences, resolve_target, Context, Target};
 use crate::item_xml;
 use crate::recurrence::series;
-use crate::request::{Filter, FolderRef, ItemRef, PathRef, Shape, View};
+use crate::request::{FindItem, FolderRef, ItemRef, Shape, View};
 use crate::response::MessageError;
 use crate::store::StoredItem;
 
 /// The longest window a `CalendarView` may span, as on Exchange (two years).
 const MAX_CALENDAR_VIEW_DAYS: i64 = 2 * 365 + 1;
 
-/// The arguments of `FindItem` that apply to every folder.
-pub(super) struct Query<'a> {
-    /// Whether the traversal is `Shallow`.
-    pub(super) shallow: bool,
-    /// The properties to return.
-    pub(super) shape: &'a Shape,
-    /// The paging.
-    pub(super) view: &'a View,
-    /// Whether a grouping was given.
-    pub(super) grouped: bool,
-    /// The restriction, if any.
-    pub(super) restriction: Option<&'a Filter>,
-    /// The sort keys with whether each is descending.
-    pub(super) sort: &'a [(PathRef, bool)],
-}
-
 /// One `FindItemResponseMessage` content: `m:RootFolder` with the items found in `folder`.
 pub(super) fn find(
     ctx: &Context<'_>,
     folder: &FolderRef,
-    query: &Query<'_>,
+    query: &FindItem,
 ) -> Result<String, MessageError> {
     let (mailbox, index) = folders::resolve(ctx, folder)?;
     if query.shape.additional.iter().any(|uri| uri == "item:Body") {
@@ -63,7 +47,7 @@ pub(super) fn find(
         ));
     }
     items.sort_by_key(|i| (i.start, i.end, i.created));
-    if let Some(filter) = query.restriction {
+    if let Some(filter) = &query.restriction {
         super::query::check(filter)?;
         let mut kept = Vec::with_capacity(items.len());
         for item in items {
@@ -73,9 +57,9 @@ pub(super) fn find(
         }
         items = kept;
     }
-    super::query::sort(&mut items, query.sort)?;
+    super::query::sort(&mut items, &query.sort)?;
     let total = items.len();
-    match *query.view {
+    match query.view {
         View::All => {
             let attributes = format!(" TotalItemsInView=\"{total}\"");
             Ok(root_folder(ctx, mailbox, query, &items, &attributes, true))
@@ -206,7 +190,7 @@ fn page_size(max: Option<i32>) -> Result<usize, MessageError> {
 fn root_folder(
     ctx: &Context<'_>,
     mailbox: usize,
-    query: &Query<'_>,
+    query: &FindItem,
     items: &[&StoredItem],
     attributes: &str,
     includes_last: bool,
@@ -214,7 +198,7 @@ fn root_folder(
     let view = item_xml::Context {
         mailbox,
         owner: ctx.directory.smtp(mailbox),
-        shape: query.shape,
+        shape: &query.shape,
         for_find: true,
     };
     let mut out = String::new();

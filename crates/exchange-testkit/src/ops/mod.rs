@@ -35,25 +35,9 @@ pub(crate) struct Context<'a> {
 pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
     let mut messages = Messages::new(operation.name());
     match operation {
-        Operation::FindItem {
-            shallow,
-            shape,
-            view,
-            grouped,
-            restriction,
-            sort,
-            folders,
-        } => {
-            for folder in folders {
-                let query = find::Query {
-                    shallow: *shallow,
-                    shape,
-                    view,
-                    grouped: *grouped,
-                    restriction: restriction.as_ref(),
-                    sort,
-                };
-                record(&mut messages, find::find(ctx, folder, &query));
+        Operation::FindItem(query) => {
+            for folder in &query.folders {
+                record(&mut messages, find::find(ctx, folder, query));
             }
         }
         Operation::GetItem { shape, ids } => {

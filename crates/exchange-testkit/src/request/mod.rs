@@ -41,27 +41,31 @@ pub(crate) struct Request {
     pub(crate) operation: Operation,
 }
 
+/// The arguments of `FindItem`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FindItem {
+    /// Whether the traversal is `Shallow` (the others see no items in the fake).
+    pub(crate) shallow: bool,
+    /// The properties to return.
+    pub(crate) shape: Shape,
+    /// The paging or calendar view.
+    pub(crate) view: View,
+    /// Whether a grouping was given.
+    pub(crate) grouped: bool,
+    /// The `Restriction`, if any.
+    pub(crate) restriction: Option<Filter>,
+    /// The `SortOrder` keys with whether each is descending.
+    pub(crate) sort: Vec<(PathRef, bool)>,
+    /// The folders to search, one response message each.
+    pub(crate) folders: Vec<FolderRef>,
+}
+
 /// The operations the fake implements.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::enum_variant_names)] // The variants bear the EWS operation names.
 pub(crate) enum Operation {
     /// `FindItem` over one or more folders.
-    FindItem {
-        /// Whether the traversal is `Shallow` (the others see no items in the fake).
-        shallow: bool,
-        /// The properties to return.
-        shape: Shape,
-        /// The paging or calendar view.
-        view: View,
-        /// Whether a grouping was given.
-        grouped: bool,
-        /// The `Restriction`, if any.
-        restriction: Option<Filter>,
-        /// The `SortOrder` keys with whether each is descending.
-        sort: Vec<(PathRef, bool)>,
-        /// The folders to search, one response message each.
-        folders: Vec<FolderRef>,
-    },
+    FindItem(FindItem),
     /// `GetItem` by identifiers.
     GetItem {
         /// The properties to return.
@@ -165,7 +169,7 @@ impl Operation {
     /// The operation's element name, which also names its response elements.
     pub(crate) fn name(&self) -> &'static str {
         match self {
-            Self::FindItem { .. } => "FindItem",
+            Self::FindItem(_) => "FindItem",
             Self::GetItem { .. } => "GetItem",
             Self::CreateItem { .. } => "CreateItem",
             Self::DeleteItem { .. } => "DeleteItem",
@@ -183,9 +187,8 @@ impl Operation {
     /// How many response messages a reply to this operation carries.
     pub(crate) fn message_count(&self) -> usize {
         match self {
-            Self::FindItem { folders, .. }
-            | Self::GetFolder { folders, .. }
-            | Self::FindFolder { folders, .. } => folders.len(),
+            Self::FindItem(find) => find.folders.len(),
+            Self::GetFolder { folders, .. } | Self::FindFolder { folders, .. } => folders.len(),
             Self::GetItem { ids, .. } | Self::DeleteItem { ids, .. } => ids.len(),
             Self::CreateItem { items, .. } => items.len(),
             Self::UpdateItem { changes, .. } => changes.len(),

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{required, required_enum_attr, violation, Operation, MESSAGES, TYPES};
+use super::{required, required_enum_attr, violation, FindItem, Operation, MESSAGES, TYPES};
 use crate::datetime;
 use crate::dom::Element;
 use crate::error::Error;
@@ -383,7 +383,7 @@ pub(crate) fn find_item(body: &Element) -> Result<Operation, Error> {
         None => Vec::new(),
     };
     let folders = super::folders::folder_ids(required(body, MESSAGES, "ParentFolderIds")?)?;
-    Ok(Operation::FindItem {
+    Ok(Operation::FindItem(FindItem {
         shallow: traversal == "Shallow",
         shape,
         view,
@@ -391,5 +391,5 @@ pub(crate) fn find_item(body: &Element) -> Result<Operation, Error> {
         restriction,
         sort,
         folders,
-    })
+    }))
 }

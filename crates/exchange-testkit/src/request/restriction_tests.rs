@@ -18,11 +18,9 @@ fn find(inner: &str) -> Result<Request, Error> {
 fn query(inner: &str) -> (Option<Filter>, Vec<(PathRef, bool)>) {
     match find(inner) {
         Ok(Request {
-            operation: Operation::FindItem {
-                restriction, sort, ..
-            },
+            operation: Operation::FindItem(find),
             ..
-        }) => (restriction, sort),
+        }) => (find.restriction, find.sort),
         other => panic!("{inner}: {other:?}"),
     }
 }

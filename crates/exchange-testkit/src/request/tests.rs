@@ -40,29 +40,20 @@ fn decodes_find_item_with_calendar_view() {
     ))
     .unwrap();
     assert_eq!(request.server_version.as_deref(), Some("Exchange2013_SP1"));
-    let Operation::FindItem {
-        shallow,
-        shape,
-        view,
-        grouped,
-        restriction,
-        sort,
-        folders,
-    } = request.operation
-    else {
+    let Operation::FindItem(find) = request.operation else {
         panic!("not FindItem");
     };
-    assert!(shallow && !grouped && restriction.is_none() && sort.is_empty());
-    assert_eq!(shape.base, BaseShape::IdOnly);
-    assert_eq!(shape.additional, vec!["item:Subject".to_owned()]);
-    let View::Calendar { start, end, max } = view else {
+    assert!(find.shallow && !find.grouped && find.restriction.is_none() && find.sort.is_empty());
+    assert_eq!(find.shape.base, BaseShape::IdOnly);
+    assert_eq!(find.shape.additional, vec!["item:Subject".to_owned()]);
+    let View::Calendar { start, end, max } = find.view else {
         panic!("not a calendar view")
     };
     assert_eq!(crate::datetime::format(start), "2013-08-21T17:30:24Z");
     assert_eq!(crate::datetime::format(end), "2013-09-20T15:30:24Z");
     assert_eq!(max, Some(5));
     assert_eq!(
-        folders,
+        find.folders,
         vec![
             FolderRef::Distinguished {
                 name: "calendar".into(),

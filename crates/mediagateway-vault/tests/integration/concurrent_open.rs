@@ -37,6 +37,17 @@ fn sqlite_openers_at_once_migrate_once() {
     }
 }
 
+/// A store opened on version-1 tables is at the current version and still holds the record
+/// the version-1 fixture wrote; the store is closed on return.
+fn assert_upgraded_keeping_record(store: impl Store) {
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let old = store
+        .get(&RecordId::new("ds", "old"))
+        .unwrap()
+        .expect("kept");
+    assert_eq!(old.sealed, [0, 1, 2, 3]);
+}
+
 /// The tables exactly as version 1 of this crate created them, with one record in them.
 const SQLITE_V1: &str = "
     CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL) STRICT;
@@ -56,14 +67,7 @@ fn sqlite_version_one_database_opens_and_newer_is_refused() {
         [],
     )
     .expect("old record");
-    let store = SqliteStore::open(&path).expect("open version 1");
-    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-    let old = store
-        .get(&RecordId::new("ds", "old"))
-        .unwrap()
-        .expect("kept");
-    assert_eq!(old.sealed, [0, 1, 2, 3]);
-    drop(store);
+    assert_upgraded_keeping_record(SqliteStore::open(&path).expect("open version 1"));
 
     conn.execute("UPDATE schema_version SET version = 99", [])
         .expect("pretend newer code wrote it");
@@ -116,14 +120,7 @@ mod postgres {
                  key_id text NOT NULL, sealed bytea NOT NULL, PRIMARY KEY (data_source, portal_user));
              INSERT INTO legacy.records VALUES ('ds'::bytea, 'old'::bytea, 'k', '\\x00010203');",
         );
-        let store = PostgresStore::open(&options).expect("open version 1");
-        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
-        let old = store
-            .get(&RecordId::new("ds", "old"))
-            .unwrap()
-            .expect("kept");
-        assert_eq!(old.sealed, [0, 1, 2, 3]);
-        drop(store);
+        assert_upgraded_keeping_record(PostgresStore::open(&options).expect("open version 1"));
 
         server.psql(&db, "UPDATE legacy.schema_version SET version = 99");
         let err = PostgresStore::open(&options).expect_err("newer schema");

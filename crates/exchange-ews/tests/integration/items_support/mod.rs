@@ -5,6 +5,18 @@ use exchange_ews::decoded::Node;
 use exchange_ews::items::{GetTypedItems, Message};
 use exchange_ews::{EwsError, Item, ItemId};
 
+/// The item elements the typed reader models, by their EWS element names.
+pub(crate) const ITEM_KINDS: &[&str] = &[
+    "Contact",
+    "Task",
+    "Message",
+    "MeetingRequest",
+    "MeetingResponse",
+    "MeetingCancellation",
+    "CalendarItem",
+    "PostItem",
+];
+
 /// A `GetItem` answer with one successful message per item.
 pub(crate) fn answer(items: &[&str]) -> String {
     let messages: String = items
