@@ -47,6 +47,14 @@
 //!         println!("test {data_source}");
 //!         self.0.test_exchange_account(call, data_source).await
 //!     }
+//!     async fn change_password(
+//!         &self,
+//!         call: &AdminCall,
+//!         new_password: &GatewayPassword,
+//!     ) -> Result<(), ApiError> {
+//!         println!("change the password");
+//!         self.0.change_password(call, new_password).await
+//!     }
 //! }
 //!
 //! struct Fixed;
@@ -61,6 +69,9 @@
 //!     }
 //!     async fn test_exchange_account(&self, _: &AdminCall, name: &str) -> Result<ExchangeCheck, ApiError> {
 //!         Err(ApiError::UnknownDataSource { name: name.to_owned() })
+//!     }
+//!     async fn change_password(&self, _: &AdminCall, _: &GatewayPassword) -> Result<(), ApiError> {
+//!         Err(ApiError::PasswordIncorrect)
 //!     }
 //! }
 //!
