@@ -19,17 +19,11 @@ use zeroize::Zeroizing;
 use mediagateway_api::ApiError;
 use mediagateway_vault::write_private_file;
 
+use crate::password_policy;
 use crate::startup_error::StartupError;
 
 /// The password a new gateway starts with; it works, but everything says to change it.
 pub const DEFAULT_PASSWORD: &str = "1234";
-
-/// The shortest new gateway password.
-const MIN_PASSWORD_CHARS: usize = 8;
-
-/// The longest new gateway password, in bytes: enough for any passphrase, and a bound on what
-/// one call makes Argon2id hash.
-const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// The gateway password's hash on disk, and a verified-password cache in memory.
 pub(crate) struct AdminPassword {
@@ -124,18 +118,12 @@ impl AdminPassword {
     }
 
     /// Replaces the password (the caller has checked the old one).
+    ///
+    /// A new password that fails [the password rule](crate::password_policy) is refused with
+    /// [`ApiError::InvalidArgument`], saying which part of the rule it fails.
     pub(crate) fn change(&self, new: &SecretString) -> Result<(), ApiError> {
         let new = new.expose_secret();
-        if new.len() > MAX_PASSWORD_BYTES {
-            return Err(ApiError::invalid(format!(
-                "the new gateway password is longer than {MAX_PASSWORD_BYTES} bytes"
-            )));
-        }
-        if new.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(ApiError::invalid(format!(
-                "the new gateway password must have at least {MIN_PASSWORD_CHARS} characters"
-            )));
-        }
+        password_policy::check(new).map_err(|weak| ApiError::invalid(weak.to_string()))?;
         let hash = hash(new).map_err(|detail| ApiError::Internal { detail })?;
         write_private_file(&self.path, hash.as_bytes()).map_err(|e| ApiError::Storage {
             detail: e.to_string(),
@@ -192,17 +180,23 @@ mod tests {
         assert!(text.starts_with("$argon2id$"), "{text}");
         assert!(!text.contains("1234"));
 
-        for refused in ["short".to_owned(), "é".repeat(7), "x".repeat(1025)] {
-            assert!(
-                matches!(
-                    admin.change(&secret(&refused)),
-                    Err(ApiError::InvalidArgument { .. })
-                ),
-                "{} characters",
-                refused.chars().count()
-            );
+        for refused in [
+            "short".to_owned(),
+            "é".repeat(11),
+            "x".repeat(1025),
+            "MediaGateway2024".to_owned(),
+            "abcdefghijklmnop".to_owned(),
+            "qwertyuiop12".to_owned(),
+        ] {
+            let err = admin.change(&secret(&refused)).unwrap_err();
+            let ApiError::InvalidArgument { what } = &err else {
+                panic!("{refused:?}: {err:?}");
+            };
+            assert!(what.starts_with("the new gateway password "), "{what}");
+            assert!(!what.contains(&refused), "{what}");
         }
         assert!(admin.is_default(), "a refused change changes nothing");
+        assert!(admin.verify(&secret("1234")));
         admin.change(&secret("a much better one")).unwrap();
         assert!(!admin.is_default());
         assert!(!admin.verify(&secret("1234")));

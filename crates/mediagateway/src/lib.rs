@@ -30,6 +30,7 @@ mod backend;
 mod config;
 mod fingerprint;
 mod gateway;
+mod password_policy;
 mod registry;
 mod server;
 mod startup_error;
