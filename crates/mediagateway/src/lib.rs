@@ -34,6 +34,7 @@ mod password_policy;
 mod registry;
 mod server;
 mod startup_error;
+mod url_policy;
 mod validate;
 
 pub use admin_password::DEFAULT_PASSWORD;
@@ -42,3 +43,4 @@ pub use config::GatewayConfig;
 pub use gateway::Gateway;
 pub use server::{bind, serve};
 pub use startup_error::StartupError;
+pub use url_policy::{ForbiddenRange, UrlPolicy, UrlRefused};
