@@ -34,6 +34,7 @@ mod password_policy;
 mod registry;
 mod server;
 mod startup_error;
+mod throttle;
 mod url_policy;
 mod validate;
 
@@ -43,4 +44,5 @@ pub use config::GatewayConfig;
 pub use gateway::Gateway;
 pub use server::{bind, serve};
 pub use startup_error::StartupError;
+pub use throttle::{RetryAfter, Throttle, ThrottleConfig};
 pub use url_policy::{ForbiddenRange, UrlPolicy, UrlRefused};
