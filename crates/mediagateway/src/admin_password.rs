@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 use mediagateway_api::ApiError;
 use mediagateway_vault::write_private_file;
 
+use crate::hash_limiter::HashLimiter;
 use crate::password_policy;
 use crate::startup_error::StartupError;
 
@@ -85,17 +86,53 @@ impl AdminPassword {
 
     /// Whether `password` is the gateway password.
     pub(crate) fn verify(&self, password: &SecretString) -> bool {
-        let digest = self.digest(password.expose_secret());
-        let hash = {
-            let state = self
-                .state
-                .read()
-                .expect("the password lock is never poisoned");
-            if let Some(verified) = &state.verified {
-                return bool::from(verified.ct_eq(&digest));
+        self.verify_cached(password)
+            .unwrap_or_else(|| self.verify_hashed(password))
+    }
+
+    /// Whether `password` is the gateway password, with Argon2id (when the verified-password
+    /// cache cannot answer) run through `limiter`, off the async workers. A hash that panicked
+    /// or could not run counts as a wrong password.
+    #[cfg_attr(not(test), allow(dead_code))] // the gateway's authentication calls it once wired
+    pub(crate) async fn verify_limited(
+        self: &Arc<Self>,
+        password: SecretString,
+        limiter: &HashLimiter,
+    ) -> bool {
+        if let Some(answer) = self.verify_cached(&password) {
+            return answer;
+        }
+        let this = Arc::clone(self);
+        match limiter.run(move || this.verify_hashed(&password)).await {
+            Ok(answer) => answer,
+            Err(e) => {
+                tracing::error!("the gateway password could not be checked: {e}");
+                false
             }
-            state.hash.clone()
-        };
+        }
+    }
+
+    /// The answer of the verified-password cache, when it has one.
+    fn verify_cached(&self, password: &SecretString) -> Option<bool> {
+        let digest = self.digest(password.expose_secret());
+        let state = self
+            .state
+            .read()
+            .expect("the password lock is never poisoned");
+        state
+            .verified
+            .as_ref()
+            .map(|verified| bool::from(verified.ct_eq(&digest)))
+    }
+
+    /// Checks `password` against the Argon2id hash, and caches it when it is right.
+    fn verify_hashed(&self, password: &SecretString) -> bool {
+        let hash = self
+            .state
+            .read()
+            .expect("the password lock is never poisoned")
+            .hash
+            .clone();
         let ok = matches(&hash, password.expose_secret());
         if ok {
             let mut state = self
@@ -103,7 +140,7 @@ impl AdminPassword {
                 .write()
                 .expect("the password lock is never poisoned");
             if state.hash == hash {
-                state.verified = Some(digest);
+                state.verified = Some(self.digest(password.expose_secret()));
             }
         }
         ok
@@ -205,6 +242,22 @@ mod tests {
         let reloaded = AdminPassword::load_or_create(&path).unwrap();
         assert!(!reloaded.is_default());
         assert!(reloaded.verify(&secret("a much better one")));
+    }
+
+    #[tokio::test]
+    async fn the_limited_check_agrees_with_the_plain_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let admin = Arc::new(AdminPassword::load_or_create(&dir.path().join("pw")).unwrap());
+        let limiter = HashLimiter::new(1);
+        assert!(!admin.verify_limited(secret("12345"), &limiter).await);
+        assert!(admin.verify_limited(secret("1234"), &limiter).await);
+        assert!(
+            admin.state.read().unwrap().verified.is_some(),
+            "a right password fills the cache"
+        );
+        assert!(admin.verify_limited(secret("1234"), &limiter).await);
+        assert!(!admin.verify_limited(secret("12345"), &limiter).await);
+        assert!(!admin.verify_limited(secret(""), &limiter).await);
     }
 
     #[test]
