@@ -26,6 +26,7 @@
 
 mod admin_password;
 mod api;
+mod audit;
 mod backend;
 mod config;
 mod fingerprint;
