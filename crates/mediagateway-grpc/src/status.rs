@@ -54,6 +54,7 @@ fn cause_to_wire(cause: Unreachable) -> proto::UnreachableCause {
         Unreachable::NameNotResolved => Wire::NameNotResolved,
         Unreachable::Timeout => Wire::Timeout,
         Unreachable::Tls => Wire::Tls,
+        Unreachable::CertificateNotTrusted => Wire::CertificateNotTrusted,
         Unreachable::Other => Wire::Other,
     }
 }
@@ -65,6 +66,7 @@ fn cause_from_wire(cause: proto::UnreachableCause) -> Unreachable {
         Wire::NameNotResolved => Unreachable::NameNotResolved,
         Wire::Timeout => Unreachable::Timeout,
         Wire::Tls => Unreachable::Tls,
+        Wire::CertificateNotTrusted => Unreachable::CertificateNotTrusted,
         Wire::Other | Wire::Unspecified => Unreachable::Other,
     }
 }
@@ -221,6 +223,23 @@ mod tests {
             if kind != proto::ErrorKind::PasswordIncorrect {
                 assert_eq!(again.message(), "what happened", "{kind:?}");
             }
+        }
+    }
+
+    #[test]
+    fn every_unreachable_cause_survives_a_round_trip() {
+        let causes: Vec<_> = (1..)
+            .map_while(|n| proto::UnreachableCause::try_from(n).ok())
+            .collect();
+        assert_eq!(causes.len(), 6);
+        for cause in causes {
+            let error = ApiError::GatewayUnreachable {
+                address: "127.0.0.1:1".into(),
+                cause: cause_from_wire(cause),
+                detail: "what happened".into(),
+            };
+            assert_eq!(cause_to_wire(cause_from_wire(cause)), cause);
+            assert_eq!(from_status(&to_status(&error), "127.0.0.1:1"), error);
         }
     }
 
