@@ -13,6 +13,7 @@ use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Code, Status};
 
 use crate::proto;
+use crate::tls;
 
 const KIND: &str = "mg-error-kind";
 const BACK_OFF: &str = "mg-back-off-ms";
@@ -138,13 +139,32 @@ pub(crate) fn from_status(status: &Status, address: &str) -> ApiError {
 fn unclassified(status: &Status, address: &str) -> ApiError {
     let detail = format!("{:?}: {}", status.code(), status.message());
     match status.code() {
+        // A connection lost after it was made (a TLS alert after the handshake, a peer that
+        // hung up) comes as UNKNOWN with the transport's error as its source.
         Code::Unavailable | Code::DeadlineExceeded => ApiError::GatewayUnreachable {
+            address: address.to_owned(),
+            cause: connect_cause(status),
+            detail: source_chain(status),
+        },
+        _ if from_transport(status) => ApiError::GatewayUnreachable {
             address: address.to_owned(),
             cause: connect_cause(status),
             detail: source_chain(status),
         },
         _ => ApiError::Protocol { detail },
     }
+}
+
+/// Whether tonic made `status` from a failure of the connection.
+fn from_transport(status: &Status) -> bool {
+    let mut source = std::error::Error::source(status);
+    while let Some(error) = source {
+        if error.is::<tonic::transport::Error>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }
 
 /// Why a connection failed, read from the error chain of a status that tonic made.
@@ -154,6 +174,9 @@ fn connect_cause(status: &Status) -> Unreachable {
     }
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(status);
     while let Some(error) = source {
+        if let Some(cause) = tls::failure_cause(error) {
+            return cause;
+        }
         if let Some(io) = error.downcast_ref::<std::io::Error>() {
             return match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => Unreachable::Refused,
