@@ -95,6 +95,8 @@ pub enum Diagnosis {
     GatewayHostWrong,
     /// The gateway does not answer in time.
     GatewayFirewall,
+    /// The gateway's TLS certificate is not trusted by the client.
+    GatewayCertificateNotTrusted,
     /// The gateway is unreachable for another reason.
     GatewayUnreachable,
     /// The gateway password is incorrect.
@@ -129,6 +131,11 @@ impl Diagnosis {
             }
             Self::GatewayHostWrong => "the gateway host is wrong (the name does not resolve)",
             Self::GatewayFirewall => "a firewall blocks the gateway port (no answer in time)",
+            Self::GatewayCertificateNotTrusted => {
+                "the gateway's TLS certificate is not trusted (check the pinned certificate \
+                 fingerprint, or that the CA bundle holds the CA that issued the gateway's \
+                 certificate; check also the host name and the certificate's validity dates)"
+            }
             Self::GatewayUnreachable => "the gateway cannot be reached",
             Self::GatewayPasswordIncorrect => "the gateway password is incorrect",
             Self::MailboxDoesNotExist => "the mailbox does not exist",
@@ -160,6 +167,7 @@ impl Diagnosis {
                 Unreachable::Refused => Self::GatewayNotStarted,
                 Unreachable::NameNotResolved => Self::GatewayHostWrong,
                 Unreachable::Timeout => Self::GatewayFirewall,
+                Unreachable::CertificateNotTrusted => Self::GatewayCertificateNotTrusted,
                 _ => Self::GatewayUnreachable,
             },
             ApiError::PasswordIncorrect => Self::GatewayPasswordIncorrect,
@@ -223,9 +231,19 @@ mod tests {
             Diagnosis::of(&err(Unreachable::Timeout)),
             Diagnosis::GatewayFirewall
         );
+        assert_eq!(
+            Diagnosis::of(&err(Unreachable::CertificateNotTrusted)),
+            Diagnosis::GatewayCertificateNotTrusted
+        );
+        assert_eq!(
+            Diagnosis::of(&err(Unreachable::Tls)),
+            Diagnosis::GatewayUnreachable
+        );
         assert!(Diagnosis::GatewayNotStarted
             .explanation()
             .contains("not started"));
+        let certificate = Diagnosis::GatewayCertificateNotTrusted.explanation();
+        assert!(certificate.contains("fingerprint") && certificate.contains("CA bundle"));
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub enum Unreachable {
     Timeout,
     /// TLS could not be set up.
     Tls,
+    /// The peer's certificate failed verification: an unknown issuer, another pinned
+    /// fingerprint, another host name, or out of its validity period.
+    CertificateNotTrusted,
     /// Any other failure to connect.
     Other,
 }
@@ -27,6 +30,7 @@ impl Unreachable {
             Self::NameNotResolved => "name not resolved",
             Self::Timeout => "timeout",
             Self::Tls => "TLS",
+            Self::CertificateNotTrusted => "certificate not trusted",
             Self::Other => "other",
         }
     }

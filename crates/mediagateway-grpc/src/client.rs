@@ -12,6 +12,7 @@ use tonic::Status;
 use crate::convert::ToWire;
 use crate::proto;
 use crate::status::from_status;
+use crate::tls::{ClientTls, TlsConnector};
 use crate::MAX_MESSAGE_BYTES;
 
 /// Settings of a [`GrpcClient`].
@@ -21,6 +22,7 @@ pub struct GrpcClientBuilder {
     port: u16,
     connect_timeout: Duration,
     timeout: Duration,
+    tls: Option<ClientTls>,
 }
 
 impl GrpcClientBuilder {
@@ -36,6 +38,13 @@ impl GrpcClientBuilder {
         self
     }
 
+    /// Speaks TLS with these settings instead of plain HTTP/2. There is no fallback: if the
+    /// handshake fails, so does the call.
+    pub fn tls(mut self, tls: ClientTls) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
     /// The client. It connects on its first call (and again after the connection is lost).
     pub fn build(self) -> Result<GrpcClient, ApiError> {
         let address = if self.host.contains(':') {
@@ -43,26 +52,43 @@ impl GrpcClientBuilder {
         } else {
             format!("{}:{}", self.host, self.port)
         };
-        let endpoint = Endpoint::from_shared(format!("http://{address}"))
-            .map_err(|e| ApiError::invalid(format!("gateway address {address:?}: {e}")))?
+        let invalid = |e: &dyn std::fmt::Display| {
+            ApiError::invalid(format!("gateway address {address:?}: {e}"))
+        };
+        let mut endpoint = Endpoint::from_shared(format!("http://{address}"))
+            .map_err(|e| invalid(&e))?
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
             .tcp_nodelay(true);
+        let connector = match &self.tls {
+            Some(tls) => {
+                // The connector makes the TLS connection; the requests say `https`.
+                let origin = format!("https://{address}")
+                    .parse()
+                    .map_err(|e| invalid(&e))?;
+                endpoint = endpoint.origin(origin);
+                Some(tls.connector(&self.host, self.port)?)
+            }
+            None => None,
+        };
         Ok(GrpcClient {
             endpoint,
+            connector,
             channel: Arc::new(OnceLock::new()),
             address,
         })
     }
 }
 
-/// A gateway reached over gRPC (plain HTTP/2; port 8087 by default).
+/// A gateway reached over gRPC: plain HTTP/2 (port 8087 by default) or TLS (port 9087 by
+/// default, see [`GrpcClientBuilder::tls`]).
 ///
 /// Clones share one HTTP/2 connection. The client can be built outside an async runtime; it
 /// connects on its first call, inside the caller's runtime.
 #[derive(Debug, Clone)]
 pub struct GrpcClient {
     endpoint: Endpoint,
+    connector: Option<TlsConnector>,
     channel: Arc<OnceLock<Channel>>,
     address: String,
 }
@@ -75,6 +101,7 @@ impl GrpcClient {
             port,
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(120),
+            tls: None,
         }
     }
 
@@ -87,7 +114,10 @@ impl GrpcClient {
     /// run in.
     fn channel(&self) -> Channel {
         self.channel
-            .get_or_init(|| self.endpoint.connect_lazy())
+            .get_or_init(|| match &self.connector {
+                Some(connector) => self.endpoint.connect_with_connector_lazy(connector.clone()),
+                None => self.endpoint.connect_lazy(),
+            })
             .clone()
     }
 

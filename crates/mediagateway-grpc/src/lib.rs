@@ -8,6 +8,10 @@
 //! and called without further code here, except the conversions of types that are new.
 //! Errors map to gRPC statuses in one place, with the error's kind in metadata.
 //!
+//! Both sides speak plain HTTP/2 (port 8087) or TLS (port 9087, see [`tls`]): a server with a
+//! certificate from PEM files or a self-signed one, optionally requiring client certificates;
+//! a client trusting a CA bundle or one pinned certificate fingerprint.
+//!
 //! ```no_run
 //! use mediagateway_api::{AdminApi, AdminCall, GatewayPassword};
 //! use mediagateway_grpc::GrpcClient;
@@ -25,6 +29,7 @@ mod client;
 mod convert;
 mod server;
 mod status;
+pub mod tls;
 
 pub use client::{GrpcClient, GrpcClientBuilder};
 pub use server::{Adapter, GrpcServer};

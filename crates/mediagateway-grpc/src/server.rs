@@ -15,6 +15,7 @@ use crate::proto::admin_server::AdminServer;
 use crate::proto::calendar_server::CalendarServer;
 use crate::proto::sessions_server::SessionsServer;
 use crate::status::to_status;
+use crate::tls::{self, ServerTls};
 use crate::MAX_MESSAGE_BYTES;
 
 /// Serves a [`GatewayApi`] (usually the gateway itself) over gRPC.
@@ -70,6 +71,18 @@ impl GrpcServer {
             .map_err(|e| ApiError::Internal {
                 detail: format!("the gRPC server on {address} failed: {e}"),
             })
+    }
+}
+
+impl GrpcServer {
+    /// Serves on `listener` with TLS until `shutdown` completes; see [`tls::serve`].
+    pub async fn serve_tls(
+        self,
+        listener: TcpListener,
+        tls: &ServerTls,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), ApiError> {
+        tls::serve(self.into_router(), listener, tls, shutdown).await
     }
 }
 

@@ -13,6 +13,7 @@ use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Code, Status};
 
 use crate::proto;
+use crate::tls;
 
 const KIND: &str = "mg-error-kind";
 const BACK_OFF: &str = "mg-back-off-ms";
@@ -54,6 +55,7 @@ fn cause_to_wire(cause: Unreachable) -> proto::UnreachableCause {
         Unreachable::NameNotResolved => Wire::NameNotResolved,
         Unreachable::Timeout => Wire::Timeout,
         Unreachable::Tls => Wire::Tls,
+        Unreachable::CertificateNotTrusted => Wire::CertificateNotTrusted,
         Unreachable::Other => Wire::Other,
     }
 }
@@ -65,6 +67,7 @@ fn cause_from_wire(cause: proto::UnreachableCause) -> Unreachable {
         Wire::NameNotResolved => Unreachable::NameNotResolved,
         Wire::Timeout => Unreachable::Timeout,
         Wire::Tls => Unreachable::Tls,
+        Wire::CertificateNotTrusted => Unreachable::CertificateNotTrusted,
         Wire::Other | Wire::Unspecified => Unreachable::Other,
     }
 }
@@ -136,13 +139,32 @@ pub(crate) fn from_status(status: &Status, address: &str) -> ApiError {
 fn unclassified(status: &Status, address: &str) -> ApiError {
     let detail = format!("{:?}: {}", status.code(), status.message());
     match status.code() {
+        // A connection lost after it was made (a TLS alert after the handshake, a peer that
+        // hung up) comes as UNKNOWN with the transport's error as its source.
         Code::Unavailable | Code::DeadlineExceeded => ApiError::GatewayUnreachable {
+            address: address.to_owned(),
+            cause: connect_cause(status),
+            detail: source_chain(status),
+        },
+        _ if from_transport(status) => ApiError::GatewayUnreachable {
             address: address.to_owned(),
             cause: connect_cause(status),
             detail: source_chain(status),
         },
         _ => ApiError::Protocol { detail },
     }
+}
+
+/// Whether tonic made `status` from a failure of the connection.
+fn from_transport(status: &Status) -> bool {
+    let mut source = std::error::Error::source(status);
+    while let Some(error) = source {
+        if error.is::<tonic::transport::Error>() {
+            return true;
+        }
+        source = error.source();
+    }
+    false
 }
 
 /// Why a connection failed, read from the error chain of a status that tonic made.
@@ -152,6 +174,9 @@ fn connect_cause(status: &Status) -> Unreachable {
     }
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(status);
     while let Some(error) = source {
+        if let Some(cause) = tls::failure_cause(error) {
+            return cause;
+        }
         if let Some(io) = error.downcast_ref::<std::io::Error>() {
             return match io.kind() {
                 std::io::ErrorKind::ConnectionRefused => Unreachable::Refused,
@@ -221,6 +246,23 @@ mod tests {
             if kind != proto::ErrorKind::PasswordIncorrect {
                 assert_eq!(again.message(), "what happened", "{kind:?}");
             }
+        }
+    }
+
+    #[test]
+    fn every_unreachable_cause_survives_a_round_trip() {
+        let causes: Vec<_> = (1..)
+            .map_while(|n| proto::UnreachableCause::try_from(n).ok())
+            .collect();
+        assert_eq!(causes.len(), 6);
+        for cause in causes {
+            let error = ApiError::GatewayUnreachable {
+                address: "127.0.0.1:1".into(),
+                cause: cause_from_wire(cause),
+                detail: "what happened".into(),
+            };
+            assert_eq!(cause_to_wire(cause_from_wire(cause)), cause);
+            assert_eq!(from_status(&to_status(&error), "127.0.0.1:1"), error);
         }
     }
 

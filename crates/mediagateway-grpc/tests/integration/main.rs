@@ -1,0 +1,9 @@
+//! Integration tests of the gRPC client and server, on loopback: one module per topic.
+
+mod client_certificates;
+mod hostile;
+mod pki;
+mod plain_and_tls;
+mod self_signed;
+mod support;
+mod trust;
