@@ -30,6 +30,7 @@ mod backend;
 mod config;
 mod fingerprint;
 mod gateway;
+mod portal_keys;
 mod registry;
 mod server;
 mod startup_error;
