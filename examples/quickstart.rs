@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use chrono::{Duration, Timelike, Utc};
 use exchange_connector::{
-    Authentication, DataSource, ExchangeGeneration, NewAppointment, Outcome, ServiceAccount,
-    TransportChoice,
+    Authentication, DataSource, ExchangeGeneration, NewAppointment, Outcome, PortalKey,
+    ServiceAccount, TransportChoice,
 };
 use exchange_testkit::FakeExchange;
 use mediagateway::{Gateway, GatewayConfig};
@@ -51,11 +51,17 @@ async fn run_path(
     transport: TransportChoice,
     grpc_port: u16,
     ews_url: &str,
+    portal_key: &mut Option<PortalKey>,
 ) -> usize {
     let mut report = Report { label, failures: 0 };
 
-    // Step 1: configure the data source, as the set-up dialog does.
-    let built = DataSource::builder("Exchange")
+    // Step 1: configure the data source, as the set-up dialog does. A portal keeps the portal
+    // key the gateway hands out when it first configures the data source, with its settings.
+    let mut builder = DataSource::builder("Exchange");
+    if let Some(key) = portal_key.clone() {
+        builder = builder.portal_key(key);
+    }
+    let built = builder
         .gateway("127.0.0.1", grpc_port)
         .time_zone("Europe/Berlin")
         .transport(transport)
@@ -102,7 +108,11 @@ async fn run_path(
         }
     }
 
-    // Step 3: a portal user logs in with Exchange credentials.
+    if portal_key.is_none() {
+        *portal_key = exchange.portal_key();
+    }
+
+    // Step 3: a portal user logs in with Exchange credentials (with the portal key).
     let portal_user = Uuid::new_v4();
     let login = exchange
         .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
@@ -221,11 +231,14 @@ async fn main() -> ExitCode {
     };
     println!("MediaGateway data in {}", dir.path().display());
 
+    // The portal key the gateway hands out on the first run serves the second one too.
+    let mut portal_key = None;
     let mut failures = run_path(
         "in-process",
         TransportChoice::InProcess(gateway.clone()),
         0,
         &fake.url(),
+        &mut portal_key,
     )
     .await;
 
@@ -243,7 +256,14 @@ async fn main() -> ExitCode {
     let server = tokio::spawn(mediagateway::serve(gateway, listener, async {
         let _ = stopped.await;
     }));
-    failures += run_path("gRPC", TransportChoice::Grpc, port, &fake.url()).await;
+    failures += run_path(
+        "gRPC",
+        TransportChoice::Grpc,
+        port,
+        &fake.url(),
+        &mut portal_key,
+    )
+    .await;
     let _ = stop.send(());
     let _ = server.await;
     fake.shutdown().await;

@@ -6,7 +6,8 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, GatewayPassword, Login, SessionApi, UserCall,
+    AdminApi, AdminCall, ApiError, Credential, GatewayPassword, Login, PortalKey, SessionApi,
+    UserCall,
 };
 use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
@@ -65,11 +66,7 @@ async fn garbage_on_the_port_is_dropped_and_the_server_keeps_serving() {
 async fn oversized_and_hostile_fields_get_typed_errors() {
     let (port, _dir) = gateway().await;
     let client = GrpcClient::builder("127.0.0.1", port).build().unwrap();
-    let call = UserCall {
-        password: GatewayPassword::from("1234"),
-        data_source: "Nowhere".into(),
-        portal_user: Uuid::new_v4(),
-    };
+    let call = UserCall::new(PortalKey::from("mgk1.unknown"), "Nowhere", Uuid::new_v4());
     // Larger than the 16 MiB message limit: refused before anything is done.
     let huge = Login {
         user_name: "a".repeat(17 * 1024 * 1024),
@@ -85,16 +82,17 @@ async fn oversized_and_hostile_fields_get_typed_errors() {
         password: SecretString::from("x"),
         mailbox: Some("<script>".into()),
     };
+    // An unknown data source looks like a wrong key: a key cannot probe for names.
     let err = client.login(&call, &login).await.unwrap_err();
-    assert!(matches!(err, ApiError::UnknownDataSource { .. }), "{err:?}");
+    assert_eq!(err, ApiError::PortalKeyIncorrect);
     let wrong = UserCall {
-        password: GatewayPassword::from("\u{0}"),
+        credential: Credential::GatewayPassword(GatewayPassword::from("\u{0}")),
         ..call.clone()
     };
-    assert_eq!(
+    assert!(matches!(
         client.login(&wrong, &login).await.unwrap_err(),
-        ApiError::PasswordIncorrect
-    );
+        ApiError::PermissionDenied { .. }
+    ));
     // The server is still there.
     assert!(client
         .status(&AdminCall::new(GatewayPassword::from("1234")))

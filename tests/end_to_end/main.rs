@@ -2,7 +2,9 @@
 //! `DataSource` through the gateway to (fake) Exchange over every transport, hostile input at
 //! the gRPC port, and a Python portal over gRPC.
 
+mod authorization;
 mod grpc_hostile;
 mod path;
 mod python_client;
+mod restart;
 mod support;

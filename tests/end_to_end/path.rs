@@ -192,8 +192,9 @@ async fn wrong_gateway_password(kind: Kind) {
         .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
         .await
         .unwrap_err();
+    // It never configured the data source, so it has no portal key for the login.
     assert!(
-        matches!(err.gateway_error(), Some(ApiError::PasswordIncorrect)),
+        matches!(err.gateway_error(), Some(ApiError::PortalKeyIncorrect)),
         "{err}"
     );
     assert!(!world.stored(portal_user));

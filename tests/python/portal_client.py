@@ -1,6 +1,9 @@
 """A portal written in Python: calls the MediaGateway over gRPC with stubs generated from
 proto/mediagateway/v1/*.proto by grpcio-tools. Exits non-zero on the first failed check.
 
+The admin steps send the gateway password, the user calls the portal key that configuring the
+data source handed out, both in metadata (`mg-gateway-password-bin`, `mg-portal-key-bin`).
+
 usage: portal_client.py STUB_DIR PORT EWS_URL
 """
 
@@ -47,62 +50,80 @@ channel = grpc.insecure_channel(f"127.0.0.1:{port}")
 admin_api = admin_rpc.AdminStub(channel)
 sessions_api = sessions_rpc.SessionsStub(channel)
 calendar_api = calendar_rpc.CalendarStub(channel)
-admin = common_pb.AdminContext(gateway_password="1234")
+admin = common_pb.AdminContext()
+as_admin = [("mg-gateway-password-bin", b"1234")]
+wrong_password = [("mg-gateway-password-bin", b"nope")]
 
-expect_error(lambda: admin_api.Status(admin_pb.StatusRequest(
-                 context=common_pb.AdminContext(gateway_password="nope"))),
+expect_error(lambda: admin_api.Status(admin_pb.StatusRequest(context=admin), metadata=wrong_password),
              grpc.StatusCode.UNAUTHENTICATED, common_pb.ERROR_KIND_PASSWORD_INCORRECT)
-status = admin_api.Status(admin_pb.StatusRequest(context=admin))
+expect_error(lambda: admin_api.Status(admin_pb.StatusRequest(context=admin)),
+             grpc.StatusCode.UNAUTHENTICATED, common_pb.ERROR_KIND_PASSWORD_INCORRECT)
+status = admin_api.Status(admin_pb.StatusRequest(context=admin), metadata=as_admin)
 check(status.default_password, "the default password is flagged")
 
-admin_api.ConfigureDataSource(admin_pb.ConfigureDataSourceRequest(context=admin, config=admin_pb.DataSourceConfig(
+configured = admin_api.ConfigureDataSource(admin_pb.ConfigureDataSourceRequest(context=admin, config=admin_pb.DataSourceConfig(
     name="Exchange",
     exchange_generation=admin_pb.EXCHANGE_GENERATION_2010_TO_2019,
     authentication=admin_pb.AUTHENTICATION_USER_NAME_PASSWORD,
     service_account=admin_pb.ServiceAccount(user_name="svc-portal@contoso.test",
                                             password="service-password", ews_url=ews_url),
     time_zone="Europe/Berlin",
-)))
-test = admin_api.TestExchangeAccount(admin_pb.TestExchangeAccountRequest(context=admin, data_source="Exchange"))
+)), metadata=as_admin)
+check(configured.portal_key.startswith("mgk1."), "a new data source hands out its portal key")
+as_portal = [("mg-portal-key-bin", configured.portal_key.encode())]
+expect_error(lambda: admin_api.Status(admin_pb.StatusRequest(context=admin), metadata=as_portal),
+             grpc.StatusCode.PERMISSION_DENIED, common_pb.ERROR_KIND_PERMISSION_DENIED)
+test = admin_api.TestExchangeAccount(admin_pb.TestExchangeAccountRequest(context=admin, data_source="Exchange"),
+                                     metadata=as_admin)
 check(test.server_version.startswith("15."), f"server version {test.server_version!r}")
 
-user = common_pb.UserContext(gateway_password="1234", data_source="Exchange", portal_user=str(uuid.uuid4()))
+user = common_pb.UserContext(data_source="Exchange", portal_user=str(uuid.uuid4()))
+expect_error(lambda: sessions_api.Login(sessions_pb.LoginRequest(context=user, login=sessions_pb.Login(
+                 user_name="alice@contoso.test", password="alice-password")), metadata=as_admin),
+             grpc.StatusCode.PERMISSION_DENIED, common_pb.ERROR_KIND_PERMISSION_DENIED)
 login = sessions_api.Login(sessions_pb.LoginRequest(context=user, login=sessions_pb.Login(
-    user_name="alice@contoso.test", password="alice-password")))
+    user_name="alice@contoso.test", password="alice-password")), metadata=as_portal)
 check(login.stored and login.mailbox == "alice@contoso.test", f"login {login}")
 expect_error(lambda: sessions_api.Login(sessions_pb.LoginRequest(context=user, login=sessions_pb.Login(
-                 user_name="alice@contoso.test", password="wrong"))),
+                 user_name="alice@contoso.test", password="wrong")), metadata=as_portal),
              grpc.StatusCode.PERMISSION_DENIED, common_pb.ERROR_KIND_EXCHANGE_LOGIN_REFUSED)
 
 start = (int(time.time()) // 3600 + 24) * 3600 * 1000
 created = calendar_api.CreateAppointment(calendar_pb.CreateAppointmentRequest(
     context=user, appointment=calendar_pb.NewAppointment(
-        subject="Planung – Q1 <Python>", start_ms=start, end_ms=start + 3600_000, location="Raum 4")))
+        subject="Planung – Q1 <Python>", start_ms=start, end_ms=start + 3600_000, location="Raum 4")),
+    metadata=as_portal)
 check(created.id, "the created appointment has an id")
-read = calendar_api.GetAppointment(calendar_pb.GetAppointmentRequest(context=user, id=created.id))
+read = calendar_api.GetAppointment(calendar_pb.GetAppointmentRequest(context=user, id=created.id),
+                                   metadata=as_portal)
 check(read.subject == "Planung – Q1 <Python>" and read.start_ms == start, f"read back {read}")
 found = calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(
-    context=user, window=calendar_pb.TimeWindow(start_ms=start - 3600_000, end_ms=start + 7200_000)))
+    context=user, window=calendar_pb.TimeWindow(start_ms=start - 3600_000, end_ms=start + 7200_000)),
+    metadata=as_portal)
 check([a.id for a in found.appointments] == [created.id], f"found {found}")
-calendar_api.DeleteAppointment(calendar_pb.DeleteAppointmentRequest(context=user, id=created.id))
-expect_error(lambda: calendar_api.GetAppointment(calendar_pb.GetAppointmentRequest(context=user, id=created.id)),
+calendar_api.DeleteAppointment(calendar_pb.DeleteAppointmentRequest(context=user, id=created.id),
+                               metadata=as_portal)
+expect_error(lambda: calendar_api.GetAppointment(calendar_pb.GetAppointmentRequest(context=user, id=created.id),
+                                                 metadata=as_portal),
              grpc.StatusCode.NOT_FOUND, common_pb.ERROR_KIND_ITEM_NOT_FOUND)
 
-bad = common_pb.UserContext(gateway_password="1234", data_source="Exchange", portal_user="not-a-guid")
-expect_error(lambda: sessions_api.Logout(sessions_pb.LogoutRequest(context=bad)),
+bad = common_pb.UserContext(data_source="Exchange", portal_user="not-a-guid")
+expect_error(lambda: sessions_api.Logout(sessions_pb.LogoutRequest(context=bad), metadata=as_portal),
              grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
 expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(
-                 context=user, window=calendar_pb.TimeWindow(start_ms=10, end_ms=5))),
+                 context=user, window=calendar_pb.TimeWindow(start_ms=10, end_ms=5)), metadata=as_portal),
              grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
-expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(context=user)),
+expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(context=user),
+                                                   metadata=as_portal),
              grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
 
 expect_error(lambda: admin_api.ChangePassword(admin_pb.ChangePasswordRequest(
-                 context=common_pb.AdminContext(gateway_password="nope"), new_password="a long new password")),
+                 context=admin, new_password="a long new password"), metadata=wrong_password),
              grpc.StatusCode.UNAUTHENTICATED, common_pb.ERROR_KIND_PASSWORD_INCORRECT)
-expect_error(lambda: admin_api.ChangePassword(admin_pb.ChangePasswordRequest(context=admin, new_password="short")),
+expect_error(lambda: admin_api.ChangePassword(admin_pb.ChangePasswordRequest(context=admin, new_password="short"),
+                                              metadata=as_admin),
              grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
-check(admin_api.Status(admin_pb.StatusRequest(context=admin)).default_password,
+check(admin_api.Status(admin_pb.StatusRequest(context=admin), metadata=as_admin).default_password,
       "a refused change leaves the password as it was")
 
 print(f"python portal client: {checks} checks passed")

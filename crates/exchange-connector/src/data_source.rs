@@ -1,11 +1,12 @@
 //! `DataSource`: a configured connection from a portal through a gateway to Exchange.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use mediagateway_api::{
-    AdminCall, ApiError, Authentication, DataSourceConfig, ExchangeGeneration, GatewayApi,
-    GatewayPassword, Login, LoginOutcome, ServiceAccount, UserCall,
+    AdminCall, ApiError, Authentication, Credential, DataSourceConfig, DataSourceConfigured,
+    ExchangeGeneration, GatewayApi, GatewayPassword, Login, LoginOutcome, PortalKey,
+    ServiceAccount, UserCall,
 };
 #[cfg(feature = "grpc")]
 use mediagateway_grpc::GrpcClient;
@@ -53,6 +54,7 @@ pub struct DataSourceBuilder {
     time_zone: String,
     transport: Option<TransportChoice>,
     password: Option<SecretString>,
+    portal_key: Option<PortalKey>,
     exchange_generation: Option<ExchangeGeneration>,
     authentication: Option<Authentication>,
     account: Option<ServiceAccount>,
@@ -80,9 +82,18 @@ impl DataSourceBuilder {
         self
     }
 
-    /// General: the gateway password.
+    /// General: the gateway password, the admin credential. Configuring the data source,
+    /// the connection tests and changing the password need it; a portal that only logs users in
+    /// and reads their items does not.
     pub fn gateway_password(mut self, password: SecretString) -> Self {
         self.password = Some(password);
+        self
+    }
+
+    /// General: the data source's portal key, which the gateway handed out when the data source
+    /// was first configured ([`DataSource::configure_gateway`]). Calls for portal users take it.
+    pub fn portal_key(mut self, key: PortalKey) -> Self {
+        self.portal_key = Some(key);
         self
     }
 
@@ -127,9 +138,11 @@ impl DataSourceBuilder {
         let transport = self.transport.ok_or(ConnectorError::Incomplete {
             missing: "transport",
         })?;
-        let password = self.password.ok_or(ConnectorError::Incomplete {
-            missing: "gateway password",
-        })?;
+        if self.password.is_none() && self.portal_key.is_none() {
+            return Err(ConnectorError::Incomplete {
+                missing: "gateway password or portal key",
+            });
+        }
         let exchange_generation = self.exchange_generation.ok_or(ConnectorError::Incomplete {
             missing: "Exchange version",
         })?;
@@ -169,7 +182,8 @@ impl DataSourceBuilder {
             inner: Arc::new(Inner {
                 gateway,
                 address,
-                password: GatewayPassword::new(password),
+                password: self.password.map(GatewayPassword::new),
+                portal_key: RwLock::new(self.portal_key),
                 config: DataSourceConfig {
                     name: self.name,
                     exchange_generation,
@@ -194,7 +208,8 @@ pub struct DataSource {
 struct Inner {
     gateway: Arc<dyn GatewayApi>,
     address: String,
-    password: GatewayPassword,
+    password: Option<GatewayPassword>,
+    portal_key: RwLock<Option<PortalKey>>,
     config: DataSourceConfig,
 }
 
@@ -218,6 +233,7 @@ impl DataSource {
             time_zone: "UTC".to_owned(),
             transport: None,
             password: None,
+            portal_key: None,
             exchange_generation: None,
             authentication: None,
             account: None,
@@ -246,24 +262,53 @@ impl DataSource {
     }
 
     fn admin_call(&self) -> AdminCall {
-        AdminCall::new(self.inner.password.clone())
-    }
-
-    pub(crate) fn user_call(&self, portal_user: Uuid) -> UserCall {
-        UserCall {
-            password: self.inner.password.clone(),
-            data_source: self.inner.config.name.clone(),
-            portal_user,
+        match &self.inner.password {
+            Some(password) => AdminCall::new(password.clone()),
+            None => AdminCall::with_credential(Credential::None),
         }
     }
 
-    /// Sends the data source's configuration to the gateway (the Exchange account test and
-    /// logins do this too when the gateway does not know the data source).
-    pub async fn configure_gateway(&self) -> Result<(), ConnectorError> {
-        self.gateway()
-            .configure_data_source(&self.admin_call(), &self.inner.config)
+    pub(crate) fn user_call(&self, portal_user: Uuid) -> UserCall {
+        let credential = match self.portal_key() {
+            Some(key) => Credential::PortalKey(key),
+            None => Credential::None,
+        };
+        UserCall::with_credential(credential, self.inner.config.name.clone(), portal_user)
+    }
+
+    /// The data source's portal key, once known: given to the builder, or handed out by the
+    /// gateway when [`configure_gateway`](Self::configure_gateway) created the data source.
+    /// Keep it with the data source's settings; the gateway cannot show it again.
+    pub fn portal_key(&self) -> Option<PortalKey> {
+        self.inner
+            .portal_key
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Configures the data source on the gateway, keeping the portal key it hands out.
+    async fn configure(&self, call: &AdminCall) -> Result<DataSourceConfigured, ApiError> {
+        let configured = self
+            .gateway()
+            .configure_data_source(call, &self.inner.config)
             .await?;
-        Ok(())
+        if let Some(key) = &configured.portal_key {
+            *self
+                .inner
+                .portal_key
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(key.clone());
+        }
+        Ok(configured)
+    }
+
+    /// Sends the data source's configuration to the gateway: an admin step, which takes the
+    /// gateway password (the Exchange account test does it too). The gateway keeps it across
+    /// restarts. When this creates the data source, the gateway hands out its portal key, which
+    /// this data source keeps from now on ([`portal_key`](Self::portal_key)).
+    pub async fn configure_gateway(&self) -> Result<DataSourceConfigured, ConnectorError> {
+        Ok(self.configure(&self.admin_call()).await?)
     }
 
     /// Replaces the gateway password and returns this data source with the new one; the old
@@ -279,7 +324,8 @@ impl DataSource {
         let inner = Inner {
             gateway: self.inner.gateway.clone(),
             address: self.inner.address.clone(),
-            password: new_password,
+            password: Some(new_password),
+            portal_key: RwLock::new(self.portal_key()),
             config: self.inner.config.clone(),
         };
         Ok(DataSource {
@@ -333,9 +379,7 @@ impl DataSource {
         };
         let result = async {
             let call = self.admin_call();
-            self.gateway()
-                .configure_data_source(&call, &self.inner.config)
-                .await?;
+            self.configure(&call).await?;
             self.gateway()
                 .test_exchange_account(&call, &self.inner.config.name)
                 .await
@@ -378,14 +422,7 @@ impl DataSource {
             mailbox: None,
         };
         let call = self.user_call(portal_user);
-        match self.gateway().login(&call, &login).await {
-            // A gateway that restarted forgot the data source: configure it and try once more.
-            Err(ApiError::UnknownDataSource { .. }) => {
-                self.configure_gateway().await?;
-                Ok(self.gateway().login(&call, &login).await?)
-            }
-            other => Ok(other?),
-        }
+        Ok(self.gateway().login(&call, &login).await?)
     }
 
     /// The calls of one portal user (who must have logged in).

@@ -101,6 +101,15 @@ pub enum Diagnosis {
     GatewayUnreachable,
     /// The gateway password is incorrect.
     GatewayPasswordIncorrect,
+    /// The data source's portal key is wrong or unknown to the gateway.
+    PortalKeyIncorrect,
+    /// The credential is right but does not authorize the call (the gateway password on a user
+    /// call, a portal key on an admin step).
+    WrongCredential,
+    /// Too many wrong passwords or keys came from this address.
+    TooManyAttempts,
+    /// The gateway's URL policy refuses the EWS server URL.
+    EwsUrlRefused,
     /// The mailbox does not exist.
     MailboxDoesNotExist,
     /// Exchange refused the login data.
@@ -138,6 +147,21 @@ impl Diagnosis {
             }
             Self::GatewayUnreachable => "the gateway cannot be reached",
             Self::GatewayPasswordIncorrect => "the gateway password is incorrect",
+            Self::PortalKeyIncorrect => {
+                "the data source's portal key is wrong (configure the data source on the gateway \
+                 with the gateway password, or have the key rotated, and keep the key it hands out)"
+            }
+            Self::WrongCredential => {
+                "the credential does not authorize this call (admin steps take the gateway \
+                 password, calls for portal users the data source's portal key)"
+            }
+            Self::TooManyAttempts => {
+                "too many wrong passwords or keys came from this address: wait, then try again"
+            }
+            Self::EwsUrlRefused => {
+                "the gateway's policy refuses the EWS server URL (https only, allowed hosts, no \
+                 link-local or metadata addresses)"
+            }
             Self::MailboxDoesNotExist => "the mailbox does not exist",
             Self::InvalidLoginData => "the login data is invalid",
             Self::MailboxNotInitialized => {
@@ -171,6 +195,10 @@ impl Diagnosis {
                 _ => Self::GatewayUnreachable,
             },
             ApiError::PasswordIncorrect => Self::GatewayPasswordIncorrect,
+            ApiError::PortalKeyIncorrect => Self::PortalKeyIncorrect,
+            ApiError::PermissionDenied { .. } => Self::WrongCredential,
+            ApiError::TooManyAttempts { .. } => Self::TooManyAttempts,
+            ApiError::EwsUrlRefused { .. } => Self::EwsUrlRefused,
             ApiError::MailboxNotFound { .. } => Self::MailboxDoesNotExist,
             ApiError::ExchangeLoginRefused { .. } => Self::InvalidLoginData,
             ApiError::MailboxNotReady { .. } => Self::MailboxNotInitialized,
@@ -178,9 +206,9 @@ impl Diagnosis {
             ApiError::AuthenticationUnavailable { .. } => Self::AuthenticationServiceUnreachable,
             ApiError::AuthenticationMisconfigured { .. } => Self::AuthenticationSettingsWrong,
             ApiError::Exchange { .. } | ApiError::Throttled { .. } => Self::ExchangeError,
-            ApiError::UnknownDataSource { .. } | ApiError::InvalidArgument { .. } => {
-                Self::ConfigurationInvalid
-            }
+            ApiError::UnknownDataSource { .. }
+            | ApiError::InvalidArgument { .. }
+            | ApiError::LimitExceeded { .. } => Self::ConfigurationInvalid,
             _ => Self::Other,
         }
     }

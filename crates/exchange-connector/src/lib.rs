@@ -54,7 +54,7 @@ pub use data_source::{DataSource, DataSourceBuilder, TransportChoice};
 pub use diagnosis::{ConnectionTest, Diagnosis, Outcome, SecurityNotice, TestSubject};
 pub use error::ConnectorError;
 pub use mediagateway_api::{
-    ApiError, Appointment, Authentication, ExchangeGeneration, GatewayApi, LoginOutcome,
-    NewAppointment, ServiceAccount,
+    ApiError, Appointment, Authentication, DataSourceConfigured, ExchangeGeneration, GatewayApi,
+    LoginOutcome, NewAppointment, PortalKey, ServiceAccount,
 };
 pub use user::UserSession;

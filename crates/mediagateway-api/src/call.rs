@@ -1,11 +1,13 @@
-//! Who makes a call: the credentials and, for calls on behalf of a portal user, the user.
+//! Who makes a call: the credential it presents, where it comes from and, for calls on behalf
+//! of a portal user, the data source and the user.
 
 use std::fmt;
+use std::net::IpAddr;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
-/// The gateway password, which authenticates every call.
+/// The gateway password: the admin credential.
 #[derive(Clone)]
 pub struct GatewayPassword(SecretString);
 
@@ -33,30 +35,150 @@ impl From<&str> for GatewayPassword {
     }
 }
 
-/// An administrative call: authenticated by the gateway password.
+/// A data source's portal key: the credential of calls on behalf of its portal users.
+///
+/// The gateway makes it (256 random bits, written as `mgk1.` and 43 base64url characters) and
+/// keeps only its SHA-256 hash.
+#[derive(Clone)]
+pub struct PortalKey(SecretString);
+
+impl PortalKey {
+    /// The prefix every key the gateway issues starts with.
+    pub const PREFIX: &'static str = "mgk1.";
+    /// The longest key accepted, in bytes (keys are 48 bytes; the rest is slack).
+    pub const MAX_LEN: usize = 256;
+
+    /// Wraps a key.
+    pub fn new(key: SecretString) -> Self {
+        Self(key)
+    }
+
+    /// The key; expose it only to check, send or store it.
+    pub fn secret(&self) -> &SecretString {
+        &self.0
+    }
+}
+
+impl fmt::Debug for PortalKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PortalKey([REDACTED])")
+    }
+}
+
+impl From<&str> for PortalKey {
+    fn from(value: &str) -> Self {
+        Self(SecretString::from(value.to_owned()))
+    }
+}
+
+impl PartialEq for PortalKey {
+    /// Compares in constant time for keys of equal length.
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (
+            self.0.expose_secret().as_bytes(),
+            other.0.expose_secret().as_bytes(),
+        );
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+impl Eq for PortalKey {}
+
+/// The credential a call presents.
+#[derive(Debug, Clone, Default)]
+pub enum Credential {
+    /// None at all.
+    #[default]
+    None,
+    /// The gateway password (the admin role).
+    GatewayPassword(GatewayPassword),
+    /// A data source's portal key (the portal role).
+    PortalKey(PortalKey),
+}
+
+impl Credential {
+    /// A short name for messages and logs: never the secret.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::None => "no credential",
+            Self::GatewayPassword(_) => "the gateway password",
+            Self::PortalKey(_) => "a portal key",
+        }
+    }
+}
+
+/// An administrative call: made with the gateway password.
 #[derive(Debug, Clone)]
 pub struct AdminCall {
-    /// The gateway password.
-    pub password: GatewayPassword,
+    /// What the caller presents; the admin area takes only the gateway password.
+    pub credential: Credential,
+    /// The caller's address as the wire saw it (`None` in the same process). A wire server
+    /// sets it from the connection; the gateway rate-limits failed credentials by it.
+    pub peer: Option<IpAddr>,
 }
 
 impl AdminCall {
     /// An administrative call made with `password`.
     pub fn new(password: GatewayPassword) -> Self {
-        Self { password }
+        Self::with_credential(Credential::GatewayPassword(password))
+    }
+
+    /// An administrative call presenting `credential` (for wires, and for tests of refusals).
+    pub fn with_credential(credential: Credential) -> Self {
+        Self {
+            credential,
+            peer: None,
+        }
+    }
+
+    /// The same call, coming from `peer`.
+    #[must_use]
+    pub fn from_peer(mut self, peer: Option<IpAddr>) -> Self {
+        self.peer = peer;
+        self
     }
 }
 
-/// A call on behalf of a portal user: the gateway password, the data source and the portal
-/// user's GUID.
+/// A call on behalf of a portal user: the data source's portal key, the data source and the
+/// portal user's GUID.
 #[derive(Debug, Clone)]
 pub struct UserCall {
-    /// The gateway password.
-    pub password: GatewayPassword,
+    /// What the caller presents; user calls take only the data source's portal key.
+    pub credential: Credential,
     /// The data source the user works through.
     pub data_source: String,
     /// The portal user.
     pub portal_user: Uuid,
+    /// The caller's address as the wire saw it (`None` in the same process).
+    pub peer: Option<IpAddr>,
+}
+
+impl UserCall {
+    /// A call with `key` for `portal_user` of `data_source`.
+    pub fn new(key: PortalKey, data_source: impl Into<String>, portal_user: Uuid) -> Self {
+        Self::with_credential(Credential::PortalKey(key), data_source, portal_user)
+    }
+
+    /// A call presenting `credential` (for wires, and for tests of refusals).
+    pub fn with_credential(
+        credential: Credential,
+        data_source: impl Into<String>,
+        portal_user: Uuid,
+    ) -> Self {
+        Self {
+            credential,
+            data_source: data_source.into(),
+            portal_user,
+            peer: None,
+        }
+    }
+
+    /// The same call, coming from `peer`.
+    #[must_use]
+    pub fn from_peer(mut self, peer: Option<IpAddr>) -> Self {
+        self.peer = peer;
+        self
+    }
 }
 
 #[cfg(test)]
@@ -64,16 +186,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_password_never_prints() {
-        let call = UserCall {
-            password: GatewayPassword::from("hunter2-secret"),
-            data_source: "Exchange".into(),
-            portal_user: Uuid::nil(),
-        };
+    fn credentials_never_print() {
+        let call = UserCall::new(
+            PortalKey::from("mgk1.hunter2-secret"),
+            "Exchange",
+            Uuid::nil(),
+        );
         let admin = AdminCall::new(GatewayPassword::from("hunter2-secret"));
         for text in [format!("{call:?}"), format!("{admin:?}")] {
             assert!(!text.contains("hunter2"), "{text}");
             assert!(text.contains("REDACTED"), "{text}");
         }
+    }
+
+    #[test]
+    fn keys_compare_by_value() {
+        assert_eq!(PortalKey::from("mgk1.a"), PortalKey::from("mgk1.a"));
+        assert_ne!(PortalKey::from("mgk1.a"), PortalKey::from("mgk1.b"));
+        assert_ne!(PortalKey::from("mgk1.a"), PortalKey::from("mgk1.aa"));
     }
 }

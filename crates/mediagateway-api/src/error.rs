@@ -50,9 +50,37 @@ pub enum ApiError {
         /// What the connection attempt reported.
         detail: String,
     },
-    /// The gateway password is wrong.
+    /// The gateway password is wrong or missing.
     #[error("the gateway password is incorrect")]
     PasswordIncorrect,
+    /// The portal key is wrong or missing: no data source has it.
+    #[error("the portal key is incorrect")]
+    PortalKeyIncorrect,
+    /// The credential is right but does not reach what the call touches: the gateway password
+    /// on a call for a portal user, a portal key on an admin call or on another data source.
+    #[error("permission denied: {what}")]
+    PermissionDenied {
+        /// What was refused, and which credential the call needs.
+        what: String,
+    },
+    /// Too many wrong credentials came from the caller's address: wait before trying again.
+    #[error("too many failed attempts; try again in {} s", retry_after.as_secs().max(1))]
+    TooManyAttempts {
+        /// How long to wait.
+        retry_after: Duration,
+    },
+    /// An EWS URL fails the gateway's URL policy; no password was sent to it.
+    #[error("the EWS URL is refused: {reason}")]
+    EwsUrlRefused {
+        /// Why, and what to do.
+        reason: String,
+    },
+    /// The call goes past one of the gateway's limits (a size, a count, a window).
+    #[error("limit exceeded: {what}")]
+    LimitExceeded {
+        /// Which limit, and its value.
+        what: String,
+    },
     /// No data source of that name is configured on the gateway.
     #[error("no data source {name:?} is configured on the gateway")]
     UnknownDataSource {
@@ -164,6 +192,11 @@ pub enum ApiError {
 pub enum ErrorKind {
     GatewayUnreachable,
     PasswordIncorrect,
+    PortalKeyIncorrect,
+    PermissionDenied,
+    TooManyAttempts,
+    EwsUrlRefused,
+    LimitExceeded,
     UnknownDataSource,
     NotLoggedIn,
     InvalidArgument,
@@ -187,6 +220,11 @@ impl ApiError {
         match self {
             Self::GatewayUnreachable { .. } => ErrorKind::GatewayUnreachable,
             Self::PasswordIncorrect => ErrorKind::PasswordIncorrect,
+            Self::PortalKeyIncorrect => ErrorKind::PortalKeyIncorrect,
+            Self::PermissionDenied { .. } => ErrorKind::PermissionDenied,
+            Self::TooManyAttempts { .. } => ErrorKind::TooManyAttempts,
+            Self::EwsUrlRefused { .. } => ErrorKind::EwsUrlRefused,
+            Self::LimitExceeded { .. } => ErrorKind::LimitExceeded,
             Self::UnknownDataSource { .. } => ErrorKind::UnknownDataSource,
             Self::NotLoggedIn { .. } => ErrorKind::NotLoggedIn,
             Self::InvalidArgument { .. } => ErrorKind::InvalidArgument,
@@ -215,10 +253,11 @@ impl ApiError {
         matches!(self, Self::Throttled { .. })
     }
 
-    /// How long to wait before trying again, when Exchange said so.
+    /// How long to wait before trying again, when Exchange or the gateway said so.
     pub fn back_off(&self) -> Option<Duration> {
         match self {
             Self::Throttled { back_off, .. } => *back_off,
+            Self::TooManyAttempts { retry_after } => Some(*retry_after),
             _ => None,
         }
     }
@@ -228,7 +267,10 @@ impl ApiError {
     pub fn is_authentication_failed(&self) -> bool {
         matches!(
             self,
-            Self::PasswordIncorrect | Self::ExchangeLoginRefused { .. }
+            Self::PasswordIncorrect
+                | Self::PortalKeyIncorrect
+                | Self::PermissionDenied { .. }
+                | Self::ExchangeLoginRefused { .. }
         )
     }
 
@@ -264,7 +306,7 @@ pub struct ErrorParts {
     pub message: String,
     /// Why the gateway or Exchange was unreachable.
     pub cause: Option<Unreachable>,
-    /// How long Exchange asked the caller to wait.
+    /// How long Exchange, or the gateway's guessing throttle, asked the caller to wait.
     pub back_off: Option<Duration>,
     /// The Exchange error code of [`ErrorKind::Exchange`].
     pub exchange_code: Option<String>,
@@ -293,10 +335,17 @@ impl ApiError {
                 parts.cause = Some(*cause);
                 detail.clone()
             }
-            Self::PasswordIncorrect => String::new(),
+            Self::PasswordIncorrect | Self::PortalKeyIncorrect => String::new(),
+            Self::TooManyAttempts { retry_after } => {
+                parts.back_off = Some(*retry_after);
+                String::new()
+            }
+            Self::PermissionDenied { what }
+            | Self::LimitExceeded { what }
+            | Self::InvalidArgument { what } => what.clone(),
+            Self::EwsUrlRefused { reason } => reason.clone(),
             Self::UnknownDataSource { name } => name.clone(),
             Self::NotLoggedIn { portal_user } => portal_user.clone(),
-            Self::InvalidArgument { what } => what.clone(),
             Self::ItemNotFound { id } => id.clone(),
             Self::Throttled { back_off, detail } => {
                 parts.back_off = *back_off;
@@ -330,6 +379,13 @@ impl ApiError {
                 detail,
             },
             ErrorKind::PasswordIncorrect => Self::PasswordIncorrect,
+            ErrorKind::PortalKeyIncorrect => Self::PortalKeyIncorrect,
+            ErrorKind::PermissionDenied => Self::PermissionDenied { what: detail },
+            ErrorKind::TooManyAttempts => Self::TooManyAttempts {
+                retry_after: parts.back_off.unwrap_or(Duration::from_secs(1)),
+            },
+            ErrorKind::EwsUrlRefused => Self::EwsUrlRefused { reason: detail },
+            ErrorKind::LimitExceeded => Self::LimitExceeded { what: detail },
             ErrorKind::UnknownDataSource => Self::UnknownDataSource { name: detail },
             ErrorKind::NotLoggedIn => Self::NotLoggedIn {
                 portal_user: detail,
@@ -386,6 +442,19 @@ mod tests {
                 detail: detail(),
             },
             ApiError::PasswordIncorrect,
+            ApiError::PortalKeyIncorrect,
+            ApiError::PermissionDenied {
+                what: "an admin call needs the gateway password".into(),
+            },
+            ApiError::TooManyAttempts {
+                retry_after: Duration::from_secs(8),
+            },
+            ApiError::EwsUrlRefused {
+                reason: "plain http".into(),
+            },
+            ApiError::LimitExceeded {
+                what: "at most 100 data sources".into(),
+            },
             ApiError::UnknownDataSource {
                 name: "Mail".into(),
             },
@@ -431,7 +500,7 @@ mod tests {
             let parts = error.to_parts();
             assert_eq!(ApiError::from_parts(parts, "127.0.0.1:1"), error);
         }
-        assert_eq!(kinds.len(), 17, "every kind is covered");
+        assert_eq!(kinds.len(), 22, "every kind is covered");
     }
 
     #[test]

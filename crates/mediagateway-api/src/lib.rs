@@ -7,78 +7,62 @@
 //! `Arc<dyn GatewayApi>`, and the connector calls one.
 //!
 //! Every call names who makes it: an [`AdminCall`] (the gateway password) or a [`UserCall`]
-//! (the gateway password, the data source and the portal user). Every failure is an
+//! (a data source's [`PortalKey`], the data source and the portal user). Every failure is an
 //! [`ApiError`], whose [`ErrorKind`] is what travels on a wire.
+//!
+//! # Roles
+//!
+//! - **admin**: the gateway password. It authorizes the admin area (status, data-source
+//!   configuration, portal keys, connection tests, the password itself) and nothing else.
+//! - **portal**: a data source's portal key, issued when the data source is first configured.
+//!   It authorizes calls on behalf of that data source's portal users (login, logout, the item
+//!   calls) and no others: not another data source's, and no admin call.
+//!
+//! The portal asserts which portal user is acting, because it authenticates its own users: a
+//! portal key is as powerful as every account of its data source, and no more.
+//!
+//! # Areas
 //!
 //! Each area's operations are declared once, as a table (`admin_operations!`,
 //! `session_operations!`, `calendar_operations!`), from which the trait and every wire
 //! adapter are derived; see [`declare`].
 //!
-//! A gateway that logs every call and forwards it to another:
+//! A sessions area that logs every call and forwards it to another:
 //!
 //! ```
 //! use std::sync::Arc;
-//! use mediagateway_api::{
-//!     AdminApi, AdminCall, ApiError, DataSourceConfig, ExchangeCheck, GatewayPassword,
-//!     GatewayStatus,
-//! };
+//! use mediagateway_api::{ApiError, Login, LoginOutcome, PortalKey, SessionApi, UserCall};
 //!
-//! struct Logged(Arc<dyn AdminApi>);
+//! struct Logged(Arc<dyn SessionApi>);
 //!
 //! #[async_trait::async_trait]
-//! impl AdminApi for Logged {
-//!     async fn status(&self, call: &AdminCall) -> Result<GatewayStatus, ApiError> {
-//!         println!("status");
-//!         self.0.status(call).await
+//! impl SessionApi for Logged {
+//!     async fn login(&self, call: &UserCall, login: &Login) -> Result<LoginOutcome, ApiError> {
+//!         println!("login of {} on {}", call.portal_user, call.data_source);
+//!         self.0.login(call, login).await
 //!     }
-//!     async fn configure_data_source(
-//!         &self,
-//!         call: &AdminCall,
-//!         config: &DataSourceConfig,
-//!     ) -> Result<(), ApiError> {
-//!         println!("configure {}", config.name);
-//!         self.0.configure_data_source(call, config).await
-//!     }
-//!     async fn test_exchange_account(
-//!         &self,
-//!         call: &AdminCall,
-//!         data_source: &str,
-//!     ) -> Result<ExchangeCheck, ApiError> {
-//!         println!("test {data_source}");
-//!         self.0.test_exchange_account(call, data_source).await
-//!     }
-//!     async fn change_password(
-//!         &self,
-//!         call: &AdminCall,
-//!         new_password: &GatewayPassword,
-//!     ) -> Result<(), ApiError> {
-//!         println!("change the password");
-//!         self.0.change_password(call, new_password).await
+//!     async fn logout(&self, call: &UserCall) -> Result<bool, ApiError> {
+//!         println!("logout of {}", call.portal_user);
+//!         self.0.logout(call).await
 //!     }
 //! }
 //!
-//! struct Fixed;
+//! struct NobodyIn;
 //!
 //! #[async_trait::async_trait]
-//! impl AdminApi for Fixed {
-//!     async fn status(&self, _: &AdminCall) -> Result<GatewayStatus, ApiError> {
-//!         Ok(GatewayStatus { gateway_version: "0".into(), default_password: true, data_sources: 0 })
+//! impl SessionApi for NobodyIn {
+//!     async fn login(&self, _: &UserCall, _: &Login) -> Result<LoginOutcome, ApiError> {
+//!         Err(ApiError::PortalKeyIncorrect)
 //!     }
-//!     async fn configure_data_source(&self, _: &AdminCall, _: &DataSourceConfig) -> Result<(), ApiError> {
-//!         Err(ApiError::PasswordIncorrect)
-//!     }
-//!     async fn test_exchange_account(&self, _: &AdminCall, name: &str) -> Result<ExchangeCheck, ApiError> {
-//!         Err(ApiError::UnknownDataSource { name: name.to_owned() })
-//!     }
-//!     async fn change_password(&self, _: &AdminCall, _: &GatewayPassword) -> Result<(), ApiError> {
-//!         Err(ApiError::PasswordIncorrect)
+//!     async fn logout(&self, _: &UserCall) -> Result<bool, ApiError> {
+//!         Ok(false)
 //!     }
 //! }
 //!
 //! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let gateway = Logged(Arc::new(Fixed));
-//! let status = gateway.status(&AdminCall::new(GatewayPassword::from("1234"))).await?;
-//! assert!(status.default_password);
+//! let sessions = Logged(Arc::new(NobodyIn));
+//! let call = UserCall::new(PortalKey::from("mgk1.example"), "Exchange", uuid::Uuid::new_v4());
+//! assert!(!sessions.logout(&call).await?);
 //! # Ok::<(), ApiError>(()) }).unwrap();
 //! ```
 //!
@@ -94,12 +78,12 @@ mod call;
 mod error;
 
 pub use areas::admin::{
-    AdminApi, Authentication, DataSourceConfig, ExchangeCheck, ExchangeGeneration, GatewayStatus,
-    ServiceAccount,
+    AdminApi, Authentication, DataSourceConfig, DataSourceConfigured, ExchangeCheck,
+    ExchangeGeneration, GatewayStatus, KeyRotation, ServiceAccount,
 };
 pub use areas::calendar::{Appointment, CalendarApi, NewAppointment, TimeWindow};
 pub use areas::sessions::{Login, LoginOutcome, SessionApi};
-pub use call::{AdminCall, GatewayPassword, UserCall};
+pub use call::{AdminCall, Credential, GatewayPassword, PortalKey, UserCall};
 pub use error::{ApiError, ErrorKind, ErrorParts, Unreachable};
 
 #[doc(hidden)]

@@ -9,7 +9,7 @@ use mediagateway_api::ApiError;
 use tonic::transport::{Channel, Endpoint};
 use tonic::Status;
 
-use crate::convert::ToWire;
+use crate::convert::{attach_credential, CallContext, ToWire};
 use crate::proto;
 use crate::status::from_status;
 use crate::tls::{ClientTls, TlsConnector};
@@ -147,10 +147,14 @@ macro_rules! grpc_client_area {
             $(
                 async fn $method(&self, $call: &$call_type $(, $arg: &$arg_type)*)
                     -> Result<$reply, ApiError> {
-                    let request = proto::$request_message {
+                    let mut request = tonic::Request::new(proto::$request_message {
                         context: $call.to_wire(),
                         $($arg: $arg.to_wire(),)*
-                    };
+                    });
+                    attach_credential(
+                        request.metadata_mut(),
+                        CallContext::credential($call),
+                    );
                     let reply = <$stub>::new(self.channel())
                         .max_decoding_message_size(MAX_MESSAGE_BYTES)
                         .max_encoding_message_size(MAX_MESSAGE_BYTES)

@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
 
-use crate::convert::FromWire;
+use crate::convert::{credential_from, CallContext, FromWire};
 use crate::proto;
 use crate::proto::admin_server::AdminServer;
 use crate::proto::calendar_server::CalendarServer;
@@ -120,9 +120,11 @@ macro_rules! grpc_server_area {
                 ) -> Result<Response<proto::$reply_message>, Status> {
                     reply(
                         async {
+                            let peer = request.remote_addr().map(|address| address.ip());
+                            let credential = credential_from(request.metadata())?;
                             let proto::$request_message { context, $($arg),* } =
                                 request.into_inner();
-                            let $call = <$call_type>::from_wire(context, "context")?;
+                            let $call = <$call_type>::from_request(context, credential, peer)?;
                             $(
                                 let $arg = <<$arg_type as ToOwned>::Owned>::from_wire(
                                     $arg,

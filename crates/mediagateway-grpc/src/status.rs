@@ -26,6 +26,11 @@ fn wire(kind: ErrorKind) -> (Code, proto::ErrorKind) {
     match kind {
         ErrorKind::GatewayUnreachable => (Code::Unavailable, Wire::GatewayUnreachable),
         ErrorKind::PasswordIncorrect => (Code::Unauthenticated, Wire::PasswordIncorrect),
+        ErrorKind::PortalKeyIncorrect => (Code::Unauthenticated, Wire::PortalKeyIncorrect),
+        ErrorKind::PermissionDenied => (Code::PermissionDenied, Wire::PermissionDenied),
+        ErrorKind::TooManyAttempts => (Code::ResourceExhausted, Wire::TooManyAttempts),
+        ErrorKind::EwsUrlRefused => (Code::FailedPrecondition, Wire::EwsUrlRefused),
+        ErrorKind::LimitExceeded => (Code::ResourceExhausted, Wire::LimitExceeded),
         ErrorKind::UnknownDataSource => (Code::NotFound, Wire::UnknownDataSource),
         ErrorKind::NotLoggedIn => (Code::FailedPrecondition, Wire::NotLoggedIn),
         ErrorKind::InvalidArgument => (Code::InvalidArgument, Wire::InvalidArgument),
@@ -106,6 +111,11 @@ pub(crate) fn from_status(status: &Status, address: &str) -> ApiError {
         None | Some(Wire::Unspecified) => return unclassified(status, address),
         Some(Wire::GatewayUnreachable) => ErrorKind::GatewayUnreachable,
         Some(Wire::PasswordIncorrect) => ErrorKind::PasswordIncorrect,
+        Some(Wire::PortalKeyIncorrect) => ErrorKind::PortalKeyIncorrect,
+        Some(Wire::PermissionDenied) => ErrorKind::PermissionDenied,
+        Some(Wire::TooManyAttempts) => ErrorKind::TooManyAttempts,
+        Some(Wire::EwsUrlRefused) => ErrorKind::EwsUrlRefused,
+        Some(Wire::LimitExceeded) => ErrorKind::LimitExceeded,
         Some(Wire::UnknownDataSource) => ErrorKind::UnknownDataSource,
         Some(Wire::NotLoggedIn) => ErrorKind::NotLoggedIn,
         Some(Wire::InvalidArgument) => ErrorKind::InvalidArgument,
@@ -227,7 +237,7 @@ mod tests {
     #[test]
     fn every_wire_kind_survives_a_round_trip_through_the_api_error() {
         let kinds = wire_kinds();
-        assert_eq!(kinds.len(), 17);
+        assert_eq!(kinds.len(), 22);
         for kind in kinds {
             let mut sent = Status::new(Code::Unknown, "what happened");
             let metadata = sent.metadata_mut();
@@ -243,7 +253,12 @@ mod tests {
             let again = to_status(&error);
             assert_eq!(text(again.metadata(), KIND), Some(kind.as_str_name()));
             assert_eq!(from_status(&again, "127.0.0.1:1"), error);
-            if kind != proto::ErrorKind::PasswordIncorrect {
+            let without_message = [
+                proto::ErrorKind::PasswordIncorrect,
+                proto::ErrorKind::PortalKeyIncorrect,
+                proto::ErrorKind::TooManyAttempts,
+            ];
+            if !without_message.contains(&kind) {
                 assert_eq!(again.message(), "what happened", "{kind:?}");
             }
         }

@@ -2,7 +2,8 @@
 //!
 //! Hand-written and length-prefixed so that no serializer keeps stray copies of a secret and the
 //! exact size is known before the buffer is allocated (a growing `Vec` would leave copies behind
-//! in freed memory). Version 1, all integers big-endian:
+//! in freed memory). All integers big-endian; version 1, written for accounts without
+//! attributes:
 //!
 //! ```text
 //! u8 version (1)
@@ -15,17 +16,27 @@
 //! time updated
 //! opt<time> last_used
 //! ```
+//!
+//! Version 2 (`u8 version (2)`) is version 1 followed by the attributes, at least one:
+//!
+//! ```text
+//! u32 count, then count times: str name, str value
+//! ```
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
-use crate::record::{Account, Secret, MAX_FIELD_LEN, MAX_SECRET_LEN};
+use crate::record::{Account, Secret, MAX_ATTRIBUTES, MAX_FIELD_LEN, MAX_SECRET_LEN};
 
-/// The format version written by [`encode`].
+/// The format of an account without attributes (and of every account written before they
+/// existed).
 const FORMAT_V1: u8 = 1;
+/// Version 1 followed by the attributes: a count, then each name and value.
+const FORMAT_V2: u8 = 2;
 
 const SECRET_NONE: u8 = 0;
 const SECRET_PASSWORD: u8 = 1;
@@ -75,10 +86,23 @@ pub(crate) fn encode(account: &Account) -> Zeroizing<Vec<u8>> {
         + opt_len(account.fingerprint.as_ref())
         + 2 * 12
         + 1
-        + account.last_used.map_or(0, |_| 12);
+        + account.last_used.map_or(0, |_| 12)
+        + if account.attributes.is_empty() {
+            0
+        } else {
+            4 + account
+                .attributes
+                .iter()
+                .map(|(name, value)| str_len(name) + str_len(value))
+                .sum::<usize>()
+        };
 
     let mut out = Zeroizing::new(Vec::with_capacity(len));
-    out.push(FORMAT_V1);
+    out.push(if account.attributes.is_empty() {
+        FORMAT_V1
+    } else {
+        FORMAT_V2
+    });
     put_bytes(&mut out, account.user_name.as_bytes());
     put_opt_str(&mut out, account.mailbox.as_deref());
     put_bytes(&mut out, account.server_url.as_bytes());
@@ -102,6 +126,15 @@ pub(crate) fn encode(account: &Account) -> Zeroizing<Vec<u8>> {
             put_time(&mut out, t);
         }
         None => out.push(0),
+    }
+    if !account.attributes.is_empty() {
+        let count = u32::try_from(account.attributes.len())
+            .expect("validated accounts have at most MAX_ATTRIBUTES attributes");
+        out.extend_from_slice(&count.to_be_bytes());
+        for (name, value) in &account.attributes {
+            put_bytes(&mut out, name.as_bytes());
+            put_bytes(&mut out, value.as_bytes());
+        }
     }
     debug_assert_eq!(out.len(), len, "precomputed length must match the encoding");
     out
@@ -133,7 +166,7 @@ fn put_time(out: &mut Vec<u8>, time: &DateTime<Utc>) {
 pub(crate) fn decode(bytes: &[u8]) -> Result<Account, DecodeError> {
     let mut r = Reader { rest: bytes };
     let version = r.u8("version")?;
-    if version != FORMAT_V1 {
+    if version != FORMAT_V1 && version != FORMAT_V2 {
         return Err(DecodeError::UnknownVersion(version));
     }
     let user_name = r.string("user name", MAX_FIELD_LEN)?;
@@ -158,6 +191,21 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Account, DecodeError> {
             })
         }
     };
+    let mut attributes = BTreeMap::new();
+    if version == FORMAT_V2 {
+        let count = u32::from_be_bytes(r.array("attribute count")?) as usize;
+        if count == 0 || count > MAX_ATTRIBUTES {
+            return Err(DecodeError::TooLong {
+                field: "attribute count",
+                len: count,
+            });
+        }
+        for _ in 0..count {
+            let name = r.string("attribute name", MAX_FIELD_LEN)?;
+            let value = r.string("attribute value", MAX_FIELD_LEN)?;
+            attributes.insert(name, value);
+        }
+    }
     if !r.rest.is_empty() {
         return Err(DecodeError::TrailingBytes(r.rest.len()));
     }
@@ -170,6 +218,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Account, DecodeError> {
         created,
         updated,
         last_used,
+        attributes,
     })
 }
 
@@ -246,6 +295,10 @@ mod tests {
             created: DateTime::from_timestamp(1_700_000_000, 123_456_789).unwrap(),
             updated: DateTime::from_timestamp(1_700_000_500, 0).unwrap(),
             last_used: Some(DateTime::from_timestamp(-5, 999_999_999).unwrap()),
+            attributes: BTreeMap::from([
+                ("time zone".to_owned(), "Europe/Berlin".to_owned()),
+                ("session based".to_owned(), String::new()),
+            ]),
         }
     }
 
@@ -262,6 +315,7 @@ mod tests {
         assert_eq!(a.created, b.created);
         assert_eq!(a.updated, b.updated);
         assert_eq!(a.last_used, b.last_used);
+        assert_eq!(a.attributes, b.attributes);
     }
 
     #[test]
@@ -278,6 +332,7 @@ mod tests {
             account.fingerprint = None;
             account.last_used = None;
             account.user_name.clear();
+            account.attributes.clear();
             assert_same(&decode(&encode(&account)).unwrap(), &account);
         }
     }
@@ -301,10 +356,35 @@ mod tests {
         assert_eq!(decode(&bytes).unwrap_err(), DecodeError::TrailingBytes(1));
 
         let mut bytes = encode(&full_account()).to_vec();
+        bytes[0] = 3;
+        assert_eq!(decode(&bytes).unwrap_err(), DecodeError::UnknownVersion(3));
+
+        // Version 1 bytes that claim version 2 end where the attributes should start.
+        let mut plain = full_account();
+        plain.attributes.clear();
+        let mut bytes = encode(&plain).to_vec();
+        assert_eq!(bytes[0], 1);
         bytes[0] = 2;
-        assert_eq!(decode(&bytes).unwrap_err(), DecodeError::UnknownVersion(2));
+        assert!(matches!(
+            decode(&bytes).unwrap_err(),
+            DecodeError::Truncated { .. }
+        ));
+        // A version 2 record with no attributes, or with a hostile count, is refused.
+        for count in [0_u32, u32::MAX] {
+            let mut bytes = encode(&plain).to_vec();
+            bytes[0] = 2;
+            bytes.extend_from_slice(&count.to_be_bytes());
+            assert!(matches!(
+                decode(&bytes).unwrap_err(),
+                DecodeError::TooLong {
+                    field: "attribute count",
+                    ..
+                }
+            ));
+        }
 
         let mut account = full_account();
+        account.attributes.clear();
         account.secret = Secret::None;
         account.mailbox = None;
         let mut bytes = encode(&account).to_vec();
@@ -349,6 +429,7 @@ mod tests {
 
         let mut account = full_account();
         account.last_used = None;
+        account.attributes.clear();
         let mut bytes = encode(&account).to_vec();
         let n = bytes.len();
         // `updated` sits just before the last-used flag: make its seconds absurd.

@@ -204,8 +204,8 @@ pub use crate::passphrase::{PassphraseSource, MAX_PASSPHRASE_LEN, PASSPHRASE_ENV
 #[cfg(feature = "postgres")]
 pub use crate::postgres::{PostgresOptions, PostgresStore};
 pub use crate::record::{
-    Account, AccountSummary, RecordId, Secret, SecretKind, MAX_FIELD_LEN, MAX_ID_LEN,
-    MAX_SECRET_LEN,
+    Account, AccountSummary, RecordId, Secret, SecretKind, MAX_ATTRIBUTES, MAX_FIELD_LEN,
+    MAX_ID_LEN, MAX_SECRET_LEN,
 };
 pub use crate::rotation::RotationStatus;
 pub use crate::session::{SessionAccounts, MAX_SESSION_TTL};

@@ -1,5 +1,6 @@
 //! The records the vault keeps: who they belong to and what they hold.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -11,8 +12,11 @@ use crate::error::{InputProblem, VaultError};
 pub const MAX_ID_LEN: usize = 256;
 /// Longest secret (password or refresh token) accepted, in bytes.
 pub const MAX_SECRET_LEN: usize = 64 * 1024;
-/// Longest user name, mailbox, server URL or fingerprint accepted, in bytes.
+/// Longest user name, mailbox, server URL, fingerprint, attribute name or attribute value
+/// accepted, in bytes.
 pub const MAX_FIELD_LEN: usize = 4 * 1024;
+/// Most attributes one account may carry.
+pub const MAX_ATTRIBUTES: usize = 64;
 
 /// Names one account record: the data source it serves and the portal user it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -162,6 +166,10 @@ pub struct Account {
     pub updated: DateTime<Utc>,
     /// When the account was last used to reach Exchange.
     pub last_used: Option<DateTime<Utc>>,
+    /// Named values the record keeps beside the account, sealed with it but not secret
+    /// (a data source's settings beside its service account, for example). At most
+    /// [`MAX_ATTRIBUTES`], each name and value at most [`MAX_FIELD_LEN`] bytes.
+    pub attributes: BTreeMap<String, String>,
 }
 
 impl Account {
@@ -181,6 +189,7 @@ impl Account {
             created: now,
             updated: now,
             last_used: None,
+            attributes: BTreeMap::new(),
         }
     }
 
@@ -211,6 +220,20 @@ impl Account {
         if let Some(text) = self.secret.text() {
             use secrecy::ExposeSecret;
             check_len("secret", text.expose_secret(), MAX_SECRET_LEN)?;
+        }
+        if self.attributes.len() > MAX_ATTRIBUTES {
+            return Err(VaultError::InvalidInput {
+                field: "attributes",
+                problem: InputProblem::OutOfRange {
+                    value: self.attributes.len(),
+                    min: 0,
+                    max: MAX_ATTRIBUTES,
+                },
+            });
+        }
+        for (name, value) in &self.attributes {
+            check_len("attribute name", name, MAX_FIELD_LEN)?;
+            check_len("attribute value", value, MAX_FIELD_LEN)?;
         }
         Ok(())
     }

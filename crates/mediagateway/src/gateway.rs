@@ -1,9 +1,11 @@
 //! The gateway: data sources, accounts and the mailbox backend, behind the API's areas.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use mediagateway_api::{ApiError, DataSourceConfig, GatewayPassword, UserCall};
+use chrono::Utc;
+use mediagateway_api::{AdminCall, ApiError, Credential, DataSourceConfig, UserCall};
 use mediagateway_vault::{
     ensure_private_dir, RecordId, Secret, SessionAccounts, Vault, VaultError, VaultOptions,
 };
@@ -11,7 +13,7 @@ use mediagateway_vault::{
 use crate::admin_password::AdminPassword;
 use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend};
 use crate::config::GatewayConfig;
-use crate::registry::DataSources;
+use crate::registry::{DataSource, DataSources};
 use crate::startup_error::StartupError;
 
 /// The MediaGateway: data sources, accounts and the calls a portal makes.
@@ -62,10 +64,10 @@ impl Gateway {
         )?;
         Ok(Self {
             admin,
+            data_sources: DataSources::load(&vault).map_err(StartupError::DataSources)?,
             vault,
             sessions: SessionAccounts::new(),
             session_ttl: config.session_ttl,
-            data_sources: DataSources::default(),
             backend,
         })
     }
@@ -80,12 +82,42 @@ impl Gateway {
         &self.vault
     }
 
-    /// Checks the gateway password.
-    pub(crate) fn authenticate(&self, password: &GatewayPassword) -> Result<(), ApiError> {
-        if self.admin.verify(password.secret()) {
-            Ok(())
+    /// Authorizes an admin call: it must present the gateway password.
+    pub(crate) fn authorize_admin(&self, call: &AdminCall) -> Result<(), ApiError> {
+        match &call.credential {
+            Credential::GatewayPassword(password) if self.admin.verify(password.secret()) => Ok(()),
+            Credential::GatewayPassword(_) | Credential::None => Err(ApiError::PasswordIncorrect),
+            Credential::PortalKey(_) => Err(ApiError::PermissionDenied {
+                what: "a portal key does not authorize admin calls: they take the gateway password"
+                    .to_owned(),
+            }),
+        }
+    }
+
+    /// Authorizes a call on behalf of a portal user: it must present the portal key of the data
+    /// source it names. Returns that data source.
+    pub(crate) fn authorize_user(&self, call: &UserCall) -> Result<Arc<DataSource>, ApiError> {
+        let key = match &call.credential {
+            Credential::PortalKey(key) => key,
+            Credential::None => return Err(ApiError::PortalKeyIncorrect),
+            Credential::GatewayPassword(_) => {
+                return Err(ApiError::PermissionDenied {
+                    what: "the gateway password does not authorize calls for portal users: \
+                           they take the data source's portal key"
+                        .to_owned(),
+                })
+            }
+        };
+        // An unknown data source and a wrong key look the same, so a key cannot be used to
+        // find out which data sources exist.
+        let source = self
+            .data_sources
+            .find(&self.vault, &call.data_source)?
+            .ok_or(ApiError::PortalKeyIncorrect)?;
+        if source.keys.accept(key, Utc::now()) {
+            Ok(source)
         } else {
-            Err(ApiError::PasswordIncorrect)
+            Err(ApiError::PortalKeyIncorrect)
         }
     }
 
@@ -104,8 +136,8 @@ impl Gateway {
     /// The mailbox access of the calling portal user: from the session store for
     /// session-based data sources, else from the vault.
     pub(crate) fn user_access(&self, call: &UserCall) -> Result<MailboxAccess, ApiError> {
-        self.authenticate(&call.password)?;
-        let config = self.data_sources.get(&call.data_source)?;
+        let source = self.authorize_user(call)?;
+        let config = &source.config;
         let id = user_record(call);
         let account = if config.session_based {
             self.sessions.get(&id)

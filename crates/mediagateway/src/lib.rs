@@ -33,6 +33,7 @@ mod fingerprint;
 mod gateway;
 mod hash_limiter;
 mod password_policy;
+mod portal_keys;
 mod registry;
 mod server;
 mod startup_error;

@@ -1,42 +1,311 @@
-//! The data sources the gateway knows, by name.
+//! The data sources the gateway knows, by name: kept in the vault, sealed like the accounts, and
+//! cached in memory.
+//!
+//! A data source is one vault record, its service account's (`RecordId::service_account`): the
+//! account holds the service user, the EWS URL and the password; its attributes hold the other
+//! settings and the portal key hashes. Every gateway sharing the vault's store sees the same
+//! data sources: one it has not cached yet is read from the store when first asked for.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use mediagateway_api::{ApiError, DataSourceConfig};
+use chrono::{DateTime, Utc};
+use mediagateway_api::{
+    ApiError, Authentication, DataSourceConfig, ExchangeGeneration, ServiceAccount,
+};
+use mediagateway_vault::{Account, RecordId, Secret, Vault};
 
-/// The configured data sources, held in memory.
+use crate::gateway::storage;
+use crate::portal_keys::{KeyHash, PortalKeys};
+
+/// A configured data source: its configuration and its portal keys.
+#[derive(Debug, Clone)]
+pub(crate) struct DataSource {
+    pub(crate) config: DataSourceConfig,
+    pub(crate) keys: PortalKeys,
+}
+
+/// The configured data sources.
 #[derive(Debug, Default)]
 pub(crate) struct DataSources {
-    by_name: RwLock<HashMap<String, Arc<DataSourceConfig>>>,
+    by_name: RwLock<HashMap<String, Arc<DataSource>>>,
 }
 
 impl DataSources {
-    /// The data source called `name`.
-    pub(crate) fn get(&self, name: &str) -> Result<Arc<DataSourceConfig>, ApiError> {
-        self.by_name
-            .read()
-            .expect("the data source lock is never poisoned")
-            .get(name)
-            .cloned()
+    /// Every data source the vault holds.
+    pub(crate) fn load(vault: &Vault) -> Result<Self, ApiError> {
+        let registry = Self::default();
+        let mut offset = 0;
+        loop {
+            let page = vault.list(None, offset, 500).map_err(storage)?;
+            if page.is_empty() {
+                break;
+            }
+            offset += page.len();
+            for summary in page
+                .iter()
+                .filter(|s| s.id.portal_user == RecordId::SERVICE_ACCOUNT)
+            {
+                registry.read(vault, &summary.id.data_source)?;
+            }
+        }
+        Ok(registry)
+    }
+
+    /// The data source called `name`, from memory or else from the vault.
+    pub(crate) fn get(&self, vault: &Vault, name: &str) -> Result<Arc<DataSource>, ApiError> {
+        self.find(vault, name)?
             .ok_or_else(|| ApiError::UnknownDataSource {
                 name: name.to_owned(),
             })
     }
 
-    /// Adds or replaces a data source.
-    pub(crate) fn put(&self, config: DataSourceConfig) {
-        self.by_name
-            .write()
-            .expect("the data source lock is never poisoned")
-            .insert(config.name.clone(), Arc::new(config));
+    /// The data source called `name`, if there is one.
+    pub(crate) fn find(
+        &self,
+        vault: &Vault,
+        name: &str,
+    ) -> Result<Option<Arc<DataSource>>, ApiError> {
+        if let Some(found) = self.lock_read().get(name) {
+            return Ok(Some(found.clone()));
+        }
+        self.read(vault, name)
     }
 
-    /// How many there are.
+    /// Reads a data source from the vault into memory.
+    fn read(&self, vault: &Vault, name: &str) -> Result<Option<Arc<DataSource>>, ApiError> {
+        let Some(account) = vault
+            .get(&RecordId::service_account(name))
+            .map_err(storage)?
+        else {
+            return Ok(None);
+        };
+        if account.attributes.is_empty() {
+            // Written by a gateway that kept data sources in memory only: its settings are gone.
+            tracing::warn!(data_source = %name, "a data source from an older gateway has no stored settings: configure it again");
+            return Ok(None);
+        }
+        let source = Arc::new(decode(name, &account)?);
+        self.lock_write().insert(name.to_owned(), source.clone());
+        Ok(Some(source))
+    }
+
+    /// Stores a data source (new or replaced) in the vault, then in memory.
+    pub(crate) fn put(&self, vault: &Vault, source: DataSource) -> Result<(), ApiError> {
+        let name = source.config.name.clone();
+        vault
+            .put(&RecordId::service_account(name.clone()), &encode(&source))
+            .map_err(storage)?;
+        self.lock_write().insert(name, Arc::new(source));
+        Ok(())
+    }
+
+    /// How many data sources this gateway has seen.
     pub(crate) fn len(&self) -> usize {
+        self.lock_read().len()
+    }
+
+    fn lock_read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<DataSource>>> {
         self.by_name
             .read()
-            .expect("the data source lock is never poisoned")
-            .len()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn lock_write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<DataSource>>> {
+        self.by_name
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+const GENERATION: &str = "exchange_generation";
+const AUTHENTICATION: &str = "authentication";
+const SESSION_BASED: &str = "session_based";
+const TIME_ZONE: &str = "time_zone";
+const KEY: &str = "portal_key_sha256";
+const PREVIOUS_KEY: &str = "previous_portal_key_sha256";
+const PREVIOUS_KEY_UNTIL: &str = "previous_portal_key_until";
+
+fn generation_name(generation: ExchangeGeneration) -> &'static str {
+    match generation {
+        ExchangeGeneration::Exchange2007 => "exchange-2007",
+        ExchangeGeneration::Exchange2010To2019 => "exchange-2010-to-2019",
+    }
+}
+
+fn authentication_name(authentication: Authentication) -> &'static str {
+    match authentication {
+        Authentication::UserNamePassword => "user-name-password",
+    }
+}
+
+/// The vault record of a data source.
+fn encode(source: &DataSource) -> Account {
+    let config = &source.config;
+    let account = &config.service_account;
+    let mut record = Account::new(
+        account.user_name.clone(),
+        account.ews_url.clone(),
+        Secret::Password(account.password.clone()),
+    );
+    let attributes = &mut record.attributes;
+    let mut set = |name: &str, value: String| attributes.insert(name.to_owned(), value);
+    set(
+        GENERATION,
+        generation_name(config.exchange_generation).to_owned(),
+    );
+    set(
+        AUTHENTICATION,
+        authentication_name(config.authentication).to_owned(),
+    );
+    set(SESSION_BASED, config.session_based.to_string());
+    set(TIME_ZONE, config.time_zone.clone());
+    set(KEY, source.keys.current.to_hex());
+    if let Some((previous, until)) = source.keys.previous {
+        set(PREVIOUS_KEY, previous.to_hex());
+        set(PREVIOUS_KEY_UNTIL, until.to_rfc3339());
+    }
+    record
+}
+
+/// A data source from its vault record.
+fn decode(name: &str, record: &Account) -> Result<DataSource, ApiError> {
+    let bad = |what: &str| ApiError::Storage {
+        detail: format!("the stored data source {name:?} has {what}"),
+    };
+    let attribute = |key: &str| {
+        record
+            .attributes
+            .get(key)
+            .map(String::as_str)
+            .ok_or_else(|| bad(&format!("no {key}")))
+    };
+    let exchange_generation = [
+        ExchangeGeneration::Exchange2007,
+        ExchangeGeneration::Exchange2010To2019,
+    ]
+    .into_iter()
+    .find(|g| generation_name(*g) == attribute(GENERATION).unwrap_or_default())
+    .ok_or_else(|| bad("an unknown Exchange generation"))?;
+    let authentication = [Authentication::UserNamePassword]
+        .into_iter()
+        .find(|a| authentication_name(*a) == attribute(AUTHENTICATION).unwrap_or_default())
+        .ok_or_else(|| bad("an unknown authentication type"))?;
+    let session_based = match attribute(SESSION_BASED)? {
+        "true" => true,
+        "false" => false,
+        _ => return Err(bad("an invalid session_based flag")),
+    };
+    let Secret::Password(password) = &record.secret else {
+        return Err(bad("no service account password"));
+    };
+    let previous = match (
+        record.attributes.get(PREVIOUS_KEY),
+        record.attributes.get(PREVIOUS_KEY_UNTIL),
+    ) {
+        (Some(hash), Some(until)) => Some((
+            KeyHash::from_hex(hash)?,
+            DateTime::parse_from_rfc3339(until)
+                .map_err(|_| bad("an invalid grace period end"))?
+                .with_timezone(&Utc),
+        )),
+        (None, None) => None,
+        _ => return Err(bad("half a previous portal key")),
+    };
+    Ok(DataSource {
+        config: DataSourceConfig {
+            name: name.to_owned(),
+            exchange_generation,
+            authentication,
+            service_account: ServiceAccount::new(
+                record.user_name.clone(),
+                password.clone(),
+                record.server_url.clone(),
+            ),
+            session_based,
+            time_zone: attribute(TIME_ZONE)?.to_owned(),
+        },
+        keys: PortalKeys {
+            current: KeyHash::from_hex(attribute(KEY)?)?,
+            previous,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::{ExposeSecret, SecretString};
+
+    use super::*;
+
+    fn source(session_based: bool) -> DataSource {
+        let (_, keys) = PortalKeys::issue().unwrap();
+        let (_, keys) = keys
+            .rotate(Utc::now() + chrono::Duration::hours(1))
+            .unwrap();
+        DataSource {
+            config: DataSourceConfig {
+                name: "Exchange".into(),
+                exchange_generation: ExchangeGeneration::Exchange2007,
+                authentication: Authentication::UserNamePassword,
+                service_account: ServiceAccount::new(
+                    "svc@contoso.test",
+                    SecretString::from("service-password"),
+                    "https://mail.contoso.test/EWS/Exchange.asmx",
+                ),
+                session_based,
+                time_zone: "Europe/Berlin".into(),
+            },
+            keys,
+        }
+    }
+
+    #[test]
+    fn a_data_source_survives_its_record() {
+        for session_based in [false, true] {
+            let source = source(session_based);
+            let back = decode("Exchange", &encode(&source)).unwrap();
+            assert_eq!(back.keys.current, source.keys.current);
+            let (hash, until) = back.keys.previous.unwrap();
+            let (sent_hash, sent_until) = source.keys.previous.unwrap();
+            assert_eq!(hash, sent_hash);
+            assert_eq!(until.timestamp(), sent_until.timestamp());
+            let (a, b) = (&back.config, &source.config);
+            assert_eq!(a.session_based, b.session_based);
+            assert_eq!(a.exchange_generation, b.exchange_generation);
+            assert_eq!(a.time_zone, b.time_zone);
+            assert_eq!(a.service_account.ews_url, b.service_account.ews_url);
+            assert_eq!(
+                a.service_account.password.expose_secret(),
+                "service-password"
+            );
+        }
+    }
+
+    #[test]
+    fn damaged_records_are_storage_errors() {
+        let good = encode(&source(false));
+        let damages: [(&str, Option<&str>); 6] = [
+            (GENERATION, Some("exchange-1999")),
+            (AUTHENTICATION, None),
+            (SESSION_BASED, Some("yes")),
+            (KEY, Some("not hex")),
+            (PREVIOUS_KEY_UNTIL, None),
+            (PREVIOUS_KEY_UNTIL, Some("tomorrow")),
+        ];
+        for (key, value) in damages {
+            let mut record = good.clone();
+            match value {
+                Some(value) => record.attributes.insert(key.to_owned(), value.to_owned()),
+                None => record.attributes.remove(key),
+            };
+            assert!(
+                matches!(decode("Exchange", &record), Err(ApiError::Storage { .. })),
+                "{key} = {value:?}"
+            );
+        }
+        let mut no_password = good;
+        no_password.secret = Secret::None;
+        assert!(decode("Exchange", &no_password).is_err());
     }
 }

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use mediagateway_api::ApiError;
 use mediagateway_vault::VaultError;
 use thiserror::Error;
 
@@ -40,6 +41,9 @@ pub enum StartupError {
     /// The vault (or the gateway's private folder) could not be opened.
     #[error("the vault could not be opened: {0}")]
     Vault(#[from] VaultError),
+    /// The stored data sources could not be read.
+    #[error("the stored data sources could not be read: {0}")]
+    DataSources(ApiError),
     /// The gateway could not listen on its address.
     #[error("cannot listen on {address}: {source}")]
     Listen {

@@ -1,6 +1,10 @@
 //! The admin area: the gateway's status, data-source configuration and connection tests.
 
+use std::time::Duration;
+
 use secrecy::SecretString;
+
+use crate::PortalKey;
 
 /// The admin area's operations, as data (see the [`declare`](crate::declare) module).
 #[macro_export]
@@ -13,13 +17,20 @@ macro_rules! admin_operations {
             /// The gateway's version and security status; checks the password.
             fn status(call: $crate::AdminCall) -> $crate::GatewayStatus
                 = StatusRequest => GatewayStatus;
-            /// Creates or replaces a data source's configuration.
-            fn configure_data_source(call: $crate::AdminCall, config: $crate::DataSourceConfig) -> ()
-                = ConfigureDataSourceRequest => Empty;
+            /// Creates or replaces a data source's configuration. A new data source gets its
+            /// portal key, handed back once; a replaced one keeps its key.
+            fn configure_data_source(call: $crate::AdminCall, config: $crate::DataSourceConfig)
+                -> $crate::DataSourceConfigured
+                = ConfigureDataSourceRequest => DataSourceConfigured;
+            /// Issues a new portal key for a data source; the old one keeps working for the
+            /// grace period asked for (at most a week), then stops.
+            fn rotate_portal_key(call: $crate::AdminCall, rotation: $crate::KeyRotation)
+                -> $crate::PortalKey
+                = RotatePortalKeyRequest => PortalKeyReply;
             /// Connection test: one call to Exchange with the data source's service account.
             fn test_exchange_account(call: $crate::AdminCall, data_source: str) -> $crate::ExchangeCheck
                 = TestExchangeAccountRequest => ExchangeCheck;
-            /// Replaces the gateway password; the new one must have at least 8 characters.
+            /// Replaces the gateway password; a weak new password is refused.
             fn change_password(call: $crate::AdminCall, new_password: $crate::GatewayPassword) -> ()
                 = ChangePasswordRequest => Empty;
         }
@@ -92,6 +103,30 @@ pub struct DataSourceConfig {
     pub session_based: bool,
     /// The IANA time zone of the gateway (`Europe/Berlin`).
     pub time_zone: String,
+}
+
+/// What configuring a data source did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSourceConfigured {
+    /// The data source's portal key, when this call created the data source: keep it, the
+    /// gateway holds only its hash. `None` when an existing data source was replaced.
+    pub portal_key: Option<PortalKey>,
+    /// The Exchange host before the change, when the call changed it.
+    pub previous_ews_host: Option<String>,
+}
+
+/// A portal key rotation: which data source, and how long its old key keeps working.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRotation {
+    /// The data source.
+    pub data_source: String,
+    /// How long the old key stays valid beside the new one (zero: it stops at once).
+    pub grace: Duration,
+}
+
+impl KeyRotation {
+    /// The longest grace period accepted.
+    pub const MAX_GRACE: Duration = Duration::from_secs(7 * 24 * 3600);
 }
 
 /// What the gateway says about itself.

@@ -1,8 +1,10 @@
 //! The admin area's messages.
 
+use std::time::Duration;
+
 use mediagateway_api::{
-    ApiError, Authentication, DataSourceConfig, ExchangeCheck, ExchangeGeneration, GatewayPassword,
-    GatewayStatus, ServiceAccount,
+    ApiError, Authentication, DataSourceConfig, DataSourceConfigured, ExchangeCheck,
+    ExchangeGeneration, GatewayPassword, GatewayStatus, KeyRotation, PortalKey, ServiceAccount,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -125,6 +127,83 @@ impl TryFrom<proto::ExchangeCheck> for ExchangeCheck {
             server_version: Some(check.server_version).filter(|v| !v.is_empty()),
             mailbox: check.mailbox,
         })
+    }
+}
+
+fn non_empty(text: String) -> Option<String> {
+    Some(text).filter(|t| !t.is_empty())
+}
+
+fn key(text: String) -> PortalKey {
+    PortalKey::new(SecretString::from(text))
+}
+
+impl From<DataSourceConfigured> for proto::DataSourceConfigured {
+    fn from(done: DataSourceConfigured) -> Self {
+        Self {
+            portal_key: done
+                .portal_key
+                .map(|k| k.secret().expose_secret().to_owned())
+                .unwrap_or_default(),
+            previous_ews_host: done.previous_ews_host.unwrap_or_default(),
+        }
+    }
+}
+
+impl TryFrom<proto::DataSourceConfigured> for DataSourceConfigured {
+    type Error = ApiError;
+
+    fn try_from(done: proto::DataSourceConfigured) -> Result<Self, ApiError> {
+        Ok(Self {
+            portal_key: non_empty(done.portal_key).map(key),
+            previous_ews_host: non_empty(done.previous_ews_host),
+        })
+    }
+}
+
+impl From<&KeyRotation> for proto::KeyRotation {
+    fn from(rotation: &KeyRotation) -> Self {
+        Self {
+            data_source: rotation.data_source.clone(),
+            grace_seconds: rotation.grace.as_secs(),
+        }
+    }
+}
+
+impl TryFrom<proto::KeyRotation> for KeyRotation {
+    type Error = ApiError;
+
+    fn try_from(rotation: proto::KeyRotation) -> Result<Self, ApiError> {
+        let grace = Duration::from_secs(rotation.grace_seconds);
+        if grace > KeyRotation::MAX_GRACE {
+            return Err(ApiError::invalid(format!(
+                "a grace period of {} s is longer than the most, {} s",
+                rotation.grace_seconds,
+                KeyRotation::MAX_GRACE.as_secs()
+            )));
+        }
+        Ok(Self {
+            data_source: rotation.data_source,
+            grace,
+        })
+    }
+}
+
+impl From<PortalKey> for proto::PortalKeyReply {
+    fn from(portal_key: PortalKey) -> Self {
+        Self {
+            portal_key: portal_key.secret().expose_secret().to_owned(),
+        }
+    }
+}
+
+impl TryFrom<proto::PortalKeyReply> for PortalKey {
+    type Error = ApiError;
+
+    fn try_from(reply: proto::PortalKeyReply) -> Result<Self, ApiError> {
+        non_empty(reply.portal_key)
+            .map(key)
+            .ok_or_else(|| ApiError::invalid("the portal key is missing"))
     }
 }
 

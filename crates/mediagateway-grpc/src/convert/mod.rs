@@ -30,9 +30,12 @@ mod admin;
 mod calendar;
 mod sessions;
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, Utc};
-use mediagateway_api::{AdminCall, ApiError, GatewayPassword, UserCall};
+use mediagateway_api::{AdminCall, ApiError, Credential, GatewayPassword, PortalKey, UserCall};
 use secrecy::{ExposeSecret, SecretString};
+use tonic::metadata::{MetadataMap, MetadataValue};
 use uuid::Uuid;
 
 use crate::proto;
@@ -87,55 +90,115 @@ pub(crate) fn millis(time: DateTime<Utc>) -> i64 {
     time.timestamp_millis()
 }
 
-fn password(password: String) -> GatewayPassword {
-    GatewayPassword::new(SecretString::from(password))
+/// The metadata key of the gateway password (the admin role), sent as UTF-8 bytes.
+pub(crate) const GATEWAY_PASSWORD_KEY: &str = "mg-gateway-password-bin";
+/// The metadata key of a portal key (the portal role).
+pub(crate) const PORTAL_KEY_KEY: &str = "mg-portal-key-bin";
+/// The longest gateway password read from metadata, in bytes.
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// Puts a call's credential into its request's metadata.
+pub(crate) fn attach_credential(metadata: &mut MetadataMap, credential: &Credential) {
+    let (key, secret) = match credential {
+        Credential::None => return,
+        Credential::GatewayPassword(password) => (GATEWAY_PASSWORD_KEY, password.secret()),
+        Credential::PortalKey(key) => (PORTAL_KEY_KEY, key.secret()),
+    };
+    let value = MetadataValue::from_bytes(secret.expose_secret().as_bytes());
+    metadata.insert_bin(key, value);
 }
 
-fn expose(password: &GatewayPassword) -> String {
-    password.secret().expose_secret().to_owned()
-}
-
-impl From<&AdminCall> for proto::AdminContext {
-    fn from(call: &AdminCall) -> Self {
-        Self {
-            gateway_password: expose(&call.password),
+/// The credential in a request's metadata: at most one, of bounded length, in UTF-8.
+pub(crate) fn credential_from(metadata: &MetadataMap) -> Result<Credential, ApiError> {
+    let read = |key: &str, max: usize| -> Result<Option<SecretString>, ApiError> {
+        let Some(value) = metadata.get_bin(key) else {
+            return Ok(None);
+        };
+        let bytes = value
+            .to_bytes()
+            .map_err(|_| ApiError::invalid(format!("{key} is not valid base64")))?;
+        if bytes.len() > max {
+            return Err(ApiError::invalid(format!(
+                "{key} is longer than {max} bytes"
+            )));
         }
+        let text = String::from_utf8(bytes.to_vec())
+            .map_err(|_| ApiError::invalid(format!("{key} is not UTF-8")))?;
+        Ok(Some(SecretString::from(text)))
+    };
+    let password = read(GATEWAY_PASSWORD_KEY, MAX_PASSWORD_BYTES)?;
+    let key = read(PORTAL_KEY_KEY, PortalKey::MAX_LEN)?;
+    match (password, key) {
+        (Some(_), Some(_)) => Err(ApiError::invalid(
+            "a call carries one credential: the gateway password or a portal key",
+        )),
+        (Some(password), None) => Ok(Credential::GatewayPassword(GatewayPassword::new(password))),
+        (None, Some(key)) => Ok(Credential::PortalKey(PortalKey::new(key))),
+        (None, None) => Ok(Credential::None),
     }
 }
 
-impl TryFrom<proto::AdminContext> for AdminCall {
-    type Error = ApiError;
+/// A call context as a request carries it: a context message, the credential from the
+/// request's metadata, and the peer address the server saw.
+pub(crate) trait CallContext<C>: Sized {
+    /// The call of a request.
+    fn from_request(
+        context: Option<C>,
+        credential: Credential,
+        peer: Option<IpAddr>,
+    ) -> Result<Self, ApiError>;
 
-    fn try_from(context: proto::AdminContext) -> Result<Self, ApiError> {
-        Ok(Self::new(password(context.gateway_password)))
+    /// The credential to send.
+    fn credential(&self) -> &Credential;
+}
+
+impl From<&AdminCall> for proto::AdminContext {
+    fn from(_: &AdminCall) -> Self {
+        Self {}
+    }
+}
+
+impl CallContext<proto::AdminContext> for AdminCall {
+    fn from_request(
+        _context: Option<proto::AdminContext>,
+        credential: Credential,
+        peer: Option<IpAddr>,
+    ) -> Result<Self, ApiError> {
+        Ok(Self::with_credential(credential).from_peer(peer))
+    }
+
+    fn credential(&self) -> &Credential {
+        &self.credential
     }
 }
 
 impl From<&UserCall> for proto::UserContext {
     fn from(call: &UserCall) -> Self {
         Self {
-            gateway_password: expose(&call.password),
             data_source: call.data_source.clone(),
             portal_user: call.portal_user.hyphenated().to_string(),
         }
     }
 }
 
-impl TryFrom<proto::UserContext> for UserCall {
-    type Error = ApiError;
-
-    fn try_from(context: proto::UserContext) -> Result<Self, ApiError> {
+impl CallContext<proto::UserContext> for UserCall {
+    fn from_request(
+        context: Option<proto::UserContext>,
+        credential: Credential,
+        peer: Option<IpAddr>,
+    ) -> Result<Self, ApiError> {
+        let context = context.ok_or_else(|| ApiError::invalid("context is missing"))?;
         let portal_user = Uuid::try_parse(&context.portal_user).map_err(|_| {
             ApiError::invalid(format!(
                 "portal user {:?} is not a GUID",
                 context.portal_user
             ))
         })?;
-        Ok(Self {
-            password: password(context.gateway_password),
-            data_source: context.data_source,
-            portal_user,
-        })
+        Ok(Self::with_credential(credential, context.data_source, portal_user).from_peer(peer))
+    }
+
+    fn credential(&self) -> &Credential {
+        &self.credential
     }
 }
 
@@ -158,17 +221,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_missing_or_broken_context_is_an_invalid_argument() {
-        let err = UserCall::from_wire(None::<proto::UserContext>, "context").unwrap_err();
+    fn a_missing_or_broken_user_context_is_an_invalid_argument() {
+        let err = UserCall::from_request(None, Credential::None, None).unwrap_err();
         assert!(err.to_string().contains("context is missing"), "{err}");
         let context = proto::UserContext {
-            gateway_password: "1234".into(),
             data_source: "Mail".into(),
             portal_user: "not-a-guid".into(),
         };
-        let err = UserCall::try_from(context).unwrap_err();
+        let err = UserCall::from_request(Some(context), Credential::None, None).unwrap_err();
         assert!(err.to_string().contains("not a GUID"), "{err}");
-        assert!(AdminCall::from_wire(None::<proto::AdminContext>, "context").is_err());
+    }
+
+    #[test]
+    fn credentials_travel_in_metadata() {
+        for credential in [
+            Credential::GatewayPassword(GatewayPassword::from("pässword 1")),
+            Credential::PortalKey(PortalKey::from("mgk1.abc")),
+            Credential::None,
+        ] {
+            let mut metadata = MetadataMap::new();
+            attach_credential(&mut metadata, &credential);
+            let back = credential_from(&metadata).unwrap();
+            assert_eq!(format!("{back:?}"), format!("{credential:?}"));
+            let secret = |c: &Credential| match c {
+                Credential::None => String::new(),
+                Credential::GatewayPassword(p) => p.secret().expose_secret().to_owned(),
+                Credential::PortalKey(k) => k.secret().expose_secret().to_owned(),
+            };
+            assert_eq!(secret(&back), secret(&credential));
+        }
+    }
+
+    #[test]
+    fn two_oversized_or_garbled_credentials_are_refused() {
+        let mut both = MetadataMap::new();
+        attach_credential(&mut both, &Credential::GatewayPassword("a".into()));
+        attach_credential(&mut both, &Credential::PortalKey("b".into()));
+        assert!(matches!(
+            credential_from(&both),
+            Err(ApiError::InvalidArgument { .. })
+        ));
+        let mut long = MetadataMap::new();
+        let key = "k".repeat(PortalKey::MAX_LEN + 1);
+        attach_credential(&mut long, &Credential::PortalKey(key.as_str().into()));
+        assert!(credential_from(&long).is_err());
+        let mut not_utf8 = MetadataMap::new();
+        not_utf8.insert_bin(PORTAL_KEY_KEY, MetadataValue::from_bytes(&[0xff, 0xfe]));
+        assert!(credential_from(&not_utf8).is_err());
     }
 
     #[test]
@@ -180,14 +279,10 @@ mod tests {
 
     #[test]
     fn a_user_call_survives_the_wire() {
-        let call = UserCall {
-            password: GatewayPassword::from("pw"),
-            data_source: "Exchange".into(),
-            portal_user: Uuid::new_v4(),
-        };
-        let back = UserCall::try_from(proto::UserContext::from(&call)).unwrap();
+        let call = UserCall::new(PortalKey::from("mgk1.k"), "Exchange", Uuid::new_v4());
+        let context = proto::UserContext::from(&call);
+        let back = UserCall::from_request(Some(context), call.credential.clone(), None).unwrap();
         assert_eq!(back.portal_user, call.portal_user);
         assert_eq!(back.data_source, call.data_source);
-        assert_eq!(back.password.secret().expose_secret(), "pw");
     }
 }

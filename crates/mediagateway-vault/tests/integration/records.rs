@@ -42,6 +42,7 @@ fn every_field_and_secret_kind_round_trips() {
                     mailbox: None,
                     fingerprint: None,
                     last_used: None,
+                    attributes: Default::default(),
                     ..full_account("", Secret::password(""))
                 },
             ),

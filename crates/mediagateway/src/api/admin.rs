@@ -1,18 +1,28 @@
-//! The admin area: status, data-source configuration and connection tests.
+//! The admin area: status, data-source configuration, portal keys and connection tests.
 
 use async_trait::async_trait;
+use chrono::Utc;
 use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, DataSourceConfig, ExchangeCheck, GatewayPassword, GatewayStatus,
+    AdminApi, AdminCall, ApiError, DataSourceConfig, DataSourceConfigured, ExchangeCheck,
+    GatewayPassword, GatewayStatus, KeyRotation, PortalKey,
 };
-use mediagateway_vault::{Account, RecordId, Secret};
 
-use crate::gateway::storage;
+use crate::portal_keys::PortalKeys;
+use crate::registry::DataSource;
 use crate::{validate, Gateway};
+
+/// The host of an EWS URL, for telling an operator what changed.
+fn host(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| url.to_owned())
+}
 
 #[async_trait]
 impl AdminApi for Gateway {
     async fn status(&self, call: &AdminCall) -> Result<GatewayStatus, ApiError> {
-        self.authenticate(&call.password)?;
+        self.authorize_admin(call)?;
         Ok(GatewayStatus {
             gateway_version: env!("CARGO_PKG_VERSION").to_owned(),
             default_password: self.admin.is_default(),
@@ -24,20 +34,77 @@ impl AdminApi for Gateway {
         &self,
         call: &AdminCall,
         config: &DataSourceConfig,
-    ) -> Result<(), ApiError> {
-        self.authenticate(&call.password)?;
+    ) -> Result<DataSourceConfigured, ApiError> {
+        self.authorize_admin(call)?;
         validate::data_source(config)?;
-        let account = Account::new(
-            config.service_account.user_name.clone(),
-            config.service_account.ews_url.clone(),
-            Secret::Password(config.service_account.password.clone()),
+        let existing = self.data_sources.find(&self.vault, &config.name)?;
+        let (portal_key, keys) = match &existing {
+            Some(source) => (None, source.keys.clone()),
+            None => {
+                let (key, keys) = PortalKeys::issue()?;
+                (Some(key), keys)
+            }
+        };
+        let new_url = &config.service_account.ews_url;
+        let previous_ews_host = existing
+            .as_ref()
+            .map(|source| host(&source.config.service_account.ews_url))
+            .filter(|old| *old != host(new_url));
+        self.data_sources.put(
+            &self.vault,
+            DataSource {
+                config: config.clone(),
+                keys,
+            },
+        )?;
+        match &previous_ews_host {
+            Some(old) => tracing::warn!(
+                data_source = %config.name,
+                old_host = %old,
+                new_host = %host(new_url),
+                "data source reconfigured with another Exchange host"
+            ),
+            None => tracing::info!(
+                data_source = %config.name,
+                created = portal_key.is_some(),
+                "data source configured"
+            ),
+        }
+        Ok(DataSourceConfigured {
+            portal_key,
+            previous_ews_host,
+        })
+    }
+
+    async fn rotate_portal_key(
+        &self,
+        call: &AdminCall,
+        rotation: &KeyRotation,
+    ) -> Result<PortalKey, ApiError> {
+        self.authorize_admin(call)?;
+        if rotation.grace > KeyRotation::MAX_GRACE {
+            return Err(ApiError::invalid(format!(
+                "a grace period longer than {} s",
+                KeyRotation::MAX_GRACE.as_secs()
+            )));
+        }
+        let source = self.data_sources.get(&self.vault, &rotation.data_source)?;
+        let grace = chrono::Duration::from_std(rotation.grace)
+            .map_err(|_| ApiError::invalid("the grace period is out of range"))?;
+        let (key, keys) = source.keys.rotate(Utc::now() + grace)?;
+        self.data_sources.put(
+            &self.vault,
+            DataSource {
+                config: source.config.clone(),
+                keys,
+            },
+        )?;
+        tracing::info!(
+            data_source = %rotation.data_source,
+            grace_secs = rotation.grace.as_secs(),
+            "portal key rotated"
         );
-        self.vault
-            .put(&RecordId::service_account(config.name.clone()), &account)
-            .map_err(storage)?;
-        self.data_sources.put(config.clone());
-        tracing::info!(data_source = %config.name, "data source configured");
-        Ok(())
+        Ok(key)
     }
 
     async fn test_exchange_account(
@@ -45,9 +112,9 @@ impl AdminApi for Gateway {
         call: &AdminCall,
         data_source: &str,
     ) -> Result<ExchangeCheck, ApiError> {
-        self.authenticate(&call.password)?;
-        let config = self.data_sources.get(data_source)?;
-        let access = Gateway::service_access(&config);
+        self.authorize_admin(call)?;
+        let source = self.data_sources.get(&self.vault, data_source)?;
+        let access = Gateway::service_access(&source.config);
         let server_version = self.backend.check(&access).await?;
         Ok(ExchangeCheck {
             server_version,
@@ -60,7 +127,7 @@ impl AdminApi for Gateway {
         call: &AdminCall,
         new_password: &GatewayPassword,
     ) -> Result<(), ApiError> {
-        self.authenticate(&call.password)?;
+        self.authorize_admin(call)?;
         self.admin.change(new_password.secret())?;
         tracing::info!("gateway password changed");
         Ok(())

@@ -13,8 +13,8 @@ use crate::{validate, Gateway};
 #[async_trait]
 impl SessionApi for Gateway {
     async fn login(&self, call: &UserCall, login: &Login) -> Result<LoginOutcome, ApiError> {
-        self.authenticate(&call.password)?;
-        let config = self.data_sources.get(&call.data_source)?;
+        let source = self.authorize_user(call)?;
+        let config = &source.config;
         validate::name("user name", &login.user_name)?;
         validate::password("password", &login.password)?;
         let mailbox = match &login.mailbox {
@@ -62,8 +62,7 @@ impl SessionApi for Gateway {
     }
 
     async fn logout(&self, call: &UserCall) -> Result<bool, ApiError> {
-        self.authenticate(&call.password)?;
-        self.data_sources.get(&call.data_source)?;
+        self.authorize_user(call)?;
         let id = user_record(call);
         let in_session = self.sessions.remove(&id);
         let in_vault = self.vault.delete(&id).map_err(storage)?;

@@ -76,6 +76,7 @@ pub(crate) fn full_account(user: &str, secret: Secret) -> Account {
         created: time(1_700_000_000, 1),
         updated: time(1_700_000_100, 999_999_999),
         last_used: Some(time(1_700_000_200, 500)),
+        attributes: [("role".to_owned(), format!("{user} at work"))].into(),
     }
 }
 
@@ -98,6 +99,7 @@ pub(crate) fn assert_same(a: &Account, b: &Account) {
     assert_eq!(a.created, b.created);
     assert_eq!(a.updated, b.updated);
     assert_eq!(a.last_used, b.last_used);
+    assert_eq!(a.attributes, b.attributes);
 }
 
 pub(crate) fn id(user: &str) -> RecordId {

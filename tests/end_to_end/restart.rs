@@ -1,0 +1,83 @@
+//! What a gateway holds survives a restart: data sources, their portal keys and stored
+//! accounts. A portal that kept its data source's settings reconnects without the gateway
+//! password and without sending anything again.
+
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use exchange_connector::{DataSource, NewAppointment, TransportChoice};
+use exchange_testkit::FakeExchange;
+use mediagateway::{Gateway, GatewayConfig};
+use secrecy::SecretString;
+use uuid::Uuid;
+
+use crate::support::{data_source, SERVICE};
+
+const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+
+fn open(dir: &std::path::Path) -> Arc<Gateway> {
+    let config = GatewayConfig::in_dir(dir).with_rsa_bits(2048);
+    Arc::new(Gateway::open(&config).expect("the gateway opens"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_sources_keys_and_accounts_survive_a_restart() {
+    let fake = FakeExchange::builder()
+        .user(SERVICE.0, SERVICE.1, SERVICE.0)
+        .user(ALICE.0, ALICE.1, ALICE.0)
+        .start()
+        .await
+        .expect("the fake Exchange starts on loopback");
+    let dir = tempfile::tempdir().unwrap();
+    let portal_user = Uuid::new_v4();
+    let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+
+    let key = {
+        let gateway = open(dir.path());
+        let exchange = data_source(TransportChoice::InProcess(gateway.clone()), 0, &fake.url())
+            .build()
+            .unwrap();
+        let configured = exchange.configure_gateway().await.unwrap();
+        let key = configured.portal_key.expect("a new data source gets a key");
+        assert_eq!(exchange.portal_key().as_ref(), Some(&key));
+        exchange
+            .login(portal_user, ALICE.0, SecretString::from(ALICE.1))
+            .await
+            .unwrap();
+        exchange
+            .user(portal_user)
+            .create_appointment(&NewAppointment {
+                subject: "Before the restart".to_owned(),
+                start,
+                end: start + Duration::hours(1),
+                is_all_day: false,
+                location: None,
+                body: None,
+            })
+            .await
+            .unwrap();
+        key
+    };
+
+    // A new gateway on the same folder; the portal has only its saved settings and key.
+    let gateway = open(dir.path());
+    let portal = DataSource::builder("Exchange")
+        .transport(TransportChoice::InProcess(gateway.clone()))
+        .portal_key(key)
+        .exchange_version(exchange_connector::ExchangeGeneration::Exchange2010To2019)
+        .authentication(exchange_connector::Authentication::UserNamePassword)
+        .exchange_account(exchange_connector::ServiceAccount::new(
+            SERVICE.0,
+            SecretString::from("not needed by a portal"),
+            fake.url(),
+        ))
+        .build()
+        .unwrap();
+    let found = portal
+        .user(portal_user)
+        .calendar(start - Duration::hours(1), start + Duration::hours(2))
+        .await
+        .unwrap();
+    let subjects: Vec<_> = found.iter().map(|a| a.subject.as_str()).collect();
+    assert_eq!(subjects, ["Before the restart"]);
+}
