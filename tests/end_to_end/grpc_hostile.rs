@@ -67,14 +67,14 @@ async fn oversized_and_hostile_fields_get_typed_errors() {
     let (port, _dir) = gateway().await;
     let client = GrpcClient::builder("127.0.0.1", port).build().unwrap();
     let call = UserCall::new(PortalKey::from("mgk1.unknown"), "Nowhere", Uuid::new_v4());
-    // Larger than the 16 MiB message limit: refused before anything is done.
+    // Larger than the 16 MiB message limit: refused before anything is sent.
     let huge = Login {
         user_name: "a".repeat(17 * 1024 * 1024),
         password: SecretString::from("x"),
         mailbox: None,
     };
     let err = client.login(&call, &huge).await.unwrap_err();
-    assert!(matches!(err, ApiError::Protocol { .. }), "{err:?}");
+    assert!(matches!(err, ApiError::LimitExceeded { .. }), "{err:?}");
 
     // Within the limit, but a data source nobody configured, and a wrong password.
     let login = Login {

@@ -126,6 +126,18 @@ impl GrpcClient {
     }
 }
 
+/// A request larger than either side accepts is refused before anything is sent.
+fn check_size(len: usize) -> Result<(), ApiError> {
+    if len > MAX_MESSAGE_BYTES {
+        return Err(ApiError::LimitExceeded {
+            what: format!(
+                "the request is {len} bytes; the gateway accepts at most {MAX_MESSAGE_BYTES}"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// A reply the client cannot turn into domain values is the server's fault.
 fn invalid_reply(error: ApiError) -> ApiError {
     ApiError::Protocol {
@@ -147,10 +159,12 @@ macro_rules! grpc_client_area {
             $(
                 async fn $method(&self, $call: &$call_type $(, $arg: &$arg_type)*)
                     -> Result<$reply, ApiError> {
-                    let mut request = tonic::Request::new(proto::$request_message {
+                    let message = proto::$request_message {
                         context: $call.to_wire(),
                         $($arg: $arg.to_wire(),)*
-                    });
+                    };
+                    check_size(prost::Message::encoded_len(&message))?;
+                    let mut request = tonic::Request::new(message);
                     attach_credential(
                         request.metadata_mut(),
                         CallContext::credential($call),
