@@ -12,7 +12,9 @@ use mediagateway_grpc::GrpcClient;
 fn status_call(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let config = GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048);
+    let config = GatewayConfig::in_dir(dir.path())
+        .with_rsa_bits(2048)
+        .allow_plain_http_on_loopback();
     let gateway = Arc::new(Gateway::open(&config).expect("the gateway opens"));
     let password = GatewayPassword::from("1234");
 

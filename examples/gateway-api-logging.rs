@@ -80,7 +80,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .start()
         .await?;
     let dir = tempfile::tempdir()?;
-    let gateway = Gateway::open(&GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048))?;
+    let gateway = Gateway::open(
+        &GatewayConfig::in_dir(dir.path())
+            .with_rsa_bits(2048)
+            // The fake Exchange of this example answers plain http on loopback.
+            .allow_plain_http_on_loopback(),
+    )?;
     let logged = Arc::new(Logged {
         inner: Arc::new(gateway),
         calls: Mutex::new(Vec::new()),

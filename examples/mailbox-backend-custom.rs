@@ -104,7 +104,9 @@ impl CalendarBackend for MemoryBackend {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let dir = tempfile::tempdir()?;
-    let config = GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048);
+    let config = GatewayConfig::in_dir(dir.path())
+        .with_rsa_bits(2048)
+        .allow_plain_http_on_loopback();
     let gateway = Gateway::open_with_backend(&config, Box::new(MemoryBackend::default()))?;
 
     let calendar = DataSource::builder("Memory")

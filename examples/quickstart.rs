@@ -222,7 +222,10 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let gateway = match Gateway::open(&GatewayConfig::in_dir(dir.path())) {
+    let gateway = match Gateway::open(
+        // The fake Exchange answers plain http on loopback; a real one needs HTTPS.
+        &GatewayConfig::in_dir(dir.path()).allow_plain_http_on_loopback(),
+    ) {
         Ok(gateway) => Arc::new(gateway),
         Err(e) => {
             eprintln!("cannot open the gateway: {e}");

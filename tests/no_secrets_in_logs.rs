@@ -6,7 +6,7 @@ use chrono::{Duration, Utc};
 use exchange_connector::{NewAppointment, ServiceAccount, TransportChoice};
 use exchange_test_support::CapturedLogs;
 use exchange_testkit::FakeExchange;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
 #[path = "end_to_end/support.rs"]
@@ -76,10 +76,19 @@ async fn a_full_run_logs_no_secret() {
     user.delete_appointment(&created.id).await.unwrap();
 
     let logs = captured.text();
-    assert!(
-        logs.contains("portal user logged in"),
-        "the run was logged at all:\n{logs}"
-    );
+    // The audit trail has every event of the run.
+    for event in [
+        "admin_auth_succeeded",
+        "config_changed",
+        "gateway_password_changed",
+        "login_succeeded",
+        "login_failed",
+    ] {
+        assert!(
+            logs.contains(&format!("event=\"{event}\"")),
+            "no {event} in the audit trail:\n{logs}"
+        );
+    }
     assert!(
         logs.contains("FindItem"),
         "EWS bodies were logged at trace level"
@@ -87,6 +96,10 @@ async fn a_full_run_logs_no_secret() {
     let b64 = base64::engine::general_purpose::STANDARD;
     let mut forbidden: Vec<String> = secrets.iter().map(ToString::to_string).collect();
     forbidden.push("wrong-Secret-0d4".into());
+    let key = exchange
+        .portal_key()
+        .expect("configuring handed out the key");
+    forbidden.push(key.secret().expose_secret().to_owned());
     forbidden.push(b64.encode(format!("alice@contoso.test:{}", secrets[1])));
     forbidden.push(b64.encode(format!("svc@contoso.test:{}", secrets[0])));
     for secret in forbidden {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use exchange_testkit::FakeExchange;
+use mediagateway::ThrottleConfig;
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, Authentication, Credential, DataSourceConfig,
     ExchangeGeneration, GatewayApi, GatewayPassword, KeyRotation, Login, NewAppointment, PortalKey,
@@ -18,7 +19,7 @@ use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use crate::support::{served_gateway, SERVICE};
+use crate::support::{served_gateway, served_gateway_with, SERVICE};
 
 const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
 
@@ -211,7 +212,14 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
         .start()
         .await
         .expect("the fake Exchange starts on loopback");
-    let (gateway, port, _dir) = served_gateway().await;
+    // The matrix makes many wrong calls from one address on purpose: no slowing down here.
+    let (gateway, port, _dir) = served_gateway_with(|config| {
+        config.with_guessing(ThrottleConfig {
+            free_attempts: u32::MAX,
+            ..ThrottleConfig::default()
+        })
+    })
+    .await;
     let grpc = GrpcClient::builder("127.0.0.1", port).build().unwrap();
     let transports: [(&str, Arc<dyn GatewayApi>); 2] =
         [("in-process", gateway.clone()), ("gRPC", Arc::new(grpc))];
@@ -312,4 +320,41 @@ async fn a_rotated_key_works_beside_the_old_one_for_its_grace_period_only() {
             Err(ApiError::InvalidArgument { .. })
         ));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_credentials_from_one_address_are_slowed_down() {
+    let (gateway, port, _dir) = served_gateway_with(|config| {
+        config.with_guessing(ThrottleConfig {
+            free_attempts: 3,
+            base_delay: Duration::from_millis(300),
+            ..ThrottleConfig::default()
+        })
+    })
+    .await;
+    let grpc = GrpcClient::builder("127.0.0.1", port).build().unwrap();
+    let wrong = AdminCall::new(GatewayPassword::from("not the password"));
+    let right = AdminCall::new(GatewayPassword::from("1234"));
+    for _ in 0..3 {
+        assert_eq!(
+            grpc.status(&wrong).await.unwrap_err(),
+            ApiError::PasswordIncorrect
+        );
+    }
+    // The address is in its delay now: even the right password waits, and says how long.
+    let err = grpc.status(&right).await.unwrap_err();
+    let ApiError::TooManyAttempts { retry_after } = err else {
+        panic!("{err:?}");
+    };
+    assert!(retry_after <= Duration::from_millis(300), "{retry_after:?}");
+    // Wrong portal keys count against the same address.
+    let call = UserCall::new(PortalKey::from("mgk1.guess"), "A", Uuid::new_v4());
+    assert!(matches!(
+        grpc.logout(&call).await,
+        Err(ApiError::TooManyAttempts { .. })
+    ));
+    // A portal in the same process has no address and is not slowed down.
+    assert!(gateway.status(&right).await.is_ok());
+    tokio::time::sleep(retry_after + Duration::from_millis(50)).await;
+    assert!(grpc.status(&right).await.is_ok(), "after the delay");
 }

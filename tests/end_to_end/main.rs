@@ -8,3 +8,4 @@ mod path;
 mod python_client;
 mod restart;
 mod support;
+mod url_policy;

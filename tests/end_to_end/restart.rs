@@ -16,7 +16,9 @@ use crate::support::{data_source, SERVICE};
 const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
 
 fn open(dir: &std::path::Path) -> Arc<Gateway> {
-    let config = GatewayConfig::in_dir(dir).with_rsa_bits(2048);
+    let config = GatewayConfig::in_dir(dir)
+        .with_rsa_bits(2048)
+        .allow_plain_http_on_loopback();
     Arc::new(Gateway::open(&config).expect("the gateway opens"))
 }
 

@@ -15,8 +15,19 @@ pub(crate) const SERVICE: (&str, &str) = ("svc-portal@contoso.test", "service-pa
 /// A gateway on a temporary folder (a 2048-bit key, for speed), served over gRPC on a free
 /// loopback port for as long as the test's runtime lives. Keep the folder until the end.
 pub(crate) async fn served_gateway() -> (Arc<Gateway>, u16, tempfile::TempDir) {
+    served_gateway_with(|config| config).await
+}
+
+/// [`served_gateway`] with settings of the test's own.
+pub(crate) async fn served_gateway_with(
+    settings: impl FnOnce(GatewayConfig) -> GatewayConfig,
+) -> (Arc<Gateway>, u16, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let config = GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048);
+    let config = settings(
+        GatewayConfig::in_dir(dir.path())
+            .with_rsa_bits(2048)
+            .allow_plain_http_on_loopback(),
+    );
     let gateway = Arc::new(Gateway::open(&config).expect("the gateway opens"));
     let listener = mediagateway::bind("127.0.0.1:0".parse().expect("an address"))
         .await

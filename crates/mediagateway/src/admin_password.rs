@@ -84,7 +84,9 @@ impl AdminPassword {
         sha.finalize().into()
     }
 
-    /// Whether `password` is the gateway password.
+    /// Whether `password` is the gateway password, checked on the calling thread (the gateway
+    /// uses [`verify_limited`](Self::verify_limited)).
+    #[cfg(test)]
     pub(crate) fn verify(&self, password: &SecretString) -> bool {
         self.verify_cached(password)
             .unwrap_or_else(|| self.verify_hashed(password))
@@ -93,7 +95,6 @@ impl AdminPassword {
     /// Whether `password` is the gateway password, with Argon2id (when the verified-password
     /// cache cannot answer) run through `limiter`, off the async workers. A hash that panicked
     /// or could not run counts as a wrong password.
-    #[cfg_attr(not(test), allow(dead_code))] // the gateway's authentication calls it once wired
     pub(crate) async fn verify_limited(
         self: &Arc<Self>,
         password: SecretString,

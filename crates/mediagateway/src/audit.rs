@@ -6,7 +6,7 @@
 //! Successes are logged at `INFO`, failures and throttling at `WARN`. The functions take only
 //! names, identifiers, addresses and counts: no parameter could carry a password, a key or a
 //! token, so none can reach the trail.
-// The gateway's handlers call these once wired; until then only the tests do.
+// The known-users resets call `user_reset` and `all_users_reset` once those operations exist.
 #![cfg_attr(not(test), allow(dead_code))]
 
 use std::fmt;
@@ -29,6 +29,13 @@ impl fmt::Display for Peer {
             None => f.write_str("in-process"),
         }
     }
+}
+
+/// A call for a portal user of `data_source` came with no key, or a key that is not the data
+/// source's.
+pub(crate) fn portal_auth_failed(peer: Option<IpAddr>, data_source: &str) {
+    tracing::warn!(target: TARGET, event = "portal_auth_failed", peer = %Peer(peer), data_source,
+        "portal key refused");
 }
 
 /// A caller gave the right gateway password.
@@ -138,6 +145,7 @@ mod tests {
             tracing::callsite::rebuild_interest_cache();
             admin_auth_succeeded(Some(peer));
             admin_auth_failed(None);
+            portal_auth_failed(Some(peer), "Exchange");
             config_changed("Exchange", &["ews_url", "service_account.password"]);
             ews_host_changed("Exchange", "mail.contoso.com", "mail2.contoso.com");
             portal_key_rotated("Exchange", Duration::from_secs(3600));
@@ -157,6 +165,12 @@ mod tests {
         let source = "data_source=\"Exchange\"";
         assert_fields(&logs, "admin_auth_succeeded", "INFO", &["peer=192.0.2.7"]);
         assert_fields(&logs, "admin_auth_failed", "WARN", &["peer=in-process"]);
+        assert_fields(
+            &logs,
+            "portal_auth_failed",
+            "WARN",
+            &["peer=192.0.2.7", "data_source=\"Exchange\""],
+        );
         assert_fields(
             &logs,
             "config_changed",
@@ -210,7 +224,7 @@ mod tests {
             "WARN",
             &["peer=192.0.2.7", "retry_after_ms=1500"],
         );
-        assert_eq!(logs.lines().count(), 11, "{logs}");
+        assert_eq!(logs.lines().count(), 12, "{logs}");
     }
 
     #[test]

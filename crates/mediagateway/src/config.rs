@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::startup_error::StartupError;
+use crate::{HashLimiter, ThrottleConfig, UrlPolicy};
 
 /// How the gateway runs.
 ///
@@ -18,6 +19,12 @@ use crate::startup_error::StartupError;
 /// rsa_bits = 3072
 /// exchange_timeout_secs = 100
 /// session_ttl_secs = 28800
+///
+/// [ews_url_policy]
+/// # Development only: plain http to an Exchange on this machine.
+/// allow_plain_http_on_loopback = false
+/// # Empty: any host. `*.contoso.com` allows every name below contoso.com.
+/// allowed_hosts = ["mail.contoso.com"]
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -32,6 +39,13 @@ pub struct GatewayConfig {
     pub exchange_timeout: Duration,
     /// How long a session-based account lives (default 8 hours).
     pub session_ttl: Duration,
+    /// Which EWS URLs the gateway sends passwords to (default: any host, HTTPS only, never a
+    /// link-local, metadata or unspecified address).
+    pub ews_url_policy: UrlPolicy,
+    /// How wrong gateway passwords and portal keys from one address are slowed down.
+    pub guessing: ThrottleConfig,
+    /// How many Argon2 password checks run at once, off the async workers.
+    pub password_checks: usize,
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,6 +56,7 @@ struct File {
     rsa_bits: Option<usize>,
     exchange_timeout_secs: Option<u64>,
     session_ttl_secs: Option<u64>,
+    ews_url_policy: Option<UrlPolicy>,
 }
 
 impl Default for GatewayConfig {
@@ -52,6 +67,9 @@ impl Default for GatewayConfig {
             rsa_bits: 3072,
             exchange_timeout: Duration::from_secs(100),
             session_ttl: Duration::from_secs(8 * 3600),
+            ews_url_policy: UrlPolicy::default(),
+            guessing: ThrottleConfig::default(),
+            password_checks: HashLimiter::default().permits(),
         }
     }
 }
@@ -79,6 +97,25 @@ impl GatewayConfig {
     /// Sets the RSA key size of a new vault (at least 2048 bits).
     pub fn with_rsa_bits(mut self, bits: usize) -> Self {
         self.rsa_bits = bits;
+        self
+    }
+
+    /// Sets the EWS URL policy.
+    pub fn with_ews_url_policy(mut self, policy: UrlPolicy) -> Self {
+        self.ews_url_policy = policy;
+        self
+    }
+
+    /// Development only: lets the gateway send passwords over plain http to an Exchange (or a
+    /// stand-in) on this machine. Every other host still needs HTTPS.
+    pub fn allow_plain_http_on_loopback(mut self) -> Self {
+        self.ews_url_policy.allow_plain_http_on_loopback = true;
+        self
+    }
+
+    /// Sets how wrong credentials are slowed down.
+    pub fn with_guessing(mut self, guessing: ThrottleConfig) -> Self {
+        self.guessing = guessing;
         self
     }
 
@@ -121,6 +158,9 @@ impl GatewayConfig {
             }
             config.session_ttl = Duration::from_secs(secs);
         }
+        if let Some(policy) = file.ews_url_policy {
+            config.ews_url_policy = policy;
+        }
         Ok(config)
     }
 }
@@ -158,12 +198,36 @@ mod tests {
             "session_ttl_secs = 0",
             "listen = [",
             "\u{0}",
+            "[ews_url_policy]\nallow_plain_http = true",
+            "[ews_url_policy]\nallowed_hosts = [\"a b\"]",
         ] {
             assert!(
                 GatewayConfig::from_toml(bad).is_err(),
                 "{bad:?} was accepted"
             );
         }
+    }
+
+    #[test]
+    fn the_url_policy_is_read_from_its_table() {
+        let config = GatewayConfig::from_toml(
+            "[ews_url_policy]\nallow_plain_http_on_loopback = true\nallowed_hosts = [\"mail.contoso.com\"]\n",
+        )
+        .unwrap();
+        assert!(config.ews_url_policy.allow_plain_http_on_loopback);
+        assert!(config
+            .ews_url_policy
+            .check("https://mail.contoso.com/EWS/Exchange.asmx")
+            .is_ok());
+        assert!(config
+            .ews_url_policy
+            .check("https://evil.test/EWS/Exchange.asmx")
+            .is_err());
+        assert!(
+            !GatewayConfig::default()
+                .ews_url_policy
+                .allow_plain_http_on_loopback
+        );
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The gateway: data sources, accounts and the mailbox backend, behind the API's areas.
 
+use std::net::IpAddr;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use mediagateway_api::{AdminCall, ApiError, Credential, DataSourceConfig, UserCall};
@@ -11,10 +12,12 @@ use mediagateway_vault::{
 };
 
 use crate::admin_password::AdminPassword;
+use crate::audit;
 use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend};
 use crate::config::GatewayConfig;
 use crate::registry::{DataSource, DataSources};
 use crate::startup_error::StartupError;
+use crate::{HashLimiter, Throttle, UrlPolicy};
 
 /// The MediaGateway: data sources, accounts and the calls a portal makes.
 ///
@@ -22,7 +25,10 @@ use crate::startup_error::StartupError;
 /// process uses it directly as a [`GatewayApi`](mediagateway_api::GatewayApi); the gRPC server
 /// serves it to portals elsewhere.
 pub struct Gateway {
-    pub(crate) admin: AdminPassword,
+    pub(crate) admin: Arc<AdminPassword>,
+    pub(crate) password_checks: HashLimiter,
+    pub(crate) guesses: Throttle<IpAddr>,
+    pub(crate) ews_url_policy: UrlPolicy,
     pub(crate) vault: Vault,
     pub(crate) sessions: SessionAccounts,
     pub(crate) session_ttl: Duration,
@@ -63,7 +69,10 @@ impl Gateway {
             VaultOptions::new().rsa_bits(config.rsa_bits),
         )?;
         Ok(Self {
-            admin,
+            admin: Arc::new(admin),
+            password_checks: HashLimiter::new(config.password_checks),
+            guesses: Throttle::new(config.guessing.clone()),
+            ews_url_policy: config.ews_url_policy.clone(),
             data_sources: DataSources::load(&vault).map_err(StartupError::DataSources)?,
             vault,
             sessions: SessionAccounts::new(),
@@ -82,15 +91,40 @@ impl Gateway {
         &self.vault
     }
 
-    /// Authorizes an admin call: it must present the gateway password.
-    pub(crate) fn authorize_admin(&self, call: &AdminCall) -> Result<(), ApiError> {
-        match &call.credential {
-            Credential::GatewayPassword(password) if self.admin.verify(password.secret()) => Ok(()),
-            Credential::GatewayPassword(_) | Credential::None => Err(ApiError::PasswordIncorrect),
-            Credential::PortalKey(_) => Err(ApiError::PermissionDenied {
-                what: "a portal key does not authorize admin calls: they take the gateway password"
-                    .to_owned(),
-            }),
+    /// Authorizes an admin call: it must present the gateway password. Wrong passwords from
+    /// one address are slowed down (calls in the same process are not: they have no address),
+    /// and every attempt is audited.
+    pub(crate) async fn authorize_admin(&self, call: &AdminCall) -> Result<(), ApiError> {
+        let password = match &call.credential {
+            Credential::GatewayPassword(password) => Some(password.secret().clone()),
+            Credential::None => None,
+            Credential::PortalKey(_) => {
+                return Err(ApiError::PermissionDenied {
+                    what: "a portal key does not authorize admin calls: they take the gateway \
+                           password"
+                        .to_owned(),
+                })
+            }
+        };
+        self.not_throttled(call.peer)?;
+        let right = match password {
+            Some(password) => {
+                self.admin
+                    .verify_limited(password, &self.password_checks)
+                    .await
+            }
+            None => false,
+        };
+        if right {
+            audit::admin_auth_succeeded(call.peer);
+            if let Some(peer) = call.peer {
+                self.guesses.success(&peer);
+            }
+            Ok(())
+        } else {
+            audit::admin_auth_failed(call.peer);
+            self.guessed_wrong(call.peer);
+            Err(ApiError::PasswordIncorrect)
         }
     }
 
@@ -98,8 +132,8 @@ impl Gateway {
     /// source it names. Returns that data source.
     pub(crate) fn authorize_user(&self, call: &UserCall) -> Result<Arc<DataSource>, ApiError> {
         let key = match &call.credential {
-            Credential::PortalKey(key) => key,
-            Credential::None => return Err(ApiError::PortalKeyIncorrect),
+            Credential::PortalKey(key) => Some(key),
+            Credential::None => None,
             Credential::GatewayPassword(_) => {
                 return Err(ApiError::PermissionDenied {
                     what: "the gateway password does not authorize calls for portal users: \
@@ -108,29 +142,66 @@ impl Gateway {
                 })
             }
         };
+        self.not_throttled(call.peer)?;
         // An unknown data source and a wrong key look the same, so a key cannot be used to
         // find out which data sources exist.
-        let source = self
-            .data_sources
-            .find(&self.vault, &call.data_source)?
-            .ok_or(ApiError::PortalKeyIncorrect)?;
-        if source.keys.accept(key, Utc::now()) {
-            Ok(source)
-        } else {
-            Err(ApiError::PortalKeyIncorrect)
+        let source = self.data_sources.find(&self.vault, &call.data_source)?;
+        match (source, key) {
+            (Some(source), Some(key)) if source.keys.accept(key, Utc::now()) => Ok(source),
+            _ => {
+                audit::portal_auth_failed(call.peer, &call.data_source);
+                self.guessed_wrong(call.peer);
+                Err(ApiError::PortalKeyIncorrect)
+            }
         }
     }
 
+    /// Refuses a caller whose address is in its delay after wrong credentials.
+    fn not_throttled(&self, peer: Option<IpAddr>) -> Result<(), ApiError> {
+        let Some(address) = peer else {
+            return Ok(());
+        };
+        self.guesses
+            .check(&address, Instant::now())
+            .map_err(|retry| {
+                audit::throttled(peer, retry.duration());
+                ApiError::TooManyAttempts {
+                    retry_after: retry.duration(),
+                }
+            })
+    }
+
+    /// Counts a wrong credential against the caller's address.
+    fn guessed_wrong(&self, peer: Option<IpAddr>) {
+        if let Some(address) = peer {
+            self.guesses.failure(&address, Instant::now());
+        }
+    }
+
+    /// Checks an EWS URL against the gateway's policy before any password is sent to it.
+    pub(crate) fn allowed_url(&self, url: &str) -> Result<(), ApiError> {
+        self.ews_url_policy
+            .check(url)
+            .map(drop)
+            .map_err(|refused| ApiError::EwsUrlRefused {
+                reason: refused.to_string(),
+            })
+    }
+
     /// The mailbox access of a data source's service account.
-    pub(crate) fn service_access(config: &DataSourceConfig) -> MailboxAccess {
+    pub(crate) fn service_access(
+        &self,
+        config: &DataSourceConfig,
+    ) -> Result<MailboxAccess, ApiError> {
         let account = &config.service_account;
-        MailboxAccess {
+        self.allowed_url(&account.ews_url)?;
+        Ok(MailboxAccess {
             server_url: account.ews_url.clone(),
             generation: config.exchange_generation,
             user_name: account.user_name.clone(),
             password: account.password.clone(),
             mailbox: account.user_name.clone(),
-        }
+        })
     }
 
     /// The mailbox access of the calling portal user: from the session store for
@@ -152,6 +223,9 @@ impl Gateway {
                 detail: "the stored account holds no password".to_owned(),
             });
         };
+        // An account is used only with the URL it was made with, and only while the policy
+        // allows that URL.
+        self.allowed_url(&account.server_url)?;
         Ok(MailboxAccess {
             server_url: account.server_url.clone(),
             generation: config.exchange_generation,

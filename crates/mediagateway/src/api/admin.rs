@@ -7,9 +7,35 @@ use mediagateway_api::{
     GatewayPassword, GatewayStatus, KeyRotation, PortalKey,
 };
 
+use secrecy::ExposeSecret;
+
+use crate::audit;
 use crate::portal_keys::PortalKeys;
 use crate::registry::DataSource;
 use crate::{validate, Gateway};
+
+/// The names of the settings that differ, never their values.
+fn changed_fields(old: &DataSourceConfig, new: &DataSourceConfig) -> Vec<&'static str> {
+    let (a, b) = (&old.service_account, &new.service_account);
+    [
+        (
+            "exchange_generation",
+            old.exchange_generation != new.exchange_generation,
+        ),
+        ("authentication", old.authentication != new.authentication),
+        ("service_account.user_name", a.user_name != b.user_name),
+        (
+            "service_account.password",
+            a.password.expose_secret() != b.password.expose_secret(),
+        ),
+        ("service_account.ews_url", a.ews_url != b.ews_url),
+        ("session_based", old.session_based != new.session_based),
+        ("time_zone", old.time_zone != new.time_zone),
+    ]
+    .into_iter()
+    .filter_map(|(name, changed)| changed.then_some(name))
+    .collect()
+}
 
 /// The host of an EWS URL, for telling an operator what changed.
 fn host(url: &str) -> String {
@@ -22,7 +48,7 @@ fn host(url: &str) -> String {
 #[async_trait]
 impl AdminApi for Gateway {
     async fn status(&self, call: &AdminCall) -> Result<GatewayStatus, ApiError> {
-        self.authorize_admin(call)?;
+        self.authorize_admin(call).await?;
         Ok(GatewayStatus {
             gateway_version: env!("CARGO_PKG_VERSION").to_owned(),
             default_password: self.admin.is_default(),
@@ -35,8 +61,9 @@ impl AdminApi for Gateway {
         call: &AdminCall,
         config: &DataSourceConfig,
     ) -> Result<DataSourceConfigured, ApiError> {
-        self.authorize_admin(call)?;
+        self.authorize_admin(call).await?;
         validate::data_source(config)?;
+        self.allowed_url(&config.service_account.ews_url)?;
         let existing = self.data_sources.find(&self.vault, &config.name)?;
         let (portal_key, keys) = match &existing {
             Some(source) => (None, source.keys.clone()),
@@ -57,18 +84,15 @@ impl AdminApi for Gateway {
                 keys,
             },
         )?;
-        match &previous_ews_host {
-            Some(old) => tracing::warn!(
-                data_source = %config.name,
-                old_host = %old,
-                new_host = %host(new_url),
-                "data source reconfigured with another Exchange host"
-            ),
-            None => tracing::info!(
-                data_source = %config.name,
-                created = portal_key.is_some(),
-                "data source configured"
-            ),
+        if let Some(old) = &previous_ews_host {
+            audit::ews_host_changed(&config.name, old, &host(new_url));
+        }
+        let changed = match &existing {
+            Some(source) => changed_fields(&source.config, config),
+            None => vec!["created"],
+        };
+        if !changed.is_empty() {
+            audit::config_changed(&config.name, &changed);
         }
         Ok(DataSourceConfigured {
             portal_key,
@@ -81,7 +105,7 @@ impl AdminApi for Gateway {
         call: &AdminCall,
         rotation: &KeyRotation,
     ) -> Result<PortalKey, ApiError> {
-        self.authorize_admin(call)?;
+        self.authorize_admin(call).await?;
         if rotation.grace > KeyRotation::MAX_GRACE {
             return Err(ApiError::invalid(format!(
                 "a grace period longer than {} s",
@@ -99,11 +123,7 @@ impl AdminApi for Gateway {
                 keys,
             },
         )?;
-        tracing::info!(
-            data_source = %rotation.data_source,
-            grace_secs = rotation.grace.as_secs(),
-            "portal key rotated"
-        );
+        audit::portal_key_rotated(&rotation.data_source, rotation.grace);
         Ok(key)
     }
 
@@ -112,9 +132,9 @@ impl AdminApi for Gateway {
         call: &AdminCall,
         data_source: &str,
     ) -> Result<ExchangeCheck, ApiError> {
-        self.authorize_admin(call)?;
+        self.authorize_admin(call).await?;
         let source = self.data_sources.get(&self.vault, data_source)?;
-        let access = Gateway::service_access(&source.config);
+        let access = self.service_access(&source.config)?;
         let server_version = self.backend.check(&access).await?;
         Ok(ExchangeCheck {
             server_version,
@@ -127,9 +147,9 @@ impl AdminApi for Gateway {
         call: &AdminCall,
         new_password: &GatewayPassword,
     ) -> Result<(), ApiError> {
-        self.authorize_admin(call)?;
+        self.authorize_admin(call).await?;
         self.admin.change(new_password.secret())?;
-        tracing::info!("gateway password changed");
+        audit::gateway_password_changed(call.peer);
         Ok(())
     }
 }

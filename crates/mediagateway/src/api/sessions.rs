@@ -5,6 +5,7 @@ use chrono::Utc;
 use mediagateway_api::{ApiError, Login, LoginOutcome, SessionApi, UserCall};
 use mediagateway_vault::{Account, Secret};
 
+use crate::audit;
 use crate::backend::MailboxAccess;
 use crate::fingerprint::access_fingerprint;
 use crate::gateway::{storage, user_record};
@@ -25,6 +26,7 @@ impl SessionApi for Gateway {
             None => login.user_name.clone(),
         };
         let server_url = &config.service_account.ews_url;
+        self.allowed_url(server_url)?;
         let access = MailboxAccess {
             server_url: server_url.clone(),
             generation: config.exchange_generation,
@@ -33,7 +35,15 @@ impl SessionApi for Gateway {
             mailbox: mailbox.clone(),
         };
         // Nothing is kept unless Exchange accepts the login data.
-        self.backend.check(&access).await?;
+        if let Err(error) = self.backend.check(&access).await {
+            audit::login_failed(
+                &call.data_source,
+                call.portal_user,
+                &login.user_name,
+                error.kind(),
+            );
+            return Err(error);
+        }
         let mut account = Account::new(
             login.user_name.clone(),
             server_url.clone(),
@@ -52,12 +62,7 @@ impl SessionApi for Gateway {
             self.vault.put(&id, &account).map_err(storage)?;
             true
         };
-        tracing::info!(
-            data_source = %call.data_source,
-            portal_user = %call.portal_user,
-            stored,
-            "portal user logged in"
-        );
+        audit::login_succeeded(&call.data_source, call.portal_user, &login.user_name);
         Ok(LoginOutcome { stored, mailbox })
     }
 
