@@ -147,6 +147,20 @@ impl AdminPassword {
         ok
     }
 
+    /// A password file not written yet, for setting the first password without ever writing
+    /// the default one: [`change`](Self::change) writes it.
+    pub(crate) fn create_unset(path: &Path) -> Self {
+        Self {
+            path: path.to_owned(),
+            state: RwLock::new(State {
+                hash: String::new(),
+                is_default: false,
+                verified: None,
+            }),
+            cache_key: [0; 32],
+        }
+    }
+
     /// Whether the password is still the default one.
     pub(crate) fn is_default(&self) -> bool {
         self.state

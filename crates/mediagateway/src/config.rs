@@ -14,7 +14,19 @@ use crate::{HashLimiter, ThrottleConfig, UrlPolicy};
 /// Every field has a default; a TOML file overrides some of them:
 ///
 /// ```toml
+/// # The plain listener, or "off". Off loopback only with the dangerous option below.
 /// listen = "127.0.0.1:8087"
+/// # The TLS listener, or "off".
+/// tls_listen = "127.0.0.1:9087"
+/// # PEM files of the TLS certificate (chain) and its key; without them the gateway makes a
+/// # self-signed certificate in the data folder on first start and keeps it.
+/// tls_certificate = "/etc/mediagateway/gateway-cert.pem"
+/// tls_key = "/etc/mediagateway/gateway-key.pem"
+/// # Require portals to present a client certificate issued by this CA (PEM).
+/// tls_client_ca = "/etc/mediagateway/portals-ca.pem"
+/// # Serve plain text on an address other than loopback: passwords and keys cross the network
+/// # in clear. Never in production.
+/// dangerously_allow_plaintext_off_loopback = false
 /// data_dir = "/var/lib/mediagateway"
 /// rsa_bits = 3072
 /// exchange_timeout_secs = 100
@@ -29,8 +41,18 @@ use crate::{HashLimiter, ThrottleConfig, UrlPolicy};
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct GatewayConfig {
-    /// Where the gRPC server listens (default `127.0.0.1:8087`).
-    pub listen: SocketAddr,
+    /// Where the plain gRPC listener listens (default `127.0.0.1:8087`; `None`: no plain
+    /// listener).
+    pub listen: Option<SocketAddr>,
+    /// Where the gRPC listener with TLS listens (default `127.0.0.1:9087`; `None`: none).
+    pub tls_listen: Option<SocketAddr>,
+    /// The TLS certificate chain and key (PEM files); `None`: a self-signed certificate made
+    /// in the data folder on first start.
+    pub tls_identity: Option<(PathBuf, PathBuf)>,
+    /// When set, portals must present a client certificate issued by this CA (a PEM file).
+    pub tls_client_ca: Option<PathBuf>,
+    /// Allows the plain listener on an address other than loopback.
+    pub dangerously_allow_plaintext_off_loopback: bool,
     /// The folder of the password hash, the RSA key and the vault.
     pub data_dir: PathBuf,
     /// The size of a new vault's RSA key (default 3072).
@@ -51,7 +73,12 @@ pub struct GatewayConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
-    listen: Option<SocketAddr>,
+    listen: Option<String>,
+    tls_listen: Option<String>,
+    tls_certificate: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
+    tls_client_ca: Option<PathBuf>,
+    dangerously_allow_plaintext_off_loopback: Option<bool>,
     data_dir: Option<PathBuf>,
     rsa_bits: Option<usize>,
     exchange_timeout_secs: Option<u64>,
@@ -62,7 +89,11 @@ struct File {
 impl Default for GatewayConfig {
     fn default() -> Self {
         Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8087)),
+            listen: Some(SocketAddr::from(([127, 0, 0, 1], 8087))),
+            tls_listen: Some(SocketAddr::from(([127, 0, 0, 1], 9087))),
+            tls_identity: None,
+            tls_client_ca: None,
+            dangerously_allow_plaintext_off_loopback: false,
             data_dir: default_data_dir(),
             rsa_bits: 3072,
             exchange_timeout: Duration::from_secs(100),
@@ -74,7 +105,8 @@ impl Default for GatewayConfig {
     }
 }
 
-/// `$XDG_DATA_HOME/mediagateway`, else `~/.local/share/mediagateway`, else `./mediagateway-data`.
+/// `$XDG_DATA_HOME/mediagateway`, else `~/.local/share/mediagateway`, else (a service account
+/// without a home) `/var/lib/mediagateway`; never the current directory.
 fn default_data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir).join("mediagateway");
@@ -82,7 +114,7 @@ fn default_data_dir() -> PathBuf {
     if let Some(home) = std::env::var_os("HOME").filter(|d| !d.is_empty()) {
         return PathBuf::from(home).join(".local/share/mediagateway");
     }
-    PathBuf::from("mediagateway-data")
+    PathBuf::from("/var/lib/mediagateway")
 }
 
 impl GatewayConfig {
@@ -98,6 +130,38 @@ impl GatewayConfig {
     pub fn with_rsa_bits(mut self, bits: usize) -> Self {
         self.rsa_bits = bits;
         self
+    }
+
+    /// The listeners refused before anything is served: a plain listener off loopback unless the
+    /// dangerous option is set, any listener off loopback while the gateway password is the
+    /// default, and no listener at all. The reason is one line that says what to do.
+    pub fn check_listeners(&self, default_password: bool) -> Result<(), StartupError> {
+        let refuse = |reason: String| Err(StartupError::Refused { reason });
+        if self.listen.is_none() && self.tls_listen.is_none() {
+            return refuse(
+                "both listeners are off: set listen or tls_listen to an address".to_owned(),
+            );
+        }
+        if let Some(address) = self.listen {
+            if !address.ip().is_loopback() && !self.dangerously_allow_plaintext_off_loopback {
+                return refuse(format!(
+                    "refusing plain-text gRPC on {address}: passwords and keys would cross the \
+                     network in clear; use tls_listen for other hosts (or, never in production, \
+                     set dangerously_allow_plaintext_off_loopback = true)"
+                ));
+            }
+        }
+        let off_loopback = [self.listen, self.tls_listen]
+            .into_iter()
+            .flatten()
+            .find(|address| !address.ip().is_loopback());
+        if let (Some(address), true) = (off_loopback, default_password) {
+            return refuse(format!(
+                "refusing to listen on {address} while the gateway password is the default \
+                 1234: set a new one first (mediagateway password set), then start again"
+            ));
+        }
+        Ok(())
     }
 
     /// Sets the EWS URL policy.
@@ -135,7 +199,23 @@ impl GatewayConfig {
         let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut config = Self::default();
         if let Some(listen) = file.listen {
-            config.listen = listen;
+            config.listen = listen_address("listen", &listen)?;
+        }
+        if let Some(listen) = file.tls_listen {
+            config.tls_listen = listen_address("tls_listen", &listen)?;
+        }
+        config.tls_identity = match (file.tls_certificate, file.tls_key) {
+            (Some(certificate), Some(key)) => Some((certificate, key)),
+            (None, None) => None,
+            _ => {
+                return Err(
+                    "tls_certificate and tls_key go together: give both or neither".to_owned(),
+                )
+            }
+        };
+        config.tls_client_ca = file.tls_client_ca;
+        if let Some(dangerous) = file.dangerously_allow_plaintext_off_loopback {
+            config.dangerously_allow_plaintext_off_loopback = dangerous;
         }
         if let Some(dir) = file.data_dir {
             config.data_dir = dir;
@@ -165,6 +245,16 @@ impl GatewayConfig {
     }
 }
 
+/// A listener address from the configuration: a socket address, or `off`.
+fn listen_address(key: &str, text: &str) -> Result<Option<SocketAddr>, String> {
+    if text == "off" {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| format!("{key} = {text:?}: use an address such as 127.0.0.1:8087, or \"off\""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,7 +262,9 @@ mod tests {
     #[test]
     fn an_empty_file_keeps_the_defaults() {
         let config = GatewayConfig::from_toml("").unwrap();
-        assert_eq!(config.listen.to_string(), "127.0.0.1:8087");
+        assert_eq!(config.listen.unwrap().to_string(), "127.0.0.1:8087");
+        assert_eq!(config.tls_listen.unwrap().to_string(), "127.0.0.1:9087");
+        assert!(config.tls_identity.is_none());
         assert_eq!(config.rsa_bits, 3072);
     }
 
@@ -182,7 +274,7 @@ mod tests {
             "listen = \"127.0.0.1:9999\"\ndata_dir = \"/tmp/x\"\nrsa_bits = 2048\nsession_ttl_secs = 60\n",
         )
         .unwrap();
-        assert_eq!(config.listen.port(), 9999);
+        assert_eq!(config.listen.unwrap().port(), 9999);
         assert_eq!(config.data_dir, PathBuf::from("/tmp/x"));
         assert_eq!(config.rsa_bits, 2048);
         assert_eq!(config.session_ttl, Duration::from_secs(60));
@@ -206,6 +298,57 @@ mod tests {
                 "{bad:?} was accepted"
             );
         }
+    }
+
+    #[test]
+    fn listeners_can_be_turned_off_and_tls_files_go_together() {
+        let config = GatewayConfig::from_toml(
+            "listen = \"off\"\ntls_listen = \"[::1]:9443\"\ntls_certificate = \"c.pem\"\ntls_key = \"k.pem\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.listen, None);
+        assert_eq!(config.tls_listen.unwrap().port(), 9443);
+        assert_eq!(
+            config.tls_identity,
+            Some((PathBuf::from("c.pem"), PathBuf::from("k.pem")))
+        );
+        for bad in ["tls_key = \"k.pem\"", "tls_listen = \"everywhere\""] {
+            assert!(GatewayConfig::from_toml(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unsafe_listeners_are_refused_with_what_to_do() {
+        let on = |listen: &str, tls: &str| {
+            GatewayConfig::from_toml(&format!("listen = \"{listen}\"\ntls_listen = \"{tls}\"\n"))
+                .unwrap()
+        };
+        let plain_everywhere = on("0.0.0.0:8087", "off");
+        let err = plain_everywhere
+            .check_listeners(false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("plain-text") && err.contains("tls_listen"),
+            "{err}"
+        );
+        let mut dangerous = plain_everywhere.clone();
+        dangerous.dangerously_allow_plaintext_off_loopback = true;
+        assert!(dangerous.check_listeners(false).is_ok());
+        let tls_everywhere = on("127.0.0.1:8087", "0.0.0.0:9087");
+        assert!(tls_everywhere.check_listeners(false).is_ok());
+        let err = tls_everywhere
+            .check_listeners(true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("default") && err.contains("password set"),
+            "{err}"
+        );
+        assert!(on("127.0.0.1:8087", "[::1]:9087")
+            .check_listeners(true)
+            .is_ok());
+        assert!(on("off", "off").check_listeners(false).is_err());
     }
 
     #[test]

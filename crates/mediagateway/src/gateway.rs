@@ -10,6 +10,7 @@ use mediagateway_api::{AdminCall, ApiError, Credential, DataSourceConfig, UserCa
 use mediagateway_vault::{
     ensure_private_dir, RecordId, Secret, SessionAccounts, Vault, VaultError, VaultOptions,
 };
+use secrecy::SecretString;
 
 use crate::admin_password::AdminPassword;
 use crate::audit;
@@ -18,6 +19,9 @@ use crate::config::GatewayConfig;
 use crate::registry::{DataSource, DataSources};
 use crate::startup_error::StartupError;
 use crate::{HashLimiter, Throttle, UrlPolicy};
+
+/// The gateway password's file in the data folder.
+pub(crate) const PASSWORD_FILE: &str = "admin-password";
 
 /// The MediaGateway: data sources, accounts and the calls a portal makes.
 ///
@@ -58,7 +62,17 @@ impl Gateway {
     ) -> Result<Self, StartupError> {
         let dir = &config.data_dir;
         ensure_private_dir(dir)?;
-        let admin = AdminPassword::load_or_create(&dir.join("admin-password"))?;
+        let password_file = dir.join(PASSWORD_FILE);
+        if !password_file.exists() && dir.join("vault").exists() {
+            // A vault without its password file: never fall back to a fresh 1234.
+            return Err(StartupError::PasswordFile {
+                path: password_file,
+                reason: "missing, but the folder holds a vault: restore the file, or set a new \
+                         password with `mediagateway password set`"
+                    .to_owned(),
+            });
+        }
+        let admin = AdminPassword::load_or_create(&password_file)?;
         if admin.is_default() {
             tracing::warn!(
                 "the gateway password is still the default 1234: change it before production use"
@@ -84,6 +98,28 @@ impl Gateway {
     /// Opens a gateway whose data folder is `dir`, with default settings otherwise.
     pub fn open_in(dir: &Path) -> Result<Self, StartupError> {
         Self::open(&GatewayConfig::in_dir(dir))
+    }
+
+    /// Sets the gateway password of the data folder `dir` while no gateway runs on it (a
+    /// running one keeps the password it read until it restarts): for the operator's
+    /// `mediagateway password set`. The same rule as the API's password change applies.
+    pub fn set_password(dir: &Path, new: &SecretString) -> Result<(), StartupError> {
+        ensure_private_dir(dir)?;
+        let path = dir.join(PASSWORD_FILE);
+        let admin = if path.exists() {
+            AdminPassword::load_or_create(&path)?
+        } else {
+            AdminPassword::create_unset(&path)
+        };
+        admin.change(new).map_err(|e| StartupError::PasswordFile {
+            path,
+            reason: e.to_string(),
+        })
+    }
+
+    /// Whether the gateway password is still the default `1234`.
+    pub fn uses_default_password(&self) -> bool {
+        self.admin.is_default()
     }
 
     /// The vault, for administration.

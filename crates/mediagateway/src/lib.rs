@@ -46,7 +46,7 @@ pub use backend::{CalendarBackend, EwsBackend, MailboxAccess, MailboxBackend};
 pub use config::GatewayConfig;
 pub use gateway::Gateway;
 pub use hash_limiter::{HashLimiter, HashTaskError};
-pub use server::{bind, serve};
+pub use server::{bind, serve, serve_tls, server_tls};
 pub use startup_error::StartupError;
 pub use throttle::{RetryAfter, Throttle, ThrottleConfig};
 pub use url_policy::{ForbiddenRange, UrlPolicy, UrlRefused};

@@ -1,11 +1,14 @@
-//! `mediagateway`: runs the MediaGateway service.
+//! `mediagateway`: runs the MediaGateway service, and the operator's commands beside it.
 
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use mediagateway::{Gateway, GatewayConfig};
+use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Parser)]
 #[command(
@@ -18,20 +21,73 @@ struct Cli {
     command: Command,
 }
 
+/// Where the configuration comes from: a TOML file, and flags over it.
+#[derive(Args)]
+struct Where {
+    /// A TOML configuration file (every key is documented in the README).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Overrides the data folder.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Serves the gateway over gRPC (127.0.0.1:8087 unless configured otherwise).
+    /// Serves the gateway over gRPC: plain on 127.0.0.1:8087 and with TLS on 127.0.0.1:9087
+    /// unless configured otherwise. Prints one line, where each listener listens.
     Serve {
-        /// A TOML configuration file.
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Overrides the listen address (port 0 picks a free port).
-        #[arg(long)]
-        listen: Option<std::net::SocketAddr>,
-        /// Overrides the data folder.
-        #[arg(long)]
-        data_dir: Option<PathBuf>,
+        #[command(flatten)]
+        place: Where,
+        /// The plain listener's address (port 0 picks a free port), or `off`.
+        #[arg(long, value_parser = listen_address)]
+        listen: Option<Listen>,
+        /// The TLS listener's address (port 0 picks a free port), or `off`.
+        #[arg(long, value_parser = listen_address)]
+        tls_listen: Option<Listen>,
     },
+    /// The gateway's TLS certificate.
+    Tls {
+        #[command(subcommand)]
+        command: TlsCommand,
+    },
+    /// The gateway password.
+    Password {
+        #[command(subcommand)]
+        command: PasswordCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TlsCommand {
+    /// Prints the SHA-256 fingerprint of the gateway's certificate, for portals to pin.
+    Fingerprint {
+        #[command(flatten)]
+        place: Where,
+    },
+}
+
+#[derive(Subcommand)]
+enum PasswordCommand {
+    /// Sets a new gateway password in the data folder, while the gateway is stopped. Prompts
+    /// twice without echo on a terminal, else reads one line from standard input.
+    Set {
+        #[command(flatten)]
+        place: Where,
+    },
+}
+
+/// A listener's address, or none.
+#[derive(Clone, Copy)]
+struct Listen(Option<SocketAddr>);
+
+fn listen_address(text: &str) -> Result<Listen, String> {
+    if text == "off" {
+        return Ok(Listen(None));
+    }
+    text.parse()
+        .map(|address| Listen(Some(address)))
+        .map_err(|_| format!("{text:?} is not an address such as 127.0.0.1:8087, nor \"off\""))
 }
 
 #[tokio::main]
@@ -42,12 +98,20 @@ async fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let Command::Serve {
-        config,
-        listen,
-        data_dir,
-    } = Cli::parse().command;
-    match serve(config, listen, data_dir).await {
+    let result = match Cli::parse().command {
+        Command::Serve {
+            place,
+            listen,
+            tls_listen,
+        } => serve(place, listen, tls_listen).await,
+        Command::Tls {
+            command: TlsCommand::Fingerprint { place },
+        } => fingerprint(&place),
+        Command::Password {
+            command: PasswordCommand::Set { place },
+        } => set_password(&place),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mediagateway: {e}");
@@ -56,29 +120,148 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(
-    config: Option<PathBuf>,
-    listen: Option<std::net::SocketAddr>,
-    data_dir: Option<PathBuf>,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let mut config = match config {
-        Some(path) => GatewayConfig::from_file(&path)?,
+type Outcome = Result<(), Box<dyn std::error::Error>>;
+
+fn load(place: &Where) -> Result<GatewayConfig, Box<dyn std::error::Error>> {
+    let mut config = match &place.config {
+        Some(path) => GatewayConfig::from_file(path)?,
         None => GatewayConfig::default(),
     };
-    if let Some(listen) = listen {
+    if let Some(dir) = &place.data_dir {
+        config.data_dir.clone_from(dir);
+    }
+    Ok(config)
+}
+
+async fn serve(place: Where, listen: Option<Listen>, tls_listen: Option<Listen>) -> Outcome {
+    let mut config = load(&place)?;
+    if let Some(Listen(listen)) = listen {
         config.listen = listen;
     }
-    if let Some(dir) = data_dir {
-        config.data_dir = dir;
+    if let Some(Listen(listen)) = tls_listen {
+        config.tls_listen = listen;
     }
     let gateway = Arc::new(Gateway::open(&config)?);
-    let listener = mediagateway::bind(config.listen).await?;
-    // The one line on stdout: scripts and tests read the bound address from it.
-    println!("listening on {}", listener.local_addr()?);
-    tracing::info!(data_dir = %config.data_dir.display(), "MediaGateway started");
-    let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+    config.check_listeners(gateway.uses_default_password())?;
+    let plain = match config.listen {
+        Some(address) => Some(mediagateway::bind(address).await?),
+        None => None,
     };
-    mediagateway::serve(gateway, listener, shutdown).await?;
+    let tls = match config.tls_listen {
+        Some(address) => Some((
+            mediagateway::bind(address).await?,
+            mediagateway::server_tls(&config)?,
+        )),
+        None => None,
+    };
+    let mut where_ = Vec::new();
+    if let Some(listener) = &plain {
+        where_.push(format!("plain {}", listener.local_addr()?));
+    }
+    if let Some((listener, identity)) = &tls {
+        where_.push(format!(
+            "tls {} (certificate SHA-256 {})",
+            listener.local_addr()?,
+            identity.fingerprint()
+        ));
+        tracing::info!(fingerprint = %identity.fingerprint(), "TLS certificate");
+    }
+    // The one line on stdout: scripts and tests read the bound addresses from it.
+    println!("listening on {}", where_.join(", "));
+    tracing::info!(data_dir = %config.data_dir.display(), "MediaGateway started");
+
+    // Ctrl-C or SIGTERM: stop accepting, let the calls in flight finish, then stop.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: finishing the calls in flight");
+        let _ = stop.send(true);
+    });
+    let until_stopped = move || {
+        let mut stopped = stopped.clone();
+        async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        }
+    };
+    let plain_server = {
+        let gateway = gateway.clone();
+        let until = until_stopped();
+        async move {
+            match plain {
+                Some(listener) => mediagateway::serve(gateway, listener, until).await,
+                None => Ok(()),
+            }
+        }
+    };
+    let tls_server = {
+        let until = until_stopped();
+        async move {
+            match tls {
+                Some((listener, identity)) => {
+                    mediagateway::serve_tls(gateway, listener, &identity, until).await
+                }
+                None => Ok(()),
+            }
+        }
+    };
+    let (plain, tls) = tokio::join!(plain_server, tls_server);
+    plain?;
+    tls?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn fingerprint(place: &Where) -> Outcome {
+    let config = load(place)?;
+    let certificate = match &config.tls_identity {
+        Some((certificate, _)) => certificate.clone(),
+        None => mediagateway_grpc::tls::ServerTls::self_signed(&config.data_dir).certificate_path(),
+    };
+    println!(
+        "{}",
+        mediagateway_grpc::tls::certificate_fingerprint(&certificate)?
+    );
+    Ok(())
+}
+
+fn set_password(place: &Where) -> Outcome {
+    let config = load(place)?;
+    let password = if std::io::stdin().is_terminal() {
+        let first = SecretString::from(rpassword::prompt_password("New gateway password: ")?);
+        let again = SecretString::from(rpassword::prompt_password("Once more: ")?);
+        if first.expose_secret() != again.expose_secret() {
+            return Err("the two passwords differ; nothing changed".into());
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let password = SecretString::from(line.trim_end_matches(['\r', '\n']).to_owned());
+        zeroize::Zeroize::zeroize(&mut line);
+        password
+    };
+    Gateway::set_password(&config.data_dir, &password)?;
+    println!("gateway password set in {}", config.data_dir.display());
     Ok(())
 }

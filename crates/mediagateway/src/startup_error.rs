@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use mediagateway_api::ApiError;
+use mediagateway_grpc::tls::TlsError;
 use mediagateway_vault::VaultError;
 use thiserror::Error;
 
@@ -41,6 +42,15 @@ pub enum StartupError {
     /// The vault (or the gateway's private folder) could not be opened.
     #[error("the vault could not be opened: {0}")]
     Vault(#[from] VaultError),
+    /// The TLS certificate or key could not be read or made.
+    #[error("TLS: {0}")]
+    Tls(#[from] TlsError),
+    /// The configuration asks for something unsafe; the reason says what to do instead.
+    #[error("{reason}")]
+    Refused {
+        /// One line: what is refused and what to do.
+        reason: String,
+    },
     /// The stored data sources could not be read.
     #[error("the stored data sources could not be read: {0}")]
     DataSources(ApiError),

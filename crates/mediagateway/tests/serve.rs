@@ -1,16 +1,21 @@
-//! The `mediagateway serve` binary: zero-configuration start, config files, restarts.
+//! The `mediagateway` binary: zero-configuration start, config files, restarts, both
+//! listeners, the refusals at start, the TLS fingerprint and setting the password.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use mediagateway_api::{AdminApi, AdminCall, ApiError, GatewayPassword};
+use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
 
 /// A running `mediagateway serve`, stopped by its PID when dropped.
 struct Served {
     child: Child,
+    /// The plain listener's port.
     port: u16,
+    /// The TLS listener's port and certificate fingerprint, when it runs.
+    tls: Option<(u16, String)>,
 }
 
 impl Drop for Served {
@@ -34,12 +39,46 @@ fn serve(args: &[&str], home: &Path) -> Served {
     BufReader::new(child.stdout.take().expect("stdout is piped"))
         .read_line(&mut line)
         .expect("the binary prints its address");
-    let port = line
-        .trim()
-        .strip_prefix("listening on 127.0.0.1:")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-    Served { child, port }
+    let (port, tls) = listeners(&line).unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+    Served { child, port, tls }
+}
+
+/// The ports of `listening on plain 127.0.0.1:P, tls 127.0.0.1:Q (certificate SHA-256 F)`.
+fn listeners(line: &str) -> Option<(u16, Option<(u16, String)>)> {
+    let rest = line.trim().strip_prefix("listening on ")?;
+    let mut plain = 0;
+    let mut tls = None;
+    for part in rest.split(", ") {
+        let port_of = |address: &str| -> Option<u16> { address.rsplit(':').next()?.parse().ok() };
+        if let Some(address) = part.strip_prefix("plain ") {
+            plain = port_of(address)?;
+        } else if let Some(rest) = part.strip_prefix("tls ") {
+            let (address, fingerprint) = rest.split_once(" (certificate SHA-256 ")?;
+            tls = Some((port_of(address)?, fingerprint.strip_suffix(')')?.to_owned()));
+        }
+    }
+    Some((plain, tls))
+}
+
+/// Runs the binary to its end with `args`, `stdin` on its standard input.
+fn run(args: &[&str], home: &Path, stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mediagateway"))
+        .args(args)
+        .env("HOME", home)
+        .env_remove("XDG_DATA_HOME")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(stdin.as_bytes())
+        .expect("the binary reads its input");
+    child.wait_with_output().expect("the binary ends")
 }
 
 fn config(dir: &Path, data_dir: &Path) -> std::path::PathBuf {
@@ -47,7 +86,7 @@ fn config(dir: &Path, data_dir: &Path) -> std::path::PathBuf {
     std::fs::write(
         &path,
         format!(
-            "listen = \"127.0.0.1:0\"\ndata_dir = \"{}\"\nrsa_bits = 2048\n",
+            "listen = \"127.0.0.1:0\"\ntls_listen = \"127.0.0.1:0\"\ndata_dir = \"{}\"\nrsa_bits = 2048\n",
             data_dir.display()
         ),
     )
@@ -113,8 +152,12 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn runs_with_zero_configuration() {
     let home = tempfile::tempdir().unwrap();
-    let served = serve(&["--listen", "127.0.0.1:0"], home.path());
+    let served = serve(
+        &["--listen", "127.0.0.1:0", "--tls-listen", "127.0.0.1:0"],
+        home.path(),
+    );
     assert!(served.port > 0);
+    assert!(served.tls.is_some());
     assert!(home
         .path()
         .join(".local/share/mediagateway/admin-password")
@@ -135,4 +178,177 @@ fn a_bad_config_file_is_refused_with_its_reason() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("gateway.toml"), "{stderr}");
     assert!(stderr.contains("listen"), "{stderr}");
+}
+
+#[tokio::test]
+async fn both_listeners_serve_and_the_fingerprint_command_agrees_with_the_tls_one() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data = data.to_str().unwrap();
+    let served = serve(
+        &[
+            "--data-dir",
+            data,
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-listen",
+            "127.0.0.1:0",
+        ],
+        home.path(),
+    );
+    let (tls_port, fingerprint) = served.tls.clone().expect("the TLS listener runs");
+    let printed = run(&["tls", "fingerprint", "--data-dir", data], home.path(), "");
+    assert!(printed.status.success());
+    assert_eq!(String::from_utf8_lossy(&printed.stdout).trim(), fingerprint);
+
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+    let pinned = GrpcClient::builder("127.0.0.1", tls_port)
+        .tls(ClientTls::pinned_fingerprint(&fingerprint).unwrap())
+        .build()
+        .unwrap();
+    assert!(pinned.status(&admin).await.unwrap().default_password);
+    let plain = GrpcClient::builder("127.0.0.1", served.port)
+        .build()
+        .unwrap();
+    assert!(plain.status(&admin).await.is_ok());
+    // Plain text to the TLS port gets nothing.
+    let confused = GrpcClient::builder("127.0.0.1", tls_port).build().unwrap();
+    assert!(confused.status(&admin).await.unwrap_err().is_unreachable());
+}
+
+#[test]
+fn unsafe_listeners_are_refused_at_start_with_one_line_that_says_what_to_do() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data = data.to_str().unwrap();
+    let plain_everywhere = run(
+        &[
+            "serve",
+            "--data-dir",
+            data,
+            "--listen",
+            "0.0.0.0:0",
+            "--tls-listen",
+            "off",
+        ],
+        home.path(),
+        "",
+    );
+    assert_eq!(plain_everywhere.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&plain_everywhere.stderr);
+    assert!(
+        stderr.contains("plain-text") && stderr.contains("tls_listen"),
+        "{stderr}"
+    );
+    assert!(plain_everywhere.stdout.is_empty(), "nothing was served");
+
+    let default_everywhere = run(
+        &[
+            "serve",
+            "--data-dir",
+            data,
+            "--listen",
+            "off",
+            "--tls-listen",
+            "0.0.0.0:0",
+        ],
+        home.path(),
+        "",
+    );
+    assert_eq!(default_everywhere.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&default_everywhere.stderr);
+    assert!(
+        stderr.contains("default") && stderr.contains("password set"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn the_password_is_set_from_standard_input_and_weak_ones_are_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data = data.to_str().unwrap();
+    let weak = run(
+        &["password", "set", "--data-dir", data],
+        home.path(),
+        "12345678\n",
+    );
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&weak.stderr).contains("12345678"));
+    let strong = "quartz-lantern-harbor-91";
+    let set = run(
+        &["password", "set", "--data-dir", data],
+        home.path(),
+        &format!("{strong}\n"),
+    );
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+
+    // Without the default password the gateway may listen off loopback (with TLS).
+    let served = serve(
+        &[
+            "--data-dir",
+            data,
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-listen",
+            "0.0.0.0:0",
+        ],
+        home.path(),
+    );
+    let client = GrpcClient::builder("127.0.0.1", served.port)
+        .build()
+        .unwrap();
+    let status = client
+        .status(&AdminCall::new(GatewayPassword::from(strong)))
+        .await
+        .unwrap();
+    assert!(!status.default_password);
+    assert_eq!(
+        client
+            .status(&AdminCall::new(GatewayPassword::from("1234")))
+            .await
+            .unwrap_err(),
+        ApiError::PasswordIncorrect
+    );
+}
+
+#[test]
+fn a_vault_without_its_password_file_does_not_start_with_the_default() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let served = serve(
+        &[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-listen",
+            "off",
+        ],
+        home.path(),
+    );
+    drop(served);
+    std::fs::remove_file(data.join("admin-password")).unwrap();
+    let output = run(
+        &[
+            "serve",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ],
+        home.path(),
+        "",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("admin-password") && stderr.contains("vault"),
+        "{stderr}"
+    );
+    assert!(!data.join("admin-password").exists(), "no silent new 1234");
 }
