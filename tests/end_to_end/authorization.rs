@@ -15,11 +15,12 @@ use mediagateway_api::{
     ExchangeGeneration, GatewayApi, GatewayPassword, KeyRotation, Login, NewAppointment, PortalKey,
     ServiceAccount, SessionApi, TimeWindow, UserCall,
 };
+use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use crate::support::{served_gateway, served_gateway_with, SERVICE};
+use crate::support::{also_over_tls, served_gateway, served_gateway_with, SERVICE};
 
 const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
 
@@ -213,7 +214,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
         .await
         .expect("the fake Exchange starts on loopback");
     // The matrix makes many wrong calls from one address on purpose: no slowing down here.
-    let (gateway, port, _dir) = served_gateway_with(|config| {
+    let (gateway, port, dir) = served_gateway_with(|config| {
         config.with_guessing(ThrottleConfig {
             free_attempts: u32::MAX,
             ..ThrottleConfig::default()
@@ -221,8 +222,16 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     })
     .await;
     let grpc = GrpcClient::builder("127.0.0.1", port).build().unwrap();
-    let transports: [(&str, Arc<dyn GatewayApi>); 2] =
-        [("in-process", gateway.clone()), ("gRPC", Arc::new(grpc))];
+    let (tls_port, fingerprint) = also_over_tls(gateway.clone(), dir.path()).await;
+    let grpc_tls = GrpcClient::builder("127.0.0.1", tls_port)
+        .tls(ClientTls::pinned_fingerprint(&fingerprint).unwrap())
+        .build()
+        .unwrap();
+    let transports: [(&str, Arc<dyn GatewayApi>); 3] = [
+        ("in-process", gateway.clone()),
+        ("gRPC", Arc::new(grpc)),
+        ("gRPC over TLS", Arc::new(grpc_tls)),
+    ];
 
     let admin = AdminCall::new(GatewayPassword::from("1234"));
     let mut issued = Vec::new();
@@ -257,7 +266,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     }
     assert_eq!(
         cells,
-        2 * 5 * 11,
+        3 * 5 * 11,
         "every operation of every area is in the matrix"
     );
 }

@@ -1,11 +1,12 @@
 //! The path from a portal's `DataSource` through the gateway to (fake) Exchange and back, run
-//! over every transport: in-process and gRPC on loopback.
+//! over every transport: in-process, gRPC and gRPC over TLS (a pinned self-signed certificate)
+//! on loopback.
 
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use exchange_connector::{
-    ApiError, Authentication, DataSource, Diagnosis, ExchangeGeneration, NewAppointment,
+    ApiError, Authentication, ClientTls, DataSource, Diagnosis, ExchangeGeneration, NewAppointment,
     ServiceAccount, TransportChoice,
 };
 use exchange_testkit::schema::SchemaValidator;
@@ -24,6 +25,7 @@ const BOB: (&str, &str) = ("bob@contoso.test", "bob-password");
 enum Kind {
     InProcess,
     Grpc,
+    GrpcTls,
 }
 
 /// A fake Exchange, a gateway on a temporary folder, and the gateway's gRPC server.
@@ -31,6 +33,8 @@ struct World {
     fake: FakeExchange,
     gateway: Arc<Gateway>,
     grpc_port: u16,
+    /// The TLS listener's port and its certificate's fingerprint.
+    tls: (u16, String),
     data_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -45,8 +49,10 @@ impl World {
             .await
             .expect("the fake Exchange starts on loopback");
         let (gateway, grpc_port, dir) = crate::support::served_gateway().await;
+        let tls = crate::support::also_over_tls(gateway.clone(), dir.path()).await;
         Self {
             fake,
+            tls,
             gateway,
             data_dir: dir.path().to_owned(),
             grpc_port,
@@ -55,11 +61,16 @@ impl World {
     }
 
     fn data_source(&self, kind: Kind) -> exchange_connector::DataSourceBuilder {
-        let transport = match kind {
-            Kind::InProcess => TransportChoice::InProcess(self.gateway.clone()),
-            Kind::Grpc => TransportChoice::Grpc,
-        };
-        data_source(transport, self.grpc_port, &self.fake.url())
+        match kind {
+            Kind::InProcess => data_source(
+                TransportChoice::InProcess(self.gateway.clone()),
+                0,
+                &self.fake.url(),
+            ),
+            Kind::Grpc => data_source(TransportChoice::Grpc, self.grpc_port, &self.fake.url()),
+            Kind::GrpcTls => data_source(TransportChoice::Grpc, self.tls.0, &self.fake.url())
+                .tls(ClientTls::pinned_fingerprint(&self.tls.1).expect("a fingerprint")),
+        }
     }
 
     fn stored(&self, portal_user: Uuid) -> bool {
@@ -381,6 +392,14 @@ macro_rules! over_every_transport {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
                 let kind = Kind::Grpc;
+                $body(kind).await
+            })*
+        }
+        mod grpc_tls {
+            use super::*;
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let kind = Kind::GrpcTls;
                 $body(kind).await
             })*
         }

@@ -1,5 +1,6 @@
 //! What the end-to-end test binaries share.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use exchange_connector::{
@@ -7,6 +8,7 @@ use exchange_connector::{
     TransportChoice,
 };
 use mediagateway::{Gateway, GatewayConfig};
+use mediagateway_grpc::tls::ServerTls;
 use secrecy::SecretString;
 
 /// The service account of the tests' data sources: its user name and password.
@@ -59,4 +61,19 @@ pub(crate) fn data_source(
             SecretString::from(SERVICE.1),
             ews_url,
         ))
+}
+
+/// Serves `gateway` over gRPC with TLS too, on a free loopback port, with the self-signed
+/// certificate kept in `data_dir`; returns the port and the certificate's fingerprint.
+pub(crate) async fn also_over_tls(gateway: Arc<Gateway>, data_dir: &Path) -> (u16, String) {
+    let tls = ServerTls::self_signed_in(data_dir).expect("a self-signed certificate");
+    let fingerprint = tls.fingerprint().to_owned();
+    let listener = mediagateway::bind("127.0.0.1:0".parse().expect("an address"))
+        .await
+        .expect("a loopback port");
+    let port = listener.local_addr().expect("a bound listener").port();
+    tokio::spawn(async move {
+        mediagateway::serve_tls(gateway, listener, &tls, std::future::pending()).await
+    });
+    (port, fingerprint)
 }

@@ -9,6 +9,8 @@ use mediagateway_api::{
     ServiceAccount, UserCall,
 };
 #[cfg(feature = "grpc")]
+use mediagateway_grpc::tls::ClientTls;
+#[cfg(feature = "grpc")]
 use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -60,9 +62,21 @@ pub struct DataSourceBuilder {
     account: Option<ServiceAccount>,
     session_based: bool,
     timeout: Duration,
+    #[cfg(feature = "grpc")]
+    tls: Option<ClientTls>,
 }
 
 impl DataSourceBuilder {
+    /// General: reach the gateway over gRPC with TLS (its port 9087 by default), trusting what
+    /// `tls` says: the gateway's pinned certificate fingerprint (`mediagateway tls
+    /// fingerprint`), a CA bundle, or the public roots. Without it the connection is plain, for
+    /// a gateway on loopback.
+    #[cfg(feature = "grpc")]
+    pub fn tls(mut self, tls: ClientTls) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
     /// General: the gateway's host and port (8087 is the gateway's gRPC port).
     pub fn gateway(mut self, host: impl Into<String>, port: u16) -> Self {
         self.host = Some(host.into());
@@ -171,9 +185,11 @@ impl DataSourceBuilder {
                 let host = self.host.ok_or(ConnectorError::Incomplete {
                     missing: "gateway host",
                 })?;
-                let client = GrpcClient::builder(host, self.port)
-                    .timeout(self.timeout)
-                    .build()?;
+                let mut client = GrpcClient::builder(host, self.port).timeout(self.timeout);
+                if let Some(tls) = self.tls {
+                    client = client.tls(tls);
+                }
+                let client = client.build()?;
                 let address = client.address().to_owned();
                 (Arc::new(client), address)
             }
@@ -239,6 +255,8 @@ impl DataSource {
             account: None,
             session_based: false,
             timeout: Duration::from_secs(120),
+            #[cfg(feature = "grpc")]
+            tls: None,
         }
     }
 

@@ -57,4 +57,7 @@ pub use mediagateway_api::{
     ApiError, Appointment, Authentication, DataSourceConfigured, ExchangeGeneration, GatewayApi,
     LoginOutcome, NewAppointment, PortalKey, ServiceAccount,
 };
+/// The TLS trust settings of [`DataSourceBuilder::tls`].
+#[cfg(feature = "grpc")]
+pub use mediagateway_grpc::tls::ClientTls;
 pub use user::UserSession;
