@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use chrono::{Duration, Utc};
-use exchange_connector::{NewAppointment, ServiceAccount, TransportChoice};
+use exchange_connector::{ClientTls, NewAppointment, ServiceAccount, TransportChoice};
 use exchange_test_support::CapturedLogs;
 use exchange_testkit::FakeExchange;
 use secrecy::{ExposeSecret, SecretString};
@@ -23,9 +23,12 @@ async fn a_full_run_logs_no_secret() {
         .start()
         .await
         .unwrap();
-    let (_gateway, port, _dir) = support::served_gateway().await;
+    let (gateway, _, dir) = support::served_gateway().await;
+    // Over TLS, so the TLS listener's logs are in the run too.
+    let (port, fingerprint) = support::also_over_tls(gateway, dir.path()).await;
 
     let exchange = support::data_source(TransportChoice::Grpc, port, &fake.url())
+        .tls(ClientTls::pinned_fingerprint(&fingerprint).unwrap())
         .exchange_account(ServiceAccount::new(
             "svc@contoso.test",
             SecretString::from(secrets[0]),
