@@ -67,9 +67,9 @@ async fn oversized_and_hostile_fields_get_typed_errors() {
     let (port, _dir) = gateway().await;
     let client = GrpcClient::builder("127.0.0.1", port).build().unwrap();
     let call = UserCall::new(PortalKey::from("mgk1.unknown"), "Nowhere", Uuid::new_v4());
-    // Larger than the 16 MiB message limit: refused before anything is sent.
+    // Larger than the 4 MiB message limit: refused before anything is sent.
     let huge = Login {
-        user_name: "a".repeat(17 * 1024 * 1024),
+        user_name: "a".repeat(5 * 1024 * 1024),
         password: SecretString::from("x"),
         mailbox: None,
     };

@@ -4,6 +4,7 @@
 
 mod authorization;
 mod grpc_hostile;
+mod limits;
 mod path;
 mod python_client;
 mod restart;

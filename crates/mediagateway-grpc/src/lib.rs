@@ -49,8 +49,8 @@ pub mod proto {
     tonic::include_proto!("mediagateway.v1");
 }
 
-/// The largest message either side accepts or sends: 16 MiB.
-pub const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
+/// The largest message either side accepts or sends: 4 MiB.
+pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// The default gRPC port of the gateway.
 pub const DEFAULT_PORT: u16 = 8087;

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::limits::LimitsFile;
 use crate::startup_error::StartupError;
-use crate::{HashLimiter, ThrottleConfig, UrlPolicy};
+use crate::{HashLimiter, Limits, ThrottleConfig, UrlPolicy};
 
 /// How the gateway runs.
 ///
@@ -37,6 +38,12 @@ use crate::{HashLimiter, ThrottleConfig, UrlPolicy};
 /// allow_plain_http_on_loopback = false
 /// # Empty: any host. `*.contoso.com` allows every name below contoso.com.
 /// allowed_hosts = ["mail.contoso.com"]
+///
+/// [limits]
+/// max_data_sources = 100
+/// max_calendar_window_days = 731
+/// max_subject_bytes = 1024
+/// max_body_bytes = 1048576
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -68,6 +75,11 @@ pub struct GatewayConfig {
     pub guessing: ThrottleConfig,
     /// How many Argon2 password checks run at once, off the async workers.
     pub password_checks: usize,
+    /// Limits on counts, windows and text sizes.
+    pub limits: Limits,
+    /// How failed Exchange logins are slowed down, per portal user and per Exchange user name,
+    /// so the gateway cannot be used to guess Exchange passwords or lock accounts out.
+    pub failed_logins: ThrottleConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +96,7 @@ struct File {
     exchange_timeout_secs: Option<u64>,
     session_ttl_secs: Option<u64>,
     ews_url_policy: Option<UrlPolicy>,
+    limits: Option<LimitsFile>,
 }
 
 impl Default for GatewayConfig {
@@ -101,6 +114,8 @@ impl Default for GatewayConfig {
             ews_url_policy: UrlPolicy::default(),
             guessing: ThrottleConfig::default(),
             password_checks: HashLimiter::default().permits(),
+            limits: Limits::default(),
+            failed_logins: ThrottleConfig::default(),
         }
     }
 }
@@ -177,6 +192,18 @@ impl GatewayConfig {
         self
     }
 
+    /// Sets the limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets how failed Exchange logins are slowed down.
+    pub fn with_failed_logins(mut self, failed_logins: ThrottleConfig) -> Self {
+        self.failed_logins = failed_logins;
+        self
+    }
+
     /// Sets how wrong credentials are slowed down.
     pub fn with_guessing(mut self, guessing: ThrottleConfig) -> Self {
         self.guessing = guessing;
@@ -240,6 +267,9 @@ impl GatewayConfig {
         }
         if let Some(policy) = file.ews_url_policy {
             config.ews_url_policy = policy;
+        }
+        if let Some(limits) = file.limits {
+            limits.apply(&mut config.limits)?;
         }
         Ok(config)
     }

@@ -18,7 +18,16 @@ use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend};
 use crate::config::GatewayConfig;
 use crate::registry::{DataSource, DataSources};
 use crate::startup_error::StartupError;
-use crate::{HashLimiter, Throttle, UrlPolicy};
+use crate::{HashLimiter, Limits, Throttle, UrlPolicy};
+
+/// What failed Exchange logins are counted by: the portal user, and the Exchange user name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum LoginKey {
+    /// A portal user of a data source.
+    PortalUser(String, uuid::Uuid),
+    /// An Exchange user name (lower case) at a data source.
+    ExchangeUser(String, String),
+}
 
 /// The gateway password's file in the data folder.
 pub(crate) const PASSWORD_FILE: &str = "admin-password";
@@ -33,6 +42,9 @@ pub struct Gateway {
     pub(crate) password_checks: HashLimiter,
     pub(crate) guesses: Throttle<IpAddr>,
     pub(crate) ews_url_policy: UrlPolicy,
+    pub(crate) limits: Limits,
+    /// Failed Exchange logins by portal user and by Exchange user name.
+    pub(crate) failed_logins: Throttle<LoginKey>,
     pub(crate) vault: Vault,
     pub(crate) sessions: SessionAccounts,
     pub(crate) session_ttl: Duration,
@@ -87,6 +99,8 @@ impl Gateway {
             password_checks: HashLimiter::new(config.password_checks),
             guesses: Throttle::new(config.guessing.clone()),
             ews_url_policy: config.ews_url_policy.clone(),
+            limits: config.limits.clone(),
+            failed_logins: Throttle::new(config.failed_logins.clone()),
             data_sources: DataSources::load(&vault).map_err(StartupError::DataSources)?,
             vault,
             sessions: SessionAccounts::new(),

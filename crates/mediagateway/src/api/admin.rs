@@ -65,6 +65,9 @@ impl AdminApi for Gateway {
         validate::data_source(config)?;
         self.allowed_url(&config.service_account.ews_url)?;
         let existing = self.data_sources.find(&self.vault, &config.name)?;
+        if existing.is_none() {
+            self.limits.another_data_source(self.data_sources.len())?;
+        }
         let (portal_key, keys) = match &existing {
             Some(source) => (None, source.keys.clone()),
             None => {

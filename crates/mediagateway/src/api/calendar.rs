@@ -13,6 +13,7 @@ impl CalendarApi for Gateway {
         window: &TimeWindow,
     ) -> Result<Vec<Appointment>, ApiError> {
         let access = self.user_access(call)?;
+        self.limits.window(window)?;
         self.backend.find_appointments(&access, window).await
     }
 
@@ -29,6 +30,7 @@ impl CalendarApi for Gateway {
     ) -> Result<Appointment, ApiError> {
         let access = self.user_access(call)?;
         appointment.window()?;
+        self.limits.appointment(appointment)?;
         self.backend.create_appointment(&access, appointment).await
     }
 

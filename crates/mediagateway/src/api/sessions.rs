@@ -1,14 +1,16 @@
 //! The sessions area: portal users log in and out.
 
+use std::time::Instant;
+
 use async_trait::async_trait;
 use chrono::Utc;
-use mediagateway_api::{ApiError, Login, LoginOutcome, SessionApi, UserCall};
+use mediagateway_api::{ApiError, ErrorKind, Login, LoginOutcome, SessionApi, UserCall};
 use mediagateway_vault::{Account, Secret};
 
 use crate::audit;
 use crate::backend::MailboxAccess;
 use crate::fingerprint::access_fingerprint;
-use crate::gateway::{storage, user_record};
+use crate::gateway::{storage, user_record, LoginKey};
 use crate::{validate, Gateway};
 
 #[async_trait]
@@ -34,6 +36,26 @@ impl SessionApi for Gateway {
             password: login.password.clone(),
             mailbox: mailbox.clone(),
         };
+        // Failed logins are counted per portal user and per Exchange user name, so the gateway
+        // cannot be used to guess Exchange passwords or to lock directory accounts out.
+        let keys = [
+            LoginKey::PortalUser(call.data_source.clone(), call.portal_user),
+            LoginKey::ExchangeUser(call.data_source.clone(), login.user_name.to_lowercase()),
+        ];
+        let now = Instant::now();
+        for key in &keys {
+            if let Err(retry) = self.failed_logins.check(key, now) {
+                audit::login_failed(
+                    &call.data_source,
+                    call.portal_user,
+                    &login.user_name,
+                    ErrorKind::TooManyAttempts,
+                );
+                return Err(ApiError::TooManyAttempts {
+                    retry_after: retry.duration(),
+                });
+            }
+        }
         // Nothing is kept unless Exchange accepts the login data.
         if let Err(error) = self.backend.check(&access).await {
             audit::login_failed(
@@ -42,7 +64,15 @@ impl SessionApi for Gateway {
                 &login.user_name,
                 error.kind(),
             );
+            if matches!(error, ApiError::ExchangeLoginRefused { .. }) {
+                for key in &keys {
+                    self.failed_logins.failure(key, Instant::now());
+                }
+            }
             return Err(error);
+        }
+        for key in &keys {
+            self.failed_logins.success(key);
         }
         let mut account = Account::new(
             login.user_name.clone(),

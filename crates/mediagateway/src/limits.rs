@@ -1,0 +1,178 @@
+//! The gateway's limits on what one call may ask for, each refused with
+//! [`ApiError::LimitExceeded`] naming the limit.
+
+use std::time::Duration;
+
+use mediagateway_api::{ApiError, NewAppointment, TimeWindow};
+use serde::Deserialize;
+
+/// Limits on counts, windows and text sizes. The TOML configuration's `[limits]` table sets
+/// them (in the units of its keys' names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Data sources a gateway holds at most (default 100).
+    pub max_data_sources: usize,
+    /// The longest calendar window one call may read (default 731 days, two years).
+    pub max_calendar_window: Duration,
+    /// The longest subject or location, in bytes (default 1 KiB).
+    pub max_subject_bytes: usize,
+    /// The longest body text, in bytes (default 1 MiB).
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_data_sources: 100,
+            max_calendar_window: Duration::from_secs(731 * 24 * 3600),
+            max_subject_bytes: 1024,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// The `[limits]` table of the configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LimitsFile {
+    max_data_sources: Option<usize>,
+    max_calendar_window_days: Option<u64>,
+    max_subject_bytes: Option<usize>,
+    max_body_bytes: Option<usize>,
+}
+
+impl LimitsFile {
+    /// The limits of the file over the defaults; zero is refused for each.
+    pub(crate) fn apply(self, limits: &mut Limits) -> Result<(), String> {
+        let positive = |key: &str, value: u64| {
+            if value == 0 {
+                Err(format!("limits.{key} must be positive"))
+            } else {
+                Ok(value)
+            }
+        };
+        let size = |key: &str, value: usize| {
+            positive(key, u64::try_from(value).unwrap_or(u64::MAX)).map(|_| value)
+        };
+        if let Some(n) = self.max_data_sources {
+            limits.max_data_sources = size("max_data_sources", n)?;
+        }
+        if let Some(days) = self.max_calendar_window_days {
+            let days = positive("max_calendar_window_days", days)?.min(100 * 366);
+            limits.max_calendar_window = Duration::from_secs(days * 24 * 3600);
+        }
+        if let Some(n) = self.max_subject_bytes {
+            limits.max_subject_bytes = size("max_subject_bytes", n)?;
+        }
+        if let Some(n) = self.max_body_bytes {
+            limits.max_body_bytes = size("max_body_bytes", n)?;
+        }
+        Ok(())
+    }
+}
+
+fn exceeded(what: String) -> ApiError {
+    ApiError::LimitExceeded { what }
+}
+
+impl Limits {
+    /// A calendar window no longer than the limit.
+    pub(crate) fn window(&self, window: &TimeWindow) -> Result<(), ApiError> {
+        let span = (window.end() - window.start()).to_std().unwrap_or_default();
+        if span > self.max_calendar_window {
+            return Err(exceeded(format!(
+                "a calendar window of at most {} days",
+                self.max_calendar_window.as_secs() / 86_400
+            )));
+        }
+        Ok(())
+    }
+
+    /// An appointment whose texts fit the limits.
+    pub(crate) fn appointment(&self, appointment: &NewAppointment) -> Result<(), ApiError> {
+        let texts = [
+            (
+                "subject",
+                Some(&appointment.subject),
+                self.max_subject_bytes,
+            ),
+            (
+                "location",
+                appointment.location.as_ref(),
+                self.max_subject_bytes,
+            ),
+            ("body", appointment.body.as_ref(), self.max_body_bytes),
+        ];
+        for (what, text, max) in texts {
+            if let Some(text) = text.filter(|t| t.len() > max) {
+                return Err(exceeded(format!(
+                    "a {what} of at most {max} bytes (this one has {})",
+                    text.len()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Room for one more data source besides `existing`.
+    pub(crate) fn another_data_source(&self, existing: usize) -> Result<(), ApiError> {
+        if existing >= self.max_data_sources {
+            return Err(exceeded(format!(
+                "at most {} data sources",
+                self.max_data_sources
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    #[test]
+    fn each_limit_refuses_just_past_it() {
+        let limits = Limits::default();
+        let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let two_years = TimeWindow::new(start, start + chrono::Duration::days(731)).unwrap();
+        assert!(limits.window(&two_years).is_ok());
+        let longer = TimeWindow::new(start, start + chrono::Duration::days(732)).unwrap();
+        assert!(matches!(
+            limits.window(&longer),
+            Err(ApiError::LimitExceeded { .. })
+        ));
+        let mut appointment = NewAppointment {
+            subject: "s".repeat(1024),
+            start,
+            end: start,
+            is_all_day: false,
+            location: Some("l".repeat(1024)),
+            body: Some("b".repeat(1024 * 1024)),
+        };
+        assert!(limits.appointment(&appointment).is_ok());
+        appointment.location = Some("l".repeat(1025));
+        let err = limits.appointment(&appointment).unwrap_err();
+        assert!(err.to_string().contains("location"), "{err}");
+        appointment.location = None;
+        appointment.body = Some("b".repeat(1024 * 1024 + 1));
+        assert!(limits.appointment(&appointment).is_err());
+        assert!(limits.another_data_source(99).is_ok());
+        assert!(limits.another_data_source(100).is_err());
+    }
+
+    #[test]
+    fn the_file_sets_limits_and_refuses_zero() {
+        let mut limits = Limits::default();
+        let file: LimitsFile =
+            toml::from_str("max_data_sources = 3\nmax_calendar_window_days = 7").unwrap();
+        file.apply(&mut limits).unwrap();
+        assert_eq!(limits.max_data_sources, 3);
+        assert_eq!(limits.max_calendar_window, Duration::from_secs(7 * 86_400));
+        let zero: LimitsFile = toml::from_str("max_body_bytes = 0").unwrap();
+        assert!(zero.apply(&mut limits).is_err());
+        assert!(toml::from_str::<LimitsFile>("max_pages = 1").is_err());
+    }
+}

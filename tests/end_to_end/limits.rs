@@ -1,0 +1,152 @@
+//! The gateway's limits, each gone past over every transport: data sources, the calendar
+//! window, text sizes and failed Exchange logins. Each gives `LimitExceeded` or
+//! `TooManyAttempts`, and nothing past a limit reaches Exchange.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use exchange_testkit::FakeExchange;
+use mediagateway::{Limits, ThrottleConfig};
+use mediagateway_api::{
+    AdminApi, AdminCall, ApiError, Authentication, DataSourceConfig, ExchangeGeneration,
+    GatewayApi, GatewayPassword, Login, NewAppointment, PortalKey, ServiceAccount, SessionApi,
+    TimeWindow, UserCall,
+};
+use mediagateway_grpc::GrpcClient;
+use secrecy::SecretString;
+use uuid::Uuid;
+
+use crate::support::{served_gateway_with, SERVICE};
+
+const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+
+fn config(name: &str, ews_url: &str) -> DataSourceConfig {
+    DataSourceConfig {
+        name: name.to_owned(),
+        exchange_generation: ExchangeGeneration::Exchange2010To2019,
+        authentication: Authentication::UserNamePassword,
+        service_account: ServiceAccount::new(
+            SERVICE.0,
+            SecretString::from(SERVICE.1),
+            ews_url.to_owned(),
+        ),
+        session_based: false,
+        time_zone: "UTC".to_owned(),
+    }
+}
+
+fn login(password: &str) -> Login {
+    Login {
+        user_name: ALICE.0.to_owned(),
+        password: SecretString::from(password),
+        mailbox: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_limit_refuses_the_call_past_it() {
+    let fake = FakeExchange::builder()
+        .user(SERVICE.0, SERVICE.1, SERVICE.0)
+        .user(ALICE.0, ALICE.1, ALICE.0)
+        .start()
+        .await
+        .expect("the fake Exchange starts on loopback");
+    let mut limits = Limits::default();
+    limits.max_data_sources = 2;
+    let (gateway, port, _dir) = served_gateway_with(|config| {
+        config
+            .with_limits(limits)
+            .with_failed_logins(ThrottleConfig {
+                free_attempts: 3,
+                ..ThrottleConfig::default()
+            })
+            .with_guessing(ThrottleConfig {
+                free_attempts: u32::MAX,
+                ..ThrottleConfig::default()
+            })
+    })
+    .await;
+    let grpc = GrpcClient::builder("127.0.0.1", port).build().unwrap();
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+
+    // At most two data sources; replacing one is not a new one.
+    let key: PortalKey = gateway
+        .configure_data_source(&admin, &config("A", &fake.url()))
+        .await
+        .unwrap()
+        .portal_key
+        .unwrap();
+    grpc.configure_data_source(&admin, &config("B", &fake.url()))
+        .await
+        .unwrap();
+    for api in [&*gateway as &dyn GatewayApi, &grpc] {
+        let err = api
+            .configure_data_source(&admin, &config("C", &fake.url()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::LimitExceeded { .. }), "{err:?}");
+        assert!(api
+            .configure_data_source(&admin, &config("A", &fake.url()))
+            .await
+            .is_ok());
+    }
+
+    let transports: [Arc<dyn GatewayApi>; 2] = [gateway.clone(), Arc::new(grpc)];
+    let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+    for api in &transports {
+        let user = UserCall::new(key.clone(), "A", Uuid::new_v4());
+        api.login(&user, &login(ALICE.1)).await.unwrap();
+        let sent = fake.logged_requests().len();
+        let long = TimeWindow::new(start, start + chrono::Duration::days(732)).unwrap();
+        assert!(matches!(
+            api.find_appointments(&user, &long).await,
+            Err(ApiError::LimitExceeded { .. })
+        ));
+        let wordy = NewAppointment {
+            subject: "s".repeat(1025),
+            start,
+            end: start + chrono::Duration::hours(1),
+            is_all_day: false,
+            location: None,
+            body: None,
+        };
+        assert!(matches!(
+            api.create_appointment(&user, &wordy).await,
+            Err(ApiError::LimitExceeded { .. })
+        ));
+        assert_eq!(
+            fake.logged_requests().len(),
+            sent,
+            "nothing reached Exchange"
+        );
+    }
+
+    // Failed Exchange logins: three reach Exchange, then the portal user and the Exchange user
+    // name are both held back, whatever the portal user.
+    let guesser = UserCall::new(key.clone(), "A", Uuid::new_v4());
+    for _ in 0..3 {
+        assert!(matches!(
+            gateway.login(&guesser, &login("wrong")).await,
+            Err(ApiError::ExchangeLoginRefused { .. })
+        ));
+    }
+    let sent = fake.logged_requests().len();
+    for api in &transports {
+        let err = api.login(&guesser, &login("wrong")).await.unwrap_err();
+        let ApiError::TooManyAttempts { retry_after } = err else {
+            panic!("{err:?}");
+        };
+        assert!(retry_after <= Duration::from_secs(1));
+        let someone_else = UserCall::new(key.clone(), "A", Uuid::new_v4());
+        assert!(matches!(
+            api.login(&someone_else, &login(ALICE.1)).await,
+            Err(ApiError::TooManyAttempts { .. })
+        ));
+    }
+    assert_eq!(
+        fake.logged_requests().len(),
+        sent,
+        "no guess reached Exchange"
+    );
+}
