@@ -11,6 +11,7 @@
 //! ```
 
 use std::error::Error;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -22,6 +23,7 @@ use exchange_connector::{
 };
 use exchange_testkit::FakeExchange;
 use mediagateway::{Gateway, GatewayConfig};
+use mediagateway_api::{Credential, Gatekeeper, Role};
 use secrecy::SecretString;
 use uuid::Uuid;
 
@@ -71,6 +73,19 @@ macro_rules! logged_area {
 mediagateway_api::admin_operations!(logged_area! {});
 mediagateway_api::session_operations!(logged_area! {});
 mediagateway_api::calendar_operations!(logged_area! {});
+
+/// The credential checks before a request is read are the wrapped gateway's.
+#[async_trait]
+impl Gatekeeper for Logged {
+    async fn admit(
+        &self,
+        role: Role,
+        credential: &Credential,
+        peer: Option<IpAddr>,
+    ) -> Result<(), ApiError> {
+        self.inner.admit(role, credential, peer).await
+    }
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {

@@ -99,3 +99,112 @@ async fn oversized_and_hostile_fields_get_typed_errors() {
         .await
         .is_ok());
 }
+
+/// Sends and receives message bytes as they are, so a test can put anything in a body.
+#[derive(Debug, Clone, Copy, Default)]
+struct Raw;
+
+impl tonic::codec::Codec for Raw {
+    type Encode = Vec<u8>;
+    type Decode = Vec<u8>;
+    type Encoder = Raw;
+    type Decoder = Raw;
+
+    fn encoder(&mut self) -> Raw {
+        Raw
+    }
+
+    fn decoder(&mut self) -> Raw {
+        Raw
+    }
+}
+
+impl tonic::codec::Encoder for Raw {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn encode(
+        &mut self,
+        item: Vec<u8>,
+        dst: &mut tonic::codec::EncodeBuf<'_>,
+    ) -> Result<(), tonic::Status> {
+        bytes::BufMut::put_slice(dst, &item);
+        Ok(())
+    }
+}
+
+impl tonic::codec::Decoder for Raw {
+    type Item = Vec<u8>;
+    type Error = tonic::Status;
+
+    fn decode(
+        &mut self,
+        src: &mut tonic::codec::DecodeBuf<'_>,
+    ) -> Result<Option<Vec<u8>>, tonic::Status> {
+        let bytes = bytes::Buf::chunk(src).to_vec();
+        bytes::Buf::advance(src, bytes.len());
+        Ok(Some(bytes))
+    }
+}
+
+/// Calls `path` with `body` as the message and `password` in the metadata; the status code and
+/// the error kind of the answer.
+async fn raw_call(
+    client: &GrpcClient,
+    path: &'static str,
+    body: Vec<u8>,
+    password: Option<&str>,
+) -> (tonic::Code, Option<String>) {
+    let mut grpc = tonic::client::Grpc::new(client.channel());
+    grpc.ready().await.expect("the channel is ready");
+    let mut request = tonic::Request::new(body);
+    if let Some(password) = password {
+        request.metadata_mut().insert_bin(
+            "mg-gateway-password-bin",
+            tonic::metadata::MetadataValue::from_bytes(password.as_bytes()),
+        );
+    }
+    let path = tonic::codegen::http::uri::PathAndQuery::from_static(path);
+    match grpc.unary(request, path, Raw).await {
+        Ok(_) => (tonic::Code::Ok, None),
+        Err(status) => (
+            status.code(),
+            status
+                .metadata()
+                .get("mg-error-kind")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        ),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_credential_is_answered_before_the_body_is_read() {
+    let (port, _dir) = gateway().await;
+    let client = GrpcClient::builder("127.0.0.1", port).build().unwrap();
+    // Not protobuf at all: a field number of zero.
+    let garbage = vec![0x00, 0xff, 0xff, 0xff, 0xff, 0x0f];
+    let status = "/mediagateway.v1.Admin/Status";
+    for password in [None, Some("wrong")] {
+        let (code, kind) = raw_call(&client, status, garbage.clone(), password).await;
+        assert_eq!(code, tonic::Code::Unauthenticated, "{password:?}");
+        assert_eq!(kind.as_deref(), Some("ERROR_KIND_PASSWORD_INCORRECT"));
+    }
+    let (code, kind) = raw_call(
+        &client,
+        "/mediagateway.v1.Sessions/Logout",
+        garbage.clone(),
+        Some("1234"),
+    )
+    .await;
+    assert_eq!(code, tonic::Code::PermissionDenied);
+    assert_eq!(kind.as_deref(), Some("ERROR_KIND_PERMISSION_DENIED"));
+    // With the right password the body is read, and this one is refused as malformed.
+    let (code, kind) = raw_call(&client, status, garbage, Some("1234")).await;
+    assert_ne!(code, tonic::Code::Unauthenticated);
+    assert_ne!(code, tonic::Code::Ok);
+    assert_eq!(kind, None, "tonic's own decoding error, not the gateway's");
+    // And a proper empty request is answered.
+    let (code, _) = raw_call(&client, status, Vec::new(), Some("1234")).await;
+    assert_eq!(code, tonic::Code::Ok);
+}

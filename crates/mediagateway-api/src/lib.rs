@@ -76,6 +76,7 @@ pub mod declare;
 mod areas;
 mod call;
 mod error;
+mod gate;
 
 pub use areas::admin::{
     AdminApi, Authentication, DataSourceConfig, DataSourceConfigured, ExchangeCheck,
@@ -85,14 +86,16 @@ pub use areas::calendar::{Appointment, CalendarApi, NewAppointment, TimeWindow};
 pub use areas::sessions::{Login, LoginOutcome, SessionApi};
 pub use call::{AdminCall, Credential, GatewayPassword, PortalKey, UserCall};
 pub use error::{ApiError, ErrorKind, ErrorParts, Unreachable};
+pub use gate::{Gatekeeper, Role};
 
 #[doc(hidden)]
 pub use async_trait::async_trait as __async_trait;
 
-/// The whole gateway API: every area in one object.
+/// The whole gateway API: every area in one object, and its [`Gatekeeper`].
 ///
-/// Implemented for everything that implements every area, so an implementation only
-/// implements the areas.
-pub trait GatewayApi: AdminApi + SessionApi + CalendarApi {}
+/// Implemented for everything that implements every area and the gatekeeper, so an
+/// implementation only implements those (`impl Gatekeeper for MyGateway {}` takes the provided
+/// check, which admits every call).
+pub trait GatewayApi: AdminApi + SessionApi + CalendarApi + Gatekeeper {}
 
-impl<T: AdminApi + SessionApi + CalendarApi> GatewayApi for T {}
+impl<T: AdminApi + SessionApi + CalendarApi + Gatekeeper> GatewayApi for T {}

@@ -110,9 +110,10 @@ impl GrpcClient {
         &self.address
     }
 
-    /// The shared channel, made on first use because making it needs the runtime the calls
-    /// run in.
-    fn channel(&self) -> Channel {
+    /// The shared channel (plain or TLS, as built), for calling the gateway's other tonic
+    /// services, such as the standard health check. Made on first use, inside the runtime the
+    /// calls run in, so call it from there.
+    pub fn channel(&self) -> Channel {
         self.channel
             .get_or_init(|| match &self.connector {
                 Some(connector) => self.endpoint.connect_with_connector_lazy(connector.clone()),
@@ -137,6 +138,9 @@ fn check_size(len: usize) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+/// The gateway behind the client checks every call's credential; the client admits them all.
+impl mediagateway_api::Gatekeeper for GrpcClient {}
 
 /// A reply the client cannot turn into domain values is the server's fault.
 fn invalid_reply(error: ApiError) -> ApiError {

@@ -27,6 +27,7 @@
 
 mod client;
 mod convert;
+mod gate;
 mod server;
 mod status;
 pub mod tls;

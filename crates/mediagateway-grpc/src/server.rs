@@ -4,12 +4,13 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use mediagateway_api::{ApiError, GatewayApi};
+use mediagateway_api::{ApiError, GatewayApi, Role};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
 
 use crate::convert::{credential_from, CallContext, FromWire};
+use crate::gate::Gated;
 use crate::proto;
 use crate::proto::admin_server::AdminServer;
 use crate::proto::calendar_server::CalendarServer;
@@ -46,13 +47,17 @@ impl GrpcServer {
 
     /// The tonic router with one service per area, for composing with other services or
     /// serving on a listener of one's own.
+    ///
+    /// Each area's service is behind the API's [`Gatekeeper`](mediagateway_api::Gatekeeper):
+    /// a call whose credential it refuses is answered before its request is read.
     pub fn into_router(self) -> tonic::service::Routes {
+        let api = self.api.clone();
         let adapter = Adapter { api: self.api };
         let (admin, sessions, calendar) =
             services!(adapter, AdminServer, SessionsServer, CalendarServer);
-        tonic::service::Routes::new(admin)
-            .add_service(sessions)
-            .add_service(calendar)
+        tonic::service::Routes::new(Gated::new(admin, Role::Admin, api.clone()))
+            .add_service(Gated::new(sessions, Role::Portal, api.clone()))
+            .add_service(Gated::new(calendar, Role::Portal, api))
     }
 
     /// Serves on `listener` until `shutdown` completes.

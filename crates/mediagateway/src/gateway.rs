@@ -5,8 +5,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use async_trait::async_trait;
 use chrono::Utc;
-use mediagateway_api::{AdminCall, ApiError, Credential, DataSourceConfig, UserCall};
+use mediagateway_api::{
+    AdminCall, ApiError, Credential, DataSourceConfig, Gatekeeper, Role, UserCall,
+};
 use mediagateway_vault::{
     ensure_private_dir, RecordId, Secret, SessionAccounts, Vault, VaultError, VaultOptions,
 };
@@ -16,6 +19,7 @@ use crate::admin_password::AdminPassword;
 use crate::audit;
 use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend};
 use crate::config::GatewayConfig;
+use crate::portal_keys::PortalKeys;
 use crate::registry::{DataSource, DataSources};
 use crate::startup_error::StartupError;
 use crate::{HashLimiter, Limits, Throttle, UrlPolicy};
@@ -145,7 +149,21 @@ impl Gateway {
     /// one address are slowed down (calls in the same process are not: they have no address),
     /// and every attempt is audited.
     pub(crate) async fn authorize_admin(&self, call: &AdminCall) -> Result<(), ApiError> {
-        let password = match &call.credential {
+        self.check_admin(&call.credential, call.peer).await?;
+        audit::admin_auth_succeeded(call.peer);
+        if let Some(peer) = call.peer {
+            self.guesses.success(&peer);
+        }
+        Ok(())
+    }
+
+    /// The admin check without the success's audit event: refusals are counted and audited.
+    async fn check_admin(
+        &self,
+        credential: &Credential,
+        peer: Option<IpAddr>,
+    ) -> Result<(), ApiError> {
+        let password = match credential {
             Credential::GatewayPassword(password) => Some(password.secret().clone()),
             Credential::None => None,
             Credential::PortalKey(_) => {
@@ -156,7 +174,7 @@ impl Gateway {
                 })
             }
         };
-        self.not_throttled(call.peer)?;
+        self.not_throttled(peer)?;
         let right = match password {
             Some(password) => {
                 self.admin
@@ -166,16 +184,30 @@ impl Gateway {
             None => false,
         };
         if right {
-            audit::admin_auth_succeeded(call.peer);
-            if let Some(peer) = call.peer {
-                self.guesses.success(&peer);
-            }
             Ok(())
         } else {
-            audit::admin_auth_failed(call.peer);
-            self.guessed_wrong(call.peer);
+            audit::admin_auth_failed(peer);
+            self.guessed_wrong(peer);
             Err(ApiError::PasswordIncorrect)
         }
+    }
+
+    /// What can be checked of a portal call before its request is read: the role of the
+    /// credential, the caller's delay, and the key's form. Which data source the key belongs to
+    /// is in the request, so [`authorize_user`](Self::authorize_user) checks that.
+    fn check_portal(&self, credential: &Credential, peer: Option<IpAddr>) -> Result<(), ApiError> {
+        let key = match credential {
+            Credential::PortalKey(key) => Some(key),
+            Credential::None => None,
+            Credential::GatewayPassword(_) => return Err(password_on_user_call()),
+        };
+        self.not_throttled(peer)?;
+        if key.is_some_and(PortalKeys::well_formed) {
+            return Ok(());
+        }
+        audit::portal_auth_failed(peer, "");
+        self.guessed_wrong(peer);
+        Err(ApiError::PortalKeyIncorrect)
     }
 
     /// Authorizes a call on behalf of a portal user: it must present the portal key of the data
@@ -184,13 +216,7 @@ impl Gateway {
         let key = match &call.credential {
             Credential::PortalKey(key) => Some(key),
             Credential::None => None,
-            Credential::GatewayPassword(_) => {
-                return Err(ApiError::PermissionDenied {
-                    what: "the gateway password does not authorize calls for portal users: \
-                           they take the data source's portal key"
-                        .to_owned(),
-                })
-            }
+            Credential::GatewayPassword(_) => return Err(password_on_user_call()),
         };
         self.not_throttled(call.peer)?;
         // An unknown data source and a wrong key look the same, so a key cannot be used to
@@ -286,6 +312,30 @@ impl Gateway {
                 .clone()
                 .unwrap_or_else(|| account.user_name.clone()),
         })
+    }
+}
+
+/// The refusal of the gateway password on a call for a portal user.
+fn password_on_user_call() -> ApiError {
+    ApiError::PermissionDenied {
+        what: "the gateway password does not authorize calls for portal users: they take the \
+               data source's portal key"
+            .to_owned(),
+    }
+}
+
+#[async_trait]
+impl Gatekeeper for Gateway {
+    async fn admit(
+        &self,
+        role: Role,
+        credential: &Credential,
+        peer: Option<IpAddr>,
+    ) -> Result<(), ApiError> {
+        match role {
+            Role::Admin => self.check_admin(credential, peer).await,
+            Role::Portal => self.check_portal(credential, peer),
+        }
     }
 }
 

@@ -87,6 +87,18 @@ impl PortalKeys {
         Ok((key, keys))
     }
 
+    /// Whether `key` has the form of a key the gateway issues: the prefix and 43 base64url
+    /// characters. Anything else cannot be a key of any data source.
+    pub(crate) fn well_formed(key: &PortalKey) -> bool {
+        let text = key.secret().expose_secret();
+        text.strip_prefix(PortalKey::PREFIX).is_some_and(|rest| {
+            rest.len() == 43
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+    }
+
     /// Whether `key` is the current key, or the previous one within its grace period.
     pub(crate) fn accept(&self, key: &PortalKey, now: DateTime<Utc>) -> bool {
         let hash = KeyHash::of(key);
@@ -129,6 +141,17 @@ mod tests {
         assert!(keys.accept(&a, Utc::now()));
         assert!(!keys.accept(&b, Utc::now()));
         assert!(!format!("{keys:?}").contains(&text[5..]));
+        assert!(PortalKeys::well_formed(&a));
+        for bad in [
+            "",
+            "mgk1.",
+            "mgk1.short",
+            "mgk2.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert!(!PortalKeys::well_formed(&PortalKey::from(bad)), "{bad}");
+        }
+        let spaced = format!("mgk1.{}", " ".repeat(43));
+        assert!(!PortalKeys::well_formed(&PortalKey::from(spaced.as_str())));
         let hex = keys.current.to_hex();
         assert_eq!(KeyHash::from_hex(&hex).unwrap(), keys.current);
     }
