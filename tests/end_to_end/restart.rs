@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
-use exchange_connector::{DataSource, NewAppointment, TransportChoice};
+use exchange_connector::{DataSource, DataSourceSettings, NewAppointment, TransportChoice};
 use exchange_testkit::FakeExchange;
 use mediagateway::{Gateway, GatewayConfig};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
 use crate::support::{data_source, SERVICE};
@@ -34,7 +34,7 @@ async fn data_sources_keys_and_accounts_survive_a_restart() {
     let portal_user = Uuid::new_v4();
     let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
 
-    let key = {
+    let saved = {
         let gateway = open(dir.path());
         let exchange = data_source(TransportChoice::InProcess(gateway.clone()), 0, &fake.url())
             .build()
@@ -58,23 +58,20 @@ async fn data_sources_keys_and_accounts_survive_a_restart() {
             })
             .await
             .unwrap();
-        key
+        // What a portal keeps: its settings, the key included, serialized.
+        let settings = exchange.settings();
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains(key.secret().expose_secret()), "{debug}");
+        assert!(!debug.contains(SERVICE.1), "{debug}");
+        serde_json::to_string(&settings).unwrap()
     };
 
-    // A new gateway on the same folder; the portal has only its saved settings and key.
+    // A new gateway on the same folder; the portal has only its saved settings.
     let gateway = open(dir.path());
-    let portal = DataSource::builder("Exchange")
-        .transport(TransportChoice::InProcess(gateway.clone()))
-        .portal_key(key)
-        .exchange_version(exchange_connector::ExchangeGeneration::Exchange2010To2019)
-        .authentication(exchange_connector::Authentication::UserNamePassword)
-        .exchange_account(exchange_connector::ServiceAccount::new(
-            SERVICE.0,
-            SecretString::from("not needed by a portal"),
-            fake.url(),
-        ))
-        .build()
-        .unwrap();
+    let settings: DataSourceSettings = serde_json::from_str(&saved).unwrap();
+    assert!(settings.portal_key.is_some());
+    let portal =
+        DataSource::from_settings(&settings, TransportChoice::InProcess(gateway.clone())).unwrap();
     let found = portal
         .user(portal_user)
         .calendar(start - Duration::hours(1), start + Duration::hours(2))

@@ -16,6 +16,11 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::diagnosis::{ConnectionTest, Diagnosis, Outcome, SecurityNotice, TestSubject};
+#[cfg(feature = "grpc")]
+use crate::settings::GatewayTrust;
+use crate::settings::{
+    authentication_from, authentication_name, version_from, version_name, DataSourceSettings,
+};
 use crate::user::UserSession;
 use crate::ConnectorError;
 
@@ -64,9 +69,20 @@ pub struct DataSourceBuilder {
     timeout: Duration,
     #[cfg(feature = "grpc")]
     tls: Option<ClientTls>,
+    #[cfg(feature = "grpc")]
+    trust: Option<GatewayTrust>,
 }
 
 impl DataSourceBuilder {
+    /// General: reach the gateway over gRPC with TLS, trusting its certificate as `trust`
+    /// says; unlike [`tls`](Self::tls), the choice is kept in the data source's
+    /// [settings](DataSource::settings).
+    #[cfg(feature = "grpc")]
+    pub fn gateway_trust(mut self, trust: GatewayTrust) -> Self {
+        self.trust = Some(trust);
+        self
+    }
+
     /// General: reach the gateway over gRPC with TLS (its port 9087 by default), trusting what
     /// `tls` says: the gateway's pinned certificate fingerprint (`mediagateway tls
     /// fingerprint`), a CA bundle, or the public roots. Without it the connection is plain, for
@@ -178,6 +194,7 @@ impl DataSourceBuilder {
                 reason: format!("{:?} is not an http(s) URL", account.ews_url),
             });
         }
+        let host_kept = self.host.clone();
         let (gateway, address): (Arc<dyn GatewayApi>, String) = match transport {
             TransportChoice::InProcess(gateway) => (gateway, "in-process".to_owned()),
             #[cfg(feature = "grpc")]
@@ -186,7 +203,12 @@ impl DataSourceBuilder {
                     missing: "gateway host",
                 })?;
                 let mut client = GrpcClient::builder(host, self.port).timeout(self.timeout);
-                if let Some(tls) = self.tls {
+                let tls = match (&self.trust, self.tls) {
+                    (_, Some(tls)) => Some(tls),
+                    (Some(trust), None) => Some(client_tls(trust)?),
+                    (None, None) => None,
+                };
+                if let Some(tls) = tls {
                     client = client.tls(tls);
                 }
                 let client = client.build()?;
@@ -198,6 +220,10 @@ impl DataSourceBuilder {
             inner: Arc::new(Inner {
                 gateway,
                 address,
+                host: host_kept,
+                port: self.port,
+                #[cfg(feature = "grpc")]
+                trust: self.trust,
                 password: self.password.map(GatewayPassword::new),
                 portal_key: RwLock::new(self.portal_key),
                 config: DataSourceConfig {
@@ -224,6 +250,10 @@ pub struct DataSource {
 struct Inner {
     gateway: Arc<dyn GatewayApi>,
     address: String,
+    host: Option<String>,
+    port: u16,
+    #[cfg(feature = "grpc")]
+    trust: Option<GatewayTrust>,
     password: Option<GatewayPassword>,
     portal_key: RwLock<Option<PortalKey>>,
     config: DataSourceConfig,
@@ -257,6 +287,8 @@ impl DataSource {
             timeout: Duration::from_secs(120),
             #[cfg(feature = "grpc")]
             tls: None,
+            #[cfg(feature = "grpc")]
+            trust: None,
         }
     }
 
@@ -292,6 +324,70 @@ impl DataSource {
             None => Credential::None,
         };
         UserCall::with_credential(credential, self.inner.config.name.clone(), portal_user)
+    }
+
+    /// What a portal keeps to reconnect: every setting, with the portal key once known and the
+    /// gateway password if this data source has one.
+    pub fn settings(&self) -> DataSourceSettings {
+        let config = &self.inner.config;
+        DataSourceSettings {
+            name: config.name.clone(),
+            gateway_host: self.inner.host.clone(),
+            gateway_port: self.inner.port,
+            #[cfg(feature = "grpc")]
+            gateway_trust: self.inner.trust.clone(),
+            time_zone: config.time_zone.clone(),
+            exchange_version: version_name(config.exchange_generation).to_owned(),
+            authentication: authentication_name(config.authentication).to_owned(),
+            service_user: config.service_account.user_name.clone(),
+            service_password: config.service_account.password.clone(),
+            ews_url: config.service_account.ews_url.clone(),
+            session_based: config.session_based,
+            portal_key: self.portal_key().map(|key| key.secret().clone()),
+            gateway_password: self.inner.password.as_ref().map(|p| p.secret().clone()),
+        }
+    }
+
+    /// A data source from the settings a portal kept, reached through `transport`.
+    pub fn from_settings(
+        settings: &DataSourceSettings,
+        transport: TransportChoice,
+    ) -> Result<Self, ConnectorError> {
+        let invalid = |what: &'static str, value: &str| ConnectorError::Invalid {
+            what,
+            reason: format!("{value:?} is not a known value"),
+        };
+        let mut builder = Self::builder(settings.name.clone())
+            .time_zone(settings.time_zone.clone())
+            .transport(transport)
+            .exchange_version(
+                version_from(&settings.exchange_version)
+                    .ok_or_else(|| invalid("Exchange version", &settings.exchange_version))?,
+            )
+            .authentication(
+                authentication_from(&settings.authentication)
+                    .ok_or_else(|| invalid("authentication", &settings.authentication))?,
+            )
+            .exchange_account(ServiceAccount::new(
+                settings.service_user.clone(),
+                settings.service_password.clone(),
+                settings.ews_url.clone(),
+            ))
+            .session_based(settings.session_based);
+        if let Some(host) = &settings.gateway_host {
+            builder = builder.gateway(host.clone(), settings.gateway_port);
+        }
+        #[cfg(feature = "grpc")]
+        if let Some(trust) = &settings.gateway_trust {
+            builder = builder.gateway_trust(trust.clone());
+        }
+        if let Some(key) = &settings.portal_key {
+            builder = builder.portal_key(PortalKey::new(key.clone()));
+        }
+        if let Some(password) = &settings.gateway_password {
+            builder = builder.gateway_password(password.clone());
+        }
+        builder.build()
     }
 
     /// The data source's portal key, once known: given to the builder, or handed out by the
@@ -342,6 +438,10 @@ impl DataSource {
         let inner = Inner {
             gateway: self.inner.gateway.clone(),
             address: self.inner.address.clone(),
+            host: self.inner.host.clone(),
+            port: self.inner.port,
+            #[cfg(feature = "grpc")]
+            trust: self.inner.trust.clone(),
             password: Some(new_password),
             portal_key: RwLock::new(self.portal_key()),
             config: self.inner.config.clone(),
@@ -447,4 +547,18 @@ impl DataSource {
     pub fn user(&self, portal_user: Uuid) -> UserSession {
         UserSession::new(self.clone(), portal_user)
     }
+}
+
+/// The TLS settings of a trust choice.
+#[cfg(feature = "grpc")]
+fn client_tls(trust: &GatewayTrust) -> Result<ClientTls, ConnectorError> {
+    let tls = match trust {
+        GatewayTrust::PinnedFingerprint(fingerprint) => ClientTls::pinned_fingerprint(fingerprint),
+        GatewayTrust::CaBundle(path) => ClientTls::ca_bundle_file(path),
+        GatewayTrust::PublicRoots => Ok(ClientTls::public_roots()),
+    };
+    tls.map_err(|e| ConnectorError::Invalid {
+        what: "gateway TLS trust",
+        reason: e.to_string(),
+    })
 }

@@ -48,6 +48,7 @@
 mod data_source;
 mod diagnosis;
 mod error;
+mod settings;
 mod user;
 
 pub use data_source::{DataSource, DataSourceBuilder, TransportChoice};
@@ -60,4 +61,7 @@ pub use mediagateway_api::{
 /// The TLS trust settings of [`DataSourceBuilder::tls`].
 #[cfg(feature = "grpc")]
 pub use mediagateway_grpc::tls::ClientTls;
+pub use settings::DataSourceSettings;
+#[cfg(feature = "grpc")]
+pub use settings::GatewayTrust;
 pub use user::UserSession;
