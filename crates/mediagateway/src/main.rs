@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use mediagateway::{Gateway, GatewayConfig};
+use mediagateway_api::AdminApi;
 use secrecy::{ExposeSecret, SecretString};
+
+mod remote;
 
 #[derive(Parser)]
 #[command(
@@ -50,6 +53,12 @@ enum Command {
     Tls {
         #[command(subcommand)]
         command: TlsCommand,
+    },
+    /// The status of a running gateway: its version, whether the password is the default,
+    /// and how many data sources it holds.
+    Status {
+        #[command(flatten)]
+        remote: remote::Remote,
     },
     /// The gateway password.
     Password {
@@ -110,6 +119,7 @@ async fn main() -> ExitCode {
         Command::Password {
             command: PasswordCommand::Set { place },
         } => set_password(&place),
+        Command::Status { remote } => status(&remote).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -263,5 +273,20 @@ fn set_password(place: &Where) -> Outcome {
     };
     Gateway::set_password(&config.data_dir, &password)?;
     println!("gateway password set in {}", config.data_dir.display());
+    Ok(())
+}
+
+async fn status(remote: &remote::Remote) -> Outcome {
+    let (client, admin) = remote.connect()?;
+    let status = client.status(&admin).await?;
+    println!(
+        "MediaGateway {} at {}",
+        status.gateway_version,
+        client.address()
+    );
+    println!("data sources: {}", status.data_sources);
+    if status.default_password {
+        println!("WARNING: the gateway password is still the default 1234: change it");
+    }
     Ok(())
 }

@@ -62,9 +62,15 @@ fn listeners(line: &str) -> Option<(u16, Option<(u16, String)>)> {
 
 /// Runs the binary to its end with `args`, `stdin` on its standard input.
 fn run(args: &[&str], home: &Path, stdin: &str) -> std::process::Output {
+    run_with(args, home, stdin, &[])
+}
+
+/// [`run`] with environment variables.
+fn run_with(args: &[&str], home: &Path, stdin: &str, env: &[(&str, &str)]) -> std::process::Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_mediagateway"))
         .args(args)
+        .envs(env.iter().copied())
         .env("HOME", home)
         .env_remove("XDG_DATA_HOME")
         .stdin(Stdio::piped())
@@ -351,4 +357,73 @@ fn a_vault_without_its_password_file_does_not_start_with_the_default() {
         "{stderr}"
     );
     assert!(!data.join("admin-password").exists(), "no silent new 1234");
+}
+
+#[test]
+fn the_status_command_asks_a_running_gateway_over_tls_or_plain() {
+    let home = tempfile::tempdir().unwrap();
+    let data = home.path().join("data");
+    let data = data.to_str().unwrap();
+    let served = serve(
+        &[
+            "--data-dir",
+            data,
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-listen",
+            "127.0.0.1:0",
+        ],
+        home.path(),
+    );
+    let (tls_port, fingerprint) = served.tls.clone().expect("the TLS listener runs");
+    let tls_address = format!("127.0.0.1:{tls_port}");
+    let plain_address = format!("127.0.0.1:{}", served.port);
+    let password = [("MEDIAGATEWAY_PASSWORD", "1234")];
+    for args in [
+        // The self-signed certificate of the data folder is trusted by its fingerprint.
+        vec!["status", "--data-dir", data, "--address", &tls_address],
+        vec![
+            "status",
+            "--fingerprint",
+            &fingerprint,
+            "--address",
+            &tls_address,
+        ],
+        vec!["status", "--plain", "--address", &plain_address],
+    ] {
+        let output = run_with(&args, home.path(), "", &password);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            stdout.contains("MediaGateway") && stdout.contains("data sources: 0"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("default 1234"), "{stdout}");
+    }
+    let wrong = run_with(
+        &["status", "--plain", "--address", &plain_address],
+        home.path(),
+        "",
+        &[("MEDIAGATEWAY_PASSWORD", "not it")],
+    );
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("incorrect"));
+    let untrusted = run_with(
+        &[
+            "status",
+            "--fingerprint",
+            &"00".repeat(32),
+            "--address",
+            &tls_address,
+        ],
+        home.path(),
+        "",
+        &password,
+    );
+    assert_eq!(untrusted.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&untrusted.stderr).contains("certificate not trusted"));
 }
