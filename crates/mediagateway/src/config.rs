@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use secrecy::SecretString;
 use serde::Deserialize;
 
 use crate::limits::LimitsFile;
@@ -38,6 +39,12 @@ use crate::{HashLimiter, Limits, ThrottleConfig, UrlPolicy};
 /// allow_plain_http_on_loopback = false
 /// # Empty: any host. `*.contoso.com` allows every name below contoso.com.
 /// allowed_hosts = ["mail.contoso.com"]
+///
+/// # Several gateways on one PostgreSQL database (feature `postgres`), sharing the vault's key.
+/// [vault]
+/// postgres = "host=db.contoso.com user=gateway dbname=gateway"
+/// postgres_schema = "mediagateway_vault"
+/// key_file = "/etc/mediagateway/vault-key.pem"
 ///
 /// [limits]
 /// max_data_sources = 100
@@ -77,6 +84,8 @@ pub struct GatewayConfig {
     pub password_checks: usize,
     /// Limits on counts, windows and text sizes.
     pub limits: Limits,
+    /// Where the vault keeps its records.
+    pub vault: VaultStore,
     /// How failed Exchange logins are slowed down, per portal user and per Exchange user name,
     /// so the gateway cannot be used to guess Exchange passwords or lock accounts out.
     pub failed_logins: ThrottleConfig,
@@ -97,6 +106,36 @@ struct File {
     session_ttl_secs: Option<u64>,
     ews_url_policy: Option<UrlPolicy>,
     limits: Option<LimitsFile>,
+    vault: Option<VaultFile>,
+}
+
+/// The `[vault]` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VaultFile {
+    postgres: Option<String>,
+    postgres_schema: Option<String>,
+    key_file: Option<PathBuf>,
+}
+
+/// Where the vault keeps its records (and with them the data sources).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub enum VaultStore {
+    /// SQLite in the data folder, with the vault's key beside it (the default).
+    #[default]
+    Sqlite,
+    /// A PostgreSQL database, which several gateways may share; they must share the vault's key
+    /// too (the same `key_file`). Needs the `postgres` feature.
+    Postgres {
+        /// The connection string (`host=… port=… user=… dbname=…`; it may hold a password).
+        connection: SecretString,
+        /// The schema (default `mediagateway_vault`).
+        schema: Option<String>,
+        /// The vault's private key (PEM); made on first start when missing. Default
+        /// `DATA_DIR/vault-key.pem`.
+        key_file: Option<PathBuf>,
+    },
 }
 
 impl Default for GatewayConfig {
@@ -115,6 +154,7 @@ impl Default for GatewayConfig {
             guessing: ThrottleConfig::default(),
             password_checks: HashLimiter::default().permits(),
             limits: Limits::default(),
+            vault: VaultStore::Sqlite,
             failed_logins: ThrottleConfig::default(),
         }
     }
@@ -270,6 +310,25 @@ impl GatewayConfig {
         }
         if let Some(limits) = file.limits {
             limits.apply(&mut config.limits)?;
+        }
+        if let Some(vault) = file.vault {
+            config.vault = match vault {
+                VaultFile {
+                    postgres: Some(connection),
+                    postgres_schema,
+                    key_file,
+                } => VaultStore::Postgres {
+                    connection: SecretString::from(connection),
+                    schema: postgres_schema,
+                    key_file,
+                },
+                VaultFile { postgres: None, .. } => {
+                    return Err(
+                        "[vault] needs postgres = \"host=… dbname=…\" (SQLite needs no table)"
+                            .to_owned(),
+                    )
+                }
+            };
         }
         Ok(config)
     }

@@ -18,7 +18,7 @@ use secrecy::SecretString;
 use crate::admin_password::AdminPassword;
 use crate::audit;
 use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend};
-use crate::config::GatewayConfig;
+use crate::config::{GatewayConfig, VaultStore};
 use crate::portal_keys::PortalKeys;
 use crate::registry::{DataSource, DataSources};
 use crate::startup_error::StartupError;
@@ -94,10 +94,7 @@ impl Gateway {
                 "the gateway password is still the default 1234: change it before production use"
             );
         }
-        let vault = Vault::open_with(
-            &dir.join("vault"),
-            VaultOptions::new().rsa_bits(config.rsa_bits),
-        )?;
+        let vault = open_vault(config)?;
         Ok(Self {
             admin: Arc::new(admin),
             password_checks: HashLimiter::new(config.password_checks),
@@ -312,6 +309,58 @@ impl Gateway {
                 .clone()
                 .unwrap_or_else(|| account.user_name.clone()),
         })
+    }
+}
+
+/// The vault of `config`: SQLite in the data folder, or a PostgreSQL database.
+fn open_vault(config: &GatewayConfig) -> Result<Vault, StartupError> {
+    match &config.vault {
+        VaultStore::Sqlite => Ok(Vault::open_with(
+            &config.data_dir.join("vault"),
+            VaultOptions::new().rsa_bits(config.rsa_bits),
+        )?),
+        #[cfg(feature = "postgres")]
+        VaultStore::Postgres {
+            connection,
+            schema,
+            key_file,
+        } => {
+            use mediagateway_vault::{KeyPair, PostgresOptions, PostgresStore};
+            use secrecy::ExposeSecret;
+            let key_file = key_file
+                .clone()
+                .unwrap_or_else(|| config.data_dir.join("vault-key.pem"));
+            let keys = match std::fs::read_to_string(&key_file) {
+                Ok(pem) => KeyPair::from_pkcs8_pem(&pem)?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    let keys = KeyPair::generate(config.rsa_bits)?;
+                    let pem = keys.to_pkcs8_pem()?;
+                    mediagateway_vault::write_private_file(
+                        &key_file,
+                        pem.expose_secret().as_bytes(),
+                    )?;
+                    keys
+                }
+                Err(source) => {
+                    return Err(StartupError::Io {
+                        path: key_file,
+                        source,
+                    })
+                }
+            };
+            let mut options = PostgresOptions::new(connection.expose_secret().to_owned());
+            if let Some(schema) = schema {
+                options = options.schema(schema.clone());
+            }
+            let store = PostgresStore::open(&options)?;
+            Ok(Vault::with_store(Box::new(store), &keys)?)
+        }
+        #[cfg(not(feature = "postgres"))]
+        VaultStore::Postgres { .. } => Err(StartupError::Refused {
+            reason: "the configuration asks for a PostgreSQL vault, but this gateway was built \
+                     without the postgres feature"
+                .to_owned(),
+        }),
     }
 }
 

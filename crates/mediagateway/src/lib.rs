@@ -44,7 +44,7 @@ mod validate;
 
 pub use admin_password::DEFAULT_PASSWORD;
 pub use backend::{CalendarBackend, EwsBackend, MailboxAccess, MailboxBackend};
-pub use config::GatewayConfig;
+pub use config::{GatewayConfig, VaultStore};
 pub use gateway::Gateway;
 pub use hash_limiter::{HashLimiter, HashTaskError};
 pub use limits::Limits;

@@ -5,9 +5,14 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use mediagateway_api::{AdminApi, AdminCall, ApiError, GatewayPassword};
+use mediagateway_api::{
+    AdminApi, AdminCall, ApiError, Authentication, CalendarApi, DataSourceConfig,
+    ExchangeGeneration, GatewayPassword, Login, NewAppointment, ServiceAccount, SessionApi,
+    TimeWindow, UserCall,
+};
 use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
+use secrecy::SecretString;
 
 /// A running `mediagateway serve`, stopped by its PID when dropped.
 struct Served {
@@ -426,4 +431,139 @@ fn the_status_command_asks_a_running_gateway_over_tls_or_plain() {
     );
     assert_eq!(untrusted.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&untrusted.stderr).contains("certificate not trusted"));
+}
+
+const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+const SERVICE: (&str, &str) = ("svc@contoso.test", "service-password");
+
+/// A gateway configuration file in `dir`: a plain loopback listener on a free port, no TLS
+/// listener, plain http allowed to the fake Exchange on loopback, and `extra` lines.
+fn gateway_toml(dir: &Path, name: &str, data_dir: &Path, extra: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!(
+            "listen = \"127.0.0.1:0\"\ntls_listen = \"off\"\ndata_dir = \"{}\"\nrsa_bits = 2048\n{extra}\n[ews_url_policy]\nallow_plain_http_on_loopback = true\n",
+            data_dir.display()
+        ),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn client(served: &Served) -> GrpcClient {
+    GrpcClient::builder("127.0.0.1", served.port)
+        .build()
+        .unwrap()
+}
+
+/// Configures the data source "Exchange" on `fake` through `gateway`, logs Alice in and puts
+/// one appointment into her calendar; her call (with the portal key) and the appointment's
+/// start.
+async fn alice_with_an_appointment(
+    gateway: &GrpcClient,
+    fake: &exchange_testkit::FakeExchange,
+) -> (UserCall, chrono::DateTime<chrono::Utc>) {
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+    let config = DataSourceConfig {
+        name: "Exchange".to_owned(),
+        exchange_generation: ExchangeGeneration::Exchange2010To2019,
+        authentication: Authentication::UserNamePassword,
+        service_account: ServiceAccount::new(SERVICE.0, SecretString::from(SERVICE.1), fake.url()),
+        session_based: false,
+        time_zone: "UTC".to_owned(),
+    };
+    let key = gateway
+        .configure_data_source(&admin, &config)
+        .await
+        .unwrap()
+        .portal_key
+        .expect("a new data source gets a key");
+    let alice = UserCall::new(key, "Exchange", uuid::Uuid::new_v4());
+    let login = Login {
+        user_name: ALICE.0.to_owned(),
+        password: SecretString::from(ALICE.1),
+        mailbox: None,
+    };
+    gateway.login(&alice, &login).await.unwrap();
+    let start = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 1, 9, 0, 0).unwrap();
+    gateway
+        .create_appointment(
+            &alice,
+            &NewAppointment {
+                subject: "Kept".to_owned(),
+                start,
+                end: start + chrono::Duration::hours(1),
+                is_all_day: false,
+                location: None,
+                body: None,
+            },
+        )
+        .await
+        .unwrap();
+    (alice, start)
+}
+
+/// The subjects in the day of `start` that `gateway` reads for `user`.
+async fn subjects(
+    gateway: &GrpcClient,
+    user: &UserCall,
+    start: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
+    let window = TimeWindow::new(start, start + chrono::Duration::days(1)).unwrap();
+    gateway
+        .find_appointments(user, &window)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.subject)
+        .collect()
+}
+
+async fn fake() -> exchange_testkit::FakeExchange {
+    exchange_testkit::FakeExchange::builder()
+        .user(SERVICE.0, SERVICE.1, SERVICE.0)
+        .user(ALICE.0, ALICE.1, ALICE.0)
+        .start()
+        .await
+        .expect("the fake Exchange starts on loopback")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_gateway_starts_again_with_everything_it_held() {
+    let fake = fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let config = gateway_toml(home.path(), "gateway.toml", &home.path().join("data"), "");
+    let served = serve(&["--config", &config], home.path());
+    let (alice, start) = alice_with_an_appointment(&client(&served), &fake).await;
+    // SIGKILL: no shutdown of any kind.
+    drop(served);
+    let served = serve(&["--config", &config], home.path());
+    assert_eq!(subjects(&client(&served), &alice, start).await, ["Kept"]);
+}
+
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_gateways_share_one_postgres_vault_and_survive_a_kill() {
+    let Some(server) = exchange_test_support::postgres::PgServer::shared() else {
+        return;
+    };
+    let database = server.create_database();
+    let fake = fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let vault = format!(
+        "[vault]\npostgres = \"{}\"\nkey_file = \"{}\"\n",
+        server.connection_string(&database),
+        home.path().join("vault-key.pem").display()
+    );
+    let first = gateway_toml(home.path(), "a.toml", &home.path().join("a"), &vault);
+    let second = gateway_toml(home.path(), "b.toml", &home.path().join("b"), &vault);
+    let a = serve(&["--config", &first], home.path());
+    let b = serve(&["--config", &second], home.path());
+    // Configured and logged in through A; B has never seen the data source or the account.
+    let (alice, start) = alice_with_an_appointment(&client(&a), &fake).await;
+    assert_eq!(subjects(&client(&b), &alice, start).await, ["Kept"]);
+    drop(a);
+    let a = serve(&["--config", &first], home.path());
+    assert_eq!(subjects(&client(&a), &alice, start).await, ["Kept"]);
 }
