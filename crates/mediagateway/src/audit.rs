@@ -6,7 +6,7 @@
 //! Successes are logged at `INFO`, failures and throttling at `WARN`. The functions take only
 //! names, identifiers, addresses and counts: no parameter could carry a password, a key or a
 //! token, so none can reach the trail.
-// The gateway's handlers call these once wired; until then only the tests do.
+// The gateway's handlers call the resets of known users; the others only the tests, until wired.
 #![cfg_attr(not(test), allow(dead_code))]
 
 use std::fmt;
