@@ -13,7 +13,7 @@ use mediagateway::ThrottleConfig;
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, Authentication, Credential, DataSourceConfig,
     ExchangeGeneration, GatewayApi, GatewayPassword, KeyRotation, Login, NewAppointment, PortalKey,
-    ServiceAccount, SessionApi, TimeWindow, UserCall,
+    ServiceAccount, SessionApi, TimeWindow, UserCall, UserQuery, UserRef,
 };
 use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
@@ -163,6 +163,34 @@ async fn every_operation(
                 .await,
         ),
     );
+    let query = UserQuery::new("A", 10);
+    note(
+        "list_users",
+        admin_expect(who),
+        outcome(api.list_users(&admin, &query).await),
+    );
+    note(
+        "user_details",
+        admin_expect(who),
+        outcome(
+            api.user_details(&admin, &UserRef::new("A", Uuid::new_v4()))
+                .await,
+        ),
+    );
+    // The resets touch the throwaway data source C only, so no other cell is disturbed.
+    note(
+        "reset_user",
+        admin_expect(who),
+        outcome(
+            api.reset_user(&admin, &UserRef::new("C", Uuid::new_v4()))
+                .await,
+        ),
+    );
+    note(
+        "reset_all_users",
+        admin_expect(who),
+        outcome(api.reset_all_users(&admin, "C").await),
+    );
     let login = Login {
         user_name: ALICE.0.to_owned(),
         password: SecretString::from(ALICE.1),
@@ -266,7 +294,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     }
     assert_eq!(
         cells,
-        3 * 5 * 11,
+        3 * 5 * 15,
         "every operation of every area is in the matrix"
     );
 }

@@ -1,9 +1,10 @@
 //! The end-to-end suite of the workspace, in one test binary: the path from a portal's
 //! `DataSource` through the gateway to (fake) Exchange over every transport, hostile input at
-//! the gRPC port, and a Python portal over gRPC.
+//! the gRPC port, the overview of known users, and a Python portal over gRPC.
 
 mod authorization;
 mod grpc_hostile;
+mod known_users;
 mod limits;
 mod path;
 mod python_client;

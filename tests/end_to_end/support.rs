@@ -49,7 +49,17 @@ pub(crate) fn data_source(
     grpc_port: u16,
     ews_url: &str,
 ) -> DataSourceBuilder {
-    DataSource::builder("Exchange")
+    named_data_source("Exchange", transport, grpc_port, ews_url)
+}
+
+/// A data source like [`data_source`]'s, called `name`.
+pub(crate) fn named_data_source(
+    name: &str,
+    transport: TransportChoice,
+    grpc_port: u16,
+    ews_url: &str,
+) -> DataSourceBuilder {
+    DataSource::builder(name)
         .gateway("127.0.0.1", grpc_port)
         .time_zone("Europe/Berlin")
         .transport(transport)

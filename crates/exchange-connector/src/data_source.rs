@@ -311,7 +311,7 @@ impl DataSource {
         self.inner.gateway.as_ref()
     }
 
-    fn admin_call(&self) -> AdminCall {
+    pub(crate) fn admin_call(&self) -> AdminCall {
         match &self.inner.password {
             Some(password) => AdminCall::new(password.clone()),
             None => AdminCall::with_credential(Credential::None),

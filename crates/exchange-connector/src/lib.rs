@@ -6,6 +6,12 @@
 //! call goes to a MediaGateway through its API ([`GatewayApi`]),
 //! over gRPC or in-process.
 //!
+//! The overview of known users is there too, as admin calls with the gateway password:
+//! [`DataSource::known_users`] lists the portal users with an account on the data source
+//! (filtered, a page at a time, never a password), [`DataSource::known_user`] shows one,
+//! [`DataSource::reset_user`] and [`DataSource::reset_all_users`] remove accounts, so that the
+//! users must log in again.
+//!
 //! # Features
 //!
 //! - `grpc` (default): [`TransportChoice::Grpc`], a gateway reached over gRPC. Without it the
@@ -42,12 +48,19 @@
 //! for appointment in exchange.user(user).calendar(now, now + chrono::Duration::days(7)).await? {
 //!     println!("{} {}", appointment.start, appointment.subject);
 //! }
+//!
+//! // The overview of known users: the first 50 whose GUID, user name or mailbox has "contoso".
+//! let page = exchange.known_users(Some("contoso"), 0, 50).await?;
+//! for known in &page.users {
+//!     println!("{} {}", known.portal_user, known.mailbox.as_deref().unwrap_or("-"));
+//! }
 //! # Ok(()) }
 //! ```
 
 mod data_source;
 mod diagnosis;
 mod error;
+mod known_users;
 mod settings;
 mod user;
 
@@ -56,7 +69,8 @@ pub use diagnosis::{ConnectionTest, Diagnosis, Outcome, SecurityNotice, TestSubj
 pub use error::ConnectorError;
 pub use mediagateway_api::{
     ApiError, Appointment, Authentication, DataSourceConfigured, ExchangeGeneration, GatewayApi,
-    LoginOutcome, NewAppointment, PortalKey, ServiceAccount,
+    KnownUser, LoginOutcome, NewAppointment, PortalKey, ServiceAccount, UserPage, UserQuery,
+    UserRef,
 };
 /// The TLS trust settings of [`DataSourceBuilder::tls`].
 #[cfg(feature = "grpc")]

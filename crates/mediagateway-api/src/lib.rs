@@ -1,10 +1,10 @@
 //! The MediaGateway API: what a portal can ask of the gateway, free of any wire.
 //!
 //! The API is split by area, one trait each: [`AdminApi`] (status, data-source configuration,
-//! connection tests), [`SessionApi`] (portal users log in and out) and [`CalendarApi`]
-//! (appointments). [`GatewayApi`] is all of them in one object: the gateway implements it, the
-//! wire clients (`mediagateway-grpc`) implement it, the wire servers serve any
-//! `Arc<dyn GatewayApi>`, and the connector calls one.
+//! connection tests, the known users of a data source), [`SessionApi`] (portal users log in
+//! and out) and [`CalendarApi`] (appointments). [`GatewayApi`] is all of them in one object:
+//! the gateway implements it, the wire clients (`mediagateway-grpc`) implement it, the wire
+//! servers serve any `Arc<dyn GatewayApi>`, and the connector calls one.
 //!
 //! Every call names who makes it: an [`AdminCall`] (the gateway password) or a [`UserCall`]
 //! (a data source's [`PortalKey`], the data source and the portal user). Every failure is an
@@ -13,7 +13,8 @@
 //! # Roles
 //!
 //! - **admin**: the gateway password. It authorizes the admin area (status, data-source
-//!   configuration, portal keys, connection tests, the password itself) and nothing else.
+//!   configuration, portal keys, connection tests, the password itself, listing and resetting
+//!   known users) and nothing else.
 //! - **portal**: a data source's portal key, issued when the data source is first configured.
 //!   It authorizes calls on behalf of that data source's portal users (login, logout, the item
 //!   calls) and no others: not another data source's, and no admin call.
@@ -80,7 +81,8 @@ mod gate;
 
 pub use areas::admin::{
     AdminApi, Authentication, DataSourceConfig, DataSourceConfigured, ExchangeCheck,
-    ExchangeGeneration, GatewayStatus, KeyRotation, ServiceAccount,
+    ExchangeGeneration, GatewayStatus, KeyRotation, KnownUser, ServiceAccount, UserPage, UserQuery,
+    UserRef,
 };
 pub use areas::calendar::{Appointment, CalendarApi, NewAppointment, TimeWindow};
 pub use areas::sessions::{Login, LoginOutcome, SessionApi};

@@ -1,4 +1,5 @@
-//! Account operations beyond put, get, delete and list: details, last use, and resets.
+//! Account operations beyond put, get, delete and list: details, last use, the portal users of
+//! one data source, and resets.
 
 use std::ops::ControlFlow;
 use std::time::Duration;
@@ -7,6 +8,7 @@ use chrono::Utc;
 
 use crate::error::VaultError;
 use crate::record::{AccountSummary, RecordId};
+use crate::store::SealedRecord;
 use crate::vault::{scan_batches, Vault};
 
 /// [`Vault::touch`] rewrites the last-used time only if it is older than this, so that an
@@ -63,6 +65,25 @@ impl Vault {
         self.delete_where(Some(data_source), |_| true)
     }
 
+    /// The portal users' accounts of `data_source`, without secrets, in id order: reserved
+    /// records (the service account, static users) are left out. Records that fail to open are
+    /// skipped and logged by id, as in [`Vault::list`].
+    pub fn users(&self, data_source: &str) -> Result<Vec<AccountSummary>, VaultError> {
+        let mut users = Vec::new();
+        self.scan_source(Some(data_source), |records| {
+            for record in records.iter().filter(|r| !r.id.is_reserved()) {
+                match self.open_record(&record.id, record) {
+                    Ok(account) => users.push(account.summary(&record.id)),
+                    Err(e) => {
+                        tracing::warn!(record = %record.id, error = %e, "skipping unreadable vault record");
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok(users)
+    }
+
     /// Deletes the records of `data_source` (or of all) that `selected` picks, a batch of
     /// ids at a time.
     fn delete_where(
@@ -70,30 +91,16 @@ impl Vault {
         data_source: Option<&str>,
         selected: impl Fn(&RecordId) -> bool,
     ) -> Result<usize, VaultError> {
-        if let Some(data_source) = data_source {
-            RecordId::new(data_source, "-").validate()?;
-        }
-        // Portal users are never empty, so this cursor sits just before the data source.
-        let after = data_source.map(|ds| RecordId::new(ds, ""));
         let mut deleted = 0;
-        scan_batches(self.store.as_ref(), after, |batch| {
-            let mut ids = Vec::new();
-            let mut past_source = false;
-            for record in batch {
-                if data_source.is_some_and(|ds| record.id.data_source != ds) {
-                    past_source = true;
-                    break;
-                }
-                if selected(&record.id) {
-                    ids.push(record.id.clone());
-                }
-            }
+        self.scan_source(data_source, |records| {
+            let ids: Vec<RecordId> = records
+                .iter()
+                .map(|record| &record.id)
+                .filter(|id| selected(id))
+                .cloned()
+                .collect();
             deleted += self.store.delete_many(&ids)?;
-            Ok(if past_source {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            })
+            Ok(())
         })?;
         if deleted > 0 {
             tracing::info!(
@@ -103,5 +110,34 @@ impl Vault {
             );
         }
         Ok(deleted)
+    }
+
+    /// Walks the records of `data_source` (of every data source when `None`) in id order, a
+    /// batch at a time.
+    fn scan_source(
+        &self,
+        data_source: Option<&str>,
+        mut each: impl FnMut(&[SealedRecord]) -> Result<(), VaultError>,
+    ) -> Result<(), VaultError> {
+        if let Some(data_source) = data_source {
+            RecordId::new(data_source, "-").validate()?;
+        }
+        // Portal users are never empty, so this cursor sits just before the data source.
+        let after = data_source.map(|ds| RecordId::new(ds, ""));
+        scan_batches(self.store.as_ref(), after, |batch| {
+            let end = data_source.map_or(batch.len(), |ds| {
+                batch
+                    .iter()
+                    .position(|record| record.id.data_source != ds)
+                    .unwrap_or(batch.len())
+            });
+            each(&batch[..end])?;
+            Ok(if end < batch.len() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            })
+        })?;
+        Ok(())
     }
 }

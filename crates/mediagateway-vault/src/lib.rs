@@ -132,6 +132,7 @@
 //!
 //! Besides [`Vault::put`], [`Vault::get`], [`Vault::delete`] (resets one user's stored login) and
 //! [`Vault::list`], the vault offers [`Vault::details`] (the non-secret summary of one account),
+//! [`Vault::users`] (the portal users' accounts of one data source, without secrets),
 //! [`Vault::touch`] (records the last use; reading never writes), and resets:
 //! [`Vault::reset_data_source`] and [`Vault::reset_all`] delete portal users' logins but keep the
 //! reserved records, the service account ([`RecordId::service_account`]) and static users

@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::error::VaultError;
-use crate::record::{Account, RecordId};
+use crate::record::{Account, AccountSummary, RecordId};
 
 /// Longest time to live an entry gets; longer requests are shortened to this.
 pub const MAX_SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -62,6 +62,49 @@ impl SessionAccounts {
             .entries
             .remove(id)
             .is_some_and(|entry| entry.expires > now)
+    }
+
+    /// The non-secret summary of the live entry under `id`, if any.
+    pub fn details(&self, id: &RecordId) -> Option<AccountSummary> {
+        let now = Instant::now();
+        self.lock()
+            .entries
+            .get(id)
+            .filter(|entry| entry.expires > now)
+            .map(|entry| entry.account.summary(id))
+    }
+
+    /// The live accounts of `data_source`'s portal users, without secrets, in id order;
+    /// reserved records are left out, as in [`Vault::users`](crate::Vault::users).
+    pub fn users(&self, data_source: &str) -> Vec<AccountSummary> {
+        let now = Instant::now();
+        let mut users: Vec<AccountSummary> = self
+            .lock()
+            .entries
+            .iter()
+            .filter(|(id, entry)| {
+                id.data_source == data_source && !id.is_reserved() && entry.expires > now
+            })
+            .map(|(id, entry)| entry.account.summary(id))
+            .collect();
+        users.sort_by(|a, b| a.id.cmp(&b.id));
+        users
+    }
+
+    /// Removes every entry of `data_source`'s portal users, as
+    /// [`Vault::reset_data_source`](crate::Vault::reset_data_source) does for stored ones;
+    /// returns how many live ones there were.
+    pub fn reset_data_source(&self, data_source: &str) -> usize {
+        let now = Instant::now();
+        let mut live = 0;
+        self.lock().entries.retain(|id, entry| {
+            let reset = id.data_source == data_source && !id.is_reserved();
+            if reset && entry.expires > now {
+                live += 1;
+            }
+            !reset
+        });
+        live
     }
 
     /// Number of entries that have not expired.
@@ -258,6 +301,50 @@ mod tests {
         let id = RecordId::new("ds", "u");
         assert!(sessions.put(&id, big, ttl).unwrap_err().is_invalid_input());
         assert!(sessions.is_empty());
+    }
+
+    #[test]
+    fn users_of_a_data_source_are_listed_without_secrets_and_reset() {
+        let sessions = SessionAccounts::new();
+        let t0 = Instant::now();
+        let ttl = Duration::from_secs(60);
+        for (ds, user) in [
+            ("ds", "u2"),
+            ("ds", "u1"),
+            ("other", "u3"),
+            ("ds", "@static:x"),
+        ] {
+            sessions
+                .put_at(&RecordId::new(ds, user), account("listed-secret"), ttl, t0)
+                .unwrap();
+        }
+        let expired = RecordId::new("ds", "u0");
+        sessions
+            .put_at(&expired, account("p"), Duration::ZERO, t0)
+            .unwrap();
+        let users = sessions.users("ds");
+        let ids: Vec<String> = users.iter().map(|s| s.id.to_string()).collect();
+        assert_eq!(ids, ["ds/u1", "ds/u2"]);
+        assert!(!format!("{users:?}").contains("listed-secret"));
+        assert_eq!(
+            sessions
+                .details(&RecordId::new("ds", "u1"))
+                .unwrap()
+                .user_name,
+            "alice"
+        );
+        assert!(sessions.details(&expired).is_none());
+        assert!(sessions.details(&RecordId::new("ds", "nobody")).is_none());
+
+        assert_eq!(
+            sessions.reset_data_source("ds"),
+            2,
+            "the expired one is not counted"
+        );
+        assert!(sessions.users("ds").is_empty());
+        assert_eq!(sessions.users("other").len(), 1);
+        assert!(sessions.get(&RecordId::new("ds", "@static:x")).is_some());
+        assert_eq!(sessions.reset_data_source("ds"), 0);
     }
 
     #[test]

@@ -6,8 +6,6 @@
 //! Successes are logged at `INFO`, failures and throttling at `WARN`. The functions take only
 //! names, identifiers, addresses and counts: no parameter could carry a password, a key or a
 //! token, so none can reach the trail.
-// The known-users resets call `user_reset` and `all_users_reset` once those operations exist.
-#![cfg_attr(not(test), allow(dead_code))]
 
 use std::fmt;
 use std::net::IpAddr;

@@ -1,10 +1,13 @@
-//! The admin area: the gateway's status, data-source configuration and connection tests.
+//! The admin area: the gateway's status, data-source configuration, connection tests and the
+//! known users of each data source.
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use secrecy::SecretString;
+use uuid::Uuid;
 
-use crate::PortalKey;
+use crate::{ApiError, PortalKey};
 
 /// The admin area's operations, as data (see the [`declare`](crate::declare) module).
 #[macro_export]
@@ -33,6 +36,20 @@ macro_rules! admin_operations {
             /// Replaces the gateway password; a weak new password is refused.
             fn change_password(call: $crate::AdminCall, new_password: $crate::GatewayPassword) -> ()
                 = ChangePasswordRequest => Empty;
+            /// A page of a data source's known users (stored and session-based accounts, never
+            /// the service account), by portal user, optionally filtered.
+            fn list_users(call: $crate::AdminCall, query: $crate::UserQuery) -> $crate::UserPage
+                = ListUsersRequest => UserPage;
+            /// One known user; `NotLoggedIn` when the portal user has no account there.
+            fn user_details(call: $crate::AdminCall, user: $crate::UserRef) -> $crate::KnownUser
+                = UserDetailsRequest => KnownUser;
+            /// Removes a portal user's stored and session account; says whether there was one.
+            fn reset_user(call: $crate::AdminCall, user: $crate::UserRef) -> bool
+                = ResetUserRequest => ResetUserReply;
+            /// Removes every portal user's account of a data source, keeping its service
+            /// account; says how many were removed.
+            fn reset_all_users(call: $crate::AdminCall, data_source: str) -> u32
+                = ResetAllUsersRequest => ResetAllUsersReply;
         }
     };
 }
@@ -147,4 +164,133 @@ pub struct ExchangeCheck {
     pub server_version: Option<String>,
     /// The mailbox the test used.
     pub mailbox: String,
+}
+
+/// Which known users of a data source to list: an optional filter and a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserQuery {
+    /// The data source.
+    pub data_source: String,
+    /// Keeps the users whose portal user GUID, Exchange user name or mailbox contains it,
+    /// ignoring case; `None` or empty keeps every user. At most [`Self::MAX_FILTER_LEN`] bytes.
+    pub filter: Option<String>,
+    /// How many matching users to skip.
+    pub offset: u32,
+    /// How many to return at most: 1 to [`Self::MAX_LIMIT`].
+    pub limit: u32,
+}
+
+impl UserQuery {
+    /// The largest page.
+    pub const MAX_LIMIT: u32 = 500;
+    /// The longest filter, in bytes: no user name or mailbox the gateway accepts is longer.
+    pub const MAX_FILTER_LEN: usize = 256;
+
+    /// The first `limit` users of `data_source`, unfiltered.
+    pub fn new(data_source: impl Into<String>, limit: u32) -> Self {
+        Self {
+            data_source: data_source.into(),
+            filter: None,
+            offset: 0,
+            limit,
+        }
+    }
+
+    /// Checks the page size and the filter's length.
+    pub fn check(&self) -> Result<(), ApiError> {
+        if !(1..=Self::MAX_LIMIT).contains(&self.limit) {
+            return Err(ApiError::invalid(format!(
+                "a page of {} users; it takes 1 to {}",
+                self.limit,
+                Self::MAX_LIMIT
+            )));
+        }
+        if let Some(filter) = &self.filter {
+            if filter.len() > Self::MAX_FILTER_LEN {
+                return Err(ApiError::invalid(format!(
+                    "a filter of {} bytes; it takes at most {}",
+                    filter.len(),
+                    Self::MAX_FILTER_LEN
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One page of known users.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserPage {
+    /// The users, by portal user GUID.
+    pub users: Vec<KnownUser>,
+    /// Whether more users match after this page.
+    pub more: bool,
+}
+
+/// A portal user with an account on a data source, as the gateway shows it: never a secret.
+///
+/// Accounts without a secret (Kerberos) show only the mailbox and the server URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownUser {
+    /// The portal user.
+    pub portal_user: Uuid,
+    /// The Exchange user name.
+    pub user_name: Option<String>,
+    /// The mailbox the account reaches.
+    pub mailbox: Option<String>,
+    /// Whether the account is stored in the vault (`false`: it lives for the session only).
+    pub stored: bool,
+    /// The EWS URL the account uses.
+    pub server_url: Option<String>,
+    /// When the account was first kept.
+    pub created: Option<DateTime<Utc>>,
+    /// When it last changed.
+    pub updated: Option<DateTime<Utc>>,
+    /// When it was last used to reach Exchange.
+    pub last_used: Option<DateTime<Utc>>,
+}
+
+/// One portal user of one data source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRef {
+    /// The data source.
+    pub data_source: String,
+    /// The portal user.
+    pub portal_user: Uuid,
+}
+
+impl UserRef {
+    /// `portal_user` of `data_source`.
+    pub fn new(data_source: impl Into<String>, portal_user: Uuid) -> Self {
+        Self {
+            data_source: data_source.into(),
+            portal_user,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_takes_pages_of_1_to_500_and_a_short_filter() {
+        for (limit, ok) in [
+            (0, false),
+            (1, true),
+            (500, true),
+            (501, false),
+            (u32::MAX, false),
+        ] {
+            let query = UserQuery::new("Exchange", limit);
+            assert_eq!(query.check().is_ok(), ok, "limit {limit}");
+        }
+        let mut query = UserQuery::new("Exchange", 10);
+        query.filter = Some("a".repeat(UserQuery::MAX_FILTER_LEN));
+        assert!(query.check().is_ok());
+        query.filter = Some("a".repeat(10_000));
+        let err = query.check().unwrap_err();
+        assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
+        assert!(err.to_string().contains("10000 bytes"), "{err}");
+    }
 }

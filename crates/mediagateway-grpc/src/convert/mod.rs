@@ -29,6 +29,7 @@ macro_rules! same_fields {
 mod admin;
 mod calendar;
 mod sessions;
+mod users;
 
 use std::net::IpAddr;
 

@@ -132,3 +132,38 @@ fn resets_keep_service_accounts_and_static_users() {
             .is_invalid_input());
     });
 }
+
+#[test]
+fn the_users_of_one_data_source_come_without_reserved_records_or_secrets() {
+    each_store(|vault| {
+        let put = |rid: &RecordId| {
+            vault
+                .put(
+                    rid,
+                    &full_account(&rid.portal_user, Secret::password("users-secret")),
+                )
+                .unwrap();
+        };
+        // Enough users to cross the batch size of the internal scan, in two data sources
+        // whose names share a prefix.
+        for i in 0..260 {
+            put(&RecordId::new("a-source", format!("user-{i:03}")));
+        }
+        put(&RecordId::service_account("a-source"));
+        put(&RecordId::static_user("a-source", "reception"));
+        put(&RecordId::new("a-source-2", "elsewhere"));
+        put(&RecordId::new("a", "before"));
+
+        let users = vault.users("a-source").unwrap();
+        assert_eq!(users.len(), 260);
+        assert_eq!(users[0].id, RecordId::new("a-source", "user-000"));
+        assert_eq!(users[259].id, RecordId::new("a-source", "user-259"));
+        assert!(users.iter().all(|u| !u.id.is_reserved()));
+        assert!(users.iter().all(|u| u.id.data_source == "a-source"));
+        assert_eq!(users[7].secret_kind, SecretKind::Password);
+        assert!(!format!("{users:?}").contains("users-secret"));
+        assert_eq!(vault.users("a-source-2").unwrap().len(), 1);
+        assert!(vault.users("no-such-source").unwrap().is_empty());
+        assert!(vault.users("").unwrap_err().is_invalid_input());
+    });
+}

@@ -1,10 +1,12 @@
-//! The admin area: status, data-source configuration, portal keys and connection tests.
+//! The admin area: status, data-source configuration, portal keys, connection tests and the
+//! known users (in `known_users`).
 
 use async_trait::async_trait;
 use chrono::Utc;
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, DataSourceConfig, DataSourceConfigured, ExchangeCheck,
-    GatewayPassword, GatewayStatus, KeyRotation, PortalKey,
+    GatewayPassword, GatewayStatus, KeyRotation, KnownUser, PortalKey, UserPage, UserQuery,
+    UserRef,
 };
 
 use secrecy::ExposeSecret;
@@ -154,5 +156,25 @@ impl AdminApi for Gateway {
         self.admin.change(new_password.secret())?;
         audit::gateway_password_changed(call.peer);
         Ok(())
+    }
+
+    async fn list_users(&self, call: &AdminCall, query: &UserQuery) -> Result<UserPage, ApiError> {
+        self.authorize_admin(call).await?;
+        self.list_known_users(query)
+    }
+
+    async fn user_details(&self, call: &AdminCall, user: &UserRef) -> Result<KnownUser, ApiError> {
+        self.authorize_admin(call).await?;
+        self.known_user(user)
+    }
+
+    async fn reset_user(&self, call: &AdminCall, user: &UserRef) -> Result<bool, ApiError> {
+        self.authorize_admin(call).await?;
+        self.reset_known_user(user)
+    }
+
+    async fn reset_all_users(&self, call: &AdminCall, data_source: &str) -> Result<u32, ApiError> {
+        self.authorize_admin(call).await?;
+        self.reset_known_users(data_source)
     }
 }

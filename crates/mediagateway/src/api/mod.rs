@@ -2,4 +2,5 @@
 
 mod admin;
 mod calendar;
+mod known_users;
 mod sessions;
