@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use mediagateway::{Gateway, GatewayConfig};
-use mediagateway_api::AdminApi;
+use mediagateway_api::{AdminApi, KnownUser, UserQuery, UserRef};
 use secrecy::{ExposeSecret, SecretString};
 
 mod remote;
@@ -60,10 +60,67 @@ enum Command {
         #[command(flatten)]
         remote: remote::Remote,
     },
+    /// The known users of a running gateway's data sources.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
     /// The gateway password.
     Password {
         #[command(subcommand)]
         command: PasswordCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// The users of a data source: stored or session-based, user name, mailbox, last use.
+    List {
+        /// The data source.
+        #[arg(long)]
+        data_source: String,
+        /// Keeps the users whose GUID, user name or mailbox contains it, ignoring case.
+        #[arg(long)]
+        filter: Option<String>,
+        /// How many matching users to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// How many to list at most (1 to 500).
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[command(flatten)]
+        remote: remote::Remote,
+    },
+    /// One user's details.
+    Show {
+        /// The portal user's GUID.
+        guid: uuid::Uuid,
+        /// The data source.
+        #[arg(long)]
+        data_source: String,
+        #[command(flatten)]
+        remote: remote::Remote,
+    },
+    /// Forgets one user's connection data; the user logs in again.
+    Reset {
+        /// The portal user's GUID.
+        guid: uuid::Uuid,
+        /// The data source.
+        #[arg(long)]
+        data_source: String,
+        #[command(flatten)]
+        remote: remote::Remote,
+    },
+    /// Forgets the connection data of every user of a data source (asks first, unless --yes).
+    ResetAll {
+        /// The data source.
+        #[arg(long)]
+        data_source: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        remote: remote::Remote,
     },
 }
 
@@ -120,6 +177,7 @@ async fn main() -> ExitCode {
             command: PasswordCommand::Set { place },
         } => set_password(&place),
         Command::Status { remote } => status(&remote).await,
+        Command::Users { command } => users(command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -289,4 +347,113 @@ async fn status(remote: &remote::Remote) -> Outcome {
         println!("WARNING: the gateway password is still the default 1234: change it");
     }
     Ok(())
+}
+
+async fn users(command: UsersCommand) -> Outcome {
+    match command {
+        UsersCommand::List {
+            data_source,
+            filter,
+            offset,
+            limit,
+            remote,
+        } => {
+            let (client, admin) = remote.connect()?;
+            let mut query = UserQuery::new(data_source, limit);
+            query.filter = filter;
+            query.offset = offset;
+            let page = client.list_users(&admin, &query).await?;
+            for user in &page.users {
+                println!(
+                    "{}  {:<7}  {:<30}  {:<30}  {}",
+                    user.portal_user,
+                    if user.stored { "stored" } else { "session" },
+                    user.user_name.as_deref().unwrap_or("-"),
+                    user.mailbox.as_deref().unwrap_or("-"),
+                    user.last_used
+                        .map_or_else(|| "-".to_owned(), |t| t.to_rfc3339()),
+                );
+            }
+            if page.more {
+                println!(
+                    "(more: --offset {})",
+                    u64::from(offset) + page.users.len() as u64
+                );
+            }
+        }
+        UsersCommand::Show {
+            guid,
+            data_source,
+            remote,
+        } => {
+            let (client, admin) = remote.connect()?;
+            let user = client
+                .user_details(&admin, &UserRef::new(data_source, guid))
+                .await?;
+            print_user(&user);
+        }
+        UsersCommand::Reset {
+            guid,
+            data_source,
+            remote,
+        } => {
+            let (client, admin) = remote.connect()?;
+            let was_known = client
+                .reset_user(&admin, &UserRef::new(data_source, guid))
+                .await?;
+            println!(
+                "{}",
+                if was_known {
+                    "reset: the user logs in again"
+                } else {
+                    "nothing to reset: the user was not known"
+                }
+            );
+        }
+        UsersCommand::ResetAll {
+            data_source,
+            yes,
+            remote,
+        } => {
+            if !yes && !confirmed(&format!("Reset every user of {data_source:?}?"))? {
+                return Err("not confirmed; nothing changed (--yes skips the question)".into());
+            }
+            let (client, admin) = remote.connect()?;
+            let removed = client.reset_all_users(&admin, &data_source).await?;
+            println!("reset {removed} user(s) of {data_source}");
+        }
+    }
+    Ok(())
+}
+
+fn print_user(user: &KnownUser) {
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(|| "-".to_owned(), |t| t.to_rfc3339())
+    };
+    println!("portal user: {}", user.portal_user);
+    println!(
+        "account:     {}",
+        if user.stored {
+            "stored"
+        } else {
+            "session-based"
+        }
+    );
+    println!("user name:   {}", user.user_name.as_deref().unwrap_or("-"));
+    println!("mailbox:     {}", user.mailbox.as_deref().unwrap_or("-"));
+    println!("server URL:  {}", user.server_url.as_deref().unwrap_or("-"));
+    println!("created:     {}", time(user.created));
+    println!("updated:     {}", time(user.updated));
+    println!("last used:   {}", time(user.last_used));
+}
+
+/// Asks `question` on a terminal; without one, nothing is confirmed.
+fn confirmed(question: &str) -> Result<bool, Box<dyn std::error::Error>> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("{question} [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }

@@ -567,3 +567,66 @@ async fn two_gateways_share_one_postgres_vault_and_survive_a_kill() {
     let a = serve(&["--config", &first], home.path());
     assert_eq!(subjects(&client(&a), &alice, start).await, ["Kept"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_users_commands_list_show_and_reset_known_users() {
+    let fake = fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let config = gateway_toml(home.path(), "gateway.toml", &home.path().join("data"), "");
+    let served = serve(&["--config", &config], home.path());
+    let gateway = client(&served);
+    let (alice, _) = alice_with_an_appointment(&gateway, &fake).await;
+    let guid = alice.portal_user.to_string();
+    let address = format!("127.0.0.1:{}", served.port);
+    let cli = |args: &[&str]| {
+        let mut all = vec!["users"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--plain", "--address", &address]);
+        let output = run_with(&all, home.path(), "", &[("MEDIAGATEWAY_PASSWORD", "1234")]);
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+
+    let (code, listed, _) = cli(&["list", "--data-source", "Exchange"]);
+    assert_eq!(code, Some(0));
+    assert!(listed.contains(&guid) && listed.contains("stored") && listed.contains(ALICE.0));
+    let (_, filtered, _) = cli(&["list", "--data-source", "Exchange", "--filter", "ALICE@"]);
+    assert!(filtered.contains(&guid), "{filtered}");
+    let (_, none, _) = cli(&["list", "--data-source", "Exchange", "--filter", "nobody"]);
+    assert!(none.trim().is_empty(), "{none}");
+    let (code, shown, _) = cli(&["show", &guid, "--data-source", "Exchange"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        shown.contains(&format!("mailbox:     {}", ALICE.0)),
+        "{shown}"
+    );
+    assert!(shown.contains(&fake.url()), "{shown}");
+
+    let (_, reset, _) = cli(&["reset", &guid, "--data-source", "Exchange"]);
+    assert!(reset.starts_with("reset"), "{reset}");
+    let (_, again, _) = cli(&["reset", &guid, "--data-source", "Exchange"]);
+    assert!(again.starts_with("nothing to reset"), "{again}");
+    let (code, _, stderr) = cli(&["show", &guid, "--data-source", "Exchange"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("not logged in"), "{stderr}");
+
+    let login = Login {
+        user_name: ALICE.0.to_owned(),
+        password: SecretString::from(ALICE.1),
+        mailbox: None,
+    };
+    gateway.login(&alice, &login).await.unwrap();
+    let (code, _, stderr) = cli(&["reset-all", "--data-source", "Exchange"]);
+    assert_eq!(code, Some(1), "no terminal, no --yes: nothing happens");
+    assert!(stderr.contains("not confirmed"), "{stderr}");
+    let (_, listed, _) = cli(&["list", "--data-source", "Exchange"]);
+    assert!(listed.contains(&guid));
+    let (code, all, _) = cli(&["reset-all", "--data-source", "Exchange", "--yes"]);
+    assert_eq!(code, Some(0));
+    assert!(all.contains("reset 1 user(s)"), "{all}");
+    let (_, listed, _) = cli(&["list", "--data-source", "Exchange"]);
+    assert!(listed.trim().is_empty(), "{listed}");
+}
