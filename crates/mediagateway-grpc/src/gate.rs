@@ -1,12 +1,14 @@
 //! The check of a call's credential before its request is read: each area's tonic service is
-//! wrapped in [`Gated`], which asks the API's [`Gatekeeper`] with the request's metadata and
-//! peer address and answers a refusal without reading the body.
+//! wrapped in [`Gated`], which asks the API's [`Gatekeeper`](mediagateway_api::Gatekeeper) with
+//! the request's metadata and peer address and answers a refusal without reading the body. It
+//! also holds the server's limits: calls at once, and how long one may take.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use mediagateway_api::{GatewayApi, Role};
+use mediagateway_api::{ApiError, GatewayApi, Role};
+use tokio::sync::Semaphore;
 use tonic::body::Body;
 use tonic::codegen::http::{Request, Response};
 use tonic::codegen::{BoxFuture, Service};
@@ -16,18 +18,41 @@ use tonic::transport::server::TcpConnectInfo;
 
 use crate::convert::credential_from;
 use crate::status::to_status;
+use crate::ServerLimits;
 
 /// An area's tonic service behind the gatekeeper.
 #[derive(Clone)]
 pub(crate) struct Gated<S> {
     inner: S,
     role: Role,
-    api: Arc<dyn GatewayApi>,
+    gate: Gate,
 }
 
-impl<S> Gated<S> {
-    pub(crate) fn new(inner: S, role: Role, api: Arc<dyn GatewayApi>) -> Self {
-        Self { inner, role, api }
+/// What every area's service of one server shares: the API, its count of calls in flight, and
+/// the limits.
+#[derive(Clone)]
+pub(crate) struct Gate {
+    api: Arc<dyn GatewayApi>,
+    calls: Arc<Semaphore>,
+    limits: ServerLimits,
+}
+
+impl Gate {
+    pub(crate) fn new(api: Arc<dyn GatewayApi>, limits: ServerLimits) -> Self {
+        Self {
+            api,
+            calls: Arc::new(Semaphore::new(limits.max_concurrent_calls)),
+            limits,
+        }
+    }
+
+    /// `inner`, an area's service taking `role`, behind this gate.
+    pub(crate) fn wrap<S>(&self, inner: S, role: Role) -> Gated<S> {
+        Gated {
+            inner,
+            role,
+            gate: self.clone(),
+        }
     }
 }
 
@@ -55,8 +80,20 @@ where
         // The service that was polled ready serves this call; a fresh clone waits for the next.
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
-        let (api, role) = (self.api.clone(), self.role);
+        let Gate { api, calls, limits } = self.gate.clone();
+        let role = self.role;
         Box::pin(async move {
+            // Past the limit a call is refused at once: the gateway sheds load, it does not
+            // queue it.
+            let Ok(_permit) = calls.try_acquire_owned() else {
+                let error = ApiError::LimitExceeded {
+                    what: format!(
+                        "at most {} calls at once; try again shortly",
+                        limits.max_concurrent_calls
+                    ),
+                };
+                return Ok(to_status(&error).into_http());
+            };
             let peer = request
                 .extensions()
                 .get::<TcpConnectInfo>()
@@ -67,9 +104,20 @@ where
                 Ok(credential) => api.admit(role, &credential, peer).await,
                 Err(error) => Err(error),
             };
-            match admitted {
-                Ok(()) => inner.call(request).await,
-                Err(error) => Ok(to_status(&error).into_http()),
+            if let Err(error) = admitted {
+                return Ok(to_status(&error).into_http());
+            }
+            match tokio::time::timeout(limits.call_timeout, inner.call(request)).await {
+                Ok(answer) => answer,
+                Err(_) => {
+                    let error = ApiError::LimitExceeded {
+                        what: format!(
+                            "a call may take at most {} s",
+                            limits.call_timeout.as_secs_f64()
+                        ),
+                    };
+                    Ok(to_status(&error).into_http())
+                }
             }
         })
     }

@@ -53,6 +53,46 @@ pub mod proto {
 /// The largest message either side accepts or sends: 4 MiB.
 pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 
+/// How many calls one HTTP/2 connection may have in flight at once.
+pub const MAX_CONCURRENT_CALLS_PER_CONNECTION: usize = 64;
+
+/// A server's limits on calls, besides the message size ([`MAX_MESSAGE_BYTES`]) and the calls
+/// per connection ([`MAX_CONCURRENT_CALLS_PER_CONNECTION`]). A call past one is answered with
+/// [`ApiError::LimitExceeded`](mediagateway_api::ApiError::LimitExceeded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerLimits {
+    /// Calls in flight at once over every connection (default 1024); more are refused at once.
+    pub max_concurrent_calls: usize,
+    /// How long one call may take (default 120 s, more than the EWS timeout of 100 s).
+    pub call_timeout: std::time::Duration,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            max_concurrent_calls: 1024,
+            call_timeout: std::time::Duration::from_secs(120),
+        }
+    }
+}
+
+impl ServerLimits {
+    /// Sets the calls in flight at once (at least 1).
+    #[must_use]
+    pub fn max_concurrent_calls(mut self, calls: usize) -> Self {
+        self.max_concurrent_calls = calls.max(1);
+        self
+    }
+
+    /// Sets how long one call may take.
+    #[must_use]
+    pub fn call_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+}
+
 /// The default gRPC port of the gateway.
 pub const DEFAULT_PORT: u16 = 8087;
 /// The default gRPC port of the gateway with TLS.

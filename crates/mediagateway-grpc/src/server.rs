@@ -10,18 +10,19 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
 
 use crate::convert::{credential_from, CallContext, FromWire};
-use crate::gate::Gated;
+use crate::gate::Gate;
 use crate::proto;
 use crate::proto::admin_server::AdminServer;
 use crate::proto::calendar_server::CalendarServer;
 use crate::proto::sessions_server::SessionsServer;
 use crate::status::to_status;
 use crate::tls::{self, ServerTls};
-use crate::MAX_MESSAGE_BYTES;
+use crate::{ServerLimits, MAX_CONCURRENT_CALLS_PER_CONNECTION, MAX_MESSAGE_BYTES};
 
 /// Serves a [`GatewayApi`] (usually the gateway itself) over gRPC.
 pub struct GrpcServer {
     api: Arc<dyn GatewayApi>,
+    limits: ServerLimits,
 }
 
 impl std::fmt::Debug for GrpcServer {
@@ -42,7 +43,17 @@ macro_rules! services {
 impl GrpcServer {
     /// A server for `api`.
     pub fn new(api: Arc<dyn GatewayApi>) -> Self {
-        Self { api }
+        Self {
+            api,
+            limits: ServerLimits::default(),
+        }
+    }
+
+    /// The same server with `limits`.
+    #[must_use]
+    pub fn with_limits(mut self, limits: ServerLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The tonic router with one service per area, for composing with other services or
@@ -51,13 +62,13 @@ impl GrpcServer {
     /// Each area's service is behind the API's [`Gatekeeper`](mediagateway_api::Gatekeeper):
     /// a call whose credential it refuses is answered before its request is read.
     pub fn into_router(self) -> tonic::service::Routes {
-        let api = self.api.clone();
+        let gate = Gate::new(self.api.clone(), self.limits);
         let adapter = Adapter { api: self.api };
         let (admin, sessions, calendar) =
             services!(adapter, AdminServer, SessionsServer, CalendarServer);
-        tonic::service::Routes::new(Gated::new(admin, Role::Admin, api.clone()))
-            .add_service(Gated::new(sessions, Role::Portal, api.clone()))
-            .add_service(Gated::new(calendar, Role::Portal, api))
+        tonic::service::Routes::new(gate.wrap(admin, Role::Admin))
+            .add_service(gate.wrap(sessions, Role::Portal))
+            .add_service(gate.wrap(calendar, Role::Portal))
     }
 
     /// Serves on `listener` until `shutdown` completes.
@@ -70,6 +81,7 @@ impl GrpcServer {
             .local_addr()
             .map_or_else(|_| "unknown".to_owned(), |a: SocketAddr| a.to_string());
         tonic::transport::Server::builder()
+            .concurrency_limit_per_connection(MAX_CONCURRENT_CALLS_PER_CONNECTION)
             .add_routes(self.into_router())
             .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
             .await

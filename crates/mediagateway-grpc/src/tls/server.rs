@@ -173,6 +173,7 @@ pub async fn serve(
     )));
     let incoming = tokio_stream::StreamExt::map(ReceiverStream::new(receiver), Ok::<_, io::Error>);
     let served = tonic::transport::Server::builder()
+        .concurrency_limit_per_connection(crate::MAX_CONCURRENT_CALLS_PER_CONNECTION)
         .add_routes(routes)
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await;

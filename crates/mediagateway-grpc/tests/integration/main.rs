@@ -2,6 +2,7 @@
 
 mod client_certificates;
 mod hostile;
+mod limits;
 mod malformed_users;
 mod pki;
 mod plain_and_tls;

@@ -4,12 +4,13 @@ use std::any::Any;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, GatewayPassword, GatewayStatus, Unreachable,
 };
 use mediagateway_grpc::tls::{ClientTls, ServerTls};
-use mediagateway_grpc::{GrpcClient, GrpcServer};
+use mediagateway_grpc::{GrpcClient, GrpcServer, ServerLimits};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -28,12 +29,22 @@ pub(crate) fn fixed_status() -> GatewayStatus {
 #[derive(Debug, Default)]
 pub(crate) struct CountingApi {
     calls: AtomicUsize,
+    /// How long each operation takes before it answers.
+    delay: Duration,
 }
 
 /// Admits every call: the wire's own checks are what these tests are about.
 impl mediagateway_api::Gatekeeper for CountingApi {}
 
 impl CountingApi {
+    /// An API whose every operation takes `delay` before it answers.
+    pub(crate) fn slow(delay: Duration) -> Self {
+        Self {
+            delay,
+            ..Self::default()
+        }
+    }
+
     pub(crate) fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
     }
@@ -64,6 +75,9 @@ macro_rules! canned_area {
             $(
                 async fn $method(&self, _: &$call_type $(, _: &$arg_type)*)
                     -> Result<$reply, ApiError> {
+                    if !self.delay.is_zero() {
+                        tokio::time::sleep(self.delay).await;
+                    }
                     self.answer::<$reply>()
                 }
             )*
@@ -104,15 +118,24 @@ impl Drop for Running {
 
 /// Serves the counting API with TLS, or in plain HTTP/2 without.
 pub(crate) async fn serve(tls: Option<ServerTls>) -> Running {
+    serve_with(tls, CountingApi::default(), ServerLimits::default()).await
+}
+
+/// Serves `api` with `limits`, with TLS or in plain HTTP/2 without.
+pub(crate) async fn serve_with(
+    tls: Option<ServerTls>,
+    api: CountingApi,
+    limits: ServerLimits,
+) -> Running {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("loopback has free ports");
     let address = listener
         .local_addr()
         .expect("a bound listener has an address");
-    let api = Arc::new(CountingApi::default());
+    let api = Arc::new(api);
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = GrpcServer::new(api.clone());
+    let server = GrpcServer::new(api.clone()).with_limits(limits);
     let shutdown = async {
         let _ = stopped.await;
     };
