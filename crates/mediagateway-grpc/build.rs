@@ -1,7 +1,10 @@
 //! Generates the gRPC code from `proto/` with a pure-Rust protobuf compiler, so building the
-//! crate needs no `protoc`.
+//! crate needs no `protoc`, and writes the compiled descriptors (`mediagateway.v1.bin` in
+//! `OUT_DIR`) that the reflection service serves.
 
 use std::path::PathBuf;
+
+use protox::prost::Message;
 
 /// The API's files, one per area plus what they share.
 const FILES: [&str; 4] = ["common", "admin", "sessions", "calendar"];
@@ -21,6 +24,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("cargo:rerun-if-changed={}", file.display());
     }
     let descriptors = protox::compile(&files, [&root])?;
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR")?);
+    std::fs::write(
+        out_dir.join("mediagateway.v1.bin"),
+        descriptors.encode_to_vec(),
+    )?;
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)

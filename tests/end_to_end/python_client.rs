@@ -1,5 +1,6 @@
 //! The gateway's gRPC API from another language: a Python portal with stubs generated from
-//! `proto/` by grpcio-tools runs the whole path against the gateway on loopback.
+//! `proto/` by grpcio-tools runs the whole path and the health checks against the gateway on
+//! loopback, once over plain gRPC and once over TLS.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -7,12 +8,15 @@ use std::time::{Duration, Instant};
 
 use exchange_test_support::skip_or_fail;
 use exchange_testkit::FakeExchange;
+use mediagateway_grpc::tls::ServerTls;
+
+use crate::support::{served_gateway_over, Wire};
 
 const PYTHON: &str = "python3";
 
 fn python_has_grpc() -> bool {
     Command::new(PYTHON)
-        .args(["-c", "import grpc, grpc_tools"])
+        .args(["-c", "import grpc, grpc_tools, grpc_health.v1"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
@@ -44,9 +48,21 @@ fn run(command: &mut Command, limit: Duration) -> std::process::Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_python_portal_runs_the_path_over_grpc() {
+    run_portal(Wire::Plain).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_python_portal_runs_the_path_over_grpc_with_tls() {
+    run_portal(Wire::Tls).await;
+}
+
+/// Generates the stubs, serves a gateway over `wire` against a fake Exchange and runs the
+/// portal script; with TLS the script trusts the gateway's self-signed certificate as its CA.
+async fn run_portal(wire: Wire) {
     if !python_has_grpc() {
         skip_or_fail::<()>(
-            "python3 with grpcio and grpcio-tools (pip install -r tests/python/requirements.txt)",
+            "python3 with grpcio, grpcio-tools and grpcio-health-checking \
+             (pip install -r tests/python/requirements.txt)",
         );
         return;
     }
@@ -80,29 +96,33 @@ async fn a_python_portal_runs_the_path_over_grpc() {
         .start()
         .await
         .unwrap();
-    let (_gateway, port, _dir) = crate::support::served_gateway().await;
+    let (_gateway, port, dir) = served_gateway_over(wire, |config| config).await;
 
-    let script = root.join("tests/python/portal_client.py");
-    let stub_dir = stubs.path().to_owned();
-    let url = fake.url();
-    let output = tokio::task::spawn_blocking(move || {
-        run(
-            Command::new(PYTHON)
-                .arg(script)
-                .arg(stub_dir)
-                .arg(port.to_string())
-                .arg(url),
-            Duration::from_secs(120),
-        )
-    })
-    .await
-    .unwrap();
+    let mut script = Command::new(PYTHON);
+    script
+        .arg(root.join("tests/python/portal_client.py"))
+        .arg(stubs.path())
+        .arg(port.to_string())
+        .arg(fake.url());
+    if wire == Wire::Tls {
+        script.arg(ServerTls::self_signed(dir.path()).certificate_path());
+    }
+    let output = tokio::task::spawn_blocking(move || run(&mut script, Duration::from_secs(120)))
+        .await
+        .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("checks passed"), "{stdout}");
+    let over = match wire {
+        Wire::Plain => "over plain gRPC",
+        Wire::Tls => "over TLS",
+    };
+    assert!(
+        stdout.contains("checks passed") && stdout.contains(over),
+        "{stdout}"
+    );
     assert_eq!(fake.calendar_len("alice@contoso.test"), 0);
 }

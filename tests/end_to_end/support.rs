@@ -8,6 +8,7 @@ use exchange_connector::{
     TransportChoice,
 };
 use mediagateway::{Gateway, GatewayConfig};
+use mediagateway_api::GatewayApi;
 use mediagateway_grpc::tls::ServerTls;
 use secrecy::SecretString;
 
@@ -24,6 +25,26 @@ pub(crate) async fn served_gateway() -> (Arc<Gateway>, u16, tempfile::TempDir) {
 pub(crate) async fn served_gateway_with(
     settings: impl FnOnce(GatewayConfig) -> GatewayConfig,
 ) -> (Arc<Gateway>, u16, tempfile::TempDir) {
+    served_gateway_over(Wire::Plain, settings).await
+}
+
+/// How a test gateway is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// `no_secrets_in_logs` includes this file too and serves in plain text only.
+#[allow(dead_code)]
+pub(crate) enum Wire {
+    /// Plain HTTP/2.
+    Plain,
+    /// TLS with the self-signed certificate the gateway makes in its folder, as `serve` does
+    /// without PEM files (`ServerTls::self_signed(folder).certificate_path()`).
+    Tls,
+}
+
+/// [`served_gateway_with`] over `wire`.
+pub(crate) async fn served_gateway_over(
+    wire: Wire,
+    settings: impl FnOnce(GatewayConfig) -> GatewayConfig,
+) -> (Arc<Gateway>, u16, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let config = settings(
         GatewayConfig::in_dir(dir.path())
@@ -35,11 +56,18 @@ pub(crate) async fn served_gateway_with(
         .await
         .expect("a loopback port");
     let port = listener.local_addr().expect("a bound listener").port();
-    tokio::spawn(mediagateway::serve(
-        gateway.clone(),
-        listener,
-        std::future::pending(),
-    ));
+    let api: Arc<dyn GatewayApi> = gateway.clone();
+    match wire {
+        Wire::Plain => {
+            tokio::spawn(mediagateway::serve(api, listener, std::future::pending()));
+        }
+        Wire::Tls => {
+            let tls = mediagateway::server_tls(&config).expect("a self-signed certificate");
+            tokio::spawn(async move {
+                mediagateway::serve_tls(api, listener, &tls, std::future::pending()).await
+            });
+        }
+    }
     (gateway, port, dir)
 }
 

@@ -2,19 +2,28 @@
 proto/mediagateway/v1/*.proto by grpcio-tools. Exits non-zero on the first failed check.
 
 The admin steps send the gateway password, the user calls the portal key that configuring the
-data source handed out, both in metadata (`mg-gateway-password-bin`, `mg-portal-key-bin`).
+data source handed out, both in metadata (`mg-gateway-password-bin`, `mg-portal-key-bin`). The
+standard health service (grpcio-health-checking) is asked first, without a credential.
 
-usage: portal_client.py STUB_DIR PORT EWS_URL
+With CA_FILE the portal speaks TLS and trusts the certificates that CA file holds (the gateway's
+self-signed certificate is its own CA), verifying the name `localhost`; without, plain gRPC.
+
+usage: portal_client.py STUB_DIR PORT EWS_URL [CA_FILE]
 """
 
 import sys
 import time
 import uuid
 
+if len(sys.argv) not in (4, 5):
+    sys.exit(__doc__)
 stub_dir, port, ews_url = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+ca_file = sys.argv[4] if len(sys.argv) == 5 else None
 sys.path.insert(0, stub_dir)
 
 import grpc  # noqa: E402
+from grpc_health.v1 import health_pb2 as health_pb  # noqa: E402
+from grpc_health.v1 import health_pb2_grpc as health_rpc  # noqa: E402
 from mediagateway.v1 import admin_pb2 as admin_pb  # noqa: E402
 from mediagateway.v1 import admin_pb2_grpc as admin_rpc  # noqa: E402
 from mediagateway.v1 import calendar_pb2 as calendar_pb  # noqa: E402
@@ -46,7 +55,28 @@ def expect_error(call, code, kind):
     raise AssertionError(f"expected {code}, the call succeeded")
 
 
-channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+def open_channel():
+    """Connects to 127.0.0.1 (the gateway listens there only), over TLS when a CA is given."""
+    if ca_file is None:
+        return grpc.insecure_channel(f"127.0.0.1:{port}")
+    with open(ca_file, "rb") as pem:
+        credentials = grpc.ssl_channel_credentials(root_certificates=pem.read())
+    # The certificate names localhost, 127.0.0.1 and ::1; the name checked is localhost.
+    return grpc.secure_channel(f"127.0.0.1:{port}", credentials,
+                               options=[("grpc.ssl_target_name_override", "localhost")])
+
+
+channel = open_channel()
+health_api = health_rpc.HealthStub(channel)
+for service in ["", "mediagateway.v1.Admin", "mediagateway.v1.Sessions", "mediagateway.v1.Calendar"]:
+    health = health_api.Check(health_pb.HealthCheckRequest(service=service))
+    check(health.status == health_pb.HealthCheckResponse.SERVING, f"health of {service!r}: {health}")
+try:
+    health_api.Check(health_pb.HealthCheckRequest(service="mediagateway.v1.Contacts"))
+    raise AssertionError("the health of an unknown service was answered")
+except grpc.RpcError as error:
+    check(error.code() == grpc.StatusCode.NOT_FOUND, f"unknown service: status {error.code()}")
+
 admin_api = admin_rpc.AdminStub(channel)
 sessions_api = sessions_rpc.SessionsStub(channel)
 calendar_api = calendar_rpc.CalendarStub(channel)
@@ -126,4 +156,5 @@ expect_error(lambda: admin_api.ChangePassword(admin_pb.ChangePasswordRequest(con
 check(admin_api.Status(admin_pb.StatusRequest(context=admin), metadata=as_admin).default_password,
       "a refused change leaves the password as it was")
 
-print(f"python portal client: {checks} checks passed")
+wire = "over TLS" if ca_file else "over plain gRPC"
+print(f"python portal client {wire}: {checks} checks passed")

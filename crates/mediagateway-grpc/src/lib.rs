@@ -12,6 +12,14 @@
 //! certificate from PEM files or a self-signed one, optionally requiring client certificates;
 //! a client trusting a CA bundle or one pinned certificate fingerprint.
 //!
+//! Beside the API, [`GrpcServer`] serves the standard health service (`grpc.health.v1.Health`:
+//! SERVING for `""` and for `mediagateway.v1.Admin`, `.Sessions` and `.Calendar` while it runs,
+//! NOT_SERVING once it stops) and server reflection (`grpc.reflection.v1` and `v1alpha`, from
+//! the descriptors compiled at build time, [`proto::FILE_DESCRIPTOR_SET`]), so that probes
+//! and tools such as `grpcurl` work without the protos. Neither takes a credential: they
+//! reveal that the server runs and the definitions already public in `proto/`, nothing of its
+//! data sources, accounts or calls.
+//!
 //! ```no_run
 //! use mediagateway_api::{AdminApi, AdminCall, GatewayPassword};
 //! use mediagateway_grpc::GrpcClient;
@@ -28,6 +36,7 @@
 mod client;
 mod convert;
 mod gate;
+mod health;
 mod server;
 mod status;
 pub mod tls;
@@ -48,6 +57,12 @@ pub use server::{Adapter, GrpcServer};
 )] // generated code
 pub mod proto {
     tonic::include_proto!("mediagateway.v1");
+
+    /// The compiled descriptors of `proto/mediagateway/v1/` (an encoded
+    /// `google.protobuf.FileDescriptorSet`, source comments included), as the reflection
+    /// service serves them. Written by `build.rs`.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/mediagateway.v1.bin"));
 }
 
 /// The largest message either side accepts or sends: 4 MiB.

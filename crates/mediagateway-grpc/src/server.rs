@@ -9,8 +9,12 @@ use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::{Request, Response, Status};
 
+use tonic_reflection::server::v1::{ServerReflection, ServerReflectionServer};
+use tonic_reflection::server::v1alpha;
+
 use crate::convert::{credential_from, CallContext, FromWire};
 use crate::gate::Gate;
+use crate::health;
 use crate::proto;
 use crate::proto::admin_server::AdminServer;
 use crate::proto::calendar_server::CalendarServer;
@@ -56,19 +60,36 @@ impl GrpcServer {
         self
     }
 
-    /// The tonic router with one service per area, for composing with other services or
-    /// serving on a listener of one's own.
+    /// The tonic router with one service per area, the health service and server reflection,
+    /// for composing with other services or serving on a listener of one's own.
     ///
-    /// Each area's service is behind the API's [`Gatekeeper`](mediagateway_api::Gatekeeper):
-    /// a call whose credential it refuses is answered before its request is read.
+    /// Each area's service is behind the API's [`Gatekeeper`](mediagateway_api::Gatekeeper)
+    /// and the server's limits: a call whose credential it refuses is answered before its
+    /// request is read. Health and reflection take no credential. Served this way, the health service reports
+    /// SERVING for as long as the router lives; [`serve`](Self::serve) and
+    /// [`serve_tls`](Self::serve_tls) turn it NOT_SERVING when they begin to stop.
     pub fn into_router(self) -> tonic::service::Routes {
+        self.into_routes().0
+    }
+
+    /// The routes, and the switch that turns their health NOT_SERVING.
+    fn into_routes(self) -> (tonic::service::Routes, health::Stopping) {
         let gate = Gate::new(self.api.clone(), self.limits);
         let adapter = Adapter { api: self.api };
         let (admin, sessions, calendar) =
             services!(adapter, AdminServer, SessionsServer, CalendarServer);
-        tonic::service::Routes::new(gate.wrap(admin, Role::Admin))
+        let (health, stopping) = health::service();
+        let mut routes = tonic::service::Routes::new(gate.wrap(admin, Role::Admin))
             .add_service(gate.wrap(sessions, Role::Portal))
             .add_service(gate.wrap(calendar, Role::Portal))
+            .add_service(health);
+        match reflection() {
+            Ok((v1, v1alpha)) => routes = routes.add_service(v1).add_service(v1alpha),
+            // The descriptors are compiled into the crate (and a test builds the service
+            // from them): a failure here is a bug, and the API is still served without it.
+            Err(error) => tracing::error!(%error, "server reflection is not served"),
+        }
+        (routes, stopping)
     }
 
     /// Serves on `listener` until `shutdown` completes.
@@ -80,10 +101,14 @@ impl GrpcServer {
         let address = listener
             .local_addr()
             .map_or_else(|_| "unknown".to_owned(), |a: SocketAddr| a.to_string());
+        let (routes, stopping) = self.into_routes();
         tonic::transport::Server::builder()
             .concurrency_limit_per_connection(MAX_CONCURRENT_CALLS_PER_CONNECTION)
-            .add_routes(self.into_router())
-            .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+            .add_routes(routes)
+            .serve_with_incoming_shutdown(
+                TcpListenerStream::new(listener),
+                until_stopped(shutdown, stopping),
+            )
             .await
             .map_err(|e| ApiError::Internal {
                 detail: format!("the gRPC server on {address} failed: {e}"),
@@ -99,8 +124,32 @@ impl GrpcServer {
         tls: &ServerTls,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), ApiError> {
-        tls::serve(self.into_router(), listener, tls, shutdown).await
+        let (routes, stopping) = self.into_routes();
+        tls::serve(routes, listener, tls, until_stopped(shutdown, stopping)).await
     }
+}
+
+/// `shutdown`, after which health checks answer NOT_SERVING and health watches end.
+async fn until_stopped(shutdown: impl Future<Output = ()>, stopping: health::Stopping) {
+    shutdown.await;
+    stopping.stop();
+}
+
+/// The reflection services (v1 and v1alpha) over the API's descriptors and the health
+/// service's.
+fn reflection() -> Result<
+    (
+        ServerReflectionServer<impl ServerReflection>,
+        v1alpha::ServerReflectionServer<impl v1alpha::ServerReflection>,
+    ),
+    tonic_reflection::server::Error,
+> {
+    let builder = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    Ok((builder().build_v1()?, builder().build_v1alpha()?))
 }
 
 /// The tonic services behind [`GrpcServer`]: one implementation of every area's service.
