@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use mediagateway_api::{ApiError, NewAppointment, TimeWindow};
+use mediagateway_grpc::ServerLimits;
 use serde::Deserialize;
 
 /// Limits on counts, windows and text sizes. The TOML configuration's `[limits]` table sets
@@ -19,6 +20,11 @@ pub struct Limits {
     pub max_subject_bytes: usize,
     /// The longest body text, in bytes (default 1 MiB).
     pub max_body_bytes: usize,
+    /// Calls in flight at once over every connection of one listener (default 1024); more are
+    /// refused at once.
+    pub max_concurrent_calls: usize,
+    /// How long one call may take (default 120 s).
+    pub call_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -28,6 +34,8 @@ impl Default for Limits {
             max_calendar_window: Duration::from_secs(731 * 24 * 3600),
             max_subject_bytes: 1024,
             max_body_bytes: 1024 * 1024,
+            max_concurrent_calls: 1024,
+            call_timeout: Duration::from_secs(120),
         }
     }
 }
@@ -40,6 +48,8 @@ pub(crate) struct LimitsFile {
     max_calendar_window_days: Option<u64>,
     max_subject_bytes: Option<usize>,
     max_body_bytes: Option<usize>,
+    max_concurrent_calls: Option<usize>,
+    call_timeout_secs: Option<u64>,
 }
 
 impl LimitsFile {
@@ -68,6 +78,12 @@ impl LimitsFile {
         if let Some(n) = self.max_body_bytes {
             limits.max_body_bytes = size("max_body_bytes", n)?;
         }
+        if let Some(n) = self.max_concurrent_calls {
+            limits.max_concurrent_calls = size("max_concurrent_calls", n)?;
+        }
+        if let Some(secs) = self.call_timeout_secs {
+            limits.call_timeout = Duration::from_secs(positive("call_timeout_secs", secs)?);
+        }
         Ok(())
     }
 }
@@ -77,6 +93,13 @@ fn exceeded(what: String) -> ApiError {
 }
 
 impl Limits {
+    /// The limits a gRPC server applies.
+    pub fn server(&self) -> ServerLimits {
+        ServerLimits::default()
+            .max_concurrent_calls(self.max_concurrent_calls)
+            .call_timeout(self.call_timeout)
+    }
+
     /// A calendar window no longer than the limit.
     pub(crate) fn window(&self, window: &TimeWindow) -> Result<(), ApiError> {
         let span = (window.end() - window.start()).to_std().unwrap_or_default();
@@ -171,6 +194,15 @@ mod tests {
         file.apply(&mut limits).unwrap();
         assert_eq!(limits.max_data_sources, 3);
         assert_eq!(limits.max_calendar_window, Duration::from_secs(7 * 86_400));
+        let server: LimitsFile =
+            toml::from_str("max_concurrent_calls = 8\ncall_timeout_secs = 30").unwrap();
+        server.apply(&mut limits).unwrap();
+        assert_eq!(
+            limits.server(),
+            ServerLimits::default()
+                .max_concurrent_calls(8)
+                .call_timeout(Duration::from_secs(30))
+        );
         let zero: LimitsFile = toml::from_str("max_body_bytes = 0").unwrap();
         assert!(zero.apply(&mut limits).is_err());
         assert!(toml::from_str::<LimitsFile>("max_pages = 1").is_err());

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 use mediagateway::{Gateway, GatewayConfig};
 use mediagateway_api::{AdminApi, KnownUser, UserQuery, UserRef};
+use mediagateway_grpc::GrpcServer;
 use secrecy::{ExposeSecret, SecretString};
 
 mod remote;
@@ -251,12 +252,18 @@ async fn serve(place: Where, listen: Option<Listen>, tls_listen: Option<Listen>)
             let _ = stopped.wait_for(|stop| *stop).await;
         }
     };
+    let limits = config.limits.server();
     let plain_server = {
         let gateway = gateway.clone();
         let until = until_stopped();
         async move {
             match plain {
-                Some(listener) => mediagateway::serve(gateway, listener, until).await,
+                Some(listener) => {
+                    GrpcServer::new(gateway)
+                        .with_limits(limits)
+                        .serve(listener, until)
+                        .await
+                }
                 None => Ok(()),
             }
         }
@@ -266,7 +273,10 @@ async fn serve(place: Where, listen: Option<Listen>, tls_listen: Option<Listen>)
         async move {
             match tls {
                 Some((listener, identity)) => {
-                    mediagateway::serve_tls(gateway, listener, &identity, until).await
+                    GrpcServer::new(gateway)
+                        .with_limits(limits)
+                        .serve_tls(listener, &identity, until)
+                        .await
                 }
                 None => Ok(()),
             }
