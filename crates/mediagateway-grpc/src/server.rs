@@ -7,6 +7,7 @@ use std::sync::Arc;
 use mediagateway_api::{ApiError, GatewayApi, Role};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
+use tokio_stream::StreamExt as _;
 use tonic::{Request, Response, Status};
 
 use tonic_reflection::server::v1::{ServerReflection, ServerReflectionServer};
@@ -106,7 +107,13 @@ impl GrpcServer {
             .concurrency_limit_per_connection(MAX_CONCURRENT_CALLS_PER_CONNECTION)
             .add_routes(routes)
             .serve_with_incoming_shutdown(
-                TcpListenerStream::new(listener),
+                // Small replies go out at once, not after a delayed ACK (as over TLS).
+                TcpListenerStream::new(listener).map(|accepted| {
+                    if let Ok(stream) = &accepted {
+                        let _ = stream.set_nodelay(true);
+                    }
+                    accepted
+                }),
                 until_stopped(shutdown, stopping),
             )
             .await
