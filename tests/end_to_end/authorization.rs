@@ -11,16 +11,17 @@ use chrono::{TimeZone, Utc};
 use exchange_testkit::FakeExchange;
 use mediagateway::ThrottleConfig;
 use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, Authentication, Credential, DataSourceConfig,
-    ExchangeGeneration, GatewayApi, GatewayPassword, KeyRotation, Login, NewAppointment, PortalKey,
-    ServiceAccount, SessionApi, TimeWindow, UserCall, UserQuery, UserRef,
+    AdminApi, AdminCall, ApiError, Credential, GatewayApi, GatewayPassword, KeyRotation, Login,
+    NewAppointment, PortalKey, SessionApi, TimeWindow, UserCall, UserQuery, UserRef,
 };
 use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use crate::support::{also_over_tls, served_gateway, served_gateway_with, SERVICE};
+use crate::support::{
+    also_over_tls, data_source_config as config, served_gateway, served_gateway_with, SERVICE,
+};
 
 const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
 
@@ -65,21 +66,6 @@ impl Keys {
             Who::PortalA => Credential::PortalKey(self.a.clone()),
             Who::PortalB => Credential::PortalKey(self.b.clone()),
         }
-    }
-}
-
-fn config(name: &str, ews_url: &str) -> DataSourceConfig {
-    DataSourceConfig {
-        name: name.to_owned(),
-        exchange_generation: ExchangeGeneration::Exchange2010To2019,
-        authentication: Authentication::UserNamePassword,
-        service_account: ServiceAccount::new(
-            SERVICE.0,
-            SecretString::from(SERVICE.1),
-            ews_url.to_owned(),
-        ),
-        session_based: false,
-        time_zone: "Europe/Berlin".to_owned(),
     }
 }
 

@@ -9,32 +9,16 @@ use chrono::{TimeZone, Utc};
 use exchange_testkit::FakeExchange;
 use mediagateway::{Limits, ThrottleConfig};
 use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, Authentication, DataSourceConfig, ExchangeGeneration,
-    GatewayApi, GatewayPassword, Login, NewAppointment, PortalKey, ServiceAccount, SessionApi,
-    TimeWindow, UserCall,
+    AdminApi, AdminCall, ApiError, GatewayApi, GatewayPassword, Login, NewAppointment, PortalKey,
+    SessionApi, TimeWindow, UserCall,
 };
 use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use crate::support::{served_gateway_with, SERVICE};
+use crate::support::{data_source_config as config, served_gateway_with, SERVICE};
 
 const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
-
-fn config(name: &str, ews_url: &str) -> DataSourceConfig {
-    DataSourceConfig {
-        name: name.to_owned(),
-        exchange_generation: ExchangeGeneration::Exchange2010To2019,
-        authentication: Authentication::UserNamePassword,
-        service_account: ServiceAccount::new(
-            SERVICE.0,
-            SecretString::from(SERVICE.1),
-            ews_url.to_owned(),
-        ),
-        session_based: false,
-        time_zone: "UTC".to_owned(),
-    }
-}
 
 fn login(password: &str) -> Login {
     Login {

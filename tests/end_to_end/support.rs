@@ -115,3 +115,21 @@ pub(crate) async fn also_over_tls(gateway: Arc<Gateway>, data_dir: &Path) -> (u1
     });
     (port, fingerprint)
 }
+
+/// The configuration of data source `name` with the service account on `ews_url`, as the
+/// gateway API takes it.
+#[allow(dead_code)] // `no_secrets_in_logs` includes this file and configures through the connector
+pub(crate) fn data_source_config(name: &str, ews_url: &str) -> mediagateway_api::DataSourceConfig {
+    mediagateway_api::DataSourceConfig {
+        name: name.to_owned(),
+        exchange_generation: ExchangeGeneration::Exchange2010To2019,
+        authentication: Authentication::UserNamePassword,
+        service_account: ServiceAccount::new(
+            SERVICE.0,
+            SecretString::from(SERVICE.1),
+            ews_url.to_owned(),
+        ),
+        session_based: false,
+        time_zone: "Europe/Berlin".to_owned(),
+    }
+}

@@ -3,29 +3,10 @@
 //! nothing is sent there, not even the service account's password.
 
 use mediagateway::UrlPolicy;
-use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, Authentication, DataSourceConfig, ExchangeGeneration,
-    GatewayApi, GatewayPassword, ServiceAccount,
-};
+use mediagateway_api::{AdminApi, AdminCall, ApiError, GatewayApi, GatewayPassword};
 use mediagateway_grpc::GrpcClient;
-use secrecy::SecretString;
 
-use crate::support::{served_gateway_with, SERVICE};
-
-fn config(name: &str, ews_url: &str) -> DataSourceConfig {
-    DataSourceConfig {
-        name: name.to_owned(),
-        exchange_generation: ExchangeGeneration::Exchange2010To2019,
-        authentication: Authentication::UserNamePassword,
-        service_account: ServiceAccount::new(
-            SERVICE.0,
-            SecretString::from(SERVICE.1),
-            ews_url.to_owned(),
-        ),
-        session_based: false,
-        time_zone: "UTC".to_owned(),
-    }
-}
+use crate::support::{data_source_config as config, served_gateway_with, SERVICE};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_urls_get_no_password_and_no_data_source() {
