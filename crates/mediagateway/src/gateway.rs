@@ -104,7 +104,9 @@ impl Gateway {
             failed_logins: Throttle::new(config.failed_logins.clone()),
             data_sources: DataSources::load(&vault).map_err(StartupError::DataSources)?,
             vault,
-            sessions: SessionAccounts::new(),
+            sessions: SessionAccounts::with_max_per_data_source(
+                config.limits.max_sessions_per_data_source,
+            ),
             session_ttl: config.session_ttl,
             backend,
         })

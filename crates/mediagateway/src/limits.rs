@@ -1,5 +1,6 @@
-//! The gateway's limits on what one call may ask for, each refused with
-//! [`ApiError::LimitExceeded`] naming the limit.
+//! The gateway's limits: what one call may ask for, each refused with
+//! [`ApiError::LimitExceeded`] naming the limit, and how many session-based accounts a data
+//! source keeps, past which the oldest login is evicted.
 
 use std::time::Duration;
 
@@ -19,6 +20,9 @@ pub struct Limits {
     pub max_subject_bytes: usize,
     /// The longest body text, in bytes (default 1 MiB).
     pub max_body_bytes: usize,
+    /// Session-based accounts one data source keeps at most (default 10 000): a login past it
+    /// logs out the data source's user whose login is the oldest (expired ones first).
+    pub max_sessions_per_data_source: usize,
 }
 
 impl Default for Limits {
@@ -28,6 +32,7 @@ impl Default for Limits {
             max_calendar_window: Duration::from_secs(731 * 24 * 3600),
             max_subject_bytes: 1024,
             max_body_bytes: 1024 * 1024,
+            max_sessions_per_data_source: mediagateway_vault::DEFAULT_MAX_SESSIONS_PER_DATA_SOURCE,
         }
     }
 }
@@ -40,6 +45,7 @@ pub(crate) struct LimitsFile {
     max_calendar_window_days: Option<u64>,
     max_subject_bytes: Option<usize>,
     max_body_bytes: Option<usize>,
+    max_sessions_per_data_source: Option<usize>,
 }
 
 impl LimitsFile {
@@ -67,6 +73,9 @@ impl LimitsFile {
         }
         if let Some(n) = self.max_body_bytes {
             limits.max_body_bytes = size("max_body_bytes", n)?;
+        }
+        if let Some(n) = self.max_sessions_per_data_source {
+            limits.max_sessions_per_data_source = size("max_sessions_per_data_source", n)?;
         }
         Ok(())
     }
@@ -166,13 +175,19 @@ mod tests {
     #[test]
     fn the_file_sets_limits_and_refuses_zero() {
         let mut limits = Limits::default();
-        let file: LimitsFile =
-            toml::from_str("max_data_sources = 3\nmax_calendar_window_days = 7").unwrap();
+        let file: LimitsFile = toml::from_str(
+            "max_data_sources = 3\nmax_calendar_window_days = 7\nmax_sessions_per_data_source = 5",
+        )
+        .unwrap();
+        assert_eq!(Limits::default().max_sessions_per_data_source, 10_000);
         file.apply(&mut limits).unwrap();
         assert_eq!(limits.max_data_sources, 3);
+        assert_eq!(limits.max_sessions_per_data_source, 5);
         assert_eq!(limits.max_calendar_window, Duration::from_secs(7 * 86_400));
-        let zero: LimitsFile = toml::from_str("max_body_bytes = 0").unwrap();
-        assert!(zero.apply(&mut limits).is_err());
+        for zero in ["max_body_bytes = 0", "max_sessions_per_data_source = 0"] {
+            let zero: LimitsFile = toml::from_str(zero).unwrap();
+            assert!(zero.apply(&mut limits).is_err());
+        }
         assert!(toml::from_str::<LimitsFile>("max_pages = 1").is_err());
     }
 }
