@@ -75,10 +75,11 @@ impl SessionAccounts {
         }
     }
 
-    /// Calls `hook` with the summary of every entry the store drops by itself: expired or
-    /// evicted to make room. Entries removed on request ([`remove`](Self::remove),
-    /// [`reset_data_source`](Self::reset_data_source)) or replaced by a put are not reported.
-    /// The hook runs after the store's lock is released, so it may call the store.
+    /// Calls `hook` with the summary of every entry that leaves the store expired (whatever
+    /// removed it) or evicted to make room. Live entries removed on request
+    /// ([`remove`](Self::remove), [`reset_data_source`](Self::reset_data_source)) or replaced
+    /// by a put are not reported: the caller knows them. The hook runs after the store's lock
+    /// is released, so it may call the store.
     pub fn on_dropped(mut self, hook: impl Fn(&AccountSummary) + Send + Sync + 'static) -> Self {
         self.on_dropped = Some(Box::new(hook));
         self
@@ -104,9 +105,15 @@ impl SessionAccounts {
     /// Removes the entry under `id`; true if there was a live one.
     pub fn remove(&self, id: &RecordId) -> bool {
         let now = Instant::now();
-        self.lock()
-            .take(id)
-            .is_some_and(|entry| entry.expires > now)
+        let taken = self.lock().take(id);
+        match taken {
+            Some(entry) if entry.expires > now => true,
+            Some(expired) => {
+                self.report(vec![(id.clone(), expired.account)]);
+                false
+            }
+            None => false,
+        }
     }
 
     /// The non-secret summary of the live entry under `id`, if any.
@@ -144,15 +151,24 @@ impl SessionAccounts {
     /// returns how many live ones there were.
     pub fn reset_data_source(&self, data_source: &str) -> usize {
         let now = Instant::now();
-        let mut inner = self.lock();
-        let ids: Vec<RecordId> = inner
-            .ids_of(data_source)
-            .filter(|id| !id.is_reserved())
-            .collect();
-        ids.iter()
-            .filter_map(|id| inner.take(id))
-            .filter(|entry| entry.expires > now)
-            .count()
+        let mut live = 0;
+        let mut expired = Vec::new();
+        {
+            let mut inner = self.lock();
+            let ids: Vec<RecordId> = inner
+                .ids_of(data_source)
+                .filter(|id| !id.is_reserved())
+                .collect();
+            for id in ids {
+                match inner.take(&id) {
+                    Some(entry) if entry.expires > now => live += 1,
+                    Some(entry) => expired.push((id, entry.account)),
+                    None => {}
+                }
+            }
+        }
+        self.report(expired);
+        live
     }
 
     /// Number of entries that have not expired.

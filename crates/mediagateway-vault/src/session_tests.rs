@@ -267,11 +267,33 @@ fn expired_entries_go_before_live_ones_and_are_reported() {
         "then the oldest"
     );
 
-    // Expiry found by a lookup is reported; removals on request are not.
+    // Expiry found by a lookup is reported; removals of live entries on request are not.
     let t1 = t0 + Duration::from_secs(120);
     assert!(sessions.get_at(&RecordId::new("ds", "new"), t1).is_none());
     assert!(sessions.remove(&RecordId::new("ds", "newer")));
     assert_eq!(*dropped.lock().unwrap(), ["short", "old", "new"]);
+    // remove and reset_data_source read the real clock, to which t0 is past.
+    let gone = RecordId::new("ds", "gone");
+    sessions
+        .put_at(&gone, account("p"), Duration::ZERO, t0)
+        .unwrap();
+    assert!(!sessions.remove(&gone), "it had expired");
+    sessions
+        .put_at(
+            &RecordId::new("ds", "left"),
+            account("p"),
+            Duration::ZERO,
+            t0,
+        )
+        .unwrap();
+    sessions
+        .put_at(&RecordId::new("ds", "kept"), account("p"), long, t0)
+        .unwrap();
+    assert_eq!(sessions.reset_data_source("ds"), 1);
+    assert_eq!(
+        *dropped.lock().unwrap(),
+        ["short", "old", "new", "gone", "left"]
+    );
     assert!(
         sessions.lock().by_source.is_empty(),
         "no order is left behind"
