@@ -1,6 +1,7 @@
 //! The gateway's limits, each gone past over every transport: data sources, the calendar
 //! window, text sizes and failed Exchange logins. Each gives `LimitExceeded` or
-//! `TooManyAttempts`, and nothing past a limit reaches Exchange.
+//! `TooManyAttempts`, and nothing past a limit reaches Exchange. Past the session-based
+//! accounts a data source keeps, the oldest login is logged out.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -133,4 +134,43 @@ async fn every_limit_refuses_the_call_past_it() {
         sent,
         "no guess reached Exchange"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_past_the_session_limit_logs_out_the_oldest() {
+    let fake = FakeExchange::builder()
+        .user(SERVICE.0, SERVICE.1, SERVICE.0)
+        .user(ALICE.0, ALICE.1, ALICE.0)
+        .start()
+        .await
+        .expect("the fake Exchange starts on loopback");
+    let mut limits = Limits::default();
+    limits.max_sessions_per_data_source = 2;
+    let (gateway, port, _dir) = served_gateway_with(|config| config.with_limits(limits)).await;
+    let grpc = GrpcClient::builder("127.0.0.1", port).build().unwrap();
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+    let mut sessions = config("S", &fake.url());
+    sessions.session_based = true;
+    let key: PortalKey = gateway
+        .configure_data_source(&admin, &sessions)
+        .await
+        .unwrap()
+        .portal_key
+        .unwrap();
+    let users: Vec<UserCall> = (0..3)
+        .map(|_| UserCall::new(key.clone(), "S", Uuid::new_v4()))
+        .collect();
+    for user in &users {
+        let outcome = grpc.login(user, &login(ALICE.1)).await.unwrap();
+        assert!(!outcome.stored);
+    }
+    let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();
+    let window = TimeWindow::new(start, start + chrono::Duration::days(1)).unwrap();
+    for api in [&*gateway as &dyn GatewayApi, &grpc] {
+        let err = api.find_appointments(&users[0], &window).await.unwrap_err();
+        assert!(matches!(err, ApiError::NotLoggedIn { .. }), "{err:?}");
+        for user in &users[1..] {
+            api.find_appointments(user, &window).await.unwrap();
+        }
+    }
 }

@@ -209,7 +209,7 @@ pub use crate::record::{
     MAX_ID_LEN, MAX_SECRET_LEN,
 };
 pub use crate::rotation::RotationStatus;
-pub use crate::session::{SessionAccounts, MAX_SESSION_TTL};
+pub use crate::session::{SessionAccounts, DEFAULT_MAX_SESSIONS_PER_DATA_SOURCE, MAX_SESSION_TTL};
 pub use crate::sqlite::SqliteStore;
 pub use crate::store::{MemoryStore, SealedRecord, Store, WrappedDataKey, SCHEMA_VERSION};
 pub use crate::vault::{Vault, VaultOptions};

@@ -1,6 +1,6 @@
 //! Accounts that live only for a portal user's login: kept in memory, never written anywhere.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -11,19 +11,38 @@ use crate::record::{Account, AccountSummary, RecordId};
 /// Longest time to live an entry gets; longer requests are shortened to this.
 pub const MAX_SESSION_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
+/// How many entries one data source keeps unless told otherwise.
+pub const DEFAULT_MAX_SESSIONS_PER_DATA_SOURCE: usize = 10_000;
+
 /// Below this many entries, expired ones are only dropped when looked up.
 const SWEEP_FLOOR: usize = 64;
+
+/// What hears of the entries the store drops by itself.
+type DropHook = Box<dyn Fn(&AccountSummary) + Send + Sync>;
 
 /// Accounts kept in memory with a time to live, for users who do not want their login stored.
 ///
 /// Entries sit in process memory only (secrets stay in `SecretString`, wiped when dropped) and
-/// disappear when they expire, when removed, or when the process ends.
+/// disappear when they expire, when removed, or when the process ends. Each data source keeps
+/// at most [`max_per_data_source`](Self::max_per_data_source) entries: a put past that drops
+/// the data source's expired entries, then, if there is still no room, the one put longest ago.
+///
+/// Puts, lookups and removals cost one map operation plus one step in the data source's order;
+/// only a put that finds its data source full walks that data source's entries (never other
+/// data sources') to find the expired ones.
 pub struct SessionAccounts {
     inner: Mutex<Inner>,
+    max_per_data_source: usize,
+    on_dropped: Option<DropHook>,
 }
 
 struct Inner {
     entries: HashMap<RecordId, Entry>,
+    /// Each data source's portal users by the number of the put that made their entry, oldest
+    /// first.
+    by_source: HashMap<String, BTreeMap<u64, String>>,
+    /// The number the next put gets.
+    next_put: u64,
     /// Sweep expired entries when the map reaches this size; doubles with the live count so
     /// sweeping stays cheap on average.
     sweep_at: usize,
@@ -32,20 +51,48 @@ struct Inner {
 struct Entry {
     account: Account,
     expires: Instant,
+    put: u64,
 }
 
 impl SessionAccounts {
-    /// An empty set of in-memory accounts.
+    /// An empty set of in-memory accounts, at most [`DEFAULT_MAX_SESSIONS_PER_DATA_SOURCE`] per
+    /// data source.
     pub fn new() -> Self {
+        Self::with_max_per_data_source(DEFAULT_MAX_SESSIONS_PER_DATA_SOURCE)
+    }
+
+    /// An empty set of in-memory accounts, at most `max` per data source (at least one).
+    pub fn with_max_per_data_source(max: usize) -> Self {
         Self {
             inner: Mutex::new(Inner {
                 entries: HashMap::new(),
+                by_source: HashMap::new(),
+                next_put: 0,
                 sweep_at: SWEEP_FLOOR,
             }),
+            max_per_data_source: max.max(1),
+            on_dropped: None,
         }
     }
 
+    /// Calls `hook` with the summary of every entry that leaves the store expired (whatever
+    /// removed it) or evicted to make room. Live entries removed on request
+    /// ([`remove`](Self::remove), [`reset_data_source`](Self::reset_data_source)) or replaced
+    /// by a put are not reported: the caller knows them. The hook runs after the store's lock
+    /// is released, so it may call the store.
+    pub fn on_dropped(mut self, hook: impl Fn(&AccountSummary) + Send + Sync + 'static) -> Self {
+        self.on_dropped = Some(Box::new(hook));
+        self
+    }
+
+    /// How many entries one data source keeps at most.
+    pub fn max_per_data_source(&self) -> usize {
+        self.max_per_data_source
+    }
+
     /// Keeps `account` under `id` for `ttl` (at most [`MAX_SESSION_TTL`]), replacing any entry.
+    /// A new entry in a full data source evicts that data source's expired entries, or else the
+    /// one put longest ago; replacing an entry evicts nothing.
     pub fn put(&self, id: &RecordId, account: Account, ttl: Duration) -> Result<(), VaultError> {
         self.put_at(id, account, ttl, Instant::now())
     }
@@ -58,10 +105,15 @@ impl SessionAccounts {
     /// Removes the entry under `id`; true if there was a live one.
     pub fn remove(&self, id: &RecordId) -> bool {
         let now = Instant::now();
-        self.lock()
-            .entries
-            .remove(id)
-            .is_some_and(|entry| entry.expires > now)
+        let taken = self.lock().take(id);
+        match taken {
+            Some(entry) if entry.expires > now => true,
+            Some(expired) => {
+                self.report(vec![(id.clone(), expired.account)]);
+                false
+            }
+            None => false,
+        }
     }
 
     /// The non-secret summary of the live entry under `id`, if any.
@@ -78,14 +130,17 @@ impl SessionAccounts {
     /// reserved records are left out, as in [`Vault::users`](crate::Vault::users).
     pub fn users(&self, data_source: &str) -> Vec<AccountSummary> {
         let now = Instant::now();
-        let mut users: Vec<AccountSummary> = self
-            .lock()
-            .entries
-            .iter()
-            .filter(|(id, entry)| {
-                id.data_source == data_source && !id.is_reserved() && entry.expires > now
+        let inner = self.lock();
+        let mut users: Vec<AccountSummary> = inner
+            .ids_of(data_source)
+            .filter(|id| !id.is_reserved())
+            .filter_map(|id| {
+                inner
+                    .entries
+                    .get(&id)
+                    .filter(|entry| entry.expires > now)
+                    .map(|entry| entry.account.summary(&id))
             })
-            .map(|(id, entry)| entry.account.summary(id))
             .collect();
         users.sort_by(|a, b| a.id.cmp(&b.id));
         users
@@ -97,13 +152,22 @@ impl SessionAccounts {
     pub fn reset_data_source(&self, data_source: &str) -> usize {
         let now = Instant::now();
         let mut live = 0;
-        self.lock().entries.retain(|id, entry| {
-            let reset = id.data_source == data_source && !id.is_reserved();
-            if reset && entry.expires > now {
-                live += 1;
+        let mut expired = Vec::new();
+        {
+            let mut inner = self.lock();
+            let ids: Vec<RecordId> = inner
+                .ids_of(data_source)
+                .filter(|id| !id.is_reserved())
+                .collect();
+            for id in ids {
+                match inner.take(&id) {
+                    Some(entry) if entry.expires > now => live += 1,
+                    Some(entry) => expired.push((id, entry.account)),
+                    None => {}
+                }
             }
-            !reset
-        });
+        }
+        self.report(expired);
         live
     }
 
@@ -124,10 +188,10 @@ impl SessionAccounts {
 
     /// Drops every expired entry now; returns how many were dropped.
     pub fn purge_expired(&self) -> usize {
-        let mut inner = self.lock();
-        let before = inner.entries.len();
-        inner.sweep(Instant::now());
-        before - inner.entries.len()
+        let dropped = self.lock().sweep(Instant::now());
+        let count = dropped.len();
+        self.report(dropped);
+        count
     }
 
     pub(crate) fn put_at(
@@ -140,12 +204,19 @@ impl SessionAccounts {
         id.validate()?;
         account.validate()?;
         let expires = now + ttl.min(MAX_SESSION_TTL);
-        let mut inner = self.lock();
-        if inner.entries.len() >= inner.sweep_at {
-            inner.sweep(now);
-            inner.sweep_at = (inner.entries.len() * 2).max(SWEEP_FLOOR);
+        let mut dropped = Vec::new();
+        {
+            let mut inner = self.lock();
+            if inner.entries.len() >= inner.sweep_at {
+                dropped = inner.sweep(now);
+                inner.sweep_at = (inner.entries.len() * 2).max(SWEEP_FLOOR);
+            }
+            if !inner.entries.contains_key(id) {
+                dropped.extend(inner.make_room(&id.data_source, self.max_per_data_source, now));
+            }
+            inner.insert(id, account, expires);
         }
-        inner.entries.insert(id.clone(), Entry { account, expires });
+        self.report(dropped);
         Ok(())
     }
 
@@ -154,15 +225,27 @@ impl SessionAccounts {
         match inner.entries.get(id) {
             Some(entry) if entry.expires > now => Some(entry.account.clone()),
             Some(_) => {
-                inner.entries.remove(id);
+                let expired = inner.take(id).map(|entry| (id.clone(), entry.account));
+                drop(inner);
+                self.report(expired.into_iter().collect());
                 None
             }
             None => None,
         }
     }
 
+    /// Tells the hook, if any, of entries the store dropped; called without the lock held.
+    fn report(&self, dropped: Vec<(RecordId, Account)>) {
+        if let Some(hook) = &self.on_dropped {
+            for (id, account) in &dropped {
+                hook(&account.summary(id));
+            }
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        // Each change is one map operation, so a poisoned lock still guards a consistent map.
+        // Each change leaves the map and the order agreeing before anything that can panic, so
+        // a poisoned lock still guards a consistent state.
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -170,8 +253,91 @@ impl SessionAccounts {
 }
 
 impl Inner {
-    fn sweep(&mut self, now: Instant) {
-        self.entries.retain(|_, entry| entry.expires > now);
+    /// Puts the entry, as the newest of its data source.
+    fn insert(&mut self, id: &RecordId, account: Account, expires: Instant) {
+        self.take(id);
+        let put = self.next_put;
+        self.next_put += 1;
+        self.by_source
+            .entry(id.data_source.clone())
+            .or_default()
+            .insert(put, id.portal_user.clone());
+        self.entries.insert(
+            id.clone(),
+            Entry {
+                account,
+                expires,
+                put,
+            },
+        );
+    }
+
+    /// Removes the entry under `id` and its place in the order.
+    fn take(&mut self, id: &RecordId) -> Option<Entry> {
+        let entry = self.entries.remove(id)?;
+        if let Some(order) = self.by_source.get_mut(&id.data_source) {
+            order.remove(&entry.put);
+            if order.is_empty() {
+                self.by_source.remove(&id.data_source);
+            }
+        }
+        Some(entry)
+    }
+
+    /// The ids of `data_source`'s entries, oldest first.
+    fn ids_of<'a>(&'a self, data_source: &'a str) -> impl Iterator<Item = RecordId> + 'a {
+        self.by_source
+            .get(data_source)
+            .into_iter()
+            .flat_map(move |order| {
+                order
+                    .values()
+                    .map(move |user| RecordId::new(data_source, user.clone()))
+            })
+    }
+
+    /// Makes room for one more entry of `data_source`: its expired entries go first, then the
+    /// oldest. Walks only that data source's entries, and only when it is full.
+    fn make_room(
+        &mut self,
+        data_source: &str,
+        max: usize,
+        now: Instant,
+    ) -> Vec<(RecordId, Account)> {
+        let count = |inner: &Self| inner.by_source.get(data_source).map_or(0, BTreeMap::len);
+        if count(self) < max {
+            return Vec::new();
+        }
+        let expired: Vec<RecordId> = self
+            .ids_of(data_source)
+            .filter(|id| self.entries.get(id).is_some_and(|e| e.expires <= now))
+            .collect();
+        let mut dropped = self.take_all(expired);
+        while count(self) >= max {
+            let oldest = self.ids_of(data_source).next();
+            match oldest.and_then(|id| self.take(&id).map(|entry| (id, entry.account))) {
+                Some(evicted) => dropped.push(evicted),
+                None => break,
+            }
+        }
+        dropped
+    }
+
+    /// Drops every expired entry; returns them.
+    fn sweep(&mut self, now: Instant) -> Vec<(RecordId, Account)> {
+        let expired: Vec<RecordId> = self
+            .entries
+            .iter()
+            .filter(|(_, entry)| entry.expires <= now)
+            .map(|(id, _)| id.clone())
+            .collect();
+        self.take_all(expired)
+    }
+
+    fn take_all(&mut self, ids: Vec<RecordId>) -> Vec<(RecordId, Account)> {
+        ids.into_iter()
+            .filter_map(|id| self.take(&id).map(|entry| (id, entry.account)))
+            .collect()
     }
 }
 
@@ -190,171 +356,5 @@ impl fmt::Debug for SessionAccounts {
 }
 
 #[cfg(test)]
-mod tests {
-    use secrecy::ExposeSecret;
-
-    use super::*;
-    use crate::record::{Secret, MAX_ID_LEN, MAX_SECRET_LEN};
-
-    fn account(secret: &str) -> Account {
-        Account::new("alice", "https://x", Secret::password(secret))
-    }
-
-    fn password(account: &Account) -> String {
-        match &account.secret {
-            Secret::Password(p) => p.expose_secret().to_owned(),
-            other => panic!("expected a password, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn entries_live_until_their_ttl() {
-        let sessions = SessionAccounts::new();
-        let id = RecordId::new("ds", "u1");
-        let t0 = Instant::now();
-        sessions
-            .put_at(&id, account("pw"), Duration::from_secs(60), t0)
-            .unwrap();
-        let live = sessions.get_at(&id, t0 + Duration::from_secs(59)).unwrap();
-        assert_eq!(password(&live), "pw");
-        assert!(sessions.get_at(&id, t0 + Duration::from_secs(60)).is_none());
-        // The expired entry was dropped on lookup.
-        assert_eq!(sessions.lock().entries.len(), 0);
-    }
-
-    #[test]
-    fn real_clock_expiry_and_removal() {
-        let sessions = SessionAccounts::new();
-        let short = RecordId::new("ds", "short");
-        let long = RecordId::new("ds", "long");
-        sessions
-            .put(&short, account("a"), Duration::from_millis(300))
-            .unwrap();
-        sessions
-            .put(&long, account("b"), Duration::from_secs(600))
-            .unwrap();
-        assert_eq!(sessions.len(), 2);
-        std::thread::sleep(Duration::from_millis(400));
-        assert!(sessions.get(&short).is_none());
-        assert_eq!(sessions.len(), 1);
-        assert!(sessions.remove(&long));
-        assert!(!sessions.remove(&long));
-        assert!(sessions.is_empty());
-    }
-
-    #[test]
-    fn ttl_is_capped_and_replacing_works() {
-        let sessions = SessionAccounts::new();
-        let id = RecordId::new("ds", "u");
-        let t0 = Instant::now();
-        sessions
-            .put_at(&id, account("old"), Duration::MAX, t0)
-            .unwrap();
-        sessions
-            .put_at(&id, account("new"), Duration::from_secs(5), t0)
-            .unwrap();
-        assert_eq!(password(&sessions.get_at(&id, t0).unwrap()), "new");
-        sessions
-            .put_at(&id, account("x"), Duration::MAX, t0)
-            .unwrap();
-        assert!(sessions.get_at(&id, t0 + MAX_SESSION_TTL).is_none());
-    }
-
-    #[test]
-    fn expired_entries_are_swept_as_the_map_grows() {
-        let sessions = SessionAccounts::new();
-        let t0 = Instant::now();
-        for i in 0..SWEEP_FLOOR {
-            let id = RecordId::new("ds", format!("u{i}"));
-            sessions
-                .put_at(&id, account("p"), Duration::from_secs(1), t0)
-                .unwrap();
-        }
-        let later = t0 + Duration::from_secs(2);
-        sessions
-            .put_at(
-                &RecordId::new("ds", "fresh"),
-                account("p"),
-                Duration::from_secs(1),
-                later,
-            )
-            .unwrap();
-        assert_eq!(sessions.lock().entries.len(), 1);
-        assert_eq!(sessions.purge_expired(), 0);
-    }
-
-    #[test]
-    fn input_limits_apply() {
-        let sessions = SessionAccounts::new();
-        let ttl = Duration::from_secs(1);
-        let long_id = RecordId::new("ds", "u".repeat(MAX_ID_LEN + 1));
-        assert!(sessions
-            .put(&long_id, account("p"), ttl)
-            .unwrap_err()
-            .is_invalid_input());
-        let empty = RecordId::new("", "u");
-        assert!(sessions
-            .put(&empty, account("p"), ttl)
-            .unwrap_err()
-            .is_invalid_input());
-        let big = account(&"s".repeat(MAX_SECRET_LEN + 1));
-        let id = RecordId::new("ds", "u");
-        assert!(sessions.put(&id, big, ttl).unwrap_err().is_invalid_input());
-        assert!(sessions.is_empty());
-    }
-
-    #[test]
-    fn users_of_a_data_source_are_listed_without_secrets_and_reset() {
-        let sessions = SessionAccounts::new();
-        let t0 = Instant::now();
-        let ttl = Duration::from_secs(60);
-        for (ds, user) in [
-            ("ds", "u2"),
-            ("ds", "u1"),
-            ("other", "u3"),
-            ("ds", "@static:x"),
-        ] {
-            sessions
-                .put_at(&RecordId::new(ds, user), account("listed-secret"), ttl, t0)
-                .unwrap();
-        }
-        let expired = RecordId::new("ds", "u0");
-        sessions
-            .put_at(&expired, account("p"), Duration::ZERO, t0)
-            .unwrap();
-        let users = sessions.users("ds");
-        let ids: Vec<String> = users.iter().map(|s| s.id.to_string()).collect();
-        assert_eq!(ids, ["ds/u1", "ds/u2"]);
-        assert!(!format!("{users:?}").contains("listed-secret"));
-        assert_eq!(
-            sessions
-                .details(&RecordId::new("ds", "u1"))
-                .unwrap()
-                .user_name,
-            "alice"
-        );
-        assert!(sessions.details(&expired).is_none());
-        assert!(sessions.details(&RecordId::new("ds", "nobody")).is_none());
-
-        assert_eq!(
-            sessions.reset_data_source("ds"),
-            2,
-            "the expired one is not counted"
-        );
-        assert!(sessions.users("ds").is_empty());
-        assert_eq!(sessions.users("other").len(), 1);
-        assert!(sessions.get(&RecordId::new("ds", "@static:x")).is_some());
-        assert_eq!(sessions.reset_data_source("ds"), 0);
-    }
-
-    #[test]
-    fn debug_shows_only_a_count() {
-        let sessions = SessionAccounts::new();
-        let id = RecordId::new("ds", "u");
-        sessions
-            .put(&id, account("session-secret-xyz"), Duration::from_secs(60))
-            .unwrap();
-        let text = format!("{sessions:?}");
-        assert_eq!(text, "SessionAccounts { entries: 1 }");
-    }
-}
+#[path = "session_tests.rs"]
+mod tests;

@@ -51,6 +51,8 @@ use crate::{HashLimiter, Limits, ThrottleConfig, UrlPolicy};
 /// max_calendar_window_days = 731
 /// max_subject_bytes = 1024
 /// max_body_bytes = 1048576
+/// # Past this, a login evicts the data source's oldest session-based account.
+/// max_sessions_per_data_source = 10000
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]

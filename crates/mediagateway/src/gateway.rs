@@ -11,13 +11,14 @@ use mediagateway_api::{
     AdminCall, ApiError, Credential, DataSourceConfig, Gatekeeper, Role, UserCall,
 };
 use mediagateway_vault::{
-    ensure_private_dir, RecordId, Secret, SessionAccounts, Vault, VaultError, VaultOptions,
+    ensure_private_dir, AccountSummary, RecordId, Secret, SessionAccounts, Vault, VaultError,
+    VaultOptions,
 };
 use secrecy::SecretString;
 
 use crate::admin_password::AdminPassword;
 use crate::audit;
-use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend};
+use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend, MailboxLogin};
 use crate::config::{GatewayConfig, VaultStore};
 use crate::portal_keys::PortalKeys;
 use crate::registry::{DataSource, DataSources};
@@ -53,7 +54,8 @@ pub struct Gateway {
     pub(crate) sessions: SessionAccounts,
     pub(crate) session_ttl: Duration,
     pub(crate) data_sources: DataSources,
-    pub(crate) backend: Box<dyn MailboxBackend>,
+    /// Shared with the session accounts' hook, which makes it forget expired and evicted logins.
+    pub(crate) backend: Arc<dyn MailboxBackend>,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -95,6 +97,13 @@ impl Gateway {
             );
         }
         let vault = open_vault(config)?;
+        let backend: Arc<dyn MailboxBackend> = Arc::from(backend);
+        // A session-based account's login is forgotten when the store drops it by itself;
+        // logout and resets forget what they remove themselves.
+        let forgets = backend.clone();
+        let sessions =
+            SessionAccounts::with_max_per_data_source(config.limits.max_sessions_per_data_source)
+                .on_dropped(move |summary| forgets.forget(&login_of(summary)));
         Ok(Self {
             admin: Arc::new(admin),
             password_checks: HashLimiter::new(config.password_checks),
@@ -104,7 +113,7 @@ impl Gateway {
             failed_logins: Throttle::new(config.failed_logins.clone()),
             data_sources: DataSources::load(&vault).map_err(StartupError::DataSources)?,
             vault,
-            sessions: SessionAccounts::new(),
+            sessions,
             session_ttl: config.session_ttl,
             backend,
         })
@@ -309,6 +318,35 @@ impl Gateway {
                 .clone()
                 .unwrap_or_else(|| account.user_name.clone()),
         })
+    }
+}
+
+impl Gateway {
+    /// Removes the stored and the session account under `id`, and has the backend forget
+    /// their logins; true if there was a live one. The accounts are read first, since the
+    /// backend is told the login (server URL and user name) they held.
+    pub(crate) fn remove_accounts(&self, id: &RecordId) -> Result<bool, ApiError> {
+        let in_session = self.sessions.details(id);
+        let stored = self.vault.details(id).map_err(storage)?;
+        let removed_session = self.sessions.remove(id);
+        let removed_stored = self.vault.delete(id).map_err(storage)?;
+        self.forget(in_session.iter().chain(&stored));
+        Ok(removed_session || removed_stored)
+    }
+
+    /// Has the backend forget the logins of `accounts`.
+    pub(crate) fn forget<'a>(&self, accounts: impl IntoIterator<Item = &'a AccountSummary>) {
+        for account in accounts {
+            self.backend.forget(&login_of(account));
+        }
+    }
+}
+
+/// The login an account holds.
+fn login_of(account: &AccountSummary) -> MailboxLogin {
+    MailboxLogin {
+        server_url: account.server_url.clone(),
+        user_name: account.user_name.clone(),
     }
 }
 

@@ -33,6 +33,7 @@ mod fingerprint;
 mod gateway;
 mod hash_limiter;
 mod limits;
+mod lru;
 mod password_policy;
 mod portal_keys;
 mod registry;
@@ -43,7 +44,7 @@ mod url_policy;
 mod validate;
 
 pub use admin_password::DEFAULT_PASSWORD;
-pub use backend::{CalendarBackend, EwsBackend, MailboxAccess, MailboxBackend};
+pub use backend::{CalendarBackend, EwsBackend, MailboxAccess, MailboxBackend, MailboxLogin};
 pub use config::{GatewayConfig, VaultStore};
 pub use gateway::Gateway;
 pub use hash_limiter::{HashLimiter, HashTaskError};

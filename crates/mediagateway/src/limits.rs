@@ -1,5 +1,6 @@
-//! The gateway's limits on what one call may ask for, each refused with
-//! [`ApiError::LimitExceeded`] naming the limit.
+//! The gateway's limits: what one call may ask for, each refused with
+//! [`ApiError::LimitExceeded`] naming the limit, and how many session-based accounts a data
+//! source keeps, past which the oldest login is evicted.
 
 use std::time::Duration;
 
@@ -25,6 +26,9 @@ pub struct Limits {
     pub max_concurrent_calls: usize,
     /// How long one call may take (default 120 s).
     pub call_timeout: Duration,
+    /// Session-based accounts one data source keeps at most (default 10 000): a login past it
+    /// logs out the data source's user whose login is the oldest (expired ones first).
+    pub max_sessions_per_data_source: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +40,7 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             max_concurrent_calls: 1024,
             call_timeout: Duration::from_secs(120),
+            max_sessions_per_data_source: mediagateway_vault::DEFAULT_MAX_SESSIONS_PER_DATA_SOURCE,
         }
     }
 }
@@ -50,6 +55,7 @@ pub(crate) struct LimitsFile {
     max_body_bytes: Option<usize>,
     max_concurrent_calls: Option<usize>,
     call_timeout_secs: Option<u64>,
+    max_sessions_per_data_source: Option<usize>,
 }
 
 impl LimitsFile {
@@ -83,6 +89,9 @@ impl LimitsFile {
         }
         if let Some(secs) = self.call_timeout_secs {
             limits.call_timeout = Duration::from_secs(positive("call_timeout_secs", secs)?);
+        }
+        if let Some(n) = self.max_sessions_per_data_source {
+            limits.max_sessions_per_data_source = size("max_sessions_per_data_source", n)?;
         }
         Ok(())
     }
@@ -189,10 +198,14 @@ mod tests {
     #[test]
     fn the_file_sets_limits_and_refuses_zero() {
         let mut limits = Limits::default();
-        let file: LimitsFile =
-            toml::from_str("max_data_sources = 3\nmax_calendar_window_days = 7").unwrap();
+        let file: LimitsFile = toml::from_str(
+            "max_data_sources = 3\nmax_calendar_window_days = 7\nmax_sessions_per_data_source = 5",
+        )
+        .unwrap();
+        assert_eq!(Limits::default().max_sessions_per_data_source, 10_000);
         file.apply(&mut limits).unwrap();
         assert_eq!(limits.max_data_sources, 3);
+        assert_eq!(limits.max_sessions_per_data_source, 5);
         assert_eq!(limits.max_calendar_window, Duration::from_secs(7 * 86_400));
         let server: LimitsFile =
             toml::from_str("max_concurrent_calls = 8\ncall_timeout_secs = 30").unwrap();
@@ -203,8 +216,10 @@ mod tests {
                 .max_concurrent_calls(8)
                 .call_timeout(Duration::from_secs(30))
         );
-        let zero: LimitsFile = toml::from_str("max_body_bytes = 0").unwrap();
-        assert!(zero.apply(&mut limits).is_err());
+        for zero in ["max_body_bytes = 0", "max_sessions_per_data_source = 0"] {
+            let zero: LimitsFile = toml::from_str(zero).unwrap();
+            assert!(zero.apply(&mut limits).is_err());
+        }
         assert!(toml::from_str::<LimitsFile>("max_pages = 1").is_err());
     }
 }

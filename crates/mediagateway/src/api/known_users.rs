@@ -59,20 +59,23 @@ impl Gateway {
     pub(crate) fn reset_known_user(&self, user: &UserRef) -> Result<bool, ApiError> {
         self.known_data_source(&user.data_source)?;
         let id = RecordId::new(user.data_source.clone(), user.portal_user.to_string());
-        let in_session = self.sessions.remove(&id);
-        let in_vault = self.vault.delete(&id).map_err(storage)?;
-        let reset = in_session || in_vault;
+        let reset = self.remove_accounts(&id)?;
         if reset {
             audit::user_reset(&user.data_source, user.portal_user);
         }
         Ok(reset)
     }
 
-    /// Removes every portal user's account of `data_source`; returns how many there were.
+    /// Removes every portal user's account of `data_source`, and has the backend forget their
+    /// logins; returns how many there were. The accounts are listed first for their logins,
+    /// which opens every stored one, as a listing does.
     pub(crate) fn reset_known_users(&self, data_source: &str) -> Result<u32, ApiError> {
         self.known_data_source(data_source)?;
+        let logins = self.sessions.users(data_source);
+        let stored = self.vault.users(data_source).map_err(storage)?;
         let in_session = self.sessions.reset_data_source(data_source);
         let in_vault = self.vault.reset_data_source(data_source).map_err(storage)?;
+        self.forget(logins.iter().chain(&stored));
         let count = in_session + in_vault;
         audit::all_users_reset(data_source, count);
         Ok(u32::try_from(count).unwrap_or(u32::MAX))

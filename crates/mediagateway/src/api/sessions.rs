@@ -98,9 +98,148 @@ impl SessionApi for Gateway {
 
     async fn logout(&self, call: &UserCall) -> Result<bool, ApiError> {
         self.authorize_user(call)?;
-        let id = user_record(call);
-        let in_session = self.sessions.remove(&id);
-        let in_vault = self.vault.delete(&id).map_err(storage)?;
-        Ok(in_session || in_vault)
+        self.remove_accounts(&user_record(call))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use mediagateway_api::{
+        Appointment, Authentication, DataSourceConfig, ExchangeGeneration, NewAppointment,
+        PortalKey, ServiceAccount, TimeWindow, UserRef,
+    };
+    use secrecy::SecretString;
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::backend::{CalendarBackend, MailboxBackend, MailboxLogin};
+    use crate::config::GatewayConfig;
+    use crate::portal_keys::PortalKeys;
+    use crate::registry::DataSource;
+    use crate::Limits;
+
+    const EWS: &str = "https://mail.contoso.test/EWS/Exchange.asmx";
+
+    /// Accepts every login and records the user names of the logins it is told to forget.
+    #[derive(Default)]
+    struct Recording {
+        forgotten: Arc<Mutex<Vec<String>>>,
+    }
+
+    #[async_trait]
+    impl MailboxBackend for Recording {
+        async fn check(&self, _: &MailboxAccess) -> Result<Option<String>, ApiError> {
+            Ok(None)
+        }
+
+        fn forget(&self, login: &MailboxLogin) {
+            assert_eq!(login.server_url, EWS);
+            self.forgotten.lock().unwrap().push(login.user_name.clone());
+        }
+    }
+
+    #[async_trait]
+    impl CalendarBackend for Recording {
+        async fn find_appointments(
+            &self,
+            _: &MailboxAccess,
+            _: &TimeWindow,
+        ) -> Result<Vec<Appointment>, ApiError> {
+            Ok(Vec::new())
+        }
+        async fn get_appointment(
+            &self,
+            _: &MailboxAccess,
+            id: &str,
+        ) -> Result<Appointment, ApiError> {
+            Err(ApiError::ItemNotFound { id: id.to_owned() })
+        }
+        async fn create_appointment(
+            &self,
+            _: &MailboxAccess,
+            _: &NewAppointment,
+        ) -> Result<Appointment, ApiError> {
+            Err(ApiError::invalid("no calendar here"))
+        }
+        async fn delete_appointment(&self, _: &MailboxAccess, id: &str) -> Result<(), ApiError> {
+            Err(ApiError::ItemNotFound { id: id.to_owned() })
+        }
+    }
+
+    fn add_data_source(gateway: &Gateway, name: &str, session_based: bool) -> PortalKey {
+        let (key, keys) = PortalKeys::issue().unwrap();
+        let config = DataSourceConfig {
+            name: name.to_owned(),
+            exchange_generation: ExchangeGeneration::Exchange2010To2019,
+            authentication: Authentication::UserNamePassword,
+            service_account: ServiceAccount::new(
+                "svc@contoso.test",
+                SecretString::from("service-password"),
+                EWS,
+            ),
+            session_based,
+            time_zone: "UTC".to_owned(),
+        };
+        gateway
+            .data_sources
+            .put(&gateway.vault, DataSource { config, keys })
+            .unwrap();
+        key
+    }
+
+    fn login_as(user_name: &str) -> Login {
+        Login {
+            user_name: user_name.to_owned(),
+            password: SecretString::from("password"),
+            mailbox: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn logins_are_forgotten_at_logout_reset_and_eviction() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            max_sessions_per_data_source: 2,
+            ..Limits::default()
+        };
+        let config = GatewayConfig::in_dir(dir.path())
+            .with_rsa_bits(2048)
+            .with_limits(limits);
+        let backend = Recording::default();
+        let forgotten = backend.forgotten.clone();
+        let gateway = Gateway::open_with_backend(&config, Box::new(backend)).unwrap();
+        let heard = || forgotten.lock().unwrap().clone();
+
+        let s_key = add_data_source(&gateway, "S", true);
+        let calls: Vec<UserCall> = (0..3)
+            .map(|_| UserCall::new(s_key.clone(), "S", Uuid::new_v4()))
+            .collect();
+        for (call, user) in calls.iter().zip(["a", "b", "c"]) {
+            gateway.login(call, &login_as(user)).await.unwrap();
+        }
+        assert_eq!(heard(), ["a"], "the third login evicted the first");
+        assert!(gateway.logout(&calls[1]).await.unwrap());
+        assert_eq!(heard(), ["a", "b"]);
+        assert!(!gateway.logout(&calls[1]).await.unwrap());
+        assert_eq!(heard(), ["a", "b"], "nothing left to forget");
+        let c = UserRef::new("S", calls[2].portal_user);
+        assert!(gateway.reset_known_user(&c).unwrap());
+        assert_eq!(heard(), ["a", "b", "c"]);
+
+        let key = add_data_source(&gateway, "V", false);
+        let (d, e) = (
+            UserCall::new(key.clone(), "V", Uuid::new_v4()),
+            UserCall::new(key, "V", Uuid::new_v4()),
+        );
+        gateway.login(&d, &login_as("d")).await.unwrap();
+        gateway.login(&e, &login_as("e")).await.unwrap();
+        let f = UserCall::new(s_key, "S", Uuid::new_v4());
+        gateway.login(&f, &login_as("f")).await.unwrap();
+        assert!(gateway.logout(&d).await.unwrap());
+        assert_eq!(gateway.reset_known_users("V").unwrap(), 1);
+        assert_eq!(gateway.reset_known_users("S").unwrap(), 1);
+        assert_eq!(heard(), ["a", "b", "c", "d", "e", "f"]);
     }
 }

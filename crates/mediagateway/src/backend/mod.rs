@@ -28,11 +28,41 @@ pub struct MailboxAccess {
     pub mailbox: String,
 }
 
+impl MailboxAccess {
+    /// Who this access logs in as, without the password.
+    pub fn login(&self) -> MailboxLogin {
+        MailboxLogin {
+            server_url: self.server_url.clone(),
+            user_name: self.user_name.clone(),
+        }
+    }
+}
+
+/// Who a mailbox access logs in as, and where, without a secret: what the gateway names when
+/// it tells a backend to forget what it keeps. An admin's reset of all users knows the stored
+/// accounts' summaries, not their passwords, so no password is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MailboxLogin {
+    /// The EWS endpoint.
+    pub server_url: String,
+    /// The Exchange user name.
+    pub user_name: String,
+}
+
 /// A backend of every area, that can also check access to a mailbox.
 #[async_trait]
 pub trait MailboxBackend: CalendarBackend + Send + Sync {
     /// Checks that the login data works; returns the server's version when it says.
     async fn check(&self, access: &MailboxAccess) -> Result<Option<String>, ApiError>;
+
+    /// Drops whatever the backend keeps for `login` (clients, connections, tokens), whatever
+    /// password it was made with. The gateway calls it when an account with this login goes:
+    /// at logout, at an admin's reset, when a session-based account expires or is evicted.
+    /// Another portal user with the same login then gets a fresh one. The default keeps
+    /// nothing, so forgets nothing.
+    fn forget(&self, login: &MailboxLogin) {
+        let _ = login;
+    }
 }
 
 /// The calendar area of a backend.

@@ -3,7 +3,6 @@
 mod calendar;
 mod errors;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -15,36 +14,66 @@ use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget
 use mediagateway_api::{ApiError, ExchangeGeneration};
 use secrecy::ExposeSecret;
 
-use super::{MailboxAccess, MailboxBackend};
+use super::{MailboxAccess, MailboxBackend, MailboxLogin};
 use crate::fingerprint;
+use crate::lru::Lru;
 use errors::map_error;
 
-/// The EWS backend. It keeps one client (and so one connection pool) per set of login data.
+/// The EWS backend. It keeps one client (and so one connection pool) per login (server URL and
+/// user name), for the latest password and Exchange generation it was asked with, and at most
+/// [`DEFAULT_CLIENT_CAPACITY`](Self::DEFAULT_CLIENT_CAPACITY) clients unless told otherwise:
+/// the least recently used goes first, and a client is cheap to rebuild.
 #[derive(Debug)]
 pub struct EwsBackend {
     timeout: Duration,
-    clients: Mutex<HashMap<[u8; 32], EwsClient>>,
+    clients: Mutex<Lru<[u8; 32], Cached>>,
+}
+
+/// A cached client and the digest of everything it was made from, password included.
+#[derive(Debug)]
+struct Cached {
+    made_from: [u8; 32],
+    client: EwsClient,
 }
 
 /// The longest throttling back-off the gateway waits out itself. Portal calls are interactive:
 /// a longer one goes back to the portal as `Throttled` with the server's back-off.
 const MAX_INTERACTIVE_BACK_OFF: Duration = Duration::from_secs(5);
 
-/// More cached clients than this and the cache starts over; a client is cheap to rebuild.
-const MAX_CACHED_CLIENTS: usize = 4096;
-
 impl EwsBackend {
+    /// How many clients a backend keeps unless told otherwise.
+    pub const DEFAULT_CLIENT_CAPACITY: usize = 4096;
+
     /// A backend whose requests time out after `timeout`.
     pub fn new(timeout: Duration) -> Self {
+        Self::with_client_capacity(timeout, Self::DEFAULT_CLIENT_CAPACITY)
+    }
+
+    /// A backend whose requests time out after `timeout`, keeping at most `capacity` clients
+    /// (at least one).
+    pub fn with_client_capacity(timeout: Duration, capacity: usize) -> Self {
         Self {
             timeout,
-            clients: Mutex::new(HashMap::new()),
+            clients: Mutex::new(Lru::new(capacity)),
         }
+    }
+
+    /// How many clients the backend keeps now.
+    #[cfg(test)]
+    fn cached_clients(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Lru<[u8; 32], Cached>> {
+        self.clients
+            .lock()
+            .expect("the client cache lock is never poisoned")
     }
 
     /// The client of `access`'s login data, from the cache or new.
     fn client(&self, access: &MailboxAccess) -> Result<EwsClient, ApiError> {
-        let key = fingerprint::digest(
+        let key = login_key(&access.login());
+        let made_from = fingerprint::digest(
             &[
                 &access.server_url,
                 &access.user_name,
@@ -52,12 +81,9 @@ impl EwsBackend {
             ],
             &[access.generation as u8],
         );
-        let mut clients = self
-            .clients
-            .lock()
-            .expect("the client cache lock is never poisoned");
-        if let Some(client) = clients.get(&key) {
-            return Ok(client.clone());
+        let mut clients = self.lock();
+        if let Some(cached) = clients.get(&key).filter(|c| c.made_from == made_from) {
+            return Ok(cached.client.clone());
         }
         let basic = Basic::new(UserCredentials::new(
             access.user_name.clone(),
@@ -75,12 +101,21 @@ impl EwsBackend {
             ))
             .build()
             .map_err(map_error)?;
-        if clients.len() >= MAX_CACHED_CLIENTS {
-            clients.clear();
-        }
-        clients.insert(key, client.clone());
+        // A client made from an older password or generation is replaced.
+        clients.insert(
+            key,
+            Cached {
+                made_from,
+                client: client.clone(),
+            },
+        );
         Ok(client)
     }
+}
+
+/// The cache's key of a login.
+fn login_key(login: &MailboxLogin) -> [u8; 32] {
+    fingerprint::digest(&[&login.server_url, &login.user_name], &[])
 }
 
 fn calendar_folder() -> FolderTarget {
@@ -109,5 +144,48 @@ impl MailboxBackend for EwsBackend {
         Ok(client
             .last_server_version()
             .map(|v| format!("{}.{}.{}.{}", v.major, v.minor, v.build, v.revision)))
+    }
+
+    fn forget(&self, login: &MailboxLogin) {
+        self.lock().remove(&login_key(login));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mediagateway_api::ExchangeGeneration;
+    use secrecy::SecretString;
+
+    use super::*;
+
+    fn access(user: &str, password: &str) -> MailboxAccess {
+        MailboxAccess {
+            server_url: "https://mail.contoso.test/EWS/Exchange.asmx".to_owned(),
+            generation: ExchangeGeneration::Exchange2010To2019,
+            user_name: user.to_owned(),
+            password: SecretString::from(password),
+            mailbox: user.to_owned(),
+        }
+    }
+
+    #[test]
+    fn one_client_per_login_at_most_capacity_and_forgotten_on_request() {
+        let backend = EwsBackend::with_client_capacity(Duration::from_secs(5), 2);
+        backend.client(&access("alice", "p1")).unwrap();
+        backend.client(&access("alice", "p2")).unwrap();
+        assert_eq!(
+            backend.cached_clients(),
+            1,
+            "a new password replaces the client"
+        );
+        backend.client(&access("bob", "p")).unwrap();
+        backend.client(&access("carol", "p")).unwrap();
+        assert_eq!(backend.cached_clients(), 2);
+        backend.forget(&access("bob", "any password").login());
+        assert_eq!(backend.cached_clients(), 1);
+        backend.forget(&access("bob", "p").login());
+        assert_eq!(backend.cached_clients(), 1, "forgetting twice is harmless");
+        backend.forget(&access("carol", "").login());
+        assert_eq!(backend.cached_clients(), 0);
     }
 }
