@@ -77,6 +77,17 @@ async fn a_full_run_logs_no_secret() {
         .await
         .unwrap();
     user.delete_appointment(&created.id).await.unwrap();
+    // An admin resets the user, then every user of the data source.
+    assert!(exchange.reset_user(portal_user).await.unwrap());
+    exchange
+        .login(
+            portal_user,
+            "alice@contoso.test",
+            SecretString::from(secrets[1]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(exchange.reset_all_users().await.unwrap(), 1);
 
     let logs = captured.text();
     // The audit trail has every event of the run.
@@ -86,6 +97,8 @@ async fn a_full_run_logs_no_secret() {
         "gateway_password_changed",
         "login_succeeded",
         "login_failed",
+        "user_reset",
+        "all_users_reset",
     ] {
         assert!(
             logs.contains(&format!("event=\"{event}\"")),

@@ -150,11 +150,9 @@ mod tests {
     use std::time::Duration;
 
     use chrono::Utc;
-    use exchange_test_support::capture_logs;
     use mediagateway_api::{Authentication, DataSourceConfig, ExchangeGeneration, ServiceAccount};
     use mediagateway_vault::{Account, Secret};
     use secrecy::SecretString;
-    use tracing::Level;
 
     use super::*;
     use crate::config::GatewayConfig;
@@ -215,7 +213,7 @@ mod tests {
     }
 
     #[test]
-    fn resets_are_audited_and_keep_the_service_account() {
+    fn resets_remove_every_account_but_the_service_account() {
         let dir = tempfile::tempdir().unwrap();
         let config = GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048);
         let gateway = Gateway::open(&config).unwrap();
@@ -244,19 +242,12 @@ mod tests {
         let ttl = Duration::from_secs(60);
         gateway.sessions.put(&id(carol), account(), ttl).unwrap();
 
-        let logs = capture_logs(Level::INFO, || {
-            tracing::callsite::rebuild_interest_cache();
-            let alice = UserRef::new("Exchange", alice);
-            assert!(gateway.reset_known_user(&alice).unwrap());
-            assert!(!gateway.reset_known_user(&alice).unwrap(), "not audited");
-            assert_eq!(gateway.reset_known_users("Exchange").unwrap(), 2);
-        });
-        let events: Vec<&str> = logs.lines().filter(|l| l.contains(audit::TARGET)).collect();
-        assert_eq!(events.len(), 2, "{logs}");
-        assert!(events[0].contains("event=\"user_reset\""), "{logs}");
-        assert!(events[0].contains(&alice.to_string()), "{logs}");
-        assert!(events[1].contains("event=\"all_users_reset\""), "{logs}");
-        assert!(events[1].contains("count=2"), "{logs}");
+        // The audit events of resets are checked where a global subscriber sees every thread
+        // (`tests/no_secrets_in_logs.rs`): a per-thread capture races with the other tests here.
+        let alice = UserRef::new("Exchange", alice);
+        assert!(gateway.reset_known_user(&alice).unwrap());
+        assert!(!gateway.reset_known_user(&alice).unwrap());
+        assert_eq!(gateway.reset_known_users("Exchange").unwrap(), 2);
         let service = RecordId::service_account("Exchange");
         assert!(gateway.vault.get(&service).unwrap().is_some());
         assert!(gateway.sessions.is_empty() && gateway.vault.len().unwrap() == 1);
