@@ -630,3 +630,39 @@ async fn the_users_commands_list_show_and_reset_known_users() {
     let (_, listed, _) = cli(&["list", "--data-source", "Exchange"]);
     assert!(listed.trim().is_empty(), "{listed}");
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_the_calls_in_flight_finish_then_stops() {
+    let fake = fake().await;
+    let home = tempfile::tempdir().unwrap();
+    let config = gateway_toml(home.path(), "gateway.toml", &home.path().join("data"), "");
+    let mut served = serve(&["--config", &config], home.path());
+    let gateway = client(&served);
+    let (alice, start) = alice_with_an_appointment(&gateway, &fake).await;
+    // The next EWS request takes a while: the call is in flight when the signal comes.
+    fake.inject(exchange_testkit::Fault::Delay(
+        std::time::Duration::from_millis(1500),
+    ));
+    let in_flight = {
+        let (gateway, alice) = (gateway.clone(), alice.clone());
+        tokio::spawn(async move { subjects(&gateway, &alice, start).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let pid = served.child.id().to_string();
+    let signalled = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(signalled.success());
+    assert_eq!(
+        in_flight.await.unwrap(),
+        ["Kept"],
+        "the call in flight was answered"
+    );
+    let status = tokio::task::spawn_blocking(move || {
+        let status = served.child.wait().expect("the gateway ends");
+        (status, served)
+    })
+    .await
+    .unwrap()
+    .0;
+    assert!(status.success(), "{status:?}");
+}
