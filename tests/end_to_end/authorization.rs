@@ -8,7 +8,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use exchange_testkit::FakeExchange;
 use mediagateway::ThrottleConfig;
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, Credential, GatewayApi, GatewayPassword, KeyRotation, Login,
@@ -20,10 +19,9 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::support::{
-    also_over_tls, data_source_config as config, served_gateway, served_gateway_with, SERVICE,
+    also_over_tls, data_source_config as config, fake_exchange, served_gateway,
+    served_gateway_with, ALICE,
 };
-
-const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
 
 /// What a cell expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -221,12 +219,7 @@ async fn every_operation(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_takes_exactly_its_role_over_every_transport() {
-    let fake = FakeExchange::builder()
-        .user(SERVICE.0, SERVICE.1, SERVICE.0)
-        .user(ALICE.0, ALICE.1, ALICE.0)
-        .start()
-        .await
-        .expect("the fake Exchange starts on loopback");
+    let fake = fake_exchange().await;
     // The matrix makes many wrong calls from one address on purpose: no slowing down here.
     let (gateway, port, dir) = served_gateway_with(|config| {
         config.with_guessing(ThrottleConfig {
@@ -287,11 +280,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rotated_key_works_beside_the_old_one_for_its_grace_period_only() {
-    let fake = FakeExchange::builder()
-        .user(SERVICE.0, SERVICE.1, SERVICE.0)
-        .start()
-        .await
-        .expect("the fake Exchange starts on loopback");
+    let fake = fake_exchange().await;
     let (gateway, port, _dir) = served_gateway().await;
     let grpc = GrpcClient::builder("127.0.0.1", port).build().unwrap();
     let admin = AdminCall::new(GatewayPassword::from("1234"));

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use exchange_testkit::FakeExchange;
 use mediagateway::{Limits, ThrottleConfig};
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, GatewayApi, GatewayPassword, Login, NewAppointment, PortalKey,
@@ -17,9 +16,7 @@ use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
 use uuid::Uuid;
 
-use crate::support::{data_source_config as config, served_gateway_with, SERVICE};
-
-const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+use crate::support::{data_source_config as config, fake_exchange, served_gateway_with, ALICE};
 
 fn login(password: &str) -> Login {
     Login {
@@ -31,12 +28,7 @@ fn login(password: &str) -> Login {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_limit_refuses_the_call_past_it() {
-    let fake = FakeExchange::builder()
-        .user(SERVICE.0, SERVICE.1, SERVICE.0)
-        .user(ALICE.0, ALICE.1, ALICE.0)
-        .start()
-        .await
-        .expect("the fake Exchange starts on loopback");
+    let fake = fake_exchange().await;
     let mut limits = Limits::default();
     limits.max_data_sources = 2;
     let (gateway, port, _dir) = served_gateway_with(|config| {
@@ -138,12 +130,7 @@ async fn every_limit_refuses_the_call_past_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_past_the_session_limit_logs_out_the_oldest() {
-    let fake = FakeExchange::builder()
-        .user(SERVICE.0, SERVICE.1, SERVICE.0)
-        .user(ALICE.0, ALICE.1, ALICE.0)
-        .start()
-        .await
-        .expect("the fake Exchange starts on loopback");
+    let fake = fake_exchange().await;
     let mut limits = Limits::default();
     limits.max_sessions_per_data_source = 2;
     let (gateway, port, _dir) = served_gateway_with(|config| config.with_limits(limits)).await;

@@ -6,14 +6,11 @@ use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
 use exchange_connector::{DataSource, DataSourceSettings, NewAppointment, TransportChoice};
-use exchange_testkit::FakeExchange;
 use mediagateway::{Gateway, GatewayConfig};
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
-use crate::support::{data_source, SERVICE};
-
-const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+use crate::support::{data_source, fake_exchange, ALICE, SERVICE};
 
 fn open(dir: &std::path::Path) -> Arc<Gateway> {
     let config = GatewayConfig::in_dir(dir)
@@ -24,12 +21,7 @@ fn open(dir: &std::path::Path) -> Arc<Gateway> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn data_sources_keys_and_accounts_survive_a_restart() {
-    let fake = FakeExchange::builder()
-        .user(SERVICE.0, SERVICE.1, SERVICE.0)
-        .user(ALICE.0, ALICE.1, ALICE.0)
-        .start()
-        .await
-        .expect("the fake Exchange starts on loopback");
+    let fake = fake_exchange().await;
     let dir = tempfile::tempdir().unwrap();
     let portal_user = Uuid::new_v4();
     let start = Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap();

@@ -14,6 +14,20 @@ use secrecy::SecretString;
 
 /// The service account of the tests' data sources: its user name and password.
 pub(crate) const SERVICE: (&str, &str) = ("svc-portal@contoso.test", "service-password");
+/// A portal user's Exchange account in [`fake_exchange`]: its user name and password.
+#[allow(dead_code)] // `no_secrets_in_logs` includes this file and has accounts of its own
+pub(crate) const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+
+/// A fake Exchange on loopback with the service account and [`ALICE`].
+#[allow(dead_code)] // as `ALICE`
+pub(crate) async fn fake_exchange() -> exchange_testkit::FakeExchange {
+    exchange_testkit::FakeExchange::builder()
+        .user(SERVICE.0, SERVICE.1, SERVICE.0)
+        .user(ALICE.0, ALICE.1, ALICE.0)
+        .start()
+        .await
+        .expect("the fake Exchange starts on loopback")
+}
 
 /// A gateway on a temporary folder (a 2048-bit key, for speed), served over gRPC on a free
 /// loopback port for as long as the test's runtime lives. Keep the folder until the end.

@@ -6,15 +6,11 @@ use mediagateway::UrlPolicy;
 use mediagateway_api::{AdminApi, AdminCall, ApiError, GatewayApi, GatewayPassword};
 use mediagateway_grpc::GrpcClient;
 
-use crate::support::{data_source_config as config, served_gateway_with, SERVICE};
+use crate::support::{data_source_config as config, fake_exchange, served_gateway_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_urls_get_no_password_and_no_data_source() {
-    let fake = exchange_testkit::FakeExchange::builder()
-        .user(SERVICE.0, SERVICE.1, SERVICE.0)
-        .start()
-        .await
-        .expect("the fake Exchange starts on loopback");
+    let fake = fake_exchange().await;
     let (gateway, port, _dir) = served_gateway_with(|config| {
         config.with_ews_url_policy(UrlPolicy {
             allow_plain_http_on_loopback: true,

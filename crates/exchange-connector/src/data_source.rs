@@ -16,11 +16,9 @@ use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::diagnosis::{ConnectionTest, Diagnosis, Outcome, SecurityNotice, TestSubject};
+use crate::settings::DataSourceSettings;
 #[cfg(feature = "grpc")]
 use crate::settings::GatewayTrust;
-use crate::settings::{
-    authentication_from, authentication_name, version_from, version_name, DataSourceSettings,
-};
 use crate::user::UserSession;
 use crate::ConnectorError;
 
@@ -337,8 +335,8 @@ impl DataSource {
             #[cfg(feature = "grpc")]
             gateway_trust: self.inner.trust.clone(),
             time_zone: config.time_zone.clone(),
-            exchange_version: version_name(config.exchange_generation).to_owned(),
-            authentication: authentication_name(config.authentication).to_owned(),
+            exchange_version: config.exchange_generation.name().to_owned(),
+            authentication: config.authentication.name().to_owned(),
             service_user: config.service_account.user_name.clone(),
             service_password: config.service_account.password.clone(),
             ews_url: config.service_account.ews_url.clone(),
@@ -361,11 +359,11 @@ impl DataSource {
             .time_zone(settings.time_zone.clone())
             .transport(transport)
             .exchange_version(
-                version_from(&settings.exchange_version)
+                ExchangeGeneration::from_name(&settings.exchange_version)
                     .ok_or_else(|| invalid("Exchange version", &settings.exchange_version))?,
             )
             .authentication(
-                authentication_from(&settings.authentication)
+                Authentication::from_name(&settings.authentication)
                     .ok_or_else(|| invalid("authentication", &settings.authentication))?,
             )
             .exchange_account(ServiceAccount::new(

@@ -5,7 +5,6 @@ use std::fmt;
 #[cfg(feature = "grpc")]
 use std::path::PathBuf;
 
-use mediagateway_api::{Authentication, ExchangeGeneration};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -85,34 +84,6 @@ impl fmt::Debug for DataSourceSettings {
     }
 }
 
-pub(crate) fn version_name(generation: ExchangeGeneration) -> &'static str {
-    match generation {
-        ExchangeGeneration::Exchange2007 => "exchange-2007",
-        ExchangeGeneration::Exchange2010To2019 => "exchange-2010-to-2019",
-    }
-}
-
-pub(crate) fn version_from(name: &str) -> Option<ExchangeGeneration> {
-    [
-        ExchangeGeneration::Exchange2007,
-        ExchangeGeneration::Exchange2010To2019,
-    ]
-    .into_iter()
-    .find(|g| version_name(*g) == name)
-}
-
-pub(crate) fn authentication_name(authentication: Authentication) -> &'static str {
-    match authentication {
-        Authentication::UserNamePassword => "user-name-password",
-    }
-}
-
-pub(crate) fn authentication_from(name: &str) -> Option<Authentication> {
-    [Authentication::UserNamePassword]
-        .into_iter()
-        .find(|a| authentication_name(*a) == name)
-}
-
 mod secret {
     use super::{Deserialize, Deserializer, ExposeSecret, SecretString, Serializer};
 
@@ -152,6 +123,8 @@ mod optional_secret {
 
 #[cfg(test)]
 mod tests {
+    use mediagateway_api::{Authentication, ExchangeGeneration};
+
     use super::*;
 
     fn settings() -> DataSourceSettings {
@@ -194,13 +167,13 @@ mod tests {
         let mut json: serde_json::Value = serde_json::to_value(settings()).unwrap();
         json["colour"] = "blue".into();
         assert!(serde_json::from_value::<DataSourceSettings>(json).is_err());
-        assert_eq!(version_from("exchange-1999"), None);
-        assert_eq!(authentication_from("carrier-pigeon"), None);
-        for generation in [
-            ExchangeGeneration::Exchange2007,
-            ExchangeGeneration::Exchange2010To2019,
-        ] {
-            assert_eq!(version_from(version_name(generation)), Some(generation));
+        assert_eq!(ExchangeGeneration::from_name("exchange-1999"), None);
+        assert_eq!(Authentication::from_name("carrier-pigeon"), None);
+        for generation in ExchangeGeneration::ALL {
+            assert_eq!(
+                ExchangeGeneration::from_name(generation.name()),
+                Some(generation)
+            );
         }
     }
 }

@@ -126,19 +126,6 @@ const KEY: &str = "portal_key_sha256";
 const PREVIOUS_KEY: &str = "previous_portal_key_sha256";
 const PREVIOUS_KEY_UNTIL: &str = "previous_portal_key_until";
 
-fn generation_name(generation: ExchangeGeneration) -> &'static str {
-    match generation {
-        ExchangeGeneration::Exchange2007 => "exchange-2007",
-        ExchangeGeneration::Exchange2010To2019 => "exchange-2010-to-2019",
-    }
-}
-
-fn authentication_name(authentication: Authentication) -> &'static str {
-    match authentication {
-        Authentication::UserNamePassword => "user-name-password",
-    }
-}
-
 /// The vault record of a data source.
 fn encode(source: &DataSource) -> Account {
     let config = &source.config;
@@ -150,14 +137,8 @@ fn encode(source: &DataSource) -> Account {
     );
     let attributes = &mut record.attributes;
     let mut set = |name: &str, value: String| attributes.insert(name.to_owned(), value);
-    set(
-        GENERATION,
-        generation_name(config.exchange_generation).to_owned(),
-    );
-    set(
-        AUTHENTICATION,
-        authentication_name(config.authentication).to_owned(),
-    );
+    set(GENERATION, config.exchange_generation.name().to_owned());
+    set(AUTHENTICATION, config.authentication.name().to_owned());
     set(SESSION_BASED, config.session_based.to_string());
     set(TIME_ZONE, config.time_zone.clone());
     set(KEY, source.keys.current.to_hex());
@@ -180,16 +161,10 @@ fn decode(name: &str, record: &Account) -> Result<DataSource, ApiError> {
             .map(String::as_str)
             .ok_or_else(|| bad(&format!("no {key}")))
     };
-    let exchange_generation = [
-        ExchangeGeneration::Exchange2007,
-        ExchangeGeneration::Exchange2010To2019,
-    ]
-    .into_iter()
-    .find(|g| generation_name(*g) == attribute(GENERATION).unwrap_or_default())
-    .ok_or_else(|| bad("an unknown Exchange generation"))?;
-    let authentication = [Authentication::UserNamePassword]
-        .into_iter()
-        .find(|a| authentication_name(*a) == attribute(AUTHENTICATION).unwrap_or_default())
+    let exchange_generation =
+        ExchangeGeneration::from_name(attribute(GENERATION).unwrap_or_default())
+            .ok_or_else(|| bad("an unknown Exchange generation"))?;
+    let authentication = Authentication::from_name(attribute(AUTHENTICATION).unwrap_or_default())
         .ok_or_else(|| bad("an unknown authentication type"))?;
     let session_based = match attribute(SESSION_BASED)? {
         "true" => true,

@@ -70,11 +70,46 @@ pub enum ExchangeGeneration {
     Exchange2010To2019,
 }
 
+impl ExchangeGeneration {
+    /// Every generation.
+    pub const ALL: [Self; 2] = [Self::Exchange2007, Self::Exchange2010To2019];
+
+    /// Its name in stored settings: `exchange-2007` or `exchange-2010-to-2019`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Exchange2007 => "exchange-2007",
+            Self::Exchange2010To2019 => "exchange-2010-to-2019",
+        }
+    }
+
+    /// The generation of a [`name`](Self::name), if it is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.name() == name)
+    }
+}
+
 /// How the gateway logs in to Exchange. Exhaustive, as [`ExchangeGeneration`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Authentication {
     /// User name and password (HTTP Basic).
     UserNamePassword,
+}
+
+impl Authentication {
+    /// Every authentication type.
+    pub const ALL: [Self; 1] = [Self::UserNamePassword];
+
+    /// Its name in stored settings: `user-name-password`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::UserNamePassword => "user-name-password",
+        }
+    }
+
+    /// The authentication type of a [`name`](Self::name), if it is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
 }
 
 /// The data source's Exchange account: a plain service mailbox used for connection tests and
