@@ -147,6 +147,50 @@ expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsR
                                                    metadata=as_portal),
              grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
 
+# Known users: the admin sees the logged-in user; a portal key may not look.
+query = admin_pb.UserQuery(data_source="Exchange", limit=10)
+page = admin_api.ListUsers(admin_pb.ListUsersRequest(context=admin, query=query), metadata=as_admin)
+check([u.portal_user for u in page.users] == [user.portal_user] and not page.more, f"users {page}")
+expect_error(lambda: admin_api.ListUsers(admin_pb.ListUsersRequest(context=admin, query=query),
+                                         metadata=as_portal),
+             grpc.StatusCode.PERMISSION_DENIED, common_pb.ERROR_KIND_PERMISSION_DENIED)
+for bad in (admin_pb.UserQuery(data_source="Exchange", limit=0),
+            admin_pb.UserQuery(data_source="Exchange", limit=501),
+            admin_pb.UserQuery(data_source="Exchange", limit=10, filter="x" * 10_000)):
+    expect_error(lambda: admin_api.ListUsers(admin_pb.ListUsersRequest(context=admin, query=bad),
+                                             metadata=as_admin),
+                 grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+alice = admin_pb.UserRef(data_source="Exchange", portal_user=user.portal_user)
+details = admin_api.UserDetails(admin_pb.UserDetailsRequest(context=admin, user=alice), metadata=as_admin)
+check(details.mailbox == "alice@contoso.test" and details.stored, f"details {details}")
+
+# A rotated key works at once; the old one keeps working for its grace period.
+window = calendar_pb.TimeWindow(start_ms=start - 3600_000, end_ms=start + 7200_000)
+rotated = admin_api.RotatePortalKey(admin_pb.RotatePortalKeyRequest(
+    context=admin, rotation=admin_pb.KeyRotation(data_source="Exchange", grace_seconds=3600)),
+    metadata=as_admin)
+check(rotated.portal_key.startswith("mgk1.") and rotated.portal_key != configured.portal_key,
+      "a new portal key")
+as_rotated = [("mg-portal-key-bin", rotated.portal_key.encode())]
+for key in (as_rotated, as_portal):
+    calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(context=user, window=window), metadata=key)
+    checks += 1
+expect_error(lambda: admin_api.RotatePortalKey(admin_pb.RotatePortalKeyRequest(
+                 context=admin, rotation=admin_pb.KeyRotation(data_source="Exchange",
+                                                              grace_seconds=8 * 24 * 3600)),
+                 metadata=as_admin),
+             grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+
+# Resets: the user must log in again.
+reset = admin_api.ResetUser(admin_pb.ResetUserRequest(context=admin, user=alice), metadata=as_admin)
+check(reset.was_known, "the reset found the user")
+expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(
+                 context=user, window=window), metadata=as_rotated),
+             grpc.StatusCode.FAILED_PRECONDITION, common_pb.ERROR_KIND_NOT_LOGGED_IN)
+emptied = admin_api.ResetAllUsers(admin_pb.ResetAllUsersRequest(context=admin, data_source="Exchange"),
+                                  metadata=as_admin)
+check(emptied.removed == 0, f"reset all {emptied}")
+
 expect_error(lambda: admin_api.ChangePassword(admin_pb.ChangePasswordRequest(
                  context=admin, new_password="a long new password"), metadata=wrong_password),
              grpc.StatusCode.UNAUTHENTICATED, common_pb.ERROR_KIND_PASSWORD_INCORRECT)
