@@ -175,6 +175,22 @@ async fn every_operation(
         admin_expect(who),
         outcome(api.reset_all_users(&admin, "C").await),
     );
+    note(
+        "list_data_sources",
+        admin_expect(who),
+        outcome(api.list_data_sources(&admin).await),
+    );
+    note(
+        "get_data_source",
+        admin_expect(who),
+        outcome(api.get_data_source(&admin, "A").await),
+    );
+    // The throwaway data source C again: the next admin run configures it anew.
+    note(
+        "delete_data_source",
+        admin_expect(who),
+        outcome(api.delete_data_source(&admin, "C").await),
+    );
     let login = Login {
         user_name: ALICE.0.to_owned(),
         password: SecretString::from(ALICE.1),
@@ -273,7 +289,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     }
     assert_eq!(
         cells,
-        3 * 5 * 15,
+        3 * 5 * 18,
         "every operation of every area is in the matrix"
     );
 }

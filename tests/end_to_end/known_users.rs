@@ -332,10 +332,131 @@ async fn known_users(kind: Kind) {
         .is_empty());
 }
 
+/// Whether the gateway refused the portal key.
+fn key_refused(result: Result<impl std::fmt::Debug, ConnectorError>) -> bool {
+    matches!(
+        result.as_ref().map_err(ConnectorError::gateway_error),
+        Err(Some(ApiError::PortalKeyIncorrect))
+    )
+}
+
+/// The admin's data-source calls: list, read (never a secret) and delete, with what deleting
+/// takes along.
+async fn data_sources(kind: Kind) {
+    let world = World::start(kind).await;
+    let exchange = world.data_source("Exchange").build().unwrap();
+    exchange.configure_gateway().await.unwrap();
+    let sessions = world
+        .data_source("Sessions")
+        .session_based(true)
+        .build()
+        .unwrap();
+    sessions.configure_gateway().await.unwrap();
+    let (alice, bob, carol) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    world.login(&exchange, alice, ALICE).await;
+    world.login(&exchange, bob, BOB).await;
+    world.login(&sessions, carol, CAROL).await;
+    let api = world.api();
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+
+    let listed = api.list_data_sources(&admin).await.unwrap();
+    let names: Vec<&str> = listed.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Exchange", "Sessions"]);
+    assert!(listed[1].session_based && !listed[0].session_based);
+    assert!(
+        !format!("{listed:?}").contains(SERVICE.1),
+        "no password is handed out"
+    );
+
+    // What the configuration view shows, a rotation's grace period included.
+    let shown = exchange.gateway_configuration().await.unwrap();
+    assert_eq!(shown, listed[0]);
+    assert_eq!(
+        (shown.service_user_name.as_str(), shown.ews_url.as_str()),
+        (SERVICE.0, world.fake.url().as_str())
+    );
+    assert_eq!(shown.previous_key_until, None);
+    let rotation = mediagateway_api::KeyRotation {
+        data_source: "Sessions".to_owned(),
+        grace: std::time::Duration::from_secs(3600),
+    };
+    api.rotate_portal_key(&admin, &rotation).await.unwrap();
+    let until = sessions
+        .gateway_configuration()
+        .await
+        .unwrap()
+        .previous_key_until
+        .expect("the old key works for an hour");
+    let left = until - Utc::now();
+    assert!(
+        left > chrono::Duration::minutes(59) && left <= chrono::Duration::hours(1),
+        "{left}"
+    );
+
+    // Deleting takes the configuration, the key and every account along; nothing else.
+    assert_eq!(exchange.remove_from_gateway().await.unwrap(), 2);
+    assert!(key_refused(
+        exchange.user(alice).calendar(Utc::now(), Utc::now()).await
+    ));
+    assert!(unknown_source(exchange.gateway_configuration().await));
+    assert!(unknown_source(exchange.remove_from_gateway().await));
+    assert!(unknown_source(exchange.known_users(None, 0, 10).await));
+    let vault = world.gateway.vault();
+    assert_eq!(vault.data_sources().unwrap(), ["Sessions"]);
+    assert!(vault.users("Exchange").unwrap().is_empty());
+    let names: Vec<String> = api
+        .list_data_sources(&admin)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(names, ["Sessions"]);
+    sessions
+        .user(carol)
+        .calendar(Utc::now(), Utc::now())
+        .await
+        .expect("the other data source is untouched");
+
+    // A session-based data source takes its sessions along.
+    assert_eq!(sessions.remove_from_gateway().await.unwrap(), 1);
+    assert!(world.gateway.vault().data_sources().unwrap().is_empty());
+
+    // Configured again under the same name, it is a new data source: a new key, no accounts.
+    let again = world.data_source("Exchange").build().unwrap();
+    let configured = again.configure_gateway().await.unwrap();
+    assert!(configured.portal_key.is_some());
+    assert!(key_refused(
+        exchange.user(alice).calendar(Utc::now(), Utc::now()).await
+    ));
+    assert!(again
+        .known_users(None, 0, 10)
+        .await
+        .unwrap()
+        .users
+        .is_empty());
+
+    for bad in ["", "line\nbreak"] {
+        assert!(matches!(
+            api.get_data_source(&admin, bad).await,
+            Err(ApiError::InvalidArgument { .. })
+        ));
+        assert!(matches!(
+            api.delete_data_source(&admin, bad).await,
+            Err(ApiError::InvalidArgument { .. })
+        ));
+    }
+}
+
 mod in_process {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn known_users_are_listed_filtered_paged_and_reset() {
         super::known_users(super::Kind::InProcess).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn data_sources_are_listed_read_and_deleted_with_their_accounts() {
+        super::data_sources(super::Kind::InProcess).await;
     }
 }
 
@@ -343,5 +464,10 @@ mod grpc {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn known_users_are_listed_filtered_paged_and_reset() {
         super::known_users(super::Kind::Grpc).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn data_sources_are_listed_read_and_deleted_with_their_accounts() {
+        super::data_sources(super::Kind::Grpc).await;
     }
 }

@@ -191,6 +191,34 @@ emptied = admin_api.ResetAllUsers(admin_pb.ResetAllUsersRequest(context=admin, d
                                   metadata=as_admin)
 check(emptied.removed == 0, f"reset all {emptied}")
 
+# The data sources: listed and read without their secrets, then deleted with their accounts.
+listed = admin_api.ListDataSources(admin_pb.ListDataSourcesRequest(context=admin), metadata=as_admin)
+check([s.name for s in listed.data_sources] == ["Exchange"], f"data sources {listed}")
+expect_error(lambda: admin_api.ListDataSources(admin_pb.ListDataSourcesRequest(context=admin),
+                                               metadata=as_rotated),
+             grpc.StatusCode.PERMISSION_DENIED, common_pb.ERROR_KIND_PERMISSION_DENIED)
+shown = admin_api.GetDataSource(admin_pb.GetDataSourceRequest(context=admin, data_source="Exchange"),
+                                metadata=as_admin)
+check(shown.service_user_name == "svc-portal@contoso.test" and shown.ews_url == ews_url
+      and shown.time_zone == "Europe/Berlin", f"data source {shown}")
+check(b"service-password" not in shown.SerializeToString(), "no password in the reply")
+check(shown.HasField("previous_key_until_ms")
+      and 3500_000 < shown.previous_key_until_ms - time.time() * 1000 <= 3600_000,
+      f"the old key's grace period {shown.previous_key_until_ms}")
+expect_error(lambda: admin_api.GetDataSource(admin_pb.GetDataSourceRequest(context=admin, data_source="Nowhere"),
+                                             metadata=as_admin),
+             grpc.StatusCode.NOT_FOUND, common_pb.ERROR_KIND_UNKNOWN_DATA_SOURCE)
+sessions_api.Login(sessions_pb.LoginRequest(context=user, login=sessions_pb.Login(
+    user_name="alice@contoso.test", password="alice-password")), metadata=as_rotated)
+deleted = admin_api.DeleteDataSource(admin_pb.DeleteDataSourceRequest(context=admin, data_source="Exchange"),
+                                     metadata=as_admin)
+check(deleted.removed_accounts == 1, f"deleted {deleted}")
+expect_error(lambda: calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(
+                 context=user, window=window), metadata=as_rotated),
+             grpc.StatusCode.UNAUTHENTICATED, common_pb.ERROR_KIND_PORTAL_KEY_INCORRECT)
+check(not admin_api.ListDataSources(admin_pb.ListDataSourcesRequest(context=admin),
+                                    metadata=as_admin).data_sources, "no data source is left")
+
 expect_error(lambda: admin_api.ChangePassword(admin_pb.ChangePasswordRequest(
                  context=admin, new_password="a long new password"), metadata=wrong_password),
              grpc.StatusCode.UNAUTHENTICATED, common_pb.ERROR_KIND_PASSWORD_INCORRECT)

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use mediagateway_api::{
     AdminCall, ApiError, Authentication, Credential, DataSourceConfig, DataSourceConfigured,
-    ExchangeGeneration, GatewayApi, GatewayPassword, Login, LoginOutcome, PortalKey,
-    ServiceAccount, UserCall,
+    DataSourceInfo, ExchangeGeneration, GatewayApi, GatewayPassword, Login, LoginOutcome,
+    PortalKey, ServiceAccount, UserCall,
 };
 #[cfg(feature = "grpc")]
 use mediagateway_grpc::tls::ClientTls;
@@ -421,6 +421,27 @@ impl DataSource {
     /// this data source keeps from now on ([`portal_key`](Self::portal_key)).
     pub async fn configure_gateway(&self) -> Result<DataSourceConfigured, ConnectorError> {
         Ok(self.configure(&self.admin_call()).await?)
+    }
+
+    /// The configuration the gateway holds for this data source, without the service
+    /// account's password: what a configuration view shows, including changes an admin made
+    /// from elsewhere (a new EWS host, say). An admin call.
+    pub async fn gateway_configuration(&self) -> Result<DataSourceInfo, ConnectorError> {
+        Ok(self
+            .gateway()
+            .get_data_source(&self.admin_call(), self.name())
+            .await?)
+    }
+
+    /// Removes this data source from the gateway: its configuration, its portal keys and every
+    /// portal user's account there. Returns how many accounts went with it. Its portal key
+    /// stops working at once on this gateway, and on others sharing its store within seconds.
+    /// An admin call.
+    pub async fn remove_from_gateway(&self) -> Result<u32, ConnectorError> {
+        Ok(self
+            .gateway()
+            .delete_data_source(&self.admin_call(), self.name())
+            .await?)
     }
 
     /// Replaces the gateway password and returns this data source with the new one; the old

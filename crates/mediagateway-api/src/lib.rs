@@ -80,9 +80,9 @@ mod error;
 mod gate;
 
 pub use areas::admin::{
-    AdminApi, Authentication, DataSourceConfig, DataSourceConfigured, ExchangeCheck,
-    ExchangeGeneration, GatewayStatus, KeyRotation, KnownUser, ServiceAccount, UserPage, UserQuery,
-    UserRef,
+    AdminApi, Authentication, DataSourceConfig, DataSourceConfigured, DataSourceInfo,
+    ExchangeCheck, ExchangeGeneration, GatewayStatus, KeyRotation, KnownUser, ServiceAccount,
+    UserPage, UserQuery, UserRef,
 };
 pub use areas::calendar::{Appointment, CalendarApi, NewAppointment, TimeWindow};
 pub use areas::sessions::{Login, LoginOutcome, SessionApi};

@@ -84,6 +84,22 @@ impl Vault {
         Ok(users)
     }
 
+    /// The names of the data sources that have a service account record, in order. Reads
+    /// record ids only: nothing is opened.
+    pub fn data_sources(&self) -> Result<Vec<String>, VaultError> {
+        let mut names = Vec::new();
+        self.scan_source(None, |records| {
+            names.extend(
+                records
+                    .iter()
+                    .filter(|record| record.id.portal_user == RecordId::SERVICE_ACCOUNT)
+                    .map(|record| record.id.data_source.clone()),
+            );
+            Ok(())
+        })?;
+        Ok(names)
+    }
+
     /// Deletes the records of `data_source` (or of all) that `selected` picks, a batch of
     /// ids at a time.
     fn delete_where(

@@ -95,6 +95,12 @@ pub(crate) fn all_users_reset(data_source: &str, count: usize) {
         "all user accounts reset");
 }
 
+/// A data source was deleted, with its keys and `accounts` portal users' accounts.
+pub(crate) fn data_source_deleted(data_source: &str, accounts: usize) {
+    tracing::warn!(target: TARGET, event = "data_source_deleted", data_source, accounts,
+        "data source deleted");
+}
+
 /// The gateway password was changed by the caller at `peer`.
 pub(crate) fn gateway_password_changed(peer: Option<IpAddr>) {
     tracing::warn!(target: TARGET, event = "gateway_password_changed", peer = %Peer(peer),

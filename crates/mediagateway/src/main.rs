@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use mediagateway::{Gateway, GatewayConfig};
-use mediagateway_api::{AdminApi, KnownUser, UserQuery, UserRef};
+use mediagateway_api::{AdminApi, ApiError, KnownUser, UserQuery, UserRef};
 use mediagateway_grpc::GrpcServer;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -61,6 +61,11 @@ enum Command {
         #[command(flatten)]
         remote: remote::Remote,
     },
+    /// The data sources of a running gateway.
+    DataSources {
+        #[command(subcommand)]
+        command: DataSourcesCommand,
+    },
     /// The known users of a running gateway's data sources.
     Users {
         #[command(subcommand)]
@@ -74,41 +79,72 @@ enum Command {
 }
 
 #[derive(Subcommand)]
-enum UsersCommand {
-    /// The users of a data source: stored or session-based, user name, mailbox, last use.
+enum DataSourcesCommand {
+    /// Every data source: name, Exchange generation, session-based or stored, EWS URL.
     List {
+        #[command(flatten)]
+        remote: remote::Remote,
+    },
+    /// One data source's settings (never its service account's password).
+    Show {
         /// The data source.
+        name: String,
+        #[command(flatten)]
+        remote: remote::Remote,
+    },
+    /// Removes a data source with its portal keys and every user's account (asks first,
+    /// unless --yes).
+    Delete {
+        /// The data source.
+        name: String,
+        /// Do not ask.
         #[arg(long)]
-        data_source: String,
+        yes: bool,
+        #[command(flatten)]
+        remote: remote::Remote,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// The users of a data source, or of every data source: stored or session-based, user
+    /// name, mailbox, last use.
+    List {
+        /// The data source; without it, every data source's users, each line led by its data
+        /// source.
+        #[arg(long)]
+        data_source: Option<String>,
         /// Keeps the users whose GUID, user name or mailbox contains it, ignoring case.
         #[arg(long)]
         filter: Option<String>,
-        /// How many matching users to skip.
-        #[arg(long, default_value_t = 0)]
+        /// How many matching users to skip (with --data-source).
+        #[arg(long, default_value_t = 0, requires = "data_source")]
         offset: u32,
-        /// How many to list at most (1 to 500).
-        #[arg(long, default_value_t = 100)]
+        /// How many to list at most, 1 to 500 (with --data-source).
+        #[arg(long, default_value_t = 100, requires = "data_source")]
         limit: u32,
         #[command(flatten)]
         remote: remote::Remote,
     },
-    /// One user's details.
+    /// One user's details, on the data source given or on every data source that knows the
+    /// user.
     Show {
         /// The portal user's GUID.
         guid: uuid::Uuid,
-        /// The data source.
+        /// The data source; without it, every data source is asked.
         #[arg(long)]
-        data_source: String,
+        data_source: Option<String>,
         #[command(flatten)]
         remote: remote::Remote,
     },
-    /// Forgets one user's connection data; the user logs in again.
+    /// Forgets one user's connection data; the user logs in again. Without --data-source, the
+    /// one data source that knows the user (several: name one).
     Reset {
         /// The portal user's GUID.
         guid: uuid::Uuid,
         /// The data source.
         #[arg(long)]
-        data_source: String,
+        data_source: Option<String>,
         #[command(flatten)]
         remote: remote::Remote,
     },
@@ -178,6 +214,7 @@ async fn main() -> ExitCode {
             command: PasswordCommand::Set { place },
         } => set_password(&place),
         Command::Status { remote } => status(&remote).await,
+        Command::DataSources { command } => data_sources(command).await,
         Command::Users { command } => users(command).await,
     };
     match result {
@@ -359,10 +396,96 @@ async fn status(remote: &remote::Remote) -> Outcome {
     Ok(())
 }
 
+async fn data_sources(command: DataSourcesCommand) -> Outcome {
+    match command {
+        DataSourcesCommand::List { remote } => {
+            let (client, admin) = remote.connect()?;
+            for source in client.list_data_sources(&admin).await? {
+                println!(
+                    "{:<24}  {:<21}  {:<7}  {}",
+                    source.name,
+                    source.exchange_generation.name(),
+                    if source.session_based {
+                        "session"
+                    } else {
+                        "stored"
+                    },
+                    source.ews_url,
+                );
+            }
+        }
+        DataSourcesCommand::Show { name, remote } => {
+            let (client, admin) = remote.connect()?;
+            let source = client.get_data_source(&admin, &name).await?;
+            println!("name:            {}", source.name);
+            println!("exchange:        {}", source.exchange_generation.name());
+            println!("authentication:  {}", source.authentication.name());
+            println!("service account: {}", source.service_user_name);
+            println!("EWS URL:         {}", source.ews_url);
+            println!(
+                "accounts:        {}",
+                if source.session_based {
+                    "session-based"
+                } else {
+                    "stored"
+                }
+            );
+            println!("time zone:       {}", source.time_zone);
+            if let Some(until) = source.previous_key_until {
+                println!("previous key:    works until {}", until.to_rfc3339());
+            }
+        }
+        DataSourcesCommand::Delete { name, yes, remote } => {
+            let question = format!("Delete {name:?} with every user's account?");
+            if !yes && !confirmed(&question)? {
+                return Err("not confirmed; nothing changed (--yes skips the question)".into());
+            }
+            let (client, admin) = remote.connect()?;
+            let removed = client.delete_data_source(&admin, &name).await?;
+            println!("deleted {name} and {removed} user account(s)");
+        }
+    }
+    Ok(())
+}
+
+/// One line of the users list.
+fn user_line(user: &KnownUser) -> String {
+    format!(
+        "{}  {:<7}  {:<30}  {:<30}  {}",
+        user.portal_user,
+        if user.stored { "stored" } else { "session" },
+        user.user_name.as_deref().unwrap_or("-"),
+        user.mailbox.as_deref().unwrap_or("-"),
+        user.last_used
+            .map_or_else(|| "-".to_owned(), |t| t.to_rfc3339()),
+    )
+}
+
+/// The data sources that know `guid`, each with what it knows.
+async fn knowing(
+    client: &mediagateway_grpc::GrpcClient,
+    admin: &mediagateway_api::AdminCall,
+    guid: uuid::Uuid,
+) -> Result<Vec<(String, KnownUser)>, Box<dyn std::error::Error>> {
+    let mut found = Vec::new();
+    for source in client.list_data_sources(admin).await? {
+        match client
+            .user_details(admin, &UserRef::new(source.name.clone(), guid))
+            .await
+        {
+            Ok(user) => found.push((source.name, user)),
+            // Not known there, or deleted meanwhile.
+            Err(ApiError::NotLoggedIn { .. } | ApiError::UnknownDataSource { .. }) => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(found)
+}
+
 async fn users(command: UsersCommand) -> Outcome {
     match command {
         UsersCommand::List {
-            data_source,
+            data_source: Some(data_source),
             filter,
             offset,
             limit,
@@ -374,15 +497,7 @@ async fn users(command: UsersCommand) -> Outcome {
             query.offset = offset;
             let page = client.list_users(&admin, &query).await?;
             for user in &page.users {
-                println!(
-                    "{}  {:<7}  {:<30}  {:<30}  {}",
-                    user.portal_user,
-                    if user.stored { "stored" } else { "session" },
-                    user.user_name.as_deref().unwrap_or("-"),
-                    user.mailbox.as_deref().unwrap_or("-"),
-                    user.last_used
-                        .map_or_else(|| "-".to_owned(), |t| t.to_rfc3339()),
-                );
+                println!("{}", user_line(user));
             }
             if page.more {
                 println!(
@@ -391,16 +506,58 @@ async fn users(command: UsersCommand) -> Outcome {
                 );
             }
         }
+        UsersCommand::List {
+            data_source: None,
+            filter,
+            remote,
+            ..
+        } => {
+            let (client, admin) = remote.connect()?;
+            for source in client.list_data_sources(&admin).await? {
+                let mut query = UserQuery::new(source.name.clone(), UserQuery::MAX_LIMIT);
+                query.filter.clone_from(&filter);
+                loop {
+                    let page = match client.list_users(&admin, &query).await {
+                        Ok(page) => page,
+                        // Deleted since it was listed.
+                        Err(ApiError::UnknownDataSource { .. }) => break,
+                        Err(other) => return Err(other.into()),
+                    };
+                    for user in &page.users {
+                        println!("{:<24}  {}", source.name, user_line(user));
+                    }
+                    if !page.more {
+                        break;
+                    }
+                    query.offset += UserQuery::MAX_LIMIT;
+                }
+            }
+        }
         UsersCommand::Show {
             guid,
             data_source,
             remote,
         } => {
             let (client, admin) = remote.connect()?;
-            let user = client
-                .user_details(&admin, &UserRef::new(data_source, guid))
-                .await?;
-            print_user(&user);
+            let found = match data_source {
+                Some(name) => {
+                    let user = client
+                        .user_details(&admin, &UserRef::new(name.clone(), guid))
+                        .await?;
+                    vec![(name, user)]
+                }
+                None => knowing(&client, &admin, guid).await?,
+            };
+            if found.is_empty() {
+                return Err(format!("{guid} is not logged in on any data source").into());
+            }
+            for (i, (name, user)) in found.iter().enumerate() {
+                if i > 0 {
+                    println!();
+                }
+                println!("data source: {name}");
+                print_user(user);
+            }
         }
         UsersCommand::Reset {
             guid,
@@ -408,15 +565,38 @@ async fn users(command: UsersCommand) -> Outcome {
             remote,
         } => {
             let (client, admin) = remote.connect()?;
+            let data_source = match data_source {
+                Some(name) => name,
+                None => {
+                    let found = knowing(&client, &admin, guid).await?;
+                    match <[_; 1]>::try_from(found) {
+                        Ok([(name, _)]) => name,
+                        Err(found) if found.is_empty() => {
+                            println!("nothing to reset: the user was not known");
+                            return Ok(());
+                        }
+                        Err(found) => {
+                            let names: Vec<&str> =
+                                found.iter().map(|(name, _)| name.as_str()).collect();
+                            return Err(format!(
+                                "{guid} is known on several data sources ({}): name one with \
+                                 --data-source",
+                                names.join(", ")
+                            )
+                            .into());
+                        }
+                    }
+                }
+            };
             let was_known = client
-                .reset_user(&admin, &UserRef::new(data_source, guid))
+                .reset_user(&admin, &UserRef::new(data_source.clone(), guid))
                 .await?;
             println!(
                 "{}",
                 if was_known {
-                    "reset: the user logs in again"
+                    format!("reset on {data_source}: the user logs in again")
                 } else {
-                    "nothing to reset: the user was not known"
+                    "nothing to reset: the user was not known".to_owned()
                 }
             );
         }

@@ -4,10 +4,12 @@
 //! A data source is one vault record, its service account's (`RecordId::service_account`): the
 //! account holds the service user, the EWS URL and the password; its attributes hold the other
 //! settings and the portal key hashes. Every gateway sharing the vault's store sees the same
-//! data sources: one it has not cached yet is read from the store when first asked for.
+//! data sources: one it has not cached yet is read from the store when first asked for, and a
+//! cached one is read again once it is [`REFRESH`] old.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use mediagateway_api::{
@@ -25,31 +27,38 @@ pub(crate) struct DataSource {
     pub(crate) keys: PortalKeys,
 }
 
+/// How long a data source read from the vault is used before it is read again, so that a
+/// change made by another gateway sharing the store (a key rotation, a new EWS URL, a
+/// deletion) takes effect here within this time.
+pub(crate) const REFRESH: Duration = Duration::from_secs(5);
+
+/// A data source in memory, and when it was read.
+#[derive(Debug)]
+struct Cached {
+    source: Arc<DataSource>,
+    read_at: Instant,
+}
+
 /// The configured data sources.
 #[derive(Debug, Default)]
 pub(crate) struct DataSources {
-    by_name: RwLock<HashMap<String, Arc<DataSource>>>,
+    by_name: RwLock<HashMap<String, Cached>>,
 }
 
 impl DataSources {
     /// Every data source the vault holds.
     pub(crate) fn load(vault: &Vault) -> Result<Self, ApiError> {
         let registry = Self::default();
-        let mut offset = 0;
-        loop {
-            let page = vault.list(None, offset, 500).map_err(storage)?;
-            if page.is_empty() {
-                break;
-            }
-            offset += page.len();
-            for summary in page
-                .iter()
-                .filter(|s| s.id.portal_user == RecordId::SERVICE_ACCOUNT)
-            {
-                registry.read(vault, &summary.id.data_source)?;
-            }
+        for name in vault.data_sources().map_err(storage)? {
+            registry.read(vault, &name)?;
         }
         Ok(registry)
+    }
+
+    /// The names of every data source in the vault, in order: this gateway's and those other
+    /// gateways sharing the store configured.
+    pub(crate) fn names(vault: &Vault) -> Result<Vec<String>, ApiError> {
+        vault.data_sources().map_err(storage)
     }
 
     /// The data source called `name`, from memory or else from the vault.
@@ -60,33 +69,39 @@ impl DataSources {
             })
     }
 
-    /// The data source called `name`, if there is one.
+    /// The data source called `name`, if there is one: from memory when it was read less than
+    /// [`REFRESH`] ago, else from the vault.
     pub(crate) fn find(
         &self,
         vault: &Vault,
         name: &str,
     ) -> Result<Option<Arc<DataSource>>, ApiError> {
         if let Some(found) = self.lock_read().get(name) {
-            return Ok(Some(found.clone()));
+            if found.read_at.elapsed() < REFRESH {
+                return Ok(Some(found.source.clone()));
+            }
         }
         self.read(vault, name)
     }
 
-    /// Reads a data source from the vault into memory.
+    /// Reads a data source from the vault into memory; forgets it when the vault has none.
     fn read(&self, vault: &Vault, name: &str) -> Result<Option<Arc<DataSource>>, ApiError> {
-        let Some(account) = vault
+        let account = vault
             .get(&RecordId::service_account(name))
-            .map_err(storage)?
-        else {
+            .map_err(storage)?;
+        let Some(account) = account.filter(|account| {
+            if account.attributes.is_empty() {
+                // Written by a gateway that kept data sources in memory only: its settings are
+                // gone.
+                tracing::warn!(data_source = %name, "a data source from an older gateway has no stored settings: configure it again");
+            }
+            !account.attributes.is_empty()
+        }) else {
+            self.forget(name);
             return Ok(None);
         };
-        if account.attributes.is_empty() {
-            // Written by a gateway that kept data sources in memory only: its settings are gone.
-            tracing::warn!(data_source = %name, "a data source from an older gateway has no stored settings: configure it again");
-            return Ok(None);
-        }
         let source = Arc::new(decode(name, &account)?);
-        self.lock_write().insert(name.to_owned(), source.clone());
+        self.cache(name, source.clone());
         Ok(Some(source))
     }
 
@@ -96,22 +111,35 @@ impl DataSources {
         vault
             .put(&RecordId::service_account(name.clone()), &encode(&source))
             .map_err(storage)?;
-        self.lock_write().insert(name, Arc::new(source));
+        self.cache(&name, Arc::new(source));
         Ok(())
     }
 
-    /// How many data sources this gateway has seen.
+    /// Drops the data source called `name` from memory (after it was deleted from the vault).
+    pub(crate) fn forget(&self, name: &str) {
+        self.lock_write().remove(name);
+    }
+
+    /// How many data sources this gateway holds in memory.
     pub(crate) fn len(&self) -> usize {
         self.lock_read().len()
     }
 
-    fn lock_read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Arc<DataSource>>> {
+    fn cache(&self, name: &str, source: Arc<DataSource>) {
+        let cached = Cached {
+            source,
+            read_at: Instant::now(),
+        };
+        self.lock_write().insert(name.to_owned(), cached);
+    }
+
+    fn lock_read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<String, Cached>> {
         self.by_name
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn lock_write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Arc<DataSource>>> {
+    fn lock_write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<String, Cached>> {
         self.by_name
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

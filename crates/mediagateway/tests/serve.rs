@@ -566,10 +566,38 @@ async fn two_gateways_share_one_postgres_vault_and_survive_a_kill() {
     drop(a);
     let a = serve(&["--config", &first], home.path());
     assert_eq!(subjects(&client(&a), &alice, start).await, ["Kept"]);
+
+    // Deleted through B, the data source is gone for A too once A's copy is a few seconds
+    // old, without a restart.
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+    assert_eq!(
+        client(&b)
+            .delete_data_source(&admin, "Exchange")
+            .await
+            .unwrap(),
+        1
+    );
+    let window = TimeWindow::new(start, start).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        match client(&a).find_appointments(&alice, &window).await {
+            Err(ApiError::PortalKeyIncorrect) => break,
+            // Until then A still knows the key, but the accounts are gone already.
+            Ok(_) | Err(ApiError::NotLoggedIn { .. }) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+            other => panic!("A still serves the deleted data source: {other:?}"),
+        }
+    }
+    assert!(client(&a)
+        .list_data_sources(&admin)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_users_commands_list_show_and_reset_known_users() {
+async fn the_users_and_data_sources_commands_list_show_reset_and_delete() {
     let fake = fake().await;
     let home = tempfile::tempdir().unwrap();
     let config = gateway_toml(home.path(), "gateway.toml", &home.path().join("data"), "");
@@ -578,8 +606,8 @@ async fn the_users_commands_list_show_and_reset_known_users() {
     let (alice, _) = alice_with_an_appointment(&gateway, &fake).await;
     let guid = alice.portal_user.to_string();
     let address = format!("127.0.0.1:{}", served.port);
-    let cli = |args: &[&str]| {
-        let mut all = vec!["users"];
+    let command = |group: &'static str, args: &[&str]| {
+        let mut all = vec![group];
         all.extend_from_slice(args);
         all.extend_from_slice(&["--plain", "--address", &address]);
         let output = run_with(&all, home.path(), "", &[("MEDIAGATEWAY_PASSWORD", "1234")]);
@@ -589,6 +617,7 @@ async fn the_users_commands_list_show_and_reset_known_users() {
             String::from_utf8_lossy(&output.stderr).into_owned(),
         )
     };
+    let cli = |args: &[&str]| command("users", args);
 
     let (code, listed, _) = cli(&["list", "--data-source", "Exchange"]);
     assert_eq!(code, Some(0));
@@ -629,6 +658,72 @@ async fn the_users_commands_list_show_and_reset_known_users() {
     assert!(all.contains("reset 1 user(s)"), "{all}");
     let (_, listed, _) = cli(&["list", "--data-source", "Exchange"]);
     assert!(listed.trim().is_empty(), "{listed}");
+
+    // Without --data-source, every data source is asked.
+    gateway.login(&alice, &login).await.unwrap();
+    let (code, everyone, _) = cli(&["list"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        everyone
+            .lines()
+            .any(|line| line.starts_with("Exchange ") && line.contains(&guid)),
+        "{everyone}"
+    );
+    let (code, _, stderr) = cli(&["list", "--offset", "5"]);
+    assert_eq!(code, Some(2), "paging takes a data source: {stderr}");
+    let (code, shown, _) = cli(&["show", &guid]);
+    assert_eq!(code, Some(0));
+    assert!(shown.starts_with("data source: Exchange\n"), "{shown}");
+    let (_, reset, _) = cli(&["reset", &guid]);
+    assert!(reset.starts_with("reset on Exchange"), "{reset}");
+    let (code, _, stderr) = cli(&["show", &guid]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("not logged in on any data source"),
+        "{stderr}"
+    );
+
+    // The data sources.
+    let data_sources = |args: &[&str]| command("data-sources", args);
+    let (code, listed, _) = data_sources(&["list"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        listed.starts_with("Exchange ")
+            && listed.contains("stored")
+            && listed.contains(&fake.url()),
+        "{listed}"
+    );
+    let (code, shown, _) = data_sources(&["show", "Exchange"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        shown.contains(&format!("service account: {}", SERVICE.0)) && !shown.contains(SERVICE.1),
+        "{shown}"
+    );
+    gateway.login(&alice, &login).await.unwrap();
+    let (code, _, stderr) = data_sources(&["delete", "Exchange"]);
+    assert_eq!(code, Some(1), "no terminal, no --yes: nothing happens");
+    assert!(stderr.contains("not confirmed"), "{stderr}");
+    let (code, deleted, _) = data_sources(&["delete", "Exchange", "--yes"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        deleted.contains("deleted Exchange and 1 user account(s)"),
+        "{deleted}"
+    );
+    let (_, listed, _) = data_sources(&["list"]);
+    assert!(listed.trim().is_empty(), "{listed}");
+    let (code, _, stderr) = data_sources(&["show", "Exchange"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("Exchange"), "{stderr}");
+    let refused = gateway
+        .find_appointments(
+            &alice,
+            &TimeWindow::new(chrono::Utc::now(), chrono::Utc::now()).unwrap(),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(ApiError::PortalKeyIncorrect)),
+        "the deleted data source's key is refused: {refused:?}"
+    );
 }
 
 #[cfg(unix)]

@@ -25,6 +25,16 @@ macro_rules! admin_operations {
             fn configure_data_source(call: $crate::AdminCall, config: $crate::DataSourceConfig)
                 -> $crate::DataSourceConfigured
                 = ConfigureDataSourceRequest => DataSourceConfigured;
+            /// Every data source the gateway holds, by name, without secrets.
+            fn list_data_sources(call: $crate::AdminCall) -> ::std::vec::Vec<$crate::DataSourceInfo>
+                = ListDataSourcesRequest => DataSourceList;
+            /// One data source's configuration as the gateway holds it, without secrets.
+            fn get_data_source(call: $crate::AdminCall, data_source: str) -> $crate::DataSourceInfo
+                = GetDataSourceRequest => DataSourceInfo;
+            /// Removes a data source: its configuration, its portal keys and every account of
+            /// its portal users. Says how many portal users' accounts went with it.
+            fn delete_data_source(call: $crate::AdminCall, data_source: str) -> u32
+                = DeleteDataSourceRequest => DeleteDataSourceReply;
             /// Issues a new portal key for a data source; the old one keeps working for the
             /// grace period asked for (at most a week), then stops.
             fn rotate_portal_key(call: $crate::AdminCall, rotation: $crate::KeyRotation)
@@ -155,6 +165,45 @@ pub struct DataSourceConfig {
     pub session_based: bool,
     /// The IANA time zone of the gateway (`Europe/Berlin`).
     pub time_zone: String,
+}
+
+/// A data source as the gateway holds it, for the admin: every setting but the service
+/// account's password, which the gateway never hands out, and the state of its portal keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSourceInfo {
+    /// The data source's name.
+    pub name: String,
+    /// The Exchange servers it talks to.
+    pub exchange_generation: ExchangeGeneration,
+    /// The authentication type.
+    pub authentication: Authentication,
+    /// The service account's Exchange user name.
+    pub service_user_name: String,
+    /// The EWS endpoint.
+    pub ews_url: String,
+    /// Accounts live for the session only and are never written.
+    pub session_based: bool,
+    /// The IANA time zone of the gateway.
+    pub time_zone: String,
+    /// Until when the key before the last rotation still works, if it does.
+    pub previous_key_until: Option<DateTime<Utc>>,
+}
+
+impl DataSourceInfo {
+    /// What the admin sees of `config`, whose previous portal key works until
+    /// `previous_key_until`.
+    pub fn of(config: &DataSourceConfig, previous_key_until: Option<DateTime<Utc>>) -> Self {
+        Self {
+            name: config.name.clone(),
+            exchange_generation: config.exchange_generation,
+            authentication: config.authentication,
+            service_user_name: config.service_account.user_name.clone(),
+            ews_url: config.service_account.ews_url.clone(),
+            session_based: config.session_based,
+            time_zone: config.time_zone.clone(),
+            previous_key_until,
+        }
+    }
 }
 
 /// What configuring a data source did.

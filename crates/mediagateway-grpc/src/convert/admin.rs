@@ -3,12 +3,13 @@
 use std::time::Duration;
 
 use mediagateway_api::{
-    ApiError, Authentication, DataSourceConfig, DataSourceConfigured, ExchangeCheck,
-    ExchangeGeneration, GatewayPassword, GatewayStatus, KeyRotation, PortalKey, ServiceAccount,
+    ApiError, Authentication, DataSourceConfig, DataSourceConfigured, DataSourceInfo,
+    ExchangeCheck, ExchangeGeneration, GatewayPassword, GatewayStatus, KeyRotation, PortalKey,
+    ServiceAccount,
 };
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{FromWire, ToWire};
+use super::{millis, time, FromWire, ToWire};
 use crate::proto;
 
 same_fields! {
@@ -76,25 +77,101 @@ impl From<&DataSourceConfig> for proto::DataSourceConfig {
     }
 }
 
+/// The Exchange generation of a wire value: unknown and missing values are refused.
+fn generation(wire: i32) -> Result<ExchangeGeneration, ApiError> {
+    proto::ExchangeGeneration::try_from(wire)
+        .map_err(|_| ApiError::invalid("the Exchange generation is unknown"))?
+        .try_into()
+}
+
+/// The authentication type of a wire value: unknown and missing values are refused.
+fn authentication(wire: i32) -> Result<Authentication, ApiError> {
+    proto::Authentication::try_from(wire)
+        .map_err(|_| ApiError::invalid("the authentication type is unknown"))?
+        .try_into()
+}
+
 impl TryFrom<proto::DataSourceConfig> for DataSourceConfig {
     type Error = ApiError;
 
     fn try_from(config: proto::DataSourceConfig) -> Result<Self, ApiError> {
-        let exchange_generation = proto::ExchangeGeneration::try_from(config.exchange_generation)
-            .map_err(|_| ApiError::invalid("the Exchange generation is unknown"))?
-            .try_into()?;
-        let authentication = proto::Authentication::try_from(config.authentication)
-            .map_err(|_| ApiError::invalid("the authentication type is unknown"))?
-            .try_into()?;
         let account = ServiceAccount::from_wire(config.service_account, "service account")?;
         Ok(Self {
             name: config.name,
-            exchange_generation,
-            authentication,
+            exchange_generation: generation(config.exchange_generation)?,
+            authentication: authentication(config.authentication)?,
             service_account: account,
             session_based: config.session_based,
             time_zone: config.time_zone,
         })
+    }
+}
+
+impl From<DataSourceInfo> for proto::DataSourceInfo {
+    fn from(info: DataSourceInfo) -> Self {
+        Self {
+            name: info.name,
+            exchange_generation: proto::ExchangeGeneration::from(info.exchange_generation) as i32,
+            authentication: proto::Authentication::from(info.authentication) as i32,
+            service_user_name: info.service_user_name,
+            ews_url: info.ews_url,
+            session_based: info.session_based,
+            time_zone: info.time_zone,
+            previous_key_until_ms: info.previous_key_until.map(millis),
+        }
+    }
+}
+
+impl TryFrom<proto::DataSourceInfo> for DataSourceInfo {
+    type Error = ApiError;
+
+    fn try_from(info: proto::DataSourceInfo) -> Result<Self, ApiError> {
+        Ok(Self {
+            name: info.name,
+            exchange_generation: generation(info.exchange_generation)?,
+            authentication: authentication(info.authentication)?,
+            service_user_name: info.service_user_name,
+            ews_url: info.ews_url,
+            session_based: info.session_based,
+            time_zone: info.time_zone,
+            previous_key_until: info
+                .previous_key_until_ms
+                .map(|ms| time(ms, "the previous key's end"))
+                .transpose()?,
+        })
+    }
+}
+
+impl From<Vec<DataSourceInfo>> for proto::DataSourceList {
+    fn from(data_sources: Vec<DataSourceInfo>) -> Self {
+        Self {
+            data_sources: data_sources.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl TryFrom<proto::DataSourceList> for Vec<DataSourceInfo> {
+    type Error = ApiError;
+
+    fn try_from(list: proto::DataSourceList) -> Result<Self, ApiError> {
+        list.data_sources
+            .into_iter()
+            .map(DataSourceInfo::try_from)
+            .collect()
+    }
+}
+
+impl From<u32> for proto::DeleteDataSourceReply {
+    fn from(removed_accounts: u32) -> Self {
+        Self { removed_accounts }
+    }
+}
+
+impl TryFrom<proto::DeleteDataSourceReply> for u32 {
+    type Error = ApiError;
+
+    fn try_from(reply: proto::DeleteDataSourceReply) -> Result<Self, ApiError> {
+        Ok(reply.removed_accounts)
     }
 }
 

@@ -95,6 +95,11 @@ fn resets_keep_service_accounts_and_static_users() {
         put(&RecordId::new("a", "before-a-source"));
         put(&RecordId::service_account("b-source"));
 
+        assert_eq!(
+            vault.data_sources().unwrap(),
+            ["a-source", "b-source"],
+            "the data sources with a service account, past the scan's first batch"
+        );
         assert_eq!(vault.reset_data_source("a-source").unwrap(), 300);
         assert_eq!(vault.reset_data_source("a-source").unwrap(), 0);
         assert!(vault
@@ -118,6 +123,7 @@ fn resets_keep_service_accounts_and_static_users() {
             .map(|s| s.id.to_string())
             .collect();
         assert_eq!(left, ["b-source/@service"]);
+        assert_eq!(vault.data_sources().unwrap(), ["b-source"]);
         for bad in ["", &"d".repeat(MAX_ID_LEN + 1)] {
             assert!(vault.reset_data_source(bad).unwrap_err().is_invalid_input());
             assert!(vault

@@ -4,16 +4,17 @@
 use async_trait::async_trait;
 use chrono::Utc;
 use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, DataSourceConfig, DataSourceConfigured, ExchangeCheck,
-    GatewayPassword, GatewayStatus, KeyRotation, KnownUser, PortalKey, UserPage, UserQuery,
-    UserRef,
+    AdminApi, AdminCall, ApiError, DataSourceConfig, DataSourceConfigured, DataSourceInfo,
+    ExchangeCheck, GatewayPassword, GatewayStatus, KeyRotation, KnownUser, PortalKey, UserPage,
+    UserQuery, UserRef,
 };
 
 use secrecy::ExposeSecret;
 
 use crate::audit;
+use crate::gateway::storage;
 use crate::portal_keys::PortalKeys;
-use crate::registry::DataSource;
+use crate::registry::{DataSource, DataSources};
 use crate::{validate, Gateway};
 
 /// The names of the settings that differ, never their values.
@@ -47,6 +48,16 @@ fn host(url: &str) -> String {
         .unwrap_or_else(|| url.to_owned())
 }
 
+/// What the admin sees of a data source.
+fn info(source: &DataSource) -> DataSourceInfo {
+    let until = source
+        .keys
+        .previous
+        .map(|(_, until)| until)
+        .filter(|until| *until > Utc::now());
+    DataSourceInfo::of(&source.config, until)
+}
+
 #[async_trait]
 impl AdminApi for Gateway {
     async fn status(&self, call: &AdminCall) -> Result<GatewayStatus, ApiError> {
@@ -68,7 +79,8 @@ impl AdminApi for Gateway {
         self.allowed_url(&config.service_account.ews_url)?;
         let existing = self.data_sources.find(&self.vault, &config.name)?;
         if existing.is_none() {
-            self.limits.another_data_source(self.data_sources.len())?;
+            let configured = DataSources::names(&self.vault)?.len();
+            self.limits.another_data_source(configured)?;
         }
         let (portal_key, keys) = match &existing {
             Some(source) => (None, source.keys.clone()),
@@ -103,6 +115,52 @@ impl AdminApi for Gateway {
             portal_key,
             previous_ews_host,
         })
+    }
+
+    async fn list_data_sources(&self, call: &AdminCall) -> Result<Vec<DataSourceInfo>, ApiError> {
+        self.authorize_admin(call).await?;
+        let mut sources = Vec::new();
+        for name in DataSources::names(&self.vault)? {
+            // One deleted meanwhile by another gateway is left out.
+            if let Some(source) = self.data_sources.find(&self.vault, &name)? {
+                sources.push(info(&source));
+            }
+        }
+        Ok(sources)
+    }
+
+    async fn get_data_source(
+        &self,
+        call: &AdminCall,
+        data_source: &str,
+    ) -> Result<DataSourceInfo, ApiError> {
+        self.authorize_admin(call).await?;
+        validate::name("data source name", data_source)?;
+        let source = self.data_sources.get(&self.vault, data_source)?;
+        Ok(info(&source))
+    }
+
+    async fn delete_data_source(
+        &self,
+        call: &AdminCall,
+        data_source: &str,
+    ) -> Result<u32, ApiError> {
+        self.authorize_admin(call).await?;
+        validate::name("data source name", data_source)?;
+        self.data_sources.get(&self.vault, data_source)?;
+        let in_session = self.sessions.users(data_source);
+        let stored = self.vault.users(data_source).map_err(storage)?;
+        self.sessions.reset_data_source(data_source);
+        // The service account record goes with the others: the data source is gone for every
+        // gateway sharing the store once their copy is older than the registry's refresh.
+        self.vault
+            .delete_data_source(data_source)
+            .map_err(storage)?;
+        self.data_sources.forget(data_source);
+        self.forget(in_session.iter().chain(&stored));
+        let accounts = in_session.len() + stored.len();
+        audit::data_source_deleted(data_source, accounts);
+        Ok(u32::try_from(accounts).unwrap_or(u32::MAX))
     }
 
     async fn rotate_portal_key(
