@@ -29,6 +29,9 @@ pub(crate) fn fixed_status() -> GatewayStatus {
 #[derive(Debug, Default)]
 pub(crate) struct CountingApi {
     calls: AtomicUsize,
+    /// Operations running now, and the most that ever ran at once.
+    running: AtomicUsize,
+    peak: AtomicUsize,
     /// How long each operation takes before it answers.
     delay: Duration,
 }
@@ -47,6 +50,22 @@ impl CountingApi {
 
     pub(crate) fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
+    }
+
+    /// The most operations that ever ran at once.
+    pub(crate) fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+
+    /// Waits out the delay, counted as running meanwhile.
+    async fn take_time(&self) {
+        if self.delay.is_zero() {
+            return;
+        }
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(self.delay).await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
     }
 
     /// The canned answer of an operation replying `T`.
@@ -75,9 +94,7 @@ macro_rules! canned_area {
             $(
                 async fn $method(&self, _: &$call_type $(, _: &$arg_type)*)
                     -> Result<$reply, ApiError> {
-                    if !self.delay.is_zero() {
-                        tokio::time::sleep(self.delay).await;
-                    }
+                    self.take_time().await;
                     self.answer::<$reply>()
                 }
             )*
