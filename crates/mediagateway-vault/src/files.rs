@@ -6,6 +6,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
@@ -253,16 +254,85 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
         .map_err(io_error("write", path))
 }
 
-/// The temporary path beside `path` (`path` + `.tmp`), with any file a crash left there removed.
-fn fresh_temp_path(path: &Path) -> Result<PathBuf, VaultError> {
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".tmp");
-    let tmp = PathBuf::from(tmp_name);
-    match fs::remove_file(&tmp) {
-        Ok(()) => Ok(tmp),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(tmp),
-        Err(e) => Err(io_error("remove stale", &tmp)(e)),
+/// A temporary file a crash left behind is removed once it is this old; a younger one may be
+/// another process's write in progress.
+pub(crate) const STALE_TEMPORARY_AGE: Duration = Duration::from_secs(600);
+
+/// A new, unique temporary path beside `path`: `<file name>.<16 random hex digits>.tmp`, so
+/// that writers of the same file never share one. Stale temporaries of `path` are removed
+/// first.
+fn temp_path(path: &Path) -> Result<PathBuf, VaultError> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name().and_then(|n| n.to_str())) else {
+        return Err(io_error("name a temporary file for", path)(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the path has no file name",
+        )));
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    remove_stale_temporaries(dir, name)?;
+    let mut random = [0u8; 8];
+    getrandom::fill(&mut random).map_err(|e| {
+        io_error("name a temporary file for", path)(io::Error::other(e.to_string()))
+    })?;
+    let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(dir.join(format!("{name}.{suffix}.tmp")))
+}
+
+/// Whether `candidate` is a temporary file of the file called `name`: one of [`temp_path`]'s,
+/// or the single `<name>.tmp` of earlier versions.
+fn is_temporary_of(candidate: &str, name: &str) -> bool {
+    candidate
+        .strip_prefix(name)
+        .and_then(|rest| rest.strip_suffix(".tmp"))
+        .is_some_and(|middle| {
+            middle.is_empty()
+                || middle.strip_prefix('.').is_some_and(|hex| {
+                    hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                })
+        })
+}
+
+/// Removes the temporary files in `dir` that `matches` picks and that are older than
+/// [`STALE_TEMPORARY_AGE`]: a crash left them, and they may hold secrets.
+fn remove_stale(dir: &Path, matches: impl Fn(&str) -> bool) -> Result<(), VaultError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_error("list", dir)(e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(io_error("list", dir))?;
+        if !entry.file_name().to_str().is_some_and(&matches) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|modified| SystemTime::now().duration_since(modified).ok())
+            .is_some_and(|age| age >= STALE_TEMPORARY_AGE);
+        if stale {
+            remove_key_file(&entry.path())?;
+        }
     }
+    Ok(())
+}
+
+/// Removes the stale temporaries of the file called `name` in `dir`.
+fn remove_stale_temporaries(dir: &Path, name: &str) -> Result<(), VaultError> {
+    remove_stale(dir, |candidate| is_temporary_of(candidate, name))
+}
+
+/// Renames `tmp` over `path`, removing `tmp` if that fails.
+fn rename_into_place(tmp: &Path, path: &Path) -> Result<(), VaultError> {
+    fs::rename(tmp, path).map_err(|e| {
+        let _ = fs::remove_file(tmp);
+        io_error("replace", path)(e)
+    })
 }
 
 /// Replaces the file `path` with `bytes` atomically: a temporary file beside it (mode 0600 on
@@ -270,10 +340,16 @@ fn fresh_temp_path(path: &Path) -> Result<PathBuf, VaultError> {
 /// crash leaves either the old content or the new, never a mix.
 ///
 /// For small private files other than the vault's own, such as a password hash.
+/// Concurrent writers of one file each use their own temporary file, so the file ends up
+/// holding one whole write. A temporary file a crash left behind is removed by a later write
+/// once it is [`STALE_TEMPORARY_AGE`] old.
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
-    let tmp = fresh_temp_path(path)?;
-    write_new_private(&tmp, bytes)?;
-    fs::rename(&tmp, path).map_err(io_error("replace", path))?;
+    let tmp = temp_path(path)?;
+    if let Err(e) = write_new_private(&tmp, bytes) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    rename_into_place(&tmp, path)?;
     sync_dir(path);
     Ok(())
 }
@@ -289,13 +365,15 @@ pub(crate) fn create_key_file(
     key: KeyPair,
     passphrase: Option<&SecretString>,
 ) -> Result<KeyPair, VaultError> {
-    let tmp = fresh_temp_path(path)?;
-
     let pem = match passphrase {
         Some(passphrase) => key.to_encrypted_pkcs8_pem(passphrase)?,
         None => key.to_pkcs8_pem()?,
     };
-    write_new_private(&tmp, pem.expose_secret().as_bytes())?;
+    let tmp = temp_path(path)?;
+    if let Err(e) = write_new_private(&tmp, pem.expose_secret().as_bytes()) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
 
     let linked = fs::hard_link(&tmp, path);
     // The temporary name is never needed again, whether or not linking worked.
@@ -315,21 +393,16 @@ pub(crate) fn create_key_file(
     }
 }
 
-/// Deletes temporary key files (`vault-key*.pem.tmp`) that a crash left behind while a key
-/// file was being written; they may hold private keys.
+/// Deletes the temporary key files (of `vault-key*.pem`) that a crash left behind while a key
+/// file was being written, once they are [`STALE_TEMPORARY_AGE`] old; they may hold private
+/// keys.
 pub(crate) fn remove_stale_key_temporaries(dir: &Path) -> Result<(), VaultError> {
-    let entries = fs::read_dir(dir).map_err(io_error("list", dir))?;
-    for entry in entries {
-        let entry = entry.map_err(io_error("list", dir))?;
-        let name = entry.file_name();
-        if name
-            .to_str()
-            .is_some_and(|n| n.starts_with("vault-key") && n.ends_with(".pem.tmp"))
-        {
-            remove_key_file(&entry.path())?;
-        }
-    }
-    Ok(())
+    remove_stale(dir, |name| {
+        name.starts_with("vault-key")
+            && name
+                .find(".pem")
+                .is_some_and(|end| is_temporary_of(name, &name[..end + 4]))
+    })
 }
 
 /// Deletes a retired key file; a file that is already gone is fine.

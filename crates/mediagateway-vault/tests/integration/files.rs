@@ -38,7 +38,7 @@ fn first_open_creates_private_dir_key_and_database() {
     // While the vault is open SQLite keeps its WAL and shared-memory files beside the database.
     assert_eq!(mode(&sidecar(&nested, "-wal")), 0o600);
     assert_eq!(mode(&sidecar(&nested, "-shm")), 0o600);
-    assert!(!nested.join(format!("{}.tmp", Vault::KEY_FILE)).exists());
+    assert!(temporaries(&nested).is_empty());
 
     // The key file is a PKCS#8 PEM whose key id is the vault's.
     let pem = fs::read_to_string(nested.join(Vault::KEY_FILE)).unwrap();
@@ -83,17 +83,41 @@ fn an_existing_directory_is_left_as_it_is() {
     assert_eq!(mode(&tmp.path().join(Vault::DB_FILE)), 0o600);
 }
 
+/// The temporary files in `dir`.
+fn temporaries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Writes a file as a crash would have left it, last changed `age` ago.
+fn left_behind(path: &Path, age: std::time::Duration) {
+    fs::write(path, b"half a key from a crash").unwrap();
+    let file = fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(std::time::SystemTime::now() - age)
+        .unwrap();
+}
+
 #[test]
 fn a_stale_temporary_key_file_does_not_block_creation() {
     let (_tmp, dir) = scratch();
     fs::create_dir_all(&dir).unwrap();
-    fs::write(
-        dir.join(format!("{}.tmp", Vault::KEY_FILE)),
-        b"half a key from a crash",
-    )
-    .unwrap();
+    let hour = std::time::Duration::from_secs(3600);
+    // The single name of earlier versions, and a unique one: both stale.
+    left_behind(&dir.join(format!("{}.tmp", Vault::KEY_FILE)), hour);
+    left_behind(
+        &dir.join(format!("{}.0123456789abcdef.tmp", Vault::KEY_FILE)),
+        hour,
+    );
+    // Young: another process may be writing it.
+    let young = format!("{}.fedcba9876543210.tmp", Vault::KEY_FILE);
+    left_behind(&dir.join(&young), std::time::Duration::ZERO);
     let vault = Vault::open_with(&dir, VaultOptions::new().rsa_bits(2048)).unwrap();
-    assert!(!dir.join(format!("{}.tmp", Vault::KEY_FILE)).exists());
+    assert_eq!(temporaries(&dir), [young]);
     let pem = fs::read_to_string(dir.join(Vault::KEY_FILE)).unwrap();
     assert_eq!(
         KeyPair::from_pkcs8_pem(&pem).unwrap().key_id(),
@@ -116,4 +140,27 @@ fn writes_are_durable_across_reopen_without_close() {
     drop(second);
     let third = open(&dir);
     assert!(third.get(&id("u")).unwrap().is_some());
+}
+
+#[test]
+fn concurrent_writers_of_one_file_each_land_whole() {
+    let (_tmp, dir) = scratch();
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("admin-password");
+    let writes: Vec<String> = (0..8).map(|i| format!("{i}").repeat(4096)).collect();
+    std::thread::scope(|scope| {
+        for content in &writes {
+            let path = &path;
+            scope.spawn(move || {
+                for _ in 0..25 {
+                    mediagateway_vault::write_private_file(path, content.as_bytes())
+                        .expect("each writer has its own temporary file");
+                }
+            });
+        }
+    });
+    let landed = fs::read_to_string(&path).unwrap();
+    assert!(writes.contains(&landed), "one whole write, not a mix");
+    assert_eq!(mode(&path), 0o600);
+    assert!(temporaries(&dir).is_empty(), "{:?}", temporaries(&dir));
 }

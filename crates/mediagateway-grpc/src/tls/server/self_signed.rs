@@ -136,11 +136,12 @@ fn write_atomically(path: &Path, contents: &[u8], mode: u32) -> Result<(), TlsEr
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
-    let temporary = dir.join(format!(".{name}.tmp"));
-    match fs::remove_file(&temporary) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(store(&temporary)(e)),
-        _ => {}
-    }
+    // Unique per process and moment, so two gateways starting on one data folder never write
+    // through the same temporary file; `create_new` refuses one that exists all the same.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let temporary = dir.join(format!(".{name}.{}-{nanos:09}.tmp", std::process::id()));
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -148,10 +149,17 @@ fn write_atomically(path: &Path, contents: &[u8], mode: u32) -> Result<(), TlsEr
     #[cfg(not(unix))]
     let _ = mode;
     let mut file = options.open(&temporary).map_err(store(&temporary))?;
-    file.write_all(contents).map_err(store(&temporary))?;
-    file.sync_all().map_err(store(&temporary))?;
-    drop(file);
-    fs::rename(&temporary, path).map_err(store(path))?;
+    let written = file
+        .write_all(contents)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            drop(file);
+            fs::rename(&temporary, path)
+        });
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temporary);
+        return Err(store(path)(e));
+    }
     sync_dir(dir).map_err(store(dir))
 }
 
