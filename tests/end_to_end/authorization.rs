@@ -11,7 +11,8 @@ use chrono::{TimeZone, Utc};
 use mediagateway::ThrottleConfig;
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, Credential, GatewayApi, GatewayPassword, KeyRotation, Login,
-    NewAppointment, PortalKey, SessionApi, TimeWindow, UserCall, UserQuery, UserRef,
+    NewAppointment, NewFileAttachment, PortalKey, SessionApi, TimeWindow, UserCall, UserQuery,
+    UserRef,
 };
 use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
@@ -229,6 +230,27 @@ async fn every_operation(
         user_expect(who),
         outcome(api.delete_appointment(&user, "AAMkNowhere").await),
     );
+    note(
+        "list_attachments",
+        user_expect(who),
+        outcome(api.list_attachments(&user, "AAMkNowhere").await),
+    );
+    note(
+        "get_attachment",
+        user_expect(who),
+        outcome(api.get_attachment(&user, "AAMkNowhere").await),
+    );
+    let file = NewFileAttachment::new("AAMkNowhere", "matrix.txt", b"matrix".to_vec());
+    note(
+        "add_attachment",
+        user_expect(who),
+        outcome(api.add_attachment(&user, &file).await),
+    );
+    note(
+        "delete_attachment",
+        user_expect(who),
+        outcome(api.delete_attachment(&user, "AAMkNowhere").await),
+    );
     note("logout", user_expect(who), outcome(api.logout(&user).await));
     out
 }
@@ -289,7 +311,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     }
     assert_eq!(
         cells,
-        3 * 5 * 18,
+        3 * 5 * 22,
         "every operation of every area is in the matrix"
     );
 }

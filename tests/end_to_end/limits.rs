@@ -1,5 +1,6 @@
 //! The gateway's limits, each gone past over every transport: data sources, the calendar
-//! window, text sizes and failed Exchange logins. Each gives `LimitExceeded` or
+//! window and the appointments one read returns, text and attachment sizes, and failed
+//! Exchange logins. Each gives `LimitExceeded` or
 //! `TooManyAttempts`, and nothing past a limit reaches Exchange. Past the session-based
 //! accounts a data source keeps, the oldest login is logged out.
 
@@ -9,8 +10,8 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use mediagateway::{Limits, ThrottleConfig};
 use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, GatewayApi, GatewayPassword, Login, NewAppointment, PortalKey,
-    SessionApi, TimeWindow, UserCall,
+    AdminApi, AdminCall, ApiError, CalendarApi, GatewayApi, GatewayPassword, Login, NewAppointment,
+    NewFileAttachment, PortalKey, SessionApi, TimeWindow, UserCall,
 };
 use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
@@ -159,5 +160,100 @@ async fn a_login_past_the_session_limit_logs_out_the_oldest() {
         for user in &users[1..] {
             api.find_appointments(user, &window).await.unwrap();
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_and_calendar_reads_past_their_limits_are_refused() {
+    let fake = fake_exchange().await;
+    let mut limits = Limits::default();
+    limits.max_attachment_bytes = 1024;
+    limits.max_appointments_per_read = 2;
+    let (gateway, port, _dir) = served_gateway_with(|config| config.with_limits(limits)).await;
+    // A gateway with the default limits on the same Exchange, to put a larger attachment
+    // there.
+    let (roomy, _, _roomy_dir) = served_gateway_with(|config| config).await;
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+    let key = gateway
+        .configure_data_source(&admin, &config("A", &fake.url()))
+        .await
+        .unwrap()
+        .portal_key
+        .unwrap();
+    let roomy_key = roomy
+        .configure_data_source(&admin, &config("A", &fake.url()))
+        .await
+        .unwrap()
+        .portal_key
+        .unwrap();
+    let grpc = GrpcClient::builder("127.0.0.1", port).build().unwrap();
+    let transports: [Arc<dyn GatewayApi>; 2] = [gateway.clone(), Arc::new(grpc)];
+
+    for (day, api) in transports.iter().enumerate() {
+        let user = UserCall::new(key.clone(), "A", Uuid::new_v4());
+        api.login(&user, &login(ALICE.1)).await.unwrap();
+        let day = i64::try_from(day).unwrap();
+        let start =
+            Utc.with_ymd_and_hms(2026, 12, 7, 8, 0, 0).unwrap() + chrono::Duration::days(day);
+        let mut ids = Vec::new();
+        for hour in 0..3 {
+            let at = start + chrono::Duration::hours(hour);
+            let new = NewAppointment {
+                subject: format!("Meeting {hour}"),
+                start: at,
+                end: at + chrono::Duration::minutes(30),
+                is_all_day: false,
+                location: None,
+                body: None,
+            };
+            ids.push(api.create_appointment(&user, &new).await.unwrap().id);
+        }
+        // Three in the window: refused, not cut short; two are read.
+        let whole = TimeWindow::new(start, start + chrono::Duration::hours(3)).unwrap();
+        let err = api.find_appointments(&user, &whole).await.unwrap_err();
+        let ApiError::LimitExceeded { what } = err else {
+            panic!("{err:?}");
+        };
+        assert!(what.contains("at most 2 appointments"), "{what}");
+        let two = TimeWindow::new(start, start + chrono::Duration::hours(2)).unwrap();
+        assert_eq!(api.find_appointments(&user, &two).await.unwrap().len(), 2);
+
+        // An attachment one byte past the limit never reaches Exchange; one at it does.
+        let sent = fake.logged_requests().len();
+        let big = NewFileAttachment::new(ids[0].as_str(), "big.bin", vec![7; 1025]);
+        let err = api.add_attachment(&user, &big).await.unwrap_err();
+        let ApiError::LimitExceeded { what } = err else {
+            panic!("{err:?}");
+        };
+        assert!(what.contains("at most 1024 bytes"), "{what}");
+        assert_eq!(
+            fake.logged_requests().len(),
+            sent,
+            "nothing reached Exchange"
+        );
+        let fits = NewFileAttachment::new(ids[0].as_str(), "fits.bin", vec![7; 1024]);
+        let fits = api.add_attachment(&user, &fits).await.unwrap();
+        assert_eq!(
+            api.get_attachment(&user, &fits.id)
+                .await
+                .unwrap()
+                .content
+                .len(),
+            1024
+        );
+
+        // A larger one already in the mailbox is not handed out.
+        let roomy_user = UserCall::new(roomy_key.clone(), "A", Uuid::new_v4());
+        roomy.login(&roomy_user, &login(ALICE.1)).await.unwrap();
+        let large = NewFileAttachment::new(ids[1].as_str(), "large.bin", vec![1; 5000]);
+        let large = roomy.add_attachment(&roomy_user, &large).await.unwrap();
+        let err = api.get_attachment(&user, &large.id).await.unwrap_err();
+        assert!(matches!(err, ApiError::LimitExceeded { .. }), "{err:?}");
+        let listed = api.list_attachments(&user, &ids[1]).await.unwrap();
+        assert_eq!(
+            listed[0].size,
+            Some(5000),
+            "listing shows it, with its size"
+        );
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{Duration, TimeZone, Utc};
 use exchange_connector::{
     ApiError, Authentication, ClientTls, DataSource, Diagnosis, ExchangeGeneration, NewAppointment,
-    ServiceAccount, TransportChoice,
+    NewFileAttachment, ServiceAccount, TransportChoice,
 };
 use exchange_testkit::schema::SchemaValidator;
 use exchange_testkit::{FakeExchange, Fault};
@@ -143,6 +143,26 @@ async fn the_path(kind: Kind, session_based: bool) {
         .await
         .unwrap();
     assert!(outside.is_empty());
+
+    // Step 5: a file attached, listed, read back whole and removed.
+    let content: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let mut file = NewFileAttachment::new(created.id.as_str(), "Agenda – Q1.pdf", content.clone());
+    file.content_type = Some("application/pdf".to_owned());
+    let added = user.add_attachment(&file).await.unwrap();
+    assert!(added.is_file && !added.id.is_empty());
+    let listed = user.attachments(&created.id).await.unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].id, added.id);
+    assert_eq!(listed[0].name, "Agenda – Q1.pdf");
+    assert_eq!(listed[0].size, Some(70_000));
+    assert_eq!(listed[0].content_type.as_deref(), Some("application/pdf"));
+    let read = user.attachment(&added.id).await.unwrap();
+    assert_eq!(read.content, content);
+    assert_eq!(read.info.name, "Agenda – Q1.pdf");
+    user.delete_attachment(&added.id).await.unwrap();
+    assert!(user.attachments(&created.id).await.unwrap().is_empty());
+    let gone = user.attachments("AAMkNoSuchItem").await.unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
 
     user.delete_appointment(&created.id).await.unwrap();
     assert_eq!(world.fake.calendar_len(ALICE.0), 0);

@@ -131,6 +131,30 @@ found = calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(
     context=user, window=calendar_pb.TimeWindow(start_ms=start - 3600_000, end_ms=start + 7200_000)),
     metadata=as_portal)
 check([a.id for a in found.appointments] == [created.id], f"found {found}")
+# Attachments: bytes in, the same bytes out; one past the gateway's limit is refused.
+content = bytes(range(256)) * 400
+added = calendar_api.AddAttachment(calendar_pb.AddAttachmentRequest(
+    context=user, attachment=calendar_pb.NewFileAttachment(
+        item_id=created.id, name="Protokoll – März.pdf", content_type="application/pdf", content=content)),
+    metadata=as_portal)
+check(added.id and added.is_file, f"attachment {added}")
+listed = calendar_api.ListAttachments(calendar_pb.ListAttachmentsRequest(context=user, item_id=created.id),
+                                      metadata=as_portal)
+check([(a.id, a.name, a.size) for a in listed.attachments] == [(added.id, "Protokoll – März.pdf", len(content))],
+      f"attachments {listed}")
+fetched = calendar_api.GetAttachment(calendar_pb.GetAttachmentRequest(context=user, attachment_id=added.id),
+                                     metadata=as_portal)
+check(fetched.content == content and fetched.info.content_type == "application/pdf", "the bytes come back whole")
+expect_error(lambda: calendar_api.AddAttachment(calendar_pb.AddAttachmentRequest(
+                 context=user, attachment=calendar_pb.NewFileAttachment(
+                     item_id=created.id, name="too-big.bin", content=b"x" * (3 * 1024 * 1024 + 1))),
+                 metadata=as_portal),
+             grpc.StatusCode.RESOURCE_EXHAUSTED, common_pb.ERROR_KIND_LIMIT_EXCEEDED)
+calendar_api.DeleteAttachment(calendar_pb.DeleteAttachmentRequest(context=user, attachment_id=added.id),
+                              metadata=as_portal)
+check(not calendar_api.ListAttachments(calendar_pb.ListAttachmentsRequest(context=user, item_id=created.id),
+                                       metadata=as_portal).attachments, "the attachment is gone")
+
 calendar_api.DeleteAppointment(calendar_pb.DeleteAppointmentRequest(context=user, id=created.id),
                                metadata=as_portal)
 expect_error(lambda: calendar_api.GetAppointment(calendar_pb.GetAppointmentRequest(context=user, id=created.id),

@@ -68,9 +68,9 @@ pub use data_source::{DataSource, DataSourceBuilder, TransportChoice};
 pub use diagnosis::{ConnectionTest, Diagnosis, Outcome, SecurityNotice, TestSubject};
 pub use error::ConnectorError;
 pub use mediagateway_api::{
-    ApiError, Appointment, Authentication, DataSourceConfigured, DataSourceInfo,
-    ExchangeGeneration, GatewayApi, KnownUser, LoginOutcome, NewAppointment, PortalKey,
-    ServiceAccount, UserPage, UserQuery, UserRef,
+    ApiError, Appointment, AttachmentInfo, Authentication, DataSourceConfigured, DataSourceInfo,
+    ExchangeGeneration, FileAttachment, GatewayApi, KnownUser, LoginOutcome, NewAppointment,
+    NewFileAttachment, PortalKey, ServiceAccount, UserPage, UserQuery, UserRef,
 };
 /// The TLS trust settings of [`DataSourceBuilder::tls`].
 #[cfg(feature = "grpc")]

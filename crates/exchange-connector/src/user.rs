@@ -1,7 +1,9 @@
 //! The calls of one logged-in portal user.
 
 use chrono::{DateTime, Utc};
-use mediagateway_api::{Appointment, NewAppointment, TimeWindow};
+use mediagateway_api::{
+    Appointment, AttachmentInfo, FileAttachment, NewAppointment, NewFileAttachment, TimeWindow,
+};
 use uuid::Uuid;
 
 use crate::{ConnectorError, DataSource};
@@ -77,6 +79,51 @@ impl UserSession {
             .data_source
             .gateway()
             .delete_appointment(&call, id)
+            .await?)
+    }
+
+    /// The attachments of an appointment, without their content.
+    pub async fn attachments(&self, item_id: &str) -> Result<Vec<AttachmentInfo>, ConnectorError> {
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self
+            .data_source
+            .gateway()
+            .list_attachments(&call, item_id)
+            .await?)
+    }
+
+    /// One file attachment with its content. One larger than the gateway's attachment limit
+    /// is refused ([`ApiError::LimitExceeded`](mediagateway_api::ApiError::LimitExceeded)).
+    pub async fn attachment(&self, attachment_id: &str) -> Result<FileAttachment, ConnectorError> {
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self
+            .data_source
+            .gateway()
+            .get_attachment(&call, attachment_id)
+            .await?)
+    }
+
+    /// Attaches a file to an appointment. One larger than the gateway's attachment limit is
+    /// refused before Exchange is asked.
+    pub async fn add_attachment(
+        &self,
+        attachment: &NewFileAttachment,
+    ) -> Result<AttachmentInfo, ConnectorError> {
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self
+            .data_source
+            .gateway()
+            .add_attachment(&call, attachment)
+            .await?)
+    }
+
+    /// Deletes an attachment.
+    pub async fn delete_attachment(&self, attachment_id: &str) -> Result<(), ConnectorError> {
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self
+            .data_source
+            .gateway()
+            .delete_attachment(&call, attachment_id)
             .await?)
     }
 

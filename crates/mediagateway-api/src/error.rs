@@ -81,6 +81,12 @@ pub enum ApiError {
         /// Which limit, and its value.
         what: String,
     },
+    /// What the call asks for is not something this gateway's mailbox backend can do.
+    #[error("not supported by this backend: {what}")]
+    NotSupported {
+        /// What, and why.
+        what: String,
+    },
     /// No data source of that name is configured on the gateway.
     #[error("no data source {name:?} is configured on the gateway")]
     UnknownDataSource {
@@ -197,6 +203,7 @@ pub enum ErrorKind {
     TooManyAttempts,
     EwsUrlRefused,
     LimitExceeded,
+    NotSupported,
     UnknownDataSource,
     NotLoggedIn,
     InvalidArgument,
@@ -225,6 +232,7 @@ impl ApiError {
             Self::TooManyAttempts { .. } => ErrorKind::TooManyAttempts,
             Self::EwsUrlRefused { .. } => ErrorKind::EwsUrlRefused,
             Self::LimitExceeded { .. } => ErrorKind::LimitExceeded,
+            Self::NotSupported { .. } => ErrorKind::NotSupported,
             Self::UnknownDataSource { .. } => ErrorKind::UnknownDataSource,
             Self::NotLoggedIn { .. } => ErrorKind::NotLoggedIn,
             Self::InvalidArgument { .. } => ErrorKind::InvalidArgument,
@@ -342,6 +350,7 @@ impl ApiError {
             }
             Self::PermissionDenied { what }
             | Self::LimitExceeded { what }
+            | Self::NotSupported { what }
             | Self::InvalidArgument { what } => what.clone(),
             Self::EwsUrlRefused { reason } => reason.clone(),
             Self::UnknownDataSource { name } => name.clone(),
@@ -386,6 +395,7 @@ impl ApiError {
             },
             ErrorKind::EwsUrlRefused => Self::EwsUrlRefused { reason: detail },
             ErrorKind::LimitExceeded => Self::LimitExceeded { what: detail },
+            ErrorKind::NotSupported => Self::NotSupported { what: detail },
             ErrorKind::UnknownDataSource => Self::UnknownDataSource { name: detail },
             ErrorKind::NotLoggedIn => Self::NotLoggedIn {
                 portal_user: detail,
@@ -454,6 +464,9 @@ mod tests {
             },
             ApiError::LimitExceeded {
                 what: "at most 100 data sources".into(),
+            },
+            ApiError::NotSupported {
+                what: "attachments".into(),
             },
             ApiError::UnknownDataSource {
                 name: "Mail".into(),

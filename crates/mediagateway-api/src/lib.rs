@@ -84,7 +84,10 @@ pub use areas::admin::{
     ExchangeCheck, ExchangeGeneration, GatewayStatus, KeyRotation, KnownUser, ServiceAccount,
     UserPage, UserQuery, UserRef,
 };
-pub use areas::calendar::{Appointment, CalendarApi, NewAppointment, TimeWindow};
+pub use areas::calendar::{
+    Appointment, AttachmentInfo, CalendarApi, FileAttachment, NewAppointment, NewFileAttachment,
+    TimeWindow,
+};
 pub use areas::sessions::{Login, LoginOutcome, SessionApi};
 pub use call::{AdminCall, Credential, GatewayPassword, PortalKey, UserCall};
 pub use error::{ApiError, ErrorKind, ErrorParts, Unreachable};

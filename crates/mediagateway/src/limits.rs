@@ -21,6 +21,13 @@ pub struct Limits {
     pub max_subject_bytes: usize,
     /// The longest body text, in bytes (default 1 MiB).
     pub max_body_bytes: usize,
+    /// The largest attachment content read or written through the gateway, in bytes (default
+    /// 3 MiB; at most [`Limits::MAX_ATTACHMENT_BYTES`], so that an attachment fits one
+    /// message).
+    pub max_attachment_bytes: usize,
+    /// The most appointments one calendar read returns (default 2000): a window holding more
+    /// is refused, to be asked for in shorter windows, never cut short.
+    pub max_appointments_per_read: usize,
     /// Calls in flight at once over every connection of one listener (default 1024); more are
     /// refused at once.
     pub max_concurrent_calls: usize,
@@ -38,6 +45,8 @@ impl Default for Limits {
             max_calendar_window: Duration::from_secs(731 * 24 * 3600),
             max_subject_bytes: 1024,
             max_body_bytes: 1024 * 1024,
+            max_attachment_bytes: 3 * 1024 * 1024,
+            max_appointments_per_read: 2000,
             max_concurrent_calls: 1024,
             call_timeout: Duration::from_secs(120),
             max_sessions_per_data_source: mediagateway_vault::DEFAULT_MAX_SESSIONS_PER_DATA_SOURCE,
@@ -53,6 +62,8 @@ pub(crate) struct LimitsFile {
     max_calendar_window_days: Option<u64>,
     max_subject_bytes: Option<usize>,
     max_body_bytes: Option<usize>,
+    max_attachment_bytes: Option<usize>,
+    max_appointments_per_read: Option<usize>,
     max_concurrent_calls: Option<usize>,
     call_timeout_secs: Option<u64>,
     max_sessions_per_data_source: Option<usize>,
@@ -84,6 +95,21 @@ impl LimitsFile {
         if let Some(n) = self.max_body_bytes {
             limits.max_body_bytes = size("max_body_bytes", n)?;
         }
+        if let Some(n) = self.max_attachment_bytes {
+            let n = size("max_attachment_bytes", n)?;
+            if n > Limits::MAX_ATTACHMENT_BYTES {
+                return Err(format!(
+                    "limits.max_attachment_bytes must be at most {} (an attachment travels in one \
+                     message of at most {} bytes)",
+                    Limits::MAX_ATTACHMENT_BYTES,
+                    mediagateway_grpc::MAX_MESSAGE_BYTES
+                ));
+            }
+            limits.max_attachment_bytes = n;
+        }
+        if let Some(n) = self.max_appointments_per_read {
+            limits.max_appointments_per_read = size("max_appointments_per_read", n)?;
+        }
         if let Some(n) = self.max_concurrent_calls {
             limits.max_concurrent_calls = size("max_concurrent_calls", n)?;
         }
@@ -107,6 +133,32 @@ impl Limits {
         ServerLimits::default()
             .max_concurrent_calls(self.max_concurrent_calls)
             .call_timeout(self.call_timeout)
+    }
+
+    /// The largest [`max_attachment_bytes`](Self::max_attachment_bytes) accepted: a message's
+    /// size less 64 KiB for the rest of the message.
+    pub const MAX_ATTACHMENT_BYTES: usize = mediagateway_grpc::MAX_MESSAGE_BYTES - 64 * 1024;
+
+    /// Attachment content of `len` bytes, within the limit.
+    pub(crate) fn attachment(&self, len: usize) -> Result<(), ApiError> {
+        if len > self.max_attachment_bytes {
+            return Err(exceeded(format!(
+                "an attachment of at most {} bytes (this one has {len})",
+                self.max_attachment_bytes
+            )));
+        }
+        Ok(())
+    }
+
+    /// A calendar read of `count` appointments, within the limit.
+    pub(crate) fn appointments(&self, count: usize) -> Result<(), ApiError> {
+        if count > self.max_appointments_per_read {
+            return Err(exceeded(format!(
+                "at most {} appointments in one read: ask for a shorter window",
+                self.max_appointments_per_read
+            )));
+        }
+        Ok(())
     }
 
     /// A calendar window no longer than the limit.
@@ -221,5 +273,34 @@ mod tests {
             assert!(zero.apply(&mut limits).is_err());
         }
         assert!(toml::from_str::<LimitsFile>("max_pages = 1").is_err());
+    }
+
+    #[test]
+    fn an_attachment_fits_one_message_and_reads_are_counted() {
+        let mut limits = Limits::default();
+        assert!(limits.attachment(3 * 1024 * 1024).is_ok());
+        assert!(limits.attachment(3 * 1024 * 1024 + 1).is_err());
+        assert!(limits.appointments(2000).is_ok());
+        assert!(limits.appointments(2001).is_err());
+        let most = format!("max_attachment_bytes = {}", Limits::MAX_ATTACHMENT_BYTES);
+        let file: LimitsFile = toml::from_str(&most).unwrap();
+        file.apply(&mut limits).unwrap();
+        assert_eq!(limits.max_attachment_bytes, Limits::MAX_ATTACHMENT_BYTES);
+        let more = format!(
+            "max_attachment_bytes = {}",
+            Limits::MAX_ATTACHMENT_BYTES + 1
+        );
+        let err = toml::from_str::<LimitsFile>(&more)
+            .unwrap()
+            .apply(&mut limits)
+            .unwrap_err();
+        assert!(
+            err.contains("max_attachment_bytes must be at most"),
+            "{err}"
+        );
+        for text in ["max_attachment_bytes = 0", "max_appointments_per_read = 0"] {
+            let zero: LimitsFile = toml::from_str(text).unwrap();
+            assert!(zero.apply(&mut limits).is_err(), "{text}");
+        }
     }
 }

@@ -73,6 +73,9 @@ pub struct CalendarItem {
     pub display_cc: Option<String>,
     /// Whether the item has attachments.
     pub has_attachments: bool,
+    /// What the item says of each attachment (not the content), when the shape asked for
+    /// `item:Attachments` (`GetItem` with the default shape sends them).
+    pub attachments: Vec<crate::attachments::AttachmentSummary>,
     /// The culture of the item (`en-US`).
     pub culture: Option<String>,
     /// What the mailbox owner may do with the item: the names of `ResponseObjects`' children

@@ -1,8 +1,11 @@
 //! The calendar area's messages.
 
-use mediagateway_api::{ApiError, Appointment, NewAppointment, TimeWindow};
+use mediagateway_api::{
+    ApiError, Appointment, AttachmentInfo, FileAttachment, NewAppointment, NewFileAttachment,
+    TimeWindow,
+};
 
-use super::{millis, time};
+use super::{millis, time, FromWire};
 use crate::proto;
 
 impl From<&TimeWindow> for proto::TimeWindow {
@@ -100,6 +103,102 @@ impl TryFrom<proto::NewAppointment> for NewAppointment {
             is_all_day: appointment.is_all_day,
             location: appointment.location,
             body: appointment.body,
+        })
+    }
+}
+
+impl From<AttachmentInfo> for proto::AttachmentInfo {
+    fn from(info: AttachmentInfo) -> Self {
+        Self {
+            id: info.id,
+            name: info.name,
+            content_type: info.content_type,
+            size: info.size,
+            is_inline: info.is_inline,
+            last_modified_ms: info.last_modified.map(millis),
+            is_file: info.is_file,
+        }
+    }
+}
+
+impl TryFrom<proto::AttachmentInfo> for AttachmentInfo {
+    type Error = ApiError;
+
+    fn try_from(info: proto::AttachmentInfo) -> Result<Self, ApiError> {
+        Ok(Self {
+            last_modified: info
+                .last_modified_ms
+                .map(|ms| time(ms, "last modified"))
+                .transpose()?,
+            id: info.id,
+            name: info.name,
+            content_type: info.content_type,
+            size: info.size,
+            is_inline: info.is_inline,
+            is_file: info.is_file,
+        })
+    }
+}
+
+impl From<Vec<AttachmentInfo>> for proto::AttachmentList {
+    fn from(attachments: Vec<AttachmentInfo>) -> Self {
+        Self {
+            attachments: attachments.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl TryFrom<proto::AttachmentList> for Vec<AttachmentInfo> {
+    type Error = ApiError;
+
+    fn try_from(list: proto::AttachmentList) -> Result<Self, ApiError> {
+        list.attachments
+            .into_iter()
+            .map(AttachmentInfo::try_from)
+            .collect()
+    }
+}
+
+impl From<FileAttachment> for proto::FileAttachment {
+    fn from(attachment: FileAttachment) -> Self {
+        Self {
+            info: Some(attachment.info.into()),
+            content: attachment.content,
+        }
+    }
+}
+
+impl TryFrom<proto::FileAttachment> for FileAttachment {
+    type Error = ApiError;
+
+    fn try_from(attachment: proto::FileAttachment) -> Result<Self, ApiError> {
+        Ok(Self {
+            info: AttachmentInfo::from_wire(attachment.info, "the attachment's info")?,
+            content: attachment.content,
+        })
+    }
+}
+
+impl From<&NewFileAttachment> for proto::NewFileAttachment {
+    fn from(attachment: &NewFileAttachment) -> Self {
+        Self {
+            item_id: attachment.item_id.clone(),
+            name: attachment.name.clone(),
+            content_type: attachment.content_type.clone(),
+            content: attachment.content.clone(),
+        }
+    }
+}
+
+impl TryFrom<proto::NewFileAttachment> for NewFileAttachment {
+    type Error = ApiError;
+
+    fn try_from(attachment: proto::NewFileAttachment) -> Result<Self, ApiError> {
+        Ok(Self {
+            item_id: attachment.item_id,
+            name: attachment.name,
+            content_type: attachment.content_type,
+            content: attachment.content,
         })
     }
 }

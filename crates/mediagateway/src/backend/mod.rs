@@ -8,7 +8,10 @@
 mod ews;
 
 use async_trait::async_trait;
-use mediagateway_api::{ApiError, Appointment, ExchangeGeneration, NewAppointment, TimeWindow};
+use mediagateway_api::{
+    ApiError, Appointment, AttachmentInfo, ExchangeGeneration, FileAttachment, NewAppointment,
+    NewFileAttachment, TimeWindow,
+};
 use secrecy::SecretString;
 
 pub use ews::EwsBackend;
@@ -88,4 +91,50 @@ pub trait CalendarBackend: Send + Sync {
     ) -> Result<Appointment, ApiError>;
     /// Deletes an appointment for good.
     async fn delete_appointment(&self, access: &MailboxAccess, id: &str) -> Result<(), ApiError>;
+    /// The attachments of an item, without content. The default: not supported.
+    async fn list_attachments(
+        &self,
+        access: &MailboxAccess,
+        item_id: &str,
+    ) -> Result<Vec<AttachmentInfo>, ApiError> {
+        let _ = (access, item_id);
+        Err(no_attachments())
+    }
+    /// A file attachment with its content. `max_bytes` is the largest content the caller
+    /// takes: a backend that can tell the size first refuses a larger one without reading it;
+    /// the gateway checks what comes back either way. The default: not supported.
+    async fn get_attachment(
+        &self,
+        access: &MailboxAccess,
+        attachment_id: &str,
+        max_bytes: usize,
+    ) -> Result<FileAttachment, ApiError> {
+        let _ = (access, attachment_id, max_bytes);
+        Err(no_attachments())
+    }
+    /// Adds a file to an item. The default: not supported.
+    async fn add_attachment(
+        &self,
+        access: &MailboxAccess,
+        attachment: &NewFileAttachment,
+    ) -> Result<AttachmentInfo, ApiError> {
+        let _ = (access, attachment);
+        Err(no_attachments())
+    }
+    /// Deletes an attachment. The default: not supported.
+    async fn delete_attachment(
+        &self,
+        access: &MailboxAccess,
+        attachment_id: &str,
+    ) -> Result<(), ApiError> {
+        let _ = (access, attachment_id);
+        Err(no_attachments())
+    }
+}
+
+/// What a backend without attachments answers.
+fn no_attachments() -> ApiError {
+    ApiError::NotSupported {
+        what: "this mailbox backend keeps no attachments".to_owned(),
+    }
 }

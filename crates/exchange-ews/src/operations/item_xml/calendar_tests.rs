@@ -25,6 +25,7 @@ const MODELLED_CHILDREN: &[&str] = &[
     "DisplayCc",
     "DisplayTo",
     "HasAttachments",
+    "Attachments",
     "Culture",
     "LastModifiedName",
     "LastModifiedTime",
@@ -324,4 +325,34 @@ fn refuses_signed_or_too_large_sizes_and_reminders() {
         }
         assert!(item(&format!("{MINIMAL}<t:{name}>2147483647</t:{name}>")).is_ok());
     }
+}
+
+#[test]
+fn reads_the_summaries_of_its_attachments() {
+    let read = item(&format!(
+        r#"{MINIMAL}<t:Attachments><t:FileAttachment><t:AttachmentId Id="AAMkA1"/>
+        <t:Name>Agenda.pdf</t:Name><t:ContentType>application/pdf</t:ContentType>
+        <t:Size>1234</t:Size><t:IsInline>false</t:IsInline></t:FileAttachment>
+        <t:ItemAttachment><t:AttachmentId Id="AAMkA2"/><t:Name>Fwd</t:Name></t:ItemAttachment>
+        </t:Attachments>"#
+    ))
+    .unwrap();
+    let kinds: Vec<(&str, Option<&str>)> = read
+        .attachments
+        .iter()
+        .map(|a| (a.kind.as_str(), a.id.as_deref()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("FileAttachment", Some("AAMkA1")),
+            ("ItemAttachment", Some("AAMkA2"))
+        ]
+    );
+    assert_eq!(read.attachments[0].size, Some(1234));
+    assert_eq!(
+        read.attachments[0].content_type.as_deref(),
+        Some("application/pdf")
+    );
+    assert!(read.unmodelled.is_empty());
 }

@@ -1,12 +1,19 @@
 //! The calendar area over EWS.
 
 use async_trait::async_trait;
+use exchange_ews::attachments::{
+    Attachment, AttachmentShape, AttachmentSummary, CreateAttachment, DeleteAttachment,
+    GetAttachment, NewAttachment, NewFileAttachment as EwsNewFile,
+};
 use exchange_ews::calendar::{
     CalendarItem, NewCalendarItem, SendMeetingCancellations, SendMeetingInvitations,
 };
 use exchange_ews::items::{Body, DeleteType};
-use exchange_ews::ItemId;
-use mediagateway_api::{ApiError, Appointment, NewAppointment, TimeWindow};
+use exchange_ews::{EwsError, ItemId};
+use mediagateway_api::{
+    ApiError, Appointment, AttachmentInfo, FileAttachment, NewAppointment, NewFileAttachment,
+    TimeWindow,
+};
 
 use super::errors::{map_error, map_item_error};
 use super::{calendar_folder, EwsBackend};
@@ -76,6 +83,141 @@ impl CalendarBackend for EwsBackend {
             .await
             .map_err(|e| map_item_error(e, id))
     }
+
+    async fn list_attachments(
+        &self,
+        access: &MailboxAccess,
+        item_id: &str,
+    ) -> Result<Vec<AttachmentInfo>, ApiError> {
+        let item = self
+            .client(access)?
+            .get_calendar_item(&ItemId::new(item_id))
+            .await
+            .map_err(|e| map_item_error(e, item_id))?;
+        Ok(item
+            .attachments
+            .into_iter()
+            .filter_map(summary_info)
+            .collect())
+    }
+
+    async fn get_attachment(
+        &self,
+        access: &MailboxAccess,
+        attachment_id: &str,
+        max_bytes: usize,
+    ) -> Result<FileAttachment, ApiError> {
+        // EWS sends the content with the attachment: there is no asking for the size first.
+        let _ = max_bytes;
+        let request =
+            GetAttachment::new(vec![attachment_id.to_owned()], AttachmentShape::default())
+                .map_err(map_error)?;
+        let answers = self
+            .client(access)?
+            .execute(&request)
+            .await
+            .map_err(|e| map_item_error(e, attachment_id))?;
+        match only(answers, attachment_id)? {
+            Attachment::File {
+                id,
+                name,
+                content_type,
+                size,
+                last_modified,
+                is_inline,
+                content,
+                ..
+            } => {
+                let content = content.unwrap_or_default();
+                Ok(FileAttachment {
+                    info: AttachmentInfo {
+                        id,
+                        name: name.unwrap_or_default(),
+                        content_type,
+                        size: size.or(u64::try_from(content.len()).ok()),
+                        is_inline,
+                        last_modified,
+                        is_file: true,
+                    },
+                    content,
+                })
+            }
+            _ => Err(ApiError::invalid(format!(
+                "attachment {attachment_id:?} is an attached item, not a file"
+            ))),
+        }
+    }
+
+    async fn add_attachment(
+        &self,
+        access: &MailboxAccess,
+        attachment: &NewFileAttachment,
+    ) -> Result<AttachmentInfo, ApiError> {
+        let file = EwsNewFile {
+            name: attachment.name.clone(),
+            content_type: attachment.content_type.clone(),
+            content: attachment.content.clone(),
+            ..EwsNewFile::default()
+        };
+        let request = CreateAttachment::new(
+            ItemId::new(attachment.item_id.as_str()),
+            vec![NewAttachment::File(file)],
+        )
+        .map_err(map_error)?;
+        let answers = self
+            .client(access)?
+            .execute(&request)
+            .await
+            .map_err(|e| map_item_error(e, &attachment.item_id))?;
+        let created = only(answers, &attachment.item_id)?;
+        Ok(AttachmentInfo {
+            id: created.id,
+            name: attachment.name.clone(),
+            content_type: attachment.content_type.clone(),
+            size: u64::try_from(attachment.content.len()).ok(),
+            is_inline: false,
+            last_modified: None,
+            is_file: true,
+        })
+    }
+
+    async fn delete_attachment(
+        &self,
+        access: &MailboxAccess,
+        attachment_id: &str,
+    ) -> Result<(), ApiError> {
+        let request = DeleteAttachment::new(vec![attachment_id.to_owned()]).map_err(map_error)?;
+        let answers = self
+            .client(access)?
+            .execute(&request)
+            .await
+            .map_err(|e| map_item_error(e, attachment_id))?;
+        only(answers, attachment_id).map(drop)
+    }
+}
+
+/// The one answer of a request about one thing.
+fn only<T>(answers: Vec<Result<T, EwsError>>, id: &str) -> Result<T, ApiError> {
+    answers
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::Exchange {
+            code: "InvalidResponse".to_owned(),
+            detail: "the answer held no response message".to_owned(),
+        })?
+        .map_err(|e| map_item_error(e, id))
+}
+
+fn summary_info(summary: AttachmentSummary) -> Option<AttachmentInfo> {
+    Some(AttachmentInfo {
+        id: summary.id?,
+        is_file: summary.kind == "FileAttachment",
+        name: summary.name.unwrap_or_default(),
+        content_type: summary.content_type,
+        size: summary.size,
+        is_inline: summary.is_inline.unwrap_or(false),
+        last_modified: summary.last_modified_time,
+    })
 }
 
 fn appointment(item: CalendarItem) -> Appointment {
