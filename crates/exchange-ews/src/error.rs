@@ -68,6 +68,15 @@ pub enum EwsError {
         /// The chain of underlying errors, for logs.
         detail: String,
     },
+    /// The address check refused the addresses the URL's host name resolved to; nothing was
+    /// sent to any of them. See [`AddressCheck`](crate::client::AddressCheck).
+    #[error("refused to connect to {host}: {reason}")]
+    AddressRefused {
+        /// The host name.
+        host: String,
+        /// Why, as the check said.
+        reason: String,
+    },
     /// The response body is larger than the client accepts.
     #[error("the response is larger than the limit of {limit} bytes")]
     ResponseTooLarge {
@@ -326,6 +335,11 @@ impl EwsError {
     /// Whether the server could not be reached (refused, unresolvable, timed out, TLS, …).
     pub fn is_unreachable(&self) -> bool {
         matches!(self, Self::Connection { .. })
+    }
+
+    /// Whether the address check refused where the host name resolved to.
+    pub fn is_address_refused(&self) -> bool {
+        matches!(self, Self::AddressRefused { .. })
     }
 
     /// Whether the answer could not be understood (malformed or refused XML, not SOAP, an

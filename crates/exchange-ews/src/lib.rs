@@ -149,6 +149,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`EwsClientBuilder::check_addresses`] judges the addresses a host name resolves to each
+//! time a connection is made, through a resolver of the crate's own over a
+//! [`HostLookup`](client::HostLookup) (the system's by default): a name leading to an address
+//! the caller forbids fails with [`EwsError::AddressRefused`] before anything is sent.
+//!
 //! # Autodiscover
 //!
 //! [`autodiscover::Autodiscover`] finds the EWS URL of a mailbox from its e-mail address

@@ -2,8 +2,10 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
+use exchange_ews::client::HostLookup;
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -78,8 +80,14 @@ pub struct GatewayConfig {
     /// How long a session-based account lives (default 8 hours).
     pub session_ttl: Duration,
     /// Which EWS URLs the gateway sends passwords to (default: any host, HTTPS only, never a
-    /// link-local, metadata or unspecified address).
+    /// link-local, metadata or unspecified address, whether named in the URL or resolved from
+    /// its host name).
     pub ews_url_policy: UrlPolicy,
+    /// How EWS host names are resolved (default `None`: the system's resolver). A public hook
+    /// for tests, which map names to the fake Exchange without the system's DNS, and for
+    /// deployments with a resolver of their own; the addresses it gives are judged by
+    /// [`ews_url_policy`](Self::ews_url_policy) all the same. Not read from the file.
+    pub ews_host_lookup: Option<Arc<dyn HostLookup>>,
     /// How wrong gateway passwords and portal keys from one address are slowed down.
     pub guessing: ThrottleConfig,
     /// How many Argon2 password checks run at once, off the async workers.
@@ -153,6 +161,7 @@ impl Default for GatewayConfig {
             exchange_timeout: Duration::from_secs(100),
             session_ttl: Duration::from_secs(8 * 3600),
             ews_url_policy: UrlPolicy::default(),
+            ews_host_lookup: None,
             guessing: ThrottleConfig::default(),
             password_checks: HashLimiter::default().permits(),
             limits: Limits::default(),
@@ -224,6 +233,13 @@ impl GatewayConfig {
     /// Sets the EWS URL policy.
     pub fn with_ews_url_policy(mut self, policy: UrlPolicy) -> Self {
         self.ews_url_policy = policy;
+        self
+    }
+
+    /// Resolves EWS host names with `lookup` (see
+    /// [`ews_host_lookup`](Self::ews_host_lookup)).
+    pub fn with_ews_host_lookup(mut self, lookup: Arc<dyn HostLookup>) -> Self {
+        self.ews_host_lookup = Some(lookup);
         self
     }
 

@@ -68,12 +68,20 @@ impl std::fmt::Debug for Gateway {
 
 impl Gateway {
     /// Opens the gateway of `config`: creates its data folder, password hash, RSA key and vault
-    /// on first start.
+    /// on first start. Mailboxes are reached over EWS, the addresses of EWS host names judged
+    /// by the configuration's `ews_url_policy`.
     pub fn open(config: &GatewayConfig) -> Result<Self, StartupError> {
-        Self::open_with_backend(config, Box::new(EwsBackend::new(config.exchange_timeout)))
+        let mut backend =
+            EwsBackend::new(config.exchange_timeout).with_url_policy(&config.ews_url_policy);
+        if let Some(lookup) = &config.ews_host_lookup {
+            backend = backend.with_host_lookup(Arc::clone(lookup));
+        }
+        Self::open_with_backend(config, Box::new(backend))
     }
 
-    /// Like [`open`](Self::open), with another way of reaching mailboxes.
+    /// Like [`open`](Self::open), with another way of reaching mailboxes. The gateway judges
+    /// EWS URLs by `config`'s policy before it asks `backend`; checking where host names
+    /// resolve to is the backend's part ([`EwsBackend::with_url_policy`]).
     pub fn open_with_backend(
         config: &GatewayConfig,
         backend: Box<dyn MailboxBackend>,

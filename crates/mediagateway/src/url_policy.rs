@@ -16,7 +16,8 @@ const METADATA_HOSTS: &[&str] = &["metadata.google.internal", "metadata.goog"];
 /// [`UrlPolicy::check`] judges an EWS URL (a data source's server URL, an Autodiscover answer)
 /// before any password is sent to it; [`UrlPolicy::check_addresses`] judges the addresses its
 /// host name resolved to, before connecting, so that a name cannot lead to a forbidden address
-/// either.
+/// either ([`EwsBackend`](crate::EwsBackend) installs it as its clients' address check, run
+/// each time they connect).
 ///
 /// A URL is refused when it
 /// - is not a valid absolute URL;

@@ -12,6 +12,7 @@ use super::cache::DiscoveryCache;
 use super::srv::{self, NoSrvRecords, SrvResolver};
 use super::walk::{Outcome, Stop, Trail};
 use super::{check_address, AutodiscoverAttempt, AutodiscoverProtocol, Discovery};
+use crate::client::{AddressCheck, HostLookup};
 use crate::http::{Connections, HttpOptions};
 use crate::EwsError;
 
@@ -237,6 +238,22 @@ impl AutodiscoverBuilder {
         self
     }
 
+    /// Judges the addresses each candidate's and redirect's host name resolves to before
+    /// connecting, as
+    /// [`EwsClientBuilder::check_addresses`](crate::EwsClientBuilder::check_addresses) does:
+    /// a refused candidate is recorded among the attempts and the next one is asked.
+    pub fn check_addresses(mut self, check: Arc<dyn AddressCheck>) -> Self {
+        self.http.address_check = Some(check);
+        self
+    }
+
+    /// How host names are resolved, as
+    /// [`EwsClientBuilder::host_lookup`](crate::EwsClientBuilder::host_lookup) says.
+    pub fn host_lookup(mut self, lookup: Arc<dyn HostLookup>) -> Self {
+        self.http.host_lookup = Some(lookup);
+        self
+    }
+
     /// The longest one request may take (default 30 seconds).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.http.timeout = timeout;
@@ -337,6 +354,8 @@ impl fmt::Debug for AutodiscoverBuilder {
         f.debug_struct("AutodiscoverBuilder")
             .field("auth", &self.http.auth.as_ref().map(|a| a.scheme()))
             .field("timeout", &self.http.timeout)
+            .field("address_check", &self.http.address_check)
+            .field("host_lookup", &self.http.host_lookup)
             .field("max_redirects", &self.max_redirects)
             .field("cache_ttl", &self.cache_ttl)
             .field("cache_capacity", &self.cache_capacity)

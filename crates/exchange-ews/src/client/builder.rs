@@ -10,6 +10,7 @@ use url::Url;
 use super::identity::{Identity, Impersonation};
 use super::limit::{MailboxLimits, DEFAULT_PER_MAILBOX};
 use super::retry::{Jitter, RetryPolicy};
+use super::{AddressCheck, HostLookup};
 use super::{EwsClient, Inner, MAX_BATCH_SIZE};
 use crate::http::{HttpEndpoint, HttpOptions};
 use crate::timezone::{TimeZoneContext, WindowsZoneId};
@@ -86,6 +87,27 @@ impl EwsClientBuilder {
     /// a readable certificate.
     pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
         self.http.root_certificates.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Judges the addresses the URL's host name resolves to, each time a connection is made
+    /// (connection-bound schemes included), before anything is sent; a refused name fails the
+    /// request with [`EwsError::AddressRefused`]. Every address of the name is judged and one
+    /// refused address refuses them all (see [`AddressCheck`]).
+    ///
+    /// Names are resolved through [`host_lookup`](Self::host_lookup) then, and no proxy is
+    /// used, not even one named by `HTTPS_PROXY`: a proxy would resolve the name out of the
+    /// check's sight. A URL whose host is an IP address is never looked up, so never checked:
+    /// judge it yourself before building the client.
+    pub fn check_addresses(mut self, check: Arc<dyn AddressCheck>) -> Self {
+        self.http.address_check = Some(check);
+        self
+    }
+
+    /// How host names are resolved (default [`SystemLookup`](super::SystemLookup), the
+    /// system's resolver): a fixed table in tests, or a resolver of the caller's own.
+    pub fn host_lookup(mut self, lookup: Arc<dyn HostLookup>) -> Self {
+        self.http.host_lookup = Some(lookup);
         self
     }
 
@@ -202,6 +224,8 @@ impl fmt::Debug for EwsClientBuilder {
             .field("auth", &self.http.auth.as_ref().map(|a| a.scheme()))
             .field("timeout", &self.http.timeout)
             .field("max_response_bytes", &self.http.max_response_bytes)
+            .field("address_check", &self.http.address_check)
+            .field("host_lookup", &self.http.host_lookup)
             .field("retry", &self.retry)
             .field(
                 "max_concurrent_per_mailbox",

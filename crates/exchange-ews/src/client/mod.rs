@@ -15,6 +15,8 @@ pub use folders::ItemPager;
 pub use identity::Impersonation;
 pub use retry::RetryPolicy;
 
+pub use crate::http::{AddressCheck, HostLookup, SystemLookup};
+
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use exchange_auth::AuthStrategy;
 
+use super::resolve::CheckedResolver;
 use crate::EwsError;
 
 /// The most idle connections kept per client for connection-bound strategies.
@@ -18,6 +19,8 @@ pub(crate) struct HttpSettings {
     pub(super) timeout: Duration,
     /// Certificates trusted besides the built-in roots (an on-premises CA).
     pub(super) roots: Vec<reqwest::Certificate>,
+    /// Our own resolver instead of `reqwest`'s, when an address check or a lookup is given.
+    pub(super) resolver: Option<Arc<CheckedResolver>>,
 }
 
 impl HttpSettings {
@@ -25,6 +28,7 @@ impl HttpSettings {
         Self {
             timeout,
             roots: Vec::new(),
+            resolver: None,
         }
     }
 
@@ -33,7 +37,8 @@ impl HttpSettings {
     /// which redirects to follow). A `bound` client is for connection-bound schemes: HTTP/1.1
     /// only (NTLM and Negotiate authenticate a connection, which HTTP/2 multiplexes; IIS refuses
     /// them over it), at most one kept-alive connection, and the server certificate kept for
-    /// the channel bindings.
+    /// the channel bindings. With an address check, no proxy is used: a proxy would resolve
+    /// the name itself, out of the check's sight.
     fn client(&self, bound: bool) -> Result<reqwest::Client, EwsError> {
         let mut http = reqwest::Client::builder()
             .timeout(self.timeout)
@@ -41,6 +46,12 @@ impl HttpSettings {
             .user_agent(concat!("exchange-ews/", env!("CARGO_PKG_VERSION")));
         for root in &self.roots {
             http = http.add_root_certificate(root.clone());
+        }
+        if let Some(resolver) = &self.resolver {
+            http = http.dns_resolver(Arc::clone(resolver));
+            if resolver.check.is_some() {
+                http = http.no_proxy();
+            }
         }
         if bound {
             http = http.http1_only().pool_max_idle_per_host(1).tls_info(true);

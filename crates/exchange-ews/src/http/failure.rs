@@ -6,14 +6,26 @@ use std::time::Duration;
 
 use http::HeaderMap;
 
+use super::resolve::AddressRefusal;
 use crate::error::ConnectFailure;
 use crate::EwsError;
 
 /// How much of an unexpected body an [`EwsError::HttpStatus`] keeps.
 const SNIPPET_CHARS: usize = 200;
 
-/// The error of a failed `reqwest` call, classified by its chain of sources.
+/// The error of a failed `reqwest` call, classified by its chain of sources. A refusal of the
+/// address check travels as the resolver's error (`hyper-util`'s `dns error` holds it as its
+/// source) and becomes [`EwsError::AddressRefused`].
 pub(super) fn connection_error(error: &reqwest::Error, https: bool) -> EwsError {
+    if let Some(refusal) = chain(error)
+        .into_iter()
+        .find_map(|e| e.downcast_ref::<AddressRefusal>())
+    {
+        return EwsError::AddressRefused {
+            host: refusal.host.clone(),
+            reason: refusal.reason.clone(),
+        };
+    }
     EwsError::Connection {
         kind: classify(error, https),
         detail: describe_chain(error),

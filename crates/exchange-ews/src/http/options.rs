@@ -6,10 +6,12 @@ use std::time::Duration;
 use exchange_auth::AuthStrategy;
 
 use super::connections::{Connections, HttpSettings};
+use super::resolve::{AddressCheck, CheckedResolver, HostLookup, SystemLookup};
 use crate::EwsError;
 
 /// How a builder's requests authenticate, how long each may take, how large an answer may
-/// be, and which certificates are trusted besides the built-in roots.
+/// be, which certificates are trusted besides the built-in roots, and how host names are
+/// resolved and their addresses checked.
 #[derive(Clone)]
 pub(crate) struct HttpOptions {
     pub(crate) auth: Option<Arc<dyn AuthStrategy>>,
@@ -17,6 +19,9 @@ pub(crate) struct HttpOptions {
     pub(crate) max_response_bytes: usize,
     /// PEM bundles, read when the connections are made.
     pub(crate) root_certificates: Vec<Vec<u8>>,
+    pub(crate) address_check: Option<Arc<dyn AddressCheck>>,
+    /// `None`: the system's resolver.
+    pub(crate) host_lookup: Option<Arc<dyn HostLookup>>,
 }
 
 impl HttpOptions {
@@ -26,6 +31,8 @@ impl HttpOptions {
             timeout,
             max_response_bytes,
             root_certificates: Vec::new(),
+            address_check: None,
+            host_lookup: None,
         }
     }
 
@@ -50,14 +57,24 @@ impl HttpOptions {
         Ok(auth)
     }
 
-    /// The connections for `auth`, with the extra roots trusted; fails on an unusable bundle
-    /// or when the TLS backend cannot start.
+    /// The connections for `auth`, with the extra roots trusted and host names resolved
+    /// through the lookup and the check when either is given; fails on an unusable bundle or
+    /// when the TLS backend cannot start.
     pub(crate) fn connections(
         &self,
         auth: &dyn AuthStrategy,
     ) -> Result<Arc<Connections>, EwsError> {
         let mut settings = HttpSettings::new(self.timeout);
         settings.roots = root_certificates(&self.root_certificates)?;
+        if self.address_check.is_some() || self.host_lookup.is_some() {
+            settings.resolver = Some(Arc::new(CheckedResolver {
+                lookup: self
+                    .host_lookup
+                    .clone()
+                    .unwrap_or_else(|| Arc::new(SystemLookup)),
+                check: self.address_check.clone(),
+            }));
+        }
         Connections::new(settings, auth)
     }
 }

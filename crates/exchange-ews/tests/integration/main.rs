@@ -19,6 +19,7 @@ mod xml_check;
 mod autodiscover_redirects;
 mod autodiscover_search;
 mod calendar_full;
+mod client_addresses;
 mod client_directory;
 mod client_failures;
 mod client_identity;

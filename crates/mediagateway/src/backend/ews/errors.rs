@@ -27,6 +27,10 @@ pub(crate) fn map_error(error: EwsError) -> ApiError {
     }
     match error {
         EwsError::AuthenticationFailed { source } => authentication(&source, detail),
+        // The URL passed the policy, but its host name resolved to a forbidden address.
+        EwsError::AddressRefused { host, reason } => ApiError::EwsUrlRefused {
+            reason: format!("the EWS host {host} resolves to a refused address: {reason}"),
+        },
         EwsError::Connection { kind, .. } => ApiError::ExchangeUnreachable {
             cause: unreachable(kind),
             detail,
@@ -87,6 +91,21 @@ fn unreachable(kind: ConnectFailure) -> Unreachable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_address_is_a_refused_url() {
+        let refused = map_error(EwsError::AddressRefused {
+            host: "mail.contoso.test".into(),
+            reason: "the EWS host's address 169.254.169.254 is a cloud metadata service".into(),
+        });
+        let ApiError::EwsUrlRefused { reason } = &refused else {
+            panic!("{refused:?}");
+        };
+        assert!(
+            reason.contains("mail.contoso.test") && reason.contains("169.254.169.254"),
+            "{reason}"
+        );
+    }
 
     fn auth_failure(source: AuthError) -> EwsError {
         EwsError::AuthenticationFailed { source }

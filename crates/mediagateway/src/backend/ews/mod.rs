@@ -3,13 +3,14 @@
 mod calendar;
 mod errors;
 
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
 use exchange_auth::{Basic, UserCredentials};
-use exchange_ews::client::RetryPolicy;
+use exchange_ews::client::{AddressCheck, HostLookup, RetryPolicy};
 use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget};
 use mediagateway_api::{ApiError, ExchangeGeneration};
 use secrecy::ExposeSecret;
@@ -17,16 +18,36 @@ use secrecy::ExposeSecret;
 use super::{MailboxAccess, MailboxBackend, MailboxLogin};
 use crate::fingerprint;
 use crate::lru::Lru;
+use crate::UrlPolicy;
 use errors::map_error;
 
 /// The EWS backend. It keeps one client (and so one connection pool) per login (server URL and
 /// user name), for the latest password and Exchange generation it was asked with, and at most
 /// [`DEFAULT_CLIENT_CAPACITY`](Self::DEFAULT_CLIENT_CAPACITY) clients unless told otherwise:
 /// the least recently used goes first, and a client is cheap to rebuild.
+///
+/// Every client judges the addresses its host name resolves to by the [`UrlPolicy`] when it
+/// connects ([`UrlPolicy::check_addresses`]), so a name that leads to a forbidden address gets
+/// nothing, not even a request without a password. The gateway judges the URL itself, and so
+/// an IP-address host, before it asks the backend.
 #[derive(Debug)]
 pub struct EwsBackend {
     timeout: Duration,
     clients: Mutex<Lru<[u8; 32], Cached>>,
+    addresses: Arc<PolicyAddresses>,
+    host_lookup: Option<Arc<dyn HostLookup>>,
+}
+
+/// The address rules of a [`UrlPolicy`], as the EWS clients' check at connect time.
+#[derive(Debug)]
+struct PolicyAddresses(UrlPolicy);
+
+impl AddressCheck for PolicyAddresses {
+    fn check(&self, _host: &str, addresses: &[IpAddr]) -> Result<(), String> {
+        self.0
+            .check_addresses(addresses)
+            .map_err(|refused| refused.to_string())
+    }
 }
 
 /// A cached client and the digest of everything it was made from, password included.
@@ -44,7 +65,8 @@ impl EwsBackend {
     /// How many clients a backend keeps unless told otherwise.
     pub const DEFAULT_CLIENT_CAPACITY: usize = 4096;
 
-    /// A backend whose requests time out after `timeout`.
+    /// A backend whose requests time out after `timeout`, judging resolved addresses by the
+    /// default [`UrlPolicy`].
     pub fn new(timeout: Duration) -> Self {
         Self::with_client_capacity(timeout, Self::DEFAULT_CLIENT_CAPACITY)
     }
@@ -55,7 +77,26 @@ impl EwsBackend {
         Self {
             timeout,
             clients: Mutex::new(Lru::new(capacity)),
+            addresses: Arc::new(PolicyAddresses(UrlPolicy::default())),
+            host_lookup: None,
         }
+    }
+
+    /// Judges the addresses EWS host names resolve to by `policy` (the gateway's
+    /// `ews_url_policy`) instead of the default policy.
+    #[must_use]
+    pub fn with_url_policy(mut self, policy: &UrlPolicy) -> Self {
+        self.addresses = Arc::new(PolicyAddresses(policy.clone()));
+        self
+    }
+
+    /// Resolves EWS host names with `lookup` instead of the system's resolver (see
+    /// [`GatewayConfig::ews_host_lookup`](crate::GatewayConfig::ews_host_lookup)); the
+    /// addresses it gives are judged all the same.
+    #[must_use]
+    pub fn with_host_lookup(mut self, lookup: Arc<dyn HostLookup>) -> Self {
+        self.host_lookup = Some(lookup);
+        self
     }
 
     /// How many clients the backend keeps now.
@@ -90,7 +131,7 @@ impl EwsBackend {
             access.password.clone(),
         ))
         .map_err(|e| ApiError::invalid(e.to_string()))?;
-        let client = EwsClient::builder(&access.server_url)
+        let mut builder = EwsClient::builder(&access.server_url)
             .version(ews_version(access.generation))
             .auth(Arc::new(basic))
             .timeout(self.timeout)
@@ -99,8 +140,11 @@ impl EwsBackend {
                 Duration::from_millis(250),
                 MAX_INTERACTIVE_BACK_OFF,
             ))
-            .build()
-            .map_err(map_error)?;
+            .check_addresses(Arc::clone(&self.addresses) as Arc<dyn AddressCheck>);
+        if let Some(lookup) = &self.host_lookup {
+            builder = builder.host_lookup(Arc::clone(lookup));
+        }
+        let client = builder.build().map_err(map_error)?;
         // A client made from an older password or generation is replaced.
         clients.insert(
             key,
@@ -166,6 +210,18 @@ mod tests {
             password: SecretString::from(password),
             mailbox: user.to_owned(),
         }
+    }
+
+    #[test]
+    fn the_check_refuses_a_name_with_any_forbidden_address() {
+        let check = PolicyAddresses(UrlPolicy::default());
+        let routable: IpAddr = [10, 0, 0, 5].into();
+        let metadata: IpAddr = [169, 254, 169, 254].into();
+        assert_eq!(check.check("mail.contoso.test", &[routable]), Ok(()));
+        let refused = check
+            .check("mail.contoso.test", &[routable, metadata])
+            .unwrap_err();
+        assert!(refused.contains("169.254.169.254"), "{refused}");
     }
 
     #[test]
