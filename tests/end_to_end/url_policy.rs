@@ -77,29 +77,31 @@ async fn refused_urls_get_no_password_and_no_data_source() {
     assert!(!fake.logged_requests().is_empty());
 }
 
-/// Resolves `localhost` to one address; other names do not resolve.
+/// Resolves `localhost` to its addresses; other names do not resolve.
 #[derive(Debug)]
-struct Localhost(IpAddr);
+struct Localhost(Vec<IpAddr>);
 
 #[async_trait]
 impl HostLookup for Localhost {
     async fn lookup(&self, host: &str) -> io::Result<Vec<IpAddr>> {
         if host == "localhost" {
-            Ok(vec![self.0])
+            Ok(self.0.clone())
         } else {
             Err(io::Error::new(io::ErrorKind::NotFound, host.to_owned()))
         }
     }
 }
 
-/// A gateway whose EWS host names resolve by [`Localhost`] to `address`, with the data source
+/// A gateway whose EWS host names resolve by [`Localhost`] to 127.0.0.1 and then to
+/// `address` (so that, were the check broken, the fake Exchange on loopback would get the
+/// request, never `address`), with the data source
 /// `Named` on `http://localhost:PORT` of `fake`, a name the URL policy lets through (plain http
 /// to this machine, as the tests allow); the gateway's gRPC port and the portal user's call.
 async fn source_named_by_host(
     fake: &exchange_testkit::FakeExchange,
     address: [u8; 4],
 ) -> (Arc<Gateway>, u16, tempfile::TempDir, UserCall) {
-    let lookup = Arc::new(Localhost(address.into()));
+    let lookup = Arc::new(Localhost(vec![[127, 0, 0, 1].into(), address.into()]));
     let (gateway, port, dir) =
         served_gateway_with(|config| config.with_ews_host_lookup(lookup)).await;
     let url = format!("http://localhost:{}/EWS/Exchange.asmx", fake.addr().port());

@@ -20,15 +20,15 @@ use wiremock::MockServer;
 /// The name the tests' URLs use; only the tests' lookup knows it.
 const HOST: &str = "exchange.test";
 
-/// Resolves [`HOST`] to one address, and nothing else.
+/// Resolves [`HOST`] to its addresses, and nothing else.
 #[derive(Debug)]
-struct OneName(IpAddr);
+struct OneName(Vec<IpAddr>);
 
 #[async_trait]
 impl HostLookup for OneName {
     async fn lookup(&self, host: &str) -> io::Result<Vec<IpAddr>> {
         if host == HOST {
-            Ok(vec![self.0])
+            Ok(self.0.clone())
         } else {
             Err(io::Error::new(io::ErrorKind::NotFound, host.to_owned()))
         }
@@ -52,24 +52,32 @@ impl AddressCheck for NoMetadata {
     }
 }
 
-/// A client of `exchange.test` on the mock's port, resolved by `lookup` to `address`.
-fn client(server: &MockServer, address: &str, auth: Arc<dyn AuthStrategy>) -> EwsClient {
+/// A client of `exchange.test` on the mock's port, resolved by `lookup` to `addresses`.
+fn client(server: &MockServer, addresses: &[&str], auth: Arc<dyn AuthStrategy>) -> EwsClient {
     let url = format!("http://{HOST}:{}{EWS_PATH}", server.address().port());
     EwsClient::builder(&url)
         .auth(auth)
         .version(ExchangeVersion::Exchange2013Sp1)
         .timeout(Duration::from_secs(10))
         .retry(RetryPolicy::none())
-        .host_lookup(Arc::new(OneName(address.parse().expect("an IP address"))))
+        .host_lookup(Arc::new(OneName(
+            addresses
+                .iter()
+                .map(|a| a.parse().expect("an IP address"))
+                .collect(),
+        )))
         .check_addresses(Arc::new(NoMetadata))
         .build()
         .unwrap()
 }
 
+/// The name resolves to the mock's loopback address first and `address` second: were the
+/// check ever broken, the client would connect to the mock (and the test fail) rather than
+/// send anything to `address`, which is off this machine.
 async fn refused_without_a_request(address: &str, auth: Arc<dyn AuthStrategy>) {
     let server = MockServer::start().await;
     answer(&server, 200, "").await;
-    let err = client(&server, address, auth)
+    let err = client(&server, &["127.0.0.1", address], auth)
         .get_calendar_item(&ItemId::new("AAMk1"))
         .await
         .unwrap_err();
@@ -109,7 +117,7 @@ async fn a_name_resolving_to_an_allowed_address_is_reached_through_the_lookup() 
         ),
     );
     answer(&server, 200, item).await;
-    let found = client(&server, "127.0.0.1", basic())
+    let found = client(&server, &["127.0.0.1"], basic())
         .get_calendar_item(&ItemId::new("AAMk1"))
         .await
         .unwrap();
