@@ -342,7 +342,7 @@ fn rename_into_place(tmp: &Path, path: &Path) -> Result<(), VaultError> {
 /// For small private files other than the vault's own, such as a password hash.
 /// Concurrent writers of one file each use their own temporary file, so the file ends up
 /// holding one whole write. A temporary file a crash left behind is removed by a later write
-/// once it is [`STALE_TEMPORARY_AGE`] old.
+/// once it is ten minutes old.
 pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<(), VaultError> {
     let tmp = temp_path(path)?;
     if let Err(e) = write_new_private(&tmp, bytes) {
