@@ -200,6 +200,9 @@ LoadModule auth_gssapi_module $MODULES/mod_auth_gssapi.so
 DirectoryIndex index.html
 KeepAlive On
 MaxKeepAliveRequests 1000
+# NTLM authenticates a connection: every leg of a handshake must find it open, also on a
+# loaded test machine (the default closes an idle connection after 5 s).
+KeepAliveTimeout 60
 DocumentRoot "$dir/www"
 <Directory "$dir/www">
   Require all granted
