@@ -92,9 +92,18 @@ impl<'a> MakeWriter<'a> for CapturedLogs {
 /// [`CapturedLogs::install_global`] for those. With other tests running in the same process,
 /// `tracing` may have decided that nobody listens at a call site another thread reached
 /// first; a test that must see every event therefore runs in a test binary of its own.
+///
+/// Captures in one process run one at a time, and each starts by having `tracing` work out
+/// anew who listens at every call site, which narrows that race to threads that log while no
+/// capture runs.
 pub fn capture_logs(max_level: Level, f: impl FnOnce()) -> String {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     let captured = CapturedLogs::new();
-    tracing::subscriber::with_default(captured.subscriber(max_level), f);
+    tracing::subscriber::with_default(captured.subscriber(max_level), || {
+        tracing::callsite::rebuild_interest_cache();
+        f();
+    });
     captured.text()
 }
 
