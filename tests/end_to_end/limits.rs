@@ -248,12 +248,27 @@ async fn attachments_and_calendar_reads_past_their_limits_are_refused() {
         let large = NewFileAttachment::new(ids[1].as_str(), "large.bin", vec![1; 5000]);
         let large = roomy.add_attachment(&roomy_user, &large).await.unwrap();
         let err = api.get_attachment(&user, &large.id).await.unwrap_err();
-        assert!(matches!(err, ApiError::LimitExceeded { .. }), "{err:?}");
+        let ApiError::LimitExceeded { what } = err else {
+            panic!("{err:?}");
+        };
+        assert!(
+            what.contains("this one has 5000"),
+            "read, then refused: {what}"
+        );
+        // One whose answer is longer than any allowed content makes is not even read whole.
+        let huge = NewFileAttachment::new(ids[1].as_str(), "huge.bin", vec![2; 200_000]);
+        let huge = roomy.add_attachment(&roomy_user, &huge).await.unwrap();
+        let err = api.get_attachment(&user, &huge.id).await.unwrap_err();
+        let ApiError::LimitExceeded { what } = err else {
+            panic!("{err:?}");
+        };
+        assert!(what.contains("was not read"), "{what}");
         let listed = api.list_attachments(&user, &ids[1]).await.unwrap();
+        let sizes: Vec<Option<u64>> = listed.iter().map(|a| a.size).collect();
         assert_eq!(
-            listed[0].size,
-            Some(5000),
-            "listing shows it, with its size"
+            sizes,
+            [Some(5000), Some(200_000)],
+            "listing shows them, with their size"
         );
     }
 }

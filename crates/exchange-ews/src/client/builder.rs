@@ -191,6 +191,7 @@ impl EwsClientBuilder {
                 batch_size: self.batch_size,
             }),
             identity: Arc::new(identity),
+            response_limit: None,
         })
     }
 }

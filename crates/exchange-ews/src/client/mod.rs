@@ -49,6 +49,8 @@ const WIRE_TARGET: &str = "exchange_ews::wire";
 pub struct EwsClient {
     inner: Arc<Inner>,
     identity: Arc<Identity>,
+    /// A lower limit on answers than the client's, for this clone's requests.
+    response_limit: Option<usize>,
 }
 
 struct Inner {
@@ -142,7 +144,20 @@ impl EwsClient {
         Ok(Self {
             inner: Arc::clone(&self.inner),
             identity: Arc::new(Identity::new(Some(impersonation))?),
+            response_limit: self.response_limit,
         })
+    }
+
+    /// A client sharing everything with this one whose requests read answers of at most
+    /// `max_bytes` (or the client's own limit, when that is lower): a larger answer fails
+    /// with [`EwsError::ResponseTooLarge`] without being read to its end. For a request whose
+    /// answer the caller bounds, such as an attachment's content.
+    pub fn with_response_limit(&self, max_bytes: usize) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            identity: Arc::clone(&self.identity),
+            response_limit: Some(max_bytes),
+        }
     }
 
     /// The mailbox this client impersonates, if any.
@@ -190,7 +205,15 @@ impl EwsClient {
     async fn attempt<O: Operation>(&self, envelope: Bytes) -> Result<O::Output, EwsError> {
         let answer = {
             let _permit = self.inner.limits.acquire(self.identity.mailbox_key()).await;
-            self.inner.endpoint.post(envelope, &*self.identity).await?
+            let endpoint = &self.inner.endpoint;
+            let limit = self
+                .response_limit
+                .map_or(endpoint.max_response_bytes, |own| {
+                    own.min(endpoint.max_response_bytes)
+                });
+            endpoint
+                .post_limited(envelope, &*self.identity, limit)
+                .await?
         };
         if enabled!(target: WIRE_TARGET, Level::TRACE) {
             trace!(

@@ -65,6 +65,17 @@ impl HttpEndpoint {
         envelope: Bytes,
         identity: &(impl RequestHeaders + Sync),
     ) -> Result<Answer, EwsError> {
+        self.post_limited(envelope, identity, self.max_response_bytes)
+            .await
+    }
+
+    /// [`post`](Self::post), reading an answer of at most `max_response_bytes`.
+    pub(crate) async fn post_limited(
+        &self,
+        envelope: Bytes,
+        identity: &(impl RequestHeaders + Sync),
+        max_response_bytes: usize,
+    ) -> Result<Answer, EwsError> {
         let lease = self.connections.lease()?;
         let mut target = Target::new(self.url.as_str()).map_err(auth_failed)?;
         let mut handshake: Option<Box<dyn Handshake>> = None;
@@ -112,7 +123,7 @@ impl HttpEndpoint {
                     .get(LOCATION)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
-                let body = self.read_body(response, self.max_response_bytes).await?;
+                let body = self.read_body(response, max_response_bytes).await?;
                 lease.keep();
                 return Ok(Answer {
                     status,

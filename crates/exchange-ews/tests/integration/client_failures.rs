@@ -205,6 +205,43 @@ async fn an_oversized_body_is_too_large() {
 }
 
 #[tokio::test]
+async fn a_clone_with_a_lower_response_limit_cuts_its_answers_only() {
+    let server = MockServer::start().await;
+    let big = response(
+        "GetItem",
+        "Success",
+        &format!("<!-- {} -->", "x".repeat(4096)),
+    );
+    answer(&server, 200, big).await;
+    let client = EwsClient::builder(&format!("{}{EWS_PATH}", server.uri()))
+        .auth(basic())
+        .max_response_bytes(8192)
+        .build()
+        .unwrap();
+    let err = get_item(&client.with_response_limit(1024)).await;
+    assert!(
+        matches!(err, EwsError::ResponseTooLarge { limit: 1024 }),
+        "{err}"
+    );
+    // The client's own limit still rules, and is not raised by a larger one.
+    let err = get_item(&client.with_response_limit(1 << 30)).await;
+    assert!(
+        !matches!(err, EwsError::ResponseTooLarge { .. }),
+        "the 4 KiB answer fits the client's 8 KiB: {err}"
+    );
+    let small = EwsClient::builder(&format!("{}{EWS_PATH}", server.uri()))
+        .auth(basic())
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
+    let err = get_item(&small.with_response_limit(1 << 30)).await;
+    assert!(
+        matches!(err, EwsError::ResponseTooLarge { limit: 1024 }),
+        "{err}"
+    );
+}
+
+#[tokio::test]
 async fn an_endless_chunked_body_is_cut_off() {
     // A server that announces no length and never stops sending.
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -107,16 +107,25 @@ impl CalendarBackend for EwsBackend {
         attachment_id: &str,
         max_bytes: usize,
     ) -> Result<FileAttachment, ApiError> {
-        // EWS sends the content with the attachment: there is no asking for the size first.
-        let _ = max_bytes;
+        // EWS sends the content with the attachment, in base64: an answer longer than the
+        // largest content allowed would make is cut off unread.
         let request =
             GetAttachment::new(vec![attachment_id.to_owned()], AttachmentShape::default())
                 .map_err(map_error)?;
         let answers = self
             .client(access)?
+            .with_response_limit(answer_limit(max_bytes))
             .execute(&request)
             .await
-            .map_err(|e| map_item_error(e, attachment_id))?;
+            .map_err(|e| match e {
+                EwsError::ResponseTooLarge { .. } => ApiError::LimitExceeded {
+                    what: format!(
+                        "an attachment of at most {max_bytes} bytes (this one's answer is larger, \
+                         so it was not read)"
+                    ),
+                },
+                e => map_item_error(e, attachment_id),
+            })?;
         match only(answers, attachment_id)? {
             Attachment::File {
                 id,
@@ -194,6 +203,15 @@ impl CalendarBackend for EwsBackend {
             .map_err(|e| map_item_error(e, attachment_id))?;
         only(answers, attachment_id).map(drop)
     }
+}
+
+/// The longest GetAttachment answer for content of at most `max_bytes`: the base64 of that
+/// many bytes and 64 KiB for the envelope and the attachment's other properties.
+fn answer_limit(max_bytes: usize) -> usize {
+    max_bytes
+        .div_ceil(3)
+        .saturating_mul(4)
+        .saturating_add(64 * 1024)
 }
 
 /// The one answer of a request about one thing.
