@@ -26,6 +26,23 @@ pub(crate) struct User {
     pub(crate) smtp: String,
 }
 
+/// The display name of `user` as the directory shows it: the words of its SMTP address's
+/// local part (split at `.`, `_` and `-`), each capitalized (`anne.smith@…` is `Anne Smith`).
+pub(crate) fn display_name(user: &User) -> String {
+    let local = user.smtp.split('@').next().unwrap_or_default();
+    local
+        .split(['.', '_', '-'])
+        .filter(|word| !word.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The immutable part of the configuration: who may log in and open which mailbox.
 #[derive(Debug, Default)]
 pub(crate) struct Directory {

@@ -27,6 +27,7 @@ mod client_retry;
 mod client_success;
 mod client_time_zones;
 mod connection_bound;
+mod directory_fake;
 #[cfg(feature = "dump")]
 mod ews_dump;
 mod folders_fake;

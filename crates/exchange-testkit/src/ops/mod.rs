@@ -2,6 +2,7 @@
 //! folder, and access checks shared by the operations.
 
 mod attachments;
+mod directory;
 mod find;
 mod folders;
 mod occurrences;
@@ -33,6 +34,15 @@ pub(crate) struct Context<'a> {
 
 /// Carries out `operation` and returns the response element for the SOAP body.
 pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
+    if let Operation::ResolveNames {
+        entry,
+        full_contact_data,
+        scope,
+    } = operation
+    {
+        // A warning with results is a class of its own: the answer is written whole.
+        return directory::resolve_names(ctx, entry, *full_contact_data, scope);
+    }
     let mut messages = Messages::new(operation.name());
     match operation {
         Operation::FindItem(query) => {
@@ -138,6 +148,8 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
                 record(&mut messages, folders::find(ctx, folder, &query));
             }
         }
+        // Answered above.
+        Operation::ResolveNames { .. } => {}
     }
     messages.finish()
 }

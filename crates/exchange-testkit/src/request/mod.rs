@@ -7,6 +7,7 @@
 
 mod attachments;
 mod calendar;
+mod directory;
 mod folders;
 mod parts;
 mod restriction;
@@ -150,6 +151,15 @@ pub(crate) enum Operation {
         /// The folders, one response message each.
         folders: Vec<FolderRef>,
     },
+    /// `ResolveNames`: one name to look up in the directory and the caller's contacts.
+    ResolveNames {
+        /// `UnresolvedEntry`, trimmed.
+        entry: String,
+        /// `ReturnFullContactData`.
+        full_contact_data: bool,
+        /// `SearchScope` (default `ActiveDirectoryContacts`).
+        scope: String,
+    },
     /// `FindFolder` below one or more folders.
     FindFolder {
         /// How deep to look.
@@ -181,6 +191,7 @@ impl Operation {
             Self::SyncFolderHierarchy { .. } => "SyncFolderHierarchy",
             Self::GetFolder { .. } => "GetFolder",
             Self::FindFolder { .. } => "FindFolder",
+            Self::ResolveNames { .. } => "ResolveNames",
         }
     }
 
@@ -193,7 +204,9 @@ impl Operation {
             Self::CreateItem { items, .. } => items.len(),
             Self::UpdateItem { changes, .. } => changes.len(),
             Self::CreateAttachment { attachments, .. } => attachments.len(),
-            Self::SyncFolderItems { .. } | Self::SyncFolderHierarchy { .. } => 1,
+            Self::SyncFolderItems { .. }
+            | Self::SyncFolderHierarchy { .. }
+            | Self::ResolveNames { .. } => 1,
             Self::GetAttachment { ids, .. } | Self::DeleteAttachment { ids } => ids.len(),
         }
     }
@@ -382,6 +395,7 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
         "SyncFolderHierarchy" => sync::sync_folder_hierarchy(body)?,
         "GetFolder" => folders::get_folder(body)?,
         "FindFolder" => folders::find_folder(body)?,
+        "ResolveNames" => directory::resolve_names(body)?,
         other => return Err(Error::UnknownOperation(other.to_owned())),
     };
     Ok(Request {

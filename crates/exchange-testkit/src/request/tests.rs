@@ -321,3 +321,54 @@ fn operations_know_their_names_and_message_counts() {
     assert_eq!(request.operation.name(), "FindItem");
     assert_eq!(request.operation.message_count(), 2);
 }
+
+#[test]
+fn decodes_resolve_names_and_refuses_broken_ones() {
+    let request = decode_str(&wrap(
+        "",
+        r#"<m:ResolveNames ReturnFullContactData="true" SearchScope="Contacts"><m:UnresolvedEntry> anne </m:UnresolvedEntry></m:ResolveNames>"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        request.operation,
+        Operation::ResolveNames {
+            entry: "anne".into(),
+            full_contact_data: true,
+            scope: "Contacts".into(),
+        }
+    );
+    let defaulted = decode_str(&wrap(
+        "",
+        r#"<m:ResolveNames ReturnFullContactData="0"><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>"#,
+    ))
+    .unwrap();
+    assert!(matches!(
+        defaulted.operation,
+        Operation::ResolveNames { ref scope, full_contact_data: false, .. } if scope == "ActiveDirectoryContacts"
+    ));
+    for (broken, says) in [
+        (
+            r#"<m:ResolveNames><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>"#,
+            "ReturnFullContactData",
+        ),
+        (
+            r#"<m:ResolveNames ReturnFullContactData="maybe"><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>"#,
+            "xs:boolean",
+        ),
+        (
+            r#"<m:ResolveNames ReturnFullContactData="true" SearchScope="Everywhere"><m:UnresolvedEntry>a</m:UnresolvedEntry></m:ResolveNames>"#,
+            "enumeration",
+        ),
+        (
+            r#"<m:ResolveNames ReturnFullContactData="true"/>"#,
+            "UnresolvedEntry",
+        ),
+        (
+            r#"<m:ResolveNames ReturnFullContactData="true"><m:UnresolvedEntry>  </m:UnresolvedEntry></m:ResolveNames>"#,
+            "empty",
+        ),
+    ] {
+        let message = schema_violation(&wrap("", broken));
+        assert!(message.contains(says), "{broken}: {message}");
+    }
+}
