@@ -43,6 +43,10 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
         // A warning with results is a class of its own: the answer is written whole.
         return directory::resolve_names(ctx, entry, *full_contact_data, scope);
     }
+    if let Operation::GetUserAvailability(request) = operation {
+        // Its answer has no response messages of the usual form.
+        return directory::availability(ctx, request);
+    }
     let mut messages = Messages::new(operation.name());
     match operation {
         Operation::FindItem(query) => {
@@ -149,13 +153,16 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
             }
         }
         // Answered above.
-        Operation::ResolveNames { .. } => {}
+        Operation::ResolveNames { .. } | Operation::GetUserAvailability(_) => {}
     }
     messages.finish()
 }
 
 /// The same response, but every message an error: what an injected error response sends.
 pub(crate) fn all_errors(operation: &Operation, error: &MessageError) -> String {
+    if let Operation::GetUserAvailability(request) = operation {
+        return directory::availability_errors(request.mailboxes.len(), error);
+    }
     let mut messages = Messages::new(operation.name());
     for _ in 0..operation.message_count().max(1) {
         messages.error(error);

@@ -8,6 +8,8 @@
 mod attachments;
 mod calendar;
 mod directory;
+
+pub(crate) use directory::{Availability, Bound, LegacyZone, ZoneChange};
 mod folders;
 mod parts;
 mod restriction;
@@ -151,6 +153,8 @@ pub(crate) enum Operation {
         /// The folders, one response message each.
         folders: Vec<FolderRef>,
     },
+    /// `GetUserAvailabilityRequest` for free/busy views (boxed: it is large).
+    GetUserAvailability(Box<Availability>),
     /// `ResolveNames`: one name to look up in the directory and the caller's contacts.
     ResolveNames {
         /// `UnresolvedEntry`, trimmed.
@@ -192,6 +196,7 @@ impl Operation {
             Self::GetFolder { .. } => "GetFolder",
             Self::FindFolder { .. } => "FindFolder",
             Self::ResolveNames { .. } => "ResolveNames",
+            Self::GetUserAvailability(_) => "GetUserAvailability",
         }
     }
 
@@ -207,6 +212,7 @@ impl Operation {
             Self::SyncFolderItems { .. }
             | Self::SyncFolderHierarchy { .. }
             | Self::ResolveNames { .. } => 1,
+            Self::GetUserAvailability(request) => request.mailboxes.len(),
             Self::GetAttachment { ids, .. } | Self::DeleteAttachment { ids } => ids.len(),
         }
     }
@@ -396,6 +402,7 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
         "GetFolder" => folders::get_folder(body)?,
         "FindFolder" => folders::find_folder(body)?,
         "ResolveNames" => directory::resolve_names(body)?,
+        "GetUserAvailabilityRequest" => directory::get_user_availability(body)?,
         other => return Err(Error::UnknownOperation(other.to_owned())),
     };
     Ok(Request {

@@ -372,3 +372,61 @@ fn decodes_resolve_names_and_refuses_broken_ones() {
         assert!(message.contains(says), "{broken}: {message}");
     }
 }
+
+const AVAILABILITY_ZONE: &str = "<t:TimeZone><t:Bias>-60</t:Bias><t:StandardTime><t:Bias>0</t:Bias><t:Time>03:00:00</t:Time><t:DayOrder>5</t:DayOrder><t:Month>10</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:StandardTime><t:DaylightTime><t:Bias>-60</t:Bias><t:Time>02:00:00</t:Time><t:DayOrder>5</t:DayOrder><t:Month>3</t:Month><t:DayOfWeek>Sunday</t:DayOfWeek></t:DaylightTime></t:TimeZone>";
+
+fn availability(mailboxes: &str, options: &str) -> String {
+    wrap(
+        "",
+        &format!(
+            "<m:GetUserAvailabilityRequest>{AVAILABILITY_ZONE}<m:MailboxDataArray>{mailboxes}</m:MailboxDataArray>{options}</m:GetUserAvailabilityRequest>"
+        ),
+    )
+}
+
+const ONE_MAILBOX: &str = "<t:MailboxData><t:Email><t:Address> anne@contoso.test </t:Address></t:Email><t:AttendeeType>Required</t:AttendeeType></t:MailboxData>";
+
+#[test]
+fn decodes_get_user_availability_and_refuses_broken_ones() {
+    let request = decode_str(&availability(
+        ONE_MAILBOX,
+        "<t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>2026-12-08T08:00:00</t:StartTime><t:EndTime>2026-12-08T16:00:00Z</t:EndTime></t:TimeWindow><t:MergedFreeBusyIntervalInMinutes>60</t:MergedFreeBusyIntervalInMinutes><t:RequestedView>FreeBusy</t:RequestedView></t:FreeBusyViewOptions>",
+    ))
+    .unwrap();
+    let Operation::GetUserAvailability(found) = request.operation else {
+        panic!("not GetUserAvailability");
+    };
+    assert_eq!(found.mailboxes[0].address, "anne@contoso.test");
+    assert_eq!(found.zone.bias, -60);
+    assert_eq!(found.zone.daylight.month, 3);
+    assert!(matches!(found.start, Bound::Local(_)));
+    assert!(matches!(found.end, Bound::Instant(_)));
+    assert_eq!(
+        (found.interval_minutes, found.view.as_str()),
+        (60, "FreeBusy")
+    );
+
+    let window = "<t:TimeWindow><t:StartTime>2026-12-08T08:00:00Z</t:StartTime><t:EndTime>2026-12-08T16:00:00Z</t:EndTime></t:TimeWindow>";
+    for (mailboxes, options, says) in [
+        (ONE_MAILBOX, String::new(), "FreeBusyViewOptions"),
+        ("", format!("<t:FreeBusyViewOptions>{window}</t:FreeBusyViewOptions>"), "0 mailboxes"),
+        (
+            ONE_MAILBOX,
+            format!("<t:FreeBusyViewOptions>{window}<t:RequestedView>Everything</t:RequestedView></t:FreeBusyViewOptions>"),
+            "RequestedView",
+        ),
+        (
+            ONE_MAILBOX,
+            format!("<t:FreeBusyViewOptions>{window}<t:MergedFreeBusyIntervalInMinutes>2</t:MergedFreeBusyIntervalInMinutes></t:FreeBusyViewOptions>"),
+            "outside 5 to 1440",
+        ),
+        (
+            ONE_MAILBOX,
+            "<t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>soon</t:StartTime><t:EndTime>later</t:EndTime></t:TimeWindow></t:FreeBusyViewOptions>".to_owned(),
+            "xs:dateTime",
+        ),
+    ] {
+        let message = schema_violation(&availability(mailboxes, &options));
+        assert!(message.contains(says), "{says}: {message}");
+    }
+}
