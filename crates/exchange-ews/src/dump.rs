@@ -19,6 +19,8 @@ pub const OPERATIONS: &[&str] = &[
     "CreateItem:Message",
     "UpdateItem",
     "DeleteItem",
+    "MoveItem",
+    "CopyItem",
     "CreateAttachment",
     "GetAttachment",
     "DeleteAttachment",

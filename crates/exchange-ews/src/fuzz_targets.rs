@@ -12,7 +12,8 @@ use crate::autodiscover::{GetUserSettings, PoxAutodiscover, PoxResponse};
 use crate::calendar::{FindCalendarItems, GetCalendarItem};
 use crate::decoded::{DecodedResponse, DocumentKind, MessageClass};
 use crate::items::{
-    CreateItems, DeleteItems, FindTypedItems, GetItems, GetTypedItems, UpdateItems,
+    CopyItems, CreateItems, DeleteItems, FindTypedItems, GetItems, GetTypedItems, MoveItems,
+    UpdateItems,
 };
 use crate::timezone::GetServerTimeZones;
 use crate::xml::{Prune, Pruning};
@@ -147,9 +148,9 @@ pub fn typed_items(data: &[u8]) {
 /// What a multi-entry answer parses to: one result per entry, or the error of the call.
 type PerEntry<T> = Result<Vec<Result<T, EwsError>>, EwsError>;
 
-/// The answers of the write operations (`CreateItem`, `UpdateItem`, `DeleteItem`, the
-/// attachment operations): deterministic, and every error, of the call or of one entry, a
-/// typed one.
+/// The answers of the write operations (`CreateItem`, `UpdateItem`, `DeleteItem`,
+/// `MoveItem`, `CopyItem`, the attachment operations): deterministic, and every error, of
+/// the call or of one entry, a typed one.
 pub fn item_writes(data: &[u8]) {
     fn each<T: std::fmt::Debug>(parse: fn(&[u8]) -> PerEntry<T>, data: &[u8]) {
         match parse(data) {
@@ -168,6 +169,8 @@ pub fn item_writes(data: &[u8]) {
     each(CreateItems::parse_response, data);
     each(UpdateItems::parse_response, data);
     each(DeleteItems::parse_response, data);
+    each(MoveItems::parse_response, data);
+    each(CopyItems::parse_response, data);
     each(CreateAttachment::parse_response, data);
     each(GetAttachment::parse_response, data);
     each(DeleteAttachment::parse_response, data);

@@ -1,16 +1,18 @@
 //! Items of every kind: the typed [`Item`] (contacts, tasks, messages, notes, and calendar
 //! items from [`calendar`](crate::calendar)), new items to create, field updates, and the
 //! restrictions, sort orders and shapes of queries; with the requests that read, find,
-//! create, update and delete items.
+//! create, update, delete, move and copy items.
 //!
 //! [`GetItems`] and [`FindItems`] read items generically, [`GetTypedItems`] and
 //! [`FindTypedItems`] into [`Item`]s; [`CreateItems`], [`UpdateItems`] and [`DeleteItems`]
-//! write them, each item with its own result.
+//! write them, and [`MoveItems`] and [`CopyItems`] put them into another folder, each item
+//! with its own result.
 
 // The requests.
 pub use crate::operations::{
-    CreateItems, DeleteItem, DeleteItems, FindItems, FindTypedItems, GenericItem, GetItems,
-    GetTypedItems, UpdateItems, UpdatedItem, MAX_ITEMS_PER_REQUEST, MAX_ITEM_IDS,
+    CopyItems, CreateItems, DeleteItem, DeleteItems, FindItems, FindTypedItems, GenericItem,
+    GetItems, GetTypedItems, MoveItems, UpdateItems, UpdatedItem, MAX_ITEMS_PER_REQUEST,
+    MAX_ITEM_IDS,
 };
 // Items as read, and what every kind shares.
 pub use crate::types::{

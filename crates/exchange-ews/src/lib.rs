@@ -268,13 +268,14 @@
 //! # Writing items and attachments
 //!
 //! [`items::CreateItems`], [`items::UpdateItems`] and [`items::DeleteItems`] write items of
-//! every kind, each item with its own result; an update names each property with an
+//! every kind, and [`items::MoveItems`] and [`items::CopyItems`] put them into another folder,
+//! each item with its own result; an update names each property with an
 //! [`items::PropertyPath`] and an [`items::PropertyValue`] of the shape the property takes,
 //! both checked when the [`items::FieldUpdate`] is made. [`attachments::CreateAttachment`],
 //! [`attachments::GetAttachment`] and [`attachments::DeleteAttachment`] handle attachments.
-//! [`EwsClient::create_items`], [`EwsClient::update_items`], [`EwsClient::delete_items`] and
-//! [`EwsClient::get_items`] take any number of entries and send them in batches of
-//! [`EwsClientBuilder::batch_size`].
+//! [`EwsClient::create_items`], [`EwsClient::update_items`], [`EwsClient::delete_items`],
+//! [`EwsClient::get_items`], [`EwsClient::move_items`] and [`EwsClient::copy_items`] take any
+//! number of entries and send them in batches of [`EwsClientBuilder::batch_size`].
 //!
 //! ```
 //! use exchange_ews::items::{FieldUpdate, ItemChange, ItemKind, PropertyPath, UpdateItems};

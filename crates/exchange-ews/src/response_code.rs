@@ -87,6 +87,8 @@ response_codes! {
     ErrorNoRespondingCASInDestinationSite,
     /// The folder does not exist, or the caller cannot see it.
     ErrorFolderNotFound,
+    /// The folder a move or copy names as its target does not exist.
+    ErrorToFolderNotFound,
     /// A requested property cannot be returned by the operation.
     ErrorInvalidPropertyRequest,
     /// The mailbox is over its quota.

@@ -11,7 +11,9 @@
 //!     `CreateItem` (with `MessageDisposition`: drafts, sending, copies in the sent items,
 //!     delivery to the inboxes of the fake's own mailboxes), `UpdateItem` (set, append and
 //!     delete of plain, indexed and extended properties, with conflict resolution by change
-//!     key) and `DeleteItem` (hard, soft, or a move to the deleted items);
+//!     key), `DeleteItem` (hard, soft, or a move to the deleted items), and `MoveItem` and
+//!     `CopyItem` (a moved item gets a new id, a copy its own; both keep every property and
+//!     attachment);
 //!   - `CreateAttachment`, `GetAttachment` and `DeleteAttachment` (file and item
 //!     attachments, with a size limit);
 //!   - `SyncFolderItems` and `SyncFolderHierarchy` with opaque sync states;

@@ -184,7 +184,10 @@ impl Messages {
                 back_off_value(ms)
             );
         }
-        if matches!(op, "GetItem" | "CreateItem" | "UpdateItem") {
+        if matches!(
+            op,
+            "GetItem" | "CreateItem" | "UpdateItem" | "MoveItem" | "CopyItem"
+        ) {
             // ItemInfoResponseMessageType requires Items even when there are none.
             self.out.push_str("<m:Items/>");
         }
@@ -262,6 +265,13 @@ mod tests {
         assert!(xml.ends_with(
             "<m:Items/></m:GetItemResponseMessage></m:ResponseMessages></m:GetItemResponse>"
         ));
+        for operation in ["MoveItem", "CopyItem"] {
+            let mut messages = Messages::new(operation);
+            messages.error(&MessageError::new("ErrorItemNotFound", "gone"));
+            assert!(messages
+                .finish()
+                .contains(&format!("<m:Items/></m:{operation}ResponseMessage>")));
+        }
         let mut messages = Messages::new("DeleteItem");
         messages.error(&MessageError {
             back_off_ms: Some(5),

@@ -1,11 +1,13 @@
-//! Any number of items created, updated, deleted or read, in requests of a bounded size.
+//! Any number of items created, updated, deleted, read, moved or copied, in requests of a
+//! bounded size.
 
 use crate::calendar::{
     SendMeetingCancellations, SendMeetingInvitations, SendMeetingInvitationsOrCancellations,
 };
 use crate::items::{
-    AffectedTaskOccurrences, ConflictResolution, CreateItems, DeleteItems, DeleteType, GenericItem,
-    GetItems, ItemChange, ItemShape, MessageDisposition, NewItem, UpdateItems, UpdatedItem,
+    AffectedTaskOccurrences, ConflictResolution, CopyItems, CreateItems, DeleteItems, DeleteType,
+    GenericItem, GetItems, ItemChange, ItemShape, MessageDisposition, MoveItems, NewItem,
+    UpdateItems, UpdatedItem,
 };
 use crate::{EwsClient, EwsError, FolderTarget, ItemId, Operation};
 
@@ -101,6 +103,35 @@ impl EwsClient {
     /// [`create_items`](Self::create_items) does.
     pub async fn get_items(&self, ids: Vec<ItemId>, shape: &ItemShape) -> BatchResult<GenericItem> {
         self.in_batches(ids, |chunk| GetItems::new(chunk, shape.clone()))
+            .await
+    }
+
+    /// Moves any number of items into the folder `to` in batches, as
+    /// [`create_items`](Self::create_items) does.
+    ///
+    /// Returns one result per id, in order: the item's new id (a moved item has a new id;
+    /// the old one is no longer found), `None` when the server returns none (a move into
+    /// another mailbox), or the error of that item.
+    pub async fn move_items(
+        &self,
+        ids: Vec<ItemId>,
+        to: &FolderTarget,
+    ) -> BatchResult<Option<ItemId>> {
+        self.in_batches(ids, |chunk| MoveItems::new(chunk, to.clone()))
+            .await
+    }
+
+    /// Copies any number of items into the folder `to` in batches, as
+    /// [`create_items`](Self::create_items) does; the originals stay.
+    ///
+    /// Returns one result per id, in order: the id of the copy, `None` when the server
+    /// returns none (a copy into another mailbox), or the error of that item.
+    pub async fn copy_items(
+        &self,
+        ids: Vec<ItemId>,
+        to: &FolderTarget,
+    ) -> BatchResult<Option<ItemId>> {
+        self.in_batches(ids, |chunk| CopyItems::new(chunk, to.clone()))
             .await
     }
 

@@ -13,9 +13,9 @@ use crate::directory::{
 };
 use crate::folders::{FindFolder, GetFolder, Traversal};
 use crate::items::{
-    BaseShape, Body, CreateItems, DeleteItems, DeleteType, EmailAddressKey, FieldUpdate, GetItems,
-    IndexedPage, ItemChange, ItemKind, ItemShape, MessageDisposition, NewContact, NewItem,
-    NewMessage, PhoneNumberKey, PropertyPath, UpdateItems,
+    BaseShape, Body, CopyItems, CreateItems, DeleteItems, DeleteType, EmailAddressKey, FieldUpdate,
+    GetItems, IndexedPage, ItemChange, ItemKind, ItemShape, MessageDisposition, MoveItems,
+    NewContact, NewItem, NewMessage, PhoneNumberKey, PropertyPath, UpdateItems,
 };
 use crate::sync::{SyncFolderHierarchy, SyncFolderItems, SyncItemShape};
 use crate::timezone::GetServerTimeZones;
@@ -36,6 +36,8 @@ pub(super) const EXAMPLES: &[Example] = &[
     ("CreateItem:Message", send_message),
     ("UpdateItem", update_item),
     ("DeleteItem", delete_item),
+    ("MoveItem", move_item),
+    ("CopyItem", copy_item),
     ("CreateAttachment", create_attachment),
     ("GetAttachment", get_attachment),
     ("DeleteAttachment", delete_attachment),
@@ -145,6 +147,19 @@ fn delete_item(version: ExchangeVersion) -> Result<String, EwsError> {
     let request = DeleteItems::new(vec![item_id()], DeleteType::MoveToDeletedItems)?
         .cancellations(SendMeetingCancellations::SendToAllAndSaveCopy);
     Ok(request.to_envelope(version))
+}
+
+/// An item moved into the inbox, its new id asked for.
+fn move_item(version: ExchangeVersion) -> Result<String, EwsError> {
+    let inbox = FolderTarget::Distinguished(DistinguishedFolder::Inbox);
+    MoveItems::new(vec![item_id()], inbox)?.checked_envelope(version)
+}
+
+/// An item copied into a delegator's calendar.
+fn copy_item(version: ExchangeVersion) -> Result<String, EwsError> {
+    let shared =
+        FolderTarget::DistinguishedOf(DistinguishedFolder::Calendar, "bob@contoso.test".into());
+    CopyItems::new(vec![item_id()], shared)?.checked_envelope(version)
 }
 
 /// A small text file attached to an item.

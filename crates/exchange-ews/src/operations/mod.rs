@@ -30,8 +30,9 @@ pub(crate) use item_xml::{
 };
 pub(crate) use items::check_field_update;
 pub use items::{
-    CreateItems, DeleteItem, DeleteItems, FindItems, FindTypedItems, GenericItem, GetItems,
-    GetTypedItems, UpdateItems, UpdatedItem, MAX_ITEMS_PER_REQUEST, MAX_ITEM_IDS,
+    CopyItems, CreateItems, DeleteItem, DeleteItems, FindItems, FindTypedItems, GenericItem,
+    GetItems, GetTypedItems, MoveItems, UpdateItems, UpdatedItem, MAX_ITEMS_PER_REQUEST,
+    MAX_ITEM_IDS,
 };
 pub use sync::{SyncFolderHierarchy, SyncFolderItems, MAX_SYNC_CHANGES};
 pub use time_zones::GetServerTimeZones;

@@ -35,6 +35,7 @@ mod folders_fake;
 mod fuzz_targets_samples;
 mod generated_calendar;
 mod items_fake;
+mod items_move_fake;
 mod items_new;
 mod items_properties;
 mod items_typed;

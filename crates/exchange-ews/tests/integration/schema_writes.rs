@@ -1,5 +1,5 @@
-//! Every write request the crate makes (create, update and delete items; create, get and
-//! delete attachments) validates against Microsoft's EWS schema, for every version.
+//! Every write request the crate makes (create, update, delete, move and copy items; create,
+//! get and delete attachments) validates against Microsoft's EWS schema, for every version.
 
 use chrono::{Duration, TimeZone, Utc};
 use exchange_ews::attachments::{
@@ -11,9 +11,9 @@ use exchange_ews::calendar::{
     SendMeetingInvitationsOrCancellations,
 };
 use exchange_ews::items::{
-    AffectedTaskOccurrences, Body, BodyFormat, ConflictResolution, CreateItems, DeleteItems,
-    DeleteType, FieldUpdate, ItemChange, ItemKind, MessageDisposition, NewContact, NewItem,
-    NewMessage, NewNote, NewTask, PropertyPath, UpdateItems,
+    AffectedTaskOccurrences, Body, BodyFormat, ConflictResolution, CopyItems, CreateItems,
+    DeleteItems, DeleteType, FieldUpdate, ItemChange, ItemKind, MessageDisposition, MoveItems,
+    NewContact, NewItem, NewMessage, NewNote, NewTask, PropertyPath, UpdateItems,
 };
 use exchange_ews::{DistinguishedFolder, ExchangeVersion, FolderTarget, ItemId};
 use exchange_testkit::schema::SchemaValidator;
@@ -127,6 +127,20 @@ fn envelopes() -> Vec<(String, String)> {
                 .affected_task_occurrences(AffectedTaskOccurrences::ALL[d % 2])
                 .suppress_read_receipts(d == 0);
             add(format!("DeleteItems #{d}"), request.to_envelope(version));
+        }
+        for (f, folder) in folders.iter().enumerate() {
+            let moving = MoveItems::new(ids(), folder.clone()).unwrap();
+            add(
+                format!("MoveItems folder#{f}"),
+                moving.checked_envelope(version).unwrap(),
+            );
+            let copying = CopyItems::new(ids(), folder.clone())
+                .unwrap()
+                .return_new_ids(f == 0);
+            add(
+                format!("CopyItems folder#{f}"),
+                copying.checked_envelope(version).unwrap(),
+            );
         }
         let file = NewAttachment::File(NewFileAttachment {
             name: HOSTILE_NAME.into(),

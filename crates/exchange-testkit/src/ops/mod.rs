@@ -5,6 +5,7 @@ mod attachments;
 mod directory;
 mod find;
 mod folders;
+mod move_copy;
 mod occurrences;
 mod query;
 mod sync;
@@ -87,6 +88,16 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
             };
             for id in ids {
                 record(&mut messages, write::delete(ctx, id, &delete));
+            }
+        }
+        Operation::MoveItem(transfer) => {
+            for outcome in move_copy::run(ctx, transfer, move_copy::Mode::Move) {
+                record(&mut messages, outcome);
+            }
+        }
+        Operation::CopyItem(transfer) => {
+            for outcome in move_copy::run(ctx, transfer, move_copy::Mode::Copy) {
+                record(&mut messages, outcome);
             }
         }
         Operation::UpdateItem { options, changes } => {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::parts::folder;
+use super::parts::target_folder;
 use super::{enum_attr, required, required_enum_attr, violation, Operation, MESSAGES, TYPES};
 use crate::datetime;
 use crate::dom::Element;
@@ -187,23 +187,10 @@ pub(crate) fn create_item(body: &Element) -> Result<Operation, Error> {
         enum_attr(body, "MessageDisposition", MESSAGE_DISPOSITIONS)?.map(str::to_owned);
     let send_invitations =
         enum_attr(body, "SendMeetingInvitations", CREATE_OR_DELETE_OPERATIONS)?.map(str::to_owned);
-    let folder = match body.child(MESSAGES, "SavedItemFolderId") {
-        None => None,
-        Some(target) => {
-            let inner = target.children.first().ok_or_else(|| {
-                violation(
-                    target,
-                    "The element 'SavedItemFolderId' has incomplete content.",
-                )
-            })?;
-            Some(folder(inner)?.ok_or_else(|| {
-                violation(
-                    inner,
-                    format!("The element '{}' is not a folder identifier.", inner.name),
-                )
-            })?)
-        }
-    };
+    let folder = body
+        .child(MESSAGES, "SavedItemFolderId")
+        .map(target_folder)
+        .transpose()?;
     let list = required(body, MESSAGES, "Items")?;
     let items = list
         .children

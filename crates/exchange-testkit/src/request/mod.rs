@@ -11,6 +11,7 @@ mod directory;
 
 pub(crate) use directory::{Availability, Bound, LegacyZone, ZoneChange};
 mod folders;
+mod move_copy;
 mod parts;
 mod restriction;
 #[cfg(test)]
@@ -21,6 +22,7 @@ mod update;
 pub(crate) use attachments::{NewAttachment, NewContent};
 pub(crate) use calendar::{Body, BodyKind, NewItem};
 pub(crate) use folders::FolderTraversal;
+pub(crate) use move_copy::Transfer;
 pub(crate) use parts::{BaseShape, BodyWanted, FolderRef, ItemRef, Shape, View};
 pub(crate) use restriction::{Comparison, Filter, Operand, PathRef};
 pub(crate) use update::{FieldChange, PropertyPath, UpdateOptions};
@@ -98,6 +100,10 @@ pub(crate) enum Operation {
         /// The items, one response message each.
         ids: Vec<ItemRef>,
     },
+    /// `MoveItem` of items into one folder.
+    MoveItem(Transfer),
+    /// `CopyItem` of items into one folder.
+    CopyItem(Transfer),
     /// `UpdateItem` with property changes.
     UpdateItem {
         /// The attributes that apply to every item.
@@ -187,6 +193,8 @@ impl Operation {
             Self::GetItem { .. } => "GetItem",
             Self::CreateItem { .. } => "CreateItem",
             Self::DeleteItem { .. } => "DeleteItem",
+            Self::MoveItem(_) => "MoveItem",
+            Self::CopyItem(_) => "CopyItem",
             Self::UpdateItem { .. } => "UpdateItem",
             Self::CreateAttachment { .. } => "CreateAttachment",
             Self::GetAttachment { .. } => "GetAttachment",
@@ -207,6 +215,7 @@ impl Operation {
             Self::GetFolder { folders, .. } | Self::FindFolder { folders, .. } => folders.len(),
             Self::GetItem { ids, .. } | Self::DeleteItem { ids, .. } => ids.len(),
             Self::CreateItem { items, .. } => items.len(),
+            Self::MoveItem(transfer) | Self::CopyItem(transfer) => transfer.ids.len(),
             Self::UpdateItem { changes, .. } => changes.len(),
             Self::CreateAttachment { attachments, .. } => attachments.len(),
             Self::SyncFolderItems { .. }
@@ -393,6 +402,8 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
                 ids: parts::item_ids(required(body, MESSAGES, "ItemIds")?)?,
             }
         }
+        "MoveItem" => Operation::MoveItem(move_copy::transfer(body)?),
+        "CopyItem" => Operation::CopyItem(move_copy::transfer(body)?),
         "UpdateItem" => update::update_item(body)?,
         "CreateAttachment" => attachments::create_attachment(body)?,
         "GetAttachment" => attachments::get_attachment(body)?,

@@ -245,6 +245,23 @@ pub(crate) fn folder(element: &Element) -> Result<Option<FolderRef>, Error> {
     }
 }
 
+/// Decodes a `TargetFolderIdType` (`SavedItemFolderId`, `ToFolderId`): the one folder it
+/// names.
+pub(crate) fn target_folder(target: &Element) -> Result<FolderRef, Error> {
+    let inner = target.children.first().ok_or_else(|| {
+        violation(
+            target,
+            format!("The element '{}' has incomplete content.", target.name),
+        )
+    })?;
+    folder(inner)?.ok_or_else(|| {
+        violation(
+            inner,
+            format!("The element '{}' is not a folder identifier.", inner.name),
+        )
+    })
+}
+
 /// Decodes `ItemIds` (`NonEmptyArrayOfBaseItemIdsType`).
 pub(crate) fn item_ids(list: &Element) -> Result<Vec<ItemRef>, Error> {
     let ids = list

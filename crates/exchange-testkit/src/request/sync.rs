@@ -1,28 +1,12 @@
 //! `SyncFolderItems` and `SyncFolderHierarchy`.
 
-use super::parts::{folder, item_ids, shape};
-use super::{required, violation, FolderRef, Operation, MESSAGES};
+use super::parts::{item_ids, shape, target_folder};
+use super::{required, violation, Operation, MESSAGES};
 use crate::dom::Element;
 use crate::error::Error;
 
 /// The largest `MaxChangesReturned` the schema allows.
 pub(crate) const MAX_SYNC_CHANGES: usize = 512;
-
-/// The folder inside a `TargetFolderIdType` element.
-fn target_folder(target: &Element) -> Result<FolderRef, Error> {
-    let inner = target.children.first().ok_or_else(|| {
-        violation(
-            target,
-            format!("The element '{}' has incomplete content.", target.name),
-        )
-    })?;
-    folder(inner)?.ok_or_else(|| {
-        violation(
-            inner,
-            format!("The element '{}' is not a folder identifier.", inner.name),
-        )
-    })
-}
 
 /// `SyncState`, when given and not empty.
 fn state(body: &Element) -> Option<String> {

@@ -397,3 +397,66 @@ async fn broken_series_and_zones_get_ews_errors() {
     requests.extend(carol.sent());
     validate(&server, &requests, 0);
 }
+
+/// `MoveItem` or `CopyItem` of `ids` into the distinguished folder `to`.
+fn transfer(operation: &str, ids: &[&str], to: &str) -> String {
+    envelope(&format!(
+        "<m:{operation}><m:ToFolderId>{}</m:ToFolderId><m:ItemIds>{}</m:ItemIds></m:{operation}>",
+        folder(to, None),
+        id_list("ItemId", ids)
+    ))
+}
+
+#[tokio::test]
+async fn a_series_moves_and_copies_whole_but_an_occurrence_does_not() {
+    let server = start().await;
+    let alice = Client::new(&server, ALICE);
+    let item = series(
+        "Stand-up",
+        "2024-03-25T08:00:00Z",
+        "2024-03-25T08:15:00Z",
+        WEEKLY,
+        None,
+    );
+    let (_, created) = alice.call(&create_items(&[item], None, CREATE)).await;
+    let master = item_ids(&created).remove(0).0;
+    let view = || calendar_view("2024-03-20T00:00:00Z", "2024-05-01T00:00:00Z", None);
+    let (_, before) = alice.call(&view()).await;
+    let occurrence = item_ids(&before).remove(1).0;
+    for operation in ["MoveItem", "CopyItem"] {
+        let (_, answer) = alice
+            .call(&transfer(operation, &[&occurrence], "deleteditems"))
+            .await;
+        assert_eq!(
+            codes(&answer),
+            ["ErrorCalendarCannotMoveOrCopyOccurrence"],
+            "{answer}"
+        );
+    }
+
+    // A copy in the same folder is a second series with ids of its own.
+    let (_, copied) = alice
+        .call(&transfer("CopyItem", &[&master], "calendar"))
+        .await;
+    assert_eq!(codes(&copied), ["NoError"], "{copied}");
+    let copy = item_ids(&copied).remove(0).0;
+    assert_ne!(copy, master);
+    let (_, both) = alice.call(&view()).await;
+    assert_eq!(texts(&both, T, "Subject"), ["Stand-up"; 8]);
+
+    // The original series leaves: its occurrences go with it, the copy's stay.
+    let (_, moved) = alice
+        .call(&transfer("MoveItem", &[&master], "deleteditems"))
+        .await;
+    assert_eq!(codes(&moved), ["NoError"], "{moved}");
+    let (_, after) = alice.call(&view()).await;
+    let left: Vec<String> = item_ids(&after).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(left.len(), 4);
+    assert!(!left.contains(&occurrence));
+    let (_, gone) = alice
+        .call(&get_paths(&[&master, &occurrence], "IdOnly", ""))
+        .await;
+    assert_eq!(codes(&gone), ["ErrorItemNotFound"; 2]);
+    assert_eq!(server.item_count(ALICE.smtp, "deleteditems"), 1);
+    validate(&server, &alice.sent(), 0);
+}

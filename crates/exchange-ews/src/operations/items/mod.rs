@@ -1,5 +1,6 @@
 //! The operations on items of every kind: reading them generically or typed, finding them a
-//! page at a time with restrictions and sort orders, and creating, updating and deleting them.
+//! page at a time with restrictions and sort orders, and creating, updating, deleting, moving
+//! and copying them.
 
 mod create_items;
 #[cfg(test)]
@@ -11,6 +12,9 @@ mod get_items;
 #[cfg(test)]
 mod get_items_tests;
 mod item_change_xml;
+mod move_copy_items;
+#[cfg(test)]
+mod move_copy_items_tests;
 mod typed_items;
 mod update_checks;
 mod update_fields;
@@ -24,6 +28,7 @@ pub use delete_items::DeleteItems;
 pub(crate) use find_items::summary;
 pub use find_items::FindItems;
 pub use get_items::{GenericItem, GetItems, MAX_ITEM_IDS};
+pub use move_copy_items::{CopyItems, MoveItems};
 pub use typed_items::{FindTypedItems, GetTypedItems};
 pub(crate) use update_checks::check_field_update;
 pub use update_items::{UpdateItems, UpdatedItem};
