@@ -73,6 +73,7 @@
 //! (`Arc<dyn GatewayApi>`).
 
 pub mod declare;
+pub mod tables;
 
 mod areas;
 mod call;

@@ -2,6 +2,7 @@
 
 mod calendar;
 mod errors;
+mod tables;
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
