@@ -25,6 +25,9 @@
 //! ```
 
 mod fields;
+mod filter;
+
+pub use filter::{Comparison, Filter, Literal, MAX_DEPTH, MAX_NODES, MAX_TEXT_LEN, MAX_VALUE_LEN};
 
 /// A table.
 ///
