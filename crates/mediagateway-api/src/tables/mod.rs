@@ -26,8 +26,10 @@
 
 mod fields;
 mod filter;
+mod record;
 
 pub use filter::{Comparison, Filter, Literal, MAX_DEPTH, MAX_NODES, MAX_TEXT_LEN, MAX_VALUE_LEN};
+pub use record::{MailboxValue, Record, Value, Write, MAX_LIST_ENTRIES, MAX_TEXT_BYTES};
 
 /// A table.
 ///
