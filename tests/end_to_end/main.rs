@@ -10,4 +10,5 @@ mod path;
 mod python_client;
 mod restart;
 mod support;
+mod throttling;
 mod url_policy;

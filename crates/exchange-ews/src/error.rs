@@ -6,6 +6,8 @@ use std::time::Duration;
 use exchange_auth::AuthError;
 use thiserror::Error;
 
+use crate::client::BackOffScope;
+
 pub use crate::response_code::ResponseCode;
 
 /// Why an EWS call failed.
@@ -59,6 +61,21 @@ pub enum EwsError {
         /// What the authentication strategy reported.
         #[source]
         source: AuthError,
+    },
+    /// The request was not sent: an answer to an earlier one asked to back off from its
+    /// mailbox or its server for longer than the call may still wait. See
+    /// [`BackOffState`](crate::client::BackOffState).
+    #[error(
+        "not sent: Exchange asked to back off from the {scope} for {} ms more ({cause})",
+        remaining.as_millis()
+    )]
+    BackingOff {
+        /// Whether the mailbox or the whole server backs off.
+        scope: BackOffScope,
+        /// How much of the back-off is left.
+        remaining: Duration,
+        /// The throttling answer that asked for the back-off.
+        cause: Box<EwsError>,
     },
     /// The request did not get an answer: the connection failed, timed out or broke.
     #[error("cannot reach the server ({kind}): {detail}")]
@@ -302,22 +319,26 @@ impl EwsError {
         }
     }
 
-    /// Whether the server throttles the caller (busy, too many connections, HTTP 429/503):
-    /// retry later, after [`back_off`](Self::back_off) when it says.
+    /// Whether the server throttles the caller (busy, too many connections, HTTP 429/503, or
+    /// a request held back by an earlier answer's back-off): retry later, after
+    /// [`back_off`](Self::back_off) when it says.
     pub fn is_throttled(&self) -> bool {
         match self {
             Self::HttpStatus { status, .. } => matches!(status, 429 | 503),
+            Self::BackingOff { .. } => true,
             _ => self
                 .response_code()
                 .is_some_and(ResponseCode::is_throttling),
         }
     }
 
-    /// How long the server asked the caller to wait before retrying.
+    /// How long the server asked the caller to wait before retrying (for a request held
+    /// back, how much of the back-off is left).
     pub fn back_off(&self) -> Option<Duration> {
         match self {
             Self::Response { back_off, .. } | Self::SoapFault { back_off, .. } => *back_off,
             Self::HttpStatus { retry_after, .. } => *retry_after,
+            Self::BackingOff { remaining, .. } => Some(*remaining),
             _ => None,
         }
     }
@@ -432,5 +453,26 @@ mod tests {
         };
         assert!(refused.is_malformed_response());
         assert!(refused.to_string().contains("document type"));
+    }
+
+    #[test]
+    fn a_request_held_back_is_throttled_for_what_is_left() {
+        let held = EwsError::BackingOff {
+            scope: BackOffScope::Mailbox,
+            remaining: Duration::from_millis(1200),
+            cause: Box::new(response(
+                ResponseCode::ErrorServerBusy,
+                Some(Duration::from_secs(30)),
+            )),
+        };
+        assert!(held.is_throttled());
+        assert_eq!(held.back_off(), Some(Duration::from_millis(1200)));
+        // It is not an answer of Exchange's to this request.
+        assert_eq!(held.response_code(), None);
+        assert_eq!(
+            held.to_string(),
+            "not sent: Exchange asked to back off from the mailbox for 1200 ms more \
+             (Exchange answered ErrorServerBusy (Error): text (back off 30000 ms))"
+        );
     }
 }

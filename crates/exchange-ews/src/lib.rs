@@ -27,8 +27,9 @@
 //! - [`timezone`]: Windows and IANA zones, zone definitions and `GetServerTimeZones`.
 //! - [`autodiscover`]: the EWS URL of a mailbox from its address.
 //! - [`decoded`]: any EWS document decoded generically, as a tree and as JSON.
-//! - [`client`], [`error`], [`version`]: the client's settings (retries, impersonation,
-//!   batches, paging), the kinds of failures, and the schema and server versions.
+//! - [`client`], [`error`], [`version`]: the client's settings (retries, shared back-offs,
+//!   impersonation, batches, paging), the kinds of failures, and the schema and server
+//!   versions.
 //!
 //! # Features
 //!

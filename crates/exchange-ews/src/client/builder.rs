@@ -7,6 +7,7 @@ use std::time::Duration;
 use exchange_auth::{AuthStrategy, Target};
 use url::Url;
 
+use super::back_off::BackOffState;
 use super::identity::{Identity, Impersonation};
 use super::limit::{MailboxLimits, DEFAULT_PER_MAILBOX};
 use super::retry::{Jitter, RetryPolicy};
@@ -27,6 +28,7 @@ pub struct EwsClientBuilder {
     http: HttpOptions,
     retry: RetryPolicy,
     max_concurrent_per_mailbox: usize,
+    back_off: Option<(BackOffState, String)>,
     impersonation: Option<Impersonation>,
     time_zone: Option<WindowsZoneId>,
     batch_size: usize,
@@ -40,15 +42,32 @@ impl EwsClientBuilder {
             http: HttpOptions::new(DEFAULT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES),
             retry: RetryPolicy::default(),
             max_concurrent_per_mailbox: DEFAULT_PER_MAILBOX,
+            back_off: None,
             impersonation: None,
             time_zone: None,
             batch_size: MAX_BATCH_SIZE,
         }
     }
 
-    /// When throttled calls are sent again (default [`RetryPolicy::default`]).
+    /// When throttled calls are sent again (default [`RetryPolicy::default`]). Its
+    /// `max_delay` also bounds how long a call waits for the back-off of its mailbox and
+    /// server in all (see [`back_off_state`](Self::back_off_state)).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Shares throttling back-offs with every client built with a clone of `state`: once an
+    /// answer asks one of them to back off from a mailbox or a server, the others' requests
+    /// to it wait until the back-off ends before they are sent (see [`BackOffState`]).
+    ///
+    /// `account` names the mailbox the client's requests act on when it does not
+    /// impersonate: the login's user name or address, compared without case. Clients of one
+    /// account then back off together, clients of other accounts only from the same server.
+    /// [`build`](Self::build) refuses an empty name. Without this call the client keeps a
+    /// state of its own, which its clones and impersonating clients share.
+    pub fn back_off_state(mut self, state: BackOffState, account: &str) -> Self {
+        self.back_off = Some((state, account.to_owned()));
         self
     }
 
@@ -170,6 +189,18 @@ impl EwsClientBuilder {
                 ),
             });
         }
+        let (back_off, account) = match self.back_off {
+            Some((_, account)) if account.trim().is_empty() => {
+                return Err(EwsError::InvalidArgument {
+                    argument: "back_off_state",
+                    reason: "the account whose mailbox the client acts on has no name".into(),
+                })
+            }
+            Some(shared) => shared,
+            // Nobody else uses this state, so the account's own mailbox needs no name in it.
+            None => (BackOffState::new(), String::new()),
+        };
+        let server_key = server_key(&url);
         let identity = Identity::new(self.impersonation)?;
         // Autodiscover, not HTTP redirects, is how clients find a moved mailbox.
         let connections = self.http.connections(auth.as_ref())?;
@@ -188,11 +219,23 @@ impl EwsClientBuilder {
                 retry: self.retry,
                 jitter: Jitter::new(),
                 limits: MailboxLimits::new(self.max_concurrent_per_mailbox),
+                back_off,
+                server_key,
+                account,
                 batch_size: self.batch_size,
             }),
             identity: Arc::new(identity),
             response_limit: None,
         })
+    }
+}
+
+/// The URL's host and port, the key of the server's back-off.
+fn server_key(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
     }
 }
 
@@ -232,6 +275,7 @@ impl fmt::Debug for EwsClientBuilder {
                 "max_concurrent_per_mailbox",
                 &self.max_concurrent_per_mailbox,
             )
+            .field("back_off", &self.back_off)
             .field("impersonation", &self.impersonation)
             .field("time_zone", &self.time_zone)
             .field("batch_size", &self.batch_size)
@@ -333,6 +377,29 @@ mod tests {
             .impersonate(Impersonation::Sid(" ".into()))
             .build();
         assert_eq!(argument_of(nobody), "impersonation");
+        let no_account = EwsClient::builder(url)
+            .auth(basic())
+            .back_off_state(BackOffState::new(), " ")
+            .build();
+        assert_eq!(argument_of(no_account), "back_off_state");
+    }
+
+    #[test]
+    fn servers_are_keyed_by_host_and_port() {
+        let key = |raw: &str| server_key(&check_url(raw).unwrap());
+        assert_eq!(
+            key("https://Mail.Contoso.TEST/EWS/Exchange.asmx"),
+            "mail.contoso.test:443"
+        );
+        assert_eq!(
+            key("http://mail.contoso.test/EWS/Exchange.asmx"),
+            "mail.contoso.test:80"
+        );
+        assert_eq!(
+            key("https://mail.contoso.test:8443/EWS/Exchange.asmx"),
+            "mail.contoso.test:8443"
+        );
+        assert_eq!(key("http://[::1]:8080/EWS/Exchange.asmx"), "[::1]:8080");
     }
 
     #[test]

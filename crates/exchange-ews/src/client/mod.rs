@@ -1,5 +1,6 @@
 //! The async client: the request types of every area sent over HTTP(S).
 
+mod back_off;
 mod batch;
 mod builder;
 mod calendar_windows;
@@ -9,6 +10,7 @@ mod identity;
 mod limit;
 mod retry;
 
+pub use back_off::{BackOffScope, BackOffState};
 pub use batch::{BatchResult, CreateOptions, MAX_BATCH_SIZE};
 pub use builder::EwsClientBuilder;
 pub use folders::ItemPager;
@@ -23,6 +25,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use tokio::time::Instant;
 use tracing::{debug, enabled, trace, Level};
 
 use crate::calendar::{
@@ -34,6 +37,7 @@ use crate::items::{DeleteItem, DeleteType};
 use crate::timezone::{GetServerTimeZones, TimeZoneContext, TimeZoneDefinition};
 use crate::version::ServerVersionInfo;
 use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, ItemId, Operation};
+use back_off::BackOffKeys;
 use identity::Identity;
 use limit::MailboxLimits;
 use retry::Jitter;
@@ -44,7 +48,8 @@ const WIRE_TARGET: &str = "exchange_ews::wire";
 /// A client of one EWS endpoint (`…/EWS/Exchange.asmx`).
 ///
 /// Cloning is cheap: clones share the connection pool, the last server version, the
-/// per-mailbox request limits and the back-end affinity cookie.
+/// per-mailbox request limits, the [throttling back-offs](BackOffState) and the back-end
+/// affinity cookie.
 #[derive(Clone)]
 pub struct EwsClient {
     inner: Arc<Inner>,
@@ -61,6 +66,12 @@ struct Inner {
     retry: RetryPolicy,
     jitter: Jitter,
     limits: MailboxLimits,
+    back_off: BackOffState,
+    /// The server's back-off key: the URL's host and port.
+    server_key: String,
+    /// Whose mailbox the requests act on without impersonation, as the back-off state knows
+    /// it (empty for a state of the client's own).
+    account: String,
     time_zone: Option<TimeZoneContext>,
     batch_size: usize,
 }
@@ -138,8 +149,9 @@ impl EwsClient {
     }
 
     /// A client that acts on another mailbox through `impersonation`, sharing this one's
-    /// connections and per-mailbox limits (but not its affinity cookie, which belongs to the
-    /// mailbox); fails on an identifier [`EwsClientBuilder::impersonate`] would refuse.
+    /// connections, per-mailbox limits and back-off state (but not its affinity cookie, which
+    /// belongs to the mailbox); fails on an identifier [`EwsClientBuilder::impersonate`]
+    /// would refuse.
     pub fn impersonating(&self, impersonation: Impersonation) -> Result<Self, EwsError> {
         Ok(Self {
             inner: Arc::clone(&self.inner),
@@ -166,7 +178,8 @@ impl EwsClient {
     }
 
     /// Sends any operation and reads its answer, retrying throttled attempts as the
-    /// [`RetryPolicy`] says.
+    /// [`RetryPolicy`] says, each attempt after the back-off of its mailbox and server (see
+    /// [`BackOffState`]).
     pub async fn execute<O: Operation>(&self, operation: &O) -> Result<O::Output, EwsError> {
         operation.check(self.inner.version)?;
         let mut envelope = operation.envelope(self.inner.version);
@@ -176,9 +189,14 @@ impl EwsClient {
         let envelope = self.identity.envelope(envelope)?;
         trace!(target: WIRE_TARGET, operation = O::NAME, body = %envelope, "request");
         let envelope = Bytes::from(envelope);
+        let keys = self.back_off_keys();
+        let mut waited = Duration::ZERO;
         let mut attempt = 1;
         loop {
-            let error = match self.attempt::<O>(envelope.clone()).await {
+            let error = match self
+                .attempt::<O>(envelope.clone(), &keys, &mut waited)
+                .await
+            {
                 Ok(output) => return Ok(output),
                 Err(error) => error,
             };
@@ -201,10 +219,21 @@ impl EwsClient {
         }
     }
 
-    /// One attempt, within the mailbox's concurrency limit (not held while backing off).
-    async fn attempt<O: Operation>(&self, envelope: Bytes) -> Result<O::Output, EwsError> {
+    /// One attempt, after the shared back-off and within the mailbox's concurrency limit (not
+    /// held while the call backs off on its own). A throttling answer's back-off is kept for
+    /// the requests after it.
+    async fn attempt<O: Operation>(
+        &self,
+        envelope: Bytes,
+        keys: &BackOffKeys,
+        waited: &mut Duration,
+    ) -> Result<O::Output, EwsError> {
+        // Before queueing too, so that a call that cannot wait long enough fails at once.
+        self.wait_for_back_off(keys, waited).await?;
         let answer = {
             let _permit = self.inner.limits.acquire(self.identity.mailbox_key()).await;
+            // Another request's answer may have asked to back off while this one queued.
+            self.wait_for_back_off(keys, waited).await?;
             let endpoint = &self.inner.endpoint;
             let limit = self
                 .response_limit
@@ -224,7 +253,44 @@ impl EwsClient {
                 "response"
             );
         }
-        self.interpret::<O>(answer)
+        let output = self.interpret::<O>(answer);
+        if let Err(error) = &output {
+            self.inner.back_off.record(keys, error, Instant::now());
+        }
+        output
+    }
+
+    /// Waits until neither the request's mailbox nor its server backs off; fails at once
+    /// when the call's waits would then exceed the policy's `max_delay` in all.
+    async fn wait_for_back_off(
+        &self,
+        keys: &BackOffKeys,
+        waited: &mut Duration,
+    ) -> Result<(), EwsError> {
+        while let Some(pending) = self.inner.back_off.pending(keys, Instant::now()) {
+            let budget = self.inner.retry.max_delay().saturating_sub(*waited);
+            if pending.remaining > budget {
+                return Err(pending.into_error());
+            }
+            debug!(
+                scope = %pending.scope,
+                wait_ms = u64::try_from(pending.remaining.as_millis()).unwrap_or(u64::MAX),
+                "waiting for a throttling back-off before sending"
+            );
+            tokio::time::sleep(pending.remaining).await;
+            *waited += pending.remaining;
+        }
+        Ok(())
+    }
+
+    /// The back-off keys of this client's requests: its server, and the impersonated
+    /// mailbox or else the account's own.
+    fn back_off_keys(&self) -> BackOffKeys {
+        let mailbox = match self.identity.mailbox_key() {
+            "" => self.inner.account.as_str(),
+            impersonated => impersonated,
+        };
+        BackOffKeys::new(&self.inner.server_key, mailbox)
     }
 
     /// The result of an answer: a success status carries the operation's answer (or a
@@ -269,6 +335,7 @@ impl fmt::Debug for EwsClient {
             .field("max_response_bytes", &inner.endpoint.max_response_bytes)
             .field("retry", &inner.retry)
             .field("max_concurrent_per_mailbox", &inner.limits.per_mailbox())
+            .field("back_off", &inner.back_off)
             .field("impersonation", &self.identity.impersonation())
             .finish_non_exhaustive()
     }

@@ -23,6 +23,14 @@ const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(60);
 /// with full jitter. A server back-off longer than `max_delay` is not waited for: the call
 /// fails with the throttled error at once so that the caller can schedule the work later.
 ///
+/// A server back-off also holds back the other requests to the same mailbox or server, of
+/// this client and of every client sharing its [`BackOffState`](super::BackOffState): each
+/// attempt first waits until the back-off ends. That wait is not an attempt, and a retry
+/// waits for the longer of its own delay and the back-off, not for both. The waits for
+/// back-offs beyond a retry's own delay may last at most `max_delay` per call in all: a call
+/// that would wait longer fails at once with [`EwsError::BackingOff`], a throttled error
+/// carrying the back-off that is left.
+///
 /// ```
 /// use std::time::Duration;
 /// use exchange_ews::client::RetryPolicy;
@@ -84,6 +92,7 @@ impl RetryPolicy {
     }
 
     /// The longest delay the client waits; a longer server back-off fails the call at once.
+    /// It also bounds the waits of one call for shared back-offs, in all.
     pub fn max_delay(&self) -> Duration {
         self.max_delay
     }

@@ -14,11 +14,11 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Quick delays without jitter, so that the tests run fast and their timing is known.
-fn quick() -> RetryPolicy {
+pub(crate) fn quick() -> RetryPolicy {
     RetryPolicy::new(4, Duration::from_millis(10), Duration::from_secs(1)).jitter(false)
 }
 
-fn busy_fault(back_off_ms: u64) -> String {
+pub(crate) fn busy_fault(back_off_ms: u64) -> String {
     SERVER_BUSY_FAULT.replace(">30000<", &format!(">{back_off_ms}<"))
 }
 
@@ -33,7 +33,7 @@ fn busy_message(back_off_ms: u64) -> String {
     )
 }
 
-fn get_item_success() -> String {
+pub(crate) fn get_item_success() -> String {
     response(
         "GetItem",
         "Success",
@@ -45,7 +45,12 @@ fn get_item_success() -> String {
 }
 
 /// Answers the first `times` requests with `first`, every later one with `then`.
-async fn answer_then(server: &MockServer, times: u64, first: ResponseTemplate, then: String) {
+pub(crate) async fn answer_then(
+    server: &MockServer,
+    times: u64,
+    first: ResponseTemplate,
+    then: String,
+) {
     Mock::given(method("POST"))
         .respond_with(first)
         .up_to_n_times(times)
@@ -58,16 +63,16 @@ async fn answer_then(server: &MockServer, times: u64, first: ResponseTemplate, t
         .await;
 }
 
-fn xml(status: u16, body: String) -> ResponseTemplate {
+pub(crate) fn xml(status: u16, body: String) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body, "text/xml; charset=utf-8")
 }
 
-async fn get_item(client: &EwsClient) -> Result<String, EwsError> {
+pub(crate) async fn get_item(client: &EwsClient) -> Result<String, EwsError> {
     let item = client.get_calendar_item(&ItemId::new("AAMk1")).await?;
     Ok(item.subject)
 }
 
-async fn requests(server: &MockServer) -> usize {
+pub(crate) async fn requests(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
 }
 

@@ -20,6 +20,7 @@ mod autodiscover_redirects;
 mod autodiscover_search;
 mod calendar_full;
 mod client_addresses;
+mod client_back_off;
 mod client_directory;
 mod client_failures;
 mod client_identity;

@@ -11,7 +11,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::Utc;
 use exchange_auth::{Basic, UserCredentials};
-use exchange_ews::client::{AddressCheck, HostLookup, RetryPolicy};
+use exchange_ews::client::{AddressCheck, BackOffState, HostLookup, RetryPolicy};
 use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget};
 use mediagateway_api::{ApiError, ExchangeGeneration};
 use secrecy::ExposeSecret;
@@ -31,10 +31,18 @@ use errors::map_error;
 /// connects ([`UrlPolicy::check_addresses`]), so a name that leads to a forbidden address gets
 /// nothing, not even a request without a password. The gateway judges the URL itself, and so
 /// an IP-address host, before it asks the backend.
+///
+/// Every client shares one [`BackOffState`]: when Exchange asks to back off from a mailbox
+/// (the login's user's) or from a whole server, the calls of every portal user reading it
+/// wait for the back-off instead of each spending its own attempts into the same throttling.
+/// A call that would wait more than 5 seconds in all goes back to the portal as `Throttled`
+/// at once, with the back-off that is left. The back-offs outlive the clients: a login's
+/// rebuilt client still waits for them.
 #[derive(Debug)]
 pub struct EwsBackend {
     timeout: Duration,
     clients: Mutex<Lru<[u8; 32], Cached>>,
+    back_off: BackOffState,
     addresses: Arc<PolicyAddresses>,
     host_lookup: Option<Arc<dyn HostLookup>>,
 }
@@ -58,8 +66,9 @@ struct Cached {
     client: EwsClient,
 }
 
-/// The longest throttling back-off the gateway waits out itself. Portal calls are interactive:
-/// a longer one goes back to the portal as `Throttled` with the server's back-off.
+/// The longest throttling back-off the gateway waits out itself, and the longest a call waits
+/// for the back-offs other calls were given, in all. Portal calls are interactive: a longer
+/// one goes back to the portal as `Throttled` with the server's back-off.
 const MAX_INTERACTIVE_BACK_OFF: Duration = Duration::from_secs(5);
 
 impl EwsBackend {
@@ -78,6 +87,7 @@ impl EwsBackend {
         Self {
             timeout,
             clients: Mutex::new(Lru::new(capacity)),
+            back_off: BackOffState::new(),
             addresses: Arc::new(PolicyAddresses(UrlPolicy::default())),
             host_lookup: None,
         }
@@ -141,6 +151,7 @@ impl EwsBackend {
                 Duration::from_millis(250),
                 MAX_INTERACTIVE_BACK_OFF,
             ))
+            .back_off_state(self.back_off.clone(), &access.user_name)
             .check_addresses(Arc::clone(&self.addresses) as Arc<dyn AddressCheck>);
         if let Some(lookup) = &self.host_lookup {
             builder = builder.host_lookup(Arc::clone(lookup));
@@ -244,5 +255,51 @@ mod tests {
         assert_eq!(backend.cached_clients(), 1, "forgetting twice is harmless");
         backend.forget(&access("carol", "").login());
         assert_eq!(backend.cached_clients(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_throttled_mailbox_holds_back_the_next_client_of_its_login_only() {
+        let fake = exchange_testkit::FakeExchange::builder()
+            .user("alice@contoso.test", "pa", "alice@contoso.test")
+            .user("bob@contoso.test", "pb", "bob@contoso.test")
+            .start()
+            .await
+            .unwrap();
+        let on_fake = |user: &str, password: &str| MailboxAccess {
+            server_url: fake.url(),
+            ..access(user, password)
+        };
+        let (alice, bob) = (
+            on_fake("alice@contoso.test", "pa"),
+            on_fake("bob@contoso.test", "pb"),
+        );
+        let backend = EwsBackend::new(Duration::from_secs(5));
+        fake.inject(exchange_testkit::Fault::ServerBusyFault {
+            back_off_ms: 30_000,
+        });
+        let busy = backend.check(&alice).await.unwrap_err();
+        assert_eq!(busy.back_off(), Some(Duration::from_secs(30)), "{busy:?}");
+
+        // The login's next client (after a logout, say) sends nothing until the back-off ends.
+        backend.forget(&alice.login());
+        let sent = fake.logged_requests().len();
+        let held = backend.check(&alice).await.unwrap_err();
+        let ApiError::Throttled {
+            back_off: Some(left),
+            detail,
+        } = &held
+        else {
+            panic!("{held:?}");
+        };
+        assert!(
+            *left <= Duration::from_secs(30) && *left > Duration::from_secs(20),
+            "{left:?}"
+        );
+        assert!(detail.starts_with("not sent"), "{detail}");
+        assert_eq!(fake.logged_requests().len(), sent);
+
+        // Another mailbox on the same server is not held back.
+        backend.check(&bob).await.unwrap();
+        assert_eq!(fake.logged_requests().len(), sent + 1);
     }
 }
