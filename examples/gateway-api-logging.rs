@@ -3,7 +3,8 @@
 //! real gateway. Served over gRPC, a portal cannot tell it from the gateway.
 //!
 //! The forwarding is written once for every operation from the API's tables
-//! (`admin_operations!`, `session_operations!`, `calendar_operations!`), so it stays complete
+//! (`admin_operations!`, `session_operations!`, `calendar_operations!`, `table_operations!`), so
+//! it stays complete
 //! when the API grows.
 //!
 //! ```text
@@ -73,6 +74,7 @@ macro_rules! logged_area {
 mediagateway_api::admin_operations!(logged_area! {});
 mediagateway_api::session_operations!(logged_area! {});
 mediagateway_api::calendar_operations!(logged_area! {});
+mediagateway_api::table_operations!(logged_area! {});
 
 /// The credential checks before a request is read are the wrapped gateway's.
 #[async_trait]

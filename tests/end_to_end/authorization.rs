@@ -11,8 +11,8 @@ use chrono::{TimeZone, Utc};
 use mediagateway::ThrottleConfig;
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, Credential, GatewayApi, GatewayPassword, KeyRotation, Login,
-    NewAppointment, NewFileAttachment, PortalKey, SessionApi, TimeWindow, UserCall, UserQuery,
-    UserRef,
+    NewAppointment, NewFileAttachment, PortalCall, PortalKey, SessionApi, TimeWindow, UserCall,
+    UserQuery, UserRef,
 };
 use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
@@ -252,6 +252,12 @@ async fn every_operation(
         outcome(api.delete_attachment(&user, "AAMkNowhere").await),
     );
     note("logout", user_expect(who), outcome(api.logout(&user).await));
+    let portal = PortalCall::with_credential(keys.credential(who), "A");
+    note(
+        "metadata",
+        user_expect(who),
+        outcome(api.metadata(&portal).await),
+    );
     out
 }
 
@@ -311,7 +317,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     }
     assert_eq!(
         cells,
-        3 * 5 * 22,
+        3 * 5 * 23,
         "every operation of every area is in the matrix"
     );
 }

@@ -436,6 +436,20 @@ async fn data_sources(kind: Kind) {
         .users
         .is_empty());
 
+    // An Exchange 2007 data source's tables lack what its EWS version does not know.
+    let old = world
+        .data_source("Old")
+        .exchange_version(exchange_connector::ExchangeGeneration::Exchange2007)
+        .build()
+        .unwrap();
+    old.configure_gateway().await.unwrap();
+    let appointment = &old.metadata().await.unwrap()[0];
+    assert!(appointment.field("TimeZone").is_none() && appointment.field("Start").is_some());
+    assert!(
+        key_refused(exchange.metadata().await),
+        "the deleted data source's key"
+    );
+
     for bad in ["", "line\nbreak"] {
         assert!(matches!(
             api.get_data_source(&admin, bad).await,

@@ -119,6 +119,32 @@ async fn the_path(kind: Kind, session_based: bool) {
     assert_eq!(outcome.stored, !session_based);
     assert_eq!(world.stored(portal_user), !session_based);
 
+    // The tables a portal designs with, read with the portal key.
+    let tables = exchange.metadata().await.unwrap();
+    let names: Vec<&str> = tables.iter().map(|t| t.table.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "Appointment",
+            "Contact",
+            "Task",
+            "Message",
+            "Note",
+            "Folder",
+            "Attachment"
+        ]
+    );
+    let start = tables[0].field("Start").expect("appointments start");
+    assert_eq!(
+        start.field_type,
+        exchange_connector::tables::FieldType::DateTime
+    );
+    assert!(
+        tables[0].field("TimeZone").is_some(),
+        "Exchange 2010 and later"
+    );
+    assert_eq!(tables[6].parent_key, Some("FKItemID"));
+
     // Step 4: create, read back, find in the window, delete.
     let user = exchange.user(portal_user);
     let new = appointment("Quarterly review");

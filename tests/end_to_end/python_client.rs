@@ -75,7 +75,7 @@ async fn run_portal(wire: Wire) {
             .arg(format!("--python_out={}", stubs.path().display()))
             .arg(format!("--grpc_python_out={}", stubs.path().display()))
             .args(
-                ["common", "admin", "sessions", "calendar"]
+                ["common", "admin", "sessions", "calendar", "tables"]
                     .map(|area| root.join(format!("proto/mediagateway/v1/{area}.proto"))),
             ),
         Duration::from_secs(60),

@@ -31,6 +31,8 @@ from mediagateway.v1 import calendar_pb2_grpc as calendar_rpc  # noqa: E402
 from mediagateway.v1 import common_pb2 as common_pb  # noqa: E402
 from mediagateway.v1 import sessions_pb2 as sessions_pb  # noqa: E402
 from mediagateway.v1 import sessions_pb2_grpc as sessions_rpc  # noqa: E402
+from mediagateway.v1 import tables_pb2 as tables_pb  # noqa: E402
+from mediagateway.v1 import tables_pb2_grpc as tables_rpc  # noqa: E402
 
 checks = 0
 
@@ -68,7 +70,8 @@ def open_channel():
 
 channel = open_channel()
 health_api = health_rpc.HealthStub(channel)
-for service in ["", "mediagateway.v1.Admin", "mediagateway.v1.Sessions", "mediagateway.v1.Calendar"]:
+for service in ["", "mediagateway.v1.Admin", "mediagateway.v1.Sessions", "mediagateway.v1.Calendar",
+                "mediagateway.v1.Tables"]:
     health = health_api.Check(health_pb.HealthCheckRequest(service=service))
     check(health.status == health_pb.HealthCheckResponse.SERVING, f"health of {service!r}: {health}")
 try:
@@ -103,6 +106,25 @@ check(configured.portal_key.startswith("mgk1."), "a new data source hands out it
 as_portal = [("mg-portal-key-bin", configured.portal_key.encode())]
 expect_error(lambda: admin_api.Status(admin_pb.StatusRequest(context=admin), metadata=as_portal),
              grpc.StatusCode.PERMISSION_DENIED, common_pb.ERROR_KIND_PERMISSION_DENIED)
+# The tables' metadata, with the portal key only.
+tables_api = tables_rpc.TablesStub(channel)
+metadata = tables_api.Metadata(tables_pb.MetadataRequest(context=common_pb.PortalContext(data_source="Exchange")),
+                               metadata=as_portal)
+by_name = {t.table: t for t in metadata.tables}
+check(sorted(by_name) == ["Appointment", "Attachment", "Contact", "Folder", "Message", "Note", "Task"],
+      f"tables {sorted(by_name)}")
+start_field = next(f for f in by_name["Appointment"].fields if f.name == "Start")
+check(start_field.kind == tables_pb.FIELD_KIND_DATE_TIME and start_field.sortable, f"Start {start_field}")
+busy = next(f for f in by_name["Appointment"].fields if f.name == "BusyStatus")
+check(busy.kind == tables_pb.FIELD_KIND_ENUMERATION and "OOF" in busy.enumeration_values, f"BusyStatus {busy}")
+check(by_name["Attachment"].parent_key == "FKItemID" and by_name["Contact"].stable_key == "PermanentURL",
+      "the keys")
+expect_error(lambda: tables_api.Metadata(tables_pb.MetadataRequest(
+                 context=common_pb.PortalContext(data_source="Exchange")), metadata=as_admin),
+             grpc.StatusCode.PERMISSION_DENIED, common_pb.ERROR_KIND_PERMISSION_DENIED)
+expect_error(lambda: tables_api.Metadata(tables_pb.MetadataRequest(
+                 context=common_pb.PortalContext(data_source="Elsewhere")), metadata=as_portal),
+             grpc.StatusCode.UNAUTHENTICATED, common_pb.ERROR_KIND_PORTAL_KEY_INCORRECT)
 test = admin_api.TestExchangeAccount(admin_pb.TestExchangeAccountRequest(context=admin, data_source="Exchange"),
                                      metadata=as_admin)
 check(test.server_version.startswith("15."), f"server version {test.server_version!r}")

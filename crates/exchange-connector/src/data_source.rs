@@ -3,10 +3,11 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use mediagateway_api::tables::TableInfo;
 use mediagateway_api::{
     AdminCall, ApiError, Authentication, Credential, DataSourceConfig, DataSourceConfigured,
     DataSourceInfo, ExchangeGeneration, GatewayApi, GatewayPassword, Login, LoginOutcome,
-    PortalKey, ServiceAccount, UserCall,
+    PortalCall, PortalKey, ServiceAccount, UserCall,
 };
 #[cfg(feature = "grpc")]
 use mediagateway_grpc::tls::ClientTls;
@@ -317,11 +318,40 @@ impl DataSource {
     }
 
     pub(crate) fn user_call(&self, portal_user: Uuid) -> UserCall {
-        let credential = match self.portal_key() {
+        UserCall::with_credential(
+            self.portal_credential(),
+            self.inner.config.name.clone(),
+            portal_user,
+        )
+    }
+
+    fn portal_credential(&self) -> Credential {
+        match self.portal_key() {
             Some(key) => Credential::PortalKey(key),
             None => Credential::None,
-        };
-        UserCall::with_credential(credential, self.inner.config.name.clone(), portal_user)
+        }
+    }
+
+    /// The metadata of every table as this data source's servers have it: each table's
+    /// fields with their types and flags, and its keys. Made with the portal key.
+    ///
+    /// ```no_run
+    /// # async fn show(source: exchange_connector::DataSource) -> Result<(), exchange_connector::ConnectorError> {
+    /// for table in source.metadata().await? {
+    ///     let sortable: Vec<&str> = table
+    ///         .fields
+    ///         .iter()
+    ///         .filter(|f| f.sortable)
+    ///         .map(|f| f.name.as_str())
+    ///         .collect();
+    ///     println!("{}: sortable by {}", table.table, sortable.join(", "));
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn metadata(&self) -> Result<Vec<TableInfo>, ConnectorError> {
+        let call =
+            PortalCall::with_credential(self.portal_credential(), self.inner.config.name.clone());
+        Ok(self.gateway().metadata(&call).await?)
     }
 
     /// What a portal keeps to reconnect: every setting, with the portal key once known and the

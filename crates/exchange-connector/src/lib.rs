@@ -67,6 +67,7 @@ mod user;
 pub use data_source::{DataSource, DataSourceBuilder, TransportChoice};
 pub use diagnosis::{ConnectionTest, Diagnosis, Outcome, SecurityNotice, TestSubject};
 pub use error::ConnectorError;
+pub use mediagateway_api::tables;
 pub use mediagateway_api::{
     ApiError, Appointment, AttachmentInfo, Authentication, DataSourceConfigured, DataSourceInfo,
     ExchangeGeneration, FileAttachment, GatewayApi, KnownUser, LoginOutcome, NewAppointment,

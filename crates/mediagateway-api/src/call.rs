@@ -181,6 +181,41 @@ impl UserCall {
     }
 }
 
+/// A call made for a data source as a whole, not for one of its users (reading its tables'
+/// metadata): the data source's portal key and the data source.
+#[derive(Debug, Clone)]
+pub struct PortalCall {
+    /// What the caller presents; portal calls take only the data source's portal key.
+    pub credential: Credential,
+    /// The data source.
+    pub data_source: String,
+    /// The caller's address as the wire saw it (`None` in the same process).
+    pub peer: Option<IpAddr>,
+}
+
+impl PortalCall {
+    /// A call with `key` for `data_source`.
+    pub fn new(key: PortalKey, data_source: impl Into<String>) -> Self {
+        Self::with_credential(Credential::PortalKey(key), data_source)
+    }
+
+    /// A call presenting `credential` (for wires, and for tests of refusals).
+    pub fn with_credential(credential: Credential, data_source: impl Into<String>) -> Self {
+        Self {
+            credential,
+            data_source: data_source.into(),
+            peer: None,
+        }
+    }
+
+    /// The same call, coming from `peer`.
+    #[must_use]
+    pub fn from_peer(mut self, peer: Option<IpAddr>) -> Self {
+        self.peer = peer;
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

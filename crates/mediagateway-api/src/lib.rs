@@ -2,12 +2,14 @@
 //!
 //! The API is split by area, one trait each: [`AdminApi`] (status, data-source configuration,
 //! connection tests, the known users of a data source), [`SessionApi`] (portal users log in
-//! and out) and [`CalendarApi`] (appointments). [`GatewayApi`] is all of them in one object:
+//! and out), [`CalendarApi`] (appointments) and [`TablesApi`] (the metadata of a data source's
+//! [`tables`]). [`GatewayApi`] is all of them in one object:
 //! the gateway implements it, the wire clients (`mediagateway-grpc`) implement it, the wire
 //! servers serve any `Arc<dyn GatewayApi>`, and the connector calls one.
 //!
-//! Every call names who makes it: an [`AdminCall`] (the gateway password) or a [`UserCall`]
-//! (a data source's [`PortalKey`], the data source and the portal user). Every failure is an
+//! Every call names who makes it: an [`AdminCall`] (the gateway password), a [`UserCall`] (a
+//! data source's [`PortalKey`], the data source and the portal user) or a [`PortalCall`] (the
+//! key and the data source, for calls about the data source as a whole). Every failure is an
 //! [`ApiError`], whose [`ErrorKind`] is what travels on a wire.
 //!
 //! # Roles
@@ -25,7 +27,7 @@
 //! # Areas
 //!
 //! Each area's operations are declared once, as a table (`admin_operations!`,
-//! `session_operations!`, `calendar_operations!`), from which the trait and every wire
+//! `session_operations!`, `calendar_operations!`, `table_operations!`), from which the trait and every wire
 //! adapter are derived; see [`declare`].
 //!
 //! A sessions area that logs every call and forwards it to another:
@@ -90,7 +92,8 @@ pub use areas::calendar::{
     TimeWindow,
 };
 pub use areas::sessions::{Login, LoginOutcome, SessionApi};
-pub use call::{AdminCall, Credential, GatewayPassword, PortalKey, UserCall};
+pub use areas::tables::TablesApi;
+pub use call::{AdminCall, Credential, GatewayPassword, PortalCall, PortalKey, UserCall};
 pub use error::{ApiError, ErrorKind, ErrorParts, Unreachable};
 pub use gate::{Gatekeeper, Role};
 
@@ -102,6 +105,6 @@ pub use async_trait::async_trait as __async_trait;
 /// Implemented for everything that implements every area and the gatekeeper, so an
 /// implementation only implements those (`impl Gatekeeper for MyGateway {}` takes the provided
 /// check, which admits every call).
-pub trait GatewayApi: AdminApi + SessionApi + CalendarApi + Gatekeeper {}
+pub trait GatewayApi: AdminApi + SessionApi + CalendarApi + TablesApi + Gatekeeper {}
 
-impl<T: AdminApi + SessionApi + CalendarApi + Gatekeeper> GatewayApi for T {}
+impl<T: AdminApi + SessionApi + CalendarApi + TablesApi + Gatekeeper> GatewayApi for T {}

@@ -196,3 +196,6 @@ mediagateway_api::session_operations!(grpc_client_area! {
 mediagateway_api::calendar_operations!(grpc_client_area! {
     [proto::calendar_client::CalendarClient<Channel>]
 });
+mediagateway_api::table_operations!(grpc_client_area! {
+    [proto::tables_client::TablesClient<Channel>]
+});

@@ -16,14 +16,16 @@ use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 use crate::proto::admin_server::AdminServer;
 use crate::proto::calendar_server::CalendarServer;
 use crate::proto::sessions_server::SessionsServer;
+use crate::proto::tables_server::TablesServer;
 use crate::server::Adapter;
 
 /// The names a health check knows: the server as a whole and every area's service.
-pub(crate) const SERVICES: [&str; 4] = [
+pub(crate) const SERVICES: [&str; 5] = [
     "",
     <AdminServer<Adapter> as NamedService>::NAME,
     <SessionsServer<Adapter> as NamedService>::NAME,
     <CalendarServer<Adapter> as NamedService>::NAME,
+    <TablesServer<Adapter> as NamedService>::NAME,
 ];
 
 /// The health service of one server, and the switch that tells it the server is stopping.
@@ -127,7 +129,8 @@ mod tests {
                 "",
                 "mediagateway.v1.Admin",
                 "mediagateway.v1.Sessions",
-                "mediagateway.v1.Calendar"
+                "mediagateway.v1.Calendar",
+                "mediagateway.v1.Tables"
             ]
         );
     }

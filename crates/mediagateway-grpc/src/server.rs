@@ -20,6 +20,7 @@ use crate::proto;
 use crate::proto::admin_server::AdminServer;
 use crate::proto::calendar_server::CalendarServer;
 use crate::proto::sessions_server::SessionsServer;
+use crate::proto::tables_server::TablesServer;
 use crate::status::to_status;
 use crate::tls::{self, ServerTls};
 use crate::{ServerLimits, MAX_CONCURRENT_CALLS_PER_CONNECTION, MAX_MESSAGE_BYTES};
@@ -77,12 +78,18 @@ impl GrpcServer {
     fn into_routes(self) -> (tonic::service::Routes, health::Stopping) {
         let gate = Gate::new(self.api.clone(), self.limits);
         let adapter = Adapter { api: self.api };
-        let (admin, sessions, calendar) =
-            services!(adapter, AdminServer, SessionsServer, CalendarServer);
+        let (admin, sessions, calendar, tables) = services!(
+            adapter,
+            AdminServer,
+            SessionsServer,
+            CalendarServer,
+            TablesServer
+        );
         let (health, stopping) = health::service();
         let mut routes = tonic::service::Routes::new(gate.wrap(admin, Role::Admin))
             .add_service(gate.wrap(sessions, Role::Portal))
             .add_service(gate.wrap(calendar, Role::Portal))
+            .add_service(gate.wrap(tables, Role::Portal))
             .add_service(health);
         match reflection() {
             Ok((v1, v1alpha)) => routes = routes.add_service(v1).add_service(v1alpha),
@@ -220,3 +227,4 @@ macro_rules! grpc_server_area {
 mediagateway_api::admin_operations!(grpc_server_area! { [proto::admin_server::Admin] });
 mediagateway_api::session_operations!(grpc_server_area! { [proto::sessions_server::Sessions] });
 mediagateway_api::calendar_operations!(grpc_server_area! { [proto::calendar_server::Calendar] });
+mediagateway_api::table_operations!(grpc_server_area! { [proto::tables_server::Tables] });

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use chrono::Utc;
 use mediagateway_api::{
-    AdminCall, ApiError, Credential, DataSourceConfig, Gatekeeper, Role, UserCall,
+    AdminCall, ApiError, Credential, DataSourceConfig, Gatekeeper, PortalCall, Role, UserCall,
 };
 use mediagateway_vault::{
     ensure_private_dir, AccountSummary, RecordId, Secret, SessionAccounts, Vault, VaultError,
@@ -227,20 +227,36 @@ impl Gateway {
     /// Authorizes a call on behalf of a portal user: it must present the portal key of the data
     /// source it names. Returns that data source.
     pub(crate) fn authorize_user(&self, call: &UserCall) -> Result<Arc<DataSource>, ApiError> {
-        let key = match &call.credential {
+        self.authorize_key(&call.credential, &call.data_source, call.peer)
+    }
+
+    /// Authorizes a call for a data source as a whole: it must present that data source's
+    /// portal key. Returns the data source.
+    pub(crate) fn authorize_portal(&self, call: &PortalCall) -> Result<Arc<DataSource>, ApiError> {
+        self.authorize_key(&call.credential, &call.data_source, call.peer)
+    }
+
+    /// The data source `data_source`, once `credential` is its portal key.
+    fn authorize_key(
+        &self,
+        credential: &Credential,
+        data_source: &str,
+        peer: Option<IpAddr>,
+    ) -> Result<Arc<DataSource>, ApiError> {
+        let key = match credential {
             Credential::PortalKey(key) => Some(key),
             Credential::None => None,
             Credential::GatewayPassword(_) => return Err(password_on_user_call()),
         };
-        self.not_throttled(call.peer)?;
+        self.not_throttled(peer)?;
         // An unknown data source and a wrong key look the same, so a key cannot be used to
         // find out which data sources exist.
-        let source = self.data_sources.find(&self.vault, &call.data_source)?;
+        let source = self.data_sources.find(&self.vault, data_source)?;
         match (source, key) {
             (Some(source), Some(key)) if source.keys.accept(key, Utc::now()) => Ok(source),
             _ => {
-                audit::portal_auth_failed(call.peer, &call.data_source);
-                self.guessed_wrong(call.peer);
+                audit::portal_auth_failed(peer, data_source);
+                self.guessed_wrong(peer);
                 Err(ApiError::PortalKeyIncorrect)
             }
         }

@@ -3,3 +3,4 @@
 pub(crate) mod admin;
 pub(crate) mod calendar;
 pub(crate) mod sessions;
+pub(crate) mod tables;

@@ -29,12 +29,15 @@ macro_rules! same_fields {
 mod admin;
 mod calendar;
 mod sessions;
+mod tables;
 mod users;
 
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
-use mediagateway_api::{AdminCall, ApiError, Credential, GatewayPassword, PortalKey, UserCall};
+use mediagateway_api::{
+    AdminCall, ApiError, Credential, GatewayPassword, PortalCall, PortalKey, UserCall,
+};
 use secrecy::{ExposeSecret, SecretString};
 use tonic::metadata::{MetadataMap, MetadataValue};
 use uuid::Uuid;
@@ -196,6 +199,29 @@ impl CallContext<proto::UserContext> for UserCall {
             ))
         })?;
         Ok(Self::with_credential(credential, context.data_source, portal_user).from_peer(peer))
+    }
+
+    fn credential(&self) -> &Credential {
+        &self.credential
+    }
+}
+
+impl From<&PortalCall> for proto::PortalContext {
+    fn from(call: &PortalCall) -> Self {
+        Self {
+            data_source: call.data_source.clone(),
+        }
+    }
+}
+
+impl CallContext<proto::PortalContext> for PortalCall {
+    fn from_request(
+        context: Option<proto::PortalContext>,
+        credential: Credential,
+        peer: Option<IpAddr>,
+    ) -> Result<Self, ApiError> {
+        let context = context.ok_or_else(|| ApiError::invalid("context is missing"))?;
+        Ok(Self::with_credential(credential, context.data_source).from_peer(peer))
     }
 
     fn credential(&self) -> &Credential {

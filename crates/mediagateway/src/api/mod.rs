@@ -4,3 +4,4 @@ mod admin;
 mod calendar;
 mod known_users;
 mod sessions;
+mod tables;

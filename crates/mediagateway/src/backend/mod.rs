@@ -8,6 +8,7 @@
 mod ews;
 
 use async_trait::async_trait;
+use mediagateway_api::tables::{Table, TableInfo};
 use mediagateway_api::{
     ApiError, Appointment, AttachmentInfo, ExchangeGeneration, FileAttachment, NewAppointment,
     NewFileAttachment, TimeWindow,
@@ -65,6 +66,13 @@ pub trait MailboxBackend: CalendarBackend + Send + Sync {
     /// nothing, so forgets nothing.
     fn forget(&self, login: &MailboxLogin) {
         let _ = login;
+    }
+
+    /// The metadata of `table` as this backend serves it for servers of `generation`. The
+    /// default: every declared field.
+    fn metadata(&self, table: Table, generation: ExchangeGeneration) -> TableInfo {
+        let _ = generation;
+        table.metadata()
     }
 }
 

@@ -13,6 +13,7 @@ use chrono::Utc;
 use exchange_auth::{Basic, UserCredentials};
 use exchange_ews::client::{AddressCheck, BackOffState, HostLookup, RetryPolicy};
 use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget};
+use mediagateway_api::tables::{Table, TableInfo};
 use mediagateway_api::{ApiError, ExchangeGeneration};
 use secrecy::ExposeSecret;
 
@@ -204,6 +205,10 @@ impl MailboxBackend for EwsBackend {
 
     fn forget(&self, login: &MailboxLogin) {
         self.lock().remove(&login_key(login));
+    }
+
+    fn metadata(&self, table: Table, generation: ExchangeGeneration) -> TableInfo {
+        tables::metadata(table, generation)
     }
 }
 

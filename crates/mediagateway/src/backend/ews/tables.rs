@@ -5,7 +5,7 @@ use exchange_ews::items::PropertyPath;
 use mediagateway_api::tables::{EwsColumn, Field, Table, TableInfo};
 use mediagateway_api::ExchangeGeneration;
 
-use super::{ews_version, EwsBackend};
+use super::ews_version;
 
 /// The EWS item property of a declared field of `table`; `None` for one the backend derives
 /// itself, and for the folder table, whose properties the folder operations name (the EWS
@@ -21,18 +21,16 @@ pub(crate) fn property(table: Table, field: &Field) -> Option<PropertyPath> {
     }
 }
 
-impl EwsBackend {
-    /// The metadata of `table` on servers of `generation`: the declared fields but those whose
-    /// property the generation's EWS version does not know.
-    pub fn metadata(table: Table, generation: ExchangeGeneration) -> TableInfo {
-        let version = ews_version(generation);
-        table.metadata().without(|info| {
-            table
-                .field(&info.name)
-                .and_then(|field| property(table, field))
-                .is_some_and(|path| path.check(version).is_err())
-        })
-    }
+/// The metadata of `table` on servers of `generation`: the declared fields but those whose
+/// property the generation's EWS version does not know.
+pub(crate) fn metadata(table: Table, generation: ExchangeGeneration) -> TableInfo {
+    let version = ews_version(generation);
+    table.metadata().without(|info| {
+        table
+            .field(&info.name)
+            .and_then(|field| property(table, field))
+            .is_some_and(|path| path.check(version).is_err())
+    })
 }
 
 #[cfg(test)]
@@ -56,9 +54,8 @@ mod tests {
 
     #[test]
     fn an_older_generation_lacks_the_newer_properties_only() {
-        let newer =
-            EwsBackend::metadata(Table::Appointment, ExchangeGeneration::Exchange2010To2019);
-        let older = EwsBackend::metadata(Table::Appointment, ExchangeGeneration::Exchange2007);
+        let newer = metadata(Table::Appointment, ExchangeGeneration::Exchange2010To2019);
+        let older = metadata(Table::Appointment, ExchangeGeneration::Exchange2007);
         assert_eq!(newer.fields.len(), Table::Appointment.fields().len());
         let lost: Vec<&str> = newer
             .fields
