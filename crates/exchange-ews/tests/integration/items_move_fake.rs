@@ -13,8 +13,9 @@ use exchange_ews::calendar::{SendMeetingCancellations, SendMeetingInvitationsOrC
 use exchange_ews::client::CreateOptions;
 use exchange_ews::items::{
     AffectedTaskOccurrences, BaseShape, ConflictResolution, CopyItems, DeleteType,
-    DistinguishedPropertySet, ExtendedValue, FieldUpdate, GetTypedItems, ItemChange, ItemKind,
-    ItemShape, MapiPropertyType, MessageDisposition, MoveItems, NewMessage, PropertyPath,
+    DistinguishedPropertySet, ExtendedValue, FieldUpdate, FindItems, GetTypedItems, IndexedPage,
+    ItemChange, ItemKind, ItemShape, MapiPropertyType, MessageDisposition, MoveItems, NewMessage,
+    PropertyPath, Restriction,
 };
 use exchange_ews::{
     DistinguishedFolder, EwsClient, EwsError, ExchangeVersion, FolderTarget, Item, ItemId,
@@ -430,4 +431,69 @@ async fn new_ids_come_back_as_the_version_and_the_mailbox_allow() {
         Some(&ResponseCode::ErrorAccessDenied)
     );
     validate_exchanged(&server, &["MoveItem", "CopyItem"]);
+}
+
+/// The ids (without change keys) of the items of `target` whose stable key is `key`.
+async fn found_by_key(client: &EwsClient, target: DistinguishedFolder, key: &str) -> Vec<String> {
+    let request = FindItems::new(folder(target), IndexedPage::new(10, 0).unwrap())
+        .unwrap()
+        .with_restriction(Restriction::is_equal_to(stable_key(), key))
+        .unwrap();
+    client
+        .execute(&request)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|item| item.id.id)
+        .collect()
+}
+
+#[tokio::test]
+async fn an_item_is_found_by_its_stable_key_after_an_update_and_a_move() {
+    let server = fake().await;
+    let alice = client(&server, ALICE, ExchangeVersion::Exchange2016);
+    let created = drafts(&alice, &["Keyed", "Other"]).await;
+    let keyed = created[0].clone();
+    assert_eq!(
+        found_by_key(&alice, DistinguishedFolder::Drafts, "Keyed").await,
+        [keyed.id.clone()]
+    );
+
+    // An update keeps the key.
+    let rename = FieldUpdate::set(PropertyPath::field("item:Subject"), "Renamed").unwrap();
+    let change = ItemChange::new(keyed.clone(), ItemKind::Message, vec![rename]).unwrap();
+    let updated = alice
+        .update_items(
+            vec![change],
+            ConflictResolution::AlwaysOverwrite,
+            Some(MessageDisposition::SaveOnly),
+            SendMeetingInvitationsOrCancellations::SendToNone,
+        )
+        .await
+        .unwrap()
+        .remove(0)
+        .expect("updated")
+        .id
+        .expect("the new change key");
+
+    // A move gives a new id; the key finds the item under it, in its new folder only.
+    let moved = alice
+        .move_items(vec![updated], &folder(DistinguishedFolder::Inbox))
+        .await
+        .unwrap()
+        .remove(0)
+        .unwrap()
+        .expect("the new id");
+    assert_ne!(moved.id, keyed.id);
+    assert_eq!(
+        found_by_key(&alice, DistinguishedFolder::Inbox, "Keyed").await,
+        [moved.id.clone()]
+    );
+    assert!(found_by_key(&alice, DistinguishedFolder::Drafts, "Keyed")
+        .await
+        .is_empty());
+    let read = messages(&alice, vec![moved]).await;
+    assert_eq!(message(&read[0]).subject.as_deref(), Some("Renamed"));
+    validate_exchanged(&server, &["FindItem", "UpdateItem", "MoveItem"]);
 }

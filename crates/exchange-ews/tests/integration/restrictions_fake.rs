@@ -175,12 +175,21 @@ async fn restrictions_select_and_sort_orders_order() {
 #[tokio::test]
 async fn the_fake_refuses_paths_it_cannot_evaluate() {
     let (_server, alice, _) = fake_with_items().await;
-    let header = Restriction::exists(PropertyPath::named(
-        DistinguishedPropertySet::PublicStrings,
-        "X-Custom",
-        MapiPropertyType::String,
-    ));
-    let request = find().with_restriction(header).unwrap();
+    let named = |property_type| {
+        PropertyPath::named(
+            DistinguishedPropertySet::PublicStrings,
+            "X-Custom",
+            property_type,
+        )
+    };
+    // String, time and boolean extended properties are evaluated: nothing carries this one.
+    let string = find()
+        .with_restriction(Restriction::exists(named(MapiPropertyType::String)))
+        .unwrap();
+    assert!(subjects(&alice, string).await.unwrap().is_empty());
+    // Other types are not.
+    let integer = Restriction::exists(named(MapiPropertyType::Integer));
+    let request = find().with_restriction(integer).unwrap();
     let error = subjects(&alice, request).await.unwrap_err();
     assert_eq!(
         error.response_code(),

@@ -5,7 +5,10 @@ use std::cmp::Ordering;
 use chrono::{DateTime, Utc};
 
 use crate::datetime;
+use crate::dom::Element;
+use crate::item_xml;
 use crate::kind::ItemKind;
+use crate::request::TYPES;
 use crate::request::{Comparison, Filter, Operand, PathRef};
 use crate::response::MessageError;
 use crate::store::StoredItem;
@@ -30,6 +33,14 @@ enum Kind {
 fn kind(path: &PathRef) -> Result<Kind, MessageError> {
     let uri = match path {
         PathRef::Field(uri) => uri.as_str(),
+        PathRef::Extended(uri) => {
+            return match uri.attr("PropertyType") {
+                Some("String") => Ok(Kind::Text),
+                Some("SystemTime") => Ok(Kind::Time),
+                Some("Boolean") => Ok(Kind::Bool),
+                _ => Err(unsupported("an extended property of this type")),
+            }
+        }
         PathRef::Other(what) => return Err(unsupported(what)),
     };
     Ok(match uri {
@@ -50,9 +61,11 @@ fn kind(path: &PathRef) -> Result<Kind, MessageError> {
 
 /// The value of the property at `path` of `item`; `None` when the item lacks it.
 fn value(item: &StoredItem, path: &PathRef) -> Result<Option<Value>, MessageError> {
-    kind(path)?;
-    let PathRef::Field(uri) = path else {
-        return Err(unsupported("an indexed or extended property"));
+    let of_kind = kind(path)?;
+    let uri = match path {
+        PathRef::Field(uri) => uri,
+        PathRef::Extended(uri) => return Ok(extended(item, uri, of_kind)),
+        PathRef::Other(what) => return Err(unsupported(what)),
     };
     if uri.starts_with("calendar:") && item.kind != ItemKind::Calendar {
         return Ok(None);
@@ -71,6 +84,18 @@ fn value(item: &StoredItem, path: &PathRef) -> Result<Option<Value>, MessageErro
         "calendar:IsAllDayEvent" => Some(Value::Bool(item.is_all_day)),
         other => return Err(unsupported(other)),
     })
+}
+
+/// The value of the item's extended property `uri` names, read as `of_kind`; `None` when the
+/// item lacks it (or holds a value that is not of its kind).
+fn extended(item: &StoredItem, uri: &Element, of_kind: Kind) -> Option<Value> {
+    let stored = item
+        .props
+        .iter()
+        .filter(|p| p.name == "ExtendedProperty")
+        .find(|p| item_xml::extended_matches(p, uri))?;
+    let text = stored.child(TYPES, "Value")?.text();
+    constant(of_kind, text).ok()
 }
 
 /// Checks every path of `filter` before any item is looked at, so that an unsupported

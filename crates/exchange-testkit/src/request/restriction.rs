@@ -9,7 +9,9 @@ use crate::error::Error;
 pub(crate) enum PathRef {
     /// `FieldURI` with its URI.
     Field(String),
-    /// `IndexedFieldURI` or `ExtendedFieldURI`, described for the error message.
+    /// `ExtendedFieldURI`, the element itself (its attributes name the property).
+    Extended(Element),
+    /// `IndexedFieldURI`, described for the error message.
     Other(String),
 }
 
@@ -232,7 +234,7 @@ fn path_ref(e: &Element) -> Result<PathRef, Error> {
             e.attr("FieldIndex").unwrap_or("")
         )))
     } else if e.is(TYPES, "ExtendedFieldURI") {
-        Ok(PathRef::Other("an extended property".to_owned()))
+        Ok(PathRef::Extended(e.clone()))
     } else {
         Err(violation(
             e,

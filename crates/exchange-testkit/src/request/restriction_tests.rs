@@ -84,7 +84,7 @@ fn decodes_expressions_and_sort_keys() {
     ));
     assert_eq!(sort.len(), 2);
     assert_eq!(sort[0], (subject(), true));
-    assert!(matches!(sort[1], (PathRef::Other(_), false)));
+    assert!(matches!(sort[1], (PathRef::Extended(_), false)));
 }
 
 #[test]
