@@ -9,8 +9,9 @@ use crate::error::Error;
 pub(crate) enum PathRef {
     /// `FieldURI` with its URI.
     Field(String),
-    /// `ExtendedFieldURI`, the element itself (its attributes name the property).
-    Extended(Element),
+    /// `ExtendedFieldURI`, the element itself (its attributes name the property; boxed, as
+    /// an element is large).
+    Extended(Box<Element>),
     /// `IndexedFieldURI`, described for the error message.
     Other(String),
 }
@@ -234,7 +235,7 @@ fn path_ref(e: &Element) -> Result<PathRef, Error> {
             e.attr("FieldIndex").unwrap_or("")
         )))
     } else if e.is(TYPES, "ExtendedFieldURI") {
-        Ok(PathRef::Extended(e.clone()))
+        Ok(PathRef::Extended(Box::new(e.clone())))
     } else {
         Err(violation(
             e,

@@ -178,7 +178,8 @@ async fn what_the_fake_cannot_evaluate_is_an_ews_error() {
     let alice = seeded_client(&server).await;
     let header =
         r#"<t:IndexedFieldURI FieldURI="item:InternetMessageHeader" FieldIndex="X-Mailer"/>"#;
-    let extended = r#"<t:ExtendedFieldURI PropertyTag="0x0037" PropertyType="String"/>"#;
+    // String, time and boolean extended properties are evaluated; other types are not.
+    let extended = r#"<t:ExtendedFieldURI PropertyTag="0x0E08" PropertyType="Integer"/>"#;
     for (restriction, order, code) in [
         (
             compare("IsEqualTo", "item:Importance", "High"),
