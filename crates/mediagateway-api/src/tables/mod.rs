@@ -26,9 +26,13 @@
 
 mod fields;
 mod filter;
+mod query;
 mod record;
 
 pub use filter::{Comparison, Filter, Literal, MAX_DEPTH, MAX_NODES, MAX_TEXT_LEN, MAX_VALUE_LEN};
+pub use query::{
+    Query, SortKey, MAX_PAGE_SIZE, MAX_PAGE_TOKEN_LEN, MAX_SELECTED_FIELDS, MAX_SORT_KEYS,
+};
 pub use record::{MailboxValue, Record, Value, Write, MAX_LIST_ENTRIES, MAX_TEXT_BYTES};
 
 /// A table.
