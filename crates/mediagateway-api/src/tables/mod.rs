@@ -28,12 +28,14 @@ mod fields;
 mod filter;
 mod query;
 mod record;
+mod recurrence;
 
 pub use filter::{Comparison, Filter, Literal, MAX_DEPTH, MAX_NODES, MAX_TEXT_LEN, MAX_VALUE_LEN};
 pub use query::{
     Query, SortKey, MAX_PAGE_SIZE, MAX_PAGE_TOKEN_LEN, MAX_SELECTED_FIELDS, MAX_SORT_KEYS,
 };
 pub use record::{MailboxValue, Record, Value, Write, MAX_LIST_ENTRIES, MAX_TEXT_BYTES};
+pub use recurrence::{Pattern, Range, Recurrence, WeekOfMonth, MAX_INTERVAL, MAX_OCCURRENCES};
 
 /// A table.
 ///

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{FieldType, Table, TableInfo};
+use super::{FieldType, Recurrence, Table, TableInfo};
 use crate::ApiError;
 
 /// The longest text value a record may carry, in bytes (bodies included: the gateway's own
@@ -47,6 +47,8 @@ pub enum Value {
     Mailbox(MailboxValue),
     /// A list of mailboxes.
     MailboxList(Vec<MailboxValue>),
+    /// How a series repeats.
+    Recurrence(Recurrence),
 }
 
 impl Value {
@@ -64,7 +66,8 @@ impl Value {
             | (FieldType::Binary, Self::Binary(_))
             | (FieldType::TextList, Self::TextList(_))
             | (FieldType::Mailbox, Self::Mailbox(_))
-            | (FieldType::MailboxList, Self::MailboxList(_)) => true,
+            | (FieldType::MailboxList, Self::MailboxList(_))
+            | (FieldType::Recurrence, Self::Recurrence(_)) => true,
             (FieldType::Decimal, Self::Decimal(d)) => d.is_finite(),
             _ => false,
         }
@@ -86,6 +89,7 @@ impl Value {
             Self::Text(text) if text.len() > MAX_TEXT_BYTES => too_long(text.len()),
             Self::TextList(list) if list.len() > MAX_LIST_ENTRIES => too_many(list.len()),
             Self::MailboxList(list) if list.len() > MAX_LIST_ENTRIES => too_many(list.len()),
+            Self::Recurrence(recurrence) => recurrence.check(),
             Self::TextList(list) => match list.iter().map(String::len).sum::<usize>() {
                 n if n > MAX_TEXT_BYTES => too_long(n),
                 _ => Ok(()),
@@ -244,5 +248,26 @@ mod tests {
         assert!(Value::Text("High".into()).fits(FieldType::Enumeration(&["Low", "High"])));
         assert!(!Value::Text("high".into()).fits(FieldType::Enumeration(&["Low", "High"])));
         assert!(!Value::Boolean(true).fits(FieldType::Recurrence));
+        let daily = Recurrence {
+            pattern: crate::tables::Pattern::Daily { interval: 1 },
+            range: crate::tables::Range::NoEnd {
+                start: NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            },
+        };
+        assert!(Value::Recurrence(daily.clone()).fits(FieldType::Recurrence));
+        let table = Table::Appointment.metadata();
+        let record = Record::new(Table::Appointment);
+        record
+            .clone()
+            .with("Recurrence", Value::Recurrence(daily.clone()))
+            .check_write(&table, Write::Update)
+            .unwrap();
+        let mut never = daily;
+        never.pattern = crate::tables::Pattern::Daily { interval: 0 };
+        let err = record
+            .with("Recurrence", Value::Recurrence(never))
+            .check_write(&table, Write::Update)
+            .unwrap_err();
+        assert!(err.to_string().contains("interval"), "{err}");
     }
 }
