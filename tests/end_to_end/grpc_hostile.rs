@@ -6,8 +6,8 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, Credential, GatewayPassword, Login, PortalKey, SessionApi,
-    UserCall,
+    AdminApi, AdminCall, ApiError, Credential, GatewayPassword, Login, PortalCall, PortalKey,
+    SessionApi, TablesApi, UserCall,
 };
 use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
@@ -75,6 +75,21 @@ async fn oversized_and_hostile_fields_get_typed_errors() {
     };
     let err = client.login(&call, &huge).await.unwrap_err();
     assert!(matches!(err, ApiError::LimitExceeded { .. }), "{err:?}");
+
+    // A data source name no data source can have: a typed refusal, for user calls and for
+    // calls about a data source alike, before the store is asked. The key is well-formed, so
+    // the call gets past the gate to the name.
+    let long = "d".repeat(300);
+    let key = PortalKey::from(format!("mgk1.{}", "A".repeat(43)).as_str());
+    let user = UserCall::new(key.clone(), long.as_str(), Uuid::new_v4());
+    let err = client.logout(&user).await.unwrap_err();
+    assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
+    let portal = PortalCall::new(key.clone(), long.as_str());
+    let err = client.metadata(&portal).await.unwrap_err();
+    assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
+    let control = PortalCall::new(key.clone(), "line\nbreak");
+    let err = client.metadata(&control).await.unwrap_err();
+    assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err:?}");
 
     // Within the limit, but a data source nobody configured, and a wrong password.
     let login = Login {

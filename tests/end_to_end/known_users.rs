@@ -78,6 +78,20 @@ impl World {
         }
     }
 
+    /// The data sources "Exchange" (stored accounts) and "Sessions" (session-based),
+    /// configured on the gateway.
+    async fn stored_and_session_based(&self) -> (DataSource, DataSource) {
+        let exchange = self.data_source("Exchange").build().unwrap();
+        exchange.configure_gateway().await.unwrap();
+        let sessions = self
+            .data_source("Sessions")
+            .session_based(true)
+            .build()
+            .unwrap();
+        sessions.configure_gateway().await.unwrap();
+        (exchange, sessions)
+    }
+
     async fn login(&self, source: &DataSource, portal_user: Uuid, (name, password): (&str, &str)) {
         source
             .login(portal_user, name, SecretString::from(password))
@@ -106,14 +120,7 @@ fn guids(users: &[KnownUser]) -> Vec<Uuid> {
 
 async fn known_users(kind: Kind) {
     let world = World::start(kind).await;
-    let exchange = world.data_source("Exchange").build().unwrap();
-    exchange.configure_gateway().await.unwrap();
-    let sessions = world
-        .data_source("Sessions")
-        .session_based(true)
-        .build()
-        .unwrap();
-    sessions.configure_gateway().await.unwrap();
+    let (exchange, sessions) = world.stored_and_session_based().await;
 
     let (alice, bob, carol, kerberos) = (
         Uuid::new_v4(),
@@ -344,14 +351,7 @@ fn key_refused(result: Result<impl std::fmt::Debug, ConnectorError>) -> bool {
 /// takes along.
 async fn data_sources(kind: Kind) {
     let world = World::start(kind).await;
-    let exchange = world.data_source("Exchange").build().unwrap();
-    exchange.configure_gateway().await.unwrap();
-    let sessions = world
-        .data_source("Sessions")
-        .session_based(true)
-        .build()
-        .unwrap();
-    sessions.configure_gateway().await.unwrap();
+    let (exchange, sessions) = world.stored_and_session_based().await;
     let (alice, bob, carol) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
     world.login(&exchange, alice, ALICE).await;
     world.login(&exchange, bob, BOB).await;

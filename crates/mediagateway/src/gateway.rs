@@ -249,6 +249,9 @@ impl Gateway {
             Credential::GatewayPassword(_) => return Err(password_on_user_call()),
         };
         self.not_throttled(peer)?;
+        // A name no data source can have is refused as such before the store is asked; that
+        // says nothing about which data sources exist.
+        crate::validate::name("data source name", data_source)?;
         // An unknown data source and a wrong key look the same, so a key cannot be used to
         // find out which data sources exist.
         let source = self.data_sources.find(&self.vault, data_source)?;

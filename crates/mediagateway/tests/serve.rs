@@ -30,6 +30,21 @@ impl Drop for Served {
     }
 }
 
+/// Serves with the data folder `data`, both listeners on free loopback ports.
+fn serve_both(data: &str, home: &Path) -> Served {
+    serve(
+        &[
+            "--data-dir",
+            data,
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-listen",
+            "127.0.0.1:0",
+        ],
+        home,
+    )
+}
+
 fn serve(args: &[&str], home: &Path) -> Served {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mediagateway"))
         .arg("serve")
@@ -196,17 +211,7 @@ async fn both_listeners_serve_and_the_fingerprint_command_agrees_with_the_tls_on
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join("data");
     let data = data.to_str().unwrap();
-    let served = serve(
-        &[
-            "--data-dir",
-            data,
-            "--listen",
-            "127.0.0.1:0",
-            "--tls-listen",
-            "127.0.0.1:0",
-        ],
-        home.path(),
-    );
+    let served = serve_both(data, home.path());
     let (tls_port, fingerprint) = served.tls.clone().expect("the TLS listener runs");
     let printed = run(&["tls", "fingerprint", "--data-dir", data], home.path(), "");
     assert!(printed.status.success());
@@ -369,17 +374,7 @@ fn the_status_command_asks_a_running_gateway_over_tls_or_plain() {
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join("data");
     let data = data.to_str().unwrap();
-    let served = serve(
-        &[
-            "--data-dir",
-            data,
-            "--listen",
-            "127.0.0.1:0",
-            "--tls-listen",
-            "127.0.0.1:0",
-        ],
-        home.path(),
-    );
+    let served = serve_both(data, home.path());
     let (tls_port, fingerprint) = served.tls.clone().expect("the TLS listener runs");
     let tls_address = format!("127.0.0.1:{tls_port}");
     let plain_address = format!("127.0.0.1:{}", served.port);

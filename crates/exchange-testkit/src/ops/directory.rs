@@ -438,7 +438,7 @@ fn utc_of(zone: &LegacyZone, bound: Bound) -> DateTime<Utc> {
             // The offset at the wall-clock time read as UTC is right but within the hour of
             // a change, which is as close as the legacy zone lets one get.
             let guess = local.and_utc();
-            local.and_utc() + Duration::minutes(bias_at(zone, guess))
+            guess + Duration::minutes(bias_at(zone, guess))
         }
     }
 }

@@ -132,7 +132,7 @@ impl Filter {
         let mut parser = Parser { tokens, at: 0 };
         let filter = parser.or(0)?;
         if let Some(token) = parser.tokens.get(parser.at) {
-            return Err(parser.unexpected(token, "the end of the filter"));
+            return Err(unexpected(token, "the end of the filter"));
         }
         filter.check_shape()?;
         Ok(filter)
@@ -512,17 +512,17 @@ fn literal(word: &str) -> Option<Literal> {
         .map(Literal::Decimal)
 }
 
+/// The error of a token where `wanted` was expected.
+fn unexpected((at, token): &(usize, Token), wanted: &str) -> ApiError {
+    ApiError::invalid(format!("at {at}: {wanted} was expected, not {token:?}"))
+}
+
 struct Parser {
     tokens: Vec<(usize, Token)>,
     at: usize,
 }
 
 impl Parser {
-    fn unexpected(&self, (at, token): &(usize, Token), wanted: &str) -> ApiError {
-        let _ = self;
-        ApiError::invalid(format!("at {at}: {wanted} was expected, not {token:?}"))
-    }
-
     fn next(&mut self) -> Option<(usize, Token)> {
         let token = self.tokens.get(self.at).cloned();
         self.at += 1;
@@ -581,12 +581,12 @@ impl Parser {
                 let inner = self.or(depth + 1)?;
                 match self.next() {
                     Some((_, Token::Close)) => Ok(inner),
-                    Some(other) => Err(self.unexpected(&other, "')'")),
+                    Some(other) => Err(unexpected(&other, "')'")),
                     None => Err(ApiError::invalid("the filter ends before its ')'")),
                 }
             }
             Some((_, Token::Word(field))) => self.test(field),
-            Some(other) => Err(self.unexpected(&other, "a field or '('")),
+            Some(other) => Err(unexpected(&other, "a field or '('")),
             None => Err(ApiError::invalid(
                 "the filter ends where a test was expected",
             )),
@@ -604,7 +604,7 @@ impl Parser {
     fn string(&mut self) -> Result<String, ApiError> {
         match self.next() {
             Some((_, Token::Str(value))) => Ok(value),
-            Some(other) => Err(self.unexpected(&other, "a string in quotes")),
+            Some(other) => Err(unexpected(&other, "a string in quotes")),
             None => Err(ApiError::invalid(
                 "the filter ends where a string was expected",
             )),
@@ -618,7 +618,7 @@ impl Parser {
                 let value = match self.next() {
                     Some((_, Token::Str(text))) => Literal::Text(text),
                     Some((_, Token::Value(value))) => value,
-                    Some(other) => return Err(self.unexpected(&other, "a value")),
+                    Some(other) => return Err(unexpected(&other, "a value")),
                     None => {
                         return Err(ApiError::invalid(
                             "the filter ends where a value was expected",
@@ -650,9 +650,10 @@ impl Parser {
                 })
             }
             Some((_, Token::Word(word))) if word == "exists" => Ok(Filter::Exists { field }),
-            Some(other) => {
-                Err(self.unexpected(&other, "a comparison, contains, starts with or exists"))
-            }
+            Some(other) => Err(unexpected(
+                &other,
+                "a comparison, contains, starts with or exists",
+            )),
             None => Err(ApiError::invalid("the filter ends after a field name")),
         }
     }

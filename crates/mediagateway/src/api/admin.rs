@@ -12,7 +12,6 @@ use mediagateway_api::{
 use secrecy::ExposeSecret;
 
 use crate::audit;
-use crate::gateway::storage;
 use crate::portal_keys::PortalKeys;
 use crate::registry::{DataSource, DataSources};
 use crate::{validate, Gateway};
@@ -148,17 +147,11 @@ impl AdminApi for Gateway {
         self.authorize_admin(call).await?;
         validate::name("data source name", data_source)?;
         self.data_sources.get(&self.vault, data_source)?;
-        let in_session = self.sessions.users(data_source);
-        let stored = self.vault.users(data_source).map_err(storage)?;
-        self.sessions.reset_data_source(data_source);
         // The service account record goes with the others: the data source is gone for every
         // gateway sharing the store once their copy is older than the registry's refresh.
-        self.vault
-            .delete_data_source(data_source)
-            .map_err(storage)?;
+        let (accounts, _) =
+            self.remove_all_accounts(data_source, |vault| vault.delete_data_source(data_source))?;
         self.data_sources.forget(data_source);
-        self.forget(in_session.iter().chain(&stored));
-        let accounts = in_session.len() + stored.len();
         audit::data_source_deleted(data_source, accounts);
         Ok(u32::try_from(accounts).unwrap_or(u32::MAX))
     }

@@ -4,7 +4,7 @@
 use std::collections::btree_map::{BTreeMap, Entry};
 
 use mediagateway_api::{ApiError, KnownUser, UserPage, UserQuery, UserRef};
-use mediagateway_vault::{AccountSummary, RecordId, SecretKind};
+use mediagateway_vault::{AccountSummary, RecordId, SecretKind, Vault, VaultError};
 use uuid::Uuid;
 
 use crate::gateway::storage;
@@ -71,14 +71,27 @@ impl Gateway {
     /// which opens every stored one, as a listing does.
     pub(crate) fn reset_known_users(&self, data_source: &str) -> Result<u32, ApiError> {
         self.known_data_source(data_source)?;
-        let logins = self.sessions.users(data_source);
-        let stored = self.vault.users(data_source).map_err(storage)?;
-        let in_session = self.sessions.reset_data_source(data_source);
-        let in_vault = self.vault.reset_data_source(data_source).map_err(storage)?;
-        self.forget(logins.iter().chain(&stored));
-        let count = in_session + in_vault;
+        let (_, count) =
+            self.remove_all_accounts(data_source, |vault| vault.reset_data_source(data_source))?;
         audit::all_users_reset(data_source, count);
         Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    /// Removes every session account of `data_source` and, with `delete`, its vault records,
+    /// and has the backend forget their logins. Returns how many portal users' accounts were
+    /// listed first (for their logins: that opens every stored one, as a listing does) and how
+    /// many records the session store and `delete` removed.
+    pub(crate) fn remove_all_accounts(
+        &self,
+        data_source: &str,
+        delete: impl FnOnce(&Vault) -> Result<usize, VaultError>,
+    ) -> Result<(usize, usize), ApiError> {
+        let in_session = self.sessions.users(data_source);
+        let stored = self.vault.users(data_source).map_err(storage)?;
+        let removed = self.sessions.reset_data_source(data_source);
+        let deleted = delete(&self.vault).map_err(storage)?;
+        self.forget(in_session.iter().chain(&stored));
+        Ok((in_session.len() + stored.len(), removed + deleted))
     }
 
     /// The configured data source called `name`; a malformed name is an invalid argument.
