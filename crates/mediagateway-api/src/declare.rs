@@ -16,6 +16,12 @@
 //! ```
 //!
 //! Arguments are taken by reference, so `id: str` is an `&str`.
+//!
+//! An area whose replies can be long ends its table with a `streams { … }` block of server-
+//! streaming operations, each `fn method(…) -> Item = RequestMessage => ItemMessage as
+//! MethodStream;`: the trait method answers an [`ApiStream`](crate::ApiStream) of `Item`s, the
+//! gRPC service streams `ItemMessage`s, and `MethodStream` is the name tonic gives the
+//! stream's type in the service trait.
 
 /// Turns an area's table into its trait.
 #[doc(hidden)]
@@ -25,6 +31,10 @@ macro_rules! declare_area {
         $(#[$area_doc:meta])* trait $area:ident;
         $($(#[$doc:meta])* fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
             -> $reply:ty = $request_message:ident => $reply_message:ident;)*
+        $(streams {
+            $($(#[$sdoc:meta])* fn $smethod:ident($scall:ident: $scall_type:ty $(, $sarg:ident: $sarg_type:ty)*)
+                -> $sreply:ty = $srequest:ident => $sreply_message:ident as $sstream:ident;)*
+        })?
     ) => {
         $(#[$area_doc])*
         #[$crate::__async_trait]
@@ -32,6 +42,9 @@ macro_rules! declare_area {
             $($(#[$doc])*
             async fn $method(&self, $call: &$call_type $(, $arg: &$arg_type)*)
                 -> ::std::result::Result<$reply, $crate::ApiError>;)*
+            $($($(#[$sdoc])*
+            async fn $smethod(&self, $scall: &$scall_type $(, $sarg: &$sarg_type)*)
+                -> ::std::result::Result<$crate::ApiStream<$sreply>, $crate::ApiError>;)*)?
         }
     };
 }

@@ -151,6 +151,13 @@ pub enum ApiError {
         /// The item id asked for.
         id: String,
     },
+    /// The record changed since the caller read it: the change key given is stale. Read it
+    /// again and decide what to write.
+    #[error("the record changed since it was read: {id}")]
+    Conflict {
+        /// The record's id.
+        id: String,
+    },
     /// Exchange is throttling; try again later.
     #[error("Exchange is busy; try again later: {detail}")]
     Throttled {
@@ -214,6 +221,7 @@ pub enum ErrorKind {
     MailboxNotReady,
     ExchangeUnreachable,
     ItemNotFound,
+    Conflict,
     Throttled,
     Exchange,
     Storage,
@@ -243,6 +251,7 @@ impl ApiError {
             Self::MailboxNotReady { .. } => ErrorKind::MailboxNotReady,
             Self::ExchangeUnreachable { .. } => ErrorKind::ExchangeUnreachable,
             Self::ItemNotFound { .. } => ErrorKind::ItemNotFound,
+            Self::Conflict { .. } => ErrorKind::Conflict,
             Self::Throttled { .. } => ErrorKind::Throttled,
             Self::Exchange { .. } => ErrorKind::Exchange,
             Self::Storage { .. } => ErrorKind::Storage,
@@ -355,7 +364,7 @@ impl ApiError {
             Self::EwsUrlRefused { reason } => reason.clone(),
             Self::UnknownDataSource { name } => name.clone(),
             Self::NotLoggedIn { portal_user } => portal_user.clone(),
-            Self::ItemNotFound { id } => id.clone(),
+            Self::ItemNotFound { id } | Self::Conflict { id } => id.clone(),
             Self::Throttled { back_off, detail } => {
                 parts.back_off = *back_off;
                 detail.clone()
@@ -408,6 +417,7 @@ impl ApiError {
             ErrorKind::MailboxNotReady => Self::MailboxNotReady { detail },
             ErrorKind::ExchangeUnreachable => Self::ExchangeUnreachable { cause, detail },
             ErrorKind::ItemNotFound => Self::ItemNotFound { id: detail },
+            ErrorKind::Conflict => Self::Conflict { id: detail },
             ErrorKind::Throttled => Self::Throttled {
                 back_off: parts.back_off,
                 detail,
@@ -487,6 +497,7 @@ mod tests {
                 detail: detail(),
             },
             ApiError::ItemNotFound { id: "AAMk=".into() },
+            ApiError::Conflict { id: "AAMk=".into() },
             ApiError::Throttled {
                 back_off: Some(Duration::from_millis(1500)),
                 detail: detail(),
@@ -513,7 +524,7 @@ mod tests {
             let parts = error.to_parts();
             assert_eq!(ApiError::from_parts(parts, "127.0.0.1:1"), error);
         }
-        assert_eq!(kinds.len(), 23, "every kind is covered");
+        assert_eq!(kinds.len(), 24, "every kind is covered");
     }
 
     #[test]

@@ -100,6 +100,11 @@ pub use gate::{Gatekeeper, Role};
 #[doc(hidden)]
 pub use async_trait::async_trait as __async_trait;
 
+/// A stream of replies of a streaming call: items as they arrive, or the error that ended the
+/// stream. It is `'static`, so a wire can send it on after the call returns.
+pub type ApiStream<T> =
+    std::pin::Pin<Box<dyn futures_core::Stream<Item = Result<T, ApiError>> + Send + 'static>>;
+
 /// The whole gateway API: every area in one object, and its [`Gatekeeper`].
 ///
 /// Implemented for everything that implements every area and the gatekeeper, so an

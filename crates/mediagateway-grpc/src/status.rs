@@ -46,6 +46,7 @@ fn wire(kind: ErrorKind) -> (Code, proto::ErrorKind) {
         ErrorKind::MailboxNotReady => (Code::Unavailable, Wire::MailboxNotReady),
         ErrorKind::ExchangeUnreachable => (Code::Unavailable, Wire::ExchangeUnreachable),
         ErrorKind::ItemNotFound => (Code::NotFound, Wire::ItemNotFound),
+        ErrorKind::Conflict => (Code::Aborted, Wire::Conflict),
         ErrorKind::Throttled => (Code::ResourceExhausted, Wire::Throttled),
         ErrorKind::Exchange => (Code::Unknown, Wire::Exchange),
         ErrorKind::Storage => (Code::Internal, Wire::Storage),
@@ -128,6 +129,7 @@ pub(crate) fn from_status(status: &Status, address: &str) -> ApiError {
         Some(Wire::MailboxNotReady) => ErrorKind::MailboxNotReady,
         Some(Wire::ExchangeUnreachable) => ErrorKind::ExchangeUnreachable,
         Some(Wire::ItemNotFound) => ErrorKind::ItemNotFound,
+        Some(Wire::Conflict) => ErrorKind::Conflict,
         Some(Wire::Throttled) => ErrorKind::Throttled,
         Some(Wire::Exchange) => ErrorKind::Exchange,
         Some(Wire::Storage) => ErrorKind::Storage,
@@ -239,7 +241,7 @@ mod tests {
     #[test]
     fn every_wire_kind_survives_a_round_trip_through_the_api_error() {
         let kinds = wire_kinds();
-        assert_eq!(kinds.len(), 23);
+        assert_eq!(kinds.len(), 24);
         for kind in kinds {
             let mut sent = Status::new(Code::Unknown, "what happened");
             let metadata = sent.metadata_mut();

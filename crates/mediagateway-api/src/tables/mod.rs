@@ -29,6 +29,7 @@ mod filter;
 mod query;
 mod record;
 mod recurrence;
+mod requests;
 
 pub use filter::{Comparison, Filter, Literal, MAX_DEPTH, MAX_NODES, MAX_TEXT_LEN, MAX_VALUE_LEN};
 pub use query::{
@@ -36,6 +37,11 @@ pub use query::{
 };
 pub use record::{MailboxValue, Record, Value, Write, MAX_LIST_ENTRIES, MAX_TEXT_BYTES};
 pub use recurrence::{Pattern, Range, Recurrence, WeekOfMonth, MAX_INTERVAL, MAX_OCCURRENCES};
+pub use requests::{
+    CreateRecord, DeleteMode, DeleteRecord, FieldChange, FolderRef, GetRecord, MeetingNotice,
+    MessageDisposition, RecordChunk, RecordKey, TableQuery, TaskOccurrences, TransferRecord,
+    UpdateRecord, WellKnownFolder, WriteOptions, MAX_CHANGES, MAX_KEY_LEN,
+};
 
 /// A table.
 ///

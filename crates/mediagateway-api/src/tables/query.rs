@@ -86,23 +86,7 @@ impl Query {
                 )));
             }
         }
-        if self.fields.len() > MAX_SELECTED_FIELDS {
-            return Err(ApiError::invalid(format!(
-                "{} fields selected; at most {MAX_SELECTED_FIELDS}",
-                self.fields.len()
-            )));
-        }
-        for (i, name) in self.fields.iter().enumerate() {
-            if table.field(name).is_none() {
-                return Err(ApiError::invalid(format!(
-                    "{} has no field {name:?}",
-                    table.table
-                )));
-            }
-            if self.fields[..i].contains(name) {
-                return Err(ApiError::invalid(format!("{name} is selected twice")));
-            }
-        }
+        super::requests::check_fields(&self.fields, table)?;
         if self
             .page_token
             .as_ref()
