@@ -20,12 +20,30 @@ const TAG_LEN: usize = 16;
 /// Domain label at the start of the associated data, versioned with the sealing scheme.
 const AAD_LABEL: &[u8] = b"mediagateway-vault record v1\0";
 
+/// The label of the root of derived keys.
+const DERIVE_LABEL: &[u8] = b"mediagateway-vault derived keys v1";
+
+/// HMAC-SHA-256 of `parts` under `key`, in a buffer wiped when dropped.
+fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; DATA_KEY_LEN]> {
+    use hmac::{Hmac, KeyInit, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes keys of any length");
+    for part in parts {
+        mac.update(part);
+    }
+    let mut out = Zeroizing::new([0u8; DATA_KEY_LEN]);
+    out.copy_from_slice(&mac.finalize().into_bytes());
+    out
+}
+
 /// The vault's data key, ready to seal and open records.
 ///
 /// Only the cipher is kept; its key schedule is wiped when it is dropped (the `zeroize` feature of
 /// `aes-gcm`), and the raw key bytes it was built from live in a [`Zeroizing`] buffer.
 pub(crate) struct DataKey {
     cipher: Aes256Gcm,
+    /// The root of the keys derived for other purposes (page tokens, say): an HMAC of the
+    /// key bytes, so the data key itself serves one purpose only.
+    derive_root: Zeroizing<[u8; DATA_KEY_LEN]>,
 }
 
 impl DataKey {
@@ -42,7 +60,17 @@ impl DataKey {
     pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
         let cipher = Aes256Gcm::new_from_slice(bytes)
             .map_err(|_| format!("data key is {} bytes, expected {DATA_KEY_LEN}", bytes.len()))?;
-        Ok(Self { cipher })
+        let derive_root = hmac_sha256(bytes, &[DERIVE_LABEL]);
+        Ok(Self {
+            cipher,
+            derive_root,
+        })
+    }
+
+    /// A key for `purpose`, derived from this data key: the same on every gateway that shares
+    /// the vault's store, different for each purpose, and telling nothing of the data key.
+    pub(crate) fn derive(&self, purpose: &str) -> Zeroizing<[u8; DATA_KEY_LEN]> {
+        hmac_sha256(self.derive_root.as_slice(), &[purpose.as_bytes()])
     }
 
     /// Seals `plaintext` for record `id` under the key pair `key_id`, with a fresh random nonce.
@@ -137,6 +165,17 @@ mod tests {
 
     fn key() -> DataKey {
         DataKey::from_bytes(DataKey::generate_bytes().unwrap().as_slice()).unwrap()
+    }
+
+    #[test]
+    fn derived_keys_differ_by_purpose_and_data_key_and_repeat_for_the_same() {
+        let bytes = DataKey::generate_bytes().unwrap();
+        let one = DataKey::from_bytes(bytes.as_slice()).unwrap();
+        let same = DataKey::from_bytes(bytes.as_slice()).unwrap();
+        assert_eq!(*one.derive("page tokens"), *same.derive("page tokens"));
+        assert_ne!(*one.derive("page tokens"), *one.derive("page tokens2"));
+        assert_ne!(*one.derive("page tokens"), *key().derive("page tokens"));
+        assert_ne!(one.derive("page tokens").as_slice(), bytes.as_slice());
     }
 
     #[test]

@@ -302,6 +302,23 @@ impl Vault {
         self.ring().current().0.to_owned()
     }
 
+    /// A 256-bit key for `purpose` (such as signing the gateway's page tokens), derived from
+    /// the current data key: every process that opens the same store with its key derives the
+    /// same one, so what one gateway signs, another sharing the store can check. A key
+    /// rotation changes it, so what was signed before becomes invalid.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// let vault = mediagateway_vault::Vault::open(dir.path())?;
+    /// let tokens = vault.derive_key("page tokens");
+    /// assert_ne!(*tokens, *vault.derive_key("something else"));
+    /// assert_eq!(*tokens, *vault.derive_key("page tokens"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn derive_key(&self, purpose: &str) -> zeroize::Zeroizing<[u8; 32]> {
+        self.ring().current().1.derive(purpose)
+    }
+
     /// Ids of every key pair whose data key the vault holds: more than one while a key
     /// rotation is under way, the current one last.
     pub fn key_ids(&self) -> Vec<String> {

@@ -20,6 +20,7 @@ use crate::admin_password::AdminPassword;
 use crate::audit;
 use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend, MailboxLogin};
 use crate::config::{GatewayConfig, VaultStore};
+use crate::page_tokens::{self, PageTokens};
 use crate::portal_keys::PortalKeys;
 use crate::registry::{DataSource, DataSources};
 use crate::startup_error::StartupError;
@@ -56,6 +57,8 @@ pub struct Gateway {
     pub(crate) data_sources: DataSources,
     /// Shared with the session accounts' hook, which makes it forget expired and evicted logins.
     pub(crate) backend: Arc<dyn MailboxBackend>,
+    /// Signs and checks the page tokens of queries.
+    pub(crate) page_tokens: Arc<PageTokens>,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -120,6 +123,7 @@ impl Gateway {
             limits: config.limits.clone(),
             failed_logins: Throttle::new(config.failed_logins.clone()),
             data_sources: DataSources::load(&vault).map_err(StartupError::DataSources)?,
+            page_tokens: Arc::new(PageTokens::new(vault.derive_key(page_tokens::KEY_PURPOSE))),
             vault,
             sessions,
             session_ttl: config.session_ttl,
@@ -310,6 +314,7 @@ impl Gateway {
             user_name: account.user_name.clone(),
             password: account.password.clone(),
             mailbox: account.user_name.clone(),
+            time_zone: config.time_zone.clone(),
         })
     }
 
@@ -344,6 +349,7 @@ impl Gateway {
                 .mailbox
                 .clone()
                 .unwrap_or_else(|| account.user_name.clone()),
+            time_zone: config.time_zone.clone(),
         })
     }
 }

@@ -34,6 +34,7 @@ mod gateway;
 mod hash_limiter;
 mod limits;
 mod lru;
+mod page_tokens;
 mod password_policy;
 mod portal_keys;
 mod registry;
@@ -44,7 +45,10 @@ mod url_policy;
 mod validate;
 
 pub use admin_password::DEFAULT_PASSWORD;
-pub use backend::{CalendarBackend, EwsBackend, MailboxAccess, MailboxBackend, MailboxLogin};
+pub use backend::{
+    BackendChunk, BackendQuery, CalendarBackend, EwsBackend, MailboxAccess, MailboxBackend,
+    MailboxLogin, TablesBackend,
+};
 pub use config::{GatewayConfig, VaultStore};
 pub use gateway::Gateway;
 pub use hash_limiter::{HashLimiter, HashTaskError};

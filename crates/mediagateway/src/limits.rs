@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use mediagateway_api::tables::Value;
 use mediagateway_api::{ApiError, NewAppointment, TimeWindow};
 use mediagateway_grpc::ServerLimits;
 use serde::Deserialize;
@@ -193,6 +194,31 @@ impl Limits {
                 return Err(exceeded(format!(
                     "a {what} of at most {max} bytes (this one has {})",
                     text.len()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// A record's values within the text limits: the bodies (`Description`,
+    /// `HtmlDescription`) within the body limit, every other text within the subject limit,
+    /// and a text list's entries together within the body limit.
+    pub(crate) fn record_values<'a>(
+        &self,
+        values: impl IntoIterator<Item = (&'a str, &'a Value)>,
+    ) -> Result<(), ApiError> {
+        for (field, value) in values {
+            let (len, max) = match value {
+                Value::Text(text) if matches!(field, "Description" | "HtmlDescription") => {
+                    (text.len(), self.max_body_bytes)
+                }
+                Value::Text(text) => (text.len(), self.max_subject_bytes),
+                Value::TextList(list) => (list.iter().map(String::len).sum(), self.max_body_bytes),
+                _ => continue,
+            };
+            if len > max {
+                return Err(exceeded(format!(
+                    "{field} of at most {max} bytes (this one has {len})"
                 )));
             }
         }

@@ -24,6 +24,7 @@
 //! assert_eq!(Table::from_name("Contact"), Some(Table::Contact));
 //! ```
 
+mod eval;
 mod fields;
 mod filter;
 mod query;
@@ -31,6 +32,7 @@ mod record;
 mod recurrence;
 mod requests;
 
+pub use eval::compare_records;
 pub use filter::{Comparison, Filter, Literal, MAX_DEPTH, MAX_NODES, MAX_TEXT_LEN, MAX_VALUE_LEN};
 pub use query::{
     Query, SortKey, MAX_PAGE_SIZE, MAX_PAGE_TOKEN_LEN, MAX_SELECTED_FIELDS, MAX_SORT_KEYS,

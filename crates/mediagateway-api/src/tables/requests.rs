@@ -480,3 +480,109 @@ pub(crate) fn check_fields(fields: &[String], info: &TableInfo) -> Result<(), Ap
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+
+    fn text(s: &str) -> Value {
+        Value::Text(s.to_owned())
+    }
+
+    fn update(changes: Vec<FieldChange>) -> UpdateRecord {
+        UpdateRecord {
+            table: Table::Contact,
+            id: "AAMk1".into(),
+            change_key: Some("CQAA".into()),
+            changes,
+            options: WriteOptions::default(),
+        }
+    }
+
+    #[test]
+    fn updates_change_writable_fields_once_and_clear_only_nullable_ones() {
+        let info = Table::Contact.metadata();
+        update(vec![
+            FieldChange::Set("Surname".into(), text("Lovelace")),
+            FieldChange::Clear("JobTitle".into()),
+            FieldChange::Append("Categories".into(), Value::TextList(vec!["x".into()])),
+        ])
+        .check(&info)
+        .unwrap();
+        for (changes, says) in [
+            (vec![], "1 to"),
+            (
+                vec![
+                    FieldChange::Set("Surname".into(), text("a")),
+                    FieldChange::Clear("Surname".into()),
+                ],
+                "twice",
+            ),
+            (vec![FieldChange::Clear("ID".into())], "cannot be cleared"),
+            (vec![FieldChange::Clear("Nope".into())], "no field"),
+            (
+                vec![FieldChange::Set("ETag".into(), text("x"))],
+                "read-only",
+            ),
+            (
+                vec![FieldChange::Set("Birthday".into(), text("soon"))],
+                "Date",
+            ),
+        ] {
+            let err = update(changes).check(&info).unwrap_err();
+            assert!(err.to_string().contains(says), "{says}: {err}");
+        }
+        let mut bad_key = update(vec![FieldChange::Clear("JobTitle".into())]);
+        bad_key.change_key = Some("with space".into());
+        assert!(bad_key.check(&info).is_err());
+        bad_key.change_key = Some("x".repeat(MAX_KEY_LEN + 1));
+        assert!(bad_key.check(&info).is_err());
+        assert!(update(vec![FieldChange::Clear("JobTitle".into())])
+            .check(&Table::Task.metadata())
+            .is_err());
+    }
+
+    #[test]
+    fn queries_keep_windows_to_appointments_and_attachments_to_their_items() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let window = TimeWindow::new(start, start + chrono::Duration::days(7)).unwrap();
+        let mut query = TableQuery::new(Table::Appointment, Query::new(10));
+        query.window = Some(window);
+        query.check(&Table::Appointment.metadata()).unwrap();
+        query.table = Table::Contact;
+        let err = query.check(&Table::Contact.metadata()).unwrap_err();
+        assert!(err.to_string().contains("window"), "{err}");
+        let attachments = TableQuery::new(Table::Attachment, Query::new(10));
+        assert!(attachments.check(&Table::Attachment.metadata()).is_err());
+        let mut hostile = TableQuery::new(Table::Contact, Query::new(10));
+        hostile.folder = Some(FolderRef::Id("\u{0}".into()));
+        assert!(hostile.check(&Table::Contact.metadata()).is_err());
+        assert!(TableQuery::new(Table::Contact, Query::new(10))
+            .check(&Table::Task.metadata())
+            .is_err());
+    }
+
+    #[test]
+    fn well_known_folders_have_names_and_defaults() {
+        for folder in WellKnownFolder::ALL {
+            assert_eq!(WellKnownFolder::from_name(folder.name()), Some(folder));
+        }
+        assert_eq!(
+            WellKnownFolder::default_for(Table::Note),
+            WellKnownFolder::Notes
+        );
+        let get = GetRecord {
+            table: Table::Task,
+            key: RecordKey::PermanentUrl(String::new()),
+            fields: vec![],
+        };
+        assert!(get.check(&Table::Task.metadata()).is_err());
+        let create = CreateRecord::new(Record::new(Table::Attachment));
+        assert!(matches!(
+            create.check(&Table::Attachment.metadata()),
+            Err(ApiError::NotSupported { .. })
+        ));
+    }
+}

@@ -35,6 +35,7 @@ impl SessionApi for Gateway {
             user_name: login.user_name.clone(),
             password: login.password.clone(),
             mailbox: mailbox.clone(),
+            time_zone: config.time_zone.clone(),
         };
         // Failed logins are counted per portal user and per Exchange user name, so the gateway
         // cannot be used to guess Exchange passwords or to lock directory accounts out.

@@ -1,9 +1,21 @@
-//! The tables area: the metadata of a data source's tables.
+//! The tables area: the metadata of a data source's tables, and the records of the calling
+//! portal user's mailbox.
+//!
+//! Every request is checked against the table's metadata as the backend serves it before the
+//! backend is asked, so a field that does not exist, a value of the wrong type, a sort or a
+//! filter a field does not allow, or a text past the gateway's limits never reaches Exchange.
 
 use async_trait::async_trait;
-use mediagateway_api::tables::{Table, TableInfo};
-use mediagateway_api::{ApiError, PortalCall, TablesApi};
+use chrono::Utc;
+use futures_util::StreamExt as _;
+use mediagateway_api::tables::{
+    CreateRecord, DeleteRecord, FieldChange, GetRecord, Record, RecordChunk, Table, TableInfo,
+    TableQuery, TransferRecord, UpdateRecord,
+};
+use mediagateway_api::{ApiError, ApiStream, PortalCall, TablesApi, UserCall};
 
+use crate::backend::{BackendQuery, MailboxAccess};
+use crate::page_tokens::TokenScope;
 use crate::Gateway;
 
 #[async_trait]
@@ -15,5 +27,144 @@ impl TablesApi for Gateway {
             .into_iter()
             .map(|table| self.backend.metadata(table, generation))
             .collect())
+    }
+
+    async fn get_record(&self, call: &UserCall, get: &GetRecord) -> Result<Record, ApiError> {
+        let (access, info) = self.table_access(call, get.table)?;
+        get.check(&info)?;
+        self.backend.get_record(&access, &info, get).await
+    }
+
+    async fn create_record(
+        &self,
+        call: &UserCall,
+        create: &CreateRecord,
+    ) -> Result<Record, ApiError> {
+        let (access, info) = self.table_access(call, create.record.table)?;
+        create.check(&info)?;
+        self.limits
+            .record_values(create.record.values.iter().map(|(f, v)| (f.as_str(), v)))?;
+        self.backend.create_record(&access, &info, create).await
+    }
+
+    async fn update_record(
+        &self,
+        call: &UserCall,
+        update: &UpdateRecord,
+    ) -> Result<Record, ApiError> {
+        let (access, info) = self.table_access(call, update.table)?;
+        update.check(&info)?;
+        self.limits
+            .record_values(update.changes.iter().filter_map(|change| match change {
+                FieldChange::Set(field, value) | FieldChange::Append(field, value) => {
+                    Some((field.as_str(), value))
+                }
+                FieldChange::Clear(_) => None,
+            }))?;
+        self.backend.update_record(&access, &info, update).await
+    }
+
+    async fn delete_record(&self, call: &UserCall, delete: &DeleteRecord) -> Result<(), ApiError> {
+        let (access, info) = self.table_access(call, delete.table)?;
+        delete.check(&info)?;
+        self.backend.delete_record(&access, &info, delete).await
+    }
+
+    async fn transfer_record(
+        &self,
+        call: &UserCall,
+        transfer: &TransferRecord,
+    ) -> Result<Record, ApiError> {
+        let (access, info) = self.table_access(call, transfer.table)?;
+        transfer.check(&info)?;
+        self.backend.transfer_record(&access, &info, transfer).await
+    }
+
+    async fn query(
+        &self,
+        call: &UserCall,
+        query: &TableQuery,
+    ) -> Result<ApiStream<RecordChunk>, ApiError> {
+        let (access, info) = self.table_access(call, query.table)?;
+        query.check(&info)?;
+        if let Some(window) = &query.window {
+            self.limits.window(window)?;
+        }
+        let position = match &query.query.page_token {
+            Some(token) => Some(
+                self.page_tokens
+                    .open(&scope(call, query), token, Utc::now())?,
+            ),
+            None => None,
+        };
+        let chunks = self
+            .backend
+            .query(
+                &access,
+                BackendQuery {
+                    query: query.clone(),
+                    info,
+                    position,
+                },
+            )
+            .await?;
+        // The stream outlives the call: it takes what it needs along.
+        let tokens = self.page_tokens.clone();
+        let (data_source, portal_user, query) =
+            (call.data_source.clone(), call.portal_user, query.clone());
+        let page_size = usize::try_from(query.query.page_size).unwrap_or(usize::MAX);
+        let mut sent = 0usize;
+        Ok(Box::pin(chunks.map(move |chunk| {
+            let chunk = chunk?;
+            sent += chunk.records.len();
+            if sent > page_size {
+                return Err(ApiError::Internal {
+                    detail: format!(
+                        "the mailbox backend sent more than a page of {page_size} records"
+                    ),
+                });
+            }
+            if chunk.next_position.is_some() {
+                sent = 0;
+            }
+            let next_page_token = match &chunk.next_position {
+                Some(position) => {
+                    let scope = TokenScope {
+                        data_source: &data_source,
+                        portal_user,
+                        query: &query,
+                    };
+                    Some(tokens.seal(&scope, position, Utc::now())?)
+                }
+                None => None,
+            };
+            Ok(RecordChunk {
+                records: chunk.records,
+                next_page_token,
+            })
+        })))
+    }
+}
+
+impl Gateway {
+    /// The calling user's mailbox access and the metadata of `table` as the backend serves
+    /// it for the data source's servers.
+    fn table_access(
+        &self,
+        call: &UserCall,
+        table: Table,
+    ) -> Result<(MailboxAccess, TableInfo), ApiError> {
+        let access = self.user_access(call)?;
+        let info = self.backend.metadata(table, access.generation);
+        Ok((access, info))
+    }
+}
+
+/// Whose query a page token continues.
+fn scope<'a>(call: &'a UserCall, query: &'a TableQuery) -> TokenScope<'a> {
+    TokenScope {
+        data_source: &call.data_source,
+        portal_user: call.portal_user,
+        query,
     }
 }

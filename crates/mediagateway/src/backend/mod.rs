@@ -8,10 +8,13 @@
 mod ews;
 
 use async_trait::async_trait;
-use mediagateway_api::tables::{Table, TableInfo};
+use mediagateway_api::tables::{
+    CreateRecord, DeleteRecord, GetRecord, Record, Table, TableInfo, TableQuery, TransferRecord,
+    UpdateRecord,
+};
 use mediagateway_api::{
-    ApiError, Appointment, AttachmentInfo, ExchangeGeneration, FileAttachment, NewAppointment,
-    NewFileAttachment, TimeWindow,
+    ApiError, ApiStream, Appointment, AttachmentInfo, ExchangeGeneration, FileAttachment,
+    NewAppointment, NewFileAttachment, TimeWindow,
 };
 use secrecy::SecretString;
 
@@ -30,6 +33,9 @@ pub struct MailboxAccess {
     pub password: SecretString,
     /// The mailbox (primary SMTP address).
     pub mailbox: String,
+    /// The data source's IANA time zone (`Europe/Berlin`): where dates and all-day values are
+    /// read and written.
+    pub time_zone: String,
 }
 
 impl MailboxAccess {
@@ -55,7 +61,7 @@ pub struct MailboxLogin {
 
 /// A backend of every area, that can also check access to a mailbox.
 #[async_trait]
-pub trait MailboxBackend: CalendarBackend + Send + Sync {
+pub trait MailboxBackend: CalendarBackend + TablesBackend + Send + Sync {
     /// Checks that the login data works; returns the server's version when it says.
     async fn check(&self, access: &MailboxAccess) -> Result<Option<String>, ApiError>;
 
@@ -144,5 +150,101 @@ pub trait CalendarBackend: Send + Sync {
 fn no_attachments() -> ApiError {
     ApiError::NotSupported {
         what: "this mailbox backend keeps no attachments".to_owned(),
+    }
+}
+
+/// A query as the gateway hands it to a backend: checked against the metadata the backend
+/// serves, with where the page starts.
+#[derive(Debug, Clone)]
+pub struct BackendQuery {
+    /// The query; its page token is the gateway's, already opened into `position`.
+    pub query: TableQuery,
+    /// The table's metadata as this backend serves it (every field of an empty selection).
+    pub info: TableInfo,
+    /// Where the page starts, as the backend said when the previous page ended; `None` for
+    /// the first page.
+    pub position: Option<String>,
+}
+
+/// Records of a backend's query as they arrive.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BackendChunk {
+    /// Records in the query's order, holding the selected fields (or every field).
+    pub records: Vec<Record>,
+    /// Where the next page starts, in the backend's own terms (the gateway seals it into a
+    /// page token): only on the chunk that ends a page of `page_size` records, and only when
+    /// more records follow.
+    pub next_position: Option<String>,
+}
+
+/// The tables area of a backend: records of a mailbox. Every request was checked against
+/// [`MailboxBackend::metadata`] before it comes here. The defaults answer `NotSupported`.
+#[async_trait]
+pub trait TablesBackend: Send + Sync {
+    /// The records matching a query, at most `page_size` of them, then the next position.
+    async fn query(
+        &self,
+        access: &MailboxAccess,
+        query: BackendQuery,
+    ) -> Result<ApiStream<BackendChunk>, ApiError> {
+        let _ = access;
+        Err(no_records(query.query.table))
+    }
+    /// One record.
+    async fn get_record(
+        &self,
+        access: &MailboxAccess,
+        info: &TableInfo,
+        get: &GetRecord,
+    ) -> Result<Record, ApiError> {
+        let _ = (access, info);
+        Err(no_records(get.table))
+    }
+    /// Creates a record, and returns it as stored.
+    async fn create_record(
+        &self,
+        access: &MailboxAccess,
+        info: &TableInfo,
+        create: &CreateRecord,
+    ) -> Result<Record, ApiError> {
+        let _ = (access, info);
+        Err(no_records(create.record.table))
+    }
+    /// Changes a record, and returns it as stored; a stale change key is a `Conflict`.
+    async fn update_record(
+        &self,
+        access: &MailboxAccess,
+        info: &TableInfo,
+        update: &UpdateRecord,
+    ) -> Result<Record, ApiError> {
+        let _ = (access, info);
+        Err(no_records(update.table))
+    }
+    /// Deletes a record.
+    async fn delete_record(
+        &self,
+        access: &MailboxAccess,
+        info: &TableInfo,
+        delete: &DeleteRecord,
+    ) -> Result<(), ApiError> {
+        let _ = (access, info);
+        Err(no_records(delete.table))
+    }
+    /// Moves or copies a record, and returns it (or the copy) where it went.
+    async fn transfer_record(
+        &self,
+        access: &MailboxAccess,
+        info: &TableInfo,
+        transfer: &TransferRecord,
+    ) -> Result<Record, ApiError> {
+        let _ = (access, info);
+        Err(no_records(transfer.table))
+    }
+}
+
+/// What a backend without records of `table` answers.
+fn no_records(table: Table) -> ApiError {
+    ApiError::NotSupported {
+        what: format!("this mailbox backend keeps no {table} records"),
     }
 }

@@ -226,6 +226,7 @@ mod tests {
             user_name: user.to_owned(),
             password: SecretString::from(password),
             mailbox: user.to_owned(),
+            time_zone: "Europe/Berlin".to_owned(),
         }
     }
 
