@@ -105,6 +105,7 @@ impl TablesApi for Gateway {
                     query: query.clone(),
                     info,
                     position,
+                    max_read: self.limits.max_appointments_per_read,
                 },
             )
             .await?;

@@ -164,6 +164,9 @@ pub struct BackendQuery {
     /// Where the page starts, as the backend said when the previous page ended; `None` for
     /// the first page.
     pub position: Option<String>,
+    /// The most records a backend reads to answer a query it must evaluate itself (a
+    /// calendar window is read whole, then filtered and sorted): more is `LimitExceeded`.
+    pub max_read: usize,
 }
 
 /// Records of a backend's query as they arrive.

@@ -8,6 +8,7 @@ use crate::operations::item_xml::calendar::calendar_item;
 use crate::operations::{check_range, sans_io_methods, write_folder};
 use crate::soap::{cut, request_envelope};
 use crate::xml::{format_date_time, parse_bool};
+use crate::items::ItemShape;
 use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, Operation};
 
 /// Finds the calendar items of a folder that overlap a time range; recurring series come back
@@ -18,6 +19,7 @@ pub struct FindCalendarItems {
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     max_entries: Option<u32>,
+    shape: Option<ItemShape>,
 }
 
 impl FindCalendarItems {
@@ -44,7 +46,23 @@ impl FindCalendarItems {
             start,
             end,
             max_entries,
+            shape: None,
         })
+    }
+
+    /// The request with `shape` instead of the calendar properties this crate reads by
+    /// default; bodies cannot be asked for. The answer is still read into
+    /// [`CalendarItem`](crate::calendar::CalendarItem)s, with the properties the shape asked
+    /// for (extended ones included).
+    pub fn with_shape(mut self, shape: ItemShape) -> Result<Self, EwsError> {
+        crate::operations::items::check_find_shape(&shape)?;
+        self.shape = Some(shape);
+        Ok(self)
+    }
+
+    /// The shape, when not the default.
+    pub fn shape(&self) -> Option<&ItemShape> {
+        self.shape.as_ref()
     }
 
     /// The folder searched.
@@ -78,13 +96,23 @@ impl Operation for FindCalendarItems {
         crate::operations::item_xml::calendar::envelope_for_calendar_items(bytes)
     }
 
+    fn check(&self, version: ExchangeVersion) -> Result<(), EwsError> {
+        match &self.shape {
+            Some(shape) => shape.check(version),
+            None => Ok(()),
+        }
+    }
+
     fn envelope(&self, version: ExchangeVersion) -> String {
         let start = format_date_time(self.start);
         let end = format_date_time(self.end);
         let max = self.max_entries.map(|n| n.to_string());
         request_envelope(version, |w| {
             w.start("m:FindItem", &[("Traversal", "Shallow")]);
-            write_item_shape(w, version, false);
+            match &self.shape {
+                Some(shape) => shape.write(w),
+                None => write_item_shape(w, version, false),
+            }
             match &max {
                 Some(max) => w.empty(
                     "m:CalendarView",
@@ -138,6 +166,37 @@ mod tests {
     use super::*;
     use crate::test_support::sample;
     use crate::{DistinguishedFolder, ItemId};
+
+    #[test]
+    fn a_shape_replaces_the_default_properties_and_may_not_ask_for_bodies() {
+        use crate::items::{BaseShape, PropertyPath};
+        let start = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 0, 0, 0).unwrap();
+        let request = FindCalendarItems::new(
+            FolderTarget::Distinguished(DistinguishedFolder::Calendar),
+            start,
+            start + chrono::Duration::days(7),
+            Some(10),
+        )
+        .unwrap();
+        let shaped = request
+            .clone()
+            .with_shape(
+                ItemShape::new(BaseShape::IdOnly).with(PropertyPath::field("calendar:Location")),
+            )
+            .unwrap();
+        let xml = shaped.checked_envelope(ExchangeVersion::Exchange2010).unwrap();
+        assert!(
+            xml.contains("<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI=\"calendar:Location\"/></t:AdditionalProperties>"),
+            "{xml}"
+        );
+        assert!(!xml.contains("calendar:Start\""), "{xml}");
+        let body = ItemShape::new(BaseShape::IdOnly).with(PropertyPath::field("item:Body"));
+        assert!(request.clone().with_shape(body).is_err());
+        let too_new = ItemShape::new(BaseShape::IdOnly)
+            .with(PropertyPath::field("calendar:StartTimeZone"));
+        let shaped = request.with_shape(too_new).unwrap();
+        assert!(shaped.checked_envelope(ExchangeVersion::Exchange2007Sp1).is_err());
+    }
     use chrono::TimeZone;
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {

@@ -51,7 +51,7 @@ pub struct FindItems {
 }
 
 /// Properties `FindItem` cannot return: Exchange refuses the whole request for them.
-const NOT_FOR_FIND: &[&str] = &[
+pub(crate) const NOT_FOR_FIND: &[&str] = &[
     "item:Body",
     "item:UniqueBody",
     "item:NormalizedBody",
@@ -75,15 +75,7 @@ impl FindItems {
     /// The request with `shape` instead of the ids, item classes, subjects and receipt
     /// times asked for by default; bodies cannot be asked for.
     pub fn with_shape(mut self, shape: ItemShape) -> Result<Self, EwsError> {
-        shape.check_shape()?;
-        if let Some(body) = shape.additional.iter().find(|p| {
-            matches!(p, crate::items::PropertyPath::Field(uri) if NOT_FOR_FIND.contains(&uri.as_ref()))
-        }) {
-            return Err(EwsError::InvalidArgument {
-                argument: "item shape",
-                reason: format!("FindItem cannot return {body}; read it with GetItems"),
-            });
-        }
+        check_find_shape(&shape)?;
         self.shape = Some(shape);
         Ok(self)
     }
@@ -128,6 +120,20 @@ impl FindItems {
 }
 
 sans_io_methods!(FindItems);
+
+/// Refuses a shape `FindItem` cannot answer: a malformed one, or one with a body.
+pub(crate) fn check_find_shape(shape: &ItemShape) -> Result<(), EwsError> {
+    shape.check_shape()?;
+    if let Some(body) = shape.additional.iter().find(|p| {
+        matches!(p, crate::items::PropertyPath::Field(uri) if NOT_FOR_FIND.contains(&uri.as_ref()))
+    }) {
+        return Err(EwsError::InvalidArgument {
+            argument: "item shape",
+            reason: format!("FindItem cannot return {body}; read it with GetItems"),
+        });
+    }
+    Ok(())
+}
 
 impl Operation for FindItems {
     type Output = ItemPage;

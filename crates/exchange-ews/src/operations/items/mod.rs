@@ -25,7 +25,7 @@ mod update_items_tests;
 pub use create_items::{CreateItems, MAX_ITEMS_PER_REQUEST};
 pub use delete_item::DeleteItem;
 pub use delete_items::DeleteItems;
-pub(crate) use find_items::summary;
+pub(crate) use find_items::{check_find_shape, summary};
 pub use find_items::FindItems;
 pub use get_items::{GenericItem, GetItems, MAX_ITEM_IDS};
 pub use move_copy_items::{CopyItems, MoveItems};

@@ -56,11 +56,15 @@ pub(crate) fn map_error(error: EwsError) -> ApiError {
     }
 }
 
-/// The gateway error of a failure of an item call: a missing or malformed id is "not found".
+/// The gateway error of a failure of an item call: a missing or malformed id is "not found",
+/// a stale change key a conflict.
 pub(crate) fn map_item_error(error: EwsError, id: &str) -> ApiError {
     if error.is_not_found() || error.response_code() == Some(&ResponseCode::ErrorInvalidIdMalformed)
     {
         return ApiError::ItemNotFound { id: id.to_owned() };
+    }
+    if error.response_code() == Some(&ResponseCode::ErrorIrresolvableConflict) {
+        return ApiError::Conflict { id: id.to_owned() };
     }
     map_error(error)
 }

@@ -1,7 +1,10 @@
 //! The EWS backend: Exchange Server 2007 to SE (and Exchange Online while EWS lasts there).
 
 mod calendar;
+mod columns;
 mod errors;
+mod folders;
+mod records;
 mod tables;
 
 use std::net::IpAddr;
