@@ -48,12 +48,17 @@ impl Logged {
     }
 }
 
-/// Implements one area on [`Logged`] from the area's table.
+/// Implements one area on [`Logged`] from the area's table. A streaming operation is logged
+/// when its stream is returned, not when the stream ends.
 macro_rules! logged_area {
     (
         $(#[$area_doc:meta])* trait $area:ident;
         $($(#[$doc:meta])* fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
             -> $reply:ty = $request_message:ident => $reply_message:ident;)*
+        $(streams {
+            $($(#[$sdoc:meta])* fn $smethod:ident($scall:ident: $scall_type:ty $(, $sarg:ident: $sarg_type:ty)*)
+                -> $sreply:ty = $srequest:ident => $sreply_message:ident as $sstream:ident;)*
+        })?
     ) => {
         #[async_trait]
         impl mediagateway_api::$area for Logged {
@@ -67,6 +72,16 @@ macro_rules! logged_area {
                     result
                 }
             )*
+            $($(
+                async fn $smethod(&self, $scall: &$scall_type $(, $sarg: &$sarg_type)*)
+                    -> Result<mediagateway_api::ApiStream<$sreply>, ApiError> {
+                    let started = Instant::now();
+                    let result =
+                        mediagateway_api::$area::$smethod(&*self.inner, $scall $(, $sarg)*).await;
+                    self.record(stringify!($smethod), started, &result);
+                    result
+                }
+            )*)?
         }
     };
 }

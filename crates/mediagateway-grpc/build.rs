@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use protox::prost::Message;
 
 /// The API's files, one per area plus what they share.
-const FILES: [&str; 5] = ["common", "admin", "sessions", "calendar", "tables"];
+const FILES: [&str; 6] = [
+    "common", "admin", "sessions", "calendar", "records", "tables",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);

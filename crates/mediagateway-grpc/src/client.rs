@@ -5,7 +5,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use mediagateway_api::ApiError;
+use futures_util::StreamExt as _;
+use mediagateway_api::{ApiError, ApiStream};
 use tonic::transport::{Channel, Endpoint};
 use tonic::Status;
 
@@ -149,14 +150,49 @@ fn invalid_reply(error: ApiError) -> ApiError {
     }
 }
 
+/// The items of a server-streaming reply as an [`ApiStream`]: each message converted as it
+/// arrives, a status as the error it carries, a message that does not convert as a
+/// [`Protocol`](ApiError::Protocol) error (see [`until_error`]).
+fn reply_stream<M, T>(messages: tonic::Streaming<M>, address: String) -> ApiStream<T>
+where
+    M: Send + 'static,
+    T: TryFrom<M, Error = ApiError> + Send + 'static,
+{
+    until_error(messages.map(move |message| match message {
+        Ok(message) => T::try_from(message).map_err(invalid_reply),
+        Err(status) => Err(from_status(&status, &address)),
+    }))
+}
+
+/// `items` up to and with the first error, which ends the stream (and, for a reply, drops the
+/// call, which cancels it).
+fn until_error<T, S>(items: S) -> ApiStream<T>
+where
+    S: futures_util::Stream<Item = Result<T, ApiError>> + Send + 'static,
+    T: Send + 'static,
+{
+    Box::pin(items.scan(false, |ended, item| {
+        let next = (!*ended).then(|| {
+            *ended = item.is_err();
+            item
+        });
+        std::future::ready(next)
+    }))
+}
+
 /// Implements an area of the API on [`GrpcClient`] from the area's table: each operation
 /// builds its request message from the call and the arguments, calls the tonic stub of the
-/// area's service and converts the reply.
+/// area's service and converts the reply; a streaming one converts its items as they arrive
+/// (see [`reply_stream`]).
 macro_rules! grpc_client_area {
     (
         [$stub:ty] $(#[$area_doc:meta])* trait $area:ident;
         $($(#[$doc:meta])* fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
             -> $reply:ty = $request_message:ident => $reply_message:ident;)*
+        $(streams {
+            $($(#[$sdoc:meta])* fn $smethod:ident($scall:ident: $scall_type:ty $(, $sarg:ident: $sarg_type:ty)*)
+                -> $sreply:ty = $srequest:ident => $sreply_message:ident as $sstream:ident;)*
+        })?
     ) => {
         #[async_trait]
         impl mediagateway_api::$area for GrpcClient {
@@ -183,6 +219,32 @@ macro_rules! grpc_client_area {
                     <$reply>::try_from(reply).map_err(invalid_reply)
                 }
             )*
+            $($(
+                async fn $smethod(&self, $scall: &$scall_type $(, $sarg: &$sarg_type)*)
+                    -> Result<ApiStream<$sreply>, ApiError> {
+                    let message = proto::$srequest {
+                        context: $scall.to_wire(),
+                        $($sarg: $sarg.to_wire(),)*
+                    };
+                    check_size(prost::Message::encoded_len(&message))?;
+                    let mut request = tonic::Request::new(message);
+                    attach_credential(
+                        request.metadata_mut(),
+                        CallContext::credential($scall),
+                    );
+                    let replies = <$stub>::new(self.channel())
+                        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+                        .max_encoding_message_size(MAX_MESSAGE_BYTES)
+                        .$smethod(request)
+                        .await
+                        .map_err(|status| self.error(&status))?
+                        .into_inner();
+                    Ok(reply_stream::<proto::$sreply_message, $sreply>(
+                        replies,
+                        self.address.clone(),
+                    ))
+                }
+            )*)?
         }
     };
 }
@@ -199,3 +261,33 @@ mediagateway_api::calendar_operations!(grpc_client_area! {
 mediagateway_api::table_operations!(grpc_client_area! {
     [proto::tables_client::TablesClient<Channel>]
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_stream_ends_at_its_first_error() {
+        let items = futures_util::stream::iter([
+            Ok(1),
+            Err(ApiError::invalid("broken")),
+            Ok(2),
+            Err(ApiError::invalid("again")),
+        ]);
+        let seen: Vec<Result<i32, ApiError>> = until_error(items).collect().await;
+        assert_eq!(seen.len(), 2);
+        assert!(matches!(seen[0], Ok(1)));
+        assert!(matches!(seen[1], Err(ApiError::InvalidArgument { .. })));
+        let fine: Vec<_> = until_error(futures_util::stream::iter([Ok::<_, ApiError>(1), Ok(2)]))
+            .collect()
+            .await;
+        assert_eq!(fine.len(), 2);
+    }
+
+    #[test]
+    fn an_undecodable_item_is_the_gateways_fault() {
+        let error = invalid_reply(ApiError::invalid("table: \"Spreadsheet\" is not a table"));
+        assert!(matches!(error, ApiError::Protocol { .. }), "{error:?}");
+        assert!(error.to_string().contains("Spreadsheet"), "{error}");
+    }
+}

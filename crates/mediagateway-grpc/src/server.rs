@@ -2,12 +2,13 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use mediagateway_api::{ApiError, GatewayApi, Role};
 use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
-use tokio_stream::StreamExt as _;
+use tokio_stream::{Stream, StreamExt as _};
 use tonic::{Request, Response, Status};
 
 use tonic_reflection::server::v1::{ServerReflection, ServerReflectionServer};
@@ -182,14 +183,22 @@ fn reply<T>(result: Result<T, ApiError>) -> Result<Response<T>, Status> {
     result.map(Response::new).map_err(|e| to_status(&e))
 }
 
+/// A server-streaming reply as the tonic services send it.
+type ReplyStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
+
 /// Implements an area's tonic service on [`Adapter`] from the area's table: each operation
 /// takes its request message apart (every field of it must be in the table), converts the
-/// call and the arguments, calls the API and converts the reply.
+/// call and the arguments, calls the API and converts the reply. A streaming operation
+/// converts each item as it arrives; an error ends the stream with its status.
 macro_rules! grpc_server_area {
     (
         [$service:path] $(#[$area_doc:meta])* trait $area:ident;
         $($(#[$doc:meta])* fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
             -> $reply:ty = $request_message:ident => $reply_message:ident;)*
+        $(streams {
+            $($(#[$sdoc:meta])* fn $smethod:ident($scall:ident: $scall_type:ty $(, $sarg:ident: $sarg_type:ty)*)
+                -> $sreply:ty = $srequest:ident => $sreply_message:ident as $sstream:ident;)*
+        })?
     ) => {
         #[tonic::async_trait]
         impl $service for Adapter {
@@ -220,6 +229,41 @@ macro_rules! grpc_server_area {
                     )
                 }
             )*
+            $($(
+                type $sstream = ReplyStream<proto::$sreply_message>;
+
+                async fn $smethod(
+                    &self,
+                    request: Request<proto::$srequest>,
+                ) -> Result<Response<Self::$sstream>, Status> {
+                    reply(
+                        async {
+                            let peer = request.remote_addr().map(|address| address.ip());
+                            let credential = credential_from(request.metadata())?;
+                            let proto::$srequest { context, $($sarg),* } = request.into_inner();
+                            let $scall = <$scall_type>::from_request(context, credential, peer)?;
+                            $(
+                                let $sarg = <<$sarg_type as ToOwned>::Owned>::from_wire(
+                                    $sarg,
+                                    stringify!($sarg),
+                                )?;
+                            )*
+                            let items: mediagateway_api::ApiStream<$sreply> =
+                                mediagateway_api::$area::$smethod(
+                                    &*self.api,
+                                    &$scall $(, &$sarg)*
+                                )
+                                .await?;
+                            let items: Self::$sstream = Box::pin(items.map(|item| {
+                                item.map(proto::$sreply_message::from)
+                                    .map_err(|e| to_status(&e))
+                            }));
+                            Ok(items)
+                        }
+                        .await,
+                    )
+                }
+            )*)?
         }
     };
 }

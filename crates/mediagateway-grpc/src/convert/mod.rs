@@ -28,6 +28,9 @@ macro_rules! same_fields {
 
 mod admin;
 mod calendar;
+mod filter;
+mod records;
+mod requests;
 mod sessions;
 mod tables;
 mod users;
@@ -241,6 +244,17 @@ impl TryFrom<proto::Empty> for () {
     fn try_from(_: proto::Empty) -> Result<Self, ApiError> {
         Ok(())
     }
+}
+
+/// `value` to its message, to bytes and back, as it travels.
+#[cfg(test)]
+pub(crate) fn through_wire<T, P>(value: &T) -> Result<T, ApiError>
+where
+    P: for<'a> From<&'a T> + prost::Message + Default,
+    T: TryFrom<P, Error = ApiError>,
+{
+    let bytes = prost::Message::encode_to_vec(&P::from(value));
+    T::try_from(P::decode(bytes.as_slice()).expect("a message encoded here decodes"))
 }
 
 #[cfg(test)]

@@ -82,12 +82,16 @@ impl CountingApi {
 }
 
 /// Implements every operation of an area's table with [`CountingApi::answer`], so the test
-/// API keeps up with the tables.
+/// API keeps up with the tables; a streaming operation answers a stream of that one answer.
 macro_rules! canned_area {
     (
         $(#[$area_doc:meta])* trait $area:ident;
         $($(#[$doc:meta])* fn $method:ident($call:ident: $call_type:ty $(, $arg:ident: $arg_type:ty)*)
             -> $reply:ty = $request_message:ident => $reply_message:ident;)*
+        $(streams {
+            $($(#[$sdoc:meta])* fn $smethod:ident($scall:ident: $scall_type:ty $(, $sarg:ident: $sarg_type:ty)*)
+                -> $sreply:ty = $srequest:ident => $sreply_message:ident as $sstream:ident;)*
+        })?
     ) => {
         #[async_trait::async_trait]
         impl mediagateway_api::$area for CountingApi {
@@ -98,6 +102,13 @@ macro_rules! canned_area {
                     self.answer::<$reply>()
                 }
             )*
+            $($(
+                async fn $smethod(&self, _: &$scall_type $(, _: &$sarg_type)*)
+                    -> Result<mediagateway_api::ApiStream<$sreply>, ApiError> {
+                    self.take_time().await;
+                    Ok(Box::pin(tokio_stream::once(self.answer::<$sreply>())))
+                }
+            )*)?
         }
     };
 }
