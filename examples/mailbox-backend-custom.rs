@@ -1,7 +1,8 @@
-//! A mailbox backend of one's own: the gateway serves a calendar kept in memory instead of
-//! reaching Exchange. A backend implements `MailboxBackend` (checking login data) and the
-//! backend trait of each area (here `CalendarBackend`); the gateway does the rest: data
-//! sources, the vault, logins and the API.
+//! A mailbox backend of one's own: the gateway serves a calendar and the tables' records kept in
+//! memory instead of reaching Exchange. A backend implements `MailboxBackend` (checking login
+//! data) and the backend trait of each area (here `CalendarBackend` and `TablesBackend`); the
+//! gateway does the rest: data sources, the vault, logins, the checks of every request against
+//! the tables' metadata, page tokens and the API.
 //!
 //! ```text
 //! cargo run --example mailbox-backend-custom
@@ -12,19 +13,28 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chrono::{Duration, Timelike, Utc};
+use exchange_connector::tables::{
+    compare_records, CreateRecord, DeleteRecord, FieldChange, GetRecord, Record, RecordKey, Table,
+    TableInfo, UpdateRecord, Value,
+};
 use exchange_connector::{
     ApiError, Appointment, Authentication, DataSource, ExchangeGeneration, NewAppointment,
     ServiceAccount, TransportChoice,
 };
-use mediagateway::{CalendarBackend, Gateway, GatewayConfig, MailboxAccess, MailboxBackend};
-use mediagateway_api::TimeWindow;
+use mediagateway::{
+    BackendChunk, BackendQuery, CalendarBackend, Gateway, GatewayConfig, MailboxAccess,
+    MailboxBackend, TablesBackend,
+};
+use mediagateway_api::{ApiStream, TimeWindow};
 use secrecy::{ExposeSecret, SecretString};
 use uuid::Uuid;
 
-/// Every mailbox's calendar in one list, and one password that opens every mailbox.
+/// Every mailbox's calendar in one list, every mailbox's records in another, and one password
+/// that opens every mailbox.
 #[derive(Default)]
 struct MemoryBackend {
     appointments: Mutex<Vec<(String, Appointment)>>,
+    records: Mutex<Vec<(String, Record)>>,
 }
 
 impl MemoryBackend {
@@ -97,6 +107,182 @@ impl CalendarBackend for MemoryBackend {
         if appointments.len() == before {
             return Err(ApiError::ItemNotFound { id: id.to_owned() });
         }
+        Ok(())
+    }
+}
+
+/// A record's text value.
+fn text_of<'a>(record: &'a Record, field: &str) -> Option<&'a str> {
+    match record.get(field) {
+        Some(Value::Text(text)) => Some(text),
+        _ => None,
+    }
+}
+
+impl MemoryBackend {
+    fn records(&self) -> std::sync::MutexGuard<'_, Vec<(String, Record)>> {
+        self.records
+            .lock()
+            .expect("no thread panics while holding the list")
+    }
+
+    /// The position of `access`'s record of `table` with `ID` `id`.
+    fn find(
+        records: &[(String, Record)],
+        access: &MailboxAccess,
+        table: Table,
+        key: &RecordKey,
+    ) -> Result<usize, ApiError> {
+        let (field, wanted) = match key {
+            RecordKey::Id(id) => ("ID", id),
+            RecordKey::PermanentUrl(key) => ("PermanentURL", key),
+        };
+        records
+            .iter()
+            .position(|(mailbox, r)| {
+                *mailbox == access.mailbox
+                    && r.table == table
+                    && text_of(r, field) == Some(wanted.as_str())
+            })
+            .ok_or_else(|| ApiError::ItemNotFound { id: wanted.clone() })
+    }
+
+    /// `record` with the selected `fields` and the keys only (every field when none).
+    fn selected(record: &Record, fields: &[String]) -> Record {
+        let mut out = record.clone();
+        if !fields.is_empty() {
+            out.values.retain(|field, _| {
+                matches!(field.as_str(), "ID" | "PermanentURL" | "ETag") || fields.contains(field)
+            });
+        }
+        out
+    }
+}
+
+/// Records in memory: the gateway has checked every request against the metadata (fields,
+/// types, sortable and filterable flags) before it comes here, so the backend only stores,
+/// filters (`Filter::matches`), sorts (`compare_records`) and pages.
+#[async_trait]
+impl TablesBackend for MemoryBackend {
+    async fn query(
+        &self,
+        access: &MailboxAccess,
+        query: BackendQuery,
+    ) -> Result<ApiStream<BackendChunk>, ApiError> {
+        let q = &query.query.query;
+        let offset: usize = match &query.position {
+            Some(position) => position
+                .parse()
+                .map_err(|_| ApiError::invalid("not a position of this backend"))?,
+            None => 0,
+        };
+        let mut found: Vec<Record> = self
+            .records()
+            .iter()
+            .filter(|(mailbox, r)| *mailbox == access.mailbox && r.table == query.query.table)
+            .map(|(_, r)| r.clone())
+            .filter(|r| q.filter.as_ref().is_none_or(|f| f.matches(r)))
+            .collect();
+        found.sort_by(|a, b| compare_records(a, b, &q.sort));
+        let page_size = q.page_size as usize;
+        let end = (offset + page_size).min(found.len());
+        let chunk = BackendChunk {
+            records: found
+                .get(offset.min(end)..end)
+                .unwrap_or_default()
+                .iter()
+                .map(|r| Self::selected(r, &q.fields))
+                .collect(),
+            next_position: (end < found.len()).then(|| end.to_string()),
+        };
+        Ok(Box::pin(futures_util::stream::iter([Ok(chunk)])))
+    }
+
+    async fn get_record(
+        &self,
+        access: &MailboxAccess,
+        _info: &TableInfo,
+        get: &GetRecord,
+    ) -> Result<Record, ApiError> {
+        let records = self.records();
+        let at = Self::find(&records, access, get.table, &get.key)?;
+        Ok(Self::selected(&records[at].1, &get.fields))
+    }
+
+    async fn create_record(
+        &self,
+        access: &MailboxAccess,
+        _info: &TableInfo,
+        create: &CreateRecord,
+    ) -> Result<Record, ApiError> {
+        let record = create
+            .record
+            .clone()
+            .with("ID", Value::Text(Uuid::new_v4().to_string()))
+            .with("PermanentURL", Value::Text(Uuid::new_v4().to_string()))
+            .with("ETag", Value::Text("1".to_owned()));
+        self.records()
+            .push((access.mailbox.clone(), record.clone()));
+        Ok(record)
+    }
+
+    async fn update_record(
+        &self,
+        access: &MailboxAccess,
+        _info: &TableInfo,
+        update: &UpdateRecord,
+    ) -> Result<Record, ApiError> {
+        let mut records = self.records();
+        let at = Self::find(
+            &records,
+            access,
+            update.table,
+            &RecordKey::Id(update.id.clone()),
+        )?;
+        let record = &mut records[at].1;
+        let etag: u64 = text_of(record, "ETag")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        // Optimistic concurrency: a change key that is not the current one changes nothing.
+        if update
+            .change_key
+            .as_ref()
+            .is_some_and(|key| *key != etag.to_string())
+        {
+            return Err(ApiError::Conflict {
+                id: update.id.clone(),
+            });
+        }
+        for change in &update.changes {
+            match change {
+                FieldChange::Set(field, value) | FieldChange::Append(field, value) => {
+                    record.values.insert(field.clone(), value.clone());
+                }
+                FieldChange::Clear(field) => {
+                    record.values.remove(field);
+                }
+            }
+        }
+        record
+            .values
+            .insert("ETag".to_owned(), Value::Text((etag + 1).to_string()));
+        Ok(record.clone())
+    }
+
+    async fn delete_record(
+        &self,
+        access: &MailboxAccess,
+        _info: &TableInfo,
+        delete: &DeleteRecord,
+    ) -> Result<(), ApiError> {
+        let mut records = self.records();
+        let at = Self::find(
+            &records,
+            access,
+            delete.table,
+            &RecordKey::Id(delete.id.clone()),
+        )?;
+        records.remove(at);
         Ok(())
     }
 }

@@ -10,5 +10,6 @@ mod path;
 mod python_client;
 mod restart;
 mod support;
+mod tables;
 mod throttling;
 mod url_policy;

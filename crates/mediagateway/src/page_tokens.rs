@@ -29,7 +29,7 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 /// How long a token works after it was made.
-pub const MAX_AGE: Duration = Duration::from_secs(60 * 60);
+pub(crate) const MAX_AGE: Duration = Duration::from_secs(60 * 60);
 /// The purpose the key is derived for.
 pub(crate) const KEY_PURPOSE: &str = "mediagateway page tokens v1";
 

@@ -141,6 +141,9 @@ mod tests {
         }
     }
 
+    /// Keeps no records: the defaults answer `NotSupported`.
+    impl crate::TablesBackend for Recording {}
+
     #[async_trait]
     impl CalendarBackend for Recording {
         async fn find_appointments(

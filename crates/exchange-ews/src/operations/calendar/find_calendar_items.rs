@@ -4,11 +4,11 @@ use chrono::{DateTime, Utc};
 
 use super::write_item_shape;
 use crate::calendar::CalendarView;
+use crate::items::ItemShape;
 use crate::operations::item_xml::calendar::calendar_item;
 use crate::operations::{check_range, sans_io_methods, write_folder};
 use crate::soap::{cut, request_envelope};
 use crate::xml::{format_date_time, parse_bool};
-use crate::items::ItemShape;
 use crate::{Envelope, EwsError, ExchangeVersion, FolderTarget, Operation};
 
 /// Finds the calendar items of a folder that overlap a time range; recurring series come back
@@ -169,8 +169,10 @@ mod tests {
 
     #[test]
     fn a_shape_replaces_the_default_properties_and_may_not_ask_for_bodies() {
+        use chrono::TimeZone as _;
+
         use crate::items::{BaseShape, PropertyPath};
-        let start = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 12, 1, 0, 0, 0).unwrap();
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
         let request = FindCalendarItems::new(
             FolderTarget::Distinguished(DistinguishedFolder::Calendar),
             start,
@@ -184,7 +186,9 @@ mod tests {
                 ItemShape::new(BaseShape::IdOnly).with(PropertyPath::field("calendar:Location")),
             )
             .unwrap();
-        let xml = shaped.checked_envelope(ExchangeVersion::Exchange2010).unwrap();
+        let xml = shaped
+            .checked_envelope(ExchangeVersion::Exchange2010)
+            .unwrap();
         assert!(
             xml.contains("<t:BaseShape>IdOnly</t:BaseShape><t:AdditionalProperties><t:FieldURI FieldURI=\"calendar:Location\"/></t:AdditionalProperties>"),
             "{xml}"
@@ -192,10 +196,12 @@ mod tests {
         assert!(!xml.contains("calendar:Start\""), "{xml}");
         let body = ItemShape::new(BaseShape::IdOnly).with(PropertyPath::field("item:Body"));
         assert!(request.clone().with_shape(body).is_err());
-        let too_new = ItemShape::new(BaseShape::IdOnly)
-            .with(PropertyPath::field("calendar:StartTimeZone"));
+        let too_new =
+            ItemShape::new(BaseShape::IdOnly).with(PropertyPath::field("calendar:StartTimeZone"));
         let shaped = request.with_shape(too_new).unwrap();
-        assert!(shaped.checked_envelope(ExchangeVersion::Exchange2007Sp1).is_err());
+        assert!(shaped
+            .checked_envelope(ExchangeVersion::Exchange2007Sp1)
+            .is_err());
     }
     use chrono::TimeZone;
 

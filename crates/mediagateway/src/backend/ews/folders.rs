@@ -9,9 +9,7 @@ use std::collections::HashMap;
 use exchange_ews::folders::{Folder, Traversal};
 use exchange_ews::{EwsClient, FolderTarget};
 use futures_util::stream;
-use mediagateway_api::tables::{
-    compare_records, GetRecord, Record, RecordKey, Table, Value,
-};
+use mediagateway_api::tables::{compare_records, GetRecord, Record, RecordKey, Table, Value};
 use mediagateway_api::{ApiError, ApiStream};
 
 use super::errors::{map_error, map_item_error};

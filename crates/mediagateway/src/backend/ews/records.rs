@@ -10,12 +10,13 @@ use async_trait::async_trait;
 use chrono_tz::Tz;
 use exchange_ews::calendar::{
     FindCalendarItems, SendMeetingCancellations, SendMeetingInvitations,
+    SendMeetingInvitationsOrCancellations,
 };
 use exchange_ews::client::CreateOptions;
 use exchange_ews::items::{
     AffectedTaskOccurrences, BaseShape, ConflictResolution, DeleteType, FieldUpdate,
     FindTypedItems, GetTypedItems, IndexedPage, ItemChange, ItemShape, MessageDisposition,
-    Restriction, SendMeetingInvitationsOrCancellations, SortOrder,
+    Restriction, SortOrder,
 };
 use exchange_ews::{DistinguishedFolder, EwsClient, FolderTarget, Item, ItemId};
 use futures_util::stream;
@@ -108,10 +109,10 @@ impl TablesBackend for EwsBackend {
             Some(id) => read_record(&client, table, &id.id, &[], zone).await,
             // A message sent without a copy is gone from the mailbox: what was written is
             // all there is, under its permanent key.
-            None => Ok(create
-                .record
-                .clone()
-                .with("PermanentURL", mediagateway_api::tables::Value::Text(stable_key))),
+            None => Ok(create.record.clone().with(
+                "PermanentURL",
+                mediagateway_api::tables::Value::Text(stable_key),
+            )),
         }
     }
 
@@ -208,11 +209,8 @@ impl TablesBackend for EwsBackend {
         })?;
         if transfer.copy {
             // A copy is another record: it gets a permanent key of its own.
-            let stamp = FieldUpdate::set(
-                columns::stable_key_path(),
-                columns::new_stable_key(),
-            )
-            .map_err(map_error)?;
+            let stamp = FieldUpdate::set(columns::stable_key_path(), columns::new_stable_key())
+                .map_err(map_error)?;
             let change = ItemChange::new(moved.clone(), columns::item_kind(table), vec![stamp])
                 .map_err(map_error)?;
             client
@@ -337,8 +335,8 @@ async fn window_query(
     let Some(window) = query.query.window else {
         return Err(ApiError::invalid("a window query without a window"));
     };
-    let offset = usize::try_from(parse_position(query.position.as_deref(), 'w')?)
-        .unwrap_or(usize::MAX);
+    let offset =
+        usize::try_from(parse_position(query.position.as_deref(), 'w')?).unwrap_or(usize::MAX);
     let q = &query.query.query;
     let selected = with_keys(&q.fields);
     // What the filter and the sort look at is read too, even when not selected.
@@ -482,7 +480,11 @@ async fn read_record(
 
 /// The id of the item whose permanent key is `key`: looked for in the table's default folder,
 /// then in every folder of the table's kind (an item may have been moved anywhere).
-async fn find_by_stable_key(client: &EwsClient, table: Table, key: &str) -> Result<String, ApiError> {
+async fn find_by_stable_key(
+    client: &EwsClient,
+    table: Table,
+    key: &str,
+) -> Result<String, ApiError> {
     let restriction = columns::permanent_url_restriction(key)?;
     let shape = ItemShape::new(BaseShape::IdOnly);
     let search = |folder: FolderTarget| {
@@ -511,7 +513,11 @@ async fn find_by_stable_key(client: &EwsClient, table: Table, key: &str) -> Resu
     let class = folder_class(table);
     for folder in folders
         .into_iter()
-        .filter(|f| f.folder_class.as_deref().is_some_and(|c| c.starts_with(class)))
+        .filter(|f| {
+            f.folder_class
+                .as_deref()
+                .is_some_and(|c| c.starts_with(class))
+        })
         .take(MAX_FOLDERS_SEARCHED)
     {
         if let Some(id) = search(FolderTarget::Id(folder.id.id)).await? {
@@ -557,9 +563,11 @@ fn field_updates(
         let FieldUpdate::Set(path, value) = update else {
             continue;
         };
-        updates.push(FieldUpdate::append(path, value).map_err(|e| ApiError::NotSupported {
-            what: format!("appending there: {e}"),
-        })?);
+        updates.push(
+            FieldUpdate::append(path, value).map_err(|e| ApiError::NotSupported {
+                what: format!("appending there: {e}"),
+            })?,
+        );
     }
     Ok(updates)
 }

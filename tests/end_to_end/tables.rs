@@ -1,0 +1,659 @@
+//! The conformance suite of the tables area: every item table through query, get (by `ID` and
+//! by `PermanentURL`), create, update (with and without a stale change key), move, copy and
+//! delete; the folder tree; paging with page tokens; and bad input refused before Exchange is
+//! asked. It runs over every transport: in-process, gRPC and gRPC with TLS.
+
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use exchange_connector::tables::{
+    CreateRecord, DeleteMode, DeleteRecord, FieldChange, Filter, FolderRef, GetRecord,
+    MailboxValue, Query, Record, RecordChunk, RecordKey, SortKey, Table, TableQuery,
+    TransferRecord, UpdateRecord, Value, WellKnownFolder, WriteOptions, MAX_DEPTH,
+};
+use exchange_connector::{ApiError, ClientTls, GatewayApi, PortalKey, TransportChoice};
+use exchange_testkit::FakeExchange;
+use futures_util::TryStreamExt as _;
+use mediagateway::Gateway;
+use mediagateway_api::{TimeWindow, UserCall};
+use mediagateway_grpc::GrpcClient;
+use secrecy::SecretString;
+use uuid::Uuid;
+
+use crate::support::{data_source, named_data_source, SERVICE};
+
+const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+const BOB: (&str, &str) = ("bob@contoso.test", "bob-password");
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    InProcess,
+    Grpc,
+    GrpcTls,
+}
+
+/// A fake Exchange, a gateway served plain and with TLS, a data source, and two portal users
+/// logged in (Alice and Bob), reached over one transport.
+struct World {
+    fake: FakeExchange,
+    api: Arc<dyn GatewayApi>,
+    alice: UserCall,
+    bob: UserCall,
+    key: PortalKey,
+    gateway: Arc<Gateway>,
+    grpc_port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn start(kind: Kind) -> Self {
+        let fake = FakeExchange::builder()
+            .user(SERVICE.0, SERVICE.1, SERVICE.0)
+            .user(ALICE.0, ALICE.1, ALICE.0)
+            .user(BOB.0, BOB.1, BOB.0)
+            .start()
+            .await
+            .expect("the fake Exchange starts on loopback");
+        let (gateway, grpc_port, dir) = crate::support::served_gateway().await;
+        let (tls_port, fingerprint) =
+            crate::support::also_over_tls(gateway.clone(), dir.path()).await;
+        let exchange = data_source(TransportChoice::InProcess(gateway.clone()), 0, &fake.url())
+            .build()
+            .expect("a data source");
+        let key = exchange
+            .configure_gateway()
+            .await
+            .expect("the data source is configured")
+            .portal_key
+            .expect("a new data source's key");
+        let exchange = data_source(TransportChoice::InProcess(gateway.clone()), 0, &fake.url())
+            .portal_key(key.clone())
+            .build()
+            .expect("a data source");
+        let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
+        for (user, (name, password)) in [(alice, ALICE), (bob, BOB)] {
+            exchange
+                .login(user, name, SecretString::from(password))
+                .await
+                .expect("the login works");
+        }
+        let api: Arc<dyn GatewayApi> = match kind {
+            Kind::InProcess => gateway.clone(),
+            Kind::Grpc => Arc::new(
+                GrpcClient::builder("127.0.0.1", grpc_port)
+                    .build()
+                    .expect("a client"),
+            ),
+            Kind::GrpcTls => Arc::new(
+                GrpcClient::builder("127.0.0.1", tls_port)
+                    .tls(ClientTls::pinned_fingerprint(&fingerprint).expect("a fingerprint"))
+                    .build()
+                    .expect("a client"),
+            ),
+        };
+        Self {
+            api,
+            alice: UserCall::new(key.clone(), "Exchange", alice),
+            bob: UserCall::new(key.clone(), "Exchange", bob),
+            key,
+            fake,
+            gateway,
+            grpc_port,
+            _dir: dir,
+        }
+    }
+
+    async fn query(
+        &self,
+        call: &UserCall,
+        query: &TableQuery,
+    ) -> Result<Vec<RecordChunk>, ApiError> {
+        self.api.query(call, query).await?.try_collect().await
+    }
+
+    /// Every record of a query, following its page tokens.
+    async fn all(&self, call: &UserCall, mut query: TableQuery) -> Vec<Record> {
+        let mut records = Vec::new();
+        loop {
+            let chunks = self.query(call, &query).await.expect("the query works");
+            let next = chunks.iter().find_map(|c| c.next_page_token.clone());
+            records.extend(chunks.into_iter().flat_map(|c| c.records));
+            match next {
+                Some(token) => query.query.page_token = Some(token),
+                None => return records,
+            }
+        }
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.to_owned())
+}
+
+fn text_of<'a>(record: &'a Record, field: &str) -> &'a str {
+    match record.get(field) {
+        Some(Value::Text(t)) => t,
+        other => panic!("{field} is {other:?} in {record:?}"),
+    }
+}
+
+/// A record of each item table with values of every kind the table has.
+fn samples() -> Vec<Record> {
+    let start = Utc.with_ymd_and_hms(2026, 12, 8, 9, 0, 0).unwrap();
+    vec![
+        Record::new(Table::Appointment)
+            .with("Subject", text("Design review"))
+            .with("Start", Value::DateTime(start))
+            .with("End", Value::DateTime(start + chrono::Duration::hours(1)))
+            .with("Location", text("Room 4 & <Annex>"))
+            .with("Description", text("Agenda: ünïcödé"))
+            .with(
+                "Categories",
+                Value::TextList(vec!["Blue".into(), "Team".into()]),
+            )
+            .with("Importance", text("High"))
+            .with("BusyStatus", text("Tentative")),
+        Record::new(Table::Contact)
+            .with("Subject", text("Ada Lovelace"))
+            .with("GivenName", text("Ada"))
+            .with("Surname", text("Lovelace"))
+            .with("CompanyName", text("Analytical Engines"))
+            .with("Email1", text("ada@example.test"))
+            .with("MobilePhone", text("+44 20 7946 0000"))
+            .with("BusinessCity", text("London"))
+            .with(
+                "Birthday",
+                Value::Date(NaiveDate::from_ymd_opt(1815, 12, 10).unwrap()),
+            ),
+        Record::new(Table::Task)
+            .with("Subject", text("Write the report"))
+            .with("Status", text("InProgress"))
+            .with("PercentComplete", Value::Decimal(40.0))
+            .with(
+                "DueDate",
+                Value::Date(NaiveDate::from_ymd_opt(2026, 12, 18).unwrap()),
+            ),
+        Record::new(Table::Message)
+            .with("Subject", text("Minutes"))
+            .with("Description", text("See attached."))
+            .with(
+                "To",
+                Value::MailboxList(vec![MailboxValue {
+                    name: Some("Bob".into()),
+                    address: BOB.0.into(),
+                }]),
+            ),
+        Record::new(Table::Note)
+            .with("Subject", text("Call the printer people"))
+            .with("Description", text("Call the printer people\nabout toner")),
+    ]
+}
+
+/// The field each table's update changes, and its new value.
+fn change_of(table: Table) -> (&'static str, Value) {
+    match table {
+        Table::Appointment => ("Location", text("Room 5")),
+        Table::Contact => ("JobTitle", text("Countess")),
+        Table::Task => ("Status", text("Completed")),
+        Table::Message => ("Subject", text("Minutes (corrected)")),
+        _ => ("Subject", text("Changed")),
+    }
+}
+
+/// Where each table's move and copy go.
+fn elsewhere(table: Table) -> FolderRef {
+    FolderRef::WellKnown(match table {
+        Table::Message => WellKnownFolder::Drafts,
+        _ => WellKnownFolder::DeletedItems,
+    })
+}
+
+async fn every_item_table(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    for sample in samples() {
+        let table = sample.table;
+        let created = world
+            .api
+            .create_record(call, &CreateRecord::new(sample.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+        let id = text_of(&created, "ID").to_owned();
+        let permanent = text_of(&created, "PermanentURL").to_owned();
+        let etag = text_of(&created, "ETag").to_owned();
+        for (field, value) in &sample.values {
+            // Exchange may add to a body (line ends, HTML); the rest comes back as written.
+            if field != "Description" {
+                assert_eq!(created.get(field), Some(value), "{table}.{field}");
+            }
+        }
+
+        // Read by ID, by PermanentURL, with a field selection.
+        let get = |key: RecordKey, fields: Vec<String>| GetRecord { table, key, fields };
+        let by_id = world
+            .api
+            .get_record(call, &get(RecordKey::Id(id.clone()), vec![]))
+            .await
+            .unwrap();
+        assert_eq!(text_of(&by_id, "PermanentURL"), permanent, "{table}");
+        let by_key = world
+            .api
+            .get_record(
+                call,
+                &get(
+                    RecordKey::PermanentUrl(permanent.clone()),
+                    vec!["Subject".into()],
+                ),
+            )
+            .await
+            .unwrap();
+        assert_eq!(text_of(&by_key, "ID"), id, "{table}");
+        assert_eq!(by_key.get("Subject"), sample.get("Subject"), "{table}");
+        assert!(by_key.get("Importance").is_none(), "{table}: not selected");
+
+        // Found by a filter on its subject.
+        let mut query = Query::new(10);
+        query.filter = Some(Filter::Compare {
+            field: "Subject".into(),
+            op: exchange_connector::tables::Comparison::Equal,
+            value: exchange_connector::tables::Literal::Text(
+                text_of(&sample, "Subject").to_owned(),
+            ),
+        });
+        let found = world.all(call, TableQuery::new(table, query)).await;
+        assert_eq!(found.len(), 1, "{table}: {found:?}");
+        assert_eq!(text_of(&found[0], "ID"), id);
+
+        // Updated with its change key; the old key is then stale.
+        let (field, value) = change_of(table);
+        let update = UpdateRecord {
+            table,
+            id: id.clone(),
+            change_key: Some(etag.clone()),
+            changes: vec![FieldChange::Set(field.into(), value.clone())],
+            options: WriteOptions::default(),
+        };
+        let updated = world.api.update_record(call, &update).await.unwrap();
+        assert_eq!(updated.get(field), Some(&value), "{table}");
+        assert_ne!(text_of(&updated, "ETag"), etag, "{table}: a new change key");
+        let before = world.fake.request_count("UpdateItem");
+        let err = world.api.update_record(call, &update).await.unwrap_err();
+        assert!(matches!(err, ApiError::Conflict { .. }), "{table}: {err}");
+        assert_eq!(world.fake.request_count("UpdateItem"), before + 1);
+        let reread = world
+            .api
+            .get_record(call, &get(RecordKey::Id(id.clone()), vec![]))
+            .await
+            .unwrap();
+        assert_eq!(
+            reread.get(field),
+            Some(&value),
+            "{table}: the conflict changed nothing"
+        );
+
+        // Moved: a new ID, the same PermanentURL, found by it in its new folder.
+        let moved = world
+            .api
+            .transfer_record(
+                call,
+                &TransferRecord {
+                    table,
+                    id: id.clone(),
+                    folder: elsewhere(table),
+                    copy: false,
+                },
+            )
+            .await
+            .unwrap();
+        let moved_id = text_of(&moved, "ID").to_owned();
+        assert_ne!(moved_id, id, "{table}");
+        assert_eq!(text_of(&moved, "PermanentURL"), permanent, "{table}");
+        let found = world
+            .api
+            .get_record(
+                call,
+                &get(RecordKey::PermanentUrl(permanent.clone()), vec![]),
+            )
+            .await
+            .unwrap();
+        assert_eq!(text_of(&found, "ID"), moved_id, "{table}");
+        let err = world
+            .api
+            .get_record(call, &get(RecordKey::Id(id.clone()), vec![]))
+            .await
+            .unwrap_err();
+        assert!(err.is_not_found(), "{table}: {err}");
+
+        // Copied: a record of its own, with a PermanentURL of its own.
+        let copy = world
+            .api
+            .transfer_record(
+                call,
+                &TransferRecord {
+                    table,
+                    id: moved_id.clone(),
+                    folder: FolderRef::WellKnown(WellKnownFolder::default_for(table)),
+                    copy: true,
+                },
+            )
+            .await
+            .unwrap();
+        assert_ne!(text_of(&copy, "PermanentURL"), permanent, "{table}");
+        assert_eq!(copy.get("Subject"), updated.get("Subject"), "{table}");
+
+        // Deleted for good, both.
+        for (gone, mode) in [
+            (moved_id, DeleteMode::Hard),
+            (
+                text_of(&copy, "ID").to_owned(),
+                DeleteMode::MoveToDeletedItems,
+            ),
+        ] {
+            world
+                .api
+                .delete_record(
+                    call,
+                    &DeleteRecord {
+                        table,
+                        id: gone.clone(),
+                        mode,
+                        options: WriteOptions::default(),
+                    },
+                )
+                .await
+                .unwrap();
+            if mode == DeleteMode::Hard {
+                let err = world
+                    .api
+                    .get_record(call, &get(RecordKey::Id(gone), vec![]))
+                    .await
+                    .unwrap_err();
+                assert!(err.is_not_found(), "{table}: {err}");
+            }
+        }
+    }
+}
+
+async fn pages_and_their_tokens(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    for n in 0..7 {
+        let record = Record::new(Table::Contact)
+            .with("Surname", text(&format!("Person {n}")))
+            .with("Subject", text(&format!("Person {n}")));
+        world
+            .api
+            .create_record(call, &CreateRecord::new(record))
+            .await
+            .unwrap();
+    }
+    let mut query = Query::new(3);
+    query.sort = vec![SortKey {
+        field: "Surname".into(),
+        descending: true,
+    }];
+    query.fields = vec!["Surname".into()];
+    let query = TableQuery::new(Table::Contact, query);
+    let first = world.query(call, &query).await.unwrap();
+    let token = first
+        .iter()
+        .find_map(|c| c.next_page_token.clone())
+        .expect("a second page");
+    assert_eq!(first.iter().map(|c| c.records.len()).sum::<usize>(), 3);
+    let all = world.all(call, query.clone()).await;
+    let names: Vec<&str> = all.iter().map(|r| text_of(r, "Surname")).collect();
+    assert_eq!(
+        names,
+        ["Person 6", "Person 5", "Person 4", "Person 3", "Person 2", "Person 1", "Person 0"]
+    );
+    assert!(
+        all[0].get("CompanyName").is_none(),
+        "only the selected fields"
+    );
+
+    // The token works for its user, data source and query only; a forged one not at all.
+    let finds = world.fake.request_count("FindItem");
+    let mut continued = query.clone();
+    continued.query.page_token = Some(token.clone());
+    let mut other_query = continued.clone();
+    other_query.query.filter = Some(Filter::parse("Surname exists").unwrap());
+    let mut forged = continued.clone();
+    let mut bytes = token.clone().into_bytes();
+    bytes[5] = if bytes[5] == b'A' { b'B' } else { b'A' };
+    forged.query.page_token = Some(String::from_utf8(bytes).unwrap());
+    let other_source = UserCall::new(world.key.clone(), "Exchange2", world.alice.portal_user);
+    for (what, call, query) in [
+        ("another user", &world.bob, &continued),
+        ("another query", &world.alice, &other_query),
+        ("a forged token", &world.alice, &forged),
+    ] {
+        let err = world.query(call, query).await.unwrap_err();
+        assert!(
+            matches!(err, ApiError::InvalidArgument { .. }),
+            "{what}: {err}"
+        );
+    }
+    let err = world.query(&other_source, &continued).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ApiError::PortalKeyIncorrect | ApiError::UnknownDataSource { .. }
+        ),
+        "another data source: {err}"
+    );
+    assert_eq!(world.fake.request_count("FindItem"), finds, "nothing sent");
+}
+
+async fn a_token_of_another_data_source_is_refused(kind: Kind) {
+    let world = World::start(kind).await;
+    // A second data source on the same gateway and Exchange, with a key of its own.
+    let second = named_data_source(
+        "Exchange2",
+        TransportChoice::InProcess(world.gateway.clone()),
+        0,
+        &world.fake.url(),
+    )
+    .build()
+    .unwrap();
+    let key = second
+        .configure_gateway()
+        .await
+        .unwrap()
+        .portal_key
+        .unwrap();
+    let second = named_data_source(
+        "Exchange2",
+        TransportChoice::InProcess(world.gateway.clone()),
+        0,
+        &world.fake.url(),
+    )
+    .portal_key(key.clone())
+    .build()
+    .unwrap();
+    let user = world.alice.portal_user;
+    second
+        .login(user, ALICE.0, SecretString::from(ALICE.1))
+        .await
+        .unwrap();
+    for n in 0..3 {
+        let record = Record::new(Table::Contact).with("Surname", text(&format!("P{n}")));
+        world
+            .api
+            .create_record(&world.alice, &CreateRecord::new(record))
+            .await
+            .unwrap();
+    }
+    let query = TableQuery::new(Table::Contact, Query::new(1));
+    let first = world.query(&world.alice, &query).await.unwrap();
+    let token = first
+        .iter()
+        .find_map(|c| c.next_page_token.clone())
+        .unwrap();
+    let mut continued = query;
+    continued.query.page_token = Some(token);
+    let other = UserCall::new(key, "Exchange2", user);
+    let err = world.query(&other, &continued).await.unwrap_err();
+    assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err}");
+    let _ = world.grpc_port;
+}
+
+async fn bad_input_never_reaches_exchange(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    let sent = world.fake.logged_requests().len();
+    let mut deep = Filter::parse("Subject exists").unwrap();
+    for _ in 0..MAX_DEPTH + 1 {
+        deep = Filter::Not(Box::new(deep));
+    }
+    let queries: Vec<(&str, TableQuery)> = vec![
+        ("an unknown field", {
+            let mut q = Query::new(10);
+            q.filter = Some(Filter::parse(r#"Nope = "x""#).unwrap());
+            TableQuery::new(Table::Contact, q)
+        }),
+        ("a wrong value type", {
+            let mut q = Query::new(10);
+            q.filter = Some(Filter::parse("Surname = 3").unwrap());
+            TableQuery::new(Table::Contact, q)
+        }),
+        ("a sort on a field that does not allow it", {
+            let mut q = Query::new(10);
+            q.sort = vec![SortKey {
+                field: "PermanentURL".into(),
+                descending: false,
+            }];
+            TableQuery::new(Table::Contact, q)
+        }),
+        ("a filter on a field that does not allow it", {
+            let mut q = Query::new(10);
+            q.filter = Some(Filter::parse("Recurrence exists").unwrap());
+            TableQuery::new(Table::Appointment, q)
+        }),
+        ("a filter nested too deep", {
+            let mut q = Query::new(10);
+            q.filter = Some(deep);
+            TableQuery::new(Table::Contact, q)
+        }),
+        ("a window over the maximum", {
+            let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+            let mut q = TableQuery::new(Table::Appointment, Query::new(10));
+            q.window = Some(TimeWindow::new(start, start + chrono::Duration::days(5000)).unwrap());
+            q
+        }),
+        (
+            "a page too large",
+            TableQuery::new(Table::Contact, Query::new(5000)),
+        ),
+    ];
+    for (what, query) in queries {
+        let err = world.query(call, &query).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ApiError::InvalidArgument { .. } | ApiError::LimitExceeded { .. }
+            ),
+            "{what}: {err}"
+        );
+    }
+    let writes: Vec<(&str, Record)> = vec![
+        (
+            "a wrong value type",
+            Record::new(Table::Contact).with("Surname", Value::Integer(3)),
+        ),
+        (
+            "a read-only field",
+            Record::new(Table::Contact).with("ETag", text("x")),
+        ),
+        (
+            "an unknown field",
+            Record::new(Table::Contact).with("Nope", text("x")),
+        ),
+        (
+            "a subject past the limit",
+            Record::new(Table::Contact).with("Surname", text(&"x".repeat(1 << 20))),
+        ),
+    ];
+    for (what, record) in writes {
+        let err = world
+            .api
+            .create_record(call, &CreateRecord::new(record))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ApiError::InvalidArgument { .. } | ApiError::LimitExceeded { .. }
+            ),
+            "{what}: {err}"
+        );
+    }
+    assert_eq!(
+        world.fake.logged_requests().len(),
+        sent,
+        "nothing was sent to Exchange"
+    );
+}
+
+async fn the_folder_tree(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    let record = samples().remove(0);
+    world
+        .api
+        .create_record(call, &CreateRecord::new(record))
+        .await
+        .unwrap();
+    let mut query = Query::new(100);
+    query.filter = Some(Filter::parse(r#"FolderClass starts with "IPF.Appointment""#).unwrap());
+    let folders = world.all(call, TableQuery::new(Table::Folder, query)).await;
+    let calendar = folders
+        .iter()
+        .find(|f| f.get("DisplayName") == Some(&text("Calendar")))
+        .unwrap_or_else(|| panic!("{folders:?}"));
+    assert_eq!(calendar.get("TotalCount"), Some(&Value::Integer(1)));
+    let id = text_of(calendar, "ID").to_owned();
+    let read = world
+        .api
+        .get_record(
+            call,
+            &GetRecord {
+                table: Table::Folder,
+                key: RecordKey::Id(id),
+                fields: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(read.get("DisplayName"), Some(&text("Calendar")));
+}
+
+macro_rules! over_every_transport {
+    ($($scenario:ident),+ $(,)?) => {
+        mod in_process {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                super::$scenario(super::Kind::InProcess).await;
+            })+
+        }
+        mod grpc {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                super::$scenario(super::Kind::Grpc).await;
+            })+
+        }
+        mod grpc_tls {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $scenario() {
+                super::$scenario(super::Kind::GrpcTls).await;
+            })+
+        }
+    };
+}
+
+over_every_transport!(
+    every_item_table,
+    pages_and_their_tokens,
+    a_token_of_another_data_source_is_refused,
+    bad_input_never_reaches_exchange,
+    the_folder_tree,
+);
