@@ -14,7 +14,7 @@
 //!
 //! # Features
 //!
-//! - `grpc` (default): [`TransportChoice::Grpc`], a gateway reached over gRPC. Without it the
+//! - `grpc` (default): `TransportChoice::Grpc`, a gateway reached over gRPC. Without it the
 //!   connector reaches only a gateway in the same process ([`TransportChoice::InProcess`]) and
 //!   builds without tonic, prost or an HTTP stack.
 //!
@@ -24,6 +24,7 @@
 //! };
 //! use secrecy::SecretString;
 //!
+//! # #[cfg(feature = "grpc")]
 //! # async fn run() -> Result<(), exchange_connector::ConnectorError> {
 //! let exchange = DataSource::builder("Exchange")
 //!     .gateway("127.0.0.1", 8087)
@@ -61,6 +62,7 @@ mod data_source;
 mod diagnosis;
 mod error;
 mod known_users;
+pub mod records;
 mod settings;
 mod user;
 
