@@ -12,7 +12,7 @@
 //! A field is `None` when the record lacks a value, and that is not only the case for the
 //! nullable fields:
 //!
-//! - a query that selects fields (`Records::only`) returns the keys and
+//! - a query that selects fields ([`Records::only`](crate::Records::only)) returns the keys and
 //!   those fields, so a required field such as `Start` is missing from its records;
 //! - a new record has no `ID`, `PermanentURL` or `ETag` until the server stores it;
 //! - an update names the fields it changes, and a struct with only those set is the natural
@@ -118,7 +118,7 @@ pub trait TableRow: Sized {
 }
 
 /// What a queryset yields: one of the typed structs ([`TableRow`]), or a plain [`Record`]
-/// (for `UserSession::table`).
+/// (for [`UserSession::table`](crate::UserSession::table)).
 pub trait Row: Sized + Send + 'static {
     /// Reads a record of `table`.
     fn from_table_record(table: Table, record: Record) -> Result<Self, ConnectorError>;
