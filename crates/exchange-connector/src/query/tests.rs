@@ -20,6 +20,8 @@ struct Fake {
     queries: Mutex<Vec<TableQuery>>,
     updates: Mutex<Vec<UpdateRecord>>,
     stored: Option<Record>,
+    /// Every page but the last ends with the token of the second page.
+    stuck: bool,
 }
 
 fn token(page: usize) -> String {
@@ -91,7 +93,8 @@ impl TablesApi for Fake {
             .map(|(i, records)| {
                 Ok(RecordChunk {
                     records,
-                    next_page_token: (i == last && more).then(|| token(page + 1)),
+                    next_page_token: (i == last && more)
+                        .then(|| token(if self.stuck { 1 } else { page + 1 })),
                 })
             })
             .collect();
@@ -195,6 +198,23 @@ async fn the_next_page_is_asked_for_only_when_the_page_is_used_up() {
     assert_eq!(stream.try_next().await.unwrap(), Some(contact(1)));
     assert_eq!(fake.queries.lock().unwrap().len(), 1);
     assert_eq!(stream.try_next().await.unwrap(), Some(contact(2)));
+    assert_eq!(fake.queries.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_page_that_names_itself_as_the_next_ends_the_stream() {
+    let fake = Arc::new(Fake {
+        stuck: true,
+        ..three_pages()
+    });
+    let err = records::<Record>(&fake, Table::Contact)
+        .all(100)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.gateway_error(), Some(ApiError::Protocol { .. })),
+        "{err}"
+    );
     assert_eq!(fake.queries.lock().unwrap().len(), 2);
 }
 
