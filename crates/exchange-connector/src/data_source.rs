@@ -310,6 +310,11 @@ impl DataSource {
         self.inner.gateway.as_ref()
     }
 
+    /// The gateway, shared: for what outlives a borrow of the data source (queries' streams).
+    pub(crate) fn shared_gateway(&self) -> Arc<dyn GatewayApi> {
+        self.inner.gateway.clone()
+    }
+
     pub(crate) fn admin_call(&self) -> AdminCall {
         match &self.inner.password {
             Some(password) => AdminCall::new(password.clone()),

@@ -1,5 +1,6 @@
 //! The connector's error.
 
+use mediagateway_api::tables::Table;
 use mediagateway_api::ApiError;
 use thiserror::Error;
 
@@ -20,6 +21,41 @@ pub enum ConnectorError {
         what: &'static str,
         /// What is wrong with it.
         reason: String,
+    },
+    /// A record was read into the typed struct of another table.
+    #[error("a {found} record cannot be read as a {expected}")]
+    WrongTable {
+        /// The struct's table.
+        expected: Table,
+        /// The record's table.
+        found: Table,
+    },
+    /// A record has a field its typed struct does not know.
+    #[error("{table} has no field {field:?}")]
+    UnknownField {
+        /// The table.
+        table: Table,
+        /// The field's name in the record.
+        field: String,
+    },
+    /// A record's value does not fit its field's Rust type (another type, or a value that is
+    /// not one of an enumeration's).
+    #[error("{table}.{field} takes {expected}; the record has {found}")]
+    WrongValue {
+        /// The table.
+        table: Table,
+        /// The field.
+        field: String,
+        /// What the field takes.
+        expected: &'static str,
+        /// What the record holds (the kind of value, or an enumeration's unknown text).
+        found: String,
+    },
+    /// A query matched more records than the caller allowed for.
+    #[error("the query has more than {max} records")]
+    TooManyRecords {
+        /// The most records the caller took.
+        max: usize,
     },
     /// The gateway call failed.
     #[error(transparent)]

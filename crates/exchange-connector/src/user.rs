@@ -1,11 +1,17 @@
 //! The calls of one logged-in portal user.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
+use mediagateway_api::tables::{Record, Table};
 use mediagateway_api::{
-    Appointment, AttachmentInfo, FileAttachment, NewAppointment, NewFileAttachment, TimeWindow,
+    Appointment, AttachmentInfo, FileAttachment, NewAppointment, NewFileAttachment, TablesApi,
+    TimeWindow,
 };
 use uuid::Uuid;
 
+use crate::query::{Records, Tables};
+use crate::records::{self, TableRow};
 use crate::{ConnectorError, DataSource};
 
 /// A portal user's view of the data source: their calendar, acting as themselves.
@@ -26,6 +32,55 @@ impl UserSession {
     /// The portal user.
     pub fn portal_user(&self) -> Uuid {
         self.portal_user
+    }
+
+    /// The records of `table`, as plain [`Record`]s: a query to build and run, and the item
+    /// calls on the table.
+    pub fn table(&self, table: Table) -> Records<Record> {
+        Records::new(self.tables(), table)
+    }
+
+    /// The records of `T`'s table, as `T`s.
+    pub fn rows<T: TableRow + Send + 'static>(&self) -> Records<T> {
+        Records::new(self.tables(), T::TABLE)
+    }
+
+    /// The appointments, typed ([`records::Appointment`]).
+    pub fn appointments(&self) -> Records<records::Appointment> {
+        self.rows()
+    }
+
+    /// The contacts, typed.
+    pub fn contacts(&self) -> Records<records::Contact> {
+        self.rows()
+    }
+
+    /// The tasks, typed.
+    pub fn tasks(&self) -> Records<records::Task> {
+        self.rows()
+    }
+
+    /// The messages, typed.
+    pub fn messages(&self) -> Records<records::Message> {
+        self.rows()
+    }
+
+    /// The notes, typed.
+    pub fn notes(&self) -> Records<records::Note> {
+        self.rows()
+    }
+
+    /// The folders, typed.
+    pub fn folders(&self) -> Records<records::Folder> {
+        self.rows()
+    }
+
+    /// The tables area of the gateway, called as this user.
+    fn tables(&self) -> Tables {
+        let api: Arc<dyn TablesApi> = self.data_source.shared_gateway();
+        let data_source = self.data_source.clone();
+        let portal_user = self.portal_user;
+        Tables::new(api, move || data_source.user_call(portal_user))
     }
 
     /// Appointments overlapping `[start, end)`, by start.
