@@ -75,8 +75,10 @@ async fn run_portal(wire: Wire) {
             .arg(format!("--python_out={}", stubs.path().display()))
             .arg(format!("--grpc_python_out={}", stubs.path().display()))
             .args(
-                ["common", "admin", "sessions", "calendar", "tables"]
-                    .map(|area| root.join(format!("proto/mediagateway/v1/{area}.proto"))),
+                [
+                    "common", "admin", "sessions", "calendar", "records", "tables",
+                ]
+                .map(|area| root.join(format!("proto/mediagateway/v1/{area}.proto"))),
             ),
         Duration::from_secs(60),
     );

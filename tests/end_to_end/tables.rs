@@ -627,6 +627,75 @@ async fn the_folder_tree(kind: Kind) {
     assert_eq!(read.get("DisplayName"), Some(&text("Calendar")));
 }
 
+/// A weekly series in the data source's zone (Europe/Berlin) across the end of summer time:
+/// every occurrence read through the gateway starts at 09:00 local time, so 07:00 UTC before
+/// 25 October 2026 and 08:00 UTC after.
+async fn a_series_across_the_change_to_winter_time(kind: Kind) {
+    use chrono::{Timelike as _, Weekday};
+    use exchange_connector::tables::{Pattern, Range, Recurrence};
+
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    let first = Utc.with_ymd_and_hms(2026, 10, 19, 7, 0, 0).unwrap();
+    let series = Record::new(Table::Appointment)
+        .with("Subject", text("Jour fixe"))
+        .with("Start", Value::DateTime(first))
+        .with("End", Value::DateTime(first + chrono::Duration::hours(1)))
+        .with(
+            "Recurrence",
+            Value::Recurrence(Recurrence {
+                pattern: Pattern::Weekly {
+                    interval: 1,
+                    days: vec![Weekday::Mon],
+                },
+                range: Range::Times {
+                    start: NaiveDate::from_ymd_opt(2026, 10, 19).unwrap(),
+                    count: 4,
+                },
+            }),
+        );
+    world
+        .api
+        .create_record(call, &CreateRecord::new(series))
+        .await
+        .unwrap();
+    let mut query = TableQuery::new(Table::Appointment, {
+        let mut q = Query::new(50);
+        q.sort = vec![SortKey {
+            field: "Start".into(),
+            descending: false,
+        }];
+        q.fields = vec!["Start".into(), "End".into(), "CalendarItemType".into()];
+        q
+    });
+    let window_start = Utc.with_ymd_and_hms(2026, 10, 18, 0, 0, 0).unwrap();
+    query.window =
+        Some(TimeWindow::new(window_start, window_start + chrono::Duration::days(28)).unwrap());
+    let occurrences = world.all(call, query).await;
+    let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+    let starts: Vec<chrono::DateTime<Utc>> = occurrences
+        .iter()
+        .map(|r| match r.get("Start") {
+            Some(Value::DateTime(start)) => *start,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(starts.len(), 4, "{occurrences:?}");
+    for start in &starts {
+        let local = start.with_timezone(&berlin);
+        assert_eq!(
+            (local.hour(), local.minute()),
+            (9, 0),
+            "{start} is {local} in Berlin"
+        );
+    }
+    assert_eq!(starts[0].hour(), 7, "summer time");
+    assert_eq!(starts[3].hour(), 8, "winter time");
+    assert!(occurrences
+        .iter()
+        .all(|r| r.get("CalendarItemType") == Some(&text("Occurrence"))));
+}
+
 macro_rules! over_every_transport {
     ($($scenario:ident),+ $(,)?) => {
         mod in_process {
@@ -656,4 +725,5 @@ over_every_transport!(
     a_token_of_another_data_source_is_refused,
     bad_input_never_reaches_exchange,
     the_folder_tree,
+    a_series_across_the_change_to_winter_time,
 );

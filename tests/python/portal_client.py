@@ -29,6 +29,7 @@ from mediagateway.v1 import admin_pb2_grpc as admin_rpc  # noqa: E402
 from mediagateway.v1 import calendar_pb2 as calendar_pb  # noqa: E402
 from mediagateway.v1 import calendar_pb2_grpc as calendar_rpc  # noqa: E402
 from mediagateway.v1 import common_pb2 as common_pb  # noqa: E402
+from mediagateway.v1 import records_pb2 as records_pb  # noqa: E402
 from mediagateway.v1 import sessions_pb2 as sessions_pb  # noqa: E402
 from mediagateway.v1 import sessions_pb2_grpc as sessions_rpc  # noqa: E402
 from mediagateway.v1 import tables_pb2 as tables_pb  # noqa: E402
@@ -181,6 +182,78 @@ calendar_api.DeleteAppointment(calendar_pb.DeleteAppointmentRequest(context=user
                                metadata=as_portal)
 expect_error(lambda: calendar_api.GetAppointment(calendar_pb.GetAppointmentRequest(context=user, id=created.id),
                                                  metadata=as_portal),
+             grpc.StatusCode.NOT_FOUND, common_pb.ERROR_KIND_ITEM_NOT_FOUND)
+
+# Contacts as records: created, found by a filtered and sorted streaming query, updated with
+# their change key (a stale one is a conflict) and deleted.
+def text(value):
+    return records_pb.Value(text=value)
+
+
+def contact(surname, company):
+    return records_pb.Record(table="Contact", values=[
+        records_pb.FieldValue(field="Surname", value=text(surname)),
+        records_pb.FieldValue(field="GivenName", value=text("Py")),
+        records_pb.FieldValue(field="CompanyName", value=text(company)),
+        records_pb.FieldValue(field="Birthday", value=records_pb.Value(
+            date=records_pb.Date(year=1990, month=3, day=29))),
+    ])
+
+
+def values(record):
+    return {v.field: v.value for v in record.values}
+
+
+made = [tables_api.CreateRecord(tables_pb.CreateRecordRequest(
+            context=user, create=records_pb.CreateRecord(record=contact(surname, company))),
+            metadata=as_portal)
+        for surname, company in [("Zuse", "Henschel"), ("Hopper", "Navy"), ("Liskov", "MIT"),
+                                 ("Knuth", "Stanford")]]
+check(all(values(r)["ID"].text and values(r)["PermanentURL"].text for r in made), "the keys of new contacts")
+check(values(made[0])["Birthday"].date == records_pb.Date(year=1990, month=3, day=29), f"a date {made[0]}")
+query = records_pb.TableQuery(table="Contact", query=records_pb.Query(
+    filter=records_pb.Filter(**{"or": records_pb.Filter.Parts(parts=[
+        records_pb.Filter(starts_with=records_pb.Filter.TextTest(field="CompanyName", value="n")),
+        records_pb.Filter(compare=records_pb.Filter.Compare(
+            field="Surname", op=records_pb.COMPARISON_GREATER_OR_EQUAL, value=records_pb.Literal(text="L"))),
+    ])}),
+    sort=[records_pb.SortKey(field="Surname", descending=True)],
+    fields=["Surname"], page_size=2))
+surnames, token = [], None
+while True:
+    if token:
+        query.query.page_token = token
+    token = None
+    for chunk in tables_api.Query(tables_pb.QueryRequest(context=user, query=query), metadata=as_portal):
+        surnames += [values(r)["Surname"].text for r in chunk.records]
+        check(all("CompanyName" not in values(r) for r in chunk.records), "only the selected fields")
+        if chunk.HasField("next_page_token"):
+            token = chunk.next_page_token
+    if not token:
+        break
+check(surnames == ["Zuse", "Liskov", "Hopper"], f"the query's records {surnames}")
+hopper = made[1]
+changed = tables_api.UpdateRecord(tables_pb.UpdateRecordRequest(context=user, update=records_pb.UpdateRecord(
+    table="Contact", id=values(hopper)["ID"].text, change_key=values(hopper)["ETag"].text,
+    changes=[records_pb.FieldChange(field="JobTitle", set=text("Rear Admiral")),
+             records_pb.FieldChange(field="CompanyName", clear=common_pb.Empty())])),
+    metadata=as_portal)
+check(values(changed)["JobTitle"].text == "Rear Admiral" and "CompanyName" not in values(changed),
+      f"the update {changed}")
+check(values(changed)["ETag"].text != values(hopper)["ETag"].text, "a new change key")
+expect_error(lambda: tables_api.UpdateRecord(tables_pb.UpdateRecordRequest(context=user, update=records_pb.UpdateRecord(
+                 table="Contact", id=values(hopper)["ID"].text, change_key=values(hopper)["ETag"].text,
+                 changes=[records_pb.FieldChange(field="JobTitle", set=text("Admiral"))])), metadata=as_portal),
+             grpc.StatusCode.ABORTED, common_pb.ERROR_KIND_CONFLICT)
+expect_error(lambda: list(tables_api.Query(tables_pb.QueryRequest(context=user, query=records_pb.TableQuery(
+                 table="Contact", query=records_pb.Query(page_size=10, sort=[records_pb.SortKey(field="PermanentURL")]))),
+                 metadata=as_portal)),
+             grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+for record in made:
+    tables_api.DeleteRecord(tables_pb.DeleteRecordRequest(context=user, delete=records_pb.DeleteRecord(
+        table="Contact", id=values(record)["ID"].text, mode=records_pb.DELETE_MODE_HARD)), metadata=as_portal)
+expect_error(lambda: tables_api.GetRecord(tables_pb.GetRecordRequest(context=user, get=records_pb.GetRecord(
+                 table="Contact", key=records_pb.RecordKey(id=values(made[0])["ID"].text))), metadata=as_portal),
              grpc.StatusCode.NOT_FOUND, common_pb.ERROR_KIND_ITEM_NOT_FOUND)
 
 bad = common_pb.UserContext(data_source="Exchange", portal_user="not-a-guid")
