@@ -13,6 +13,10 @@ use crate::request::Body;
 pub(crate) struct StoredItem {
     /// The unique part of the item id.
     pub(crate) key: [u8; 16],
+    /// `PR_SEARCH_KEY` (tag `0x300B`, binary): 16 random bytes given at creation. Unlike the
+    /// key of the id, it stays with the item through updates and moves, and a copy keeps the
+    /// same bytes, as in MAPI.
+    pub(crate) search_key: [u8; 16],
     /// The version counter behind the change key.
     pub(crate) change: u64,
     /// The counter of the last change other than a read flag change (for synchronisation).
@@ -63,6 +67,7 @@ impl StoredItem {
     pub(crate) fn new(kind: ItemKind, folder: usize, change: u64, now: DateTime<Utc>) -> Self {
         Self {
             key: *uuid::Uuid::new_v4().as_bytes(),
+            search_key: *uuid::Uuid::new_v4().as_bytes(),
             change,
             content_change: change,
             class: kind.default_class().to_owned(),

@@ -497,3 +497,154 @@ async fn an_item_is_found_by_its_stable_key_after_an_update_and_a_move() {
     assert_eq!(message(&read[0]).subject.as_deref(), Some("Renamed"));
     validate_exchanged(&server, &["FindItem", "UpdateItem", "MoveItem"]);
 }
+
+/// `PR_SEARCH_KEY` by its tag.
+fn search_key() -> PropertyPath {
+    PropertyPath::tagged(0x300B, MapiPropertyType::Binary)
+}
+
+/// The search key of each item, base64 as the response carries it.
+async fn search_keys(client: &EwsClient, ids: Vec<ItemId>) -> Vec<String> {
+    let shape = ItemShape::new(BaseShape::IdOnly).with(search_key());
+    let items = client
+        .execute(&GetTypedItems::new(ids, shape).unwrap())
+        .await
+        .unwrap();
+    items
+        .iter()
+        .map(|item| {
+            let m = message(item);
+            match m
+                .extended_properties
+                .iter()
+                .find(|p| p.path == search_key())
+            {
+                Some(p) => match &p.value {
+                    ExtendedValue::Single(value) => value.clone(),
+                    other => panic!("{other:?}"),
+                },
+                None => panic!("no search key: {m:?}"),
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_search_key_follows_moves_and_copies_and_finds_the_items() {
+    let server = fake().await;
+    let alice = client(&server, ALICE, ExchangeVersion::Exchange2016);
+    let ids = drafts(&alice, &["First", "Second"]).await;
+    let keys = search_keys(&alice, ids.clone()).await;
+    assert_ne!(keys[0], keys[1]);
+
+    let moved = alice
+        .move_items(vec![ids[0].clone()], &folder(DistinguishedFolder::Inbox))
+        .await
+        .unwrap()
+        .remove(0)
+        .unwrap()
+        .expect("the new id");
+    let copy = alice
+        .copy_items(vec![moved.clone()], &folder(DistinguishedFolder::Drafts))
+        .await
+        .unwrap()
+        .remove(0)
+        .unwrap()
+        .expect("the copy's id");
+    assert_eq!(
+        search_keys(&alice, vec![moved.clone(), copy.clone()]).await,
+        [keys[0].clone(), keys[0].clone()],
+        "a move and a copy keep the search key"
+    );
+
+    let by_key = |f: DistinguishedFolder, key: &str| {
+        FindItems::new(folder(f), IndexedPage::new(10, 0).unwrap())
+            .unwrap()
+            .with_restriction(Restriction::is_equal_to(search_key(), key))
+            .unwrap()
+    };
+    let found = |page: exchange_ews::items::ItemPage| -> Vec<String> {
+        page.items.into_iter().map(|i| i.id.id).collect()
+    };
+    let inbox = alice
+        .execute(&by_key(DistinguishedFolder::Inbox, &keys[0]))
+        .await
+        .unwrap();
+    assert_eq!(found(inbox), std::slice::from_ref(&moved.id));
+    let drafts_found = alice
+        .execute(&by_key(DistinguishedFolder::Drafts, &keys[0]))
+        .await
+        .unwrap();
+    assert_eq!(found(drafts_found), std::slice::from_ref(&copy.id));
+    let others = alice
+        .execute(
+            &FindItems::new(
+                folder(DistinguishedFolder::Drafts),
+                IndexedPage::new(10, 0).unwrap(),
+            )
+            .unwrap()
+            .with_restriction(Restriction::is_not_equal_to(search_key(), keys[0].as_str()))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found(others), [ids[1].id.clone()]);
+    validate_exchanged(&server, &["MoveItem", "CopyItem", "FindItem", "GetItem"]);
+}
+
+#[tokio::test]
+async fn an_update_with_a_stale_change_key_is_refused_and_changes_nothing() {
+    let server = fake().await;
+    let alice = client(&server, ALICE, ExchangeVersion::Exchange2016);
+    let created = drafts(&alice, &["Before"]).await.remove(0);
+    let update = |id: ItemId, subject: &str| {
+        let set = FieldUpdate::set(PropertyPath::field("item:Subject"), subject).unwrap();
+        ItemChange::new(id, ItemKind::Message, vec![set]).unwrap()
+    };
+    let fresh = alice
+        .update_items(
+            vec![update(created.clone(), "Now")],
+            ConflictResolution::NeverOverwrite,
+            Some(MessageDisposition::SaveOnly),
+            SendMeetingInvitationsOrCancellations::SendToNone,
+        )
+        .await
+        .unwrap()
+        .remove(0)
+        .expect("updated")
+        .id
+        .expect("the new change key");
+    assert_eq!(fresh.id, created.id);
+    assert_ne!(fresh.change_key, created.change_key);
+
+    let before = server.request_count("UpdateItem");
+    let refused = alice
+        .update_items(
+            vec![update(created.clone(), "Stale")],
+            ConflictResolution::NeverOverwrite,
+            Some(MessageDisposition::SaveOnly),
+            SendMeetingInvitationsOrCancellations::SendToNone,
+        )
+        .await
+        .unwrap()
+        .remove(0)
+        .unwrap_err();
+    assert_eq!(
+        refused.response_code(),
+        Some(&ResponseCode::from("ErrorIrresolvableConflict")),
+        "{refused}"
+    );
+    assert_eq!(
+        server.request_count("UpdateItem"),
+        before + 1,
+        "it was sent"
+    );
+    let read = messages(&alice, vec![fresh.clone()]).await;
+    assert_eq!(message(&read[0]).subject.as_deref(), Some("Now"));
+    assert_eq!(
+        message(&read[0]).id.change_key,
+        fresh.change_key,
+        "nothing changed"
+    );
+    validate_exchanged(&server, &["UpdateItem"]);
+}

@@ -182,14 +182,20 @@ async fn the_fake_refuses_paths_it_cannot_evaluate() {
             property_type,
         )
     };
-    // String, time and boolean extended properties are evaluated: nothing carries this one.
-    let string = find()
-        .with_restriction(Restriction::exists(named(MapiPropertyType::String)))
-        .unwrap();
-    assert!(subjects(&alice, string).await.unwrap().is_empty());
+    // Scalar, string and binary extended properties are evaluated: nothing carries these.
+    for property_type in [
+        MapiPropertyType::String,
+        MapiPropertyType::Integer,
+        MapiPropertyType::Binary,
+    ] {
+        let request = find()
+            .with_restriction(Restriction::exists(named(property_type)))
+            .unwrap();
+        assert!(subjects(&alice, request).await.unwrap().is_empty());
+    }
     // Other types are not.
-    let integer = Restriction::exists(named(MapiPropertyType::Integer));
-    let request = find().with_restriction(integer).unwrap();
+    let clsid = Restriction::exists(named(MapiPropertyType::Clsid));
+    let request = find().with_restriction(clsid).unwrap();
     let error = subjects(&alice, request).await.unwrap_err();
     assert_eq!(
         error.response_code(),

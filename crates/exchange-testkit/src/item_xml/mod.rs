@@ -209,6 +209,15 @@ fn selected_paths(ctx: &Context<'_>, item: &StoredItem, chosen: &[Entry]) -> Vec
                     None => dictionaries.push((container, vec![(index.as_str(), field)])),
                 }
             }
+            PropertyPath::Extended(uri) if is_search_key(uri) => {
+                if uri.attr("PropertyType") == Some("Binary") {
+                    out.push(Entry {
+                        name: "ExtendedProperty".to_owned(),
+                        xml: search_key_xml(item),
+                        sent: false,
+                    });
+                }
+            }
             PropertyPath::Extended(uri) => {
                 for property in item.props.iter().filter(|p| p.name == "ExtendedProperty") {
                     if extended_matches(property, uri) {
@@ -278,12 +287,58 @@ pub(crate) fn extended_matches(property: &Element, uri: &Element) -> bool {
             .attrs()
             .iter()
             .filter(|(n, _)| n != "PropertyType")
-            .map(|(n, v)| (n.clone(), v.to_ascii_lowercase()))
+            .map(|(n, v)| {
+                // A tag may be written in hex (`0x300B`) or in decimal (`12299`).
+                let value = match tag_number(v) {
+                    Some(number) if n == "PropertyTag" => number.to_string(),
+                    _ => v.to_ascii_lowercase(),
+                };
+                (n.clone(), value)
+            })
             .collect();
         attrs.sort();
         attrs
     };
     naming(stored) == naming(uri)
+}
+
+/// The number of a `PropertyTag` attribute: hex with `0x` (`0x300B`) or decimal (`12299`).
+pub(crate) fn tag_number(value: &str) -> Option<u32> {
+    let value = value.trim();
+    match value
+        .strip_prefix("0x")
+        .or_else(|| value.strip_prefix("0X"))
+    {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => value.parse().ok(),
+    }
+}
+
+/// The tag of `PR_SEARCH_KEY`.
+pub(crate) const SEARCH_KEY_TAG: u32 = 0x300B;
+
+/// Whether an `ExtendedFieldURI` names `PR_SEARCH_KEY` (tag `0x300B`, in either form).
+pub(crate) fn is_search_key(uri: &Element) -> bool {
+    let named = [
+        "PropertySetId",
+        "DistinguishedPropertySetId",
+        "PropertyName",
+        "PropertyId",
+    ]
+    .iter()
+    .any(|a| uri.attr(a).is_some());
+    !named && uri.attr("PropertyTag").and_then(tag_number) == Some(SEARCH_KEY_TAG)
+}
+
+/// `PR_SEARCH_KEY` of an item as an `ExtendedProperty`, its tag written as Exchange writes
+/// tags (lowercase hex).
+fn search_key_xml(item: &StoredItem) -> String {
+    use base64::Engine as _;
+    let value = base64::engine::general_purpose::STANDARD.encode(item.search_key);
+    format!(
+        "<t:ExtendedProperty><t:ExtendedFieldURI PropertyTag=\"0x{SEARCH_KEY_TAG:x}\" \
+         PropertyType=\"Binary\"/><t:Value>{value}</t:Value></t:ExtendedProperty>"
+    )
 }
 
 fn text_entry(name: &str, value: &str) -> Entry {

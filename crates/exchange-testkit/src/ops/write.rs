@@ -1,6 +1,7 @@
 //! `CreateItem` and `DeleteItem` of every kind of item, and sending messages.
 
 use super::{occurrences, resolve_folder, resolve_target, Context, Target};
+use crate::datetime;
 use crate::dom::Element;
 use crate::folder_tree;
 use crate::item::StoredItem;
@@ -240,6 +241,7 @@ pub(super) fn send_with(
         return Ok(None);
     }
     item.set_prop(Element::new(TYPES, "IsRead", "true"));
+    item.set_prop(sent_at(ctx));
     Ok(Some(item))
 }
 
@@ -273,12 +275,18 @@ pub(super) fn send(
         copy.folder = inbox;
         copy.created = ctx.now;
         copy.set_prop(Element::new(TYPES, "IsRead", "false"));
+        copy.set_prop(sent_at(ctx));
         if copy.prop("From").is_none() {
             copy.set_prop(seed::mailbox("From", &sender, &sender));
         }
         ctx.store.insert(target, copy);
     }
     Ok(())
+}
+
+/// `DateTimeSent` of a message sent now (the server sets it; clients cannot).
+fn sent_at(ctx: &Context<'_>) -> Element {
+    Element::new(TYPES, "DateTimeSent", &datetime::format(ctx.now))
 }
 
 fn cancellations_required() -> MessageError {

@@ -12,8 +12,13 @@ pub(crate) enum PathRef {
     /// `ExtendedFieldURI`, the element itself (its attributes name the property; boxed, as
     /// an element is large).
     Extended(Box<Element>),
-    /// `IndexedFieldURI`, described for the error message.
-    Other(String),
+    /// `IndexedFieldURI`: the dictionary's `FieldURI` and the entry's `FieldIndex`.
+    Indexed {
+        /// `FieldURI`, such as `contacts:EmailAddress`.
+        uri: String,
+        /// `FieldIndex`, such as `EmailAddress1`.
+        index: String,
+    },
 }
 
 /// The comparisons of two-operand expressions.
@@ -229,11 +234,13 @@ fn path_ref(e: &Element) -> Result<PathRef, Error> {
     if e.is(TYPES, "FieldURI") {
         Ok(PathRef::Field(uri()?.to_owned()))
     } else if e.is(TYPES, "IndexedFieldURI") {
-        Ok(PathRef::Other(format!(
-            "{}[{}]",
-            uri()?,
-            e.attr("FieldIndex").unwrap_or("")
-        )))
+        let index = e
+            .attr("FieldIndex")
+            .ok_or_else(|| violation(e, "The required attribute 'FieldIndex' is missing."))?;
+        Ok(PathRef::Indexed {
+            uri: uri()?.to_owned(),
+            index: index.to_owned(),
+        })
     } else if e.is(TYPES, "ExtendedFieldURI") {
         Ok(PathRef::Extended(Box::new(e.clone())))
     } else {

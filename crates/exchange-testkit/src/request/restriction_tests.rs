@@ -62,9 +62,10 @@ fn decodes_expressions_and_sort_keys() {
     );
     assert_eq!(
         all[1],
-        Filter::Not(Box::new(Filter::Exists(PathRef::Other(
-            "contacts:EmailAddress[EmailAddress1]".into()
-        ))))
+        Filter::Not(Box::new(Filter::Exists(PathRef::Indexed {
+            uri: "contacts:EmailAddress".into(),
+            index: "EmailAddress1".into(),
+        })))
     );
     let Filter::Or(any) = &all[2] else {
         panic!("not an or")

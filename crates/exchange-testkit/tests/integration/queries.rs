@@ -178,13 +178,18 @@ async fn what_the_fake_cannot_evaluate_is_an_ews_error() {
     let alice = seeded_client(&server).await;
     let header =
         r#"<t:IndexedFieldURI FieldURI="item:InternetMessageHeader" FieldIndex="X-Mailer"/>"#;
-    // String, time and boolean extended properties are evaluated; other types are not.
-    let extended = r#"<t:ExtendedFieldURI PropertyTag="0x0E08" PropertyType="Integer"/>"#;
+    // Extended properties of scalar, string and binary types are evaluated; others are not.
+    let extended = r#"<t:ExtendedFieldURI PropertyTag="0x0E08" PropertyType="CLSID"/>"#;
     for (restriction, order, code) in [
         (
-            compare("IsEqualTo", "item:Importance", "High"),
+            format!("<t:Exists>{}</t:Exists>", field("item:Attachments")),
             String::new(),
             "ErrorUnsupportedPathForQuery",
+        ),
+        (
+            compare("IsEqualTo", "item:Importance", "Urgent"),
+            String::new(),
+            "ErrorInvalidValueForProperty",
         ),
         (
             format!("<t:Exists>{header}</t:Exists>"),
@@ -198,8 +203,13 @@ async fn what_the_fake_cannot_evaluate_is_an_ews_error() {
         ),
         (
             String::new(),
-            sort(&[("item:Size", "Ascending")]),
-            "ErrorUnsupportedPathForQuery",
+            sort(&[("item:Size", "Ascending"), ("item:Body", "Ascending")]),
+            "ErrorUnsupportedPathForSortGroup",
+        ),
+        (
+            String::new(),
+            sort(&[("calendar:Recurrence", "Ascending")]),
+            "ErrorUnsupportedPathForSortGroup",
         ),
         (
             compare("IsGreaterThan", "calendar:Start", "yesterday"),

@@ -398,15 +398,6 @@ async fn broken_series_and_zones_get_ews_errors() {
     validate(&server, &requests, 0);
 }
 
-/// `MoveItem` or `CopyItem` of `ids` into the distinguished folder `to`.
-fn transfer(operation: &str, ids: &[&str], to: &str) -> String {
-    envelope(&format!(
-        "<m:{operation}><m:ToFolderId>{}</m:ToFolderId><m:ItemIds>{}</m:ItemIds></m:{operation}>",
-        folder(to, None),
-        id_list("ItemId", ids)
-    ))
-}
-
 #[tokio::test]
 async fn a_series_moves_and_copies_whole_but_an_occurrence_does_not() {
     let server = start().await;

@@ -104,6 +104,15 @@ pub(crate) fn find_in(folder: &str, base: &str, view: &str, restriction: &str) -
     ))
 }
 
+/// `MoveItem` or `CopyItem` of `ids` into the distinguished folder `to`.
+pub(crate) fn transfer(operation: &str, ids: &[&str], to: &str) -> String {
+    envelope(&format!(
+        "<m:{operation}><m:ToFolderId>{}</m:ToFolderId><m:ItemIds>{}</m:ItemIds></m:{operation}>",
+        folder(to, None),
+        id_list("ItemId", ids)
+    ))
+}
+
 /// `DeleteItem` of ids with the given attributes (`DeleteType` included).
 pub(crate) fn delete_ids(ids: &[&str], attributes: &str) -> String {
     let ids = id_list("ItemId", ids);
