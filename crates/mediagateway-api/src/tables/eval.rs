@@ -8,7 +8,8 @@
 //!   `starts with` ignore case unless they say otherwise;
 //! - a list (text or mailboxes) matches `contains`, `starts with` and `=` when one of its
 //!   entries does; a mailbox matches by its address or its name;
-//! - records without a sort key's value come after those with one, whichever the direction.
+//! - a record without a sort key's value sorts as the lowest value: first when ascending, last
+//!   when descending (as Exchange sorts a missing property).
 
 use std::cmp::Ordering;
 
@@ -177,16 +178,20 @@ fn rank(value: &Value) -> u8 {
     }
 }
 
-/// How two records order by `keys`, first key first: a record without a key's value after
-/// one with it, in either direction.
+/// How two records order by `keys`, first key first: a missing value is the lowest, so it
+/// comes first ascending and last descending.
 pub fn compare_records(a: &Record, b: &Record, keys: &[SortKey]) -> Ordering {
     for key in keys {
         let ordering = match (a.get(&key.field), b.get(&key.field)) {
-            (Some(x), Some(y)) if key.descending => order(y, x),
             (Some(x), Some(y)) => order(x, y),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Greater,
+            (None, Some(_)) => Ordering::Less,
             (None, None) => Ordering::Equal,
+        };
+        let ordering = if key.descending {
+            ordering.reverse()
+        } else {
+            ordering
         };
         if ordering.is_ne() {
             return ordering;
@@ -263,7 +268,7 @@ mod tests {
     }
 
     #[test]
-    fn records_sort_by_their_keys_with_missing_values_last() {
+    fn records_sort_by_their_keys_with_missing_values_lowest() {
         let at = |h| Utc.with_ymd_and_hms(2026, 12, 7, h, 0, 0).unwrap();
         let record = |subject: &str, start: Option<u32>| {
             let r = Record::new(Table::Appointment).with("Subject", Value::Text(subject.into()));
@@ -292,13 +297,13 @@ mod tests {
                 .collect()
         };
         records.sort_by(|a, b| compare_records(a, b, &[key("Start", false), key("Subject", true)]));
-        assert_eq!(subjects(&records), ["c", "b", "a", "A"]);
+        assert_eq!(subjects(&records), ["A", "c", "b", "a"], "missing first ascending");
         records.sort_by(|a, b| compare_records(a, b, &[key("Start", true)]));
         assert_eq!(subjects(&records)[..2], ["a", "c"]);
         assert_eq!(
             subjects(&records)[3],
             "A",
-            "missing values last, descending too"
+            "missing last descending"
         );
     }
 }
