@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use exchange_ews::items::{
     Body, BodyType, Contact, EmailAddressKey, ExtendedProperty, ExtendedValue, Item, Mailbox,
-    Message, PhoneNumberKey, PhysicalAddressKey, Task,
+    Message, PhoneNumberKey, PhysicalAddressKey, Task, TaskStatus,
 };
 use exchange_ews::ItemId;
 use mediagateway_api::tables::{FieldType, MailboxValue, Record, Table, Value};
@@ -302,7 +302,7 @@ fn task(v: &mut Values, t: &Task) {
     v.date("StartDate", t.start_date);
     v.date("DueDate", t.due_date);
     v.instant("CompleteDate", t.complete_date);
-    v.text("Status", t.status.map(|s| s.as_str()));
+    v.text("Status", t.status.map(TaskStatus::as_str));
     v.put(
         "PercentComplete",
         t.percent_complete
