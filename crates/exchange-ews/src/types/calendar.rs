@@ -133,6 +133,8 @@ pub struct CalendarItem {
     pub join_online_meeting_url: Option<String>,
     /// Whether the mailbox owner organizes the meeting (Exchange 2013 and later).
     pub is_organizer: Option<bool>,
+    /// The extended (MAPI) properties the shape asked for.
+    pub extended_properties: Vec<crate::items::ExtendedProperty>,
     /// The child elements the reader does not model, in document order.
     pub unmodelled: Vec<Node>,
 }

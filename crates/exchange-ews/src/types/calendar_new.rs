@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::calendar_parts::FreeBusyStatus;
 use crate::calendar::{Attendee, Recurrence};
-use crate::items::{Body, Importance, Sensitivity};
+use crate::items::{Body, ExtendedProperty, Importance, Sensitivity};
 use crate::timezone::WindowsZoneId;
 
 /// A calendar item to create.
@@ -94,6 +94,8 @@ pub struct NewCalendarItem {
     /// The time zone of the end, when it differs from [`time_zone`](Self::time_zone)
     /// (Exchange 2010 and later; Exchange 2007 has one zone per item).
     pub end_time_zone: Option<WindowsZoneId>,
+    /// Extended (MAPI) properties to set, each a [`PropertyPath::Extended`](crate::items::PropertyPath::Extended) with its value.
+    pub extended_properties: Vec<ExtendedProperty>,
 }
 
 impl NewCalendarItem {

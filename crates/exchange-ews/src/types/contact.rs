@@ -191,6 +191,18 @@ pub struct NewContact {
     pub notes: Option<Body>,
     /// `Categories`.
     pub categories: Vec<String>,
+    /// `Subject` (Exchange sets it from the display name when left out).
+    pub subject: Option<String>,
+    /// `Sensitivity`.
+    pub sensitivity: Option<crate::items::Sensitivity>,
+    /// `Importance`.
+    pub importance: Option<crate::items::Importance>,
+    /// `AssistantName`.
+    pub assistant_name: Option<String>,
+    /// `Manager`.
+    pub manager: Option<String>,
+    /// Extended (MAPI) properties to set.
+    pub extended_properties: Vec<crate::items::ExtendedProperty>,
 }
 
 impl NewContact {

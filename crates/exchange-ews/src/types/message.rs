@@ -113,6 +113,8 @@ pub struct NewMessage {
     pub is_read: Option<bool>,
     /// `ReplyTo`.
     pub reply_to: Vec<Mailbox>,
+    /// Extended (MAPI) properties to set.
+    pub extended_properties: Vec<crate::items::ExtendedProperty>,
 }
 
 /// A mailbox with only an SMTP address.
@@ -219,6 +221,12 @@ pub struct NewNote {
     pub body: Body,
     /// `Categories`.
     pub categories: Vec<String>,
+    /// `Sensitivity`.
+    pub sensitivity: Option<Sensitivity>,
+    /// `Importance`.
+    pub importance: Option<Importance>,
+    /// Extended (MAPI) properties to set.
+    pub extended_properties: Vec<crate::items::ExtendedProperty>,
 }
 
 impl NewNote {
@@ -228,6 +236,9 @@ impl NewNote {
             subject: subject.into(),
             body: Body::text(text),
             categories: Vec::new(),
+            sensitivity: None,
+            importance: None,
+            extended_properties: Vec::new(),
         }
     }
 

@@ -129,6 +129,13 @@ pub struct NewTask {
     pub status: Option<TaskStatus>,
     /// `TotalWork` in minutes.
     pub total_work: Option<u32>,
+    /// `CompleteDate`: when the task was completed.
+    pub complete_date: Option<DateTime<Utc>>,
+    /// `ReminderIsSet`; `None` sets it when [`reminder_due_by`](Self::reminder_due_by) is
+    /// given and leaves the server's default otherwise.
+    pub reminder_is_set: Option<bool>,
+    /// Extended (MAPI) properties to set.
+    pub extended_properties: Vec<crate::items::ExtendedProperty>,
 }
 
 impl NewTask {

@@ -5,7 +5,7 @@ use super::calendar_values::{
     occurrences,
 };
 use super::item::{body, item_id};
-use super::item_values::attachments;
+use super::item_values::{attachments, extended_property};
 use super::recurrence::read_recurrence;
 use crate::calendar::CalendarItem;
 use crate::decoded::Node;
@@ -115,6 +115,7 @@ fn read_property(item: &mut CalendarItem, name: &str, e: &Element) -> Result<boo
         "DisplayCc" => item.display_cc = text(e),
         "DisplayTo" => item.display_to = text(e),
         "HasAttachments" => item.has_attachments = boolean(e)?,
+        "ExtendedProperty" => item.extended_properties.push(extended_property(e)?),
         "Attachments" => item.attachments = attachments(e)?,
         "Culture" => item.culture = text(e),
         "LastModifiedName" => item.last_modified_name = text(e),

@@ -1,7 +1,9 @@
 //! Writing and checking new calendar items (`t:CalendarItemType`), for `CreateItem` of one
 //! calendar item or of items of any kind.
 
-use super::item_write::{check_categories, SharedProperties};
+use super::item_write::{
+    check_categories, check_extended_properties, write_extended_properties, SharedProperties,
+};
 use super::mailbox::write_attendees;
 use super::recurrence::{check_recurrence, write_recurrence};
 use crate::calendar::{FreeBusyStatus, NewCalendarItem};
@@ -62,6 +64,7 @@ pub(crate) fn check_calendar_item(
             ),
         });
     }
+    check_extended_properties(&item.extended_properties)?;
     check_categories(&item.categories)
 }
 
@@ -91,6 +94,7 @@ pub(crate) fn write_calendar_item(
     if let Some(minutes) = item.reminder_minutes_before_start {
         w.text_element("t:ReminderMinutesBeforeStart", &[], &minutes.to_string());
     }
+    write_extended_properties(w, &item.extended_properties);
     w.text_element("t:Start", &[], &format_date_time(item.start))
         .text_element("t:End", &[], &format_date_time(item.end))
         .text_element(

@@ -3,7 +3,10 @@
 use std::collections::HashSet;
 
 use super::item::{item_properties, strings, unread};
-use super::item_write::{check_categories, check_text, write_body, write_categories};
+use super::item_write::{
+    check_categories, check_extended_properties, check_text, write_extended_properties,
+    SharedProperties,
+};
 use crate::items::{
     Contact, ContactEmailAddress, EmailAddressKey, NewContact, PhoneNumberKey, PhysicalAddress,
     PhysicalAddressKey, PostalAddressIndex,
@@ -197,6 +200,7 @@ pub(crate) fn check_new_contact(c: &NewContact) -> Result<(), EwsError> {
     if let Some(birthday) = c.birthday {
         crate::operations::check_range("birthday", birthday, birthday)?;
     }
+    check_extended_properties(&c.extended_properties)?;
     check_categories(&c.categories)
 }
 
@@ -219,10 +223,16 @@ fn check_unique<'a>(
 /// Writes a `t:Contact`, its properties in schema order (all known to Exchange 2007 SP1).
 pub(crate) fn write_new_contact(w: &mut XmlWriter, c: &NewContact) {
     w.start("t:Contact", &[]);
-    if let Some(notes) = &c.notes {
-        write_body(w, notes);
+    SharedProperties {
+        subject: c.subject.as_deref(),
+        sensitivity: c.sensitivity,
+        body: c.notes.as_ref(),
+        categories: &c.categories,
+        importance: c.importance,
+        ..SharedProperties::default()
     }
-    write_categories(w, &c.categories);
+    .write(w);
+    write_extended_properties(w, &c.extended_properties);
     let optional = |w: &mut XmlWriter, name: &'static str, value: &Option<String>| {
         if let Some(v) = value {
             w.text_element(name, &[], v);
@@ -261,11 +271,13 @@ pub(crate) fn write_new_contact(w: &mut XmlWriter, c: &NewContact) {
         }
         w.end();
     }
+    optional(w, "t:AssistantName", &c.assistant_name);
     if let Some(birthday) = c.birthday {
         w.text_element("t:Birthday", &[], &format_date_time(birthday));
     }
     optional(w, "t:Department", &c.department);
     optional(w, "t:JobTitle", &c.job_title);
+    optional(w, "t:Manager", &c.manager);
     if let Some(index) = c.postal_address_index {
         w.text_element("t:PostalAddressIndex", &[], index.as_str());
     }

@@ -3,7 +3,12 @@
 
 use std::collections::HashSet;
 
-use crate::items::{Body, Importance, Mailbox, Sensitivity};
+use base64::Engine as _;
+
+use crate::items::{
+    Body, ExtendedProperty, ExtendedValue, Importance, Mailbox, MapiPropertyType, PropertyPath,
+    Sensitivity,
+};
 use crate::soap::cut;
 use crate::xml::XmlWriter;
 use crate::EwsError;
@@ -103,4 +108,75 @@ pub(crate) fn check_recipients(argument: &'static str, list: &[Mailbox]) -> Resu
         }),
         None => Ok(()),
     }
+}
+
+/// Writes `t:ExtendedProperty` elements, in the position `t:ItemType` gives them (after the
+/// reminder, before the kind's own properties).
+pub(crate) fn write_extended_properties(w: &mut XmlWriter, properties: &[ExtendedProperty]) {
+    for property in properties {
+        w.start("t:ExtendedProperty", &[]);
+        property.path.write(w);
+        match &property.value {
+            ExtendedValue::Single(value) => {
+                w.text_element("t:Value", &[], value);
+            }
+            ExtendedValue::Array(values) => {
+                w.start("t:Values", &[]);
+                for value in values {
+                    w.text_element("t:Value", &[], value);
+                }
+                w.end();
+            }
+        }
+        w.end();
+    }
+}
+
+/// Refuses extended properties Exchange would refuse: a path that is not an extended one or
+/// not a valid one, a single value for an array type (or the reverse), an empty array, a
+/// binary value that is not base64, and a property given twice.
+pub(crate) fn check_extended_properties(properties: &[ExtendedProperty]) -> Result<(), EwsError> {
+    let refuse = |reason: String| {
+        Err(EwsError::InvalidArgument {
+            argument: "extended property",
+            reason,
+        })
+    };
+    let mut seen = HashSet::new();
+    for property in properties {
+        let PropertyPath::Extended { property_type, .. } = &property.path else {
+            return refuse(format!("{} is not an extended property", property.path));
+        };
+        property.path.check_shape()?;
+        if !seen.insert(&property.path) {
+            return refuse(format!("{} is given twice", property.path));
+        }
+        let array = property_type.as_str().ends_with("Array");
+        let values: Vec<&String> = match (&property.value, array) {
+            (ExtendedValue::Single(value), false) => vec![value],
+            (ExtendedValue::Array(values), true) if !values.is_empty() => values.iter().collect(),
+            _ => {
+                return refuse(format!(
+                    "{} of type {} takes {}",
+                    property.path,
+                    property_type.as_str(),
+                    if array { "values" } else { "one value" }
+                ))
+            }
+        };
+        let binary = matches!(
+            property_type,
+            MapiPropertyType::Binary | MapiPropertyType::BinaryArray
+        );
+        for value in values {
+            if binary
+                && base64::engine::general_purpose::STANDARD
+                    .decode(value.trim())
+                    .is_err()
+            {
+                return refuse(format!("{} takes base64", property.path));
+            }
+        }
+    }
+    Ok(())
 }

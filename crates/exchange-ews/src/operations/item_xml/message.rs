@@ -3,7 +3,10 @@
 
 use super::calendar_values::attendees;
 use super::item::{item_properties, mailboxes, optional_id, single_mailbox, unread};
-use super::item_write::{check_categories, check_recipients, SharedProperties};
+use super::item_write::{
+    check_categories, check_extended_properties, check_recipients, write_extended_properties,
+    SharedProperties,
+};
 use super::mailbox::{write_mailbox, write_mailboxes};
 use super::recurrence::read_recurrence;
 use crate::calendar::{
@@ -187,6 +190,7 @@ pub(crate) fn check_new_message(m: &NewMessage) -> Result<(), EwsError> {
     if let Some(from) = &m.from {
         check_recipients("from", std::slice::from_ref(from))?;
     }
+    check_extended_properties(&m.extended_properties)?;
     check_categories(&m.categories)
 }
 
@@ -202,6 +206,7 @@ pub(crate) fn write_new_message(w: &mut XmlWriter, m: &NewMessage) {
         ..SharedProperties::default()
     }
     .write(w);
+    write_extended_properties(w, &m.extended_properties);
     write_mailboxes(w, "t:ToRecipients", &m.to_recipients);
     write_mailboxes(w, "t:CcRecipients", &m.cc_recipients);
     write_mailboxes(w, "t:BccRecipients", &m.bcc_recipients);
@@ -225,6 +230,7 @@ pub(crate) fn write_new_message(w: &mut XmlWriter, m: &NewMessage) {
 
 /// Refuses a note Exchange would refuse: blank or repeated categories.
 pub(crate) fn check_new_note(n: &NewNote) -> Result<(), EwsError> {
+    check_extended_properties(&n.extended_properties)?;
     check_categories(&n.categories)
 }
 
@@ -234,11 +240,13 @@ pub(crate) fn write_new_note(w: &mut XmlWriter, n: &NewNote) {
     SharedProperties {
         item_class: Some(NOTE_ITEM_CLASS),
         subject: Some(&n.subject),
+        sensitivity: n.sensitivity,
         body: Some(&n.body),
         categories: &n.categories,
-        ..SharedProperties::default()
+        importance: n.importance,
     }
     .write(w);
+    write_extended_properties(w, &n.extended_properties);
     w.end();
 }
 

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::item::{item_properties, strings, unread};
-use super::item_write::{check_categories, SharedProperties};
+use super::item_write::{
+    check_categories, check_extended_properties, write_extended_properties, SharedProperties,
+};
 use super::recurrence::{check_recurrence, read_recurrence, write_recurrence};
 use crate::items::{NewTask, Task, TaskDelegationState, TaskStatus};
 use crate::operations::reading::{self, choice, count, date_time, free_text, invalid};
@@ -107,10 +109,11 @@ pub(crate) fn check_new_task(t: &NewTask) -> Result<(), EwsError> {
             return refuse(argument, format!("{w} minutes is more than 2147483647"));
         }
     }
-    let dates: [(&'static str, Option<DateTime<Utc>>); 3] = [
+    let dates: [(&'static str, Option<DateTime<Utc>>); 4] = [
         ("start date", t.start_date),
         ("due date", t.due_date),
         ("reminder", t.reminder_due_by),
+        ("complete date", t.complete_date),
     ];
     for (argument, date) in dates {
         if let Some(d) = date {
@@ -123,6 +126,7 @@ pub(crate) fn check_new_task(t: &NewTask) -> Result<(), EwsError> {
     if let Some(r) = &t.recurrence {
         check_recurrence(r)?;
     }
+    check_extended_properties(&t.extended_properties)?;
     check_categories(&t.categories)
 }
 
@@ -139,9 +143,15 @@ pub(crate) fn write_new_task(w: &mut XmlWriter, version: ExchangeVersion, t: &Ne
     }
     .write(w);
     if let Some(due) = t.reminder_due_by {
-        w.text_element("t:ReminderDueBy", &[], &format_date_time(due))
-            .text_element("t:ReminderIsSet", &[], "true");
+        w.text_element("t:ReminderDueBy", &[], &format_date_time(due));
     }
+    if let Some(set) = t
+        .reminder_is_set
+        .or_else(|| t.reminder_due_by.map(|_| true))
+    {
+        w.text_element("t:ReminderIsSet", &[], if set { "true" } else { "false" });
+    }
+    write_extended_properties(w, &t.extended_properties);
     if let Some(work) = t.actual_work {
         w.text_element("t:ActualWork", &[], &work.to_string());
     }
@@ -154,6 +164,9 @@ pub(crate) fn write_new_task(w: &mut XmlWriter, version: ExchangeVersion, t: &Ne
             w.text_element("t:String", &[], company);
         }
         w.end();
+    }
+    if let Some(done) = t.complete_date {
+        w.text_element("t:CompleteDate", &[], &format_date_time(done));
     }
     if let Some(due) = t.due_date {
         w.text_element("t:DueDate", &[], &format_date_time(due));

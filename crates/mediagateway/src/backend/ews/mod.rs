@@ -4,8 +4,13 @@ mod calendar;
 mod columns;
 mod errors;
 mod folders;
+#[cfg(test)]
+mod mapping_tests;
+mod read;
 mod records;
+mod recurrence;
 mod tables;
+mod write;
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};

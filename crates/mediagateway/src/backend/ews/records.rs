@@ -28,6 +28,8 @@ use mediagateway_api::tables::{
 use mediagateway_api::{ApiError, ApiStream};
 
 use super::columns;
+use super::read::record_of;
+use super::write::{new_item, updates};
 use super::errors::{map_error, map_item_error};
 use super::EwsBackend;
 use crate::backend::{BackendChunk, BackendQuery, MailboxAccess, TablesBackend};
@@ -90,7 +92,7 @@ impl TablesBackend for EwsBackend {
         let client = self.client(access)?;
         let zone = zone(access)?;
         let stable_key = columns::new_stable_key();
-        let item = columns::new_item(table, &create.record, &stable_key, zone)?;
+        let item = new_item(table, &create.record, &stable_key, zone)?;
         let options = CreateOptions {
             folder: Some(folder_target(create.folder.as_ref(), table)),
             message_disposition: (table == Table::Message)
@@ -306,7 +308,7 @@ impl FindPlan {
                 };
                 let records = items
                     .iter()
-                    .map(|item| columns::record_of(plan.table, item, &plan.fields, plan.zone))
+                    .map(|item| record_of(plan.table, item, &plan.fields, plan.zone))
                     .collect::<Result<Vec<_>, _>>()?;
                 let (offset, left) = (offset.saturating_add(got), left.saturating_sub(got));
                 let more = got > 0 && !page.includes_last_item_in_range;
@@ -375,7 +377,7 @@ async fn window_query(
     let mut records = view
         .items
         .into_iter()
-        .map(|item| columns::record_of(table, &Item::Calendar(item), &read, zone))
+        .map(|item| record_of(table, &Item::Calendar(item), &read, zone))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(filter) = &q.filter {
         records.retain(|r| filter.matches(r));
@@ -394,7 +396,7 @@ async fn window_query(
         let items = read_ids(&client, &ids, &shape).await?;
         page = items
             .iter()
-            .map(|item| columns::record_of(table, item, &selected, zone))
+            .map(|item| record_of(table, item, &selected, zone))
             .collect::<Result<_, _>>()?;
     } else if !selected.is_empty() {
         for record in &mut page {
@@ -471,7 +473,7 @@ async fn read_record(
         .await?
         .pop()
         .ok_or_else(|| no_answer("GetItem"))?;
-    columns::record_of(table, &item, fields, zone).map_err(|e| match e {
+    record_of(table, &item, fields, zone).map_err(|e| match e {
         // An id of another table's item names no record of this one.
         ApiError::Protocol { .. } => ApiError::ItemNotFound { id: id.to_owned() },
         other => other,
@@ -558,18 +560,18 @@ fn field_updates(
             FieldChange::Clear(field) => clear.push(field.clone()),
         }
     }
-    let mut updates = columns::updates(table, &set, &clear, zone)?;
-    for update in columns::updates(table, &append, &[], zone)? {
+    let mut all = updates(table, &set, &clear, zone)?;
+    for update in updates(table, &append, &[], zone)? {
         let FieldUpdate::Set(path, value) = update else {
             continue;
         };
-        updates.push(
+        all.push(
             FieldUpdate::append(path, value).map_err(|e| ApiError::NotSupported {
                 what: format!("appending there: {e}"),
             })?,
         );
     }
-    Ok(updates)
+    Ok(all)
 }
 
 /// `fields` with the keys, or every field when none are selected.
