@@ -297,13 +297,13 @@ mod tests {
                 .collect()
         };
         records.sort_by(|a, b| compare_records(a, b, &[key("Start", false), key("Subject", true)]));
-        assert_eq!(subjects(&records), ["A", "c", "b", "a"], "missing first ascending");
+        assert_eq!(
+            subjects(&records),
+            ["A", "c", "b", "a"],
+            "missing first ascending"
+        );
         records.sort_by(|a, b| compare_records(a, b, &[key("Start", true)]));
         assert_eq!(subjects(&records)[..2], ["a", "c"]);
-        assert_eq!(
-            subjects(&records)[3],
-            "A",
-            "missing last descending"
-        );
+        assert_eq!(subjects(&records)[3], "A", "missing last descending");
     }
 }

@@ -337,10 +337,16 @@ fn base_shape(table: Table) -> ItemShape {
     let mut shape = ItemShape::new(BaseShape::IdOnly)
         .with(stable_key_path())
         .with(search_key_path());
-    if table == Table::Appointment {
-        shape = shape
-            .with(PropertyPath::field("calendar:Start"))
-            .with(PropertyPath::field("calendar:End"));
+    match table {
+        // Without its times the EWS crate cannot type a calendar item.
+        Table::Appointment => {
+            shape = shape
+                .with(PropertyPath::field("calendar:Start"))
+                .with(PropertyPath::field("calendar:End"));
+        }
+        // Notes are messages of class IPM.StickyNote: the class tells them apart.
+        Table::Message | Table::Note => shape = shape.with(PropertyPath::field("item:ItemClass")),
+        _ => {}
     }
     shape
 }

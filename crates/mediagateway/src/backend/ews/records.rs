@@ -28,9 +28,9 @@ use mediagateway_api::tables::{
 use mediagateway_api::{ApiError, ApiStream};
 
 use super::columns;
+use super::errors::{map_error, map_item_error};
 use super::read::record_of;
 use super::write::{new_item, updates};
-use super::errors::{map_error, map_item_error};
 use super::EwsBackend;
 use crate::backend::{BackendChunk, BackendQuery, MailboxAccess, TablesBackend};
 
@@ -95,8 +95,8 @@ impl TablesBackend for EwsBackend {
         let item = new_item(table, &create.record, &stable_key, zone)?;
         let options = CreateOptions {
             folder: Some(folder_target(create.folder.as_ref(), table)),
-            message_disposition: (table == Table::Message)
-                .then(|| message_disposition(create.options)),
+            message_disposition: is_message(table)
+                .then(|| message_disposition(table, create.options)),
             meeting_invitations: invitations(create.options.meeting_notice),
             ..CreateOptions::default()
         };
@@ -142,7 +142,7 @@ impl TablesBackend for EwsBackend {
             .update_items(
                 vec![change],
                 resolution,
-                (table == Table::Message).then(|| message_disposition(update.options)),
+                is_message(table).then(|| message_disposition(table, update.options)),
                 meeting_updates(update.options.meeting_notice),
             )
             .await
@@ -219,7 +219,7 @@ impl TablesBackend for EwsBackend {
                 .update_items(
                     vec![change],
                     ConflictResolution::AlwaysOverwrite,
-                    (table == Table::Message).then_some(MessageDisposition::SaveOnly),
+                    is_message(table).then_some(MessageDisposition::SaveOnly),
                     SendMeetingInvitationsOrCancellations::SendToNone,
                 )
                 .await
@@ -452,7 +452,11 @@ async fn read_ids(
     }
     let request = GetTypedItems::new(ids.iter().map(ItemId::new).collect(), shape.clone())
         .map_err(map_error)?;
-    let answers = client.execute(&request).await.map_err(map_error)?;
+    let answers = client.execute(&request).await.map_err(|e| match ids {
+        // One id: the request's failure is that item's.
+        [id] => map_item_error(e, id),
+        _ => map_error(e),
+    })?;
     answers
         .into_iter()
         .zip(ids)
@@ -512,17 +516,22 @@ async fn find_by_stable_key(
         )
         .await
         .map_err(map_error)?;
+    // The folders of the table's kind first, then the others (Deleted Items holds every
+    // kind), at most MAX_FOLDERS_SEARCHED in all.
     let class = folder_class(table);
-    for folder in folders
-        .into_iter()
-        .filter(|f| {
-            f.folder_class
-                .as_deref()
-                .is_some_and(|c| c.starts_with(class))
-        })
-        .take(MAX_FOLDERS_SEARCHED)
-    {
-        if let Some(id) = search(FolderTarget::Id(folder.id.id)).await? {
+    let of_kind = |f: &exchange_ews::folders::Folder| {
+        f.folder_class
+            .as_deref()
+            .is_some_and(|c| c.starts_with(class))
+    };
+    let (mut order, others): (Vec<_>, Vec<_>) = folders.into_iter().partition(of_kind);
+    order.extend(others);
+    for folder in order.into_iter().take(MAX_FOLDERS_SEARCHED) {
+        let target = FolderTarget::Id(folder.id.id);
+        if target == default {
+            continue;
+        }
+        if let Some(id) = search(target).await? {
             return Ok(id);
         }
     }
@@ -639,8 +648,18 @@ pub(super) fn folder_target(folder: Option<&FolderRef>, table: Table) -> FolderT
     })
 }
 
-fn message_disposition(options: WriteOptions) -> MessageDisposition {
+/// Whether `table`'s items are EWS messages (notes are, of their own class), whose writes
+/// need a message disposition.
+fn is_message(table: Table) -> bool {
+    matches!(table, Table::Message | Table::Note)
+}
+
+/// The disposition of a write: a note is only ever saved.
+fn message_disposition(table: Table, options: WriteOptions) -> MessageDisposition {
     use mediagateway_api::tables::MessageDisposition as Disposition;
+    if table == Table::Note {
+        return MessageDisposition::SaveOnly;
+    }
     match options.message {
         Disposition::Save => MessageDisposition::SaveOnly,
         Disposition::Send => MessageDisposition::SendOnly,

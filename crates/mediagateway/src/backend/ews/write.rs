@@ -147,6 +147,14 @@ impl Shared {
     }
 }
 
+/// The Windows zone of `name`: a Windows id as Exchange names zones
+/// (`W. Europe Standard Time`), or an IANA zone (`Europe/Berlin`) translated by CLDR's table.
+fn windows_zone(name: &str) -> Result<WindowsZoneId, ApiError> {
+    let windows = exchange_ews::timezone::iana_to_windows(name).unwrap_or(name);
+    WindowsZoneId::new(windows)
+        .map_err(|e| ApiError::invalid(format!("the time zone {name:?}: {e}")))
+}
+
 /// A checked new record → the EWS item, with `stable_key` stamped in the stable key
 /// property. Date values become local midnight in `zone`. A field the EWS item cannot carry
 /// is not supported (never dropped).
@@ -188,11 +196,7 @@ pub(crate) fn new_item(
                         item.free_busy_status =
                             Some(choice(table, name, value, FreeBusyStatus::parse)?);
                     }
-                    "TimeZone" => {
-                        let id = WindowsZoneId::new(&text(table, name, value)?)
-                            .map_err(|e| ApiError::invalid(format!("{table}.{name}: {e}")))?;
-                        item.time_zone = Some(id);
-                    }
+                    "TimeZone" => item.time_zone = Some(windows_zone(&text(table, name, value)?)?),
                     "RequiredAttendees" => item.required_attendees = attendees(table, name, value)?,
                     "OptionalAttendees" => item.optional_attendees = attendees(table, name, value)?,
                     "Resources" => item.resources = attendees(table, name, value)?,
@@ -203,6 +207,12 @@ pub(crate) fn new_item(
                     }
                     _ => return Err(unwritable(table, name)),
                 }
+            }
+            if item.time_zone.is_none() {
+                // The item lives in the data source's zone: its series repeat at the same
+                // local time across a change of summer time, and an all-day event spans the
+                // zone's day.
+                item.time_zone = Some(windows_zone(zone.name())?);
             }
             item.subject = shared.subject.unwrap_or_default();
             item.body = shared.body;
