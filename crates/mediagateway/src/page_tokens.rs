@@ -246,7 +246,8 @@ mod tests {
             let err = tokens().open(&scope, bad, now).unwrap_err();
             assert!(matches!(err, ApiError::InvalidArgument { .. }), "{bad}");
         }
-        let late = now + chrono::Duration::seconds(MAX_AGE.as_secs() as i64 + 1);
+        let late =
+            now + chrono::Duration::from_std(MAX_AGE).unwrap() + chrono::Duration::seconds(1);
         let err = tokens().open(&scope, &token, late).unwrap_err();
         assert!(err.to_string().contains("expired"), "{err}");
         let early = now - chrono::Duration::seconds(60);

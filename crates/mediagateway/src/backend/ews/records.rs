@@ -98,7 +98,6 @@ impl TablesBackend for EwsBackend {
             message_disposition: is_message(table)
                 .then(|| message_disposition(table, create.options)),
             meeting_invitations: invitations(create.options.meeting_notice),
-            ..CreateOptions::default()
         };
         let created = client
             .create_items(vec![item], &options)
