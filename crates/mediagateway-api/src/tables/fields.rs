@@ -248,8 +248,9 @@ pub(super) const TASK: &[Field] = item_fields![
 pub(super) const MESSAGE: &[Field] = item_fields![
     field("From", Mailbox, Uri("message:From")),
     field("Sender", Mailbox, Uri("message:Sender")).read_only(),
-    field("To", MailboxList, Uri("message:ToRecipients")).unsorted(),
-    field("Cc", MailboxList, Uri("message:CcRecipients")).unsorted(),
+    // Exchange neither restricts nor sorts on recipient lists.
+    field("To", MailboxList, Uri("message:ToRecipients")).opaque(),
+    field("Cc", MailboxList, Uri("message:CcRecipients")).opaque(),
     field("Bcc", MailboxList, Uri("message:BccRecipients")).opaque(),
     field("ReplyTo", MailboxList, Uri("message:ReplyTo")).opaque(),
     field("Read", Boolean, Uri("message:IsRead")).unsorted(),
