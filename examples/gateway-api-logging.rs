@@ -3,9 +3,8 @@
 //! real gateway. Served over gRPC, a portal cannot tell it from the gateway.
 //!
 //! The forwarding is written once for every operation from the API's tables
-//! (`admin_operations!`, `session_operations!`, `calendar_operations!`, `table_operations!`), so
-//! it stays complete
-//! when the API grows.
+//! (`admin_operations!`, `session_operations!`, `calendar_operations!`, `table_operations!`,
+//! `directory_operations!`), so it stays complete when the API grows.
 //!
 //! ```text
 //! cargo run --example gateway-api-logging
@@ -90,6 +89,7 @@ mediagateway_api::admin_operations!(logged_area! {});
 mediagateway_api::session_operations!(logged_area! {});
 mediagateway_api::calendar_operations!(logged_area! {});
 mediagateway_api::table_operations!(logged_area! {});
+mediagateway_api::directory_operations!(logged_area! {});
 
 /// The credential checks before a request is read are the wrapped gateway's.
 #[async_trait]

@@ -1,6 +1,7 @@
 //! A mailbox backend of one's own: the gateway serves a calendar and the tables' records kept in
 //! memory instead of reaching Exchange. A backend implements `MailboxBackend` (checking login
-//! data) and the backend trait of each area (here `CalendarBackend` and `TablesBackend`); the
+//! data) and the backend trait of each area (here `CalendarBackend` and `TablesBackend`, and
+//! `DirectoryBackend` with its defaults: no directory); the
 //! gateway does the rest: data sources, the vault, logins, the checks of every request against
 //! the tables' metadata, page tokens and the API.
 //!
@@ -22,8 +23,8 @@ use exchange_connector::{
     ServiceAccount, TransportChoice,
 };
 use mediagateway::{
-    BackendChunk, BackendQuery, CalendarBackend, Gateway, GatewayConfig, MailboxAccess,
-    MailboxBackend, TablesBackend,
+    BackendChunk, BackendQuery, CalendarBackend, DirectoryBackend, Gateway, GatewayConfig,
+    MailboxAccess, MailboxBackend, TablesBackend,
 };
 use mediagateway_api::{ApiStream, TimeWindow};
 use secrecy::{ExposeSecret, SecretString};
@@ -158,6 +159,9 @@ impl MemoryBackend {
         out
     }
 }
+
+/// No directory: free/busy and name resolution answer `NotSupported`.
+impl DirectoryBackend for MemoryBackend {}
 
 /// Records in memory: the gateway has checked every request against the metadata (fields,
 /// types, sortable and filterable flags) before it comes here, so the backend only stores,

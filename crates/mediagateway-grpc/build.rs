@@ -7,8 +7,14 @@ use std::path::PathBuf;
 use protox::prost::Message;
 
 /// The API's files, one per area plus what they share.
-const FILES: [&str; 6] = [
-    "common", "admin", "sessions", "calendar", "records", "tables",
+const FILES: [&str; 7] = [
+    "common",
+    "admin",
+    "sessions",
+    "calendar",
+    "records",
+    "tables",
+    "directory",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -10,9 +10,9 @@ use std::time::Duration;
 use chrono::{TimeZone, Utc};
 use mediagateway::ThrottleConfig;
 use mediagateway_api::{
-    AdminApi, AdminCall, ApiError, Credential, GatewayApi, GatewayPassword, KeyRotation, Login,
-    NewAppointment, NewFileAttachment, PortalCall, PortalKey, SessionApi, TimeWindow, UserCall,
-    UserQuery, UserRef,
+    AdminApi, AdminCall, ApiError, Credential, FreeBusyRequest, GatewayApi, GatewayPassword,
+    KeyRotation, Login, NameQuery, NewAppointment, NewFileAttachment, PortalCall, PortalKey,
+    SessionApi, TimeWindow, UserCall, UserQuery, UserRef,
 };
 use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
@@ -251,6 +251,17 @@ async fn every_operation(
         user_expect(who),
         outcome(api.delete_attachment(&user, "AAMkNowhere").await),
     );
+    let free_busy = FreeBusyRequest::new(window, [ALICE.0]);
+    note(
+        "free_busy",
+        user_expect(who),
+        outcome(api.free_busy(&user, &free_busy).await),
+    );
+    note(
+        "resolve_names",
+        user_expect(who),
+        outcome(api.resolve_names(&user, &NameQuery::new("alice")).await),
+    );
     note("logout", user_expect(who), outcome(api.logout(&user).await));
     let portal = PortalCall::with_credential(keys.credential(who), "A");
     note(
@@ -317,7 +328,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     }
     assert_eq!(
         cells,
-        3 * 5 * 23,
+        3 * 5 * 25,
         "every operation of every area is in the matrix"
     );
 }

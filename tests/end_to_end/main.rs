@@ -1,8 +1,10 @@
 //! The end-to-end suite of the workspace, in one test binary: the path from a portal's
-//! `DataSource` through the gateway to (fake) Exchange over every transport, hostile input at
-//! the gRPC port, the overview of known users, and a Python portal over gRPC.
+//! `DataSource` through the gateway to (fake) Exchange over every transport (the tables and
+//! the directory too), hostile input at the gRPC port, the overview of known users, and a
+//! Python portal over gRPC.
 
 mod authorization;
+mod directory;
 mod grpc_hostile;
 mod known_users;
 mod limits;

@@ -76,7 +76,13 @@ async fn run_portal(wire: Wire) {
             .arg(format!("--grpc_python_out={}", stubs.path().display()))
             .args(
                 [
-                    "common", "admin", "sessions", "calendar", "records", "tables",
+                    "common",
+                    "admin",
+                    "sessions",
+                    "calendar",
+                    "records",
+                    "tables",
+                    "directory",
                 ]
                 .map(|area| root.join(format!("proto/mediagateway/v1/{area}.proto"))),
             ),

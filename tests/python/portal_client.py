@@ -29,6 +29,8 @@ from mediagateway.v1 import admin_pb2_grpc as admin_rpc  # noqa: E402
 from mediagateway.v1 import calendar_pb2 as calendar_pb  # noqa: E402
 from mediagateway.v1 import calendar_pb2_grpc as calendar_rpc  # noqa: E402
 from mediagateway.v1 import common_pb2 as common_pb  # noqa: E402
+from mediagateway.v1 import directory_pb2 as directory_pb  # noqa: E402
+from mediagateway.v1 import directory_pb2_grpc as directory_rpc  # noqa: E402
 from mediagateway.v1 import records_pb2 as records_pb  # noqa: E402
 from mediagateway.v1 import sessions_pb2 as sessions_pb  # noqa: E402
 from mediagateway.v1 import sessions_pb2_grpc as sessions_rpc  # noqa: E402
@@ -72,7 +74,7 @@ def open_channel():
 channel = open_channel()
 health_api = health_rpc.HealthStub(channel)
 for service in ["", "mediagateway.v1.Admin", "mediagateway.v1.Sessions", "mediagateway.v1.Calendar",
-                "mediagateway.v1.Tables"]:
+                "mediagateway.v1.Tables", "mediagateway.v1.Directory"]:
     health = health_api.Check(health_pb.HealthCheckRequest(service=service))
     check(health.status == health_pb.HealthCheckResponse.SERVING, f"health of {service!r}: {health}")
 try:
@@ -154,6 +156,28 @@ found = calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(
     context=user, window=calendar_pb.TimeWindow(start_ms=start - 3600_000, end_ms=start + 7200_000)),
     metadata=as_portal)
 check([a.id for a in found.appointments] == [created.id], f"found {found}")
+# The directory: free/busy times (one's own with details; an unknown mailbox fails alone) and
+# name resolution.
+directory_api = directory_rpc.DirectoryStub(channel)
+free_busy = directory_api.FreeBusy(directory_pb.FreeBusyRequestMessage(
+    context=user, request=directory_pb.FreeBusyRequest(
+        window=calendar_pb.TimeWindow(start_ms=start - 3600_000, end_ms=start + 7200_000),
+        mailboxes=["alice@contoso.test", "nobody@contoso.test"])), metadata=as_portal)
+own, unknown = free_busy.mailboxes
+check(own.mailbox == "alice@contoso.test" and own.WhichOneof("result") == "free_busy"
+      and [(p.start_ms, p.end_ms, p.status, p.subject) for p in own.free_busy.periods]
+      == [(start, start + 3600_000, directory_pb.BUSY_STATUS_BUSY, "Planung – Q1 <Python>")],
+      f"free/busy {own}")
+check(unknown.WhichOneof("result") == "error" and unknown.error.kind == common_pb.ERROR_KIND_MAILBOX_NOT_FOUND,
+      f"an unknown mailbox {unknown}")
+names = directory_api.ResolveNames(directory_pb.ResolveNamesRequest(
+    context=user, request=directory_pb.NameQuery(text="alice", include_contacts=True, max_results=10)),
+    metadata=as_portal)
+check([(n.address, n.mailbox_type) for n in names.names]
+      == [("alice@contoso.test", directory_pb.MAILBOX_TYPE_MAILBOX)], f"names {names}")
+expect_error(lambda: directory_api.ResolveNames(directory_pb.ResolveNamesRequest(
+                 context=user, request=directory_pb.NameQuery(text="", max_results=10)), metadata=as_portal),
+             grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
 # Attachments: bytes in, the same bytes out; one past the gateway's limit is refused.
 content = bytes(range(256)) * 400
 added = calendar_api.AddAttachment(calendar_pb.AddAttachmentRequest(

@@ -129,10 +129,20 @@ pub use query::{Page, Records, DEFAULT_PAGE_SIZE};
 // `records::Appointment` is not re-exported here: `Appointment` is the calendar calls' type.
 pub use mediagateway_api::tables;
 pub use mediagateway_api::{
-    ApiError, Appointment, AttachmentInfo, Authentication, DataSourceConfigured, DataSourceInfo,
-    ExchangeGeneration, FileAttachment, GatewayApi, KnownUser, LoginOutcome, NewAppointment,
-    NewFileAttachment, PortalKey, ServiceAccount, UserPage, UserQuery, UserRef,
+    ApiError, Appointment, AttachmentInfo, Authentication, BusyPeriod, ContactDetails,
+    DataSourceConfigured, DataSourceInfo, ExchangeGeneration, FileAttachment, FreeBusy,
+    FreeBusyRequest, GatewayApi, KnownUser, LoginOutcome, MailboxAvailability, MailboxType,
+    NameQuery, NewAppointment, NewFileAttachment, PhoneNumber, PortalKey, ResolvedName,
+    ServiceAccount, UserPage, UserQuery, UserRef,
 };
+/// The directory's types: free/busy times and resolved names (the busy status of a free/busy
+/// period is [`directory::BusyStatus`]; the top-level [`BusyStatus`] is an appointment's).
+pub mod directory {
+    pub use mediagateway_api::{
+        check_smtp_address, BusyPeriod, BusyStatus, ContactDetails, FreeBusy, FreeBusyRequest,
+        MailboxAvailability, MailboxType, NameQuery, PhoneNumber, ResolvedName, MAX_ADDRESS_BYTES,
+    };
+}
 /// The TLS trust settings of [`DataSourceBuilder::tls`].
 #[cfg(feature = "grpc")]
 pub use mediagateway_grpc::tls::ClientTls;

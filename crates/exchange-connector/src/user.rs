@@ -5,8 +5,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use mediagateway_api::tables::{Record, Table};
 use mediagateway_api::{
-    Appointment, AttachmentInfo, FileAttachment, NewAppointment, NewFileAttachment, TablesApi,
-    TimeWindow,
+    Appointment, AttachmentInfo, FileAttachment, FreeBusyRequest, MailboxAvailability, NameQuery,
+    NewAppointment, NewFileAttachment, ResolvedName, TablesApi, TimeWindow,
 };
 use uuid::Uuid;
 
@@ -179,6 +179,39 @@ impl UserSession {
             .data_source
             .gateway()
             .delete_attachment(&call, attachment_id)
+            .await?)
+    }
+
+    /// The free/busy times of `mailboxes` (1 to 100 SMTP addresses) over `[start, end)` (at
+    /// most 62 days), one answer per mailbox in the order given: its busy periods, or the
+    /// error of that mailbox alone.
+    pub async fn free_busy<S: AsRef<str>>(
+        &self,
+        mailboxes: &[S],
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<MailboxAvailability>, ConnectorError> {
+        let request = FreeBusyRequest::new(
+            TimeWindow::new(start, end)?,
+            mailboxes.iter().map(|m| m.as_ref().to_owned()),
+        );
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self
+            .data_source
+            .gateway()
+            .free_busy(&call, &request)
+            .await?)
+    }
+
+    /// The mailboxes of the directory and the user's contacts that `text` stands for (part
+    /// of a name, an alias or an address; `SMTP:` and an address for an exact one), at most
+    /// 100; none when nothing matches.
+    pub async fn resolve_names(&self, text: &str) -> Result<Vec<ResolvedName>, ConnectorError> {
+        let call = self.data_source.user_call(self.portal_user);
+        Ok(self
+            .data_source
+            .gateway()
+            .resolve_names(&call, &NameQuery::new(text))
             .await?)
     }
 

@@ -1,7 +1,7 @@
 //! How an area of the API is declared: once, as data.
 //!
 //! Each area module holds one table macro (`admin_operations!`, `session_operations!`,
-//! `calendar_operations!`) that lists the area's operations: the trait method with its call
+//! `calendar_operations!`, `table_operations!`, `directory_operations!`) that lists the area's operations: the trait method with its call
 //! context, arguments and reply, and the protobuf request and reply messages that carry it in
 //! `proto/mediagateway/v1/`. The table hands itself to a callback macro; `declare_area!`
 //! turns it into the area's trait, and each wire adapter turns the same table into its client

@@ -2,8 +2,9 @@
 //!
 //! The API is split by area, one trait each: [`AdminApi`] (status, data-source configuration,
 //! connection tests, the known users of a data source), [`SessionApi`] (portal users log in
-//! and out), [`CalendarApi`] (appointments) and [`TablesApi`] (the metadata of a data source's
-//! [`tables`]). [`GatewayApi`] is all of them in one object:
+//! and out), [`CalendarApi`] (appointments), [`TablesApi`] (the metadata of a data source's
+//! [`tables`] and the records in them) and [`DirectoryApi`] (free/busy times of mailboxes and
+//! name resolution). [`GatewayApi`] is all of them in one object:
 //! the gateway implements it, the wire clients (`mediagateway-grpc`) implement it, the wire
 //! servers serve any `Arc<dyn GatewayApi>`, and the connector calls one.
 //!
@@ -27,8 +28,9 @@
 //! # Areas
 //!
 //! Each area's operations are declared once, as a table (`admin_operations!`,
-//! `session_operations!`, `calendar_operations!`, `table_operations!`), from which the trait and every wire
-//! adapter are derived; see [`declare`].
+//! `session_operations!`, `calendar_operations!`, `table_operations!`,
+//! `directory_operations!`), from which the trait and every wire adapter are derived; see
+//! [`declare`].
 //!
 //! A sessions area that logs every call and forwards it to another:
 //!
@@ -91,6 +93,11 @@ pub use areas::calendar::{
     Appointment, AttachmentInfo, CalendarApi, FileAttachment, NewAppointment, NewFileAttachment,
     TimeWindow,
 };
+pub use areas::directory::{
+    check_smtp_address, BusyPeriod, BusyStatus, ContactDetails, DirectoryApi, FreeBusy,
+    FreeBusyRequest, MailboxAvailability, MailboxType, NameQuery, PhoneNumber, ResolvedName,
+    MAX_ADDRESS_BYTES,
+};
 pub use areas::sessions::{Login, LoginOutcome, SessionApi};
 pub use areas::tables::TablesApi;
 pub use call::{AdminCall, Credential, GatewayPassword, PortalCall, PortalKey, UserCall};
@@ -110,6 +117,12 @@ pub type ApiStream<T> =
 /// Implemented for everything that implements every area and the gatekeeper, so an
 /// implementation only implements those (`impl Gatekeeper for MyGateway {}` takes the provided
 /// check, which admits every call).
-pub trait GatewayApi: AdminApi + SessionApi + CalendarApi + TablesApi + Gatekeeper {}
+pub trait GatewayApi:
+    AdminApi + SessionApi + CalendarApi + TablesApi + DirectoryApi + Gatekeeper
+{
+}
 
-impl<T: AdminApi + SessionApi + CalendarApi + TablesApi + Gatekeeper> GatewayApi for T {}
+impl<T: AdminApi + SessionApi + CalendarApi + TablesApi + DirectoryApi + Gatekeeper> GatewayApi
+    for T
+{
+}

@@ -261,6 +261,9 @@ mediagateway_api::calendar_operations!(grpc_client_area! {
 mediagateway_api::table_operations!(grpc_client_area! {
     [proto::tables_client::TablesClient<Channel>]
 });
+mediagateway_api::directory_operations!(grpc_client_area! {
+    [proto::directory_client::DirectoryClient<Channel>]
+});
 
 #[cfg(test)]
 mod tests {

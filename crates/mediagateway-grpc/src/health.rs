@@ -15,17 +15,19 @@ use tonic_health::pb::{HealthCheckRequest, HealthCheckResponse};
 
 use crate::proto::admin_server::AdminServer;
 use crate::proto::calendar_server::CalendarServer;
+use crate::proto::directory_server::DirectoryServer;
 use crate::proto::sessions_server::SessionsServer;
 use crate::proto::tables_server::TablesServer;
 use crate::server::Adapter;
 
 /// The names a health check knows: the server as a whole and every area's service.
-pub(crate) const SERVICES: [&str; 5] = [
+pub(crate) const SERVICES: [&str; 6] = [
     "",
     <AdminServer<Adapter> as NamedService>::NAME,
     <SessionsServer<Adapter> as NamedService>::NAME,
     <CalendarServer<Adapter> as NamedService>::NAME,
     <TablesServer<Adapter> as NamedService>::NAME,
+    <DirectoryServer<Adapter> as NamedService>::NAME,
 ];
 
 /// The health service of one server, and the switch that tells it the server is stopping.
@@ -130,7 +132,8 @@ mod tests {
                 "mediagateway.v1.Admin",
                 "mediagateway.v1.Sessions",
                 "mediagateway.v1.Calendar",
-                "mediagateway.v1.Tables"
+                "mediagateway.v1.Tables",
+                "mediagateway.v1.Directory"
             ]
         );
     }

@@ -13,7 +13,8 @@
 //! a client trusting a CA bundle or one pinned certificate fingerprint.
 //!
 //! Beside the API, [`GrpcServer`] serves the standard health service (`grpc.health.v1.Health`:
-//! SERVING for `""` and for `mediagateway.v1.Admin`, `.Sessions`, `.Calendar` and `.Tables` while it runs,
+//! SERVING for `""` and for `mediagateway.v1.Admin`, `.Sessions`, `.Calendar`, `.Tables` and
+//! `.Directory` while it runs,
 //! NOT_SERVING once it stops) and server reflection (`grpc.reflection.v1` and `v1alpha`, from
 //! the descriptors compiled at build time, [`proto::FILE_DESCRIPTOR_SET`]), so that probes
 //! and tools such as `grpcurl` work without the protos. Neither takes a credential: they

@@ -20,6 +20,7 @@ use crate::health;
 use crate::proto;
 use crate::proto::admin_server::AdminServer;
 use crate::proto::calendar_server::CalendarServer;
+use crate::proto::directory_server::DirectoryServer;
 use crate::proto::sessions_server::SessionsServer;
 use crate::proto::tables_server::TablesServer;
 use crate::status::to_status;
@@ -79,18 +80,20 @@ impl GrpcServer {
     fn into_routes(self) -> (tonic::service::Routes, health::Stopping) {
         let gate = Gate::new(self.api.clone(), self.limits);
         let adapter = Adapter { api: self.api };
-        let (admin, sessions, calendar, tables) = services!(
+        let (admin, sessions, calendar, tables, directory) = services!(
             adapter,
             AdminServer,
             SessionsServer,
             CalendarServer,
-            TablesServer
+            TablesServer,
+            DirectoryServer
         );
         let (health, stopping) = health::service();
         let mut routes = tonic::service::Routes::new(gate.wrap(admin, Role::Admin))
             .add_service(gate.wrap(sessions, Role::Portal))
             .add_service(gate.wrap(calendar, Role::Portal))
             .add_service(gate.wrap(tables, Role::Portal))
+            .add_service(gate.wrap(directory, Role::Portal))
             .add_service(health);
         match reflection() {
             Ok((v1, v1alpha)) => routes = routes.add_service(v1).add_service(v1alpha),
@@ -272,3 +275,6 @@ mediagateway_api::admin_operations!(grpc_server_area! { [proto::admin_server::Ad
 mediagateway_api::session_operations!(grpc_server_area! { [proto::sessions_server::Sessions] });
 mediagateway_api::calendar_operations!(grpc_server_area! { [proto::calendar_server::Calendar] });
 mediagateway_api::table_operations!(grpc_server_area! { [proto::tables_server::Tables] });
+mediagateway_api::directory_operations!(grpc_server_area! {
+    [proto::directory_server::Directory]
+});

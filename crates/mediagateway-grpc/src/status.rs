@@ -55,6 +55,43 @@ fn wire(kind: ErrorKind) -> (Code, proto::ErrorKind) {
     }
 }
 
+/// The wire name of `kind`, as a status's metadata and a per-mailbox error carry it.
+pub(crate) fn kind_to_wire(kind: ErrorKind) -> proto::ErrorKind {
+    wire(kind).1
+}
+
+/// The kind of a wire name; `None` for `ERROR_KIND_UNSPECIFIED`.
+pub(crate) fn kind_from_wire(kind: proto::ErrorKind) -> Option<ErrorKind> {
+    use proto::ErrorKind as Wire;
+    Some(match kind {
+        Wire::Unspecified => return None,
+        Wire::GatewayUnreachable => ErrorKind::GatewayUnreachable,
+        Wire::PasswordIncorrect => ErrorKind::PasswordIncorrect,
+        Wire::PortalKeyIncorrect => ErrorKind::PortalKeyIncorrect,
+        Wire::PermissionDenied => ErrorKind::PermissionDenied,
+        Wire::TooManyAttempts => ErrorKind::TooManyAttempts,
+        Wire::EwsUrlRefused => ErrorKind::EwsUrlRefused,
+        Wire::LimitExceeded => ErrorKind::LimitExceeded,
+        Wire::NotSupported => ErrorKind::NotSupported,
+        Wire::UnknownDataSource => ErrorKind::UnknownDataSource,
+        Wire::NotLoggedIn => ErrorKind::NotLoggedIn,
+        Wire::InvalidArgument => ErrorKind::InvalidArgument,
+        Wire::ExchangeLoginRefused => ErrorKind::ExchangeLoginRefused,
+        Wire::AuthenticationUnavailable => ErrorKind::AuthenticationUnavailable,
+        Wire::AuthenticationMisconfigured => ErrorKind::AuthenticationMisconfigured,
+        Wire::MailboxNotFound => ErrorKind::MailboxNotFound,
+        Wire::MailboxNotReady => ErrorKind::MailboxNotReady,
+        Wire::ExchangeUnreachable => ErrorKind::ExchangeUnreachable,
+        Wire::ItemNotFound => ErrorKind::ItemNotFound,
+        Wire::Conflict => ErrorKind::Conflict,
+        Wire::Throttled => ErrorKind::Throttled,
+        Wire::Exchange => ErrorKind::Exchange,
+        Wire::Storage => ErrorKind::Storage,
+        Wire::Protocol => ErrorKind::Protocol,
+        Wire::Internal => ErrorKind::Internal,
+    })
+}
+
 fn cause_to_wire(cause: Unreachable) -> proto::UnreachableCause {
     use proto::UnreachableCause as Wire;
     match cause {
@@ -109,32 +146,11 @@ fn text<'a>(metadata: &'a MetadataMap, key: &str) -> Option<&'a str> {
 pub(crate) fn from_status(status: &Status, address: &str) -> ApiError {
     use proto::ErrorKind as Wire;
     let metadata = status.metadata();
-    let kind = match text(metadata, KIND).and_then(Wire::from_str_name) {
-        None | Some(Wire::Unspecified) => return unclassified(status, address),
-        Some(Wire::GatewayUnreachable) => ErrorKind::GatewayUnreachable,
-        Some(Wire::PasswordIncorrect) => ErrorKind::PasswordIncorrect,
-        Some(Wire::PortalKeyIncorrect) => ErrorKind::PortalKeyIncorrect,
-        Some(Wire::PermissionDenied) => ErrorKind::PermissionDenied,
-        Some(Wire::TooManyAttempts) => ErrorKind::TooManyAttempts,
-        Some(Wire::EwsUrlRefused) => ErrorKind::EwsUrlRefused,
-        Some(Wire::LimitExceeded) => ErrorKind::LimitExceeded,
-        Some(Wire::NotSupported) => ErrorKind::NotSupported,
-        Some(Wire::UnknownDataSource) => ErrorKind::UnknownDataSource,
-        Some(Wire::NotLoggedIn) => ErrorKind::NotLoggedIn,
-        Some(Wire::InvalidArgument) => ErrorKind::InvalidArgument,
-        Some(Wire::ExchangeLoginRefused) => ErrorKind::ExchangeLoginRefused,
-        Some(Wire::AuthenticationUnavailable) => ErrorKind::AuthenticationUnavailable,
-        Some(Wire::AuthenticationMisconfigured) => ErrorKind::AuthenticationMisconfigured,
-        Some(Wire::MailboxNotFound) => ErrorKind::MailboxNotFound,
-        Some(Wire::MailboxNotReady) => ErrorKind::MailboxNotReady,
-        Some(Wire::ExchangeUnreachable) => ErrorKind::ExchangeUnreachable,
-        Some(Wire::ItemNotFound) => ErrorKind::ItemNotFound,
-        Some(Wire::Conflict) => ErrorKind::Conflict,
-        Some(Wire::Throttled) => ErrorKind::Throttled,
-        Some(Wire::Exchange) => ErrorKind::Exchange,
-        Some(Wire::Storage) => ErrorKind::Storage,
-        Some(Wire::Protocol) => ErrorKind::Protocol,
-        Some(Wire::Internal) => ErrorKind::Internal,
+    let Some(kind) = text(metadata, KIND)
+        .and_then(Wire::from_str_name)
+        .and_then(kind_from_wire)
+    else {
+        return unclassified(status, address);
     };
     let parts = ErrorParts {
         kind,

@@ -46,8 +46,8 @@ mod validate;
 
 pub use admin_password::DEFAULT_PASSWORD;
 pub use backend::{
-    BackendChunk, BackendQuery, CalendarBackend, EwsBackend, MailboxAccess, MailboxBackend,
-    MailboxLogin, TablesBackend,
+    BackendChunk, BackendQuery, CalendarBackend, DirectoryBackend, EwsBackend, MailboxAccess,
+    MailboxBackend, MailboxLogin, TablesBackend,
 };
 pub use config::{GatewayConfig, VaultStore};
 pub use gateway::Gateway;

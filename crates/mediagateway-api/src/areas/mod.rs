@@ -2,5 +2,6 @@
 
 pub(crate) mod admin;
 pub(crate) mod calendar;
+pub(crate) mod directory;
 pub(crate) mod sessions;
 pub(crate) mod tables;

@@ -28,6 +28,7 @@ macro_rules! same_fields {
 
 mod admin;
 mod calendar;
+mod directory;
 mod filter;
 mod records;
 mod requests;

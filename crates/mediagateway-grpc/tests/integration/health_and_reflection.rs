@@ -28,10 +28,12 @@ use tonic_reflection::pb::{v1, v1alpha};
 
 use crate::support::{serve, Running};
 
-const AREAS: [&str; 3] = [
+const AREAS: [&str; 5] = [
     "mediagateway.v1.Admin",
     "mediagateway.v1.Sessions",
     "mediagateway.v1.Calendar",
+    "mediagateway.v1.Tables",
+    "mediagateway.v1.Directory",
 ];
 
 /// Connects to the server over TLS, trusting only the certificate in one PEM file, by the

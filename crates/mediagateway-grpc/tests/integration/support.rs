@@ -117,6 +117,7 @@ mediagateway_api::admin_operations!(canned_area! {});
 mediagateway_api::session_operations!(canned_area! {});
 mediagateway_api::calendar_operations!(canned_area! {});
 mediagateway_api::table_operations!(canned_area! {});
+mediagateway_api::directory_operations!(canned_area! {});
 
 /// A server on 127.0.0.1, stopped when dropped.
 pub(crate) struct Running {

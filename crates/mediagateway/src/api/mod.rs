@@ -2,6 +2,7 @@
 
 mod admin;
 mod calendar;
+mod directory;
 mod known_users;
 mod sessions;
 mod tables;

@@ -143,6 +143,7 @@ mod tests {
 
     /// Keeps no records: the defaults answer `NotSupported`.
     impl crate::TablesBackend for Recording {}
+    impl crate::DirectoryBackend for Recording {}
 
     #[async_trait]
     impl CalendarBackend for Recording {

@@ -14,7 +14,8 @@ use mediagateway_api::tables::{
 };
 use mediagateway_api::{
     ApiError, ApiStream, Appointment, AttachmentInfo, ExchangeGeneration, FileAttachment,
-    NewAppointment, NewFileAttachment, TimeWindow,
+    FreeBusyRequest, MailboxAvailability, NameQuery, NewAppointment, NewFileAttachment,
+    ResolvedName, TimeWindow,
 };
 use secrecy::SecretString;
 
@@ -61,7 +62,7 @@ pub struct MailboxLogin {
 
 /// A backend of every area, that can also check access to a mailbox.
 #[async_trait]
-pub trait MailboxBackend: CalendarBackend + TablesBackend + Send + Sync {
+pub trait MailboxBackend: CalendarBackend + TablesBackend + DirectoryBackend + Send + Sync {
     /// Checks that the login data works; returns the server's version when it says.
     async fn check(&self, access: &MailboxAccess) -> Result<Option<String>, ApiError>;
 
@@ -249,5 +250,38 @@ pub trait TablesBackend: Send + Sync {
 fn no_records(table: Table) -> ApiError {
     ApiError::NotSupported {
         what: format!("this mailbox backend keeps no {table} records"),
+    }
+}
+
+/// The directory area of a backend: free/busy times and name resolution, as the mailbox's
+/// user may see them. Every request was checked before it comes here. The defaults answer
+/// `NotSupported`.
+#[async_trait]
+pub trait DirectoryBackend: Send + Sync {
+    /// The free/busy times of each mailbox of `request`, one answer per mailbox in the order
+    /// asked; a mailbox that cannot be read is that answer's error.
+    async fn free_busy(
+        &self,
+        access: &MailboxAccess,
+        request: &FreeBusyRequest,
+    ) -> Result<Vec<MailboxAvailability>, ApiError> {
+        let _ = (access, request);
+        Err(no_directory())
+    }
+    /// The mailboxes and contacts a name stands for, at most `query.max_results` of them.
+    async fn resolve_names(
+        &self,
+        access: &MailboxAccess,
+        query: &NameQuery,
+    ) -> Result<Vec<ResolvedName>, ApiError> {
+        let _ = (access, query);
+        Err(no_directory())
+    }
+}
+
+/// What a backend without a directory answers.
+fn no_directory() -> ApiError {
+    ApiError::NotSupported {
+        what: "this mailbox backend has no directory".to_owned(),
     }
 }

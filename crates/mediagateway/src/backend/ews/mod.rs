@@ -2,6 +2,7 @@
 
 mod calendar;
 mod columns;
+mod directory;
 mod errors;
 mod folders;
 #[cfg(test)]
