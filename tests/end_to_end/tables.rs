@@ -627,6 +627,143 @@ async fn the_folder_tree(kind: Kind) {
     assert_eq!(read.get("DisplayName"), Some(&text("Calendar")));
 }
 
+/// Files attached to a contact and to a task through the Attachment table: added, listed by
+/// their item, read with their content, one too large refused before Exchange is asked, an
+/// item attached as a copy, and deleted.
+async fn attachments_of_contacts_and_tasks(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    let parents: Vec<Record> = samples()
+        .into_iter()
+        .filter(|r| matches!(r.table, Table::Contact | Table::Task))
+        .collect();
+    let note = world
+        .api
+        .create_record(call, &CreateRecord::new(samples().remove(4)))
+        .await
+        .unwrap();
+    for parent in parents {
+        let table = parent.table;
+        let parent = world
+            .api
+            .create_record(call, &CreateRecord::new(parent))
+            .await
+            .unwrap();
+        let item = text_of(&parent, "ID").to_owned();
+        let content = format!("the {table}'s file: \u{fc}\0\u{7f}").into_bytes();
+        let file = Record::new(Table::Attachment)
+            .with("FKItemID", text(&item))
+            .with("Name", text("notes.txt"))
+            .with("ContentType", text("text/plain"))
+            .with("Value", Value::Binary(content.clone()));
+        let added = world
+            .api
+            .create_record(call, &CreateRecord::new(file.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+        assert_eq!(added.get("Name"), Some(&text("notes.txt")), "{table}");
+        assert_eq!(added.get("IsFile"), Some(&Value::Boolean(true)));
+        assert_eq!(text_of(&added, "FKItemID"), item);
+        assert!(
+            added.get("Value").is_none(),
+            "{table}: no content in a listing"
+        );
+        let id = text_of(&added, "ID").to_owned();
+
+        // The item's id changes with its attachments (a new change key, the same id).
+        let by_item = |extra: &str| {
+            let mut query = Query::new(10);
+            query.filter = Some(Filter::parse(&format!(r#"FKItemID = "{item}"{extra}"#)).unwrap());
+            TableQuery::new(Table::Attachment, query)
+        };
+        let listed = world.all(call, by_item("")).await;
+        assert_eq!(listed.len(), 1, "{table}: {listed:?}");
+        assert_eq!(text_of(&listed[0], "ID"), id);
+        assert!(listed[0].get("Value").is_none());
+        assert!(world
+            .all(call, by_item(r#" and Name = "other.txt""#))
+            .await
+            .is_empty());
+
+        let get = |fields: Vec<String>| GetRecord {
+            table: Table::Attachment,
+            key: RecordKey::Id(id.clone()),
+            fields,
+        };
+        let read = world.api.get_record(call, &get(vec![])).await.unwrap();
+        assert_eq!(read.get("Value"), Some(&Value::Binary(content.clone())));
+        assert_eq!(read.get("ContentType"), Some(&text("text/plain")));
+        let without = world
+            .api
+            .get_record(call, &get(vec!["Name".into()]))
+            .await
+            .unwrap();
+        assert!(without.get("Value").is_none() && without.get("Name").is_some());
+
+        // Too large: refused by the gateway, nothing sent.
+        let sent = world.fake.logged_requests().len();
+        let huge = file
+            .clone()
+            .with("Value", Value::Binary(vec![7; 3 * 1024 * 1024 + 1]));
+        let err = world
+            .api
+            .create_record(call, &CreateRecord::new(huge))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::LimitExceeded { .. }), "{err}");
+        assert_eq!(world.fake.logged_requests().len(), sent, "nothing was sent");
+
+        // An item of the mailbox attached as a copy.
+        let mut copy = file.clone().with("ItemID", text(text_of(&note, "ID")));
+        copy.values.remove("Value");
+        copy.values.remove("ContentType");
+        let attached = world
+            .api
+            .create_record(call, &CreateRecord::new(copy))
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+        assert_eq!(attached.get("IsFile"), Some(&Value::Boolean(false)));
+        assert_eq!(world.all(call, by_item("")).await.len(), 2);
+
+        // Changes and moves of attachments are not supported; deletes are.
+        let update = UpdateRecord {
+            table: Table::Attachment,
+            id: id.clone(),
+            change_key: None,
+            changes: vec![FieldChange::Set("Name".into(), text("x.txt"))],
+            options: WriteOptions::default(),
+        };
+        let err = world.api.update_record(call, &update).await.unwrap_err();
+        assert!(matches!(err, ApiError::NotSupported { .. }), "{err}");
+        for attachment in [id.clone(), text_of(&attached, "ID").to_owned()] {
+            world
+                .api
+                .delete_record(
+                    call,
+                    &DeleteRecord {
+                        table: Table::Attachment,
+                        id: attachment,
+                        mode: DeleteMode::Hard,
+                        options: WriteOptions::default(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        assert!(world.all(call, by_item("")).await.is_empty(), "{table}");
+        let err = world.api.get_record(call, &get(vec![])).await.unwrap_err();
+        assert!(matches!(err, ApiError::ItemNotFound { .. }), "{err}");
+    }
+    // A query of attachments without its item is refused before Exchange is asked.
+    let sent = world.fake.logged_requests().len();
+    let err = world
+        .query(call, &TableQuery::new(Table::Attachment, Query::new(10)))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err}");
+    assert_eq!(world.fake.logged_requests().len(), sent);
+}
+
 /// A weekly series in the data source's zone (Europe/Berlin) across the end of summer time:
 /// every occurrence read through the gateway starts at 09:00 local time, so 07:00 UTC before
 /// 25 October 2026 and 08:00 UTC after.
@@ -725,5 +862,6 @@ over_every_transport!(
     a_token_of_another_data_source_is_refused,
     bad_input_never_reaches_exchange,
     the_folder_tree,
+    attachments_of_contacts_and_tasks,
     a_series_across_the_change_to_winter_time,
 );

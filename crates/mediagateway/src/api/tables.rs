@@ -10,7 +10,7 @@ use chrono::Utc;
 use futures_util::StreamExt as _;
 use mediagateway_api::tables::{
     CreateRecord, DeleteRecord, FieldChange, GetRecord, Record, RecordChunk, Table, TableInfo,
-    TableQuery, TransferRecord, UpdateRecord,
+    TableQuery, TransferRecord, UpdateRecord, Value,
 };
 use mediagateway_api::{ApiError, ApiStream, PortalCall, TablesApi, UserCall};
 
@@ -32,7 +32,19 @@ impl TablesApi for Gateway {
     async fn get_record(&self, call: &UserCall, get: &GetRecord) -> Result<Record, ApiError> {
         let (access, info) = self.table_access(call, get.table)?;
         get.check(&info)?;
-        self.backend.get_record(&access, &info, get).await
+        if get.table != Table::Attachment {
+            return self.backend.get_record(&access, &info, get).await;
+        }
+        let max = self.limits.max_attachment_bytes;
+        let record = self
+            .backend
+            .get_attachment_record(&access, &info, get, max)
+            .await?;
+        // What came back is checked too, whatever the backend could tell beforehand.
+        if let Some(Value::Binary(content)) = record.get("Value") {
+            self.limits.attachment(content.len())?;
+        }
+        Ok(record)
     }
 
     async fn create_record(
@@ -42,6 +54,11 @@ impl TablesApi for Gateway {
     ) -> Result<Record, ApiError> {
         let (access, info) = self.table_access(call, create.record.table)?;
         create.check(&info)?;
+        if let Some(Value::Binary(content)) = create.record.get("Value") {
+            if create.record.table == Table::Attachment {
+                self.limits.attachment(content.len())?;
+            }
+        }
         self.limits
             .record_values(create.record.values.iter().map(|(f, v)| (f.as_str(), v)))?;
         self.backend.create_record(&access, &info, create).await

@@ -203,6 +203,19 @@ pub trait TablesBackend: Send + Sync {
         let _ = (access, info);
         Err(no_records(get.table))
     }
+    /// One attachment record, with its content (`Value`) when `get.fields` selects it or is
+    /// empty. `max_bytes` is the largest content the gateway takes: a larger one is
+    /// `LimitExceeded`, refused without being read whole where the backend can tell.
+    async fn get_attachment_record(
+        &self,
+        access: &MailboxAccess,
+        info: &TableInfo,
+        get: &GetRecord,
+        max_bytes: usize,
+    ) -> Result<Record, ApiError> {
+        let _ = (access, info, max_bytes);
+        Err(no_records(get.table))
+    }
     /// Creates a record, and returns it as stored.
     async fn create_record(
         &self,

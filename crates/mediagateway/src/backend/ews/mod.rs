@@ -1,5 +1,6 @@
 //! The EWS backend: Exchange Server 2007 to SE (and Exchange Online while EWS lasts there).
 
+mod attachments;
 mod calendar;
 mod columns;
 mod errors;

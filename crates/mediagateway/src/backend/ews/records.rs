@@ -47,8 +47,12 @@ impl TablesBackend for EwsBackend {
         query: BackendQuery,
     ) -> Result<ApiStream<BackendChunk>, ApiError> {
         let table = query.query.table;
-        if matches!(table, Table::Folder) {
-            return super::folders::query(self.client(access)?, query).await;
+        match table {
+            Table::Folder => return super::folders::query(self.client(access)?, query).await,
+            Table::Attachment => {
+                return super::attachments::query(&self.client(access)?, query).await
+            }
+            _ => {}
         }
         item_table(table)?;
         let client = self.client(access)?;
@@ -81,6 +85,16 @@ impl TablesBackend for EwsBackend {
         read_record(&client, get.table, &id, &fields, zone).await
     }
 
+    async fn get_attachment_record(
+        &self,
+        access: &MailboxAccess,
+        _info: &TableInfo,
+        get: &GetRecord,
+        max_bytes: usize,
+    ) -> Result<Record, ApiError> {
+        super::attachments::get(&self.client(access)?, get, max_bytes).await
+    }
+
     async fn create_record(
         &self,
         access: &MailboxAccess,
@@ -88,6 +102,9 @@ impl TablesBackend for EwsBackend {
         create: &CreateRecord,
     ) -> Result<Record, ApiError> {
         let table = create.record.table;
+        if table == Table::Attachment {
+            return super::attachments::create(&self.client(access)?, create, zone(access)?).await;
+        }
         item_table(table)?;
         let client = self.client(access)?;
         let zone = zone(access)?;
@@ -159,6 +176,9 @@ impl TablesBackend for EwsBackend {
         _info: &TableInfo,
         delete: &DeleteRecord,
     ) -> Result<(), ApiError> {
+        if delete.table == Table::Attachment {
+            return super::attachments::delete(&self.client(access)?, &delete.id).await;
+        }
         item_table(delete.table)?;
         let delete_type = match delete.mode {
             DeleteMode::Hard => DeleteType::HardDelete,
