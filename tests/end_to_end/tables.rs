@@ -764,6 +764,129 @@ async fn attachments_of_contacts_and_tasks(kind: Kind) {
     assert_eq!(world.fake.logged_requests().len(), sent);
 }
 
+/// Folders written through the Folder table: a subfolder of Contacts created, renamed,
+/// moved, given a contact and queried, then deleted with what it holds.
+async fn folders_written(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    let mut create = CreateRecord::new(
+        Record::new(Table::Folder)
+            .with("DisplayName", text("Clients"))
+            .with("FolderClass", text("IPF.Contact")),
+    );
+    create.folder = Some(FolderRef::WellKnown(WellKnownFolder::Contacts));
+    let folder = world.api.create_record(call, &create).await.unwrap();
+    assert_eq!(folder.get("DisplayName"), Some(&text("Clients")));
+    assert_eq!(folder.get("ParentName"), Some(&text("Contacts")));
+    assert_eq!(folder.get("FolderClass"), Some(&text("IPF.Contact")));
+    let id = text_of(&folder, "ID").to_owned();
+
+    let rename = UpdateRecord {
+        table: Table::Folder,
+        id: id.clone(),
+        change_key: Some(text_of(&folder, "ETag").to_owned()),
+        changes: vec![FieldChange::Set("DisplayName".into(), text("Key clients"))],
+        options: WriteOptions::default(),
+    };
+    let renamed = world.api.update_record(call, &rename).await.unwrap();
+    assert_eq!(renamed.get("DisplayName"), Some(&text("Key clients")));
+    assert_ne!(renamed.get("ETag"), folder.get("ETag"), "a new change key");
+    let mut reclass = rename.clone();
+    reclass.changes = vec![FieldChange::Set("FolderClass".into(), text("IPF.Task"))];
+    let err = world.api.update_record(call, &reclass).await.unwrap_err();
+    assert!(matches!(err, ApiError::NotSupported { .. }), "{err}");
+
+    let transfer = |copy| TransferRecord {
+        table: Table::Folder,
+        id: id.clone(),
+        folder: FolderRef::WellKnown(WellKnownFolder::Top),
+        copy,
+    };
+    let moved = world
+        .api
+        .transfer_record(call, &transfer(false))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&moved, "ID"),
+        id,
+        "a folder keeps its id when moved"
+    );
+    assert_eq!(
+        moved.get("ParentName"),
+        Some(&text("Top of Information Store"))
+    );
+    let err = world
+        .api
+        .transfer_record(call, &transfer(true))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::NotSupported { .. }), "{err}");
+
+    let mut contact = CreateRecord::new(samples().remove(1));
+    contact.folder = Some(FolderRef::Id(id.clone()));
+    let stored = world.api.create_record(call, &contact).await.unwrap();
+    let mut query = TableQuery::new(Table::Contact, Query::new(10));
+    query.folder = Some(FolderRef::Id(id.clone()));
+    let found = world.all(call, query.clone()).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(text_of(&found[0], "ID"), text_of(&stored, "ID"));
+    let default = world
+        .all(call, TableQuery::new(Table::Contact, Query::new(10)))
+        .await;
+    assert!(default.is_empty(), "not in Contacts: {default:?}");
+    let mut listed = Query::new(100);
+    listed.filter = Some(Filter::parse(r#"DisplayName = "Key clients""#).unwrap());
+    let folders = world
+        .all(call, TableQuery::new(Table::Folder, listed))
+        .await;
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    assert_eq!(folders[0].get("TotalCount"), Some(&Value::Integer(1)));
+
+    world
+        .api
+        .delete_record(
+            call,
+            &DeleteRecord {
+                table: Table::Folder,
+                id: id.clone(),
+                mode: DeleteMode::Hard,
+                options: WriteOptions::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let get = GetRecord {
+        table: Table::Folder,
+        key: RecordKey::Id(id.clone()),
+        fields: vec![],
+    };
+    let err = world.api.get_record(call, &get).await.unwrap_err();
+    assert!(matches!(err, ApiError::ItemNotFound { .. }), "{err}");
+    let err = world
+        .api
+        .get_record(
+            call,
+            &GetRecord {
+                table: Table::Contact,
+                key: RecordKey::Id(text_of(&stored, "ID").to_owned()),
+                fields: vec![],
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::ItemNotFound { .. }), "{err}");
+    // Bob cannot see or change Alice's folders.
+    let err = world.api.get_record(&world.bob, &get).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ApiError::ItemNotFound { .. } | ApiError::Exchange { .. }
+        ),
+        "{err}"
+    );
+}
+
 /// A weekly series in the data source's zone (Europe/Berlin) across the end of summer time:
 /// every occurrence read through the gateway starts at 09:00 local time, so 07:00 UTC before
 /// 25 October 2026 and 08:00 UTC after.
@@ -863,5 +986,6 @@ over_every_transport!(
     bad_input_never_reaches_exchange,
     the_folder_tree,
     attachments_of_contacts_and_tasks,
+    folders_written,
     a_series_across_the_change_to_winter_time,
 );

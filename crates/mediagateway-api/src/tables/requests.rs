@@ -475,10 +475,18 @@ impl TransferRecord {
         same_table(self.table, info)?;
         check_key(&self.id, "a record id")?;
         self.folder.check()?;
-        if matches!(self.table, Table::Folder | Table::Attachment) {
-            return Err(ApiError::NotSupported {
-                what: format!("{} records are not moved or copied here", self.table),
-            });
+        match self.table {
+            Table::Attachment => {
+                return Err(ApiError::NotSupported {
+                    what: "attachments are not moved or copied: they stay with their item".into(),
+                })
+            }
+            Table::Folder if self.copy => {
+                return Err(ApiError::NotSupported {
+                    what: "folders are moved, not copied".into(),
+                })
+            }
+            _ => {}
         }
         Ok(())
     }

@@ -102,8 +102,13 @@ impl TablesBackend for EwsBackend {
         create: &CreateRecord,
     ) -> Result<Record, ApiError> {
         let table = create.record.table;
-        if table == Table::Attachment {
-            return super::attachments::create(&self.client(access)?, create, zone(access)?).await;
+        match table {
+            Table::Attachment => {
+                return super::attachments::create(&self.client(access)?, create, zone(access)?)
+                    .await
+            }
+            Table::Folder => return super::folders::create(&self.client(access)?, create).await,
+            _ => {}
         }
         item_table(table)?;
         let client = self.client(access)?;
@@ -141,6 +146,9 @@ impl TablesBackend for EwsBackend {
         update: &UpdateRecord,
     ) -> Result<Record, ApiError> {
         let table = update.table;
+        if table == Table::Folder {
+            return super::folders::update(&self.client(access)?, update).await;
+        }
         item_table(table)?;
         let client = self.client(access)?;
         let zone = zone(access)?;
@@ -176,8 +184,12 @@ impl TablesBackend for EwsBackend {
         _info: &TableInfo,
         delete: &DeleteRecord,
     ) -> Result<(), ApiError> {
-        if delete.table == Table::Attachment {
-            return super::attachments::delete(&self.client(access)?, &delete.id).await;
+        match delete.table {
+            Table::Attachment => {
+                return super::attachments::delete(&self.client(access)?, &delete.id).await
+            }
+            Table::Folder => return super::folders::delete(&self.client(access)?, delete).await,
+            _ => {}
         }
         item_table(delete.table)?;
         let delete_type = match delete.mode {
@@ -210,6 +222,9 @@ impl TablesBackend for EwsBackend {
         transfer: &TransferRecord,
     ) -> Result<Record, ApiError> {
         let table = transfer.table;
+        if table == Table::Folder {
+            return super::folders::transfer(&self.client(access)?, transfer).await;
+        }
         item_table(table)?;
         let client = self.client(access)?;
         let zone = zone(access)?;
