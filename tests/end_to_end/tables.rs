@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use exchange_connector::tables::{
-    CreateRecord, DeleteMode, DeleteRecord, FieldChange, Filter, FolderRef, GetRecord,
-    MailboxValue, Query, Record, RecordChunk, RecordKey, SortKey, Table, TableQuery,
+    ChangesRequest, CreateRecord, DeleteMode, DeleteRecord, FieldChange, Filter, FolderRef,
+    GetRecord, MailboxValue, Query, Record, RecordChunk, RecordKey, SortKey, Table, TableQuery,
     TransferRecord, UpdateRecord, Value, WellKnownFolder, WriteOptions, MAX_DEPTH,
 };
 use exchange_connector::{ApiError, ClientTls, GatewayApi, PortalKey, TransportChoice};
@@ -887,6 +887,128 @@ async fn folders_written(kind: Kind) {
     );
 }
 
+/// Changes of the contacts folder since a state: each creation, change and deletion seen
+/// once in its list; a forged state, and another user's, refused before Exchange is asked.
+async fn changes_since_a_state(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    let first = world
+        .api
+        .changes(call, &ChangesRequest::new(Table::Contact, 100))
+        .await
+        .unwrap();
+    assert!(
+        first.created.is_empty() && first.deleted.is_empty(),
+        "{first:?}"
+    );
+    assert!(!first.more);
+    let create = |name: &str| {
+        CreateRecord::new(
+            Record::new(Table::Contact)
+                .with("Subject", text(name))
+                .with("Surname", text(name)),
+        )
+    };
+    let kept = world
+        .api
+        .create_record(call, &create("Kept"))
+        .await
+        .unwrap();
+    let changed = world
+        .api
+        .create_record(call, &create("Changed"))
+        .await
+        .unwrap();
+    let gone = world
+        .api
+        .create_record(call, &create("Gone"))
+        .await
+        .unwrap();
+    let second = world
+        .api
+        .changes(call, &{
+            let mut request = ChangesRequest::new(Table::Contact, 100);
+            request.sync_state = Some(first.sync_state.clone());
+            request
+        })
+        .await
+        .unwrap();
+    let ids = |records: &[Record]| -> Vec<String> {
+        let mut ids: Vec<String> = records
+            .iter()
+            .map(|r| text_of(r, "ID").to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut made = vec![
+        text_of(&kept, "ID").to_owned(),
+        text_of(&changed, "ID").to_owned(),
+        text_of(&gone, "ID").to_owned(),
+    ];
+    made.sort();
+    assert_eq!(ids(&second.created), made);
+    assert!(second.updated.is_empty() && second.deleted.is_empty());
+    assert_eq!(second.created[0].table, Table::Contact);
+
+    let update = UpdateRecord {
+        table: Table::Contact,
+        id: text_of(&changed, "ID").to_owned(),
+        change_key: None,
+        changes: vec![FieldChange::Set("JobTitle".into(), text("Engineer"))],
+        options: WriteOptions::default(),
+    };
+    world.api.update_record(call, &update).await.unwrap();
+    world
+        .api
+        .delete_record(
+            call,
+            &DeleteRecord {
+                table: Table::Contact,
+                id: text_of(&gone, "ID").to_owned(),
+                mode: DeleteMode::Hard,
+                options: WriteOptions::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut request = ChangesRequest::new(Table::Contact, 100);
+    request.sync_state = Some(second.sync_state.clone());
+    request.fields = vec!["JobTitle".into()];
+    let third = world.api.changes(call, &request).await.unwrap();
+    assert!(third.created.is_empty(), "{third:?}");
+    assert_eq!(ids(&third.updated), [text_of(&changed, "ID").to_owned()]);
+    assert_eq!(third.updated[0].get("JobTitle"), Some(&text("Engineer")));
+    assert!(third.updated[0].get("Surname").is_none(), "not selected");
+    assert_eq!(third.deleted, [text_of(&gone, "ID").to_owned()]);
+    request.sync_state = Some(third.sync_state.clone());
+    let quiet = world.api.changes(call, &request).await.unwrap();
+    assert!(quiet.created.is_empty() && quiet.updated.is_empty() && quiet.deleted.is_empty());
+
+    // A forged state, another user's, another table's: refused, nothing sent.
+    let sent = world.fake.logged_requests().len();
+    let mut forged = third.sync_state.clone().into_bytes();
+    let at = forged.len() / 2;
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    for (who, state, table) in [
+        (call, forged.as_str(), Table::Contact),
+        (&world.bob, third.sync_state.as_str(), Table::Contact),
+        (call, third.sync_state.as_str(), Table::Task),
+        (call, "not a state", Table::Contact),
+    ] {
+        let mut request = ChangesRequest::new(table, 10);
+        request.sync_state = Some(state.to_owned());
+        let err = world.api.changes(who, &request).await.unwrap_err();
+        assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err}");
+    }
+    let mut in_folder = ChangesRequest::new(Table::Contact, 10);
+    in_folder.sync_state = Some(third.sync_state.clone());
+    in_folder.folder = Some(FolderRef::WellKnown(WellKnownFolder::DeletedItems));
+    assert!(world.api.changes(call, &in_folder).await.is_err());
+    assert_eq!(world.fake.logged_requests().len(), sent, "nothing was sent");
+}
+
 /// A weekly series in the data source's zone (Europe/Berlin) across the end of summer time:
 /// every occurrence read through the gateway starts at 09:00 local time, so 07:00 UTC before
 /// 25 October 2026 and 08:00 UTC after.
@@ -987,5 +1109,6 @@ over_every_transport!(
     the_folder_tree,
     attachments_of_contacts_and_tasks,
     folders_written,
+    changes_since_a_state,
     a_series_across_the_change_to_winter_time,
 );

@@ -492,7 +492,7 @@ impl TransferRecord {
     }
 }
 
-fn same_table(table: Table, info: &TableInfo) -> Result<(), ApiError> {
+pub(super) fn same_table(table: Table, info: &TableInfo) -> Result<(), ApiError> {
     if table == info.table {
         Ok(())
     } else {

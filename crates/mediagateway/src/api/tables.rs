@@ -9,13 +9,13 @@ use async_trait::async_trait;
 use chrono::Utc;
 use futures_util::StreamExt as _;
 use mediagateway_api::tables::{
-    CreateRecord, DeleteRecord, FieldChange, GetRecord, Record, RecordChunk, Table, TableInfo,
-    TableQuery, TransferRecord, UpdateRecord, Value,
+    Changes, ChangesRequest, CreateRecord, DeleteRecord, FieldChange, GetRecord, Record,
+    RecordChunk, Table, TableInfo, TableQuery, TransferRecord, UpdateRecord, Value,
 };
 use mediagateway_api::{ApiError, ApiStream, PortalCall, TablesApi, UserCall};
 
 use crate::backend::{BackendQuery, MailboxAccess};
-use crate::page_tokens::TokenScope;
+use crate::page_tokens::{SyncScope, TokenScope};
 use crate::Gateway;
 
 #[async_trait]
@@ -95,6 +95,33 @@ impl TablesApi for Gateway {
         let (access, info) = self.table_access(call, transfer.table)?;
         transfer.check(&info)?;
         self.backend.transfer_record(&access, &info, transfer).await
+    }
+
+    async fn changes(
+        &self,
+        call: &UserCall,
+        request: &ChangesRequest,
+    ) -> Result<Changes, ApiError> {
+        let (access, info) = self.table_access(call, request.table)?;
+        request.check(&info)?;
+        let scope = SyncScope {
+            data_source: &call.data_source,
+            portal_user: call.portal_user,
+            table: request.table,
+            folder: request.folder.as_ref(),
+        };
+        // A forged or foreign state is refused before Exchange is asked.
+        let mut opened = request.clone();
+        opened.sync_state = request
+            .sync_state
+            .as_deref()
+            .map(|sealed| self.page_tokens.open_sync_state(&scope, sealed))
+            .transpose()?;
+        let mut changes = self.backend.changes(&access, &info, &opened).await?;
+        changes.sync_state = self
+            .page_tokens
+            .seal_sync_state(&scope, &changes.sync_state)?;
+        Ok(changes)
     }
 
     async fn query(

@@ -9,8 +9,8 @@ mod ews;
 
 use async_trait::async_trait;
 use mediagateway_api::tables::{
-    CreateRecord, DeleteRecord, GetRecord, Record, Table, TableInfo, TableQuery, TransferRecord,
-    UpdateRecord,
+    Changes, ChangesRequest, CreateRecord, DeleteRecord, GetRecord, Record, Table, TableInfo,
+    TableQuery, TransferRecord, UpdateRecord,
 };
 use mediagateway_api::{
     ApiError, ApiStream, Appointment, AttachmentInfo, ExchangeGeneration, FileAttachment,
@@ -245,6 +245,18 @@ pub trait TablesBackend: Send + Sync {
     ) -> Result<(), ApiError> {
         let _ = (access, info);
         Err(no_records(delete.table))
+    }
+    /// The changes of a folder of an item table after the backend's own `sync_state` (the
+    /// gateway opened the portal's sealed one), at most `request.max_changes`; the state in
+    /// the answer is the backend's, which the gateway seals.
+    async fn changes(
+        &self,
+        access: &MailboxAccess,
+        info: &TableInfo,
+        request: &ChangesRequest,
+    ) -> Result<Changes, ApiError> {
+        let _ = (access, info);
+        Err(no_records(request.table))
     }
     /// Moves or copies a record, and returns it (or the copy) where it went.
     async fn transfer_record(

@@ -2,6 +2,7 @@
 
 mod attachments;
 mod calendar;
+mod changes;
 mod columns;
 mod errors;
 mod folders;

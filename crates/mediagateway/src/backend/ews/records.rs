@@ -21,9 +21,9 @@ use exchange_ews::items::{
 use exchange_ews::{DistinguishedFolder, EwsClient, FolderTarget, Item, ItemId};
 use futures_util::stream;
 use mediagateway_api::tables::{
-    compare_records, CreateRecord, DeleteMode, DeleteRecord, FieldChange, FolderRef, GetRecord,
-    MeetingNotice, Record, RecordKey, Table, TableInfo, TaskOccurrences, TransferRecord,
-    UpdateRecord, WellKnownFolder, WriteOptions,
+    compare_records, Changes, ChangesRequest, CreateRecord, DeleteMode, DeleteRecord, FieldChange,
+    FolderRef, GetRecord, MeetingNotice, Record, RecordKey, Table, TableInfo, TaskOccurrences,
+    TransferRecord, UpdateRecord, WellKnownFolder, WriteOptions,
 };
 use mediagateway_api::{ApiError, ApiStream};
 
@@ -176,6 +176,17 @@ impl TablesBackend for EwsBackend {
             .map_err(|e| map_item_error(e, &update.id))?;
         let id = updated.id.map_or_else(|| update.id.clone(), |id| id.id);
         read_record(&client, table, &id, &[], zone).await
+    }
+
+    async fn changes(
+        &self,
+        access: &MailboxAccess,
+        _info: &TableInfo,
+        request: &ChangesRequest,
+    ) -> Result<Changes, ApiError> {
+        item_table(request.table)?;
+        let fields = with_keys(&request.fields);
+        super::changes::changes(&self.client(access)?, request, &fields, zone(access)?).await
     }
 
     async fn delete_record(
