@@ -450,7 +450,13 @@ fn permanent_urls_of_both_forms_and_hostile_ones() {
 fn shapes_read_bodies_by_get_item_only() {
     let (find, needs_get) = find_shape(Table::Message, &["Subject".into()]);
     assert!(!needs_get);
-    assert_eq!(find.additional.len(), 3, "{find:?}");
+    // The permanent key, the search key, the class (which tells notes from messages) and
+    // the subject.
+    assert_eq!(find.additional.len(), 4, "{find:?}");
+    assert!(find
+        .additional
+        .iter()
+        .any(|p| p.to_string() == "item:ItemClass"));
     let (find, needs_get) = find_shape(Table::Message, &[]);
     assert!(needs_get);
     let uris: Vec<String> = find.additional.iter().map(ToString::to_string).collect();
