@@ -38,7 +38,7 @@ macro_rules! table_operations {
             /// and the state after it.
             fn changes(call: $crate::UserCall, request: $crate::tables::ChangesRequest)
                 -> $crate::tables::Changes
-                = ChangesRequest => Changes;
+                = ChangesRequest => RecordChanges;
             streams {
                 /// The records of a table that match a query, as they arrive: runs of records,
                 /// the last one of a page with the next page's token.

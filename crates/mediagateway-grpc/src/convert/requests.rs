@@ -374,7 +374,7 @@ impl TryFrom<proto::ChangesQuery> for ChangesRequest {
     }
 }
 
-impl From<Changes> for proto::Changes {
+impl From<Changes> for proto::RecordChanges {
     fn from(changes: Changes) -> Self {
         Self {
             created: changes.created.into_iter().map(Into::into).collect(),
@@ -394,10 +394,10 @@ impl From<Changes> for proto::Changes {
     }
 }
 
-impl TryFrom<proto::Changes> for Changes {
+impl TryFrom<proto::RecordChanges> for Changes {
     type Error = ApiError;
 
-    fn try_from(changes: proto::Changes) -> Result<Self, ApiError> {
+    fn try_from(changes: proto::RecordChanges) -> Result<Self, ApiError> {
         let records = |list: Vec<proto::Record>, field: &str| {
             list.into_iter()
                 .map(|r| Record::try_from(r).map_err(within(field)))
