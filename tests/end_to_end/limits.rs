@@ -270,5 +270,18 @@ async fn attachments_and_calendar_reads_past_their_limits_are_refused() {
             [Some(5000), Some(200_000)],
             "listing shows them, with their size"
         );
+        // The same through the Attachment table: read and refused, or not read whole.
+        for (id, says) in [(&large.id, "this one has 5000"), (&huge.id, "was not read")] {
+            let get = mediagateway_api::tables::GetRecord {
+                table: mediagateway_api::tables::Table::Attachment,
+                key: mediagateway_api::tables::RecordKey::Id(id.clone()),
+                fields: vec![],
+            };
+            let err = api.get_record(&user, &get).await.unwrap_err();
+            let ApiError::LimitExceeded { what } = err else {
+                panic!("{err:?}");
+            };
+            assert!(what.contains(says), "{what}");
+        }
     }
 }

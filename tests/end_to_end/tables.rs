@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use exchange_connector::tables::{
-    CreateRecord, DeleteMode, DeleteRecord, FieldChange, Filter, FolderRef, GetRecord,
-    MailboxValue, Query, Record, RecordChunk, RecordKey, SortKey, Table, TableQuery,
+    ChangesRequest, CreateRecord, DeleteMode, DeleteRecord, FieldChange, Filter, FolderRef,
+    GetRecord, MailboxValue, Query, Record, RecordChunk, RecordKey, SortKey, Table, TableQuery,
     TransferRecord, UpdateRecord, Value, WellKnownFolder, WriteOptions, MAX_DEPTH,
 };
 use exchange_connector::{ApiError, ClientTls, GatewayApi, PortalKey, TransportChoice};
@@ -627,6 +627,388 @@ async fn the_folder_tree(kind: Kind) {
     assert_eq!(read.get("DisplayName"), Some(&text("Calendar")));
 }
 
+/// Files attached to a contact and to a task through the Attachment table: added, listed by
+/// their item, read with their content, one too large refused before Exchange is asked, an
+/// item attached as a copy, and deleted.
+async fn attachments_of_contacts_and_tasks(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    let parents: Vec<Record> = samples()
+        .into_iter()
+        .filter(|r| matches!(r.table, Table::Contact | Table::Task))
+        .collect();
+    let note = world
+        .api
+        .create_record(call, &CreateRecord::new(samples().remove(4)))
+        .await
+        .unwrap();
+    for parent in parents {
+        let table = parent.table;
+        let parent = world
+            .api
+            .create_record(call, &CreateRecord::new(parent))
+            .await
+            .unwrap();
+        let item = text_of(&parent, "ID").to_owned();
+        let content = format!("the {table}'s file: \u{fc}\0\u{7f}").into_bytes();
+        let file = Record::new(Table::Attachment)
+            .with("FKItemID", text(&item))
+            .with("Name", text("notes.txt"))
+            .with("ContentType", text("text/plain"))
+            .with("Value", Value::Binary(content.clone()));
+        let added = world
+            .api
+            .create_record(call, &CreateRecord::new(file.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+        assert_eq!(added.get("Name"), Some(&text("notes.txt")), "{table}");
+        assert_eq!(added.get("IsFile"), Some(&Value::Boolean(true)));
+        assert_eq!(text_of(&added, "FKItemID"), item);
+        assert!(
+            added.get("Value").is_none(),
+            "{table}: no content in a listing"
+        );
+        let id = text_of(&added, "ID").to_owned();
+
+        // The item's id changes with its attachments (a new change key, the same id).
+        let by_item = |extra: &str| {
+            let mut query = Query::new(10);
+            query.filter = Some(Filter::parse(&format!(r#"FKItemID = "{item}"{extra}"#)).unwrap());
+            TableQuery::new(Table::Attachment, query)
+        };
+        let listed = world.all(call, by_item("")).await;
+        assert_eq!(listed.len(), 1, "{table}: {listed:?}");
+        assert_eq!(text_of(&listed[0], "ID"), id);
+        assert!(listed[0].get("Value").is_none());
+        assert!(world
+            .all(call, by_item(r#" and Name = "other.txt""#))
+            .await
+            .is_empty());
+
+        let get = |fields: Vec<String>| GetRecord {
+            table: Table::Attachment,
+            key: RecordKey::Id(id.clone()),
+            fields,
+        };
+        let read = world.api.get_record(call, &get(vec![])).await.unwrap();
+        assert_eq!(read.get("Value"), Some(&Value::Binary(content.clone())));
+        assert_eq!(read.get("ContentType"), Some(&text("text/plain")));
+        let without = world
+            .api
+            .get_record(call, &get(vec!["Name".into()]))
+            .await
+            .unwrap();
+        assert!(without.get("Value").is_none() && without.get("Name").is_some());
+
+        // Too large: refused by the gateway, nothing sent.
+        let sent = world.fake.logged_requests().len();
+        let huge = file
+            .clone()
+            .with("Value", Value::Binary(vec![7; 3 * 1024 * 1024 + 1]));
+        let err = world
+            .api
+            .create_record(call, &CreateRecord::new(huge))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::LimitExceeded { .. }), "{err}");
+        assert_eq!(world.fake.logged_requests().len(), sent, "nothing was sent");
+
+        // An item of the mailbox attached as a copy.
+        let mut copy = file.clone().with("ItemID", text(text_of(&note, "ID")));
+        copy.values.remove("Value");
+        copy.values.remove("ContentType");
+        let attached = world
+            .api
+            .create_record(call, &CreateRecord::new(copy))
+            .await
+            .unwrap_or_else(|e| panic!("{table}: {e}"));
+        assert_eq!(attached.get("IsFile"), Some(&Value::Boolean(false)));
+        assert_eq!(world.all(call, by_item("")).await.len(), 2);
+
+        // Changes and moves of attachments are not supported; deletes are.
+        let update = UpdateRecord {
+            table: Table::Attachment,
+            id: id.clone(),
+            change_key: None,
+            changes: vec![FieldChange::Set("Name".into(), text("x.txt"))],
+            options: WriteOptions::default(),
+        };
+        let err = world.api.update_record(call, &update).await.unwrap_err();
+        assert!(matches!(err, ApiError::NotSupported { .. }), "{err}");
+        for attachment in [id.clone(), text_of(&attached, "ID").to_owned()] {
+            world
+                .api
+                .delete_record(
+                    call,
+                    &DeleteRecord {
+                        table: Table::Attachment,
+                        id: attachment,
+                        mode: DeleteMode::Hard,
+                        options: WriteOptions::default(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        assert!(world.all(call, by_item("")).await.is_empty(), "{table}");
+        let err = world.api.get_record(call, &get(vec![])).await.unwrap_err();
+        assert!(matches!(err, ApiError::ItemNotFound { .. }), "{err}");
+    }
+    // A query of attachments without its item is refused before Exchange is asked.
+    let sent = world.fake.logged_requests().len();
+    let err = world
+        .query(call, &TableQuery::new(Table::Attachment, Query::new(10)))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err}");
+    assert_eq!(world.fake.logged_requests().len(), sent);
+}
+
+/// Folders written through the Folder table: a subfolder of Contacts created, renamed,
+/// moved, given a contact and queried, then deleted with what it holds.
+async fn folders_written(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    let mut create = CreateRecord::new(
+        Record::new(Table::Folder)
+            .with("DisplayName", text("Clients"))
+            .with("FolderClass", text("IPF.Contact")),
+    );
+    create.folder = Some(FolderRef::WellKnown(WellKnownFolder::Contacts));
+    let folder = world.api.create_record(call, &create).await.unwrap();
+    assert_eq!(folder.get("DisplayName"), Some(&text("Clients")));
+    assert_eq!(folder.get("ParentName"), Some(&text("Contacts")));
+    assert_eq!(folder.get("FolderClass"), Some(&text("IPF.Contact")));
+    let id = text_of(&folder, "ID").to_owned();
+
+    let rename = UpdateRecord {
+        table: Table::Folder,
+        id: id.clone(),
+        change_key: Some(text_of(&folder, "ETag").to_owned()),
+        changes: vec![FieldChange::Set("DisplayName".into(), text("Key clients"))],
+        options: WriteOptions::default(),
+    };
+    let renamed = world.api.update_record(call, &rename).await.unwrap();
+    assert_eq!(renamed.get("DisplayName"), Some(&text("Key clients")));
+    assert_ne!(renamed.get("ETag"), folder.get("ETag"), "a new change key");
+    let mut reclass = rename.clone();
+    reclass.changes = vec![FieldChange::Set("FolderClass".into(), text("IPF.Task"))];
+    let err = world.api.update_record(call, &reclass).await.unwrap_err();
+    assert!(matches!(err, ApiError::NotSupported { .. }), "{err}");
+
+    let transfer = |copy| TransferRecord {
+        table: Table::Folder,
+        id: id.clone(),
+        folder: FolderRef::WellKnown(WellKnownFolder::Top),
+        copy,
+    };
+    let moved = world
+        .api
+        .transfer_record(call, &transfer(false))
+        .await
+        .unwrap();
+    assert_eq!(
+        text_of(&moved, "ID"),
+        id,
+        "a folder keeps its id when moved"
+    );
+    assert_eq!(
+        moved.get("ParentName"),
+        Some(&text("Top of Information Store"))
+    );
+    let err = world
+        .api
+        .transfer_record(call, &transfer(true))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::NotSupported { .. }), "{err}");
+
+    let mut contact = CreateRecord::new(samples().remove(1));
+    contact.folder = Some(FolderRef::Id(id.clone()));
+    let stored = world.api.create_record(call, &contact).await.unwrap();
+    let mut query = TableQuery::new(Table::Contact, Query::new(10));
+    query.folder = Some(FolderRef::Id(id.clone()));
+    let found = world.all(call, query.clone()).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(text_of(&found[0], "ID"), text_of(&stored, "ID"));
+    let default = world
+        .all(call, TableQuery::new(Table::Contact, Query::new(10)))
+        .await;
+    assert!(default.is_empty(), "not in Contacts: {default:?}");
+    let mut listed = Query::new(100);
+    listed.filter = Some(Filter::parse(r#"DisplayName = "Key clients""#).unwrap());
+    let folders = world
+        .all(call, TableQuery::new(Table::Folder, listed))
+        .await;
+    assert_eq!(folders.len(), 1, "{folders:?}");
+    assert_eq!(folders[0].get("TotalCount"), Some(&Value::Integer(1)));
+
+    world
+        .api
+        .delete_record(
+            call,
+            &DeleteRecord {
+                table: Table::Folder,
+                id: id.clone(),
+                mode: DeleteMode::Hard,
+                options: WriteOptions::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let get = GetRecord {
+        table: Table::Folder,
+        key: RecordKey::Id(id.clone()),
+        fields: vec![],
+    };
+    let err = world.api.get_record(call, &get).await.unwrap_err();
+    assert!(matches!(err, ApiError::ItemNotFound { .. }), "{err}");
+    let err = world
+        .api
+        .get_record(
+            call,
+            &GetRecord {
+                table: Table::Contact,
+                key: RecordKey::Id(text_of(&stored, "ID").to_owned()),
+                fields: vec![],
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::ItemNotFound { .. }), "{err}");
+    // Bob cannot see or change Alice's folders.
+    let err = world.api.get_record(&world.bob, &get).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ApiError::ItemNotFound { .. } | ApiError::Exchange { .. }
+        ),
+        "{err}"
+    );
+}
+
+/// Changes of the contacts folder since a state: each creation, change and deletion seen
+/// once in its list; a forged state, and another user's, refused before Exchange is asked.
+async fn changes_since_a_state(kind: Kind) {
+    let world = World::start(kind).await;
+    let call = &world.alice;
+    let first = world
+        .api
+        .changes(call, &ChangesRequest::new(Table::Contact, 100))
+        .await
+        .unwrap();
+    assert!(
+        first.created.is_empty() && first.deleted.is_empty(),
+        "{first:?}"
+    );
+    assert!(!first.more);
+    let create = |name: &str| {
+        CreateRecord::new(
+            Record::new(Table::Contact)
+                .with("Subject", text(name))
+                .with("Surname", text(name)),
+        )
+    };
+    let kept = world
+        .api
+        .create_record(call, &create("Kept"))
+        .await
+        .unwrap();
+    let changed = world
+        .api
+        .create_record(call, &create("Changed"))
+        .await
+        .unwrap();
+    let gone = world
+        .api
+        .create_record(call, &create("Gone"))
+        .await
+        .unwrap();
+    let second = world
+        .api
+        .changes(call, &{
+            let mut request = ChangesRequest::new(Table::Contact, 100);
+            request.sync_state = Some(first.sync_state.clone());
+            request
+        })
+        .await
+        .unwrap();
+    let ids = |records: &[Record]| -> Vec<String> {
+        let mut ids: Vec<String> = records
+            .iter()
+            .map(|r| text_of(r, "ID").to_owned())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut made = vec![
+        text_of(&kept, "ID").to_owned(),
+        text_of(&changed, "ID").to_owned(),
+        text_of(&gone, "ID").to_owned(),
+    ];
+    made.sort();
+    assert_eq!(ids(&second.created), made);
+    assert!(second.updated.is_empty() && second.deleted.is_empty());
+    assert_eq!(second.created[0].table, Table::Contact);
+
+    let update = UpdateRecord {
+        table: Table::Contact,
+        id: text_of(&changed, "ID").to_owned(),
+        change_key: None,
+        changes: vec![FieldChange::Set("JobTitle".into(), text("Engineer"))],
+        options: WriteOptions::default(),
+    };
+    world.api.update_record(call, &update).await.unwrap();
+    world
+        .api
+        .delete_record(
+            call,
+            &DeleteRecord {
+                table: Table::Contact,
+                id: text_of(&gone, "ID").to_owned(),
+                mode: DeleteMode::Hard,
+                options: WriteOptions::default(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut request = ChangesRequest::new(Table::Contact, 100);
+    request.sync_state = Some(second.sync_state.clone());
+    request.fields = vec!["JobTitle".into()];
+    let third = world.api.changes(call, &request).await.unwrap();
+    assert!(third.created.is_empty(), "{third:?}");
+    assert_eq!(ids(&third.updated), [text_of(&changed, "ID").to_owned()]);
+    assert_eq!(third.updated[0].get("JobTitle"), Some(&text("Engineer")));
+    assert!(third.updated[0].get("Surname").is_none(), "not selected");
+    assert_eq!(third.deleted, [text_of(&gone, "ID").to_owned()]);
+    request.sync_state = Some(third.sync_state.clone());
+    let quiet = world.api.changes(call, &request).await.unwrap();
+    assert!(quiet.created.is_empty() && quiet.updated.is_empty() && quiet.deleted.is_empty());
+
+    // A forged state, another user's, another table's: refused, nothing sent.
+    let sent = world.fake.logged_requests().len();
+    let mut forged = third.sync_state.clone().into_bytes();
+    let at = forged.len() / 2;
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).unwrap();
+    for (who, state, table) in [
+        (call, forged.as_str(), Table::Contact),
+        (&world.bob, third.sync_state.as_str(), Table::Contact),
+        (call, third.sync_state.as_str(), Table::Task),
+        (call, "not a state", Table::Contact),
+    ] {
+        let mut request = ChangesRequest::new(table, 10);
+        request.sync_state = Some(state.to_owned());
+        let err = world.api.changes(who, &request).await.unwrap_err();
+        assert!(matches!(err, ApiError::InvalidArgument { .. }), "{err}");
+    }
+    let mut in_folder = ChangesRequest::new(Table::Contact, 10);
+    in_folder.sync_state = Some(third.sync_state.clone());
+    in_folder.folder = Some(FolderRef::WellKnown(WellKnownFolder::DeletedItems));
+    assert!(world.api.changes(call, &in_folder).await.is_err());
+    assert_eq!(world.fake.logged_requests().len(), sent, "nothing was sent");
+}
+
 /// A weekly series in the data source's zone (Europe/Berlin) across the end of summer time:
 /// every occurrence read through the gateway starts at 09:00 local time, so 07:00 UTC before
 /// 25 October 2026 and 08:00 UTC after.
@@ -725,5 +1107,8 @@ over_every_transport!(
     a_token_of_another_data_source_is_refused,
     bad_input_never_reaches_exchange,
     the_folder_tree,
+    attachments_of_contacts_and_tasks,
+    folders_written,
+    changes_since_a_state,
     a_series_across_the_change_to_winter_time,
 );

@@ -125,7 +125,7 @@ mod user;
 pub use data_source::{DataSource, DataSourceBuilder, TransportChoice};
 pub use diagnosis::{ConnectionTest, Diagnosis, Outcome, SecurityNotice, TestSubject};
 pub use error::ConnectorError;
-pub use query::{Page, Records, DEFAULT_PAGE_SIZE};
+pub use query::{Page, RecordChanges, Records, DEFAULT_PAGE_SIZE};
 // `records::Appointment` is not re-exported here: `Appointment` is the calendar calls' type.
 pub use mediagateway_api::tables;
 pub use mediagateway_api::{

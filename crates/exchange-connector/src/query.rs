@@ -14,8 +14,9 @@ use chrono::{DateTime, Utc};
 use futures_core::Stream;
 use futures_util::{stream, StreamExt, TryStreamExt};
 use mediagateway_api::tables::{
-    CreateRecord, DeleteMode, DeleteRecord, Filter, FolderRef, GetRecord, Query, Record,
-    RecordChunk, RecordKey, SortKey, Table, TableQuery, TransferRecord, UpdateRecord, WriteOptions,
+    ChangesRequest, CreateRecord, DeleteMode, DeleteRecord, Filter, FolderRef, GetRecord, Query,
+    ReadFlagChange, Record, RecordChunk, RecordKey, SortKey, Table, TableQuery, TransferRecord,
+    UpdateRecord, WriteOptions, MAX_SYNC_CHANGES,
 };
 use mediagateway_api::{ApiError, ApiStream, TablesApi, TimeWindow, UserCall};
 
@@ -52,6 +53,23 @@ pub struct Page<T> {
     pub records: Vec<T>,
     /// The token that continues the query ([`Records::page_token`]); `None` on the last page.
     pub next_page_token: Option<String>,
+}
+
+/// The changes of a folder since a state, typed ([`Records::changes`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordChanges<T> {
+    /// Records created since (every record, on a first call).
+    pub created: Vec<T>,
+    /// Records changed since.
+    pub updated: Vec<T>,
+    /// The `ID`s of records deleted or moved out of the folder since.
+    pub deleted: Vec<String>,
+    /// Records whose read flag alone changed.
+    pub read_flag_changed: Vec<ReadFlagChange>,
+    /// The state for the next call: keep it and pass it back.
+    pub sync_state: String,
+    /// Whether more changes wait: call again with `sync_state` at once.
+    pub more: bool,
 }
 
 /// A query of one table, built step by step, and the item calls on that table.
@@ -412,6 +430,40 @@ impl<T: Row> Records<T> {
             .transfer_record(&self.call(), &transfer)
             .await?;
         T::from_table_record(self.table, record)
+    }
+
+    /// What was created, changed and deleted in the folder of [`in_folder`](Self::in_folder)
+    /// (or the table's default) since `sync_state` (`None`: everything, as created), with the
+    /// fields of [`only`](Self::only), at most [`page_size`](Self::page_size) changes (up to
+    /// [`MAX_SYNC_CHANGES`]). Keep the answer's `sync_state` for the next call; it works for
+    /// this user, table and folder only.
+    pub async fn changes(
+        &self,
+        sync_state: Option<&str>,
+    ) -> Result<RecordChanges<T>, ConnectorError> {
+        let request = ChangesRequest {
+            table: self.table,
+            folder: self.folder.clone(),
+            sync_state: sync_state.map(str::to_owned),
+            fields: self.fields.clone(),
+            max_changes: self.page_size.min(MAX_SYNC_CHANGES),
+        };
+        checked("changes", request.check(&self.table.metadata()))?;
+        let changes = self.tables.api.changes(&self.call(), &request).await?;
+        let rows = |records: Vec<Record>| {
+            records
+                .into_iter()
+                .map(|r| T::from_table_record(self.table, r))
+                .collect::<Result<Vec<T>, _>>()
+        };
+        Ok(RecordChanges {
+            created: rows(changes.created)?,
+            updated: rows(changes.updated)?,
+            deleted: changes.deleted,
+            read_flag_changed: changes.read_flag_changed,
+            sync_state: changes.sync_state,
+            more: changes.more,
+        })
     }
 
     fn call(&self) -> UserCall {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use mediagateway_api::tables::{Record, Table};
+use mediagateway_api::tables::{Comparison, Filter, Literal, Record, Table};
 use mediagateway_api::{
     Appointment, AttachmentInfo, FileAttachment, FreeBusyRequest, MailboxAvailability, NameQuery,
     NewAppointment, NewFileAttachment, ResolvedName, TablesApi, TimeWindow,
@@ -73,6 +73,18 @@ impl UserSession {
     /// The folders, typed.
     pub fn folders(&self) -> Records<records::Folder> {
         self.rows()
+    }
+
+    /// The attachments of the item `item_id` (of any table: not only appointments), typed: a query of the
+    /// Attachment table on `FKItemID = "<item_id>"`, to which more filters, a sort and a
+    /// selection may be added. Listed attachments come without their content; `get` one by
+    /// `ID` for it. `create`, `delete` work here too.
+    pub fn item_attachments(&self, item_id: &str) -> Records<records::Attachment> {
+        self.rows().filter_tree(Filter::Compare {
+            field: "FKItemID".to_owned(),
+            op: Comparison::Equal,
+            value: Literal::Text(item_id.to_owned()),
+        })
     }
 
     /// The tables area of the gateway, called as this user.

@@ -174,7 +174,92 @@ pub(crate) fn parse_folder_id(id: &str) -> Option<(usize, usize)> {
     let mailbox = store::parse_number(*mailbox)?;
     let index = store::parse_number(*index)?;
     // The whole id must be the one handed out, filler included.
-    (index < TREE.len() && folder_id(mailbox, index) == id.trim()).then_some((mailbox, index))
+    // Indexes past the table name folders made by `CreateFolder`: whether one exists is the
+    // store's to say (see `folder`).
+    (folder_id(mailbox, index) == id.trim()).then_some((mailbox, index))
+}
+
+/// What the fake knows of one folder, fixed or made.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FolderView<'a> {
+    /// `DisplayName`.
+    pub(crate) display_name: &'a str,
+    /// `FolderClass`.
+    pub(crate) class: Option<&'a str>,
+    /// The element it is written as.
+    pub(crate) kind: FolderKind,
+    /// The index of its parent.
+    pub(crate) parent: Option<usize>,
+    /// Counts its changes (0 for the table's folders, which never change).
+    pub(crate) version: u64,
+}
+
+/// The folder `index` of `mailbox`, if it exists.
+pub(crate) fn view(store: &store::Store, mailbox: usize, index: usize) -> Option<FolderView<'_>> {
+    if let Some(spec) = TREE.get(index) {
+        return Some(FolderView {
+            display_name: spec.display_name,
+            class: spec.class,
+            kind: spec.kind,
+            parent: spec.parent,
+            version: 0,
+        });
+    }
+    let made = store.folders.get(index - TREE.len())?;
+    (made.mailbox == mailbox && !made.deleted).then(|| FolderView {
+        display_name: &made.display_name,
+        class: made.class.as_deref(),
+        kind: kind_of(made.class.as_deref()),
+        parent: Some(made.parent),
+        version: made.version,
+    })
+}
+
+/// The element a made folder of `class` is written as.
+pub(crate) fn kind_of(class: Option<&str>) -> FolderKind {
+    match class {
+        Some(c) if c.starts_with("IPF.Appointment") => FolderKind::Calendar,
+        Some(c) if c.starts_with("IPF.Contact") => FolderKind::Contacts,
+        Some(c) if c.starts_with("IPF.Task") => FolderKind::Tasks,
+        _ => FolderKind::Plain,
+    }
+}
+
+/// The direct children of a folder of `mailbox`, the table's first, then those made.
+pub(crate) fn children_in(store: &store::Store, mailbox: usize, index: usize) -> Vec<usize> {
+    let mut out: Vec<usize> = children(index).collect();
+    out.extend(
+        store
+            .folders
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.mailbox == mailbox && !f.deleted && f.parent == index)
+            .map(|(n, _)| TREE.len() + n),
+    );
+    out
+}
+
+/// Every folder of `mailbox` below `index`, depth first, each before its children.
+pub(crate) fn descendants_in(store: &store::Store, mailbox: usize, index: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut pending = children_in(store, mailbox, index);
+    pending.reverse();
+    while let Some(next) = pending.pop() {
+        out.push(next);
+        let mut below = children_in(store, mailbox, next);
+        below.reverse();
+        pending.extend(below);
+    }
+    out
+}
+
+/// The change key of a folder at `version` (the table's folders stay at 0).
+pub(crate) fn change_key_at(index: usize, version: u64) -> String {
+    if version == 0 {
+        return change_key(index);
+    }
+    let version = u32::try_from(version).unwrap_or(u32::MAX).to_be_bytes();
+    store::encode_tagged(FOLDER_CHANGE_KEY_TAG, &[&store::number(index), &version])
 }
 
 /// The `FolderId/@ChangeKey` of a folder (folders never change in the fake).
@@ -235,7 +320,14 @@ mod tests {
         }
         let mut beyond = BASE64.decode(&id).unwrap();
         beyond[8..12].copy_from_slice(&999u32.to_be_bytes());
-        assert_eq!(parse_folder_id(&BASE64.encode(beyond)), None);
+        assert_eq!(
+            parse_folder_id(&BASE64.encode(beyond)),
+            None,
+            "the filler differs"
+        );
+        let made = folder_id(0, 999);
+        assert_eq!(parse_folder_id(&made), Some((0, 999)));
+        assert!(view(&store::Store::new(1), 0, 999).is_none(), "not made");
         assert_eq!(parse_folder_id(&"A".repeat(1 << 20)), None);
     }
 }

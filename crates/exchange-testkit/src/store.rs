@@ -111,6 +111,26 @@ pub(crate) struct Store {
     last_change: u64,
     /// Messages sent, oldest first.
     pub(crate) sent: Vec<Sent>,
+    /// The folders made by `CreateFolder`, of every mailbox; the one at position `n` has the
+    /// tree index `TREE.len() + n` (see [`crate::folder_tree`]).
+    pub(crate) folders: Vec<MadeFolder>,
+}
+
+/// A folder made by `CreateFolder`.
+#[derive(Debug, Clone)]
+pub(crate) struct MadeFolder {
+    /// Its mailbox.
+    pub(crate) mailbox: usize,
+    /// The tree index of its parent.
+    pub(crate) parent: usize,
+    /// `DisplayName`.
+    pub(crate) display_name: String,
+    /// `FolderClass`, when it has one.
+    pub(crate) class: Option<String>,
+    /// Counts its changes, for its change key.
+    pub(crate) version: u64,
+    /// Whether it is gone (positions are never reused, so ids stay unique).
+    pub(crate) deleted: bool,
 }
 
 impl Store {
@@ -120,6 +140,7 @@ impl Store {
             mailboxes: vec![Vec::new(); mailboxes],
             last_change: 0,
             sent: Vec::new(),
+            folders: Vec::new(),
         }
     }
 

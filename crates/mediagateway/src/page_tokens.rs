@@ -22,7 +22,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
-use mediagateway_api::tables::{TableQuery, MAX_PAGE_TOKEN_LEN};
+use mediagateway_api::tables::{
+    FolderRef, Table, TableQuery, MAX_PAGE_TOKEN_LEN, MAX_SYNC_STATE_LEN,
+};
 use mediagateway_api::ApiError;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -38,6 +40,18 @@ const MAC_LEN: usize = 32;
 const HEADER_LEN: usize = 1 + 8;
 /// The longest backend position a token carries: what fits in the longest token.
 pub(crate) const MAX_POSITION_LEN: usize = MAX_PAGE_TOKEN_LEN / 4 * 3 - HEADER_LEN - MAC_LEN;
+
+/// Whose changes a sync state continues: the caller, the table and the folder.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SyncScope<'a> {
+    pub(crate) data_source: &'a str,
+    pub(crate) portal_user: Uuid,
+    pub(crate) table: Table,
+    pub(crate) folder: Option<&'a FolderRef>,
+}
+
+/// The first byte of a sealed sync state (never a page token's).
+const SYNC_VERSION: u8 = 0x81;
 
 /// Whose query a token continues.
 #[derive(Debug, Clone, Copy)]
@@ -120,6 +134,74 @@ impl PageTokens {
         String::from_utf8(signed[HEADER_LEN..].to_vec()).map_err(|_| invalid())
     }
 
+    /// The sealed form of a backend's sync state for `scope`: signed and bound like a page
+    /// token, but without an expiry (Exchange's sync states last as long as the folder).
+    pub(crate) fn seal_sync_state(
+        &self,
+        scope: &SyncScope<'_>,
+        state: &str,
+    ) -> Result<String, ApiError> {
+        let mut body = Vec::with_capacity(1 + state.len() + MAC_LEN);
+        body.push(SYNC_VERSION);
+        body.extend_from_slice(state.as_bytes());
+        let mut mac = self.sync_hmac(scope);
+        mac.update(&body);
+        body.extend_from_slice(&mac.finalize().into_bytes());
+        let sealed = URL_SAFE_NO_PAD.encode(body);
+        if sealed.len() > MAX_SYNC_STATE_LEN {
+            return Err(ApiError::Internal {
+                detail: format!(
+                    "the backend's sync state is {} bytes; a sealed one carries at most {}",
+                    state.len(),
+                    MAX_SYNC_STATE_LEN / 4 * 3 - 1 - MAC_LEN
+                ),
+            });
+        }
+        Ok(sealed)
+    }
+
+    /// The backend's sync state in `sealed`, if this gateway sealed it for `scope`.
+    pub(crate) fn open_sync_state(
+        &self,
+        scope: &SyncScope<'_>,
+        sealed: &str,
+    ) -> Result<String, ApiError> {
+        let invalid = || {
+            ApiError::invalid(
+                "the sync state is not one this gateway made for this user, table and folder",
+            )
+        };
+        if sealed.len() > MAX_SYNC_STATE_LEN {
+            return Err(invalid());
+        }
+        let body = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| invalid())?;
+        if body.len() < 1 + MAC_LEN || body[0] != SYNC_VERSION {
+            return Err(invalid());
+        }
+        let (signed, mac) = body.split_at(body.len() - MAC_LEN);
+        let mut check = self.sync_hmac(scope);
+        check.update(signed);
+        check.verify_slice(mac).map_err(|_| invalid())?;
+        String::from_utf8(signed[1..].to_vec()).map_err(|_| invalid())
+    }
+
+    fn sync_hmac(&self, scope: &SyncScope<'_>) -> Hmac<Sha256> {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(self.key.as_slice()).expect("HMAC takes any key");
+        let folder = format!("{:?}", scope.folder);
+        for part in [
+            b"sync state".as_slice(),
+            scope.data_source.as_bytes(),
+            scope.portal_user.as_bytes().as_slice(),
+            scope.table.name().as_bytes(),
+            folder.as_bytes(),
+        ] {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        mac
+    }
+
     fn hmac(&self, scope: &TokenScope<'_>) -> Hmac<Sha256> {
         let mut mac =
             Hmac::<Sha256>::new_from_slice(self.key.as_slice()).expect("HMAC takes any key");
@@ -164,6 +246,62 @@ mod tests {
         let mut query = Query::new(50);
         query.filter = Some(Filter::parse(filter).unwrap());
         TableQuery::new(Table::Contact, query)
+    }
+
+    #[test]
+    fn a_sync_state_opens_for_its_scope_only_and_never_as_a_page_token() {
+        let user = Uuid::new_v4();
+        let folder = FolderRef::Id("AQMk1".into());
+        let scope = SyncScope {
+            data_source: "Exchange",
+            portal_user: user,
+            table: Table::Contact,
+            folder: None,
+        };
+        let sealed = tokens().seal_sync_state(&scope, "H4sIAAAA==").unwrap();
+        assert_eq!(
+            tokens().open_sync_state(&scope, &sealed).unwrap(),
+            "H4sIAAAA=="
+        );
+        for other in [
+            SyncScope {
+                portal_user: Uuid::new_v4(),
+                ..scope
+            },
+            SyncScope {
+                data_source: "Other",
+                ..scope
+            },
+            SyncScope {
+                table: Table::Task,
+                ..scope
+            },
+            SyncScope {
+                folder: Some(&folder),
+                ..scope
+            },
+        ] {
+            assert!(
+                tokens().open_sync_state(&other, &sealed).is_err(),
+                "{other:?}"
+            );
+        }
+        let mut bytes = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
+        bytes[3] ^= 1;
+        let forged = URL_SAFE_NO_PAD.encode(bytes);
+        assert!(tokens().open_sync_state(&scope, &forged).is_err());
+        assert!(PageTokens::new(Zeroizing::new([8; 32]))
+            .open_sync_state(&scope, &sealed)
+            .is_err());
+        let query = query(r#"Surname = "Lovelace""#);
+        let page = TokenScope {
+            data_source: "Exchange",
+            portal_user: user,
+            query: &query,
+        };
+        let token = tokens().seal(&page, "o50", Utc::now()).unwrap();
+        assert!(tokens().open_sync_state(&scope, &token).is_err());
+        assert!(tokens().open(&page, &sealed, Utc::now()).is_err());
     }
 
     #[test]

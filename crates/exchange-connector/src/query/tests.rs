@@ -71,6 +71,18 @@ impl TablesApi for Fake {
         })
     }
 
+    async fn changes(
+        &self,
+        _: &UserCall,
+        request: &ChangesRequest,
+    ) -> Result<mediagateway_api::tables::Changes, ApiError> {
+        Ok(mediagateway_api::tables::Changes {
+            created: self.stored.clone().into_iter().collect(),
+            sync_state: format!("after-{}", request.sync_state.as_deref().unwrap_or("start")),
+            ..Default::default()
+        })
+    }
+
     async fn query(
         &self,
         _: &UserCall,
@@ -454,4 +466,18 @@ async fn item_calls_check_before_they_send_and_read_what_comes_back() {
     let plain = records::<Record>(&fake, Table::Contact);
     let err = plain.create(&Record::new(Table::Task)).await.unwrap_err();
     assert!(matches!(err, ConnectorError::WrongTable { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn changes_are_asked_for_with_the_querysets_folder_and_fields() {
+    let fake = Arc::new(Fake {
+        stored: Some(contact(1)),
+        ..Fake::default()
+    });
+    let records: Records<Record> = records(&fake, Table::Contact);
+    let first = records.clone().page_size(5000).changes(None).await.unwrap();
+    assert_eq!(first.created.len(), 1);
+    assert_eq!(first.sync_state, "after-start");
+    let next = records.changes(Some(&first.sync_state)).await.unwrap();
+    assert_eq!(next.sync_state, "after-after-start");
 }

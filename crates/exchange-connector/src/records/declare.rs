@@ -10,6 +10,37 @@ macro_rules! table_row {
             $($(#[$field_doc:meta])* $field:ident: $ty:ty = $field_name:literal,)+
         }
     ) => {
+        table_row! {
+            @row [e_tag]
+            $(#[$doc])*
+            $name = $table { $($(#[$field_doc])* $field: $ty = $field_name,)+ }
+        }
+    };
+    // A table without change keys (attachments): the struct needs no `e_tag`.
+    (
+        $(#[$doc:meta])*
+        $name:ident = $table:ident without change keys {
+            $($(#[$field_doc:meta])* $field:ident: $ty:ty = $field_name:literal,)+
+        }
+    ) => {
+        table_row! {
+            @row []
+            $(#[$doc])*
+            $name = $table { $($(#[$field_doc])* $field: $ty = $field_name,)+ }
+        }
+    };
+    (@e_tag $row:ident e_tag) => { $row.e_tag.as_deref() };
+    (@e_tag $row:ident) => {{
+        let _ = $row;
+        None
+    }};
+    (
+        @row [$($e_tag:ident)?]
+        $(#[$doc:meta])*
+        $name:ident = $table:ident {
+            $($(#[$field_doc:meta])* $field:ident: $ty:ty = $field_name:literal,)+
+        }
+    ) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct $name {
@@ -69,7 +100,8 @@ macro_rules! table_row {
             }
 
             fn e_tag(&self) -> Option<&str> {
-                self.e_tag.as_deref()
+                let row = self;
+                table_row!(@e_tag row $($e_tag)?)
             }
         }
     };

@@ -217,3 +217,33 @@ table_row! {
         has_subfolders: bool = "HasSubfolders",
     }
 }
+
+table_row! {
+    /// An attachment of an item of any table (table `Attachment`). A new one needs
+    /// `fk_item_id`, `name` and either `value` (a file) or `item_id` (an item of the mailbox,
+    /// attached as a copy).
+    Attachment = Attachment without change keys {
+        /// The attachment's id.
+        id: String = "ID",
+        /// The id of the item it belongs to.
+        fk_item_id: String = "FKItemID",
+        /// The file name, or the attached item's name.
+        name: String = "Name",
+        /// The MIME type.
+        content_type: String = "ContentType",
+        /// How an HTML body refers to it (`cid:…`).
+        content_id: String = "ContentId",
+        /// The size in bytes.
+        size: i64 = "Size",
+        /// Whether it is shown inside the body.
+        is_inline: bool = "IsInline",
+        /// Whether it is a file (not an attached item).
+        is_file: bool = "IsFile",
+        /// When it last changed.
+        last_modified: DateTime<Utc> = "LastModified",
+        /// The content of a file (read one attachment by `ID` to get it).
+        value: Vec<u8> = "Value",
+        /// On a new attachment: the item to attach as a copy.
+        item_id: String = "ItemID",
+    }
+}

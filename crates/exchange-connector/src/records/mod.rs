@@ -86,7 +86,7 @@ mod values;
 mod items;
 
 pub use enums::{BusyStatus, CalendarItemType, Importance, ResponseType, Sensitivity, TaskStatus};
-pub use items::{Appointment, Contact, Folder, Message, Note, Task};
+pub use items::{Appointment, Attachment, Contact, Folder, Message, Note, Task};
 
 /// A typed struct of one table's records.
 pub trait TableRow: Sized {

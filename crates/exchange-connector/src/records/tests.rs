@@ -54,6 +54,11 @@ fn folder_has_exactly_the_declared_fields() {
     same_fields::<Folder>();
 }
 
+#[test]
+fn attachment_has_exactly_the_declared_fields() {
+    same_fields::<Attachment>();
+}
+
 /// The declared names of the enumeration of `table.field`.
 fn enumeration(table: Table, field: &str) -> Vec<&'static str> {
     match table.field(field).map(|f| f.field_type) {
@@ -347,3 +352,4 @@ round_trips!(task, Task);
 round_trips!(message, Message);
 round_trips!(note, Note);
 round_trips!(folder, Folder);
+round_trips!(attachment, Attachment);

@@ -2,7 +2,11 @@
 
 use std::future::Future;
 
-use crate::folders::{FindFolder, Folder, FolderPage, GetFolder, Traversal};
+use crate::folders::{
+    CreateFolder, DeleteFolder, FindFolder, Folder, FolderId, FolderPage, GetFolder, MoveFolder,
+    RenameFolder, Traversal,
+};
+use crate::items::DeleteType;
 use crate::items::{FindItems, FindTypedItems, IndexedPage, ItemPage, ItemSummary};
 use crate::{EwsClient, EwsError, FolderTarget, Item};
 
@@ -14,6 +18,53 @@ impl EwsClient {
     /// access, of others), in the order given. An error for any one fails the call.
     pub async fn get_folders(&self, targets: &[FolderTarget]) -> Result<Vec<Folder>, EwsError> {
         self.execute(&GetFolder::new(targets.to_vec())?).await
+    }
+
+    /// Creates a folder called `display_name` below `parent`, of `folder_class` (`IPF.Contact`,
+    /// …; a mail folder when `None`); returns its id.
+    pub async fn create_folder(
+        &self,
+        parent: &FolderTarget,
+        display_name: &str,
+        folder_class: Option<&str>,
+    ) -> Result<FolderId, EwsError> {
+        let request = CreateFolder::new(
+            parent.clone(),
+            display_name,
+            folder_class.map(str::to_owned),
+        )?;
+        self.execute(&request).await
+    }
+
+    /// Renames the folder `id` (a stale change key is a conflict); returns its id with the new
+    /// change key.
+    pub async fn rename_folder(
+        &self,
+        id: &FolderId,
+        display_name: &str,
+    ) -> Result<FolderId, EwsError> {
+        self.execute(&RenameFolder::new(id.clone(), display_name)?)
+            .await
+    }
+
+    /// Deletes the folder `id` and everything in it.
+    pub async fn delete_folder(
+        &self,
+        id: &FolderId,
+        delete_type: DeleteType,
+    ) -> Result<(), EwsError> {
+        self.execute(&DeleteFolder::new(id.clone(), delete_type)?)
+            .await
+    }
+
+    /// Moves the folder `id` below `to`; returns its id there.
+    pub async fn move_folder(
+        &self,
+        id: &FolderId,
+        to: &FolderTarget,
+    ) -> Result<FolderId, EwsError> {
+        self.execute(&MoveFolder::new(id.clone(), to.clone())?)
+            .await
     }
 
     /// One page of the folders below `parent` (every folder at once without `page`).

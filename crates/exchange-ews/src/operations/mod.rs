@@ -22,7 +22,7 @@ pub use attachments::{
 
 pub use calendar::{CreateCalendarItem, FindCalendarItems, GetCalendarItem};
 pub use directory::{ConvertId, GetUserAvailability, ResolveNames};
-pub use folders::{FindFolder, GetFolder};
+pub use folders::{CreateFolder, DeleteFolder, FindFolder, GetFolder, MoveFolder, RenameFolder};
 pub(crate) use item_xml::{
     check_calendar_item, check_new_contact, check_new_message, check_new_note, check_new_task,
     item_from_node, write_calendar_item, write_new_contact, write_new_message, write_new_note,

@@ -6,7 +6,10 @@ use exchange_ews::calendar::{
     SendMeetingCancellations, SendMeetingInvitations,
 };
 use exchange_ews::client::Impersonation;
-use exchange_ews::folders::{FindFolder, GetFolder, Traversal};
+use exchange_ews::folders::{
+    CreateFolder, DeleteFolder, FindFolder, FolderId, GetFolder, MoveFolder, RenameFolder,
+    Traversal,
+};
 use exchange_ews::items::{Body, DeleteItem, DeleteType, FindItems, IndexedPage};
 use exchange_ews::timezone::{GetServerTimeZones, TimeZoneContext, WindowsZoneId};
 use exchange_ews::{DistinguishedFolder, ExchangeVersion, FolderTarget, ItemId};
@@ -400,11 +403,43 @@ fn folder_envelopes(version: ExchangeVersion) -> Vec<(String, String)> {
                 ));
             }
         }
+        for class in [None, Some("IPF.Contact".to_owned())] {
+            let request = CreateFolder::new(target.clone(), "Clients & <Partners>", class).unwrap();
+            docs.push((
+                format!("CreateFolder folder#{t}"),
+                request.to_envelope(version),
+            ));
+        }
+        let moved = MoveFolder::new(FolderId::new("F<&>1"), target.clone()).unwrap();
+        docs.push((format!("MoveFolder folder#{t}"), moved.to_envelope(version)));
         for page in pages.into_iter().flatten() {
             let request = FindItems::new(target.clone(), page).unwrap();
             docs.push((
                 format!("FindItem paged folder#{t} {page:?}"),
                 request.to_envelope(version),
+            ));
+        }
+    }
+    for id in [
+        FolderId::new("F1"),
+        FolderId::new("F1").with_change_key("K&1"),
+    ] {
+        docs.push((
+            "UpdateFolder".to_owned(),
+            RenameFolder::new(id.clone(), "Renamed")
+                .unwrap()
+                .to_envelope(version),
+        ));
+        for delete_type in [
+            DeleteType::HardDelete,
+            DeleteType::SoftDelete,
+            DeleteType::MoveToDeletedItems,
+        ] {
+            docs.push((
+                format!("DeleteFolder {delete_type:?}"),
+                DeleteFolder::new(id.clone(), delete_type)
+                    .unwrap()
+                    .to_envelope(version),
             ));
         }
     }

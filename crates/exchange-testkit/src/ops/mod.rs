@@ -163,6 +163,34 @@ pub(crate) fn execute(ctx: &mut Context<'_>, operation: &Operation) -> String {
                 record(&mut messages, folders::find(ctx, folder, &query));
             }
         }
+        Operation::CreateFolder {
+            parent,
+            folders: list,
+        } => {
+            for new in list {
+                let class = new.class.as_deref();
+                let answer = folders::create(ctx, parent, &new.display_name, class);
+                record(&mut messages, answer);
+            }
+        }
+        Operation::UpdateFolder { changes } => {
+            for (folder, name) in changes {
+                record(&mut messages, folders::rename(ctx, folder, name.as_deref()));
+            }
+        }
+        Operation::DeleteFolder {
+            delete_type,
+            folders: list,
+        } => {
+            for folder in list {
+                record(&mut messages, folders::delete(ctx, folder, delete_type));
+            }
+        }
+        Operation::MoveFolder { to, folders: list } => {
+            for folder in list {
+                record(&mut messages, folders::move_to(ctx, folder, to));
+            }
+        }
         // Answered above.
         Operation::ResolveNames { .. } | Operation::GetUserAvailability(_) => {}
     }

@@ -170,6 +170,32 @@ pub(crate) enum Operation {
         /// `SearchScope` (default `ActiveDirectoryContacts`).
         scope: String,
     },
+    /// `CreateFolder`: folders below one parent.
+    CreateFolder {
+        /// `ParentFolderId`.
+        parent: FolderRef,
+        /// The folders, one response message each.
+        folders: Vec<folders::NewFolder>,
+    },
+    /// `UpdateFolder`: each folder with its new display name, if it gets one.
+    UpdateFolder {
+        /// The changes, one response message each.
+        changes: Vec<(FolderRef, Option<String>)>,
+    },
+    /// `DeleteFolder`.
+    DeleteFolder {
+        /// `DeleteType`.
+        delete_type: String,
+        /// The folders, one response message each.
+        folders: Vec<FolderRef>,
+    },
+    /// `MoveFolder`.
+    MoveFolder {
+        /// `ToFolderId`.
+        to: FolderRef,
+        /// The folders, one response message each.
+        folders: Vec<FolderRef>,
+    },
     /// `FindFolder` below one or more folders.
     FindFolder {
         /// How deep to look.
@@ -203,6 +229,10 @@ impl Operation {
             Self::SyncFolderHierarchy { .. } => "SyncFolderHierarchy",
             Self::GetFolder { .. } => "GetFolder",
             Self::FindFolder { .. } => "FindFolder",
+            Self::CreateFolder { .. } => "CreateFolder",
+            Self::UpdateFolder { .. } => "UpdateFolder",
+            Self::DeleteFolder { .. } => "DeleteFolder",
+            Self::MoveFolder { .. } => "MoveFolder",
             Self::ResolveNames { .. } => "ResolveNames",
             Self::GetUserAvailability(_) => "GetUserAvailability",
         }
@@ -212,7 +242,12 @@ impl Operation {
     pub(crate) fn message_count(&self) -> usize {
         match self {
             Self::FindItem(find) => find.folders.len(),
-            Self::GetFolder { folders, .. } | Self::FindFolder { folders, .. } => folders.len(),
+            Self::GetFolder { folders, .. }
+            | Self::FindFolder { folders, .. }
+            | Self::DeleteFolder { folders, .. }
+            | Self::MoveFolder { folders, .. } => folders.len(),
+            Self::CreateFolder { folders, .. } => folders.len(),
+            Self::UpdateFolder { changes } => changes.len(),
             Self::GetItem { ids, .. } | Self::DeleteItem { ids, .. } => ids.len(),
             Self::CreateItem { items, .. } => items.len(),
             Self::MoveItem(transfer) | Self::CopyItem(transfer) => transfer.ids.len(),
@@ -412,6 +447,10 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
         "SyncFolderHierarchy" => sync::sync_folder_hierarchy(body)?,
         "GetFolder" => folders::get_folder(body)?,
         "FindFolder" => folders::find_folder(body)?,
+        "CreateFolder" => folders::create_folder(body)?,
+        "UpdateFolder" => folders::update_folder(body)?,
+        "DeleteFolder" => folders::delete_folder(body)?,
+        "MoveFolder" => folders::move_folder(body)?,
         "ResolveNames" => directory::resolve_names(body)?,
         "GetUserAvailabilityRequest" => directory::get_user_availability(body)?,
         other => return Err(Error::UnknownOperation(other.to_owned())),

@@ -34,6 +34,11 @@ macro_rules! table_operations {
             fn transfer_record(call: $crate::UserCall, transfer: $crate::tables::TransferRecord)
                 -> $crate::tables::Record
                 = TransferRecordRequest => Record;
+            /// What was created, changed and deleted in a table's folder since a state,
+            /// and the state after it.
+            fn changes(call: $crate::UserCall, request: $crate::tables::ChangesRequest)
+                -> $crate::tables::Changes
+                = ChangesRequest => RecordChanges;
             streams {
                 /// The records of a table that match a query, as they arrive: runs of records,
                 /// the last one of a page with the next page's token.

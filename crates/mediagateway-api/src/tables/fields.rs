@@ -300,10 +300,8 @@ pub(super) const FOLDER: &[Field] = &[
 
 pub(super) const ATTACHMENT: &[Field] = &[
     ID,
-    field("FKItemID", Text, Derived)
-        .required()
-        .read_only()
-        .unsorted(),
+    // Written once, when the attachment is added; an update changes nothing here.
+    field("FKItemID", Text, Derived).required().unsorted(),
     field("Name", Text, Derived).required(),
     field("ContentType", Text, Derived),
     field("ContentId", Text, Derived).opaque(),
@@ -312,4 +310,7 @@ pub(super) const ATTACHMENT: &[Field] = &[
     field("IsFile", Boolean, Derived).required().read_only(),
     field("LastModified", DateTime, Derived).read_only(),
     field("Value", Binary, Derived).opaque(),
+    // On a new attachment instead of `Value`: the `ID` of an item of the mailbox, attached
+    // as a copy (an item attachment). Never read back.
+    field("ItemID", Text, Derived).opaque(),
 ];

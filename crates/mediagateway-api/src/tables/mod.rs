@@ -31,6 +31,7 @@ mod query;
 mod record;
 mod recurrence;
 mod requests;
+mod sync;
 
 pub use eval::compare_records;
 pub use filter::{Comparison, Filter, Literal, MAX_DEPTH, MAX_NODES, MAX_TEXT_LEN, MAX_VALUE_LEN};
@@ -44,6 +45,7 @@ pub use requests::{
     MessageDisposition, RecordChunk, RecordKey, TableQuery, TaskOccurrences, TransferRecord,
     UpdateRecord, WellKnownFolder, WriteOptions, MAX_CHANGES, MAX_KEY_LEN,
 };
+pub use sync::{Changes, ChangesRequest, ReadFlagChange, MAX_SYNC_CHANGES, MAX_SYNC_STATE_LEN};
 
 /// A table.
 ///

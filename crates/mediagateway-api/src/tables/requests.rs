@@ -1,6 +1,6 @@
 //! What the item calls of the tables area ask: which records, where, and how a write is made.
 
-use super::{Query, Record, Table, TableInfo, Value, Write};
+use super::{Comparison, Filter, Literal, Query, Record, Table, TableInfo, Value, Write};
 use crate::{ApiError, TimeWindow};
 
 /// The longest id, change key or permanent key accepted, in bytes. Exchange's ids are about
@@ -170,11 +170,40 @@ impl TableQuery {
             )));
         }
         if self.table == Table::Attachment {
-            return Err(ApiError::invalid(
-                "attachments are read by their item (FKItemID), not queried",
-            ));
+            if self.folder.is_some() {
+                return Err(ApiError::invalid(
+                    "attachments are listed by their item (FKItemID), not by folder",
+                ));
+            }
+            let item = self.parent_item().ok_or_else(|| {
+                ApiError::invalid(
+                    "a query of attachments needs FKItemID = \"<item id>\" in its filter \
+                     (alone, or as a part of a top-level AND)",
+                )
+            })?;
+            check_key(item, "an item id")?;
         }
         Ok(())
+    }
+
+    /// The item whose attachments a query of Attachment lists: the text of the filter's
+    /// `FKItemID = "…"`, when the filter is that equality or an AND with it as one part.
+    pub fn parent_item(&self) -> Option<&str> {
+        fn equality(filter: &Filter) -> Option<&str> {
+            match filter {
+                Filter::Compare {
+                    field,
+                    op: Comparison::Equal,
+                    value: Literal::Text(id),
+                } if field == "FKItemID" => Some(id),
+                _ => None,
+            }
+        }
+        let filter = self.query.filter.as_ref()?;
+        match filter {
+            Filter::And(parts) => parts.iter().find_map(equality),
+            other => equality(other),
+        }
     }
 }
 
@@ -281,14 +310,30 @@ impl CreateRecord {
     /// Checks the record as a new one of `info`, and the folder.
     pub fn check(&self, info: &TableInfo) -> Result<(), ApiError> {
         same_table(self.record.table, info)?;
-        if self.record.table == Table::Attachment {
-            return Err(ApiError::NotSupported {
-                what: "attachments are added to their item, not created as records".into(),
-            });
-        }
         self.record.check_write(info, Write::Create)?;
         if let Some(folder) = &self.folder {
             folder.check()?;
+        }
+        if self.record.table == Table::Attachment {
+            if self.folder.is_some() {
+                return Err(ApiError::invalid(
+                    "an attachment goes in its item (FKItemID), not in a folder",
+                ));
+            }
+            for key in ["FKItemID", "ItemID"] {
+                if let Some(Value::Text(id)) = self.record.get(key) {
+                    check_key(id, "an item id")?;
+                }
+            }
+            let (file, item) = (
+                self.record.get("Value").is_some(),
+                self.record.get("ItemID").is_some(),
+            );
+            if file == item {
+                return Err(ApiError::invalid(
+                    "a new attachment has either Value (a file) or ItemID (an item), not both",
+                ));
+            }
         }
         Ok(())
     }
@@ -336,6 +381,11 @@ impl UpdateRecord {
     /// are writable, values that fit, no field twice, and no required field cleared.
     pub fn check(&self, info: &TableInfo) -> Result<(), ApiError> {
         same_table(self.table, info)?;
+        if self.table == Table::Attachment {
+            return Err(ApiError::NotSupported {
+                what: "an attachment is not changed: delete it and add another".into(),
+            });
+        }
         check_key(&self.id, "a record id")?;
         if let Some(change_key) = &self.change_key {
             check_key(change_key, "a change key")?;
@@ -425,16 +475,24 @@ impl TransferRecord {
         same_table(self.table, info)?;
         check_key(&self.id, "a record id")?;
         self.folder.check()?;
-        if matches!(self.table, Table::Folder | Table::Attachment) {
-            return Err(ApiError::NotSupported {
-                what: format!("{} records are not moved or copied here", self.table),
-            });
+        match self.table {
+            Table::Attachment => {
+                return Err(ApiError::NotSupported {
+                    what: "attachments are not moved or copied: they stay with their item".into(),
+                })
+            }
+            Table::Folder if self.copy => {
+                return Err(ApiError::NotSupported {
+                    what: "folders are moved, not copied".into(),
+                })
+            }
+            _ => {}
         }
         Ok(())
     }
 }
 
-fn same_table(table: Table, info: &TableInfo) -> Result<(), ApiError> {
+pub(super) fn same_table(table: Table, info: &TableInfo) -> Result<(), ApiError> {
     if table == info.table {
         Ok(())
     } else {
@@ -554,8 +612,24 @@ mod tests {
         query.table = Table::Contact;
         let err = query.check(&Table::Contact.metadata()).unwrap_err();
         assert!(err.to_string().contains("window"), "{err}");
-        let attachments = TableQuery::new(Table::Attachment, Query::new(10));
-        assert!(attachments.check(&Table::Attachment.metadata()).is_err());
+        let info = Table::Attachment.metadata();
+        let mut attachments = TableQuery::new(Table::Attachment, Query::new(10));
+        assert!(attachments.check(&info).is_err());
+        for (filter, item) in [
+            (r#"FKItemID = "AAMk1""#, Some("AAMk1")),
+            (r#"FKItemID = "AAMk1" and IsInline = false"#, Some("AAMk1")),
+            (r#"FKItemID != "AAMk1""#, None),
+            (r#"FKItemID = "AAMk1" or IsInline = false"#, None),
+            (r#"not FKItemID = "AAMk1""#, None),
+            (r#"Name = "a.txt""#, None),
+        ] {
+            attachments.query.filter = Some(Filter::parse(filter).unwrap());
+            assert_eq!(attachments.parent_item(), item, "{filter}");
+            assert_eq!(attachments.check(&info).is_ok(), item.is_some(), "{filter}");
+        }
+        attachments.query.filter = Some(Filter::parse(r#"FKItemID = "AAMk1""#).unwrap());
+        attachments.folder = Some(FolderRef::WellKnown(WellKnownFolder::Inbox));
+        assert!(attachments.check(&info).is_err());
         let mut hostile = TableQuery::new(Table::Contact, Query::new(10));
         hostile.folder = Some(FolderRef::Id("\u{0}".into()));
         assert!(hostile.check(&Table::Contact.metadata()).is_err());
@@ -579,9 +653,32 @@ mod tests {
             fields: vec![],
         };
         assert!(get.check(&Table::Task.metadata()).is_err());
-        let create = CreateRecord::new(Record::new(Table::Attachment));
+        let info = Table::Attachment.metadata();
+        assert!(CreateRecord::new(Record::new(Table::Attachment))
+            .check(&info)
+            .is_err());
+        let file = Record::new(Table::Attachment)
+            .with("FKItemID", Value::Text("AAMk1".into()))
+            .with("Name", Value::Text("a.txt".into()))
+            .with("Value", Value::Binary(b"hello".to_vec()));
+        CreateRecord::new(file.clone()).check(&info).unwrap();
+        let both = file.clone().with("ItemID", Value::Text("AAMk2".into()));
+        assert!(CreateRecord::new(both).check(&info).is_err());
+        let mut item = file.clone().with("ItemID", Value::Text("AAMk2".into()));
+        item.values.remove("Value");
+        CreateRecord::new(item).check(&info).unwrap();
+        let mut in_folder = CreateRecord::new(file);
+        in_folder.folder = Some(FolderRef::WellKnown(WellKnownFolder::Inbox));
+        assert!(in_folder.check(&info).is_err());
+        let update = UpdateRecord {
+            table: Table::Attachment,
+            id: "AAMk1".into(),
+            change_key: None,
+            changes: vec![FieldChange::Set("Name".into(), text("b.txt"))],
+            options: WriteOptions::default(),
+        };
         assert!(matches!(
-            create.check(&Table::Attachment.metadata()),
+            update.check(&info),
             Err(ApiError::NotSupported { .. })
         ));
     }

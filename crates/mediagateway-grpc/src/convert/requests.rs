@@ -3,9 +3,9 @@
 //! defaults; an unspecified well-known folder is refused.
 
 use mediagateway_api::tables::{
-    CreateRecord, DeleteMode, DeleteRecord, FieldChange, FolderRef, GetRecord, MeetingNotice,
-    MessageDisposition, RecordKey, TaskOccurrences, TransferRecord, UpdateRecord, Value,
-    WellKnownFolder, WriteOptions,
+    Changes, ChangesRequest, CreateRecord, DeleteMode, DeleteRecord, FieldChange, FolderRef,
+    GetRecord, MeetingNotice, MessageDisposition, ReadFlagChange, Record, RecordKey,
+    TaskOccurrences, TransferRecord, UpdateRecord, Value, WellKnownFolder, WriteOptions,
 };
 use mediagateway_api::ApiError;
 
@@ -344,6 +344,79 @@ impl TryFrom<proto::TransferRecord> for TransferRecord {
             id: transfer.id,
             folder: required(transfer.folder, "folder")?,
             copy: transfer.copy,
+        })
+    }
+}
+
+impl From<&ChangesRequest> for proto::ChangesQuery {
+    fn from(request: &ChangesRequest) -> Self {
+        Self {
+            table: request.table.name().to_owned(),
+            folder: request.folder.as_ref().map(Into::into),
+            sync_state: request.sync_state.clone(),
+            fields: request.fields.clone(),
+            max_changes: request.max_changes,
+        }
+    }
+}
+
+impl TryFrom<proto::ChangesQuery> for ChangesRequest {
+    type Error = ApiError;
+
+    fn try_from(request: proto::ChangesQuery) -> Result<Self, ApiError> {
+        Ok(Self {
+            table: table(&request.table)?,
+            folder: optional(request.folder, "folder")?,
+            sync_state: request.sync_state,
+            fields: request.fields,
+            max_changes: request.max_changes,
+        })
+    }
+}
+
+impl From<Changes> for proto::RecordChanges {
+    fn from(changes: Changes) -> Self {
+        Self {
+            created: changes.created.into_iter().map(Into::into).collect(),
+            updated: changes.updated.into_iter().map(Into::into).collect(),
+            deleted: changes.deleted,
+            read_flag_changed: changes
+                .read_flag_changed
+                .into_iter()
+                .map(|c| proto::ReadFlagChange {
+                    id: c.id,
+                    is_read: c.is_read,
+                })
+                .collect(),
+            sync_state: changes.sync_state,
+            more: changes.more,
+        }
+    }
+}
+
+impl TryFrom<proto::RecordChanges> for Changes {
+    type Error = ApiError;
+
+    fn try_from(changes: proto::RecordChanges) -> Result<Self, ApiError> {
+        let records = |list: Vec<proto::Record>, field: &str| {
+            list.into_iter()
+                .map(|r| Record::try_from(r).map_err(within(field)))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Self {
+            created: records(changes.created, "created")?,
+            updated: records(changes.updated, "updated")?,
+            deleted: changes.deleted,
+            read_flag_changed: changes
+                .read_flag_changed
+                .into_iter()
+                .map(|c| ReadFlagChange {
+                    id: c.id,
+                    is_read: c.is_read,
+                })
+                .collect(),
+            sync_state: changes.sync_state,
+            more: changes.more,
         })
     }
 }

@@ -9,13 +9,13 @@ use async_trait::async_trait;
 use chrono::Utc;
 use futures_util::StreamExt as _;
 use mediagateway_api::tables::{
-    CreateRecord, DeleteRecord, FieldChange, GetRecord, Record, RecordChunk, Table, TableInfo,
-    TableQuery, TransferRecord, UpdateRecord,
+    Changes, ChangesRequest, CreateRecord, DeleteRecord, FieldChange, GetRecord, Record,
+    RecordChunk, Table, TableInfo, TableQuery, TransferRecord, UpdateRecord, Value,
 };
 use mediagateway_api::{ApiError, ApiStream, PortalCall, TablesApi, UserCall};
 
 use crate::backend::{BackendQuery, MailboxAccess};
-use crate::page_tokens::TokenScope;
+use crate::page_tokens::{SyncScope, TokenScope};
 use crate::Gateway;
 
 #[async_trait]
@@ -32,7 +32,19 @@ impl TablesApi for Gateway {
     async fn get_record(&self, call: &UserCall, get: &GetRecord) -> Result<Record, ApiError> {
         let (access, info) = self.table_access(call, get.table)?;
         get.check(&info)?;
-        self.backend.get_record(&access, &info, get).await
+        if get.table != Table::Attachment {
+            return self.backend.get_record(&access, &info, get).await;
+        }
+        let max = self.limits.max_attachment_bytes;
+        let record = self
+            .backend
+            .get_attachment_record(&access, &info, get, max)
+            .await?;
+        // What came back is checked too, whatever the backend could tell beforehand.
+        if let Some(Value::Binary(content)) = record.get("Value") {
+            self.limits.attachment(content.len())?;
+        }
+        Ok(record)
     }
 
     async fn create_record(
@@ -42,6 +54,11 @@ impl TablesApi for Gateway {
     ) -> Result<Record, ApiError> {
         let (access, info) = self.table_access(call, create.record.table)?;
         create.check(&info)?;
+        if let Some(Value::Binary(content)) = create.record.get("Value") {
+            if create.record.table == Table::Attachment {
+                self.limits.attachment(content.len())?;
+            }
+        }
         self.limits
             .record_values(create.record.values.iter().map(|(f, v)| (f.as_str(), v)))?;
         self.backend.create_record(&access, &info, create).await
@@ -78,6 +95,33 @@ impl TablesApi for Gateway {
         let (access, info) = self.table_access(call, transfer.table)?;
         transfer.check(&info)?;
         self.backend.transfer_record(&access, &info, transfer).await
+    }
+
+    async fn changes(
+        &self,
+        call: &UserCall,
+        request: &ChangesRequest,
+    ) -> Result<Changes, ApiError> {
+        let (access, info) = self.table_access(call, request.table)?;
+        request.check(&info)?;
+        let scope = SyncScope {
+            data_source: &call.data_source,
+            portal_user: call.portal_user,
+            table: request.table,
+            folder: request.folder.as_ref(),
+        };
+        // A forged or foreign state is refused before Exchange is asked.
+        let mut opened = request.clone();
+        opened.sync_state = request
+            .sync_state
+            .as_deref()
+            .map(|sealed| self.page_tokens.open_sync_state(&scope, sealed))
+            .transpose()?;
+        let mut changes = self.backend.changes(&access, &info, &opened).await?;
+        changes.sync_state = self
+            .page_tokens
+            .seal_sync_state(&scope, &changes.sync_state)?;
+        Ok(changes)
     }
 
     async fn query(

@@ -9,8 +9,8 @@ mod ews;
 
 use async_trait::async_trait;
 use mediagateway_api::tables::{
-    CreateRecord, DeleteRecord, GetRecord, Record, Table, TableInfo, TableQuery, TransferRecord,
-    UpdateRecord,
+    Changes, ChangesRequest, CreateRecord, DeleteRecord, GetRecord, Record, Table, TableInfo,
+    TableQuery, TransferRecord, UpdateRecord,
 };
 use mediagateway_api::{
     ApiError, ApiStream, Appointment, AttachmentInfo, ExchangeGeneration, FileAttachment,
@@ -204,6 +204,19 @@ pub trait TablesBackend: Send + Sync {
         let _ = (access, info);
         Err(no_records(get.table))
     }
+    /// One attachment record, with its content (`Value`) when `get.fields` selects it or is
+    /// empty. `max_bytes` is the largest content the gateway takes: a larger one is
+    /// `LimitExceeded`, refused without being read whole where the backend can tell.
+    async fn get_attachment_record(
+        &self,
+        access: &MailboxAccess,
+        info: &TableInfo,
+        get: &GetRecord,
+        max_bytes: usize,
+    ) -> Result<Record, ApiError> {
+        let _ = (access, info, max_bytes);
+        Err(no_records(get.table))
+    }
     /// Creates a record, and returns it as stored.
     async fn create_record(
         &self,
@@ -233,6 +246,18 @@ pub trait TablesBackend: Send + Sync {
     ) -> Result<(), ApiError> {
         let _ = (access, info);
         Err(no_records(delete.table))
+    }
+    /// The changes of a folder of an item table after the backend's own `sync_state` (the
+    /// gateway opened the portal's sealed one), at most `request.max_changes`; the state in
+    /// the answer is the backend's, which the gateway seals.
+    async fn changes(
+        &self,
+        access: &MailboxAccess,
+        info: &TableInfo,
+        request: &ChangesRequest,
+    ) -> Result<Changes, ApiError> {
+        let _ = (access, info);
+        Err(no_records(request.table))
     }
     /// Moves or copies a record, and returns it (or the copy) where it went.
     async fn transfer_record(

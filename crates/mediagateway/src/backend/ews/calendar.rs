@@ -207,7 +207,7 @@ impl CalendarBackend for EwsBackend {
 
 /// The longest GetAttachment answer for content of at most `max_bytes`: the base64 of that
 /// many bytes and 64 KiB for the envelope and the attachment's other properties.
-fn answer_limit(max_bytes: usize) -> usize {
+pub(super) fn answer_limit(max_bytes: usize) -> usize {
     max_bytes
         .div_ceil(3)
         .saturating_mul(4)

@@ -1,4 +1,5 @@
-//! The Folder table over EWS: the folder tree under a folder, with item counts.
+//! The Folder table over EWS: the folder tree under a folder, with item counts, and folders
+//! created, renamed, moved and deleted.
 //!
 //! A mailbox has tens to a few thousand folders, so the tree is read whole (FindFolder, deep)
 //! and filtered, sorted and paged here by the rules Exchange applies to items. A folder's id
@@ -6,10 +7,14 @@
 
 use std::collections::HashMap;
 
-use exchange_ews::folders::{Folder, Traversal};
+use exchange_ews::folders::{Folder, FolderId, Traversal};
+use exchange_ews::items::DeleteType;
 use exchange_ews::{EwsClient, FolderTarget};
 use futures_util::stream;
-use mediagateway_api::tables::{compare_records, GetRecord, Record, RecordKey, Table, Value};
+use mediagateway_api::tables::{
+    compare_records, CreateRecord, DeleteMode, DeleteRecord, FieldChange, GetRecord, Record,
+    RecordKey, Table, TransferRecord, UpdateRecord, Value,
+};
 use mediagateway_api::{ApiError, ApiStream};
 
 use super::errors::{map_error, map_item_error};
@@ -83,7 +88,7 @@ pub(super) async fn get(client: &EwsClient, get: &GetRecord) -> Result<Record, A
     let folder = client
         .get_folders(&[FolderTarget::Id(id.clone())])
         .await
-        .map_err(|e| map_item_error(e, id))?
+        .map_err(|e| map_folder_error(e, id))?
         .pop()
         .ok_or_else(|| ApiError::ItemNotFound { id: id.clone() })?;
     let mut names = HashMap::new();
@@ -137,4 +142,91 @@ fn record(folder: &Folder, names: &HashMap<String, String>) -> Record {
     record
         .with("ChildFolderCount", count(children))
         .with("HasSubfolders", Value::Boolean(children > 0))
+}
+
+/// Creates the folder `create.record` describes (DisplayName, FolderClass) below the call's
+/// folder, or the top of the mailbox; returns it as read back.
+pub(super) async fn create(client: &EwsClient, create: &CreateRecord) -> Result<Record, ApiError> {
+    let text_of = |field: &str| match create.record.get(field) {
+        Some(Value::Text(t)) => Some(t.as_str()),
+        _ => None,
+    };
+    let name = text_of("DisplayName").ok_or_else(|| ApiError::invalid("DisplayName is needed"))?;
+    let parent = folder_target(create.folder.as_ref(), Table::Folder);
+    let id = client
+        .create_folder(&parent, name, text_of("FolderClass"))
+        .await
+        .map_err(map_error)?;
+    read(client, &id.id).await
+}
+
+/// Renames a folder (the only change a folder takes here); a stale change key is a conflict.
+pub(super) async fn update(client: &EwsClient, update: &UpdateRecord) -> Result<Record, ApiError> {
+    let name = match update.changes.as_slice() {
+        [FieldChange::Set(field, Value::Text(name))] if field == "DisplayName" => name,
+        _ => {
+            return Err(ApiError::NotSupported {
+                what: "a folder's DisplayName is the only change made to it".into(),
+            })
+        }
+    };
+    let mut id = FolderId::new(update.id.clone());
+    if let Some(key) = &update.change_key {
+        id = id.with_change_key(key.clone());
+    }
+    let renamed = client
+        .rename_folder(&id, name)
+        .await
+        .map_err(|e| map_folder_error(e, &update.id))?;
+    read(client, &renamed.id).await
+}
+
+/// Deletes a folder and everything in it, as the mode says.
+pub(super) async fn delete(client: &EwsClient, delete: &DeleteRecord) -> Result<(), ApiError> {
+    let delete_type = match delete.mode {
+        DeleteMode::Hard => DeleteType::HardDelete,
+        DeleteMode::Soft => DeleteType::SoftDelete,
+        DeleteMode::MoveToDeletedItems => DeleteType::MoveToDeletedItems,
+    };
+    client
+        .delete_folder(&FolderId::new(delete.id.clone()), delete_type)
+        .await
+        .map_err(|e| map_folder_error(e, &delete.id))
+}
+
+/// Moves a folder below another; returns it there.
+pub(super) async fn transfer(
+    client: &EwsClient,
+    transfer: &TransferRecord,
+) -> Result<Record, ApiError> {
+    if transfer.copy {
+        return Err(ApiError::NotSupported {
+            what: "folders are moved, not copied".into(),
+        });
+    }
+    let to = folder_target(Some(&transfer.folder), Table::Folder);
+    let moved = client
+        .move_folder(&FolderId::new(transfer.id.clone()), &to)
+        .await
+        .map_err(|e| map_folder_error(e, &transfer.id))?;
+    read(client, &moved.id).await
+}
+
+/// A folder as a record, every field.
+async fn read(client: &EwsClient, id: &str) -> Result<Record, ApiError> {
+    let get = GetRecord {
+        table: Table::Folder,
+        key: RecordKey::Id(id.to_owned()),
+        fields: Vec::new(),
+    };
+    self::get(client, &get).await
+}
+
+/// The gateway error of a failed call on the folder `id`: a folder that is not there (or an
+/// id that is not a folder's) is "not found", like an item.
+fn map_folder_error(error: exchange_ews::EwsError, id: &str) -> ApiError {
+    if error.response_code() == Some(&exchange_ews::ResponseCode::ErrorFolderNotFound) {
+        return ApiError::ItemNotFound { id: id.to_owned() };
+    }
+    map_item_error(error, id)
 }

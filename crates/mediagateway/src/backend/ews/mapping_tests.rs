@@ -450,7 +450,8 @@ fn permanent_urls_of_both_forms_and_hostile_ones() {
 fn shapes_read_bodies_by_get_item_only() {
     let (find, needs_get) = find_shape(Table::Message, &["Subject".into()]);
     assert!(!needs_get);
-    // The two keys, the item class (which tells a note from a message) and the subject.
+    // The permanent key, the search key, the class (which tells notes from messages) and
+    // the subject.
     assert_eq!(find.additional.len(), 4, "{find:?}");
     assert!(find
         .additional

@@ -1,6 +1,8 @@
 //! The EWS backend: Exchange Server 2007 to SE (and Exchange Online while EWS lasts there).
 
+mod attachments;
 mod calendar;
+mod changes;
 mod columns;
 mod directory;
 mod errors;

@@ -21,9 +21,9 @@ use exchange_ews::items::{
 use exchange_ews::{DistinguishedFolder, EwsClient, FolderTarget, Item, ItemId};
 use futures_util::stream;
 use mediagateway_api::tables::{
-    compare_records, CreateRecord, DeleteMode, DeleteRecord, FieldChange, FolderRef, GetRecord,
-    MeetingNotice, Record, RecordKey, Table, TableInfo, TaskOccurrences, TransferRecord,
-    UpdateRecord, WellKnownFolder, WriteOptions,
+    compare_records, Changes, ChangesRequest, CreateRecord, DeleteMode, DeleteRecord, FieldChange,
+    FolderRef, GetRecord, MeetingNotice, Record, RecordKey, Table, TableInfo, TaskOccurrences,
+    TransferRecord, UpdateRecord, WellKnownFolder, WriteOptions,
 };
 use mediagateway_api::{ApiError, ApiStream};
 
@@ -47,8 +47,12 @@ impl TablesBackend for EwsBackend {
         query: BackendQuery,
     ) -> Result<ApiStream<BackendChunk>, ApiError> {
         let table = query.query.table;
-        if matches!(table, Table::Folder) {
-            return super::folders::query(self.client(access)?, query).await;
+        match table {
+            Table::Folder => return super::folders::query(self.client(access)?, query).await,
+            Table::Attachment => {
+                return super::attachments::query(&self.client(access)?, query).await
+            }
+            _ => {}
         }
         item_table(table)?;
         let client = self.client(access)?;
@@ -81,6 +85,16 @@ impl TablesBackend for EwsBackend {
         read_record(&client, get.table, &id, &fields, zone).await
     }
 
+    async fn get_attachment_record(
+        &self,
+        access: &MailboxAccess,
+        _info: &TableInfo,
+        get: &GetRecord,
+        max_bytes: usize,
+    ) -> Result<Record, ApiError> {
+        super::attachments::get(&self.client(access)?, get, max_bytes).await
+    }
+
     async fn create_record(
         &self,
         access: &MailboxAccess,
@@ -88,6 +102,14 @@ impl TablesBackend for EwsBackend {
         create: &CreateRecord,
     ) -> Result<Record, ApiError> {
         let table = create.record.table;
+        match table {
+            Table::Attachment => {
+                return super::attachments::create(&self.client(access)?, create, zone(access)?)
+                    .await
+            }
+            Table::Folder => return super::folders::create(&self.client(access)?, create).await,
+            _ => {}
+        }
         item_table(table)?;
         let client = self.client(access)?;
         let zone = zone(access)?;
@@ -124,6 +146,9 @@ impl TablesBackend for EwsBackend {
         update: &UpdateRecord,
     ) -> Result<Record, ApiError> {
         let table = update.table;
+        if table == Table::Folder {
+            return super::folders::update(&self.client(access)?, update).await;
+        }
         item_table(table)?;
         let client = self.client(access)?;
         let zone = zone(access)?;
@@ -153,12 +178,30 @@ impl TablesBackend for EwsBackend {
         read_record(&client, table, &id, &[], zone).await
     }
 
+    async fn changes(
+        &self,
+        access: &MailboxAccess,
+        _info: &TableInfo,
+        request: &ChangesRequest,
+    ) -> Result<Changes, ApiError> {
+        item_table(request.table)?;
+        let fields = with_keys(&request.fields);
+        super::changes::changes(&self.client(access)?, request, &fields, zone(access)?).await
+    }
+
     async fn delete_record(
         &self,
         access: &MailboxAccess,
         _info: &TableInfo,
         delete: &DeleteRecord,
     ) -> Result<(), ApiError> {
+        match delete.table {
+            Table::Attachment => {
+                return super::attachments::delete(&self.client(access)?, &delete.id).await
+            }
+            Table::Folder => return super::folders::delete(&self.client(access)?, delete).await,
+            _ => {}
+        }
         item_table(delete.table)?;
         let delete_type = match delete.mode {
             DeleteMode::Hard => DeleteType::HardDelete,
@@ -190,6 +233,9 @@ impl TablesBackend for EwsBackend {
         transfer: &TransferRecord,
     ) -> Result<Record, ApiError> {
         let table = transfer.table;
+        if table == Table::Folder {
+            return super::folders::transfer(&self.client(access)?, transfer).await;
+        }
         item_table(table)?;
         let client = self.client(access)?;
         let zone = zone(access)?;
