@@ -32,9 +32,9 @@ use exchange_ews::{DistinguishedFolder, EwsClient, FolderTarget};
 use exchange_testkit::{FakeExchange, SeedKind};
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use mediagateway::{Gateway, GatewayConfig, ThrottleConfig};
-use mediagateway_api::{GatewayApi, TablesApi, TimeWindow, UserCall};
+use mediagateway_api::{Credential, GatewayApi, TablesApi, TimeWindow, UserCall};
 use mediagateway_grpc::GrpcClient;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 use uuid::Uuid;
 
 const SERVICE: (&str, &str) = ("svc@contoso.test", "service-password");
@@ -58,7 +58,7 @@ const VIEW_FIELDS: [&str; 7] = [
 
 /// A gateway on a temporary folder served over gRPC on loopback, a data source on `ews_url`
 /// configured through it, and its portal key.
-async fn gateway_on(ews_url: &str) -> (u16, PortalKey, tempfile::TempDir) {
+async fn gateway_on(ews_url: &str) -> (u16, PortalKey, tempfile::TempDir, Arc<Gateway>) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let config = GatewayConfig::in_dir(dir.path())
         .with_rsa_bits(2048)
@@ -70,7 +70,7 @@ async fn gateway_on(ews_url: &str) -> (u16, PortalKey, tempfile::TempDir) {
         .expect("a loopback port");
     let port = listener.local_addr().expect("bound").port();
     tokio::spawn(mediagateway::serve(
-        gateway,
+        gateway.clone(),
         listener,
         std::future::pending(),
     ));
@@ -80,7 +80,7 @@ async fn gateway_on(ews_url: &str) -> (u16, PortalKey, tempfile::TempDir) {
         .expect("configured")
         .portal_key
         .expect("a key");
-    (port, key, dir)
+    (port, key, dir, gateway)
 }
 
 fn source(port: u16, ews_url: &str, key: Option<PortalKey>) -> DataSource {
@@ -108,6 +108,7 @@ struct Bench {
     runtime: tokio::runtime::Runtime,
     fake: FakeExchange,
     grpc: Arc<dyn GatewayApi>,
+    in_process: Arc<dyn GatewayApi>,
     alice: UserCall,
     alice_session: exchange_connector::UserSession,
     window: (DateTime<Utc>, DateTime<Utc>),
@@ -128,7 +129,7 @@ fn set_up() -> Bench {
                 .start(),
         )
         .expect("the fake Exchange starts");
-    let (port, key, dir) = runtime.block_on(gateway_on(&fake.url()));
+    let (port, key, dir, gateway) = runtime.block_on(gateway_on(&fake.url()));
     let alice = Uuid::new_v4();
     let exchange = source(port, &fake.url(), Some(key.clone()));
     runtime
@@ -142,6 +143,7 @@ fn set_up() -> Bench {
     Bench {
         runtime,
         grpc: Arc::new(grpc),
+        in_process: gateway,
         alice: UserCall::new(key, "Exchange", alice),
         alice_session: exchange.user(alice),
         window: (start - Duration::hours(1), end),
@@ -227,6 +229,27 @@ fn appointments_read(c: &mut Criterion) {
     group.bench_function("connector_grpc_gateway", |b| {
         b.to_async(&bench.runtime).iter(through_connector);
     });
+    // The same query with the gateway in the process: what gRPC adds.
+    let mut view = TableQuery::new(Table::Appointment, {
+        let mut q = Query::new(1000);
+        q.fields = VIEW_FIELDS.iter().map(|f| (*f).to_owned()).collect();
+        q
+    });
+    view.window = Some(TimeWindow::new(start, end).expect("a window"));
+    let view = &view;
+    let in_process = || async {
+        let chunks: Vec<_> = TablesApi::query(&*bench.in_process, &bench.alice, view)
+            .await
+            .expect("the query runs")
+            .try_collect()
+            .await
+            .expect("the records arrive");
+        chunks.iter().map(|c| c.records.len()).sum::<usize>()
+    };
+    assert_eq!(bench.runtime.block_on(in_process()), APPOINTMENTS);
+    group.bench_function("gateway_in_process", |b| {
+        b.to_async(&bench.runtime).iter(in_process);
+    });
     let mut every_field = TableQuery::new(Table::Appointment, Query::new(1000));
     every_field.window = Some(TimeWindow::new(start, end).expect("a window"));
     let every_field = &every_field;
@@ -245,7 +268,7 @@ fn appointments_read(c: &mut Criterion) {
     });
     group.finish();
 
-    streaming_memory(&bench.fake.url());
+    streaming_memory(&bench);
 }
 
 /// A line of `/proc/self/status`, in KiB.
@@ -259,13 +282,35 @@ fn status_kib(name: &str) -> Option<u64> {
 
 /// The child: a gateway and the connector stream `count` of Bob's contacts from `ews_url`;
 /// prints the peak resident memory of the process.
+/// The child: a gateway opened on the parent's data folder (the data source is configured
+/// there already, so no admin call runs here) and the connector stream `count` of Bob's
+/// contacts from `ews_url`; prints the process's resident memory along the way and its peak.
 fn stream_child(spec: &str) {
-    let (ews_url, count) = spec.split_once(' ').expect("EWS_URL COUNT");
+    let mut parts = spec.splitn(4, ' ');
+    let (Some(ews_url), Some(count), Some(dir), Some(key)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        panic!("EWS_URL COUNT DATA_DIR PORTAL_KEY");
+    };
     let count: usize = count.parse().expect("a count");
+    println!("start_kib={}", status_kib("VmRSS:").unwrap_or(0));
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let streamed = runtime.block_on(async {
-        let (port, key, _dir) = gateway_on(ews_url).await;
-        let exchange = source(port, ews_url, Some(key));
+        let config = GatewayConfig::in_dir(std::path::Path::new(dir))
+            .with_rsa_bits(2048)
+            .allow_plain_http_on_loopback();
+        let gateway = Arc::new(Gateway::open(&config).expect("the gateway opens"));
+        let listener = mediagateway::bind("127.0.0.1:0".parse().expect("an address"))
+            .await
+            .expect("a loopback port");
+        let port = listener.local_addr().expect("bound").port();
+        tokio::spawn(mediagateway::serve(
+            gateway,
+            listener,
+            std::future::pending(),
+        ));
+        println!("gateway_kib={}", status_kib("VmRSS:").unwrap_or(0));
+        let exchange = source(port, ews_url, Some(PortalKey::from(key)));
         let bob = Uuid::new_v4();
         exchange
             .login(bob, BOB.0, SecretString::from(BOB.1))
@@ -291,11 +336,22 @@ fn stream_child(spec: &str) {
     println!("peak_kib={}", status_kib("VmHWM:").unwrap_or(0));
 }
 
-fn streaming_memory(ews_url: &str) {
+fn streaming_memory(bench: &Bench) {
     let me = std::env::current_exe().expect("this benchmark's path");
+    let Credential::PortalKey(key) = &bench.alice.credential else {
+        panic!("a user call carries the portal key");
+    };
+    let key = key.secret().expose_secret().to_owned();
     for count in [10_000, CONTACTS] {
         let output = Command::new(&me)
-            .env(STREAM_CHILD, format!("{ews_url} {count}"))
+            .env(
+                STREAM_CHILD,
+                format!(
+                    "{} {count} {} {key}",
+                    bench.fake.url(),
+                    bench._dir.path().display()
+                ),
+            )
             .output()
             .expect("the child runs");
         let stdout = String::from_utf8_lossy(&output.stdout);
@@ -314,9 +370,12 @@ fn streaming_memory(ews_url: &str) {
         };
         println!(
             "stream_memory/{count}: peak resident memory of gateway + connector {:.1} MiB, \
-             {:.1} MiB before the stream (target < 64 MiB, flat in the count)",
+             {:.1} MiB before the stream ({:.1} MiB at the start of the process, {:.1} MiB \
+             with the gateway open) (target < 64 MiB, flat in the count)",
             kib("peak_kib="),
             kib("before_kib="),
+            kib("start_kib="),
+            kib("gateway_kib="),
         );
     }
 }

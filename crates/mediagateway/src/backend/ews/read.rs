@@ -17,19 +17,26 @@ use super::columns::{hex, local_date, search_key_path, stable_key_path, SEARCH_K
 use super::recurrence::from_ews;
 
 /// The values being gathered, by field name.
-struct Values {
+struct Values<'f> {
     zone: Tz,
     values: BTreeMap<String, Value>,
+    /// The fields asked for (every field when empty): the others are not even made.
+    wanted: &'f [String],
 }
 
-impl Values {
+impl Values<'_> {
+    fn wants(&self, name: &str) -> bool {
+        self.wanted.is_empty() || self.wanted.iter().any(|w| w == name)
+    }
     fn put(&mut self, name: &str, value: Option<Value>) {
-        if let Some(value) = value {
+        if let Some(value) = value.filter(|_| self.wants(name)) {
             self.values.insert(name.to_owned(), value);
         }
     }
     fn text(&mut self, name: &str, value: Option<&str>) {
-        self.put(name, value.map(|v| Value::Text(v.to_owned())));
+        if self.wants(name) {
+            self.put(name, value.map(|v| Value::Text(v.to_owned())));
+        }
     }
     fn boolean(&mut self, name: &str, value: Option<bool>) {
         self.put(name, value.map(Value::Boolean));
@@ -50,14 +57,19 @@ impl Values {
         );
     }
     fn list(&mut self, name: &str, value: &[String]) {
-        if !value.is_empty() {
+        if !value.is_empty() && self.wants(name) {
             self.put(name, Some(Value::TextList(value.to_vec())));
         }
     }
     fn mailbox(&mut self, name: &str, value: Option<&Mailbox>) {
-        self.put(name, value.and_then(mailbox).map(Value::Mailbox));
+        if self.wants(name) {
+            self.put(name, value.and_then(mailbox).map(Value::Mailbox));
+        }
     }
     fn mailboxes<'a>(&mut self, name: &str, value: impl Iterator<Item = &'a Mailbox>) {
+        if !self.wants(name) {
+            return;
+        }
         let list: Vec<MailboxValue> = value.filter_map(mailbox).collect();
         if !list.is_empty() {
             self.put(name, Some(Value::MailboxList(list)));
@@ -125,7 +137,7 @@ fn permanent_url(extended: &[ExtendedProperty]) -> Option<String> {
     Some(format!("{SEARCH_KEY_PREFIX}{}", hex(&bytes)))
 }
 
-fn shared_values(v: &mut Values, s: &Shared<'_>) {
+fn shared_values(v: &mut Values<'_>, s: &Shared<'_>) {
     v.text("ID", Some(&s.id.id));
     v.text("ETag", s.id.change_key.as_deref());
     v.put("PermanentURL", permanent_url(s.extended).map(Value::Text));
@@ -165,6 +177,7 @@ pub(crate) fn record_of(
     let mut v = Values {
         zone,
         values: BTreeMap::new(),
+        wanted: fields,
     };
     match (table, item) {
         (Table::Appointment, Item::Calendar(c)) => {
@@ -225,26 +238,22 @@ pub(crate) fn record_of(
         _ => return Err(wrong_kind(table, item)),
     }
     let mut record = Record::new(table);
-    for (name, value) in v.values {
-        let Some(declared) = table.field(&name) else {
-            continue;
-        };
-        let selected = fields.is_empty() || fields.contains(&name);
-        // Exchange may know values the table does not declare: they are left out.
-        let fits = match declared.field_type {
-            FieldType::Enumeration(names) => {
-                matches!(&value, Value::Text(t) if names.contains(&t.as_str()))
-            }
-            _ => true,
-        };
-        if selected && fits {
-            record.values.insert(name, value);
-        }
-    }
+    record.values = v.values;
+    // Exchange may know values the table does not declare: they are left out.
+    record.values.retain(|name, value| {
+        table
+            .field(name)
+            .is_some_and(|declared| match declared.field_type {
+                FieldType::Enumeration(names) => {
+                    matches!(value, Value::Text(t) if names.contains(&t.as_str()))
+                }
+                _ => true,
+            })
+    });
     Ok(record)
 }
 
-fn contact(v: &mut Values, c: &Contact) {
+fn contact(v: &mut Values<'_>, c: &Contact) {
     shared_values(v, &shared!(c, c.has_attachments, c.subject.as_deref()));
     for (name, value) in [
         ("DisplayName", &c.display_name),
@@ -297,7 +306,7 @@ fn contact(v: &mut Values, c: &Contact) {
     v.date("Birthday", c.birthday);
 }
 
-fn task(v: &mut Values, t: &Task) {
+fn task(v: &mut Values<'_>, t: &Task) {
     shared_values(v, &shared!(t, t.has_attachments, t.subject.as_deref()));
     v.date("StartDate", t.start_date);
     v.date("DueDate", t.due_date);
@@ -327,7 +336,7 @@ fn task(v: &mut Values, t: &Task) {
     v.instant("ReminderDueBy", t.reminder.due_by);
 }
 
-fn message(v: &mut Values, m: &Message) {
+fn message(v: &mut Values<'_>, m: &Message) {
     shared_values(v, &shared!(m, m.has_attachments, m.subject.as_deref()));
     v.mailbox("From", m.from.as_ref());
     v.mailbox("Sender", m.sender.as_ref());

@@ -448,12 +448,28 @@ async fn window_query(
             record.values.retain(|field, _| selected.contains(field));
         }
     }
-    let chunk = BackendChunk {
-        records: page,
-        next_position: more.then(|| format!("w{end}")),
-    };
-    Ok(Box::pin(stream::iter([Ok(chunk)])))
+    // Sent in runs, so a wire can send the first while the others are encoded.
+    let next_position = more.then(|| format!("w{end}"));
+    let mut chunks: Vec<Result<BackendChunk, ApiError>> = Vec::new();
+    let mut rest = page.into_iter().peekable();
+    while rest.peek().is_some() {
+        chunks.push(Ok(BackendChunk {
+            records: rest.by_ref().take(WINDOW_CHUNK).collect(),
+            next_position: None,
+        }));
+    }
+    match chunks.last_mut() {
+        Some(Ok(last)) => last.next_position = next_position,
+        _ => chunks.push(Ok(BackendChunk {
+            records: Vec::new(),
+            next_position,
+        })),
+    }
+    Ok(Box::pin(stream::iter(chunks)))
 }
+
+/// The records a chunk of a window query holds at most.
+const WINDOW_CHUNK: usize = 100;
 
 /// The fields a filter looks at.
 fn filter_fields(filter: &mediagateway_api::tables::Filter, out: &mut Vec<String>) {
