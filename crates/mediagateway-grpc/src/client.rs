@@ -60,7 +60,9 @@ impl GrpcClientBuilder {
             .map_err(|e| invalid(&e))?
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
-            .tcp_nodelay(true);
+            .tcp_nodelay(true)
+            .initial_stream_window_size(crate::STREAM_WINDOW_BYTES)
+            .initial_connection_window_size(crate::CONNECTION_WINDOW_BYTES);
         let connector = match &self.tls {
             Some(tls) => {
                 // The connector makes the TLS connection; the requests say `https`.

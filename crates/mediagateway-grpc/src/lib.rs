@@ -71,6 +71,11 @@ pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// How many calls one HTTP/2 connection may have in flight at once.
 pub const MAX_CONCURRENT_CALLS_PER_CONNECTION: usize = 64;
+/// The HTTP/2 flow-control window of each call, both ways: a page of records (a few hundred
+/// KiB) arrives without waiting for the receiver's window updates (the default is 64 KiB).
+pub(crate) const STREAM_WINDOW_BYTES: u32 = 1024 * 1024;
+/// The HTTP/2 flow-control window of a connection, for all its calls together.
+pub(crate) const CONNECTION_WINDOW_BYTES: u32 = 4 * 1024 * 1024;
 
 /// A server's limits on calls, besides the message size ([`MAX_MESSAGE_BYTES`]) and the calls
 /// per connection ([`MAX_CONCURRENT_CALLS_PER_CONNECTION`]). A call past one is answered with

@@ -116,6 +116,8 @@ impl GrpcServer {
         let (routes, stopping) = self.into_routes();
         tonic::transport::Server::builder()
             .concurrency_limit_per_connection(MAX_CONCURRENT_CALLS_PER_CONNECTION)
+            .initial_stream_window_size(crate::STREAM_WINDOW_BYTES)
+            .initial_connection_window_size(crate::CONNECTION_WINDOW_BYTES)
             .add_routes(routes)
             .serve_with_incoming_shutdown(
                 // Small replies go out at once, not after a delayed ACK (as over TLS).

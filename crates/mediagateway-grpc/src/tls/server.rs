@@ -174,6 +174,8 @@ pub async fn serve(
     let incoming = tokio_stream::StreamExt::map(ReceiverStream::new(receiver), Ok::<_, io::Error>);
     let served = tonic::transport::Server::builder()
         .concurrency_limit_per_connection(crate::MAX_CONCURRENT_CALLS_PER_CONNECTION)
+        .initial_stream_window_size(crate::STREAM_WINDOW_BYTES)
+        .initial_connection_window_size(crate::CONNECTION_WINDOW_BYTES)
         .add_routes(routes)
         .serve_with_incoming_shutdown(incoming, shutdown)
         .await;
