@@ -693,6 +693,11 @@ async fn attachments_of_contacts_and_tasks(kind: Kind) {
         let read = world.api.get_record(call, &get(vec![])).await.unwrap();
         assert_eq!(read.get("Value"), Some(&Value::Binary(content.clone())));
         assert_eq!(read.get("ContentType"), Some(&text("text/plain")));
+        assert_eq!(
+            read.get("FKItemID"),
+            Some(&text(&item)),
+            "its item, read by ID"
+        );
         let without = world
             .api
             .get_record(call, &get(vec!["Name".into()]))

@@ -116,6 +116,8 @@ pub enum Attachment {
     File {
         /// The attachment id.
         id: String,
+        /// The item it is attached to, when the server says (`RootItemId`).
+        root_item: Option<ItemId>,
         /// The file name.
         name: Option<String>,
         /// The MIME type.
@@ -135,6 +137,8 @@ pub enum Attachment {
     Item {
         /// The attachment id.
         id: String,
+        /// The item it is attached to, when the server says (`RootItemId`).
+        root_item: Option<ItemId>,
         /// The name.
         name: Option<String>,
         /// The MIME type, when the server sent one.

@@ -25,11 +25,19 @@ pub(crate) fn attachment_xml(
         AttachmentContent::Item(_) => "t:ItemAttachment",
     };
     let mut out = String::with_capacity(256);
-    let _ = write!(
-        out,
-        "<{element}><t:AttachmentId Id=\"{}\"/>",
-        escape::attr(&store::attachment_id(mailbox, &parent.key, &attachment.key))
-    );
+    let id = store::attachment_id(mailbox, &parent.key, &attachment.key);
+    let id = escape::attr(&id);
+    if content.is_some() {
+        // GetAttachment names the item the attachment belongs to, as Exchange does.
+        let _ = write!(
+            out,
+            "<{element}><t:AttachmentId Id=\"{id}\" RootItemId=\"{}\" RootItemChangeKey=\"{}\"/>",
+            escape::attr(&store::item_id(mailbox, &parent.key)),
+            escape::attr(&store::change_key(parent.change)),
+        );
+    } else {
+        let _ = write!(out, "<{element}><t:AttachmentId Id=\"{id}\"/>");
+    }
     escape::push_text_element(&mut out, "t:Name", &attachment.name);
     let content_type = match (&attachment.content_type, &attachment.content) {
         (Some(t), _) => t.as_str(),

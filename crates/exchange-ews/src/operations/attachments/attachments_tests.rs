@@ -189,7 +189,7 @@ fn writes_the_attachment_shape_and_ids() {
     assert!(crate::Operation::check(&request, ExchangeVersion::Exchange2013).is_err());
 }
 
-const FILE: &str = r#"<m:Attachments><t:FileAttachment><t:AttachmentId Id="AT1"/><t:Name>a &amp; b.txt</t:Name>
+const FILE: &str = r#"<m:Attachments><t:FileAttachment><t:AttachmentId Id="AT1" RootItemId="R" RootItemChangeKey="RK"/><t:Name>a &amp; b.txt</t:Name>
     <t:ContentType>text/plain</t:ContentType><t:ContentId>cid1</t:ContentId><t:Size>5</t:Size>
     <t:LastModifiedTime>2024-05-01T08:00:00</t:LastModifiedTime><t:IsInline>false</t:IsInline>
     <t:Content>aGVs
@@ -213,6 +213,7 @@ fn reads_file_and_item_attachments_and_errors() {
     match results[0].as_ref().unwrap() {
         Attachment::File {
             id,
+            root_item,
             name,
             content_type,
             size,
@@ -222,6 +223,11 @@ fn reads_file_and_item_attachments_and_errors() {
             content,
         } => {
             assert_eq!(id, "AT1");
+            assert_eq!(
+                root_item.as_ref().map(|r| r.id.as_str()),
+                Some("R"),
+                "the root item"
+            );
             assert_eq!(name.as_deref(), Some("a & b.txt"));
             assert_eq!(content_type.as_deref(), Some("text/plain"));
             assert_eq!(*size, Some(5));
@@ -294,7 +300,13 @@ fn refuses_bad_base64_oversized_content_and_unknown_attachments() {
             FILE.replace("<t:IsInline>false", "<t:IsInline>maybe"),
             "boolean",
         ),
-        (FILE.replace(r#"<t:AttachmentId Id="AT1"/>"#, ""), "id"),
+        (
+            FILE.replace(
+                r#"<t:AttachmentId Id="AT1" RootItemId="R" RootItemChangeKey="RK"/>"#,
+                "",
+            ),
+            "id",
+        ),
         (
             FILE.replace("FileAttachment", "ReferenceAttachment"),
             "kind",
@@ -302,7 +314,10 @@ fn refuses_bad_base64_oversized_content_and_unknown_attachments() {
         (
             FILE.replace("<t:FileAttachment>", "")
                 .replace("</t:FileAttachment>", "")
-                .replace(r#"<t:AttachmentId Id="AT1"/>"#, ""),
+                .replace(
+                    r#"<t:AttachmentId Id="AT1" RootItemId="R" RootItemChangeKey="RK"/>"#,
+                    "",
+                ),
             "no attachment",
         ),
     ] {

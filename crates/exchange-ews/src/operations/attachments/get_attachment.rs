@@ -96,7 +96,8 @@ impl Operation for GetAttachment {
 
 /// Reads a `t:FileAttachment` or `t:ItemAttachment`.
 pub(crate) fn read_attachment(e: &Element) -> Result<Attachment, EwsError> {
-    let id = attachment_id(e.required_child("AttachmentId")?)?.id;
+    let crate::types::AttachmentId { id, root_item } =
+        attachment_id(e.required_child("AttachmentId")?)?;
     let name = text(e, "Name");
     let content_type = text(e, "ContentType");
     let size = number::<u64>(e, "Size", "a size in bytes")?;
@@ -114,6 +115,7 @@ pub(crate) fn read_attachment(e: &Element) -> Result<Attachment, EwsError> {
     match e.name() {
         "FileAttachment" => Ok(Attachment::File {
             id,
+            root_item,
             name,
             content_type,
             size,
@@ -127,6 +129,7 @@ pub(crate) fn read_attachment(e: &Element) -> Result<Attachment, EwsError> {
         }),
         "ItemAttachment" => Ok(Attachment::Item {
             id,
+            root_item,
             name,
             content_type,
             size,

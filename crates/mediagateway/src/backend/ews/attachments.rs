@@ -164,6 +164,7 @@ pub(super) async fn get(
     let record = match attachment {
         Attachment::File {
             id,
+            root_item,
             name,
             content_type,
             size,
@@ -189,24 +190,28 @@ pub(super) async fn get(
             if with_value {
                 record = record.with("Value", Value::Binary(content));
             }
-            record
+            with_root(record, root_item)
         }
         Attachment::Item {
             id,
+            root_item,
             name,
             content_type,
             size,
             last_modified,
             is_inline,
             ..
-        } => attachment_record(
-            &id,
-            name.as_deref(),
-            content_type.as_deref(),
-            size,
-            last_modified,
-            is_inline,
-            false,
+        } => with_root(
+            attachment_record(
+                &id,
+                name.as_deref(),
+                content_type.as_deref(),
+                size,
+                last_modified,
+                is_inline,
+                false,
+            ),
+            root_item,
         ),
         _ => {
             return Err(ApiError::NotSupported {
@@ -215,6 +220,14 @@ pub(super) async fn get(
         }
     };
     Ok(select(record, &get.fields))
+}
+
+/// `record` with the item it is attached to, when Exchange said (`RootItemId`).
+fn with_root(record: Record, root: Option<ItemId>) -> Record {
+    match root {
+        Some(root) => record.with("FKItemID", text(&root.id)),
+        None => record,
+    }
 }
 
 fn attachment_record(
