@@ -8,7 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use futures_util::TryStreamExt as _;
 use mediagateway::ThrottleConfig;
+use mediagateway_api::tables::{
+    ChangesRequest, CreateRecord, DeleteMode, DeleteRecord, FieldChange, FolderRef, GetRecord,
+    Query, Record, RecordKey, Table, TableQuery, TransferRecord, UpdateRecord, Value,
+    WellKnownFolder, WriteOptions,
+};
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, Credential, FreeBusyRequest, GatewayApi, GatewayPassword,
     KeyRotation, Login, NameQuery, NewAppointment, NewFileAttachment, PortalCall, PortalKey,
@@ -262,6 +268,7 @@ async fn every_operation(
         user_expect(who),
         outcome(api.resolve_names(&user, &NameQuery::new("alice")).await),
     );
+    table_operations(api, &user, who, &mut note).await;
     note("logout", user_expect(who), outcome(api.logout(&user).await));
     let portal = PortalCall::with_credential(keys.credential(who), "A");
     note(
@@ -270,6 +277,81 @@ async fn every_operation(
         outcome(api.metadata(&portal).await),
     );
     out
+}
+
+/// The record calls of the tables area, each on a contact that does not exist.
+async fn table_operations(
+    api: &dyn GatewayApi,
+    user: &UserCall,
+    who: Who,
+    note: &mut impl FnMut(&'static str, Expect, (Expect, Option<ApiError>)),
+) {
+    let nowhere = || "AAMkNowhere".to_owned();
+    let get = GetRecord {
+        table: Table::Contact,
+        key: RecordKey::Id(nowhere()),
+        fields: Vec::new(),
+    };
+    note(
+        "get_record",
+        user_expect(who),
+        outcome(api.get_record(user, &get).await),
+    );
+    let contact = Record::new(Table::Contact).with("Surname", Value::Text("Matrix".into()));
+    note(
+        "create_record",
+        user_expect(who),
+        outcome(api.create_record(user, &CreateRecord::new(contact)).await),
+    );
+    let update = UpdateRecord {
+        table: Table::Contact,
+        id: nowhere(),
+        change_key: None,
+        changes: vec![FieldChange::Clear("JobTitle".into())],
+        options: WriteOptions::default(),
+    };
+    note(
+        "update_record",
+        user_expect(who),
+        outcome(api.update_record(user, &update).await),
+    );
+    let delete = DeleteRecord {
+        table: Table::Contact,
+        id: nowhere(),
+        mode: DeleteMode::Hard,
+        options: WriteOptions::default(),
+    };
+    note(
+        "delete_record",
+        user_expect(who),
+        outcome(api.delete_record(user, &delete).await),
+    );
+    let transfer = TransferRecord {
+        table: Table::Contact,
+        id: nowhere(),
+        folder: FolderRef::WellKnown(WellKnownFolder::DeletedItems),
+        copy: false,
+    };
+    note(
+        "transfer_record",
+        user_expect(who),
+        outcome(api.transfer_record(user, &transfer).await),
+    );
+    note(
+        "changes",
+        user_expect(who),
+        outcome(
+            api.changes(user, &ChangesRequest::new(Table::Contact, 10))
+                .await,
+        ),
+    );
+    // A stream's refusal comes when the call is made, or with its first item over a wire.
+    let query = TableQuery::new(Table::Contact, Query::new(10));
+    let streamed = async {
+        let chunks: Vec<_> = api.query(user, &query).await?.try_collect().await?;
+        Ok::<_, ApiError>(chunks)
+    };
+    note("query", user_expect(who), outcome(streamed.await));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -328,7 +410,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     }
     assert_eq!(
         cells,
-        3 * 5 * 25,
+        3 * 5 * 32,
         "every operation of every area is in the matrix"
     );
 }
