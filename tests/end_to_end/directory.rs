@@ -3,107 +3,28 @@
 //! data source's zone) and name resolution, with bad input refused before Exchange is asked.
 //! It runs over every transport: in-process, gRPC and gRPC with TLS.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use exchange_connector::tables::{CreateRecord, Record, Table, Value};
-use exchange_connector::{ApiError, ClientTls, GatewayApi, TransportChoice};
-use exchange_testkit::FakeExchange;
+use exchange_connector::ApiError;
 use mediagateway_api::{BusyStatus, FreeBusyRequest, MailboxType, NameQuery, TimeWindow, UserCall};
-use mediagateway_grpc::GrpcClient;
-use secrecy::SecretString;
-use uuid::Uuid;
 
-use crate::support::{data_source, SERVICE};
-
-const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
-const BOB: (&str, &str) = ("bob@contoso.test", "bob-password");
+// The set-up of the tables' suite: a fake Exchange, a gateway served plain and with TLS, a
+// data source in Europe/Berlin, Alice and Bob logged in, reached over one transport.
+use crate::tables::{Kind, World, ALICE, BOB};
 const NOBODY: &str = "nobody@contoso.test";
 
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    InProcess,
-    Grpc,
-    GrpcTls,
-}
-
-/// A fake Exchange, a gateway served plain and with TLS, a data source in Europe/Berlin, and
-/// two portal users logged in (Alice and Bob), reached over one transport.
-struct World {
-    fake: FakeExchange,
-    api: Arc<dyn GatewayApi>,
-    alice: UserCall,
-    bob: UserCall,
-    _dir: tempfile::TempDir,
-}
-
-impl World {
-    async fn start(kind: Kind) -> Self {
-        let fake = FakeExchange::builder()
-            .user(SERVICE.0, SERVICE.1, SERVICE.0)
-            .user(ALICE.0, ALICE.1, ALICE.0)
-            .user(BOB.0, BOB.1, BOB.0)
-            .start()
-            .await
-            .expect("the fake Exchange starts on loopback");
-        let (gateway, grpc_port, dir) = crate::support::served_gateway().await;
-        let (tls_port, fingerprint) =
-            crate::support::also_over_tls(gateway.clone(), dir.path()).await;
-        let exchange = data_source(TransportChoice::InProcess(gateway.clone()), 0, &fake.url())
-            .build()
-            .expect("a data source");
-        let key = exchange
-            .configure_gateway()
-            .await
-            .expect("the data source is configured")
-            .portal_key
-            .expect("a new data source's key");
-        let exchange = data_source(TransportChoice::InProcess(gateway.clone()), 0, &fake.url())
-            .portal_key(key.clone())
-            .build()
-            .expect("a data source");
-        let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
-        for (user, (name, password)) in [(alice, ALICE), (bob, BOB)] {
-            exchange
-                .login(user, name, SecretString::from(password))
-                .await
-                .expect("the login works");
-        }
-        let api: Arc<dyn GatewayApi> = match kind {
-            Kind::InProcess => gateway.clone(),
-            Kind::Grpc => Arc::new(
-                GrpcClient::builder("127.0.0.1", grpc_port)
-                    .build()
-                    .expect("a client"),
-            ),
-            Kind::GrpcTls => Arc::new(
-                GrpcClient::builder("127.0.0.1", tls_port)
-                    .tls(ClientTls::pinned_fingerprint(&fingerprint).expect("a fingerprint"))
-                    .build()
-                    .expect("a client"),
-            ),
-        };
-        Self {
-            api,
-            alice: UserCall::new(key.clone(), "Exchange", alice),
-            bob: UserCall::new(key, "Exchange", bob),
-            fake,
-            _dir: dir,
-        }
-    }
-
-    /// Creates an appointment in `call`'s calendar through the tables.
-    async fn appointment(&self, call: &UserCall, subject: &str, start: DateTime<Utc>) {
-        let record = Record::new(Table::Appointment)
-            .with("Subject", Value::Text(subject.to_owned()))
-            .with("Start", Value::DateTime(start))
-            .with("End", Value::DateTime(start + Duration::hours(1)))
-            .with("Location", Value::Text("Room 7".to_owned()));
-        self.api
-            .create_record(call, &CreateRecord::new(record))
-            .await
-            .expect("the appointment is created");
-    }
+/// Creates an appointment in `call`'s calendar through the tables.
+async fn appointment(world: &World, call: &UserCall, subject: &str, start: DateTime<Utc>) {
+    let record = Record::new(Table::Appointment)
+        .with("Subject", Value::Text(subject.to_owned()))
+        .with("Start", Value::DateTime(start))
+        .with("End", Value::DateTime(start + Duration::hours(1)))
+        .with("Location", Value::Text("Room 7".to_owned()));
+    world
+        .api
+        .create_record(call, &CreateRecord::new(record))
+        .await
+        .expect("the appointment is created");
 }
 
 fn window(start: DateTime<Utc>, hours: i64) -> TimeWindow {
@@ -116,15 +37,15 @@ async fn free_busy_of_mailboxes(kind: Kind) {
     let december = Utc.with_ymd_and_hms(2026, 12, 8, 9, 0, 0).unwrap();
     let june = Utc.with_ymd_and_hms(2026, 6, 8, 9, 0, 0).unwrap();
     for start in [december, june] {
-        world.appointment(&world.bob, "Bob's review", start).await;
+        appointment(&world, &world.bob, "Bob's review", start).await;
     }
-    world
-        .appointment(
-            &world.alice,
-            "Alice's dentist",
-            december + Duration::hours(4),
-        )
-        .await;
+    appointment(
+        &world,
+        &world.alice,
+        "Alice's dentist",
+        december + Duration::hours(4),
+    )
+    .await;
 
     for start in [december, june] {
         let request = FreeBusyRequest::new(

@@ -22,11 +22,12 @@ use uuid::Uuid;
 
 use crate::support::{data_source, named_data_source, SERVICE};
 
-const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
-const BOB: (&str, &str) = ("bob@contoso.test", "bob-password");
+pub(crate) const ALICE: (&str, &str) = ("alice@contoso.test", "alice-password");
+pub(crate) const BOB: (&str, &str) = ("bob@contoso.test", "bob-password");
 
+/// The transport a scenario runs over.
 #[derive(Debug, Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
     InProcess,
     Grpc,
     GrpcTls,
@@ -34,11 +35,11 @@ enum Kind {
 
 /// A fake Exchange, a gateway served plain and with TLS, a data source, and two portal users
 /// logged in (Alice and Bob), reached over one transport.
-struct World {
-    fake: FakeExchange,
-    api: Arc<dyn GatewayApi>,
-    alice: UserCall,
-    bob: UserCall,
+pub(crate) struct World {
+    pub(crate) fake: FakeExchange,
+    pub(crate) api: Arc<dyn GatewayApi>,
+    pub(crate) alice: UserCall,
+    pub(crate) bob: UserCall,
     key: PortalKey,
     gateway: Arc<Gateway>,
     grpc_port: u16,
@@ -46,7 +47,7 @@ struct World {
 }
 
 impl World {
-    async fn start(kind: Kind) -> Self {
+    pub(crate) async fn start(kind: Kind) -> Self {
         let fake = FakeExchange::builder()
             .user(SERVICE.0, SERVICE.1, SERVICE.0)
             .user(ALICE.0, ALICE.1, ALICE.0)
