@@ -11,7 +11,7 @@ use exchange_ews::attachments::{
     Attachment, AttachmentShape, AttachmentSummary, CreateAttachment, DeleteAttachment,
     GetAttachment, NewAttachment, NewFileAttachment,
 };
-use exchange_ews::items::{BaseShape, GetTypedItems, ItemShape, PropertyPath};
+use exchange_ews::items::{BaseShape, ItemShape, PropertyPath};
 use exchange_ews::{EwsClient, EwsError, Item, ItemId};
 use futures_util::stream;
 use mediagateway_api::tables::{
@@ -22,6 +22,7 @@ use mediagateway_api::{ApiError, ApiStream};
 use super::columns;
 use super::errors::{map_error, map_item_error};
 use super::read::record_of;
+use super::records::read_item;
 use super::write::new_item;
 use crate::backend::{BackendChunk, BackendQuery};
 
@@ -73,14 +74,7 @@ pub(super) async fn query(
 /// What the item `item_id` (of any kind) says of its attachments.
 async fn list(client: &EwsClient, item_id: &str) -> Result<Vec<AttachmentSummary>, ApiError> {
     let shape = ItemShape::new(BaseShape::IdOnly).with(PropertyPath::field("item:Attachments"));
-    let request = GetTypedItems::new(vec![ItemId::new(item_id)], shape).map_err(map_error)?;
-    let item = client
-        .execute(&request)
-        .await
-        .map_err(|e| map_item_error(e, item_id))?
-        .pop()
-        .ok_or_else(|| no_answer("GetItem"))?
-        .map_err(|e| map_item_error(e, item_id))?;
+    let item = read_item(client, item_id, shape).await?;
     Ok(summaries(item))
 }
 
@@ -320,14 +314,7 @@ async fn item_copy(
 ) -> Result<exchange_ews::items::NewItem, ApiError> {
     // The kind, and the class that tells a note from a message.
     let kind = ItemShape::new(BaseShape::IdOnly).with(PropertyPath::field("item:ItemClass"));
-    let probe = GetTypedItems::new(vec![ItemId::new(item_id)], kind).map_err(map_error)?;
-    let item = client
-        .execute(&probe)
-        .await
-        .map_err(|e| map_item_error(e, item_id))?
-        .pop()
-        .ok_or_else(|| no_answer("GetItem"))?
-        .map_err(|e| map_item_error(e, item_id))?;
+    let item = read_item(client, item_id, kind).await?;
     let table = match item {
         Item::Calendar(_) => Table::Appointment,
         Item::Contact(_) => Table::Contact,
@@ -342,14 +329,7 @@ async fn item_copy(
         }
     };
     let shape = columns::get_shape(table, &[]);
-    let request = GetTypedItems::new(vec![ItemId::new(item_id)], shape).map_err(map_error)?;
-    let item = client
-        .execute(&request)
-        .await
-        .map_err(|e| map_item_error(e, item_id))?
-        .pop()
-        .ok_or_else(|| no_answer("GetItem"))?
-        .map_err(|e| map_item_error(e, item_id))?;
+    let item = read_item(client, item_id, shape).await?;
     let mut record = record_of(table, &item, &[], zone)?;
     let info = table.metadata();
     record.values.retain(|name, _| {

@@ -503,6 +503,18 @@ async fn read_items(
     read_ids(client, &ids, shape).await
 }
 
+/// One item by id, in `shape`; its failure is `map_item_error`'s.
+pub(super) async fn read_item(
+    client: &EwsClient,
+    id: &str,
+    shape: ItemShape,
+) -> Result<Item, ApiError> {
+    read_ids(client, &[id.to_owned()], &shape)
+        .await?
+        .pop()
+        .ok_or_else(|| no_answer("GetItem"))
+}
+
 async fn read_ids(
     client: &EwsClient,
     ids: &[String],
@@ -533,11 +545,7 @@ async fn read_record(
     fields: &[String],
     zone: Tz,
 ) -> Result<Record, ApiError> {
-    let shape = columns::get_shape(table, fields);
-    let item = read_ids(client, &[id.to_owned()], &shape)
-        .await?
-        .pop()
-        .ok_or_else(|| no_answer("GetItem"))?;
+    let item = read_item(client, id, columns::get_shape(table, fields)).await?;
     record_of(table, &item, fields, zone).map_err(|e| match e {
         // An id of another table's item names no record of this one.
         ApiError::Protocol { .. } => ApiError::ItemNotFound { id: id.to_owned() },
