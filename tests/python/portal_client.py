@@ -235,6 +235,14 @@ made = [tables_api.CreateRecord(tables_pb.CreateRecordRequest(
                                  ("Knuth", "Stanford")]]
 check(all(values(r)["ID"].text and values(r)["PermanentURL"].text for r in made), "the keys of new contacts")
 check(values(made[0])["Birthday"].date == records_pb.Date(year=1990, month=3, day=29), f"a date {made[0]}")
+# Changes since a state: a first sync reports the folder's contacts as created, with a state.
+synced = tables_api.Changes(tables_pb.ChangesRequest(context=user, request=records_pb.ChangesQuery(
+    table="Contact", max_changes=100)), metadata=as_portal)
+check(sorted(values(r)["ID"].text for r in synced.created) == sorted(values(r)["ID"].text for r in made)
+      and synced.sync_state, f"the first sync {synced}")
+expect_error(lambda: tables_api.Changes(tables_pb.ChangesRequest(context=user, request=records_pb.ChangesQuery(
+                 table="Contact", max_changes=100, sync_state="forged")), metadata=as_portal),
+             grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
 query = records_pb.TableQuery(table="Contact", query=records_pb.Query(
     filter=records_pb.Filter(**{"or": records_pb.Filter.Parts(parts=[
         records_pb.Filter(starts_with=records_pb.Filter.TextTest(field="CompanyName", value="n")),
@@ -273,6 +281,13 @@ expect_error(lambda: list(tables_api.Query(tables_pb.QueryRequest(context=user, 
                  table="Contact", query=records_pb.Query(page_size=10, sort=[records_pb.SortKey(field="PermanentURL")]))),
                  metadata=as_portal)),
              grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+# Moved to Deleted Items: a new ID, the same PermanentURL.
+moved = tables_api.TransferRecord(tables_pb.TransferRecordRequest(context=user, transfer=records_pb.TransferRecord(
+    table="Contact", id=values(made[3])["ID"].text,
+    folder=records_pb.FolderRef(well_known=records_pb.WELL_KNOWN_FOLDER_DELETED_ITEMS))), metadata=as_portal)
+check(values(moved)["ID"].text != values(made[3])["ID"].text
+      and values(moved)["PermanentURL"].text == values(made[3])["PermanentURL"].text, f"the move {moved}")
+made[3] = moved
 for record in made:
     tables_api.DeleteRecord(tables_pb.DeleteRecordRequest(context=user, delete=records_pb.DeleteRecord(
         table="Contact", id=values(record)["ID"].text, mode=records_pb.DELETE_MODE_HARD)), metadata=as_portal)
