@@ -6,16 +6,26 @@ use std::path::PathBuf;
 use std::process::Child;
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
-/// A free TCP port on 127.0.0.1 (free when this returns; the caller binds it soon after).
+/// A free TCP port on 127.0.0.1 (free when this returns; the caller binds it soon after),
+/// never one this process was handed before: the system may give a port it just released
+/// again, and two peers of one rig (a KDC and its neighbour realm's) would then race for it.
 ///
 /// # Panics
 ///
 /// When no loopback port can be bound at all.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
+    static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    let mut handed_out = HANDED_OUT.lock().unwrap_or_else(PoisonError::into_inner);
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free loopback port");
+        if !handed_out.contains(&port) {
+            handed_out.push(port);
+            return port;
+        }
+    }
 }
 
 /// The peer in `slot` while any test holds it, else the one `start` makes (`None` when it
