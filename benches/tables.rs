@@ -253,6 +253,20 @@ fn appointments_read(c: &mut Criterion) {
     group.bench_function("gateway_in_process", |b| {
         b.to_async(&bench.runtime).iter(in_process);
     });
+    // The same query through the gRPC client without the connector: what the connector adds.
+    let over_grpc = || async {
+        let chunks: Vec<_> = TablesApi::query(&*bench.grpc, &bench.alice, view)
+            .await
+            .expect("the query runs")
+            .try_collect()
+            .await
+            .expect("the records arrive");
+        chunks.iter().map(|c| c.records.len()).sum::<usize>()
+    };
+    assert_eq!(bench.runtime.block_on(over_grpc()), APPOINTMENTS);
+    group.bench_function("gateway_grpc", |b| {
+        b.to_async(&bench.runtime).iter(over_grpc);
+    });
     let mut every_field = TableQuery::new(Table::Appointment, Query::new(1000));
     every_field.window = Some(TimeWindow::new(start, end).expect("a window"));
     let every_field = &every_field;
@@ -271,7 +285,78 @@ fn appointments_read(c: &mut Criterion) {
     });
     group.finish();
 
+    // The ratios again, from reads run back to back (the floor, the gateway in the process,
+    // the connector over gRPC): this machine's speed drifts between criterion's benchmarks by
+    // more than the overhead being measured. Besides the time, the processor time of the
+    // whole process (every thread, the fake Exchange's included) tells work from waiting.
+    let (times, cpu) = bench.runtime.block_on(async {
+        let (mut times, mut cpu) = ([vec![], vec![], vec![]], [0; 3]);
+        for _ in 0..PAIRS {
+            for (path, times, cpu) in (0..3)
+                .zip(&mut times)
+                .zip(&mut cpu)
+                .map(|((p, t), c)| (p, t, c))
+            {
+                let (started, ticks) = (std::time::Instant::now(), cpu_ticks());
+                match path {
+                    0 => same_shape().await,
+                    1 => in_process().await,
+                    _ => through_connector().await,
+                };
+                times.push(started.elapsed().as_secs_f64() * 1e3);
+                *cpu += cpu_ticks() - ticks;
+            }
+        }
+        (times, cpu)
+    });
+    let per_read = |ticks: u64| ticks as f64 * 1e3 / TICKS_PER_SECOND / PAIRS as f64;
+    let ratios = |path: usize| -> f64 {
+        median(
+            times[path]
+                .iter()
+                .zip(&times[0])
+                .map(|(g, f)| g / f)
+                .collect(),
+        )
+    };
+    println!(
+        "appointments_read_1000/paired ({PAIRS} rounds): median floor {:.2} ms ({:.2} ms of \
+         processor time); gateway in process {:.2} ms ({:.2} ms), median ratio {:.3}; connector \
+         + gRPC + gateway {:.2} ms ({:.2} ms), median ratio {:.3} (target <= 1.25)",
+        median(times[0].clone()),
+        per_read(cpu[0]),
+        median(times[1].clone()),
+        per_read(cpu[1]),
+        ratios(1),
+        median(times[2].clone()),
+        per_read(cpu[2]),
+        ratios(2),
+    );
+
     streaming_memory(&bench);
+}
+
+/// How many floor and gateway reads run back to back for the paired ratio.
+const PAIRS: usize = 60;
+
+/// The clock ticks of `/proc/self/stat` (USER_HZ, 100 on Linux).
+const TICKS_PER_SECOND: f64 = 100.0;
+
+/// The processor time this process has used, user and system, in clock ticks.
+fn cpu_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command's name, which is in parentheses and may hold spaces.
+    let after = stat.rsplit_once(") ").map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split(' ').collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    fields
+        .get(11..13)
+        .map_or(0, |f| f.iter().filter_map(|v| v.parse::<u64>().ok()).sum())
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
 
 /// A line of `/proc/self/status`, in KiB.

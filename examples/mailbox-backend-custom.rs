@@ -153,7 +153,8 @@ impl MemoryBackend {
         let mut out = record.clone();
         if !fields.is_empty() {
             out.values.retain(|field, _| {
-                matches!(field.as_str(), "ID" | "PermanentURL" | "ETag") || fields.contains(field)
+                matches!(field.as_ref(), "ID" | "PermanentURL" | "ETag")
+                    || fields.iter().any(|f| f == field)
             });
         }
         out
@@ -260,16 +261,14 @@ impl TablesBackend for MemoryBackend {
         for change in &update.changes {
             match change {
                 FieldChange::Set(field, value) | FieldChange::Append(field, value) => {
-                    record.values.insert(field.clone(), value.clone());
+                    record.set(field, value.clone());
                 }
                 FieldChange::Clear(field) => {
-                    record.values.remove(field);
+                    record.values.remove(field.as_str());
                 }
             }
         }
-        record
-            .values
-            .insert("ETag".to_owned(), Value::Text((etag + 1).to_string()));
+        record.set("ETag", Value::Text((etag + 1).to_string()));
         Ok(record.clone())
     }
 

@@ -228,6 +228,12 @@ def values(record):
     return {v.field: v.value for v in record.values}
 
 
+def rows(chunk):
+    """A query chunk's records, each as {field: value} without the fields it has no value for."""
+    check(all(len(row.values) == len(chunk.fields) for row in chunk.rows), f"rows as wide as {chunk.fields}")
+    return [{f: v for f, v in zip(chunk.fields, row.values) if v.WhichOneof("kind")} for row in chunk.rows]
+
+
 made = [tables_api.CreateRecord(tables_pb.CreateRecordRequest(
             context=user, create=records_pb.CreateRecord(record=contact(surname, company))),
             metadata=as_portal)
@@ -257,8 +263,9 @@ while True:
         query.query.page_token = token
     token = None
     for chunk in tables_api.Query(tables_pb.QueryRequest(context=user, query=query), metadata=as_portal):
-        surnames += [values(r)["Surname"].text for r in chunk.records]
-        check(all("CompanyName" not in values(r) for r in chunk.records), "only the selected fields")
+        check(not chunk.rows or chunk.table == "Contact", f"the chunk's table {chunk.table}")
+        surnames += [r["Surname"].text for r in rows(chunk)]
+        check(all("CompanyName" not in r for r in rows(chunk)), "only the selected fields")
         if chunk.HasField("next_page_token"):
             token = chunk.next_page_token
     if not token:

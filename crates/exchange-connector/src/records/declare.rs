@@ -65,7 +65,7 @@ macro_rules! table_row {
                 }
                 let mut row = Self::default();
                 for (field, value) in record.values {
-                    match field.as_str() {
+                    match field.as_ref() {
                         $($field_name => {
                             row.$field = Some($crate::records::values::read::<$ty>(
                                 Self::TABLE,
@@ -76,7 +76,7 @@ macro_rules! table_row {
                         _ => {
                             return Err($crate::ConnectorError::UnknownField {
                                 table: Self::TABLE,
-                                field,
+                                field: field.into_owned(),
                             })
                         }
                     }
@@ -88,7 +88,7 @@ macro_rules! table_row {
                 let mut record = ::mediagateway_api::tables::Record::new(Self::TABLE);
                 $(if let Some(value) = &self.$field {
                     record.values.insert(
-                        $field_name.to_owned(),
+                        $field_name.into(),
                         $crate::records::values::FieldValue::to_value(value),
                     );
                 })+

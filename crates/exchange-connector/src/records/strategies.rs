@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Weekday};
 use mediagateway_api::tables::{
-    FieldType, MailboxValue, Pattern, Range, Record, Recurrence, Table, Value, WeekOfMonth,
+    FieldName, FieldType, MailboxValue, Pattern, Range, Record, Recurrence, Table, Value,
+    WeekOfMonth,
 };
 use proptest::prelude::*;
 
@@ -109,7 +110,9 @@ pub(super) fn record_of(table: Table) -> impl Strategy<Value = Record> {
         .fields()
         .iter()
         .map(|field| {
-            proptest::option::of(value(field.field_type).prop_map(|v| (field.name.to_owned(), v)))
+            proptest::option::of(
+                value(field.field_type).prop_map(|v| (FieldName::from(field.name), v)),
+            )
         })
         .collect();
     fields.prop_map(move |values| Record {

@@ -2,7 +2,9 @@
 //! strict reading, and changes.
 
 use chrono::{TimeZone, Utc};
-use mediagateway_api::tables::{FieldChange, FieldType, MailboxValue, Record, Table, Value};
+use mediagateway_api::tables::{
+    FieldChange, FieldName, FieldType, MailboxValue, Record, Table, Value,
+};
 use proptest::prelude::*;
 
 use super::strategies::record_of;
@@ -324,15 +326,15 @@ macro_rules! round_trips {
                     for change in <$row>::changes(&a, &b) {
                         match change {
                             FieldChange::Set(name, value) => {
-                                applied.values.insert(name, value);
+                                applied.set(&name, value);
                             }
                             FieldChange::Clear(name) => {
-                                applied.values.remove(&name);
+                                applied.values.remove(name.as_str());
                             }
                             FieldChange::Append(..) => prop_assert!(false, "no appends"),
                         }
                     }
-                    let writable = |record: Record| -> Vec<(String, Value)> {
+                    let writable = |record: Record| -> Vec<(FieldName, Value)> {
                         record
                             .values
                             .into_iter()

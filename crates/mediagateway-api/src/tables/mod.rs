@@ -38,7 +38,7 @@ pub use filter::{Comparison, Filter, Literal, MAX_DEPTH, MAX_NODES, MAX_TEXT_LEN
 pub use query::{
     Query, SortKey, MAX_PAGE_SIZE, MAX_PAGE_TOKEN_LEN, MAX_SELECTED_FIELDS, MAX_SORT_KEYS,
 };
-pub use record::{MailboxValue, Record, Value, Write, MAX_LIST_ENTRIES, MAX_TEXT_BYTES};
+pub use record::{FieldName, MailboxValue, Record, Value, Write, MAX_LIST_ENTRIES, MAX_TEXT_BYTES};
 pub use recurrence::{Pattern, Range, Recurrence, WeekOfMonth, MAX_INTERVAL, MAX_OCCURRENCES};
 pub use requests::{
     CreateRecord, DeleteMode, DeleteRecord, FieldChange, FolderRef, GetRecord, MeetingNotice,
@@ -111,9 +111,33 @@ impl Table {
         }
     }
 
-    /// The field called `name` (exactly), if the table has one.
+    /// The field called `name` (exactly), if the table has one. A binary search of the
+    /// table's fields by name, sorted once: records look their fields up by the thousand.
     pub fn field(self, name: &str) -> Option<&'static Field> {
-        self.fields().iter().find(|f| f.name == name)
+        static BY_NAME: std::sync::OnceLock<Vec<Vec<&'static Field>>> = std::sync::OnceLock::new();
+        let by_name = BY_NAME.get_or_init(|| {
+            Self::ALL
+                .iter()
+                .map(|table| {
+                    let mut fields: Vec<&'static Field> = table.fields().iter().collect();
+                    fields.sort_unstable_by_key(|f| f.name);
+                    fields
+                })
+                .collect()
+        });
+        let table = Self::ALL.iter().position(|t| *t == self).unwrap_or(0);
+        let fields = &by_name[table];
+        fields
+            .binary_search_by(|f| f.name.cmp(name))
+            .ok()
+            .map(|at| fields[at])
+    }
+
+    /// `name` as a record key: the declared name, borrowed, when this table has the field;
+    /// an owned copy otherwise.
+    pub fn field_name(self, name: &str) -> FieldName {
+        self.field(name)
+            .map_or_else(|| FieldName::Owned(name.to_owned()), |f| f.name.into())
     }
 
     /// The field naming the record a row of this table belongs to: `FKItemID` for

@@ -1,5 +1,6 @@
 //! Records: a row of a table as typed values by field name, and the checks a write must pass.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -99,13 +100,17 @@ impl Value {
     }
 }
 
+/// A field's name in a [`Record`]: borrowed from the table's declaration when the field is
+/// one of the table's (so records made by the thousand allocate no names), owned otherwise.
+pub type FieldName = Cow<'static, str>;
+
 /// A row of a table: typed values by field name. A field without a value is absent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// The table.
     pub table: Table,
     /// The values, by field name.
-    pub values: BTreeMap<String, Value>,
+    pub values: BTreeMap<FieldName, Value>,
 }
 
 /// What a write is: a new record, or changes to one.
@@ -128,9 +133,14 @@ impl Record {
 
     /// This record with `field` set to `value`.
     #[must_use]
-    pub fn with(mut self, field: impl Into<String>, value: Value) -> Self {
+    pub fn with(mut self, field: impl Into<FieldName>, value: Value) -> Self {
         self.values.insert(field.into(), value);
         self
+    }
+
+    /// Sets `field` to `value`; the name is the table's own when the table has that field.
+    pub fn set(&mut self, field: &str, value: Value) -> Option<Value> {
+        self.values.insert(self.table.field_name(field), value)
     }
 
     /// The value of `field`, if it has one.
@@ -170,7 +180,9 @@ impl Record {
             let missing: Vec<&str> = table
                 .fields
                 .iter()
-                .filter(|f| !f.nullable && !f.read_only && !self.values.contains_key(&f.name))
+                .filter(|f| {
+                    !f.nullable && !f.read_only && !self.values.contains_key(f.name.as_str())
+                })
                 .map(|f| f.name.as_str())
                 .collect();
             if !missing.is_empty() {

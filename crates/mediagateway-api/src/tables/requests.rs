@@ -403,7 +403,7 @@ impl UpdateRecord {
             }
             match change {
                 FieldChange::Set(_, value) | FieldChange::Append(_, value) => {
-                    set.values.insert(name.to_owned(), value.clone());
+                    set.set(name, value.clone());
                 }
                 FieldChange::Clear(_) => {
                     let field = info.field(name).ok_or_else(|| {

@@ -44,6 +44,12 @@ fn every_table_has_its_keys_and_unique_pascal_case_names() {
         let mut names = HashSet::new();
         for field in table.fields() {
             assert!(names.insert(field.name), "{table}.{} twice", field.name);
+            let found = table.field(field.name).expect("found by its name");
+            assert!(std::ptr::eq(found, field), "{table}.{}", field.name);
+            assert!(matches!(
+                table.field_name(field.name),
+                FieldName::Borrowed(_)
+            ));
             let first = field.name.chars().next().unwrap();
             assert!(first.is_ascii_uppercase(), "{table}.{}", field.name);
             assert!(
@@ -54,6 +60,13 @@ fn every_table_has_its_keys_and_unique_pascal_case_names() {
         }
     }
     assert_eq!(Table::from_name("appointment"), None, "names are exact");
+    for name in ["", "subject", "Subjec", "Subjectt", "ZZZ", "\u{0}"] {
+        assert!(Table::Appointment.field(name).is_none(), "{name:?}");
+        assert_eq!(
+            Table::Appointment.field_name(name),
+            FieldName::Owned(name.to_owned())
+        );
+    }
     assert_eq!(Table::Attachment.metadata().stable_key, None);
 }
 

@@ -334,7 +334,7 @@ impl From<Record> for proto::Record {
                 .values
                 .into_iter()
                 .map(|(field, value)| proto::FieldValue {
-                    field,
+                    field: field.into_owned(),
                     value: Some(value.into()),
                 })
                 .collect(),
@@ -358,22 +358,56 @@ impl TryFrom<proto::Record> for Record {
                 ApiError::invalid(format!("{field} has no value (a null field is left out)"))
             })?;
             let value = Value::try_from(value).map_err(within(&field))?;
-            if decoded.values.contains_key(&field) {
+            if decoded.set(&field, value).is_some() {
                 return Err(ApiError::invalid(format!(
                     "{field} has two values in one record"
                 )));
             }
-            decoded.values.insert(field, value);
         }
         Ok(decoded)
     }
 }
 
+/// Records in columns: the fields every record of the chunk has between them, named once in
+/// their order, and a row of values for each record (a value of no type where a record has
+/// none). A chunk holds the records of one query, so of one table: the first record's.
 impl From<RecordChunk> for proto::RecordChunk {
     fn from(chunk: RecordChunk) -> Self {
+        let table = chunk.records.first().map(|r| r.table);
+        debug_assert!(
+            chunk.records.iter().all(|r| Some(r.table) == table),
+            "a chunk holds one table's records"
+        );
+        let mut fields: Vec<&str> = Vec::new();
+        for record in &chunk.records {
+            for field in record.values.keys() {
+                if let Err(at) = fields.binary_search(&field.as_ref()) {
+                    fields.insert(at, field);
+                }
+            }
+        }
+        let fields: Vec<String> = fields.into_iter().map(str::to_owned).collect();
+        let rows = chunk
+            .records
+            .into_iter()
+            .map(|record| {
+                // Both in the fields' order: one walk matches them.
+                let mut values = record.values.into_iter().peekable();
+                let row = fields
+                    .iter()
+                    .map(|field| match values.next_if(|(name, _)| name == field) {
+                        Some((_, value)) => value.into(),
+                        None => proto::Value { kind: None },
+                    })
+                    .collect();
+                proto::Row { values: row }
+            })
+            .collect();
         Self {
-            records: chunk.records.into_iter().map(Into::into).collect(),
             next_page_token: chunk.next_page_token,
+            table: table.map(|t| t.name().to_owned()).unwrap_or_default(),
+            fields,
+            rows,
         }
     }
 }
@@ -388,13 +422,48 @@ impl TryFrom<proto::RecordChunk> for RecordChunk {
     type Error = ApiError;
 
     fn try_from(chunk: proto::RecordChunk) -> Result<Self, ApiError> {
+        let next_page_token = chunk.next_page_token;
+        if chunk.rows.is_empty() {
+            return Ok(Self {
+                records: Vec::new(),
+                next_page_token,
+            });
+        }
+        let table = table(&chunk.table)?;
+        let mut names = std::collections::BTreeSet::new();
+        let mut fields = Vec::with_capacity(chunk.fields.len());
+        for field in &chunk.fields {
+            if !names.insert(field.as_str()) {
+                return Err(ApiError::invalid(format!(
+                    "{field} is named twice in one chunk"
+                )));
+            }
+            fields.push(table.field_name(field));
+        }
+        let records = chunk
+            .rows
+            .into_iter()
+            .map(|row| {
+                if row.values.len() != fields.len() {
+                    return Err(ApiError::invalid(format!(
+                        "a row of {} values in a chunk of {} fields",
+                        row.values.len(),
+                        fields.len()
+                    )));
+                }
+                let mut record = Record::new(table);
+                for (field, value) in fields.iter().zip(row.values) {
+                    if value.kind.is_some() {
+                        let value = Value::try_from(value).map_err(within(field))?;
+                        record.values.insert(field.clone(), value);
+                    }
+                }
+                Ok(record)
+            })
+            .collect::<Result<_, ApiError>>()?;
         Ok(Self {
-            records: chunk
-                .records
-                .into_iter()
-                .map(Record::try_from)
-                .collect::<Result<_, _>>()?,
-            next_page_token: chunk.next_page_token,
+            records,
+            next_page_token,
         })
     }
 }

@@ -173,8 +173,15 @@ proptest! {
     ) {
         let record = record_of(table, values);
         prop_assert_eq!(through_wire::<_, proto::Record>(&record).unwrap(), record.clone());
+        // Records with some fields, every field and none, in columns.
+        let mut some = Record::new(table);
+        for (i, (field, value)) in record.values.iter().enumerate() {
+            if i % 2 == 1 {
+                some.values.insert(field.clone(), value.clone());
+            }
+        }
         let chunk = RecordChunk {
-            records: vec![record.clone(), Record::new(Table::Note)],
+            records: vec![some, record.clone(), Record::new(table)],
             next_page_token: Some("page-2".into()),
         };
         prop_assert_eq!(through_wire::<_, proto::RecordChunk>(&chunk).unwrap(), chunk);
@@ -477,6 +484,63 @@ fn out_of_range_values_and_repeated_fields_are_refused() {
     let subject = twice.values[1].clone();
     twice.values.push(subject);
     refused::<Record, _>(twice, "Subject has two values");
+}
+
+fn wire_chunk() -> proto::RecordChunk {
+    let start = DateTime::from_timestamp_millis(1_796_000_000_000).unwrap();
+    proto::RecordChunk::from(RecordChunk {
+        records: vec![
+            Record::new(Table::Appointment).with("Subject", Value::Text("Review".into())),
+            Record::new(Table::Appointment).with("Start", Value::DateTime(start)),
+        ],
+        next_page_token: None,
+    })
+}
+
+#[test]
+fn chunks_name_each_field_once_and_have_rows_as_wide_as_their_fields() {
+    let chunk = wire_chunk();
+    assert_eq!(chunk.table, "Appointment");
+    assert_eq!(chunk.fields, ["Start", "Subject"]);
+    assert!(chunk.rows.iter().all(|r| r.values.len() == 2));
+    // The first record has no start: a value of no type stands for it.
+    assert_eq!(chunk.rows[0].values[0].kind, None);
+    let decoded = RecordChunk::try_from(chunk).unwrap();
+    assert_eq!(decoded.records[0].values.len(), 1);
+    // The declared name is shared, not copied.
+    let (name, _) = decoded.records[1].values.first_key_value().unwrap();
+    assert!(matches!(name, std::borrow::Cow::Borrowed("Start")));
+
+    let mut twice = wire_chunk();
+    twice.fields[1] = "Start".into();
+    refused::<RecordChunk, _>(twice, "Start is named twice in one chunk");
+    for width in [0, 1, 3] {
+        let mut ragged = wire_chunk();
+        ragged.rows[1].values.resize(width, proto::Value::default());
+        refused::<RecordChunk, _>(ragged, &format!("a row of {width} values in a chunk of 2"));
+    }
+    let mut no_table = wire_chunk();
+    no_table.table.clear();
+    refused::<RecordChunk, _>(no_table, "table: \"\"");
+    let mut bad_value = wire_chunk();
+    bad_value.rows[1].values[0] = proto::Value {
+        kind: Some(proto::value::Kind::Decimal(f64::NAN)),
+    };
+    refused::<RecordChunk, _>(bad_value, "Start: a decimal: NaN is not a finite number");
+    // A field the table does not declare decodes (the caller checks it against metadata),
+    // under an owned name.
+    let mut unknown = wire_chunk();
+    unknown.fields[1] = "Spreadsheet".into();
+    let decoded = RecordChunk::try_from(unknown).unwrap();
+    assert!(decoded.records[0].get("Spreadsheet").is_some());
+    // No rows: no table is needed, and the page token still arrives.
+    let empty = proto::RecordChunk {
+        next_page_token: Some("t".into()),
+        ..proto::RecordChunk::default()
+    };
+    let decoded = RecordChunk::try_from(empty).unwrap();
+    assert!(decoded.records.is_empty());
+    assert_eq!(decoded.next_page_token.as_deref(), Some("t"));
 }
 
 #[test]

@@ -104,7 +104,7 @@ impl SessionApi for Gateway {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::{Arc, Mutex};
 
     use mediagateway_api::{
@@ -173,7 +173,7 @@ mod tests {
         }
     }
 
-    fn add_data_source(gateway: &Gateway, name: &str, session_based: bool) -> PortalKey {
+    pub(crate) fn add_data_source(gateway: &Gateway, name: &str, session_based: bool) -> PortalKey {
         let (key, keys) = PortalKeys::issue().unwrap();
         let config = DataSourceConfig {
             name: name.to_owned(),
@@ -194,7 +194,7 @@ mod tests {
         key
     }
 
-    fn login_as(user_name: &str) -> Login {
+    pub(crate) fn login_as(user_name: &str) -> Login {
         Login {
             user_name: user_name.to_owned(),
             password: SecretString::from("password"),

@@ -60,7 +60,7 @@ impl TablesApi for Gateway {
             }
         }
         self.limits
-            .record_values(create.record.values.iter().map(|(f, v)| (f.as_str(), v)))?;
+            .record_values(create.record.values.iter().map(|(f, v)| (f.as_ref(), v)))?;
         self.backend.create_record(&access, &info, create).await
     }
 
@@ -169,6 +169,14 @@ impl TablesApi for Gateway {
                     ),
                 });
             }
+            if let Some(stray) = chunk.records.iter().find(|r| r.table != query.table) {
+                return Err(ApiError::Internal {
+                    detail: format!(
+                        "the mailbox backend sent a {} record to a query of {}",
+                        stray.table, query.table
+                    ),
+                });
+            }
             if chunk.next_position.is_some() {
                 sent = 0;
             }
@@ -211,5 +219,114 @@ fn scope<'a>(call: &'a UserCall, query: &'a TableQuery) -> TokenScope<'a> {
         data_source: &call.data_source,
         portal_user: call.portal_user,
         query,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use futures_util::{stream, TryStreamExt as _};
+    use mediagateway_api::tables::{Query, Record, Table, TableQuery};
+    use mediagateway_api::{Appointment, NewAppointment, SessionApi as _, TimeWindow};
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::api::sessions::tests::{add_data_source, login_as};
+    use crate::backend::{BackendChunk, CalendarBackend, DirectoryBackend, MailboxBackend};
+    use crate::config::GatewayConfig;
+
+    /// A backend that answers every query with the chunks it is given, right or wrong.
+    struct Scripted(Mutex<Vec<BackendChunk>>);
+
+    #[async_trait]
+    impl MailboxBackend for Scripted {
+        async fn check(&self, _: &MailboxAccess) -> Result<Option<String>, ApiError> {
+            Ok(None)
+        }
+    }
+    impl DirectoryBackend for Scripted {}
+    #[async_trait]
+    impl CalendarBackend for Scripted {
+        async fn find_appointments(
+            &self,
+            _: &MailboxAccess,
+            _: &TimeWindow,
+        ) -> Result<Vec<Appointment>, ApiError> {
+            Ok(Vec::new())
+        }
+        async fn get_appointment(
+            &self,
+            _: &MailboxAccess,
+            id: &str,
+        ) -> Result<Appointment, ApiError> {
+            Err(ApiError::ItemNotFound { id: id.to_owned() })
+        }
+        async fn create_appointment(
+            &self,
+            _: &MailboxAccess,
+            _: &NewAppointment,
+        ) -> Result<Appointment, ApiError> {
+            Err(ApiError::invalid("no calendar here"))
+        }
+        async fn delete_appointment(&self, _: &MailboxAccess, id: &str) -> Result<(), ApiError> {
+            Err(ApiError::ItemNotFound { id: id.to_owned() })
+        }
+    }
+    #[async_trait]
+    impl crate::TablesBackend for Scripted {
+        async fn query(
+            &self,
+            _: &MailboxAccess,
+            _: BackendQuery,
+        ) -> Result<ApiStream<BackendChunk>, ApiError> {
+            let chunks = std::mem::take(&mut *self.0.lock().unwrap());
+            Ok(Box::pin(stream::iter(chunks.into_iter().map(Ok))))
+        }
+    }
+
+    fn chunk(table: Table, n: usize) -> BackendChunk {
+        BackendChunk {
+            records: vec![Record::new(table); n],
+            next_position: None,
+        }
+    }
+
+    /// What the gateway makes of a backend that answers a page of 2 contacts with `chunks`.
+    async fn streamed(chunks: Vec<BackendChunk>) -> Result<Vec<RecordChunk>, ApiError> {
+        let dir = tempfile::tempdir().unwrap();
+        let config = GatewayConfig::in_dir(dir.path()).with_rsa_bits(2048);
+        let backend = Scripted(Mutex::new(chunks));
+        let gateway = Gateway::open_with_backend(&config, Box::new(backend)).unwrap();
+        let key = add_data_source(&gateway, "S", false);
+        let call = UserCall::new(key, "S", Uuid::new_v4());
+        gateway.login(&call, &login_as("a")).await.unwrap();
+        let query = TableQuery::new(Table::Contact, Query::new(2));
+        gateway.query(&call, &query).await?.try_collect().await
+    }
+
+    #[tokio::test]
+    async fn a_backend_that_oversteps_its_query_is_an_internal_error_not_a_record() {
+        let fine = streamed(vec![chunk(Table::Contact, 1), chunk(Table::Contact, 1)]).await;
+        assert_eq!(fine.unwrap().len(), 2);
+        for (chunks, says) in [
+            (
+                vec![chunk(Table::Contact, 3)],
+                "more than a page of 2 records",
+            ),
+            (
+                vec![chunk(Table::Contact, 2), chunk(Table::Contact, 1)],
+                "more than a page of 2 records",
+            ),
+            (
+                vec![chunk(Table::Contact, 1), chunk(Table::Note, 1)],
+                "sent a Note record to a query of Contact",
+            ),
+        ] {
+            match streamed(chunks).await {
+                Err(ApiError::Internal { detail }) => assert!(detail.contains(says), "{detail}"),
+                other => panic!("expected an internal error saying {says:?}, got {other:?}"),
+            }
+        }
     }
 }

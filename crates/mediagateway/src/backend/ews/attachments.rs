@@ -356,7 +356,7 @@ pub(super) async fn delete(client: &EwsClient, id: &str) -> Result<(), ApiError>
 fn select(mut record: Record, fields: &[String]) -> Record {
     if !fields.is_empty() {
         record.values.retain(|field, _| {
-            matches!(field.as_str(), "ID" | "FKItemID") || fields.contains(field)
+            matches!(field.as_ref(), "ID" | "FKItemID") || fields.iter().any(|f| f == field)
         });
     }
     record

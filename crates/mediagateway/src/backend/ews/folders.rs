@@ -66,8 +66,8 @@ pub(super) async fn query(
         .map(|mut r| {
             if !selected.is_empty() {
                 r.values.retain(|field, _| {
-                    matches!(field.as_str(), "ID" | "PermanentURL" | "ETag")
-                        || selected.contains(field)
+                    matches!(field.as_ref(), "ID" | "PermanentURL" | "ETag")
+                        || selected.iter().any(|f| f == field)
                 });
             }
             r
@@ -106,7 +106,8 @@ pub(super) async fn get(client: &EwsClient, get: &GetRecord) -> Result<Record, A
     let mut record = record(&folder, &names);
     if !get.fields.is_empty() {
         record.values.retain(|field, _| {
-            matches!(field.as_str(), "ID" | "PermanentURL" | "ETag") || get.fields.contains(field)
+            matches!(field.as_ref(), "ID" | "PermanentURL" | "ETag")
+                || get.fields.iter().any(|f| f == field)
         });
     }
     Ok(record)

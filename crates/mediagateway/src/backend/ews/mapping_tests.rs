@@ -213,7 +213,7 @@ fn every_writable_field_goes_through_exchange_and_back() {
             .unwrap_or_else(|e| panic!("{table}: {e}"));
         let key = new_stable_key();
         let item = written_and_read(table, &record, &key);
-        let mut fields: Vec<String> = record.values.keys().cloned().collect();
+        let mut fields: Vec<String> = record.values.keys().map(ToString::to_string).collect();
         fields.extend(["ID", "ETag", "PermanentURL", "FKID"].map(String::from));
         let read =
             record_of(table, &item, &fields, BERLIN).unwrap_or_else(|e| panic!("{table}: {e}"));

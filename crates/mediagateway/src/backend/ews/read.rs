@@ -10,7 +10,7 @@ use exchange_ews::items::{
     Message, PhoneNumberKey, PhysicalAddressKey, Task, TaskStatus,
 };
 use exchange_ews::ItemId;
-use mediagateway_api::tables::{FieldType, MailboxValue, Record, Table, Value};
+use mediagateway_api::tables::{FieldName, FieldType, MailboxValue, Record, Table, Value};
 use mediagateway_api::ApiError;
 
 use super::columns::{hex, local_date, search_key_path, stable_key_path, SEARCH_KEY_PREFIX};
@@ -19,7 +19,7 @@ use super::recurrence::from_ews;
 /// The values being gathered, by field name.
 struct Values<'f> {
     zone: Tz,
-    values: BTreeMap<String, Value>,
+    values: BTreeMap<FieldName, Value>,
     /// The fields asked for (every field when empty): the others are not even made.
     wanted: &'f [String],
 }
@@ -28,27 +28,27 @@ impl Values<'_> {
     fn wants(&self, name: &str) -> bool {
         self.wanted.is_empty() || self.wanted.iter().any(|w| w == name)
     }
-    fn put(&mut self, name: &str, value: Option<Value>) {
+    fn put(&mut self, name: &'static str, value: Option<Value>) {
         if let Some(value) = value.filter(|_| self.wants(name)) {
-            self.values.insert(name.to_owned(), value);
+            self.values.insert(name.into(), value);
         }
     }
-    fn text(&mut self, name: &str, value: Option<&str>) {
+    fn text(&mut self, name: &'static str, value: Option<&str>) {
         if self.wants(name) {
             self.put(name, value.map(|v| Value::Text(v.to_owned())));
         }
     }
-    fn boolean(&mut self, name: &str, value: Option<bool>) {
+    fn boolean(&mut self, name: &'static str, value: Option<bool>) {
         self.put(name, value.map(Value::Boolean));
     }
-    fn instant(&mut self, name: &str, value: Option<DateTime<Utc>>) {
+    fn instant(&mut self, name: &'static str, value: Option<DateTime<Utc>>) {
         self.put(name, value.map(Value::DateTime));
     }
-    fn date(&mut self, name: &str, value: Option<DateTime<Utc>>) {
+    fn date(&mut self, name: &'static str, value: Option<DateTime<Utc>>) {
         let zone = self.zone;
         self.put(name, value.map(|v| Value::Date(local_date(v, zone))));
     }
-    fn integer(&mut self, name: &str, value: Option<u64>) {
+    fn integer(&mut self, name: &'static str, value: Option<u64>) {
         self.put(
             name,
             value
@@ -56,17 +56,17 @@ impl Values<'_> {
                 .map(Value::Integer),
         );
     }
-    fn list(&mut self, name: &str, value: &[String]) {
+    fn list(&mut self, name: &'static str, value: &[String]) {
         if !value.is_empty() && self.wants(name) {
             self.put(name, Some(Value::TextList(value.to_vec())));
         }
     }
-    fn mailbox(&mut self, name: &str, value: Option<&Mailbox>) {
+    fn mailbox(&mut self, name: &'static str, value: Option<&Mailbox>) {
         if self.wants(name) {
             self.put(name, value.and_then(mailbox).map(Value::Mailbox));
         }
     }
-    fn mailboxes<'a>(&mut self, name: &str, value: impl Iterator<Item = &'a Mailbox>) {
+    fn mailboxes<'a>(&mut self, name: &'static str, value: impl Iterator<Item = &'a Mailbox>) {
         if !self.wants(name) {
             return;
         }
@@ -299,8 +299,10 @@ fn contact(v: &mut Values<'_>, c: &Contact) {
             ("PostalCode", &a.postal_code),
             ("Country", &a.country_or_region),
         ] {
-            // HomeState is not a declared field: the filter on names drops it.
-            v.text(&format!("{prefix}{part}"), value.as_deref());
+            // Only declared fields are kept (there is no HomeState, for one).
+            if let Some(field) = Table::Contact.field(&format!("{prefix}{part}")) {
+                v.text(field.name, value.as_deref());
+            }
         }
     }
     v.date("Birthday", c.birthday);

@@ -445,7 +445,9 @@ async fn window_query(
             .collect::<Result<_, _>>()?;
     } else if !selected.is_empty() {
         for record in &mut page {
-            record.values.retain(|field, _| selected.contains(field));
+            record
+                .values
+                .retain(|field, _| selected.iter().any(|f| f == field));
         }
     }
     // Sent in runs, so a wire can send the first while the others are encoded.
@@ -630,10 +632,10 @@ fn field_updates(
     for change in changes {
         match change {
             FieldChange::Set(field, value) => {
-                set.values.insert(field.clone(), value.clone());
+                set.set(field, value.clone());
             }
             FieldChange::Append(field, value) => {
-                append.values.insert(field.clone(), value.clone());
+                append.set(field, value.clone());
             }
             FieldChange::Clear(field) => clear.push(field.clone()),
         }

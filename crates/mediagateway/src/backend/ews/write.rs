@@ -188,7 +188,7 @@ pub(crate) fn new_item(
                 if shared.take(table, name, value)? {
                     continue;
                 }
-                match name.as_str() {
+                match name.as_ref() {
                     "Start" | "End" => {}
                     "IsAllDayEvent" => item.is_all_day = boolean(table, name, value)?,
                     "Location" => item.location = Some(text(table, name, value)?),
@@ -244,7 +244,7 @@ pub(crate) fn new_item(
                 if shared.take(table, name, value)? {
                     continue;
                 }
-                match name.as_str() {
+                match name.as_ref() {
                     "StartDate" => t.start_date = Some(instant(table, name, value, zone)?),
                     "DueDate" => t.due_date = Some(instant(table, name, value, zone)?),
                     "CompleteDate" => t.complete_date = Some(instant(table, name, value, zone)?),
@@ -279,7 +279,7 @@ pub(crate) fn new_item(
                 if shared.take(table, name, value)? {
                     continue;
                 }
-                match name.as_str() {
+                match name.as_ref() {
                     "From" => match value {
                         Value::Mailbox(from) => m.from = Some(mailbox(from)),
                         _ => return Err(wrong_type(table, name)),
