@@ -3,7 +3,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use md4::Md4;
 use md5::{Digest, Md5};
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::AuthError;
 
@@ -86,39 +86,19 @@ pub(crate) fn ntlmv2_response(
     }
 }
 
-/// RC4, for the key exchange and the sealing of signatures. The state is wiped when dropped.
-#[derive(Zeroize, ZeroizeOnDrop)]
-pub(crate) struct Rc4 {
-    s: [u8; 256],
-    i: u8,
-    j: u8,
-}
+/// RC4, for the key exchange and the sealing of signatures: RustCrypto's `rc4`, whose state
+/// is wiped when dropped (its `zeroize` feature). Every key here is 16 bytes.
+pub(crate) struct Rc4(rc4::Rc4);
 
 impl Rc4 {
     pub(crate) fn new(key: &[u8]) -> Self {
-        debug_assert!(!key.is_empty());
-        let mut s = [0u8; 256];
-        for (b, n) in s.iter_mut().zip(0u8..=255) {
-            *b = n;
-        }
-        let mut j = 0u8;
-        for n in 0..256 {
-            j = j.wrapping_add(s[n]).wrapping_add(key[n % key.len()]);
-            s.swap(n, usize::from(j));
-        }
-        Self { s, i: 0, j: 0 }
+        use rc4::KeyInit as _;
+        Self(rc4::Rc4::new_from_slice(key).expect("RC4 takes keys of 1 to 256 bytes"))
     }
 
     pub(crate) fn apply(&mut self, data: &mut [u8]) {
-        for byte in data {
-            self.i = self.i.wrapping_add(1);
-            self.j = self.j.wrapping_add(self.s[usize::from(self.i)]);
-            self.s.swap(usize::from(self.i), usize::from(self.j));
-            let k = self.s[usize::from(
-                self.s[usize::from(self.i)].wrapping_add(self.s[usize::from(self.j)]),
-            )];
-            *byte ^= k;
-        }
+        use rc4::StreamCipher as _;
+        self.0.apply_keystream(data);
     }
 }
 
@@ -184,6 +164,12 @@ mod tests {
 
     fn hex(bytes: &[u8]) -> String {
         bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn rc4_state_is_wiped_when_dropped() {
+        fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wiped_on_drop::<rc4::Rc4>();
     }
 
     #[test]
