@@ -23,7 +23,8 @@ use std::sync::{Arc, Mutex};
 use chrono::{Duration, Utc};
 use exchange_auth::oauth::{Endpoints, OAuthClient};
 use exchange_auth::{
-    AuthError, AuthStrategy, Basic, Kerberos, Negotiate, Ntlm, OAuth2, UserCredentials,
+    AuthError, AuthStrategy, Basic, Kerberos, Negotiate, Ntlm, OAuth2, Offered, PasswordScheme,
+    UserCredentials,
 };
 use exchange_ews::client::Impersonation;
 use exchange_ews::{DistinguishedFolder, EwsClient, EwsError, FolderTarget};
@@ -68,7 +69,7 @@ fn main() -> ExitCode {
     secrets.add(rig.password().expose_secret());
     secrets.add(WRONG_PASSWORD);
 
-    let cases: [(&str, Case); 8] = [
+    let cases: [(&str, Case); 9] = [
         ("basic_straight_to_the_fake", |_, s| {
             Box::pin(basic_straight_to_the_fake(s))
         }),
@@ -89,6 +90,9 @@ fn main() -> ExitCode {
         }),
         ("negotiate_falls_back_to_ntlm_without_a_ticket", |r, s| {
             Box::pin(negotiate_falls_back_to_ntlm(r, s))
+        }),
+        ("offered_takes_negotiate_through_apache", |r, s| {
+            Box::pin(offered_takes_negotiate(r, s))
         }),
         ("oauth_app_only_refreshes_once_after_a_401", |_, s| {
             Box::pin(oauth_app_only_refreshes_once(s))
@@ -292,6 +296,36 @@ async fn negotiate_falls_back_to_ntlm(rig: Arc<KerberosRig>, _: Secrets) -> Resu
         Kerberos::from_ccache(format!("FILE:{}", empty.display())).map_err(|e| e.to_string())?;
     let strategy = Negotiate::with_ntlm_fallback(kerberos, alice(&rig));
     expect_items(calendar_through(&rig, "negotiate-proxy", &fake, Arc::new(strategy)).await)
+}
+
+/// A password by the server's offer: the calendar twice, the second time by the scheme the
+/// first one settled on. Returns that scheme.
+async fn offered_through(rig: &KerberosRig, proxy: &str) -> Result<Option<PasswordScheme>, String> {
+    let fake = fake_behind_apache().await?;
+    let strategy = Arc::new(Offered::new(alice(rig)).map_err(|e| e.to_string())?);
+    let client = EwsClient::builder(&behind(rig, proxy, &fake))
+        .auth(Arc::clone(&strategy) as Arc<dyn AuthStrategy>)
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let own = FolderTarget::Distinguished(DistinguishedFolder::Calendar);
+    for _ in 0..2 {
+        let view = client
+            .find_calendar_items(&own, Utc::now(), Utc::now() + Duration::days(2), None)
+            .await
+            .map(|v| v.items.len());
+        expect_items(view)?;
+    }
+    Ok(strategy.chosen())
+}
+
+async fn offered_takes_negotiate(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    match offered_through(&rig, "negotiate-proxy").await? {
+        Some(PasswordScheme::Negotiate) => Ok(()),
+        other => Err(format!(
+            "Apache offers Negotiate first, but {other:?} was kept"
+        )),
+    }
 }
 
 async fn oauth_app_only_refreshes_once(secrets: Secrets) -> Result<(), String> {

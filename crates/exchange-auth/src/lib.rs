@@ -15,6 +15,7 @@
 //! | [`Ntlm`] | `NTLM` | Exchange Server (NTLMv2 only; NTLMv1 servers are refused) | user name (`DOMAIN\user`, UPN or plain) and password |
 //! | [`Kerberos`] | `Negotiate` | Exchange Server in an Active Directory or MIT realm | credential cache, client keytab, or user name and password |
 //! | [`Negotiate`] | `Negotiate` | Exchange Server: Kerberos first, NTLM inside SPNEGO when no ticket can be had | as Kerberos, plus a password for the fallback |
+//! | [`Offered`] | the server's choice | Exchange Server when the scheme is not known beforehand: Negotiate, NTLM or Basic as the first `401` offers (or one pinned), remembered once accepted | user name and password |
 //! | [`OAuth2`] | `Bearer` | Exchange Online (Microsoft 365, national clouds) | app-only (client secret or certificate) or delegated (refresh token from authorization code with PKCE or device code) |
 //!
 //! NTLM and Negotiate are connection-bound: the EWS client keeps every leg of their handshake on
@@ -76,6 +77,10 @@ pub use ntlm::Ntlm;
 // Kerberos and Negotiate.
 mod kerberos;
 pub use kerberos::{Kerberos, Negotiate};
+
+// A password by the scheme the server offers.
+mod offered;
+pub use offered::{Offered, PasswordScheme};
 
 // OAuth2.
 pub mod oauth;
