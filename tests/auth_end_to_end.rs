@@ -32,6 +32,12 @@ use exchange_test_support::kerberos::KerberosRig;
 use exchange_test_support::oauth::OAuthMockServer;
 use exchange_test_support::CapturedLogs;
 use exchange_testkit::FakeExchange;
+use mediagateway::{Gateway, GatewayConfig};
+use mediagateway_api::{
+    AdminApi as _, AdminCall, Authentication, CalendarApi as _, DataSourceConfig,
+    ExchangeGeneration, GatewayPassword, Login, ServiceAccount, SessionApi as _, TimeWindow,
+    UserCall,
+};
 use secrecy::{ExposeSecret, SecretString};
 use wiremock::matchers::{header, header_exists, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -69,7 +75,7 @@ fn main() -> ExitCode {
     secrets.add(rig.password().expose_secret());
     secrets.add(WRONG_PASSWORD);
 
-    let cases: [(&str, Case); 9] = [
+    let cases: [(&str, Case); 11] = [
         ("basic_straight_to_the_fake", |_, s| {
             Box::pin(basic_straight_to_the_fake(s))
         }),
@@ -94,6 +100,13 @@ fn main() -> ExitCode {
         ("offered_takes_negotiate_through_apache", |r, s| {
             Box::pin(offered_takes_negotiate(r, s))
         }),
+        ("gateway_logs_in_by_a_pinned_ntlm_through_apache", |r, s| {
+            Box::pin(gateway_by_pinned_ntlm(r, s))
+        }),
+        (
+            "gateway_logs_in_by_the_offered_negotiate_through_apache",
+            |r, s| Box::pin(gateway_by_offered_negotiate(r, s)),
+        ),
         ("oauth_app_only_refreshes_once_after_a_401", |_, s| {
             Box::pin(oauth_app_only_refreshes_once(s))
         }),
@@ -326,6 +339,67 @@ async fn offered_takes_negotiate(rig: Arc<KerberosRig>, _: Secrets) -> Result<()
             "Apache offers Negotiate first, but {other:?} was kept"
         )),
     }
+}
+
+/// A gateway whose data source reaches the fake Exchange through Apache's `<proxy>` location
+/// with `authentication`: the service account and a portal user (both alice) log in, and the
+/// user's calendar is read through the gateway.
+async fn gateway_through(
+    rig: &KerberosRig,
+    proxy: &str,
+    authentication: Authentication,
+) -> Result<(), String> {
+    let fake = fake_behind_apache().await?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let config = GatewayConfig::in_dir(dir.path())
+        .with_rsa_bits(2048)
+        .allow_plain_http_on_loopback();
+    let gateway = Gateway::open(&config).map_err(|e| format!("the gateway: {e}"))?;
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+    let source = DataSourceConfig {
+        name: "Apache".to_owned(),
+        exchange_generation: ExchangeGeneration::Exchange2010To2019,
+        authentication,
+        service_account: ServiceAccount::new(rig.user(), rig.password(), behind(rig, proxy, &fake)),
+        session_based: false,
+        time_zone: "UTC".to_owned(),
+    };
+    let configured = gateway
+        .configure_data_source(&admin, &source)
+        .await
+        .map_err(|e| format!("configuring: {e}"))?;
+    let key = configured.portal_key.ok_or("no portal key")?;
+    let call = UserCall::new(key, "Apache", uuid::Uuid::new_v4());
+    let login = Login {
+        user_name: rig.user().to_owned(),
+        password: rig.password(),
+        mailbox: Some("alice@example.test".to_owned()),
+    };
+    gateway
+        .login(&call, &login)
+        .await
+        .map_err(|e| format!("the login: {e}"))?;
+    let window =
+        TimeWindow::new(Utc::now(), Utc::now() + Duration::days(2)).map_err(|e| e.to_string())?;
+    let found = gateway
+        .find_appointments(&call, &window)
+        .await
+        .map_err(|e| format!("the calendar: {e}"))?;
+    if found.len() != SEEDED {
+        return Err(format!(
+            "{} appointments, {SEEDED} were seeded",
+            found.len()
+        ));
+    }
+    Ok(())
+}
+
+async fn gateway_by_pinned_ntlm(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    gateway_through(&rig, "ntlm-proxy", Authentication::Ntlm).await
+}
+
+async fn gateway_by_offered_negotiate(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    gateway_through(&rig, "negotiate-proxy", Authentication::UserNamePassword).await
 }
 
 async fn oauth_app_only_refreshes_once(secrets: Secrets) -> Result<(), String> {

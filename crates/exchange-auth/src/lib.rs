@@ -104,6 +104,13 @@ pub trait AuthStrategy: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// Whether a connection-bound strategy sends its first header before the server asks, even
+    /// on a connection that may be authenticated already: true when the scheme in use is a
+    /// one-shot one after all ([`Offered`] once Basic was accepted). The default is false.
+    fn sends_first(&self) -> bool {
+        false
+    }
+
     /// Whether the strategy authenticates an application rather than a user (OAuth2 client
     /// credentials): such a token may act on any mailbox the application was granted, so every
     /// EWS request must name its mailbox through `ExchangeImpersonation` and `X-AnchorMailbox`.

@@ -137,6 +137,10 @@ impl AuthStrategy for Offered {
         self.pinned != Some(PasswordScheme::Basic)
     }
 
+    fn sends_first(&self) -> bool {
+        self.chosen() == Some(PasswordScheme::Basic)
+    }
+
     async fn begin(&self, target: &Target) -> Result<Box<dyn Handshake>, AuthError> {
         if let Some(scheme) = self.chosen() {
             return self.strategies.get(scheme)?.begin(target).await;
@@ -255,6 +259,7 @@ mod tests {
     #[tokio::test]
     async fn the_most_preferred_offered_scheme_is_used() {
         let strategy = offered("CONTOSO\\alice");
+        assert!(!strategy.sends_first());
         let ntlm = first_header(&strategy, &["Basic realm=\"x\"", "NTLM"]).await;
         assert!(ntlm.unwrap().starts_with("NTLM "));
         let basic = first_header(&strategy, &["Basic realm=\"mail\""]).await;
@@ -295,6 +300,10 @@ mod tests {
         handshake.accepted(&[]).unwrap();
         assert_eq!(strategy.chosen(), Some(PasswordScheme::Basic));
         assert_eq!(strategy.scheme(), "Basic");
+        assert!(
+            strategy.sends_first(),
+            "Basic needs no offer once it is known"
+        );
         let mut next = strategy.begin(&target).await.unwrap();
         let header = next.initial().await.unwrap().expect("Basic goes first");
         assert!(header.to_str().unwrap().starts_with("Basic "));

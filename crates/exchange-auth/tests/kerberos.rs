@@ -129,8 +129,11 @@ fn client() -> reqwest::Client {
 }
 
 fn challenges(response: &reqwest::Response) -> Vec<Challenge> {
-    response
-        .headers()
+    challenges_of(response.headers())
+}
+
+fn challenges_of(headers: &http::HeaderMap) -> Vec<Challenge> {
+    headers
         .get_all(WWW_AUTHENTICATE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -138,31 +141,55 @@ fn challenges(response: &reqwest::Response) -> Vec<Challenge> {
         .collect()
 }
 
-/// Drives a whole handshake for a GET of `url`, the way the EWS client does.
+/// Drives a whole handshake for a GET of `url` over one HTTP/1.1 connection of its own, so that
+/// every leg reaches the server over the connection its handshake is bound to (a pooled client
+/// may open a new one for a leg while the last answer's connection is on its way back).
 async fn get(strategy: &dyn AuthStrategy, url: &str) -> Result<Answer, AuthError> {
-    let client = client();
+    use http_body_util::{BodyExt as _, Empty};
+
     let target = Target::new(url)?;
     let mut handshake = strategy.begin(&target).await?;
     let mut authorization = handshake.initial().await?;
+    // Connected once the handshake has its first header: a strategy may fail before that.
+    let parsed = url::Url::parse(url).expect("a URL");
+    let host = parsed.host_str().expect("a host").to_owned();
+    let port = parsed.port_or_known_default().expect("a port");
+    let stream = tokio::net::TcpStream::connect((host.as_str(), port))
+        .await
+        .expect("Apache listens");
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .expect("an HTTP/1.1 connection");
+    tokio::spawn(connection);
     for _ in 0..6 {
-        let mut request = client.get(url);
+        let mut request =
+            http::Request::get(parsed.path()).header(http::header::HOST, format!("{host}:{port}"));
         if let Some(value) = &authorization {
             request = request.header(AUTHORIZATION, value.clone());
         }
-        let response = request.send().await.expect("Apache answers");
-        let challenges = challenges(&response);
-        if response.status() == StatusCode::UNAUTHORIZED {
-            // Read to its end, so that the next leg goes over this same connection (NTLM,
-            // inside SPNEGO or not, authenticates the connection).
-            let _ = response.bytes().await;
+        // The connection takes the next request once it has finished with the last answer.
+        sender.ready().await.expect("the connection stays open");
+        let response = sender
+            .send_request(
+                request
+                    .body(Empty::<bytes::Bytes>::new())
+                    .expect("a request"),
+            )
+            .await
+            .expect("Apache answers");
+        let (parts, body) = response.into_parts();
+        let _ = body.collect().await;
+        let challenges = challenges_of(&parts.headers);
+        if parts.status == StatusCode::UNAUTHORIZED {
             authorization = Some(handshake.challenge(&challenges).await?);
             continue;
         }
         handshake.accepted(&challenges)?;
         return Ok(Answer {
-            status: response.status(),
-            remote_user: response
-                .headers()
+            status: parts.status,
+            remote_user: parts
+                .headers
                 .get("x-remote-user")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),

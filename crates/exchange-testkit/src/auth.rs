@@ -11,14 +11,11 @@ use crate::store::Directory;
 /// The longest `Authorization` header the fake decodes.
 const MAX_HEADER: usize = 4096;
 
-/// The `WWW-Authenticate` challenges of a 401, strongest first like IIS lists them; only
-/// Basic is implemented.
-pub(crate) fn challenges(realm: &str) -> [String; 3] {
-    [
-        "Negotiate".to_owned(),
-        "NTLM".to_owned(),
-        format!("Basic realm=\"{realm}\""),
-    ]
+/// The `WWW-Authenticate` challenges of a 401: Basic alone, the one scheme the fake checks. A
+/// client that picks its scheme from the offer must find only what will work (behind Apache,
+/// Apache makes the offer).
+pub(crate) fn challenges(realm: &str) -> [String; 1] {
+    [format!("Basic realm=\"{realm}\"")]
 }
 
 /// The user the `Authorization` header authenticates.
@@ -170,8 +167,7 @@ mod tests {
     }
 
     #[test]
-    fn challenges_include_basic_with_realm() {
-        let c = challenges("127.0.0.1");
-        assert!(c.iter().any(|c| c == "Basic realm=\"127.0.0.1\""));
+    fn the_offer_is_basic_alone_with_its_realm() {
+        assert_eq!(challenges("127.0.0.1"), ["Basic realm=\"127.0.0.1\""]);
     }
 }

@@ -311,6 +311,7 @@ impl Gateway {
         Ok(MailboxAccess {
             server_url: account.ews_url.clone(),
             generation: config.exchange_generation,
+            authentication: config.authentication,
             user_name: account.user_name.clone(),
             password: account.password.clone(),
             mailbox: account.user_name.clone(),
@@ -343,6 +344,7 @@ impl Gateway {
         Ok(MailboxAccess {
             server_url: account.server_url.clone(),
             generation: config.exchange_generation,
+            authentication: config.authentication,
             user_name: account.user_name.clone(),
             password: password.clone(),
             mailbox: account

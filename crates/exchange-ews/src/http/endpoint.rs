@@ -19,6 +19,9 @@ use crate::EwsError;
 /// The most requests one call makes while authenticating: NTLM over a new connection needs
 /// three (the first without credentials, then its two messages).
 const MAX_LEGS: usize = 4;
+/// How often a handshake starts again when a leg went out over another connection than the
+/// one before it (the pool had not got the connection back yet, or the server closed it).
+const MAX_RESTARTS: usize = 2;
 /// How much of a `401` body is read so that its connection can carry the next leg.
 const DRAIN_LIMIT: usize = 64 * 1024;
 
@@ -80,13 +83,22 @@ impl HttpEndpoint {
         let mut target = Target::new(self.url.as_str()).map_err(auth_failed)?;
         let mut handshake: Option<Box<dyn Handshake>> = None;
         let mut authorization = None;
-        if !lease.is_bound() {
+        // A bound connection may be authenticated already, so its first leg goes without a
+        // header, unless the strategy sends its header first anyway (a one-shot scheme chosen
+        // by the server's offer).
+        if !lease.is_bound() || self.auth.sends_first() {
             let mut started = self.auth.begin(&target).await.map_err(auth_failed)?;
             authorization = started.initial().await.map_err(auth_failed)?;
             handshake = Some(started);
         }
+        // The connection of the last leg that carried a header: the next leg of the handshake
+        // must travel over it. A leg without one (the first, which learns the offer) binds
+        // nothing, so a connection the pool replaced after it costs nothing.
         let mut connection: Option<SocketAddr> = None;
-        for leg in 1..=MAX_LEGS {
+        let (mut leg, mut restarts) = (0, 0);
+        loop {
+            leg += 1;
+            let sent_header = authorization.is_some();
             let response = self
                 .send(
                     &lease.client,
@@ -98,12 +110,29 @@ impl HttpEndpoint {
             identity.remember(response.headers());
             if lease.is_bound() {
                 let local = local_address(&response);
-                if handshake.is_some() && connection.is_some() && local != connection {
-                    return Err(auth_failed(AuthError::ConnectionLost {
-                        scheme: self.auth.scheme(),
-                    }));
+                let moved = sent_header && connection.is_some() && local != connection;
+                if moved && response.status() == StatusCode::UNAUTHORIZED {
+                    // The leg reached a connection that knows nothing of the handshake (the
+                    // request carried no more than a failed leg, so nothing happened): start
+                    // the handshake again there, a bounded number of times.
+                    if restarts == MAX_RESTARTS {
+                        return Err(auth_failed(AuthError::ConnectionLost {
+                            scheme: self.auth.scheme(),
+                        }));
+                    }
+                    restarts += 1;
+                    let _ = self.read_body(response, DRAIN_LIMIT).await;
+                    tokio::task::yield_now().await;
+                    let started =
+                        handshake.insert(self.auth.begin(&target).await.map_err(auth_failed)?);
+                    authorization = started.initial().await.map_err(auth_failed)?;
+                    connection = None;
+                    leg = 0;
+                    continue;
                 }
-                connection = local;
+                if sent_header {
+                    connection = local;
+                }
             }
             let challenges: Vec<Challenge> = response
                 .headers()
@@ -136,6 +165,9 @@ impl HttpEndpoint {
             // Connection-bound schemes continue on the same connection, which is only reused
             // once this answer has been read to its end.
             let _ = self.read_body(response, DRAIN_LIMIT).await;
+            // Gives the connection's task its turn to hand the connection back to the pool
+            // before the next leg asks for one.
+            tokio::task::yield_now().await;
             if leg == MAX_LEGS {
                 break;
             }

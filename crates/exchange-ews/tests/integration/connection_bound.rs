@@ -44,6 +44,10 @@ struct PairServer {
 struct Options {
     /// Close the connection after sending the nonce.
     close_after_nonce: bool,
+    /// Close the connection after the offer (the 401 to a request without credentials).
+    close_after_offer: bool,
+    /// Close the connection after the first nonce only.
+    close_after_first_nonce: bool,
     /// Serve TLS with this certificate and key (DER).
     tls: Option<(&'static [u8], &'static [u8])>,
 }
@@ -120,6 +124,11 @@ async fn answer(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let _ = request.into_body().collect().await;
+    let first_nonce = !legs
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|(_, a)| a.as_deref() == Some("Pair hello"));
     legs.lock()
         .unwrap()
         .push((connection, authorization.clone()));
@@ -138,10 +147,10 @@ async fn answer(
     #[allow(clippy::match_same_arms)] // no credentials and a wrong answer: two cases, one challenge
     match authorization.as_deref() {
         _ if authenticated.load(Ordering::SeqCst) => ok(),
-        None => challenge(None, false),
+        None => challenge(None, options.close_after_offer),
         Some("Pair hello") => challenge(
             Some(format!("nonce-{connection}")),
-            options.close_after_nonce,
+            options.close_after_nonce || (options.close_after_first_nonce && first_nonce),
         ),
         Some(other) if other == format!("Pair answer-{connection}") => {
             authenticated.store(true, Ordering::SeqCst);
@@ -337,6 +346,52 @@ async fn a_connection_closed_in_the_middle_of_a_handshake_is_a_clear_error() {
         other => panic!("expected a lost connection, got {other:?}"),
     }
     assert!(error.to_string().contains("kept-alive"), "{error}");
+}
+
+#[tokio::test]
+async fn a_connection_closed_after_the_offer_costs_nothing() {
+    // The first leg carries no credentials, so the handshake may start on a new connection;
+    // only its own legs must share one.
+    let server = PairServer::start(Options {
+        close_after_offer: true,
+        ..Options::default()
+    })
+    .await;
+    let client = client(
+        &format!("http://127.0.0.1:{}{EWS_PATH}", server.addr.port()),
+        Arc::new(Pair::default()),
+    );
+    find(&client).await.unwrap();
+    let legs = server.legs();
+    assert_eq!(legs.len(), 3, "{legs:?}");
+    assert_ne!(legs[0].0, legs[1].0, "the offer's connection was closed");
+    assert_eq!(legs[1].0, legs[2].0, "the handshake kept to its connection");
+}
+
+#[tokio::test]
+async fn a_handshake_whose_connection_went_away_once_starts_again_on_the_new_one() {
+    let server = PairServer::start(Options {
+        close_after_first_nonce: true,
+        ..Options::default()
+    })
+    .await;
+    let client = client(
+        &format!("http://127.0.0.1:{}{EWS_PATH}", server.addr.port()),
+        Arc::new(Pair::default()),
+    );
+    find(&client).await.unwrap();
+    let legs = server.legs();
+    let headers: Vec<Option<&str>> = legs.iter().map(|(_, a)| a.as_deref()).collect();
+    // The offer; hello and the nonce on the first connection, closed; the answer on a new
+    // one, refused there; hello, nonce and answer again on that one.
+    assert_eq!(headers.len(), 5, "{legs:?}");
+    assert_eq!(headers[0], None);
+    assert_eq!(headers[1], Some("Pair hello"));
+    assert_eq!(headers[3], Some("Pair hello"));
+    let (moved, settled) = (legs[2].0, legs[4].0);
+    assert_ne!(legs[1].0, moved);
+    assert_eq!((legs[3].0, settled), (moved, moved));
+    assert_eq!(headers[4], Some(format!("Pair answer-{moved}").as_str()));
 }
 
 #[tokio::test]

@@ -99,20 +99,39 @@ impl ExchangeGeneration {
 }
 
 /// How the gateway logs in to Exchange. Exhaustive, as [`ExchangeGeneration`].
+///
+/// Each is a user name and password. [`UserNamePassword`](Self::UserNamePassword) sends them
+/// by the scheme the server offers (Negotiate before NTLM before Basic) and keeps the one the
+/// server accepted; the others pin a scheme whatever the server offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Authentication {
-    /// User name and password (HTTP Basic).
+    /// User name and password, by the scheme the server's first `401` offers.
     UserNamePassword,
+    /// User name and password, always HTTP Basic (HTTPS only; never Exchange Online).
+    Basic,
+    /// User name and password, always NTLM (NTLMv2).
+    Ntlm,
+    /// User name and password, always Negotiate: Kerberos with the password, NTLM inside
+    /// SPNEGO where no ticket can be had.
+    Negotiate,
 }
 
 impl Authentication {
     /// Every authentication type.
-    pub const ALL: [Self; 1] = [Self::UserNamePassword];
+    pub const ALL: [Self; 4] = [
+        Self::UserNamePassword,
+        Self::Basic,
+        Self::Ntlm,
+        Self::Negotiate,
+    ];
 
-    /// Its name in stored settings: `user-name-password`.
+    /// Its name in stored settings: `user-name-password`, `basic`, `ntlm`, `negotiate`.
     pub fn name(self) -> &'static str {
         match self {
             Self::UserNamePassword => "user-name-password",
+            Self::Basic => "basic",
+            Self::Ntlm => "ntlm",
+            Self::Negotiate => "negotiate",
         }
     }
 

@@ -43,6 +43,9 @@ impl From<Authentication> for proto::Authentication {
     fn from(authentication: Authentication) -> Self {
         match authentication {
             Authentication::UserNamePassword => Self::UserNamePassword,
+            Authentication::Basic => Self::Basic,
+            Authentication::Ntlm => Self::Ntlm,
+            Authentication::Negotiate => Self::Negotiate,
         }
     }
 }
@@ -53,6 +56,9 @@ impl TryFrom<proto::Authentication> for Authentication {
     fn try_from(authentication: proto::Authentication) -> Result<Self, ApiError> {
         match authentication {
             proto::Authentication::UserNamePassword => Ok(Self::UserNamePassword),
+            proto::Authentication::Basic => Ok(Self::Basic),
+            proto::Authentication::Ntlm => Ok(Self::Ntlm),
+            proto::Authentication::Negotiate => Ok(Self::Negotiate),
             proto::Authentication::Unspecified => {
                 Err(ApiError::invalid("the authentication type is missing"))
             }

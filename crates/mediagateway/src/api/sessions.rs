@@ -32,6 +32,7 @@ impl SessionApi for Gateway {
         let access = MailboxAccess {
             server_url: server_url.clone(),
             generation: config.exchange_generation,
+            authentication: config.authentication,
             user_name: login.user_name.clone(),
             password: login.password.clone(),
             mailbox: mailbox.clone(),

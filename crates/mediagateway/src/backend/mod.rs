@@ -13,9 +13,9 @@ use mediagateway_api::tables::{
     TableQuery, TransferRecord, UpdateRecord,
 };
 use mediagateway_api::{
-    ApiError, ApiStream, Appointment, AttachmentInfo, ExchangeGeneration, FileAttachment,
-    FreeBusyRequest, MailboxAvailability, NameQuery, NewAppointment, NewFileAttachment,
-    ResolvedName, TimeWindow,
+    ApiError, ApiStream, Appointment, AttachmentInfo, Authentication, ExchangeGeneration,
+    FileAttachment, FreeBusyRequest, MailboxAvailability, NameQuery, NewAppointment,
+    NewFileAttachment, ResolvedName, TimeWindow,
 };
 use secrecy::SecretString;
 
@@ -28,6 +28,8 @@ pub struct MailboxAccess {
     pub server_url: String,
     /// The data source's Exchange servers.
     pub generation: ExchangeGeneration,
+    /// How the user name and password are sent: by the server's offer, or a pinned scheme.
+    pub authentication: Authentication,
     /// The Exchange user name.
     pub user_name: String,
     /// Its password.

@@ -21,11 +21,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use exchange_auth::{Basic, UserCredentials};
+use exchange_auth::{Offered, PasswordScheme, UserCredentials};
 use exchange_ews::client::{AddressCheck, BackOffState, HostLookup, RetryPolicy};
 use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget};
 use mediagateway_api::tables::{Table, TableInfo};
-use mediagateway_api::{ApiError, ExchangeGeneration};
+use mediagateway_api::{ApiError, Authentication, ExchangeGeneration};
 use secrecy::ExposeSecret;
 
 use super::{MailboxAccess, MailboxBackend, MailboxLogin};
@@ -143,20 +143,23 @@ impl EwsBackend {
                 &access.user_name,
                 access.password.expose_secret(),
             ],
-            &[access.generation as u8],
+            &[access.generation as u8, access.authentication as u8],
         );
         let mut clients = self.lock();
         if let Some(cached) = clients.get(&key).filter(|c| c.made_from == made_from) {
             return Ok(cached.client.clone());
         }
-        let basic = Basic::new(UserCredentials::new(
-            access.user_name.clone(),
-            access.password.clone(),
-        ))
+        let credentials = UserCredentials::new(access.user_name.clone(), access.password.clone());
+        let strategy = match access.authentication {
+            Authentication::UserNamePassword => Offered::new(credentials),
+            Authentication::Basic => Offered::pinned(credentials, PasswordScheme::Basic),
+            Authentication::Ntlm => Offered::pinned(credentials, PasswordScheme::Ntlm),
+            Authentication::Negotiate => Offered::pinned(credentials, PasswordScheme::Negotiate),
+        }
         .map_err(|e| ApiError::invalid(e.to_string()))?;
         let mut builder = EwsClient::builder(&access.server_url)
             .version(ews_version(access.generation))
-            .auth(Arc::new(basic))
+            .auth(Arc::new(strategy))
             .timeout(self.timeout)
             .retry(RetryPolicy::new(
                 3,
@@ -234,6 +237,7 @@ mod tests {
         MailboxAccess {
             server_url: "https://mail.contoso.test/EWS/Exchange.asmx".to_owned(),
             generation: ExchangeGeneration::Exchange2010To2019,
+            authentication: Authentication::UserNamePassword,
             user_name: user.to_owned(),
             password: SecretString::from(password),
             mailbox: user.to_owned(),
@@ -315,8 +319,16 @@ mod tests {
         assert!(detail.starts_with("not sent"), "{detail}");
         assert_eq!(fake.logged_requests().len(), sent);
 
-        // Another mailbox on the same server is not held back.
+        // Another mailbox on the same server is not held back: its new client asks for the
+        // server's offer (a 401) and sends the request by Basic, the scheme offered.
         backend.check(&bob).await.unwrap();
-        assert_eq!(fake.logged_requests().len(), sent + 1);
+        let log = fake.logged_requests();
+        assert_eq!(log.len(), sent + 2);
+        assert_eq!((log[sent].status, log[sent + 1].status), (401, 200));
+        // Basic known, the next request sends it at once.
+        backend.check(&bob).await.unwrap();
+        let log = fake.logged_requests();
+        assert_eq!(log.len(), sent + 3);
+        assert_eq!(log[sent + 2].status, 200);
     }
 }
