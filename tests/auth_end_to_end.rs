@@ -75,7 +75,7 @@ fn main() -> ExitCode {
     secrets.add(rig.password().expose_secret());
     secrets.add(WRONG_PASSWORD);
 
-    let cases: [(&str, Case); 11] = [
+    let cases: [(&str, Case); 12] = [
         ("basic_straight_to_the_fake", |_, s| {
             Box::pin(basic_straight_to_the_fake(s))
         }),
@@ -100,6 +100,10 @@ fn main() -> ExitCode {
         ("offered_takes_negotiate_through_apache", |r, s| {
             Box::pin(offered_takes_negotiate(r, s))
         }),
+        (
+            "offered_goes_on_with_ntlm_where_negotiate_takes_only_ntlm",
+            |r, s| Box::pin(offered_takes_ntlm(r, s)),
+        ),
         ("gateway_logs_in_by_a_pinned_ntlm_through_apache", |r, s| {
             Box::pin(gateway_by_pinned_ntlm(r, s))
         }),
@@ -392,6 +396,14 @@ async fn gateway_through(
         ));
     }
     Ok(())
+}
+
+async fn offered_takes_ntlm(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    // Apache's NTLM location offers Negotiate and NTLM, and refuses Kerberos inside Negotiate.
+    match offered_through(&rig, "ntlm-proxy").await? {
+        Some(PasswordScheme::Ntlm) => Ok(()),
+        other => Err(format!("NTLM should have been kept, not {other:?}")),
+    }
 }
 
 async fn gateway_by_pinned_ntlm(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {

@@ -50,10 +50,10 @@ impl PasswordScheme {
 /// offers only Basic gets the password only where Basic is allowed at all (never for
 /// Exchange Online).
 ///
-/// Not yet handled: a server that offers Negotiate but accepts only NTLM inside it (Apache's
-/// `mod_auth_gssapi` with `ntlmssp` as its only mechanism) refuses the Kerberos token, and the
-/// request fails instead of starting again with NTLM. Pin [`PasswordScheme::Ntlm`] for such a
-/// server.
+/// A server may offer Negotiate and NTLM and yet refuse the Kerberos mechanism inside
+/// Negotiate (Apache's `mod_auth_gssapi` with `ntlmssp` as its only mechanism): when its answer
+/// refuses the mechanism (GSSAPI's `GSS_S_BAD_MECH`) and NTLM was offered, the handshake goes on
+/// with NTLM on the same connection. A refused password never leads to a second scheme.
 ///
 /// Every leg travels over one connection ([`is_connection_bound`](AuthStrategy::is_connection_bound)),
 /// as NTLM and Negotiate need, unless Basic is pinned.
@@ -165,6 +165,9 @@ enum OfferedHandshake {
         scheme: PasswordScheme,
         handshake: Box<dyn Handshake>,
         chosen: Arc<OnceLock<PasswordScheme>>,
+        /// What a refused Negotiate mechanism falls back to: the strategies and the target,
+        /// when the offer held NTLM too.
+        ntlm_after_negotiate: Option<(Arc<Strategies>, Target)>,
     },
 }
 
@@ -184,10 +187,32 @@ impl Handshake for OfferedHandshake {
             chosen,
         } = self
         else {
-            let Self::Going { handshake, .. } = self else {
+            let Self::Going {
+                scheme,
+                handshake,
+                ntlm_after_negotiate,
+                ..
+            } = self
+            else {
                 unreachable!("a handshake is waiting or going")
             };
-            return handshake.challenge(challenges).await;
+            let answer = handshake.challenge(challenges).await;
+            let Some((strategies, target)) = ntlm_after_negotiate.take() else {
+                return answer;
+            };
+            return match answer {
+                Err(e) if mechanism_refused(&e) => {
+                    tracing::debug!(cause = %e, "the server refused Negotiate's mechanism; NTLM");
+                    let mut ntlm = strategies.get(PasswordScheme::Ntlm)?.begin(&target).await?;
+                    let first = ntlm.initial().await?.ok_or(AuthError::Rejected {
+                        scheme: PasswordScheme::Ntlm.name(),
+                    })?;
+                    *scheme = PasswordScheme::Ntlm;
+                    *handshake = ntlm;
+                    Ok(first)
+                }
+                other => other,
+            };
         };
         let scheme = PasswordScheme::PREFERRED
             .into_iter()
@@ -206,10 +231,14 @@ impl Handshake for OfferedHandshake {
             // A scheme that waits for a challenge answers this one.
             None => handshake.challenge(challenges).await?,
         };
+        let ntlm_offered = challenges.iter().any(|c| c.is(PasswordScheme::Ntlm.name()));
+        let ntlm_after_negotiate = (scheme == PasswordScheme::Negotiate && ntlm_offered)
+            .then(|| (Arc::clone(strategies), target.clone()));
         *self = Self::Going {
             scheme,
             handshake,
             chosen: Arc::clone(chosen),
+            ntlm_after_negotiate,
         };
         Ok(header)
     }
@@ -222,6 +251,7 @@ impl Handshake for OfferedHandshake {
                 scheme,
                 handshake,
                 chosen,
+                ..
             } => {
                 handshake.accepted(challenges)?;
                 let _ = chosen.set(*scheme);
@@ -229,6 +259,14 @@ impl Handshake for OfferedHandshake {
             }
         }
     }
+}
+
+/// Whether `error` is a server's refusal of the mechanism (GSSAPI's routine error
+/// `GSS_S_BAD_MECH`), not of the credentials.
+fn mechanism_refused(error: &AuthError) -> bool {
+    const ROUTINE_ERROR_MASK: u32 = 0x00ff_0000;
+    const BAD_MECH: u32 = 0x0001_0000;
+    matches!(error, AuthError::Gssapi { major, .. } if major & ROUTINE_ERROR_MASK == BAD_MECH)
 }
 
 #[cfg(test)]
@@ -347,6 +385,23 @@ mod tests {
             Err(AuthError::InvalidCredentials { .. })
         ));
         assert!(Offered::pinned(colon, PasswordScheme::Ntlm).is_ok());
+    }
+
+    #[test]
+    fn only_a_refused_mechanism_leads_to_ntlm() {
+        let gss = |major| AuthError::Gssapi {
+            major,
+            minor: 100_005,
+            message: "SPNEGO failed to negotiate a mechanism".to_owned(),
+        };
+        assert!(mechanism_refused(&gss(0x0001_0000)));
+        // GSS_S_DEFECTIVE_TOKEN, GSS_S_FAILURE and a supplementary bit: not the mechanism.
+        assert!(!mechanism_refused(&gss(0x0009_0000)));
+        assert!(!mechanism_refused(&gss(0x000d_0000)));
+        assert!(!mechanism_refused(&gss(0x0000_0001)));
+        assert!(!mechanism_refused(&AuthError::Rejected {
+            scheme: "Negotiate"
+        }));
     }
 
     #[test]
