@@ -308,7 +308,7 @@ async fn exchange_faults(kind: Kind) {
     let exchange = world.data_source(kind).build().unwrap();
     exchange.configure_gateway().await.unwrap();
     type Expected = fn(&ApiError) -> bool;
-    let cases: [(Fault, Expected); 4] = [
+    let cases: [(Fault, Expected); 5] = [
         (
             Fault::MalformedXml,
             |e| matches!(e, ApiError::Exchange { code, .. } if code == "InvalidResponse"),
@@ -322,6 +322,12 @@ async fn exchange_faults(kind: Kind) {
         (
             Fault::Status(500),
             |e| matches!(e, ApiError::Exchange { code, .. } if code == "HTTP 500"),
+        ),
+        (
+            Fault::EwsBlocked {
+                reason: "EwsDisabledForTenant".to_owned(),
+            },
+            |e| matches!(e, ApiError::EwsBlocked { detail } if detail == "EwsDisabledForTenant"),
         ),
     ];
     for (fault, expected) in cases {
@@ -340,6 +346,17 @@ async fn exchange_faults(kind: Kind) {
             let _ = exchange.test_exchange_account().await;
         }
     }
+    // The connection test names the cause of a refusal by policy.
+    world.fake.inject(Fault::EwsBlocked {
+        reason: "EwsDisabledForTenant".to_owned(),
+    });
+    let test = exchange.test_exchange_account().await;
+    assert_eq!(
+        test.diagnosis(),
+        Some(Diagnosis::EwsBlockedForApp),
+        "{test}"
+    );
+    assert!(test.to_string().contains("EwsAllowedAppIDs"), "{test}");
     // A short back-off is waited out by the gateway itself: the login succeeds.
     world
         .fake

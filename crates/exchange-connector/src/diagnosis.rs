@@ -123,6 +123,9 @@ pub enum Diagnosis {
     AuthenticationServiceUnreachable,
     /// The authentication settings do not fit the server.
     AuthenticationSettingsWrong,
+    /// Exchange Online refuses EWS to this application: a tenant admin must allow it, or the
+    /// data source must move to Microsoft Graph.
+    EwsBlockedForApp,
     /// Exchange answered with an error the checklist does not name.
     ExchangeError,
     /// The gateway does not know the data source, or the configuration is invalid.
@@ -178,6 +181,12 @@ impl Diagnosis {
                 "the authentication settings do not fit the server (scheme, client, consent, \
                  permissions or clock)"
             }
+            Self::EwsBlockedForApp => {
+                "Exchange Online refuses EWS to this application: since 2026-10-01 a tenant \
+                 admin must allow it (Set-OrganizationConfig -EwsEnabled, EwsAllowedAppIDs), \
+                 and from 2027-04-01 EWS is off in Exchange Online for everyone (use the \
+                 Microsoft Graph backend)"
+            }
             Self::ExchangeError => "Exchange answered with an error",
             Self::ConfigurationInvalid => "the data source configuration is invalid",
             Self::Other => "the test failed",
@@ -205,6 +214,7 @@ impl Diagnosis {
             ApiError::ExchangeUnreachable { .. } => Self::EwsNotReachable,
             ApiError::AuthenticationUnavailable { .. } => Self::AuthenticationServiceUnreachable,
             ApiError::AuthenticationMisconfigured { .. } => Self::AuthenticationSettingsWrong,
+            ApiError::EwsBlocked { .. } => Self::EwsBlockedForApp,
             ApiError::Exchange { .. } | ApiError::Throttled { .. } => Self::ExchangeError,
             ApiError::UnknownDataSource { .. }
             | ApiError::InvalidArgument { .. }

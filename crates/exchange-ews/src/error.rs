@@ -54,6 +54,15 @@ pub enum EwsError {
         /// The delay of a `Retry-After` header in seconds, when present.
         retry_after: Option<Duration>,
     },
+    /// Exchange refuses EWS to this application by policy: HTTP 403 with `X-EWS-Policy-Reason`.
+    /// Exchange Online answers so since 2026-10-01 unless a tenant admin allowed the app
+    /// (`EwsEnabled`, `EwsAllowedAppIDs`), and for everyone from 2027-04-01; Microsoft Graph is
+    /// the way on. Never retried.
+    #[error("Exchange refuses EWS to this application by policy ({reason})")]
+    EwsBlocked {
+        /// The header's reason, cut short and without control characters.
+        reason: String,
+    },
     /// Authentication failed: the server refused the credentials (a `401` after the last leg
     /// of the handshake), or the strategy could not authenticate to this server at all.
     #[error("authentication failed: {source}")]

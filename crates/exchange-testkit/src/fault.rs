@@ -39,6 +39,12 @@ pub enum Fault {
     Delay(Duration),
     /// Sends the headers and part of the body, then closes the connection.
     Disconnect,
+    /// HTTP 403 with `X-EWS-Policy-Reason` and this reason, as Exchange Online refuses EWS to
+    /// an application a tenant admin has not allowed.
+    EwsBlocked {
+        /// The header's value.
+        reason: String,
+    },
 }
 
 impl Fault {

@@ -266,6 +266,14 @@ fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
             answer.operation = operation;
             answer
         }
+        Fault::EwsBlocked { reason } => {
+            let mut answer = Answer::page(StatusCode::FORBIDDEN);
+            answer
+                .headers
+                .push((http::HeaderName::from_static("x-ews-policy-reason"), reason));
+            answer.operation = operation;
+            answer
+        }
         Fault::Delay(_) => carry_out(shared, user, body),
     }
 }

@@ -125,6 +125,13 @@ pub enum ApiError {
         /// What failed.
         detail: String,
     },
+    /// Exchange refuses EWS to this application by policy (Exchange Online since 2026-10-01,
+    /// unless a tenant admin allows the app; off for everyone from 2027-04-01).
+    #[error("Exchange refuses EWS to this application: {detail}")]
+    EwsBlocked {
+        /// The policy's reason, as Exchange gave it.
+        detail: String,
+    },
     /// The mailbox does not exist.
     #[error("the mailbox does not exist: {detail}")]
     MailboxNotFound {
@@ -217,6 +224,7 @@ pub enum ErrorKind {
     ExchangeLoginRefused,
     AuthenticationUnavailable,
     AuthenticationMisconfigured,
+    EwsBlocked,
     MailboxNotFound,
     MailboxNotReady,
     ExchangeUnreachable,
@@ -247,6 +255,7 @@ impl ApiError {
             Self::ExchangeLoginRefused { .. } => ErrorKind::ExchangeLoginRefused,
             Self::AuthenticationUnavailable { .. } => ErrorKind::AuthenticationUnavailable,
             Self::AuthenticationMisconfigured { .. } => ErrorKind::AuthenticationMisconfigured,
+            Self::EwsBlocked { .. } => ErrorKind::EwsBlocked,
             Self::MailboxNotFound { .. } => ErrorKind::MailboxNotFound,
             Self::MailboxNotReady { .. } => ErrorKind::MailboxNotReady,
             Self::ExchangeUnreachable { .. } => ErrorKind::ExchangeUnreachable,
@@ -376,6 +385,7 @@ impl ApiError {
             Self::ExchangeLoginRefused { detail }
             | Self::AuthenticationUnavailable { detail }
             | Self::AuthenticationMisconfigured { detail }
+            | Self::EwsBlocked { detail }
             | Self::MailboxNotFound { detail }
             | Self::MailboxNotReady { detail }
             | Self::Storage { detail }
@@ -413,6 +423,7 @@ impl ApiError {
             ErrorKind::ExchangeLoginRefused => Self::ExchangeLoginRefused { detail },
             ErrorKind::AuthenticationUnavailable => Self::AuthenticationUnavailable { detail },
             ErrorKind::AuthenticationMisconfigured => Self::AuthenticationMisconfigured { detail },
+            ErrorKind::EwsBlocked => Self::EwsBlocked { detail },
             ErrorKind::MailboxNotFound => Self::MailboxNotFound { detail },
             ErrorKind::MailboxNotReady => Self::MailboxNotReady { detail },
             ErrorKind::ExchangeUnreachable => Self::ExchangeUnreachable { cause, detail },
@@ -490,6 +501,7 @@ mod tests {
             ApiError::ExchangeLoginRefused { detail: detail() },
             ApiError::AuthenticationUnavailable { detail: detail() },
             ApiError::AuthenticationMisconfigured { detail: detail() },
+            ApiError::EwsBlocked { detail: detail() },
             ApiError::MailboxNotFound { detail: detail() },
             ApiError::MailboxNotReady { detail: detail() },
             ApiError::ExchangeUnreachable {

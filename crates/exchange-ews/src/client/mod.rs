@@ -308,6 +308,11 @@ impl EwsClient {
         if answer.status.is_success() {
             return O::output(&parsed?);
         }
+        if answer.status == http::StatusCode::FORBIDDEN {
+            if let Some(reason) = answer.policy_reason {
+                return Err(EwsError::EwsBlocked { reason });
+            }
+        }
         let http_error = || EwsError::HttpStatus {
             status: answer.status.as_u16(),
             body_snippet: body_snippet(&answer.body),

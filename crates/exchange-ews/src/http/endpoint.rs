@@ -32,6 +32,9 @@ pub(crate) struct Answer {
     pub(crate) retry_after: Option<Duration>,
     /// The `Location` header, which only redirects carry.
     pub(crate) location: Option<String>,
+    /// The `X-EWS-Policy-Reason` header (Exchange Online's refusal of EWS to an app), cut
+    /// short and without control characters.
+    pub(crate) policy_reason: Option<String>,
     pub(crate) body: Vec<u8>,
 }
 
@@ -152,12 +155,17 @@ impl HttpEndpoint {
                     .get(LOCATION)
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
+                let policy_reason = response
+                    .headers()
+                    .get("x-ews-policy-reason")
+                    .map(|v| super::failure::body_snippet(v.as_bytes()));
                 let body = self.read_body(response, max_response_bytes).await?;
                 lease.keep();
                 return Ok(Answer {
                     status,
                     retry_after,
                     location,
+                    policy_reason,
                     body,
                 });
             }

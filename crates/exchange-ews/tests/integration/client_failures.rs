@@ -55,6 +55,44 @@ async fn a_401_is_an_authentication_failure() {
 }
 
 #[tokio::test]
+async fn a_403_with_a_policy_reason_is_ews_blocked_and_not_retried() {
+    let server = MockServer::start().await;
+    // A hostile reason: long, with bytes outside ASCII and a tab.
+    let mut reason = b"EwsBlockedByTenantPolicy\t".to_vec();
+    reason.extend(std::iter::repeat_n(0xE9_u8, 5_000));
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .append_header(
+                    "X-EWS-Policy-Reason",
+                    http::HeaderValue::from_bytes(&reason).unwrap(),
+                )
+                .set_body_string("<html>Forbidden</html>"),
+        )
+        .mount(&server)
+        .await;
+    let err = get_item(&client_for(&server)).await;
+    let EwsError::EwsBlocked { reason } = &err else {
+        panic!("expected EwsBlocked, got {err:?}")
+    };
+    assert!(
+        reason.starts_with("EwsBlockedByTenantPolicy "),
+        "{reason:?}"
+    );
+    assert!(reason.chars().count() <= 200, "cut short");
+    assert!(!reason.chars().any(char::is_control));
+    assert!(!err.is_throttled());
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+
+    // A 403 without the header is a plain HTTP error.
+    let err = failure(403, "<html>Forbidden</html>").await;
+    assert!(
+        matches!(err, EwsError::HttpStatus { status: 403, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
 async fn malformed_and_truncated_xml_are_xml_errors() {
     let err = failure(200, "<s:Envelope><s:Body><oops></s:Body></s:Envelope>").await;
     assert!(matches!(err, EwsError::MalformedXml { .. }), "{err}");

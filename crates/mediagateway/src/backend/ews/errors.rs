@@ -27,6 +27,7 @@ pub(crate) fn map_error(error: EwsError) -> ApiError {
     }
     match error {
         EwsError::AuthenticationFailed { source } => authentication(&source, detail),
+        EwsError::EwsBlocked { reason } => ApiError::EwsBlocked { detail: reason },
         // The URL passed the policy, but its host name resolved to a forbidden address.
         EwsError::AddressRefused { host, reason } => ApiError::EwsUrlRefused {
             reason: format!("the EWS host {host} resolves to a refused address: {reason}"),
