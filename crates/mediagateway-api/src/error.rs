@@ -536,7 +536,7 @@ mod tests {
             let parts = error.to_parts();
             assert_eq!(ApiError::from_parts(parts, "127.0.0.1:1"), error);
         }
-        assert_eq!(kinds.len(), 24, "every kind is covered");
+        assert_eq!(kinds.len(), 25, "every kind is covered");
     }
 
     #[test]
