@@ -18,7 +18,7 @@ use mediagateway_api::tables::{
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, Credential, FreeBusyRequest, GatewayApi, GatewayPassword,
     KeyRotation, Login, NameQuery, NewAppointment, NewFileAttachment, PortalCall, PortalKey,
-    SessionApi, TimeWindow, UserCall, UserQuery, UserRef,
+    SessionApi, StaticUser, StaticUserRef, TimeWindow, UserCall, UserQuery, UserRef,
 };
 use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
@@ -181,6 +181,42 @@ async fn every_operation(
         "reset_all_users",
         admin_expect(who),
         outcome(api.reset_all_users(&admin, "C").await),
+    );
+    // Static users of the throwaway data source C.
+    let desk = StaticUser {
+        data_source: "C".to_owned(),
+        name: "Desk".to_owned(),
+        portal_user: None,
+        user_name: "desk@contoso.test".to_owned(),
+        password: SecretString::from("desk-password"),
+        mailbox: None,
+        server_url: None,
+    };
+    note(
+        "put_static_user",
+        admin_expect(who),
+        outcome(api.put_static_user(&admin, &desk).await),
+    );
+    note(
+        "list_static_users",
+        admin_expect(who),
+        outcome(api.list_static_users(&admin, "C").await),
+    );
+    note(
+        "test_static_user",
+        admin_expect(who),
+        outcome(
+            api.test_static_user(&admin, &StaticUserRef::new("C", "Desk"))
+                .await,
+        ),
+    );
+    note(
+        "remove_static_user",
+        admin_expect(who),
+        outcome(
+            api.remove_static_user(&admin, &StaticUserRef::new("C", "Desk"))
+                .await,
+        ),
     );
     note(
         "list_data_sources",
@@ -410,7 +446,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     }
     assert_eq!(
         cells,
-        3 * 5 * 32,
+        3 * 5 * 36,
         "every operation of every area is in the matrix"
     );
 }

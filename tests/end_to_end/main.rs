@@ -11,6 +11,7 @@ mod limits;
 mod path;
 mod python_client;
 mod restart;
+mod static_users;
 mod support;
 mod tables;
 mod throttling;

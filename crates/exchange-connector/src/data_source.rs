@@ -505,11 +505,11 @@ impl DataSource {
         })
     }
 
-    fn notice(&self, default_password: bool) -> Option<SecurityNotice> {
+    pub(crate) fn notice(&self, default_password: bool) -> Option<SecurityNotice> {
         default_password.then(SecurityNotice::default_password)
     }
 
-    fn failed(
+    pub(crate) fn failed(
         &self,
         subject: TestSubject,
         error: &ApiError,

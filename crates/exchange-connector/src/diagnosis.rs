@@ -57,6 +57,8 @@ pub enum TestSubject {
     Gateway,
     /// The Exchange service account: an EWS call made with it.
     ExchangeAccount,
+    /// A static user: an EWS call made with its login.
+    StaticUser,
 }
 
 impl fmt::Display for TestSubject {
@@ -64,6 +66,7 @@ impl fmt::Display for TestSubject {
         f.write_str(match self {
             Self::Gateway => "gateway",
             Self::ExchangeAccount => "Exchange account",
+            Self::StaticUser => "static user",
         })
     }
 }

@@ -117,6 +117,8 @@ mod data_source;
 mod diagnosis;
 mod error;
 mod known_users;
+mod static_users;
+pub use static_users::NewStaticUser;
 mod query;
 pub mod records;
 mod settings;
@@ -129,11 +131,11 @@ pub use query::{Page, RecordChanges, Records, DEFAULT_PAGE_SIZE};
 // `records::Appointment` is not re-exported here: `Appointment` is the calendar calls' type.
 pub use mediagateway_api::tables;
 pub use mediagateway_api::{
-    ApiError, Appointment, AttachmentInfo, Authentication, BusyPeriod, ContactDetails,
+    ActAs, ApiError, Appointment, AttachmentInfo, Authentication, BusyPeriod, ContactDetails,
     DataSourceConfigured, DataSourceInfo, ExchangeGeneration, FileAttachment, FreeBusy,
     FreeBusyRequest, GatewayApi, KnownUser, LoginOutcome, MailboxAvailability, MailboxType,
     NameQuery, NewAppointment, NewFileAttachment, PhoneNumber, PortalKey, ResolvedName,
-    ServiceAccount, UserPage, UserQuery, UserRef,
+    ServiceAccount, StaticUser, StaticUserInfo, StaticUserRef, UserPage, UserQuery, UserRef,
 };
 /// The directory's types: free/busy times and resolved names (the busy status of a free/busy
 /// period is [`directory::BusyStatus`]; the top-level [`BusyStatus`] is an appointment's).

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use mediagateway_api::tables::{Comparison, Filter, Literal, Record, Table};
 use mediagateway_api::{
-    Appointment, AttachmentInfo, FileAttachment, FreeBusyRequest, MailboxAvailability, NameQuery,
-    NewAppointment, NewFileAttachment, ResolvedName, TablesApi, TimeWindow,
+    ActAs, Appointment, AttachmentInfo, FileAttachment, FreeBusyRequest, MailboxAvailability,
+    NameQuery, NewAppointment, NewFileAttachment, ResolvedName, TablesApi, TimeWindow, UserCall,
 };
 use uuid::Uuid;
 
@@ -19,6 +19,7 @@ use crate::{ConnectorError, DataSource};
 pub struct UserSession {
     data_source: DataSource,
     portal_user: Uuid,
+    act_as: ActAs,
 }
 
 impl UserSession {
@@ -26,7 +27,37 @@ impl UserSession {
         Self {
             data_source,
             portal_user,
+            act_as: ActAs::Own,
         }
+    }
+
+    /// These calls acting as a static user of the data source (the user switch): by name
+    /// (`ActAs::StaticUser`), or the one mapped to a portal user (`ActAs::MappedUser`). The
+    /// gateway refuses a static user the data source does not have.
+    ///
+    /// ```no_run
+    /// # async fn run(session: exchange_connector::UserSession) -> Result<(), exchange_connector::ConnectorError> {
+    /// use exchange_connector::ActAs;
+    /// let sales = session.acting_as(ActAs::StaticUser("Sales".into()));
+    /// let next = sales.appointments().page_size(20).page().await?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn acting_as(mut self, act_as: ActAs) -> Self {
+        self.act_as = act_as;
+        self
+    }
+
+    /// Whose login these calls use.
+    pub fn act_as(&self) -> &ActAs {
+        &self.act_as
+    }
+
+    /// A call of this portal user, with the user switch.
+    fn call(&self) -> UserCall {
+        self.data_source
+            .user_call(self.portal_user)
+            .acting_as(self.act_as.clone())
     }
 
     /// The portal user.
@@ -91,8 +122,10 @@ impl UserSession {
     fn tables(&self) -> Tables {
         let api: Arc<dyn TablesApi> = self.data_source.shared_gateway();
         let data_source = self.data_source.clone();
-        let portal_user = self.portal_user;
-        Tables::new(api, move || data_source.user_call(portal_user))
+        let (portal_user, act_as) = (self.portal_user, self.act_as.clone());
+        Tables::new(api, move || {
+            data_source.user_call(portal_user).acting_as(act_as.clone())
+        })
     }
 
     /// Appointments overlapping `[start, end)`, by start.
@@ -102,7 +135,7 @@ impl UserSession {
         end: DateTime<Utc>,
     ) -> Result<Vec<Appointment>, ConnectorError> {
         let window = TimeWindow::new(start, end)?;
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -112,7 +145,7 @@ impl UserSession {
 
     /// One appointment by id.
     pub async fn appointment(&self, id: &str) -> Result<Appointment, ConnectorError> {
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -131,7 +164,7 @@ impl UserSession {
                 reason: error.to_string(),
             });
         }
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -141,7 +174,7 @@ impl UserSession {
 
     /// Deletes an appointment for good; no cancellations are sent.
     pub async fn delete_appointment(&self, id: &str) -> Result<(), ConnectorError> {
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -151,7 +184,7 @@ impl UserSession {
 
     /// The attachments of an appointment, without their content.
     pub async fn attachments(&self, item_id: &str) -> Result<Vec<AttachmentInfo>, ConnectorError> {
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -162,7 +195,7 @@ impl UserSession {
     /// One file attachment with its content. One larger than the gateway's attachment limit
     /// is refused ([`ApiError::LimitExceeded`](mediagateway_api::ApiError::LimitExceeded)).
     pub async fn attachment(&self, attachment_id: &str) -> Result<FileAttachment, ConnectorError> {
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -176,7 +209,7 @@ impl UserSession {
         &self,
         attachment: &NewFileAttachment,
     ) -> Result<AttachmentInfo, ConnectorError> {
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -186,7 +219,7 @@ impl UserSession {
 
     /// Deletes an attachment.
     pub async fn delete_attachment(&self, attachment_id: &str) -> Result<(), ConnectorError> {
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -207,7 +240,7 @@ impl UserSession {
             TimeWindow::new(start, end)?,
             mailboxes.iter().map(|m| m.as_ref().to_owned()),
         );
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -219,7 +252,7 @@ impl UserSession {
     /// of a name, an alias or an address; `SMTP:` and an address for an exact one), at most
     /// 100; none when nothing matches.
     pub async fn resolve_names(&self, text: &str) -> Result<Vec<ResolvedName>, ConnectorError> {
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self
             .data_source
             .gateway()
@@ -229,7 +262,7 @@ impl UserSession {
 
     /// Logs the user out: the gateway forgets their account. Says whether there was one.
     pub async fn logout(&self) -> Result<bool, ConnectorError> {
-        let call = self.data_source.user_call(self.portal_user);
+        let call = self.call();
         Ok(self.data_source.gateway().logout(&call).await?)
     }
 }

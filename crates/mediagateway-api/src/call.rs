@@ -151,6 +151,24 @@ pub struct UserCall {
     pub portal_user: Uuid,
     /// The caller's address as the wire saw it (`None` in the same process).
     pub peer: Option<IpAddr>,
+    /// Whose Exchange login the call uses: the portal user's own, or a static user's of the
+    /// data source (the user switch).
+    pub act_as: ActAs,
+}
+
+/// Whose Exchange login a user call uses (the original connector's user switch). Calls never
+/// reach another portal user's own account: only the data source's static users can be acted
+/// as, by name or through the portal user a static user is mapped to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ActAs {
+    /// The calling portal user's own account.
+    #[default]
+    Own,
+    /// The static user of this name.
+    StaticUser(String),
+    /// The static user mapped to this portal user ("the user given by GUID"); refused when no
+    /// static user is mapped to it.
+    MappedUser(Uuid),
 }
 
 impl UserCall {
@@ -170,7 +188,15 @@ impl UserCall {
             data_source: data_source.into(),
             portal_user,
             peer: None,
+            act_as: ActAs::Own,
         }
+    }
+
+    /// This call acting as `act_as` (the user switch).
+    #[must_use]
+    pub fn acting_as(mut self, act_as: ActAs) -> Self {
+        self.act_as = act_as;
+        self
     }
 
     /// The same call, coming from `peer`.

@@ -85,9 +85,10 @@ mod error;
 mod gate;
 
 pub use areas::admin::{
-    AdminApi, Authentication, DataSourceConfig, DataSourceConfigured, DataSourceInfo,
-    ExchangeCheck, ExchangeGeneration, GatewayStatus, KeyRotation, KnownUser, ServiceAccount,
-    UserPage, UserQuery, UserRef,
+    check_static_user_name, AdminApi, Authentication, DataSourceConfig, DataSourceConfigured,
+    DataSourceInfo, ExchangeCheck, ExchangeGeneration, GatewayStatus, KeyRotation, KnownUser,
+    ServiceAccount, StaticUser, StaticUserInfo, StaticUserRef, UserPage, UserQuery, UserRef,
+    MAX_STATIC_USERS,
 };
 pub use areas::calendar::{
     Appointment, AttachmentInfo, CalendarApi, FileAttachment, NewAppointment, NewFileAttachment,
@@ -100,7 +101,7 @@ pub use areas::directory::{
 };
 pub use areas::sessions::{Login, LoginOutcome, SessionApi};
 pub use areas::tables::TablesApi;
-pub use call::{AdminCall, Credential, GatewayPassword, PortalCall, PortalKey, UserCall};
+pub use call::{ActAs, AdminCall, Credential, GatewayPassword, PortalCall, PortalKey, UserCall};
 pub use error::{ApiError, ErrorKind, ErrorParts, Unreachable};
 pub use gate::{Gatekeeper, Role};
 

@@ -323,6 +323,9 @@ impl Gateway {
     /// session-based data sources, else from the vault.
     pub(crate) fn user_access(&self, call: &UserCall) -> Result<MailboxAccess, ApiError> {
         let source = self.authorize_user(call)?;
+        if let Some(name) = Self::switched_to(&source, call)? {
+            return self.static_access(&source, name);
+        }
         let config = &source.config;
         let id = user_record(call);
         let account = if config.session_based {

@@ -7,7 +7,7 @@
 //! data sources: one it has not cached yet is read from the store when first asked for, and a
 //! cached one is read again once it is [`REFRESH`] old.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,7 @@ use mediagateway_api::{
     ApiError, Authentication, DataSourceConfig, ExchangeGeneration, ServiceAccount,
 };
 use mediagateway_vault::{Account, RecordId, Secret, Vault};
+use uuid::Uuid;
 
 use crate::gateway::storage;
 use crate::portal_keys::{KeyHash, PortalKeys};
@@ -25,6 +26,29 @@ use crate::portal_keys::{KeyHash, PortalKeys};
 pub(crate) struct DataSource {
     pub(crate) config: DataSourceConfig,
     pub(crate) keys: PortalKeys,
+    /// The static users, by name, with the portal user each stands for (their logins are
+    /// vault records of their own, `RecordId::static_user`).
+    pub(crate) static_users: BTreeMap<String, Option<Uuid>>,
+}
+
+impl DataSource {
+    /// A data source without static users.
+    #[cfg(test)]
+    pub(crate) fn new(config: DataSourceConfig, keys: PortalKeys) -> Self {
+        Self {
+            config,
+            keys,
+            static_users: BTreeMap::new(),
+        }
+    }
+
+    /// The name of the static user mapped to `portal_user`, if there is one.
+    pub(crate) fn static_user_for(&self, portal_user: Uuid) -> Option<&str> {
+        self.static_users
+            .iter()
+            .find(|(_, mapped)| **mapped == Some(portal_user))
+            .map(|(name, _)| name.as_str())
+    }
 }
 
 /// How long a data source read from the vault is used before it is read again, so that a
@@ -153,6 +177,8 @@ const TIME_ZONE: &str = "time_zone";
 const KEY: &str = "portal_key_sha256";
 const PREVIOUS_KEY: &str = "previous_portal_key_sha256";
 const PREVIOUS_KEY_UNTIL: &str = "previous_portal_key_until";
+/// The prefix of a static user's attribute: `static_user:<name>`, its mapped portal user or "".
+const STATIC_USER: &str = "static_user:";
 
 /// The vault record of a data source.
 fn encode(source: &DataSource) -> Account {
@@ -173,6 +199,10 @@ fn encode(source: &DataSource) -> Account {
     if let Some((previous, until)) = source.keys.previous {
         set(PREVIOUS_KEY, previous.to_hex());
         set(PREVIOUS_KEY_UNTIL, until.to_rfc3339());
+    }
+    for (name, portal_user) in &source.static_users {
+        let mapped = portal_user.map(|u| u.hyphenated().to_string());
+        set(&format!("{STATIC_USER}{name}"), mapped.unwrap_or_default());
     }
     record
 }
@@ -215,7 +245,18 @@ fn decode(name: &str, record: &Account) -> Result<DataSource, ApiError> {
         (None, None) => None,
         _ => return Err(bad("half a previous portal key")),
     };
+    let mut static_users = BTreeMap::new();
+    for (key, mapped) in &record.attributes {
+        if let Some(static_name) = key.strip_prefix(STATIC_USER) {
+            let portal_user = match mapped.as_str() {
+                "" => None,
+                guid => Some(Uuid::try_parse(guid).map_err(|_| bad("an invalid static user"))?),
+            };
+            static_users.insert(static_name.to_owned(), portal_user);
+        }
+    }
     Ok(DataSource {
+        static_users,
         config: DataSourceConfig {
             name: name.to_owned(),
             exchange_generation,
@@ -247,6 +288,10 @@ mod tests {
             .rotate(Utc::now() + chrono::Duration::hours(1))
             .unwrap();
         DataSource {
+            static_users: BTreeMap::from([
+                ("Sales".to_owned(), Some(Uuid::new_v4())),
+                ("Reception desk".to_owned(), None),
+            ]),
             config: DataSourceConfig {
                 name: "Exchange".into(),
                 exchange_generation: ExchangeGeneration::Exchange2007,
@@ -282,6 +327,10 @@ mod tests {
                 a.service_account.password.expose_secret(),
                 "service-password"
             );
+            assert_eq!(back.static_users, source.static_users);
+            let sales = source.static_users["Sales"].unwrap();
+            assert_eq!(back.static_user_for(sales), Some("Sales"));
+            assert_eq!(back.static_user_for(Uuid::new_v4()), None);
         }
     }
 

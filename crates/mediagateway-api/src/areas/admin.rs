@@ -60,6 +60,22 @@ macro_rules! admin_operations {
             /// account; says how many were removed.
             fn reset_all_users(call: $crate::AdminCall, data_source: str) -> u32
                 = ResetAllUsersRequest => ResetAllUsersReply;
+            /// Adds a static user to a data source, or replaces the one of that name: an
+            /// Exchange login of its own, sealed like the other accounts, that calls of the
+            /// data source may act as (see [`ActAs`](crate::ActAs)).
+            fn put_static_user(call: $crate::AdminCall, user: $crate::StaticUser) -> ()
+                = PutStaticUserRequest => Empty;
+            /// The static users of a data source, by name, without their passwords.
+            fn list_static_users(call: $crate::AdminCall, data_source: str)
+                -> ::std::vec::Vec<$crate::StaticUserInfo>
+                = ListStaticUsersRequest => StaticUserList;
+            /// Removes a static user; says whether there was one.
+            fn remove_static_user(call: $crate::AdminCall, user: $crate::StaticUserRef) -> bool
+                = RemoveStaticUserRequest => RemoveStaticUserReply;
+            /// Connection test of a static user: one call to Exchange with its login.
+            fn test_static_user(call: $crate::AdminCall, user: $crate::StaticUserRef)
+                -> $crate::ExchangeCheck
+                = TestStaticUserRequest => ExchangeCheck;
         }
     };
 }
@@ -372,9 +388,107 @@ impl UserRef {
     }
 }
 
+/// The most static users a data source holds.
+pub const MAX_STATIC_USERS: usize = 48;
+
+/// A static user of a data source (the original connector's "additional users"): an Exchange
+/// login of its own that the data source's calls may act as, by its name, or as the portal
+/// user it is mapped to.
+#[derive(Debug, Clone)]
+pub struct StaticUser {
+    /// The data source.
+    pub data_source: String,
+    /// Its name, unique in the data source (`Sales`): letters, digits, `-`, `_`, `.` and
+    /// spaces, 1 to 64 characters.
+    pub name: String,
+    /// The portal user it stands for, if any: a call may act as "the user given by GUID"
+    /// only through such a mapping.
+    pub portal_user: Option<Uuid>,
+    /// The Exchange user name.
+    pub user_name: String,
+    /// Its password.
+    pub password: SecretString,
+    /// The mailbox (primary SMTP address); the user name when absent.
+    pub mailbox: Option<String>,
+    /// The EWS URL; the service account's when absent.
+    pub server_url: Option<String>,
+}
+
+/// A static user as the admin sees it: everything but the password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticUserInfo {
+    /// Its name.
+    pub name: String,
+    /// The portal user it stands for, if any.
+    pub portal_user: Option<Uuid>,
+    /// The Exchange user name.
+    pub user_name: String,
+    /// The mailbox.
+    pub mailbox: String,
+    /// The EWS URL it logs in at.
+    pub server_url: String,
+}
+
+/// One static user of one data source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticUserRef {
+    /// The data source.
+    pub data_source: String,
+    /// The static user's name.
+    pub name: String,
+}
+
+impl StaticUserRef {
+    /// Static user `name` of `data_source`.
+    pub fn new(data_source: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            data_source: data_source.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// Checks a static user's name: 1 to 64 characters, letters, digits, `-`, `_`, `.` and inner
+/// spaces.
+pub fn check_static_user_name(name: &str) -> Result<(), ApiError> {
+    let fine = !name.is_empty()
+        && name.chars().count() <= 64
+        && name.trim() == name
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '));
+    if fine {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(format!(
+            "static user name {name:?}: 1 to 64 letters, digits, '-', '_', '.' or inner spaces"
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn static_user_names_are_checked() {
+        for fine in ["Sales", "reception-1", "Team A.b_c", "Empfang", "x"] {
+            assert!(check_static_user_name(fine).is_ok(), "{fine}");
+        }
+        let long = "a".repeat(65);
+        for bad in [
+            "",
+            " Sales",
+            "Sales ",
+            "a/b",
+            "a\\b",
+            "a\nb",
+            "~guid",
+            long.as_str(),
+        ] {
+            assert!(check_static_user_name(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn a_query_takes_pages_of_1_to_500_and_a_short_filter() {

@@ -33,6 +33,7 @@ mod filter;
 mod records;
 mod requests;
 mod sessions;
+mod static_users;
 mod tables;
 mod users;
 
@@ -185,6 +186,7 @@ impl From<&UserCall> for proto::UserContext {
         Self {
             data_source: call.data_source.clone(),
             portal_user: call.portal_user.hyphenated().to_string(),
+            act_as: static_users::wire_act_as(&call.act_as),
         }
     }
 }
@@ -202,7 +204,12 @@ impl CallContext<proto::UserContext> for UserCall {
                 context.portal_user
             ))
         })?;
-        Ok(Self::with_credential(credential, context.data_source, portal_user).from_peer(peer))
+        let act_as = static_users::act_as(context.act_as)?;
+        Ok(
+            Self::with_credential(credential, context.data_source, portal_user)
+                .from_peer(peer)
+                .acting_as(act_as),
+        )
     }
 
     fn credential(&self) -> &Credential {
@@ -269,6 +276,7 @@ mod tests {
         let context = proto::UserContext {
             data_source: "Mail".into(),
             portal_user: "not-a-guid".into(),
+            act_as: None,
         };
         let err = UserCall::from_request(Some(context), Credential::None, None).unwrap_err();
         assert!(err.to_string().contains("not a GUID"), "{err}");

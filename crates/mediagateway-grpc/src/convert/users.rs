@@ -10,7 +10,7 @@ fn non_empty(text: String) -> Option<String> {
     Some(text).filter(|t| !t.is_empty())
 }
 
-fn guid(text: &str, field: &str) -> Result<Uuid, ApiError> {
+pub(super) fn guid(text: &str, field: &str) -> Result<Uuid, ApiError> {
     Uuid::try_parse(text).map_err(|_| ApiError::invalid(format!("{field} {text:?} is not a GUID")))
 }
 

@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use chrono::Utc;
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, DataSourceConfig, DataSourceConfigured, DataSourceInfo,
-    ExchangeCheck, GatewayPassword, GatewayStatus, KeyRotation, KnownUser, PortalKey, UserPage,
-    UserQuery, UserRef,
+    ExchangeCheck, GatewayPassword, GatewayStatus, KeyRotation, KnownUser, PortalKey, StaticUser,
+    StaticUserInfo, StaticUserRef, UserPage, UserQuery, UserRef,
 };
 
 use secrecy::ExposeSecret;
@@ -81,11 +81,11 @@ impl AdminApi for Gateway {
             let configured = DataSources::names(&self.vault)?.len();
             self.limits.another_data_source(configured)?;
         }
-        let (portal_key, keys) = match &existing {
-            Some(source) => (None, source.keys.clone()),
+        let (portal_key, keys, static_users) = match &existing {
+            Some(source) => (None, source.keys.clone(), source.static_users.clone()),
             None => {
                 let (key, keys) = PortalKeys::issue()?;
-                (Some(key), keys)
+                (Some(key), keys, Default::default())
             }
         };
         let new_url = &config.service_account.ews_url;
@@ -98,6 +98,7 @@ impl AdminApi for Gateway {
             DataSource {
                 config: config.clone(),
                 keys,
+                static_users,
             },
         )?;
         if let Some(old) = &previous_ews_host {
@@ -177,6 +178,7 @@ impl AdminApi for Gateway {
             DataSource {
                 config: source.config.clone(),
                 keys,
+                static_users: source.static_users.clone(),
             },
         )?;
         audit::portal_key_rotated(&rotation.data_source, rotation.grace);
@@ -217,6 +219,38 @@ impl AdminApi for Gateway {
     async fn user_details(&self, call: &AdminCall, user: &UserRef) -> Result<KnownUser, ApiError> {
         self.authorize_admin(call).await?;
         self.known_user(user)
+    }
+
+    async fn put_static_user(&self, call: &AdminCall, user: &StaticUser) -> Result<(), ApiError> {
+        self.authorize_admin(call).await?;
+        self.put_static(user)
+    }
+
+    async fn list_static_users(
+        &self,
+        call: &AdminCall,
+        data_source: &str,
+    ) -> Result<Vec<StaticUserInfo>, ApiError> {
+        self.authorize_admin(call).await?;
+        self.list_static(data_source)
+    }
+
+    async fn remove_static_user(
+        &self,
+        call: &AdminCall,
+        user: &StaticUserRef,
+    ) -> Result<bool, ApiError> {
+        self.authorize_admin(call).await?;
+        self.remove_static(user)
+    }
+
+    async fn test_static_user(
+        &self,
+        call: &AdminCall,
+        user: &StaticUserRef,
+    ) -> Result<ExchangeCheck, ApiError> {
+        self.authorize_admin(call).await?;
+        self.test_static(user).await
     }
 
     async fn reset_user(&self, call: &AdminCall, user: &UserRef) -> Result<bool, ApiError> {

@@ -245,6 +245,7 @@ mod tests {
                 time_zone: "UTC".to_owned(),
             },
             keys,
+            static_users: Default::default(),
         };
         gateway.data_sources.put(&gateway.vault, source).unwrap();
         let (alice, bob, carol) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());

@@ -5,4 +5,5 @@ mod calendar;
 mod directory;
 mod known_users;
 mod sessions;
+mod static_users;
 mod tables;

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use mediagateway_api::{ApiError, ErrorKind, Login, LoginOutcome, SessionApi, UserCall};
+use mediagateway_api::{ActAs, ApiError, ErrorKind, Login, LoginOutcome, SessionApi, UserCall};
 use mediagateway_vault::{Account, Secret};
 
 use crate::audit;
@@ -17,6 +17,7 @@ use crate::{validate, Gateway};
 impl SessionApi for Gateway {
     async fn login(&self, call: &UserCall, login: &Login) -> Result<LoginOutcome, ApiError> {
         let source = self.authorize_user(call)?;
+        own_only(call)?;
         let config = &source.config;
         validate::name("user name", &login.user_name)?;
         validate::password("password", &login.password)?;
@@ -100,7 +101,19 @@ impl SessionApi for Gateway {
 
     async fn logout(&self, call: &UserCall) -> Result<bool, ApiError> {
         self.authorize_user(call)?;
+        own_only(call)?;
         self.remove_accounts(&user_record(call))
+    }
+}
+
+/// Logins and logouts are the portal user's own: a static user's login is the admin's.
+fn own_only(call: &UserCall) -> Result<(), ApiError> {
+    if call.act_as == ActAs::Own {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "a login or logout is the portal user's own; it cannot act as a static user",
+        ))
     }
 }
 
@@ -190,7 +203,7 @@ pub(crate) mod tests {
         };
         gateway
             .data_sources
-            .put(&gateway.vault, DataSource { config, keys })
+            .put(&gateway.vault, DataSource::new(config, keys))
             .unwrap();
         key
     }
