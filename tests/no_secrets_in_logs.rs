@@ -3,7 +3,9 @@
 
 use base64::Engine as _;
 use chrono::{Duration, Utc};
-use exchange_connector::{ClientTls, NewAppointment, ServiceAccount, TransportChoice};
+use exchange_connector::{
+    ActAs, ClientTls, NewAppointment, NewStaticUser, ServiceAccount, TransportChoice,
+};
 use exchange_test_support::CapturedLogs;
 use exchange_testkit::FakeExchange;
 use secrecy::{ExposeSecret, SecretString};
@@ -16,10 +18,16 @@ mod support;
 async fn a_full_run_logs_no_secret() {
     let captured = CapturedLogs::install_global(tracing::Level::TRACE);
 
-    let secrets = ["svc-Secret-9f2", "alice-Secret-77c", "gateway-Secret-31a"];
+    let secrets = [
+        "svc-Secret-9f2",
+        "alice-Secret-77c",
+        "gateway-Secret-31a",
+        "sales-Secret-5b8",
+    ];
     let fake = FakeExchange::builder()
         .user("svc@contoso.test", secrets[0], "svc@contoso.test")
         .user("alice@contoso.test", secrets[1], "alice@contoso.test")
+        .user("sales@contoso.test", secrets[3], "sales@contoso.test")
         .start()
         .await
         .unwrap();
@@ -77,6 +85,22 @@ async fn a_full_run_logs_no_secret() {
         .await
         .unwrap();
     user.delete_appointment(&created.id).await.unwrap();
+    // A static user: added, tested, acted as, listed and removed.
+    let sales = NewStaticUser::new(
+        "Sales",
+        "sales@contoso.test",
+        SecretString::from(secrets[3]),
+    );
+    exchange.put_static_user(sales).await.unwrap();
+    assert!(exchange.test_static_user("Sales").await.passed());
+    exchange
+        .user(portal_user)
+        .acting_as(ActAs::StaticUser("Sales".into()))
+        .calendar(start, start + Duration::hours(2))
+        .await
+        .unwrap();
+    assert_eq!(exchange.static_users().await.unwrap().len(), 1);
+    assert!(exchange.remove_static_user("Sales").await.unwrap());
     // An admin resets the user, then every user of the data source.
     assert!(exchange.reset_user(portal_user).await.unwrap());
     exchange
@@ -118,6 +142,7 @@ async fn a_full_run_logs_no_secret() {
     forbidden.push(key.secret().expose_secret().to_owned());
     forbidden.push(b64.encode(format!("alice@contoso.test:{}", secrets[1])));
     forbidden.push(b64.encode(format!("svc@contoso.test:{}", secrets[0])));
+    forbidden.push(b64.encode(format!("sales@contoso.test:{}", secrets[3])));
     for secret in forbidden {
         assert!(!logs.contains(&secret), "{secret} appears in the logs");
     }
