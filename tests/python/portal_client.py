@@ -202,6 +202,32 @@ calendar_api.DeleteAttachment(calendar_pb.DeleteAttachmentRequest(context=user, 
 check(not calendar_api.ListAttachments(calendar_pb.ListAttachmentsRequest(context=user, item_id=created.id),
                                        metadata=as_portal).attachments, "the attachment is gone")
 
+# A static user with Alice's login, mapped to a portal user of its own: another portal user
+# acts as it by name or through the mapping, never as Alice's own account.
+desk_guid = str(uuid.uuid4())
+admin_api.PutStaticUser(admin_pb.PutStaticUserRequest(context=admin, user=admin_pb.StaticUser(
+    data_source="Exchange", name="Front desk", portal_user=desk_guid,
+    user_name="alice@contoso.test", password="alice-password")), metadata=as_admin)
+desks = admin_api.ListStaticUsers(admin_pb.ListStaticUsersRequest(context=admin, data_source="Exchange"),
+                                  metadata=as_admin)
+check([(d.name, d.portal_user, d.mailbox) for d in desks.users] == [("Front desk", desk_guid, "alice@contoso.test")],
+      f"static users {desks}")
+window = calendar_pb.TimeWindow(start_ms=start - 3600_000, end_ms=start + 7200_000)
+newcomer = str(uuid.uuid4())
+for switch in [{"static_user": "Front desk"}, {"mapped_user": desk_guid}]:
+    as_desk = common_pb.UserContext(data_source="Exchange", portal_user=newcomer, **switch)
+    seen = calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(context=as_desk, window=window),
+                                         metadata=as_portal)
+    check([a.id for a in seen.appointments] == [created.id], f"acting as {switch}: {seen}")
+for switch in [{"mapped_user": user.portal_user}, {"static_user": "Nobody"}]:
+    refused = common_pb.UserContext(data_source="Exchange", portal_user=newcomer, **switch)
+    expect_error(lambda: calendar_api.FindAppointments(
+                     calendar_pb.FindAppointmentsRequest(context=refused, window=window), metadata=as_portal),
+                 grpc.StatusCode.PERMISSION_DENIED, common_pb.ERROR_KIND_PERMISSION_DENIED)
+removed = admin_api.RemoveStaticUser(admin_pb.RemoveStaticUserRequest(
+    context=admin, user=admin_pb.StaticUserRef(data_source="Exchange", name="Front desk")), metadata=as_admin)
+check(removed.was_known, "the static user was removed")
+
 calendar_api.DeleteAppointment(calendar_pb.DeleteAppointmentRequest(context=user, id=created.id),
                                metadata=as_portal)
 expect_error(lambda: calendar_api.GetAppointment(calendar_pb.GetAppointmentRequest(context=user, id=created.id),
