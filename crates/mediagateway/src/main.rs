@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use mediagateway::{Gateway, GatewayConfig};
-use mediagateway_api::{AdminApi, ApiError, KnownUser, UserQuery, UserRef};
+use mediagateway_api::{AdminApi, ApiError, KnownUser, StaticUserRef, UserQuery, UserRef};
 use mediagateway_grpc::GrpcServer;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -71,10 +71,51 @@ enum Command {
         #[command(subcommand)]
         command: UsersCommand,
     },
+    /// The static users of a running gateway's data sources (added over the API).
+    StaticUsers {
+        #[command(subcommand)]
+        command: StaticUsersCommand,
+    },
     /// The gateway password.
     Password {
         #[command(subcommand)]
         command: PasswordCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaticUsersCommand {
+    /// A data source's static users: name, the portal user it stands for, user name, mailbox,
+    /// EWS URL (never a password).
+    List {
+        /// The data source.
+        #[arg(long)]
+        data_source: String,
+        #[command(flatten)]
+        remote: remote::Remote,
+    },
+    /// Connection test of a static user: one call to Exchange with its login.
+    Test {
+        /// The static user's name.
+        name: String,
+        /// The data source.
+        #[arg(long)]
+        data_source: String,
+        #[command(flatten)]
+        remote: remote::Remote,
+    },
+    /// Removes a static user (asks first, unless --yes).
+    Remove {
+        /// The static user's name.
+        name: String,
+        /// The data source.
+        #[arg(long)]
+        data_source: String,
+        /// Do not ask.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        remote: remote::Remote,
     },
 }
 
@@ -216,6 +257,7 @@ async fn main() -> ExitCode {
         Command::Status { remote } => status(&remote).await,
         Command::DataSources { command } => data_sources(command).await,
         Command::Users { command } => users(command).await,
+        Command::StaticUsers { command } => static_users(command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -611,6 +653,64 @@ async fn users(command: UsersCommand) -> Outcome {
             let (client, admin) = remote.connect()?;
             let removed = client.reset_all_users(&admin, &data_source).await?;
             println!("reset {removed} user(s) of {data_source}");
+        }
+    }
+    Ok(())
+}
+
+async fn static_users(command: StaticUsersCommand) -> Outcome {
+    match command {
+        StaticUsersCommand::List {
+            data_source,
+            remote,
+        } => {
+            let (client, admin) = remote.connect()?;
+            for user in client.list_static_users(&admin, &data_source).await? {
+                println!(
+                    "{:<24}  {:<36}  {:<30}  {:<30}  {}",
+                    user.name,
+                    user.portal_user
+                        .map_or_else(|| "-".to_owned(), |u| u.to_string()),
+                    user.user_name,
+                    user.mailbox,
+                    user.server_url,
+                );
+            }
+        }
+        StaticUsersCommand::Test {
+            name,
+            data_source,
+            remote,
+        } => {
+            let (client, admin) = remote.connect()?;
+            let user = StaticUserRef::new(data_source, name.clone());
+            let check = client.test_static_user(&admin, &user).await?;
+            println!(
+                "{name}: mailbox {} on Exchange {}",
+                check.mailbox,
+                check
+                    .server_version
+                    .as_deref()
+                    .unwrap_or("(version not reported)")
+            );
+        }
+        StaticUsersCommand::Remove {
+            name,
+            data_source,
+            yes,
+            remote,
+        } => {
+            let question = format!("Remove static user {name:?} of {data_source:?}?");
+            if !yes && !confirmed(&question)? {
+                return Err("not confirmed; nothing changed (--yes skips the question)".into());
+            }
+            let (client, admin) = remote.connect()?;
+            let user = StaticUserRef::new(data_source.clone(), name.clone());
+            if client.remove_static_user(&admin, &user).await? {
+                println!("removed static user {name} of {data_source}");
+            } else {
+                println!("{data_source} has no static user {name}");
+            }
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, Authentication, CalendarApi, DataSourceConfig,
     ExchangeGeneration, GatewayPassword, Login, NewAppointment, ServiceAccount, SessionApi,
-    TimeWindow, UserCall,
+    StaticUser, TimeWindow, UserCall,
 };
 use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
@@ -677,6 +677,44 @@ async fn the_users_and_data_sources_commands_list_show_reset_and_delete() {
         stderr.contains("not logged in on any data source"),
         "{stderr}"
     );
+
+    // The static users: listed (never a password), tested and removed.
+    let desk = StaticUser {
+        data_source: "Exchange".to_owned(),
+        name: "Front desk".to_owned(),
+        portal_user: None,
+        user_name: ALICE.0.to_owned(),
+        password: SecretString::from(ALICE.1),
+        mailbox: None,
+        server_url: None,
+    };
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+    gateway.put_static_user(&admin, &desk).await.unwrap();
+    let statics = |args: &[&str]| command("static-users", args);
+    let (code, listed, _) = statics(&["list", "--data-source", "Exchange"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        listed.starts_with("Front desk ") && listed.contains(ALICE.0) && !listed.contains(ALICE.1),
+        "{listed}"
+    );
+    let (code, tested, _) = statics(&["test", "Front desk", "--data-source", "Exchange"]);
+    assert_eq!(code, Some(0), "{tested}");
+    assert!(tested.contains(&format!("mailbox {}", ALICE.0)), "{tested}");
+    let (code, _, stderr) = statics(&["remove", "Front desk", "--data-source", "Exchange"]);
+    assert_eq!(code, Some(1), "no terminal, no --yes: nothing happens");
+    assert!(stderr.contains("not confirmed"), "{stderr}");
+    let (code, removed, _) =
+        statics(&["remove", "Front desk", "--data-source", "Exchange", "--yes"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        removed.starts_with("removed static user Front desk"),
+        "{removed}"
+    );
+    let (_, again, _) = statics(&["remove", "Front desk", "--data-source", "Exchange", "--yes"]);
+    assert!(again.contains("has no static user"), "{again}");
+    let (code, _, stderr) = statics(&["test", "Front desk", "--data-source", "Exchange"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("Front desk"), "{stderr}");
 
     // The data sources.
     let data_sources = |args: &[&str]| command("data-sources", args);
