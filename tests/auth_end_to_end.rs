@@ -352,6 +352,7 @@ async fn gateway_through(
     rig: &KerberosRig,
     proxy: &str,
     authentication: Authentication,
+    session_based: bool,
 ) -> Result<(), String> {
     let fake = fake_behind_apache().await?;
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
@@ -365,7 +366,7 @@ async fn gateway_through(
         exchange_generation: ExchangeGeneration::Exchange2010To2019,
         authentication,
         service_account: ServiceAccount::new(rig.user(), rig.password(), behind(rig, proxy, &fake)),
-        session_based: false,
+        session_based,
         time_zone: "UTC".to_owned(),
     };
     let configured = gateway
@@ -379,10 +380,25 @@ async fn gateway_through(
         password: rig.password(),
         mailbox: Some("alice@example.test".to_owned()),
     };
-    gateway
+    // A wrong password is a refused login, and nothing is kept.
+    let wrong = Login {
+        password: SecretString::from(WRONG_PASSWORD),
+        ..login.clone()
+    };
+    match gateway.login(&call, &wrong).await {
+        Err(mediagateway_api::ApiError::ExchangeLoginRefused { .. }) => {}
+        other => return Err(format!("a wrong password through {proxy}: {other:?}")),
+    }
+    let outcome = gateway
         .login(&call, &login)
         .await
         .map_err(|e| format!("the login: {e}"))?;
+    if outcome.stored == session_based {
+        return Err(format!(
+            "stored {} for a session-based {session_based} data source",
+            outcome.stored
+        ));
+    }
     let window =
         TimeWindow::new(Utc::now(), Utc::now() + Duration::days(2)).map_err(|e| e.to_string())?;
     let found = gateway
@@ -407,11 +423,26 @@ async fn offered_takes_ntlm(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), Str
 }
 
 async fn gateway_by_pinned_ntlm(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
-    gateway_through(&rig, "ntlm-proxy", Authentication::Ntlm).await
+    // A stored login, then a session-based one.
+    gateway_through(&rig, "ntlm-proxy", Authentication::Ntlm, false).await?;
+    gateway_through(&rig, "ntlm-proxy", Authentication::Ntlm, true).await
 }
 
 async fn gateway_by_offered_negotiate(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
-    gateway_through(&rig, "negotiate-proxy", Authentication::UserNamePassword).await
+    gateway_through(
+        &rig,
+        "negotiate-proxy",
+        Authentication::UserNamePassword,
+        false,
+    )
+    .await?;
+    gateway_through(
+        &rig,
+        "negotiate-proxy",
+        Authentication::UserNamePassword,
+        true,
+    )
+    .await
 }
 
 async fn oauth_app_only_refreshes_once(secrets: Secrets) -> Result<(), String> {
