@@ -296,6 +296,29 @@ async fn wrong_exchange_password(kind: Kind) {
         Some(Diagnosis::InvalidLoginData),
         "{test}"
     );
+    // NTLM pinned where the server offers Basic alone: the test names the scheme, and a
+    // password never goes out by another.
+    let pinned = world
+        .data_source(kind)
+        .authentication(Authentication::Ntlm)
+        .build()
+        .unwrap();
+    let sent = world.fake.logged_requests().len();
+    let test = pinned.test_exchange_account().await;
+    assert_eq!(
+        test.diagnosis(),
+        Some(Diagnosis::SchemeNotOffered),
+        "{test}"
+    );
+    assert!(
+        test.to_string().contains("Basic"),
+        "the offer is named: {test}"
+    );
+    let log = world.fake.logged_requests();
+    assert!(
+        log[sent..].iter().all(|r| r.status == 401),
+        "nothing was let in"
+    );
     assert!(
         test.security_notice.is_some(),
         "the default password is still flagged"

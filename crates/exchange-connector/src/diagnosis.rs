@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use mediagateway_api::{ApiError, Unreachable};
+use mediagateway_api::{ApiError, AuthProblem, Unreachable};
 
 /// The outcome of one connection test.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +126,20 @@ pub enum Diagnosis {
     AuthenticationServiceUnreachable,
     /// The authentication settings do not fit the server.
     AuthenticationSettingsWrong,
+    /// The server does not offer the authentication scheme the data source pins.
+    SchemeNotOffered,
+    /// The gateway's clock and the Kerberos KDC's differ too much.
+    ClockSkew,
+    /// The EWS URL names the server by an IP address; Kerberos needs its host name.
+    KerberosNeedsHostName,
+    /// The KDC has no service principal (`HTTP/host`) for the EWS server.
+    ServicePrincipalNotFound,
+    /// The OAuth2 application lacks the tenant administrator's consent.
+    AdminConsentMissing,
+    /// The OAuth2 token is for another resource (a Microsoft Graph token used for EWS).
+    GraphTokenForEws,
+    /// The OAuth2 token lacks the EWS permission.
+    MissingEwsPermission,
     /// Exchange Online refuses EWS to this application: a tenant admin must allow it, or the
     /// data source must move to Microsoft Graph.
     EwsBlockedForApp,
@@ -184,6 +198,32 @@ impl Diagnosis {
                 "the authentication settings do not fit the server (scheme, client, consent, \
                  permissions or clock)"
             }
+            Self::SchemeNotOffered => {
+                "the server does not offer the authentication scheme the data source pins \
+                 (choose the scheme the server offers, or let the gateway pick by the offer)"
+            }
+            Self::ClockSkew => {
+                "the gateway's clock and the Kerberos KDC's differ by more than Kerberos allows \
+                 (synchronize the clocks)"
+            }
+            Self::KerberosNeedsHostName => {
+                "the EWS URL names the server by an IP address; Kerberos needs its host name"
+            }
+            Self::ServicePrincipalNotFound => {
+                "the Kerberos KDC has no service principal HTTP/<host> for the EWS server \
+                 (register the SPN, or use the server's canonical host name)"
+            }
+            Self::AdminConsentMissing => {
+                "the OAuth2 application lacks the tenant administrator's consent"
+            }
+            Self::GraphTokenForEws => {
+                "the OAuth2 token is for Microsoft Graph, not for Exchange Web Services \
+                 (request the EWS resource's scopes)"
+            }
+            Self::MissingEwsPermission => {
+                "the OAuth2 token lacks the EWS permission (EWS.AccessAsUser.All, or \
+                 full_access_as_app for app-only)"
+            }
             Self::EwsBlockedForApp => {
                 "Exchange Online refuses EWS to this application: since 2026-10-01 a tenant \
                  admin must allow it (Set-OrganizationConfig -EwsEnabled, EwsAllowedAppIDs), \
@@ -216,7 +256,16 @@ impl Diagnosis {
             ApiError::MailboxNotReady { .. } => Self::MailboxNotInitialized,
             ApiError::ExchangeUnreachable { .. } => Self::EwsNotReachable,
             ApiError::AuthenticationUnavailable { .. } => Self::AuthenticationServiceUnreachable,
-            ApiError::AuthenticationMisconfigured { .. } => Self::AuthenticationSettingsWrong,
+            ApiError::AuthenticationMisconfigured { problem, .. } => match problem {
+                AuthProblem::SchemeNotOffered => Self::SchemeNotOffered,
+                AuthProblem::ClockSkew => Self::ClockSkew,
+                AuthProblem::KerberosNeedsHostName => Self::KerberosNeedsHostName,
+                AuthProblem::ServicePrincipalNotFound => Self::ServicePrincipalNotFound,
+                AuthProblem::ConsentMissing => Self::AdminConsentMissing,
+                AuthProblem::WrongTokenAudience => Self::GraphTokenForEws,
+                AuthProblem::MissingEwsPermission => Self::MissingEwsPermission,
+                AuthProblem::Other => Self::AuthenticationSettingsWrong,
+            },
             ApiError::EwsBlocked { .. } => Self::EwsBlockedForApp,
             ApiError::Exchange { .. } | ApiError::Throttled { .. } => Self::ExchangeError,
             ApiError::UnknownDataSource { .. }

@@ -124,6 +124,8 @@ pub enum ApiError {
     AuthenticationMisconfigured {
         /// What failed.
         detail: String,
+        /// Which of the known set-up mistakes it is, where the gateway can tell.
+        problem: AuthProblem,
     },
     /// Exchange refuses EWS to this application by policy (Exchange Online since 2026-10-01,
     /// unless a tenant admin allows the app; off for everyone from 2027-04-01).
@@ -336,6 +338,30 @@ pub struct ErrorParts {
     pub back_off: Option<Duration>,
     /// The Exchange error code of [`ErrorKind::Exchange`].
     pub exchange_code: Option<String>,
+    /// The set-up mistake of [`ErrorKind::AuthenticationMisconfigured`].
+    pub auth_problem: Option<AuthProblem>,
+}
+
+/// The known set-up mistakes behind [`ApiError::AuthenticationMisconfigured`], each with its
+/// item in a connection test's checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthProblem {
+    /// None of these (see the detail).
+    Other,
+    /// The server does not offer the scheme the data source uses.
+    SchemeNotOffered,
+    /// The gateway's clock and the KDC's differ by more than Kerberos allows.
+    ClockSkew,
+    /// The EWS URL names its server by an IP address, where Kerberos needs the host name.
+    KerberosNeedsHostName,
+    /// The KDC knows no service principal (`HTTP/host`) for the EWS server.
+    ServicePrincipalNotFound,
+    /// The OAuth2 application lacks an administrator's consent in the tenant.
+    ConsentMissing,
+    /// The OAuth2 token is for another resource (a Microsoft Graph token used for EWS).
+    WrongTokenAudience,
+    /// The OAuth2 token lacks the EWS permission (`EWS.AccessAsUser.All` or `full_access_as_app`).
+    MissingEwsPermission,
 }
 
 impl ErrorParts {
@@ -347,6 +373,7 @@ impl ErrorParts {
             cause: None,
             back_off: None,
             exchange_code: None,
+            auth_problem: None,
         }
     }
 }
@@ -382,9 +409,12 @@ impl ApiError {
                 parts.exchange_code = Some(code.clone());
                 detail.clone()
             }
+            Self::AuthenticationMisconfigured { detail, problem } => {
+                parts.auth_problem = Some(*problem);
+                detail.clone()
+            }
             Self::ExchangeLoginRefused { detail }
             | Self::AuthenticationUnavailable { detail }
-            | Self::AuthenticationMisconfigured { detail }
             | Self::EwsBlocked { detail }
             | Self::MailboxNotFound { detail }
             | Self::MailboxNotReady { detail }
@@ -422,7 +452,10 @@ impl ApiError {
             ErrorKind::InvalidArgument => Self::InvalidArgument { what: detail },
             ErrorKind::ExchangeLoginRefused => Self::ExchangeLoginRefused { detail },
             ErrorKind::AuthenticationUnavailable => Self::AuthenticationUnavailable { detail },
-            ErrorKind::AuthenticationMisconfigured => Self::AuthenticationMisconfigured { detail },
+            ErrorKind::AuthenticationMisconfigured => Self::AuthenticationMisconfigured {
+                detail,
+                problem: parts.auth_problem.unwrap_or(AuthProblem::Other),
+            },
             ErrorKind::EwsBlocked => Self::EwsBlocked { detail },
             ErrorKind::MailboxNotFound => Self::MailboxNotFound { detail },
             ErrorKind::MailboxNotReady => Self::MailboxNotReady { detail },
@@ -500,7 +533,14 @@ mod tests {
             },
             ApiError::ExchangeLoginRefused { detail: detail() },
             ApiError::AuthenticationUnavailable { detail: detail() },
-            ApiError::AuthenticationMisconfigured { detail: detail() },
+            ApiError::AuthenticationMisconfigured {
+                detail: detail(),
+                problem: AuthProblem::Other,
+            },
+            ApiError::AuthenticationMisconfigured {
+                detail: detail(),
+                problem: AuthProblem::KerberosNeedsHostName,
+            },
             ApiError::EwsBlocked { detail: detail() },
             ApiError::MailboxNotFound { detail: detail() },
             ApiError::MailboxNotReady { detail: detail() },

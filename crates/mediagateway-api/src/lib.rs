@@ -102,7 +102,7 @@ pub use areas::directory::{
 pub use areas::sessions::{Login, LoginOutcome, SessionApi};
 pub use areas::tables::TablesApi;
 pub use call::{ActAs, AdminCall, Credential, GatewayPassword, PortalCall, PortalKey, UserCall};
-pub use error::{ApiError, ErrorKind, ErrorParts, Unreachable};
+pub use error::{ApiError, AuthProblem, ErrorKind, ErrorParts, Unreachable};
 pub use gate::{Gatekeeper, Role};
 
 #[doc(hidden)]

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use mediagateway_api::{ApiError, ErrorKind, ErrorParts, Unreachable};
+use mediagateway_api::{ApiError, AuthProblem, ErrorKind, ErrorParts, Unreachable};
 use tonic::metadata::{MetadataMap, MetadataValue};
 use tonic::{Code, Status};
 
@@ -19,6 +19,7 @@ const KIND: &str = "mg-error-kind";
 const BACK_OFF: &str = "mg-back-off-ms";
 const CAUSE: &str = "mg-unreachable";
 const EXCHANGE_CODE: &str = "mg-exchange-code";
+const AUTH_PROBLEM: &str = "mg-auth-problem";
 
 /// The gRPC code and the wire name of each kind.
 fn wire(kind: ErrorKind) -> (Code, proto::ErrorKind) {
@@ -118,6 +119,34 @@ fn cause_from_wire(cause: proto::UnreachableCause) -> Unreachable {
     }
 }
 
+fn problem_to_wire(problem: AuthProblem) -> proto::AuthProblem {
+    use proto::AuthProblem as Wire;
+    match problem {
+        AuthProblem::Other => Wire::Other,
+        AuthProblem::SchemeNotOffered => Wire::SchemeNotOffered,
+        AuthProblem::ClockSkew => Wire::ClockSkew,
+        AuthProblem::KerberosNeedsHostName => Wire::KerberosNeedsHostName,
+        AuthProblem::ServicePrincipalNotFound => Wire::ServicePrincipalNotFound,
+        AuthProblem::ConsentMissing => Wire::ConsentMissing,
+        AuthProblem::WrongTokenAudience => Wire::WrongTokenAudience,
+        AuthProblem::MissingEwsPermission => Wire::MissingEwsPermission,
+    }
+}
+
+fn problem_from_wire(problem: proto::AuthProblem) -> AuthProblem {
+    use proto::AuthProblem as Wire;
+    match problem {
+        Wire::SchemeNotOffered => AuthProblem::SchemeNotOffered,
+        Wire::ClockSkew => AuthProblem::ClockSkew,
+        Wire::KerberosNeedsHostName => AuthProblem::KerberosNeedsHostName,
+        Wire::ServicePrincipalNotFound => AuthProblem::ServicePrincipalNotFound,
+        Wire::ConsentMissing => AuthProblem::ConsentMissing,
+        Wire::WrongTokenAudience => AuthProblem::WrongTokenAudience,
+        Wire::MissingEwsPermission => AuthProblem::MissingEwsPermission,
+        Wire::Other | Wire::Unspecified => AuthProblem::Other,
+    }
+}
+
 /// The status a server sends for `error`: the gRPC code, the kind in metadata, the details in
 /// the message and metadata.
 pub(crate) fn to_status(error: &ApiError) -> Status {
@@ -135,6 +164,10 @@ pub(crate) fn to_status(error: &ApiError) -> Status {
     }
     if let Some(value) = parts.exchange_code.and_then(|code| code.parse().ok()) {
         metadata.insert(EXCHANGE_CODE, value);
+    }
+    if let Some(problem) = parts.auth_problem {
+        let problem = problem_to_wire(problem).as_str_name();
+        metadata.insert(AUTH_PROBLEM, MetadataValue::from_static(problem));
     }
     Status::with_metadata(code, parts.message, metadata)
 }
@@ -164,6 +197,9 @@ pub(crate) fn from_status(status: &Status, address: &str) -> ApiError {
             .and_then(|v| v.parse().ok())
             .map(Duration::from_millis),
         exchange_code: text(metadata, EXCHANGE_CODE).map(str::to_owned),
+        auth_problem: text(metadata, AUTH_PROBLEM)
+            .and_then(proto::AuthProblem::from_str_name)
+            .map(problem_from_wire),
     };
     ApiError::from_parts(parts, address)
 }
@@ -301,6 +337,35 @@ mod tests {
             assert_eq!(cause_to_wire(cause_from_wire(cause)), cause);
             assert_eq!(from_status(&to_status(&error), "127.0.0.1:1"), error);
         }
+    }
+
+    #[test]
+    fn every_auth_problem_survives_a_round_trip() {
+        let problems: Vec<_> = (1..)
+            .map_while(|n| proto::AuthProblem::try_from(n).ok())
+            .collect();
+        assert_eq!(problems.len(), 8);
+        for problem in problems {
+            let error = ApiError::AuthenticationMisconfigured {
+                detail: "what happened".into(),
+                problem: problem_from_wire(problem),
+            };
+            assert_eq!(problem_to_wire(problem_from_wire(problem)), problem);
+            assert_eq!(from_status(&to_status(&error), "127.0.0.1:1"), error);
+        }
+        // A status without the problem, from an older gateway, is "other".
+        let mut status = to_status(&ApiError::AuthenticationMisconfigured {
+            detail: "x".into(),
+            problem: AuthProblem::ClockSkew,
+        });
+        status.metadata_mut().remove(AUTH_PROBLEM);
+        assert!(matches!(
+            from_status(&status, "127.0.0.1:1"),
+            ApiError::AuthenticationMisconfigured {
+                problem: AuthProblem::Other,
+                ..
+            }
+        ));
     }
 
     #[test]

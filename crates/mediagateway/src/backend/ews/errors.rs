@@ -3,7 +3,7 @@
 use exchange_auth::{AuthError, FailureClass};
 use exchange_ews::error::ConnectFailure;
 use exchange_ews::{EwsError, ResponseCode};
-use mediagateway_api::{ApiError, Unreachable};
+use mediagateway_api::{ApiError, AuthProblem, Unreachable};
 
 /// The gateway error of an EWS failure.
 pub(crate) fn map_error(error: EwsError) -> ApiError {
@@ -72,6 +72,14 @@ pub(crate) fn map_item_error(error: EwsError, id: &str) -> ApiError {
 
 /// A refused password is the user's to fix; an unreachable KDC or token service is not.
 fn authentication(error: &AuthError, detail: String) -> ApiError {
+    // A KDC that does not know the server's own principal is the server's set-up, not the
+    // user's password: no failed login is counted against the user.
+    if problem(error) == AuthProblem::ServicePrincipalNotFound {
+        return ApiError::AuthenticationMisconfigured {
+            detail,
+            problem: AuthProblem::ServicePrincipalNotFound,
+        };
+    }
     match error.class() {
         FailureClass::CredentialsRefused => ApiError::ExchangeLoginRefused { detail },
         FailureClass::ServiceUnavailable => ApiError::AuthenticationUnavailable { detail },
@@ -79,7 +87,28 @@ fn authentication(error: &AuthError, detail: String) -> ApiError {
             code: "AuthenticationProtocol".to_owned(),
             detail,
         },
-        _ => ApiError::AuthenticationMisconfigured { detail },
+        _ => ApiError::AuthenticationMisconfigured {
+            detail,
+            problem: problem(error),
+        },
+    }
+}
+
+/// Which known set-up mistake a misconfiguration is.
+fn problem(error: &AuthError) -> AuthProblem {
+    match error {
+        AuthError::SchemeNotOffered { .. } => AuthProblem::SchemeNotOffered,
+        AuthError::ClockSkew => AuthProblem::ClockSkew,
+        AuthError::KerberosNeedsHostName { .. } => AuthProblem::KerberosNeedsHostName,
+        // The KDC does not know the server's service principal; an unknown user principal is
+        // a refused login, classed elsewhere.
+        AuthError::KerberosUnknownPrincipal { principal } if principal.starts_with("HTTP/") => {
+            AuthProblem::ServicePrincipalNotFound
+        }
+        AuthError::OAuthConsentRequired { .. } => AuthProblem::ConsentMissing,
+        AuthError::OAuthWrongAudience { .. } => AuthProblem::WrongTokenAudience,
+        AuthError::OAuthMissingEwsPermission { .. } => AuthProblem::MissingEwsPermission,
+        _ => AuthProblem::Other,
     }
 }
 
@@ -132,8 +161,47 @@ mod tests {
         );
         let skew = map_error(auth_failure(AuthError::ClockSkew));
         assert!(
-            matches!(skew, ApiError::AuthenticationMisconfigured { .. }),
+            matches!(
+                skew,
+                ApiError::AuthenticationMisconfigured {
+                    problem: AuthProblem::ClockSkew,
+                    ..
+                }
+            ),
             "{skew:?}"
         );
+    }
+
+    #[test]
+    fn each_known_set_up_mistake_is_named() {
+        let problem_of = |source| match map_error(auth_failure(source)) {
+            ApiError::AuthenticationMisconfigured { problem, .. } => Some(problem),
+            _ => None,
+        };
+        let cases = [
+            (
+                AuthError::SchemeNotOffered {
+                    scheme: "NTLM",
+                    offered: "Basic".into(),
+                },
+                AuthProblem::SchemeNotOffered,
+            ),
+            (
+                AuthError::KerberosNeedsHostName {
+                    host: "10.0.0.5".into(),
+                },
+                AuthProblem::KerberosNeedsHostName,
+            ),
+            (
+                AuthError::KerberosUnknownPrincipal {
+                    principal: "HTTP/mail.contoso.test@CONTOSO.TEST".into(),
+                },
+                AuthProblem::ServicePrincipalNotFound,
+            ),
+        ];
+        for (source, expected) in cases {
+            let label = format!("{source:?}");
+            assert_eq!(problem_of(source), Some(expected), "{label}");
+        }
     }
 }
