@@ -75,7 +75,7 @@ fn main() -> ExitCode {
     secrets.add(rig.password().expose_secret());
     secrets.add(WRONG_PASSWORD);
 
-    let cases: [(&str, Case); 12] = [
+    let cases: [(&str, Case); 13] = [
         ("basic_straight_to_the_fake", |_, s| {
             Box::pin(basic_straight_to_the_fake(s))
         }),
@@ -110,6 +110,10 @@ fn main() -> ExitCode {
         (
             "gateway_logs_in_by_the_offered_negotiate_through_apache",
             |r, s| Box::pin(gateway_by_offered_negotiate(r, s)),
+        ),
+        (
+            "gateway_kerberos_only_and_its_host_name_diagnosis",
+            |r, s| Box::pin(gateway_kerberos_only(r, s)),
         ),
         ("oauth_app_only_refreshes_once_after_a_401", |_, s| {
             Box::pin(oauth_app_only_refreshes_once(s))
@@ -412,6 +416,44 @@ async fn gateway_through(
         ));
     }
     Ok(())
+}
+
+/// Kerberos only through the gateway: a login by the host name works (stored and
+/// session-based); the same server named by its IP address is diagnosed, not retried by NTLM.
+async fn gateway_kerberos_only(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {
+    gateway_through(&rig, "negotiate-proxy", Authentication::Kerberos, false).await?;
+    gateway_through(&rig, "negotiate-proxy", Authentication::Kerberos, true).await?;
+    let fake = fake_behind_apache().await?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let config = GatewayConfig::in_dir(dir.path())
+        .with_rsa_bits(2048)
+        .allow_plain_http_on_loopback();
+    let gateway = Gateway::open(&config).map_err(|e| format!("the gateway: {e}"))?;
+    let admin = AdminCall::new(GatewayPassword::from("1234"));
+    let by_ip = format!(
+        "http://127.0.0.1:{}/negotiate-proxy/{}/EWS/Exchange.asmx",
+        rig.http_port(),
+        fake.addr().port()
+    );
+    let source = DataSourceConfig {
+        name: "ByAddress".to_owned(),
+        exchange_generation: ExchangeGeneration::Exchange2010To2019,
+        authentication: Authentication::Kerberos,
+        service_account: ServiceAccount::new(rig.user(), rig.password(), by_ip),
+        session_based: false,
+        time_zone: "UTC".to_owned(),
+    };
+    gateway
+        .configure_data_source(&admin, &source)
+        .await
+        .map_err(|e| format!("configuring: {e}"))?;
+    match gateway.test_exchange_account(&admin, "ByAddress").await {
+        Err(mediagateway_api::ApiError::AuthenticationMisconfigured {
+            problem: mediagateway_api::AuthProblem::KerberosNeedsHostName,
+            ..
+        }) => Ok(()),
+        other => Err(format!("an IP address with Kerberos only: {other:?}")),
+    }
 }
 
 async fn offered_takes_ntlm(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), String> {

@@ -130,24 +130,30 @@ pub enum Authentication {
     /// User name and password, always Negotiate: Kerberos with the password, NTLM inside
     /// SPNEGO where no ticket can be had.
     Negotiate,
+    /// User name and password, Kerberos only (Negotiate without NTLM): the user name is a
+    /// principal (`alice` or `alice@REALM`) and the EWS URL names the server by its host name.
+    Kerberos,
 }
 
 impl Authentication {
     /// Every authentication type.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::UserNamePassword,
         Self::Basic,
         Self::Ntlm,
         Self::Negotiate,
+        Self::Kerberos,
     ];
 
-    /// Its name in stored settings: `user-name-password`, `basic`, `ntlm`, `negotiate`.
+    /// Its name in stored settings: `user-name-password`, `basic`, `ntlm`, `negotiate`,
+    /// `kerberos`.
     pub fn name(self) -> &'static str {
         match self {
             Self::UserNamePassword => "user-name-password",
             Self::Basic => "basic",
             Self::Ntlm => "ntlm",
             Self::Negotiate => "negotiate",
+            Self::Kerberos => "kerberos",
         }
     }
 

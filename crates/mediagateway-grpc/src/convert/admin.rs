@@ -46,6 +46,7 @@ impl From<Authentication> for proto::Authentication {
             Authentication::Basic => Self::Basic,
             Authentication::Ntlm => Self::Ntlm,
             Authentication::Negotiate => Self::Negotiate,
+            Authentication::Kerberos => Self::Kerberos,
         }
     }
 }
@@ -59,6 +60,7 @@ impl TryFrom<proto::Authentication> for Authentication {
             proto::Authentication::Basic => Ok(Self::Basic),
             proto::Authentication::Ntlm => Ok(Self::Ntlm),
             proto::Authentication::Negotiate => Ok(Self::Negotiate),
+            proto::Authentication::Kerberos => Ok(Self::Kerberos),
             proto::Authentication::Unspecified => {
                 Err(ApiError::invalid("the authentication type is missing"))
             }

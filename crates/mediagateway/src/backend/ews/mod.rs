@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use exchange_auth::{Offered, PasswordScheme, UserCredentials};
+use exchange_auth::{AuthStrategy, Kerberos, Negotiate, Offered, PasswordScheme, UserCredentials};
 use exchange_ews::client::{AddressCheck, BackOffState, HostLookup, RetryPolicy};
 use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget};
 use mediagateway_api::tables::{Table, TableInfo};
@@ -150,16 +150,25 @@ impl EwsBackend {
             return Ok(cached.client.clone());
         }
         let credentials = UserCredentials::new(access.user_name.clone(), access.password.clone());
-        let strategy = match access.authentication {
-            Authentication::UserNamePassword => Offered::new(credentials),
-            Authentication::Basic => Offered::pinned(credentials, PasswordScheme::Basic),
-            Authentication::Ntlm => Offered::pinned(credentials, PasswordScheme::Ntlm),
-            Authentication::Negotiate => Offered::pinned(credentials, PasswordScheme::Negotiate),
-        }
-        .map_err(|e| ApiError::invalid(e.to_string()))?;
+        let invalid = |e: exchange_auth::AuthError| ApiError::invalid(e.to_string());
+        let pinned = |scheme| Offered::pinned(credentials.clone(), scheme);
+        let strategy: Arc<dyn AuthStrategy> = match access.authentication {
+            Authentication::UserNamePassword => {
+                Arc::new(Offered::new(credentials.clone()).map_err(invalid)?)
+            }
+            Authentication::Basic => Arc::new(pinned(PasswordScheme::Basic).map_err(invalid)?),
+            Authentication::Ntlm => Arc::new(pinned(PasswordScheme::Ntlm).map_err(invalid)?),
+            Authentication::Negotiate => {
+                Arc::new(pinned(PasswordScheme::Negotiate).map_err(invalid)?)
+            }
+            // Negotiate with Kerberos alone: no NTLM to fall back to.
+            Authentication::Kerberos => Arc::new(Negotiate::new(
+                Kerberos::with_password(credentials.clone()).map_err(invalid)?,
+            )),
+        };
         let mut builder = EwsClient::builder(&access.server_url)
             .version(ews_version(access.generation))
-            .auth(Arc::new(strategy))
+            .auth(strategy)
             .timeout(self.timeout)
             .retry(RetryPolicy::new(
                 3,
