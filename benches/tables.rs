@@ -240,29 +240,13 @@ fn appointments_read(c: &mut Criterion) {
     });
     view.window = Some(TimeWindow::new(start, end).expect("a window"));
     let view = &view;
-    let in_process = || async {
-        let chunks: Vec<_> = TablesApi::query(&*bench.in_process, &bench.alice, view)
-            .await
-            .expect("the query runs")
-            .try_collect()
-            .await
-            .expect("the records arrive");
-        chunks.iter().map(|c| c.records.len()).sum::<usize>()
-    };
+    let in_process = || records(&*bench.in_process, &bench.alice, view);
     assert_eq!(bench.runtime.block_on(in_process()), APPOINTMENTS);
     group.bench_function("gateway_in_process", |b| {
         b.to_async(&bench.runtime).iter(in_process);
     });
     // The same query through the gRPC client without the connector: what the connector adds.
-    let over_grpc = || async {
-        let chunks: Vec<_> = TablesApi::query(&*bench.grpc, &bench.alice, view)
-            .await
-            .expect("the query runs")
-            .try_collect()
-            .await
-            .expect("the records arrive");
-        chunks.iter().map(|c| c.records.len()).sum::<usize>()
-    };
+    let over_grpc = || records(&*bench.grpc, &bench.alice, view);
     assert_eq!(bench.runtime.block_on(over_grpc()), APPOINTMENTS);
     group.bench_function("gateway_grpc", |b| {
         b.to_async(&bench.runtime).iter(over_grpc);
@@ -270,15 +254,7 @@ fn appointments_read(c: &mut Criterion) {
     let mut every_field = TableQuery::new(Table::Appointment, Query::new(1000));
     every_field.window = Some(TimeWindow::new(start, end).expect("a window"));
     let every_field = &every_field;
-    let all_fields = || async {
-        let chunks: Vec<_> = TablesApi::query(&*bench.grpc, &bench.alice, every_field)
-            .await
-            .expect("the query runs")
-            .try_collect()
-            .await
-            .expect("the records arrive");
-        chunks.iter().map(|c| c.records.len()).sum::<usize>()
-    };
+    let all_fields = || records(&*bench.grpc, &bench.alice, every_field);
     assert_eq!(bench.runtime.block_on(all_fields()), APPOINTMENTS);
     group.bench_function("gateway_grpc_every_field", |b| {
         b.to_async(&bench.runtime).iter(all_fields);
@@ -334,6 +310,17 @@ fn appointments_read(c: &mut Criterion) {
     );
 
     streaming_memory(&bench);
+}
+
+/// How many records `query` streams through `api` for `call`.
+async fn records(api: &dyn GatewayApi, call: &UserCall, query: &TableQuery) -> usize {
+    let chunks: Vec<_> = TablesApi::query(api, call, query)
+        .await
+        .expect("the query runs")
+        .try_collect()
+        .await
+        .expect("the records arrive");
+    chunks.iter().map(|c| c.records.len()).sum()
 }
 
 /// How many floor and gateway reads run back to back for the paired ratio.

@@ -11,8 +11,8 @@ use mediagateway_api::{
     AdminCall, ApiError, Credential, DataSourceConfig, Gatekeeper, PortalCall, Role, UserCall,
 };
 use mediagateway_vault::{
-    ensure_private_dir, AccountSummary, RecordId, Secret, SessionAccounts, Vault, VaultError,
-    VaultOptions,
+    ensure_private_dir, Account, AccountSummary, RecordId, Secret, SessionAccounts, Vault,
+    VaultError, VaultOptions,
 };
 use secrecy::SecretString;
 
@@ -336,6 +336,16 @@ impl Gateway {
         let account = account.ok_or_else(|| ApiError::NotLoggedIn {
             portal_user: call.portal_user.to_string(),
         })?;
+        self.account_access(config, &account)
+    }
+
+    /// The mailbox access of a stored `account` (a portal user's or a static user's) of the
+    /// data source configured as `config`.
+    pub(crate) fn account_access(
+        &self,
+        config: &DataSourceConfig,
+        account: &Account,
+    ) -> Result<MailboxAccess, ApiError> {
         let Secret::Password(password) = &account.secret else {
             return Err(ApiError::Storage {
                 detail: "the stored account holds no password".to_owned(),

@@ -183,23 +183,6 @@ impl Gateway {
             .ok_or_else(|| ApiError::Storage {
                 detail: format!("static user {name:?} has no stored login"),
             })?;
-        let Secret::Password(password) = &account.secret else {
-            return Err(ApiError::Storage {
-                detail: "the static user's login holds no password".to_owned(),
-            });
-        };
-        self.allowed_url(&account.server_url)?;
-        Ok(MailboxAccess {
-            server_url: account.server_url.clone(),
-            generation: config.exchange_generation,
-            authentication: config.authentication,
-            user_name: account.user_name.clone(),
-            password: password.clone(),
-            mailbox: account
-                .mailbox
-                .clone()
-                .unwrap_or_else(|| account.user_name.clone()),
-            time_zone: config.time_zone.clone(),
-        })
+        self.account_access(config, &account)
     }
 }
