@@ -11,7 +11,7 @@ use exchange_connector::{
 };
 use exchange_testkit::FakeExchange;
 use mediagateway::Gateway;
-use mediagateway_api::{Login, UserCall};
+use mediagateway_api::{Login, UserCall, MAX_STATIC_USERS};
 use mediagateway_grpc::GrpcClient;
 use secrecy::SecretString;
 use uuid::Uuid;
@@ -238,6 +238,9 @@ async fn static_users(kind: Kind) {
     }
     let empty = NewStaticUser::new("Empty", SALES.0, SecretString::from(""));
     assert!(invalid(exchange.put_static_user(empty).await));
+    let long_name = "a".repeat(300);
+    let oversized = NewStaticUser::new("Long", long_name, SecretString::from(SALES.1));
+    assert!(invalid(exchange.put_static_user(oversized).await));
     let elsewhere = NewStaticUser {
         server_url: Some("https://169.254.169.254/EWS/Exchange.asmx".into()),
         ..NewStaticUser::new("Elsewhere", SALES.0, SecretString::from(SALES.1))
@@ -264,6 +267,24 @@ async fn static_users(kind: Kind) {
         calendar(&exchange, newcomer, ActAs::MappedUser(mapped)).await
     ));
     assert!(exchange.static_users().await.unwrap().is_empty());
+
+    // At most MAX_STATIC_USERS per data source; a replaced one is no new one.
+    for n in 0..MAX_STATIC_USERS {
+        let user = NewStaticUser::new(format!("Desk {n}"), SALES.0, SecretString::from(SALES.1));
+        other.put_static_user(user).await.unwrap();
+    }
+    let one_more = NewStaticUser::new("Desk extra", SALES.0, SecretString::from(SALES.1));
+    let refused_more = other.put_static_user(one_more).await;
+    assert!(
+        matches!(
+            refused_more.as_ref().map_err(ConnectorError::gateway_error),
+            Err(Some(ApiError::LimitExceeded { .. }))
+        ),
+        "{refused_more:?}"
+    );
+    let replaced = NewStaticUser::new("Desk 0", SALES.0, SecretString::from(SALES.1));
+    other.put_static_user(replaced).await.unwrap();
+    assert_eq!(other.static_users().await.unwrap().len(), MAX_STATIC_USERS);
 }
 
 mod in_process {

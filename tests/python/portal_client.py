@@ -212,6 +212,13 @@ desks = admin_api.ListStaticUsers(admin_pb.ListStaticUsersRequest(context=admin,
                                   metadata=as_admin)
 check([(d.name, d.portal_user, d.mailbox) for d in desks.users] == [("Front desk", desk_guid, "alice@contoso.test")],
       f"static users {desks}")
+desk_test = admin_api.TestStaticUser(admin_pb.TestStaticUserRequest(
+    context=admin, user=admin_pb.StaticUserRef(data_source="Exchange", name="Front desk")), metadata=as_admin)
+check(desk_test.mailbox == "alice@contoso.test", f"the static user's connection test {desk_test}")
+expect_error(lambda: admin_api.PutStaticUser(admin_pb.PutStaticUserRequest(context=admin, user=admin_pb.StaticUser(
+                 data_source="Exchange", name="x" * 65, user_name="alice@contoso.test", password="alice-password")),
+                 metadata=as_admin),
+             grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
 window = calendar_pb.TimeWindow(start_ms=start - 3600_000, end_ms=start + 7200_000)
 newcomer = str(uuid.uuid4())
 for switch in [{"static_user": "Front desk"}, {"mapped_user": desk_guid}]:
