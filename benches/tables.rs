@@ -262,13 +262,14 @@ fn appointments_read(c: &mut Criterion) {
     group.finish();
 
     // The ratios again, from reads run back to back (the floor, the gateway in the process,
-    // the connector over gRPC): this machine's speed drifts between criterion's benchmarks by
-    // more than the overhead being measured. Besides the time, the processor time of the
-    // whole process (every thread, the fake Exchange's included) tells work from waiting.
+    // the bare gRPC client, the connector over gRPC): this machine's speed drifts between
+    // criterion's benchmarks by more than the overhead being measured. Besides the time, the
+    // processor time of the whole process (every thread, the fake Exchange's included) tells
+    // work from waiting.
     let (times, cpu) = bench.runtime.block_on(async {
-        let (mut times, mut cpu) = ([vec![], vec![], vec![]], [0; 3]);
+        let (mut times, mut cpu) = ([vec![], vec![], vec![], vec![]], [0; 4]);
         for _ in 0..PAIRS {
-            for (path, times, cpu) in (0..3)
+            for (path, times, cpu) in (0..4)
                 .zip(&mut times)
                 .zip(&mut cpu)
                 .map(|((p, t), c)| (p, t, c))
@@ -277,6 +278,7 @@ fn appointments_read(c: &mut Criterion) {
                 match path {
                     0 => same_shape().await,
                     1 => in_process().await,
+                    2 => over_grpc().await,
                     _ => through_connector().await,
                 };
                 times.push(started.elapsed().as_secs_f64() * 1e3);
@@ -297,8 +299,9 @@ fn appointments_read(c: &mut Criterion) {
     };
     println!(
         "appointments_read_1000/paired ({PAIRS} rounds): median floor {:.2} ms ({:.2} ms of \
-         processor time); gateway in process {:.2} ms ({:.2} ms), median ratio {:.3}; connector \
-         + gRPC + gateway {:.2} ms ({:.2} ms), median ratio {:.3} (target <= 1.25)",
+         processor time); gateway in process {:.2} ms ({:.2} ms), median ratio {:.3}; gRPC \
+         client + gateway {:.2} ms ({:.2} ms), median ratio {:.3}; connector + gRPC + gateway \
+         {:.2} ms ({:.2} ms), median ratio {:.3} (target <= 1.25)",
         median(times[0].clone()),
         per_read(cpu[0]),
         median(times[1].clone()),
@@ -307,6 +310,9 @@ fn appointments_read(c: &mut Criterion) {
         median(times[2].clone()),
         per_read(cpu[2]),
         ratios(2),
+        median(times[3].clone()),
+        per_read(cpu[3]),
+        ratios(3),
     );
 
     streaming_memory(&bench);
