@@ -94,6 +94,7 @@ fn set_up() -> Bench {
         service_account: ServiceAccount::new(SERVICE.0, SecretString::from(SERVICE.1), fake.url()),
         session_based: false,
         time_zone: "UTC".to_owned(),
+        oauth: None,
     };
     let user = runtime.block_on(async {
         let key = gateway

@@ -372,6 +372,7 @@ async fn gateway_through(
         service_account: ServiceAccount::new(rig.user(), rig.password(), behind(rig, proxy, &fake)),
         session_based,
         time_zone: "UTC".to_owned(),
+        oauth: None,
     };
     let configured = gateway
         .configure_data_source(&admin, &source)
@@ -442,6 +443,7 @@ async fn gateway_kerberos_only(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), 
         service_account: ServiceAccount::new(rig.user(), rig.password(), by_ip),
         session_based: false,
         time_zone: "UTC".to_owned(),
+        oauth: None,
     };
     gateway
         .configure_data_source(&admin, &source)

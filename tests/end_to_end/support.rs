@@ -145,5 +145,6 @@ pub(crate) fn data_source_config(name: &str, ews_url: &str) -> mediagateway_api:
         ),
         session_based: false,
         time_zone: "Europe/Berlin".to_owned(),
+        oauth: None,
     }
 }

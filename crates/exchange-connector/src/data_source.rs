@@ -7,7 +7,8 @@ use mediagateway_api::tables::TableInfo;
 use mediagateway_api::{
     AdminCall, ApiError, Authentication, Credential, DataSourceConfig, DataSourceConfigured,
     DataSourceInfo, ExchangeGeneration, GatewayApi, GatewayPassword, Login, LoginOutcome,
-    PortalCall, PortalKey, ServiceAccount, UserCall,
+    OAuthLoginFinish, OAuthLoginStart, OAuthSettings, PortalCall, PortalKey, ServiceAccount,
+    UserCall,
 };
 #[cfg(feature = "grpc")]
 use mediagateway_grpc::tls::ClientTls;
@@ -64,6 +65,7 @@ pub struct DataSourceBuilder {
     exchange_generation: Option<ExchangeGeneration>,
     authentication: Option<Authentication>,
     account: Option<ServiceAccount>,
+    oauth: Option<OAuthSettings>,
     session_based: bool,
     timeout: Duration,
     #[cfg(feature = "grpc")]
@@ -144,9 +146,17 @@ impl DataSourceBuilder {
         self
     }
 
-    /// Exchange account: the data source's service account.
+    /// Exchange account: the data source's service account. With
+    /// [`Authentication::OAuth2`] its password is empty: the gateway reaches it app-only.
     pub fn exchange_account(mut self, account: ServiceAccount) -> Self {
         self.account = Some(account);
+        self
+    }
+
+    /// The OAuth2 application, for [`Authentication::OAuth2`] (Exchange Online): portal users
+    /// then sign in in the browser ([`DataSource::begin_oauth_login`]).
+    pub fn oauth(mut self, settings: OAuthSettings) -> Self {
+        self.oauth = Some(settings);
         self
     }
 
@@ -232,6 +242,7 @@ impl DataSourceBuilder {
                     service_account: account,
                     session_based: self.session_based,
                     time_zone: self.time_zone,
+                    oauth: self.oauth,
                 },
             }),
         })
@@ -282,6 +293,7 @@ impl DataSource {
             exchange_generation: None,
             authentication: None,
             account: None,
+            oauth: None,
             session_based: false,
             timeout: Duration::from_secs(120),
             #[cfg(feature = "grpc")]
@@ -595,6 +607,45 @@ impl DataSource {
         };
         let call = self.user_call(portal_user);
         Ok(self.gateway().login(&call, &login).await?)
+    }
+
+    /// Starts `portal_user`'s OAuth2 sign-in (data sources with [`Authentication::OAuth2`]):
+    /// the URL to send the user's browser to. `login_hint` (the user's sign-in name, when the
+    /// portal knows it) saves the user typing it. Finish it with
+    /// [`finish_oauth_login`](Self::finish_oauth_login) within ten minutes.
+    pub async fn begin_oauth_login(
+        &self,
+        portal_user: Uuid,
+        login_hint: Option<&str>,
+    ) -> Result<String, ConnectorError> {
+        let start = OAuthLoginStart {
+            login_hint: login_hint.map(str::to_owned),
+        };
+        let call = self.user_call(portal_user);
+        Ok(self
+            .gateway()
+            .begin_oauth_login(&call, &start)
+            .await?
+            .authorization_url)
+    }
+
+    /// Finishes `portal_user`'s OAuth2 sign-in with the `code` and `state` query parameters
+    /// the browser brought back to the redirect URI: the gateway redeems the code and keeps
+    /// the refresh token as the user's account. A sign-in that stops working later (expired,
+    /// revoked) makes the user's calls fail with
+    /// [`ApiError::SignInAgain`](mediagateway_api::ApiError::SignInAgain).
+    pub async fn finish_oauth_login(
+        &self,
+        portal_user: Uuid,
+        code: SecretString,
+        state: &str,
+    ) -> Result<LoginOutcome, ConnectorError> {
+        let finish = OAuthLoginFinish {
+            code,
+            state: state.to_owned(),
+        };
+        let call = self.user_call(portal_user);
+        Ok(self.gateway().finish_oauth_login(&call, &finish).await?)
     }
 
     /// The calls of one portal user (who must have logged in).

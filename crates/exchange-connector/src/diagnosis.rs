@@ -117,6 +117,8 @@ pub enum Diagnosis {
     MailboxDoesNotExist,
     /// Exchange refused the login data.
     InvalidLoginData,
+    /// The stored OAuth2 sign-in expired or was revoked: the user must sign in again.
+    SignInExpired,
     /// The mailbox exists but was never opened (or is being moved).
     MailboxNotInitialized,
     /// Exchange's web services (EWS/OWA) cannot be reached from the gateway.
@@ -184,6 +186,9 @@ impl Diagnosis {
             }
             Self::MailboxDoesNotExist => "the mailbox does not exist",
             Self::InvalidLoginData => "the login data is invalid",
+            Self::SignInExpired => {
+                "the stored sign-in expired or was revoked: sign in again (the login box)"
+            }
             Self::MailboxNotInitialized => {
                 "the mailbox is not yet initialized (log in to it once with Outlook on the web)"
             }
@@ -253,6 +258,7 @@ impl Diagnosis {
             ApiError::EwsUrlRefused { .. } => Self::EwsUrlRefused,
             ApiError::MailboxNotFound { .. } => Self::MailboxDoesNotExist,
             ApiError::ExchangeLoginRefused { .. } => Self::InvalidLoginData,
+            ApiError::SignInAgain { .. } => Self::SignInExpired,
             ApiError::MailboxNotReady { .. } => Self::MailboxNotInitialized,
             ApiError::ExchangeUnreachable { .. } => Self::EwsNotReachable,
             ApiError::AuthenticationUnavailable { .. } => Self::AuthenticationServiceUnreachable,

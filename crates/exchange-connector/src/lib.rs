@@ -134,8 +134,9 @@ pub use mediagateway_api::{
     ActAs, ApiError, Appointment, AttachmentInfo, Authentication, BusyPeriod, ContactDetails,
     DataSourceConfigured, DataSourceInfo, ExchangeGeneration, FileAttachment, FreeBusy,
     FreeBusyRequest, GatewayApi, KnownUser, LoginOutcome, MailboxAvailability, MailboxType,
-    NameQuery, NewAppointment, NewFileAttachment, PhoneNumber, PortalKey, ResolvedName,
-    ServiceAccount, StaticUser, StaticUserInfo, StaticUserRef, UserPage, UserQuery, UserRef,
+    NameQuery, NewAppointment, NewFileAttachment, OAuthCredential, OAuthEndpoints, OAuthSettings,
+    PhoneNumber, PortalKey, ResolvedName, ServiceAccount, StaticUser, StaticUserInfo,
+    StaticUserRef, UserPage, UserQuery, UserRef,
 };
 /// The directory's types: free/busy times and resolved names (the busy status of a free/busy
 /// period is [`directory::BusyStatus`]; the top-level [`BusyStatus`] is an appointment's).

@@ -111,6 +111,13 @@ pub enum ApiError {
         /// What Exchange or the strategy said.
         detail: String,
     },
+    /// The portal user's stored sign-in no longer works (an OAuth2 refresh token that expired
+    /// or was revoked): the account is gone, and the user must sign in again.
+    #[error("sign in again: {detail}")]
+    SignInAgain {
+        /// Why, as the token service said.
+        detail: String,
+    },
     /// The service that authenticates users (a Kerberos KDC, an OAuth2 token service, the
     /// system's GSSAPI) could not be reached or used: the login data may well be right.
     #[error("the authentication service is unavailable: {detail}")]
@@ -224,6 +231,7 @@ pub enum ErrorKind {
     NotLoggedIn,
     InvalidArgument,
     ExchangeLoginRefused,
+    SignInAgain,
     AuthenticationUnavailable,
     AuthenticationMisconfigured,
     EwsBlocked,
@@ -255,6 +263,7 @@ impl ApiError {
             Self::NotLoggedIn { .. } => ErrorKind::NotLoggedIn,
             Self::InvalidArgument { .. } => ErrorKind::InvalidArgument,
             Self::ExchangeLoginRefused { .. } => ErrorKind::ExchangeLoginRefused,
+            Self::SignInAgain { .. } => ErrorKind::SignInAgain,
             Self::AuthenticationUnavailable { .. } => ErrorKind::AuthenticationUnavailable,
             Self::AuthenticationMisconfigured { .. } => ErrorKind::AuthenticationMisconfigured,
             Self::EwsBlocked { .. } => ErrorKind::EwsBlocked,
@@ -414,6 +423,7 @@ impl ApiError {
                 detail.clone()
             }
             Self::ExchangeLoginRefused { detail }
+            | Self::SignInAgain { detail }
             | Self::AuthenticationUnavailable { detail }
             | Self::EwsBlocked { detail }
             | Self::MailboxNotFound { detail }
@@ -451,6 +461,7 @@ impl ApiError {
             },
             ErrorKind::InvalidArgument => Self::InvalidArgument { what: detail },
             ErrorKind::ExchangeLoginRefused => Self::ExchangeLoginRefused { detail },
+            ErrorKind::SignInAgain => Self::SignInAgain { detail },
             ErrorKind::AuthenticationUnavailable => Self::AuthenticationUnavailable { detail },
             ErrorKind::AuthenticationMisconfigured => Self::AuthenticationMisconfigured {
                 detail,
@@ -532,6 +543,7 @@ mod tests {
                 what: "subject".into(),
             },
             ApiError::ExchangeLoginRefused { detail: detail() },
+            ApiError::SignInAgain { detail: detail() },
             ApiError::AuthenticationUnavailable { detail: detail() },
             ApiError::AuthenticationMisconfigured {
                 detail: detail(),
@@ -576,7 +588,7 @@ mod tests {
             let parts = error.to_parts();
             assert_eq!(ApiError::from_parts(parts, "127.0.0.1:1"), error);
         }
-        assert_eq!(kinds.len(), 25, "every kind is covered");
+        assert_eq!(kinds.len(), 26, "every kind is covered");
     }
 
     #[test]

@@ -87,8 +87,8 @@ mod gate;
 pub use areas::admin::{
     check_static_user_name, AdminApi, Authentication, DataSourceConfig, DataSourceConfigured,
     DataSourceInfo, ExchangeCheck, ExchangeGeneration, GatewayStatus, KeyRotation, KnownUser,
-    ServiceAccount, StaticUser, StaticUserInfo, StaticUserRef, UserPage, UserQuery, UserRef,
-    MAX_STATIC_USERS,
+    OAuthCredential, OAuthEndpoints, OAuthSettings, ServiceAccount, StaticUser, StaticUserInfo,
+    StaticUserRef, UserPage, UserQuery, UserRef, MAX_STATIC_USERS,
 };
 pub use areas::calendar::{
     Appointment, AttachmentInfo, CalendarApi, FileAttachment, NewAppointment, NewFileAttachment,
@@ -99,7 +99,10 @@ pub use areas::directory::{
     FreeBusyRequest, MailboxAvailability, MailboxType, NameQuery, PhoneNumber, ResolvedName,
     MAX_ADDRESS_BYTES,
 };
-pub use areas::sessions::{Login, LoginOutcome, SessionApi};
+pub use areas::sessions::{
+    Login, LoginOutcome, OAuthAuthorization, OAuthLoginFinish, OAuthLoginStart, SessionApi,
+    OAUTH_SIGN_IN_TTL,
+};
 pub use areas::tables::TablesApi;
 pub use call::{ActAs, AdminCall, Credential, GatewayPassword, PortalCall, PortalKey, UserCall};
 pub use error::{ApiError, AuthProblem, ErrorKind, ErrorParts, Unreachable};

@@ -49,6 +49,7 @@ fn wire(kind: ErrorKind) -> (Code, proto::ErrorKind) {
         ErrorKind::ItemNotFound => (Code::NotFound, Wire::ItemNotFound),
         ErrorKind::Conflict => (Code::Aborted, Wire::Conflict),
         ErrorKind::EwsBlocked => (Code::FailedPrecondition, Wire::EwsBlocked),
+        ErrorKind::SignInAgain => (Code::Unauthenticated, Wire::SignInAgain),
         ErrorKind::Throttled => (Code::ResourceExhausted, Wire::Throttled),
         ErrorKind::Exchange => (Code::Unknown, Wire::Exchange),
         ErrorKind::Storage => (Code::Internal, Wire::Storage),
@@ -87,6 +88,7 @@ pub(crate) fn kind_from_wire(kind: proto::ErrorKind) -> Option<ErrorKind> {
         Wire::ItemNotFound => ErrorKind::ItemNotFound,
         Wire::Conflict => ErrorKind::Conflict,
         Wire::EwsBlocked => ErrorKind::EwsBlocked,
+        Wire::SignInAgain => ErrorKind::SignInAgain,
         Wire::Throttled => ErrorKind::Throttled,
         Wire::Exchange => ErrorKind::Exchange,
         Wire::Storage => ErrorKind::Storage,
@@ -295,7 +297,7 @@ mod tests {
     #[test]
     fn every_wire_kind_survives_a_round_trip_through_the_api_error() {
         let kinds = wire_kinds();
-        assert_eq!(kinds.len(), 25);
+        assert_eq!(kinds.len(), 26);
         for kind in kinds {
             let mut sent = Status::new(Code::Unknown, "what happened");
             let metadata = sent.metadata_mut();

@@ -18,7 +18,9 @@ use secrecy::SecretString;
 
 use crate::admin_password::AdminPassword;
 use crate::audit;
-use crate::backend::{EwsBackend, MailboxAccess, MailboxBackend, MailboxLogin};
+use crate::backend::{
+    EwsBackend, MailboxAccess, MailboxBackend, MailboxLogin, OAuthAccess, OAuthGrant,
+};
 use crate::config::{GatewayConfig, VaultStore};
 use crate::page_tokens::{self, PageTokens};
 use crate::portal_keys::PortalKeys;
@@ -51,9 +53,11 @@ pub struct Gateway {
     pub(crate) limits: Limits,
     /// Failed Exchange logins by portal user and by Exchange user name.
     pub(crate) failed_logins: Throttle<LoginKey>,
-    pub(crate) vault: Vault,
-    pub(crate) sessions: SessionAccounts,
+    pub(crate) vault: Arc<Vault>,
+    pub(crate) sessions: Arc<SessionAccounts>,
     pub(crate) session_ttl: Duration,
+    /// OAuth2 sign-ins started and not finished yet.
+    pub(crate) sign_ins: crate::api::oauth::SignIns,
     pub(crate) data_sources: DataSources,
     /// Shared with the session accounts' hook, which makes it forget expired and evicted logins.
     pub(crate) backend: Arc<dyn MailboxBackend>,
@@ -124,9 +128,10 @@ impl Gateway {
             failed_logins: Throttle::new(config.failed_logins.clone()),
             data_sources: DataSources::load(&vault).map_err(StartupError::DataSources)?,
             page_tokens: Arc::new(PageTokens::new(vault.derive_key(page_tokens::KEY_PURPOSE))),
-            vault,
-            sessions,
+            vault: Arc::new(vault),
+            sessions: Arc::new(sessions),
             session_ttl: config.session_ttl,
+            sign_ins: crate::api::oauth::SignIns::default(),
             backend,
         })
     }
@@ -316,6 +321,11 @@ impl Gateway {
             password: account.password.clone(),
             mailbox: account.user_name.clone(),
             time_zone: config.time_zone.clone(),
+            // With OAuth2 the service mailbox is reached app-only, by impersonation.
+            oauth: config.oauth.clone().map(|settings| OAuthAccess {
+                settings,
+                grant: OAuthGrant::AppOnly,
+            }),
         })
     }
 
@@ -336,7 +346,7 @@ impl Gateway {
         let account = account.ok_or_else(|| ApiError::NotLoggedIn {
             portal_user: call.portal_user.to_string(),
         })?;
-        self.account_access(config, &account)
+        self.account_access(config, &account, &id)
     }
 
     /// The mailbox access of a stored `account` (a portal user's or a static user's) of the
@@ -345,26 +355,61 @@ impl Gateway {
         &self,
         config: &DataSourceConfig,
         account: &Account,
+        id: &RecordId,
     ) -> Result<MailboxAccess, ApiError> {
-        let Secret::Password(password) = &account.secret else {
-            return Err(ApiError::Storage {
-                detail: "the stored account holds no password".to_owned(),
-            });
-        };
         // An account is used only with the URL it was made with, and only while the policy
         // allows that URL.
         self.allowed_url(&account.server_url)?;
+        let (password, oauth) = match (&account.secret, &config.oauth) {
+            (Secret::Password(password), None) => (password.clone(), None),
+            // A static user of an OAuth2 data source: app-only, impersonating its mailbox.
+            (_, Some(settings)) if id.static_user_name().is_some() => (
+                SecretString::from(String::new()),
+                Some(OAuthAccess {
+                    settings: settings.clone(),
+                    grant: OAuthGrant::AppOnly,
+                }),
+            ),
+            (Secret::RefreshToken(token), Some(settings)) => {
+                let sign_in = account
+                    .attributes
+                    .get(crate::api::oauth::SIGN_IN)
+                    .cloned()
+                    .unwrap_or_default();
+                let rotation = self.rotation(id, config.session_based, &sign_in);
+                (
+                    SecretString::from(String::new()),
+                    Some(OAuthAccess {
+                        settings: settings.clone(),
+                        grant: OAuthGrant::Delegated {
+                            refresh_token: token.clone(),
+                            sign_in,
+                            tokens: None,
+                            rotation,
+                        },
+                    }),
+                )
+            }
+            // A login of another authentication type than the data source's now: it must be
+            // made again.
+            _ => {
+                return Err(ApiError::NotLoggedIn {
+                    portal_user: id.portal_user.clone(),
+                })
+            }
+        };
         Ok(MailboxAccess {
             server_url: account.server_url.clone(),
             generation: config.exchange_generation,
             authentication: config.authentication,
             user_name: account.user_name.clone(),
-            password: password.clone(),
+            password,
             mailbox: account
                 .mailbox
                 .clone()
                 .unwrap_or_else(|| account.user_name.clone()),
             time_zone: config.time_zone.clone(),
+            oauth,
         })
     }
 }

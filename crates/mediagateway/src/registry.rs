@@ -13,9 +13,11 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use mediagateway_api::{
-    ApiError, Authentication, DataSourceConfig, ExchangeGeneration, ServiceAccount,
+    ApiError, Authentication, DataSourceConfig, ExchangeGeneration, OAuthCredential,
+    OAuthEndpoints, OAuthSettings, ServiceAccount,
 };
 use mediagateway_vault::{Account, RecordId, Secret, Vault};
+use secrecy::SecretString;
 use uuid::Uuid;
 
 use crate::gateway::storage;
@@ -179,18 +181,49 @@ const PREVIOUS_KEY: &str = "previous_portal_key_sha256";
 const PREVIOUS_KEY_UNTIL: &str = "previous_portal_key_until";
 /// The prefix of a static user's attribute: `static_user:<name>`, its mapped portal user or "".
 const STATIC_USER: &str = "static_user:";
+/// The OAuth2 application's settings (its secret, or its certificate's private key, is the
+/// record's secret: an OAuth2 data source's service account holds no password).
+const OAUTH_TENANT: &str = "oauth_tenant";
+const OAUTH_CLIENT_ID: &str = "oauth_client_id";
+const OAUTH_REDIRECT_URI: &str = "oauth_redirect_uri";
+const OAUTH_AUTHORIZE: &str = "oauth_authorize_endpoint";
+const OAUTH_TOKEN: &str = "oauth_token_endpoint";
+/// The certificate (PEM) of an application that signs in with one; absent with a secret.
+const OAUTH_CERTIFICATE: &str = "oauth_certificate";
 
 /// The vault record of a data source.
 fn encode(source: &DataSource) -> Account {
     let config = &source.config;
     let account = &config.service_account;
+    let secret = match config.oauth.as_ref().map(|o| &o.credential) {
+        None => account.password.clone(),
+        Some(OAuthCredential::Secret(secret)) => secret.clone(),
+        Some(OAuthCredential::Certificate {
+            private_key_pem, ..
+        }) => private_key_pem.clone(),
+    };
     let mut record = Account::new(
         account.user_name.clone(),
         account.ews_url.clone(),
-        Secret::Password(account.password.clone()),
+        Secret::Password(secret),
     );
     let attributes = &mut record.attributes;
     let mut set = |name: &str, value: String| attributes.insert(name.to_owned(), value);
+    if let Some(oauth) = &config.oauth {
+        set(OAUTH_TENANT, oauth.tenant.clone());
+        set(OAUTH_CLIENT_ID, oauth.client_id.clone());
+        set(OAUTH_REDIRECT_URI, oauth.redirect_uri.clone());
+        if let Some(endpoints) = &oauth.endpoints {
+            set(OAUTH_AUTHORIZE, endpoints.authorize.clone());
+            set(OAUTH_TOKEN, endpoints.token.clone());
+        }
+        if let OAuthCredential::Certificate {
+            certificate_pem, ..
+        } = &oauth.credential
+        {
+            set(OAUTH_CERTIFICATE, certificate_pem.clone());
+        }
+    }
     set(GENERATION, config.exchange_generation.name().to_owned());
     set(AUTHENTICATION, config.authentication.name().to_owned());
     set(SESSION_BASED, config.session_based.to_string());
@@ -245,6 +278,41 @@ fn decode(name: &str, record: &Account) -> Result<DataSource, ApiError> {
         (None, None) => None,
         _ => return Err(bad("half a previous portal key")),
     };
+    let oauth = match record.attributes.get(OAUTH_CLIENT_ID) {
+        None => None,
+        Some(client_id) => {
+            let optional = |key: &str| record.attributes.get(key).cloned();
+            let endpoints = match (optional(OAUTH_AUTHORIZE), optional(OAUTH_TOKEN)) {
+                (Some(authorize), Some(token)) => Some(OAuthEndpoints { authorize, token }),
+                (None, None) => None,
+                _ => return Err(bad("half the OAuth2 endpoints")),
+            };
+            let credential = match optional(OAUTH_CERTIFICATE) {
+                None => OAuthCredential::Secret(password.clone()),
+                Some(certificate_pem) => OAuthCredential::Certificate {
+                    certificate_pem,
+                    private_key_pem: password.clone(),
+                },
+            };
+            Some(OAuthSettings {
+                tenant: attribute(OAUTH_TENANT)?.to_owned(),
+                client_id: client_id.clone(),
+                credential,
+                redirect_uri: attribute(OAUTH_REDIRECT_URI)?.to_owned(),
+                endpoints,
+            })
+        }
+    };
+    if (authentication == Authentication::OAuth2) != oauth.is_some() {
+        return Err(bad(
+            "OAuth2 settings that do not fit its authentication type",
+        ));
+    }
+    // An OAuth2 data source's record secret is its application's; the service account has none.
+    let service_password = match oauth {
+        Some(_) => SecretString::from(String::new()),
+        None => password.clone(),
+    };
     let mut static_users = BTreeMap::new();
     for (key, mapped) in &record.attributes {
         if let Some(static_name) = key.strip_prefix(STATIC_USER) {
@@ -263,11 +331,12 @@ fn decode(name: &str, record: &Account) -> Result<DataSource, ApiError> {
             authentication,
             service_account: ServiceAccount::new(
                 record.user_name.clone(),
-                password.clone(),
+                service_password,
                 record.server_url.clone(),
             ),
             session_based,
             time_zone: attribute(TIME_ZONE)?.to_owned(),
+            oauth,
         },
         keys: PortalKeys {
             current: KeyHash::from_hex(attribute(KEY)?)?,
@@ -303,6 +372,7 @@ mod tests {
                 ),
                 session_based,
                 time_zone: "Europe/Berlin".into(),
+                oauth: None,
             },
             keys,
         }

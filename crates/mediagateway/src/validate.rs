@@ -1,6 +1,8 @@
 //! Checks of what callers send, before anything is stored or sent to Exchange.
 
-use mediagateway_api::{ApiError, DataSourceConfig};
+use mediagateway_api::{
+    ApiError, Authentication, DataSourceConfig, OAuthCredential, OAuthSettings,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 /// The longest name of a data source, user name or mailbox the gateway accepts.
@@ -48,7 +50,65 @@ pub(crate) fn data_source(config: &DataSourceConfig) -> Result<(), ApiError> {
     let account = &config.service_account;
     name("service account user name", &account.user_name)?;
     server_url(&account.ews_url)?;
-    password("service account password", &account.password)
+    match (&config.authentication, &config.oauth) {
+        (Authentication::OAuth2, Some(oauth)) => {
+            if !account.password.expose_secret().is_empty() {
+                return Err(ApiError::invalid(
+                    "an OAuth2 data source's service account holds no password: it is reached \
+                     app-only, by impersonation",
+                ));
+            }
+            oauth_settings(oauth)
+        }
+        (Authentication::OAuth2, None) => Err(ApiError::invalid(
+            "the OAuth2 authentication type needs the OAuth2 application's settings",
+        )),
+        (_, Some(_)) => Err(ApiError::invalid(
+            "OAuth2 settings are given, but the authentication type is not OAuth2",
+        )),
+        (_, None) => password("service account password", &account.password),
+    }
+}
+
+/// The longest OAuth2 certificate (PEM) accepted: it is kept as a setting of the data source.
+pub(crate) const MAX_CERTIFICATE_BYTES: usize = 4 * 1024;
+
+/// An OAuth2 application's settings: names, a redirect URI that is `https` (or `http` to a
+/// loopback host), endpoints and a credential the OAuth2 client accepts.
+fn oauth_settings(oauth: &OAuthSettings) -> Result<(), ApiError> {
+    name("OAuth2 tenant", &oauth.tenant)?;
+    name("OAuth2 client id", &oauth.client_id)?;
+    let redirect = url::Url::parse(&oauth.redirect_uri)
+        .map_err(|e| ApiError::invalid(format!("the OAuth2 redirect URI is not a URL: {e}")))?;
+    let loopback = match redirect.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(host)) => host.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if !(redirect.scheme() == "https" || redirect.scheme() == "http" && loopback) {
+        return Err(ApiError::invalid(
+            "the OAuth2 redirect URI must be https (or http to a loopback host)",
+        ));
+    }
+    match &oauth.credential {
+        OAuthCredential::Secret(secret) => password("OAuth2 client secret", secret)?,
+        OAuthCredential::Certificate {
+            certificate_pem,
+            private_key_pem,
+        } => {
+            if certificate_pem.len() > MAX_CERTIFICATE_BYTES {
+                return Err(ApiError::invalid(format!(
+                    "the OAuth2 certificate is longer than {MAX_CERTIFICATE_BYTES} bytes"
+                )));
+            }
+            password("OAuth2 private key", private_key_pem)?;
+        }
+    }
+    // The endpoints, the certificate and the key as the OAuth2 client reads them.
+    crate::backend::sign_in_flow(oauth)
+        .map(drop)
+        .map_err(|e| ApiError::invalid(format!("the OAuth2 settings: {e}")))
 }
 
 /// An item id, before it reaches Exchange.

@@ -467,6 +467,7 @@ async fn alice_with_an_appointment(
         service_account: ServiceAccount::new(SERVICE.0, SecretString::from(SERVICE.1), fake.url()),
         session_based: false,
         time_zone: "UTC".to_owned(),
+        oauth: None,
     };
     let key = gateway
         .configure_data_source(&admin, &config)

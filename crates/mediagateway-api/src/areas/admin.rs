@@ -133,20 +133,28 @@ pub enum Authentication {
     /// User name and password, Kerberos only (Negotiate without NTLM): the user name is a
     /// principal (`alice` or `alice@REALM`) and the EWS URL names the server by its host name.
     Kerberos,
+    /// OAuth2 bearer tokens (Exchange Online), by the application in the data source's
+    /// [`OAuthSettings`]: each portal user signs in once in the browser (the authorization
+    /// code flow, [`SessionApi::begin_oauth_login`](crate::SessionApi::begin_oauth_login)) and
+    /// the gateway keeps the refresh token; the service account and the static users are
+    /// reached app-only (client credentials) by impersonating their mailboxes, and hold no
+    /// password.
+    OAuth2,
 }
 
 impl Authentication {
     /// Every authentication type.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::UserNamePassword,
         Self::Basic,
         Self::Ntlm,
         Self::Negotiate,
         Self::Kerberos,
+        Self::OAuth2,
     ];
 
     /// Its name in stored settings: `user-name-password`, `basic`, `ntlm`, `negotiate`,
-    /// `kerberos`.
+    /// `kerberos`, `oauth2`.
     pub fn name(self) -> &'static str {
         match self {
             Self::UserNamePassword => "user-name-password",
@@ -154,6 +162,7 @@ impl Authentication {
             Self::Ntlm => "ntlm",
             Self::Negotiate => "negotiate",
             Self::Kerberos => "kerberos",
+            Self::OAuth2 => "oauth2",
         }
     }
 
@@ -206,6 +215,64 @@ pub struct DataSourceConfig {
     pub session_based: bool,
     /// The IANA time zone of the gateway (`Europe/Berlin`).
     pub time_zone: String,
+    /// The OAuth2 application: required with [`Authentication::OAuth2`], refused otherwise.
+    pub oauth: Option<OAuthSettings>,
+}
+
+/// The application a data source signs in with when its authentication is
+/// [`Authentication::OAuth2`]: registered in Microsoft Entra ID with the delegated
+/// `EWS.AccessAsUser.All` permission (for portal users) and the application permission
+/// `full_access_as_app` (for the service account and static users), admin consent given.
+///
+/// The gateway seals the credential like an account's password and never hands it out.
+#[derive(Debug, Clone)]
+pub struct OAuthSettings {
+    /// The directory (tenant) id or domain, such as `contoso.onmicrosoft.com`.
+    pub tenant: String,
+    /// The application (client) id.
+    pub client_id: String,
+    /// How the application proves itself to the token endpoint.
+    pub credential: OAuthCredential,
+    /// Where the browser returns after signing in: the portal's page that hands the gateway
+    /// the `code` and `state` it got ([`SessionApi::finish_oauth_login`](crate::SessionApi::finish_oauth_login)).
+    pub redirect_uri: String,
+    /// The authorization server's endpoints when they are not the Microsoft identity
+    /// platform's for [`tenant`](Self::tenant) (an on-premises or test authority).
+    pub endpoints: Option<OAuthEndpoints>,
+}
+
+/// The endpoints of an authorization server not laid out like the Microsoft identity
+/// platform: each `https`, or `http` to a loopback host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthEndpoints {
+    /// Where the user signs in.
+    pub authorize: String,
+    /// Where codes and refresh tokens are redeemed.
+    pub token: String,
+}
+
+/// How an OAuth2 application proves itself to the token endpoint.
+#[derive(Clone)]
+pub enum OAuthCredential {
+    /// A client secret.
+    Secret(SecretString),
+    /// A certificate registered with the application (PEM) and its private key (PKCS#8 PEM):
+    /// the gateway signs a client assertion with it.
+    Certificate {
+        /// The certificate, PEM.
+        certificate_pem: String,
+        /// Its private key, PEM.
+        private_key_pem: SecretString,
+    },
+}
+
+impl std::fmt::Debug for OAuthCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Secret(_) => f.write_str("Secret([REDACTED])"),
+            Self::Certificate { .. } => f.write_str("Certificate { .. }"),
+        }
+    }
 }
 
 /// A data source as the gateway holds it, for the admin: every setting but the service

@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use mediagateway_api::{
     ApiError, Authentication, DataSourceConfig, DataSourceConfigured, DataSourceInfo,
-    ExchangeCheck, ExchangeGeneration, GatewayPassword, GatewayStatus, KeyRotation, PortalKey,
-    ServiceAccount,
+    ExchangeCheck, ExchangeGeneration, GatewayPassword, GatewayStatus, KeyRotation,
+    OAuthCredential, OAuthEndpoints, OAuthSettings, PortalKey, ServiceAccount,
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -47,6 +47,7 @@ impl From<Authentication> for proto::Authentication {
             Authentication::Ntlm => Self::Ntlm,
             Authentication::Negotiate => Self::Negotiate,
             Authentication::Kerberos => Self::Kerberos,
+            Authentication::OAuth2 => Self::Oauth2,
         }
     }
 }
@@ -61,6 +62,7 @@ impl TryFrom<proto::Authentication> for Authentication {
             proto::Authentication::Ntlm => Ok(Self::Ntlm),
             proto::Authentication::Negotiate => Ok(Self::Negotiate),
             proto::Authentication::Kerberos => Ok(Self::Kerberos),
+            proto::Authentication::Oauth2 => Ok(Self::OAuth2),
             proto::Authentication::Unspecified => {
                 Err(ApiError::invalid("the authentication type is missing"))
             }
@@ -81,7 +83,74 @@ impl From<&DataSourceConfig> for proto::DataSourceConfig {
             }),
             session_based: config.session_based,
             time_zone: config.time_zone.clone(),
+            oauth: config.oauth.as_ref().map(proto::OAuthSettings::from),
         }
+    }
+}
+
+impl From<&OAuthSettings> for proto::OAuthSettings {
+    fn from(settings: &OAuthSettings) -> Self {
+        use proto::o_auth_settings::Credential;
+        let credential = match &settings.credential {
+            OAuthCredential::Secret(secret) => {
+                Credential::ClientSecret(secret.expose_secret().to_owned())
+            }
+            OAuthCredential::Certificate {
+                certificate_pem,
+                private_key_pem,
+            } => Credential::Certificate(proto::OAuthCertificate {
+                certificate_pem: certificate_pem.clone(),
+                private_key_pem: private_key_pem.expose_secret().to_owned(),
+            }),
+        };
+        let (authorize, token) = match &settings.endpoints {
+            Some(endpoints) => (endpoints.authorize.clone(), endpoints.token.clone()),
+            None => (String::new(), String::new()),
+        };
+        Self {
+            tenant: settings.tenant.clone(),
+            client_id: settings.client_id.clone(),
+            credential: Some(credential),
+            redirect_uri: settings.redirect_uri.clone(),
+            authorize_endpoint: authorize,
+            token_endpoint: token,
+        }
+    }
+}
+
+impl TryFrom<proto::OAuthSettings> for OAuthSettings {
+    type Error = ApiError;
+
+    fn try_from(settings: proto::OAuthSettings) -> Result<Self, ApiError> {
+        use proto::o_auth_settings::Credential;
+        let credential = match settings.credential {
+            Some(Credential::ClientSecret(secret)) => {
+                OAuthCredential::Secret(SecretString::from(secret))
+            }
+            Some(Credential::Certificate(certificate)) => OAuthCredential::Certificate {
+                certificate_pem: certificate.certificate_pem,
+                private_key_pem: SecretString::from(certificate.private_key_pem),
+            },
+            None => return Err(ApiError::invalid("the OAuth2 credential is missing")),
+        };
+        let endpoints = match (settings.authorize_endpoint, settings.token_endpoint) {
+            (authorize, token) if authorize.is_empty() && token.is_empty() => None,
+            (authorize, token) if !authorize.is_empty() && !token.is_empty() => {
+                Some(OAuthEndpoints { authorize, token })
+            }
+            _ => {
+                return Err(ApiError::invalid(
+                    "give both OAuth2 endpoints (authorize and token) or neither",
+                ))
+            }
+        };
+        Ok(Self {
+            tenant: settings.tenant,
+            client_id: settings.client_id,
+            credential,
+            redirect_uri: settings.redirect_uri,
+            endpoints,
+        })
     }
 }
 
@@ -111,6 +180,7 @@ impl TryFrom<proto::DataSourceConfig> for DataSourceConfig {
             service_account: account,
             session_based: config.session_based,
             time_zone: config.time_zone,
+            oauth: config.oauth.map(OAuthSettings::try_from).transpose()?,
         })
     }
 }

@@ -1,6 +1,8 @@
 //! The sessions area's messages.
 
-use mediagateway_api::{ApiError, Login, LoginOutcome};
+use mediagateway_api::{
+    ApiError, Login, LoginOutcome, OAuthAuthorization, OAuthLoginFinish, OAuthLoginStart,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::proto;
@@ -42,5 +44,47 @@ impl TryFrom<proto::LogoutReply> for bool {
 
     fn try_from(reply: proto::LogoutReply) -> Result<Self, ApiError> {
         Ok(reply.was_logged_in)
+    }
+}
+
+impl From<&OAuthLoginStart> for proto::OAuthLoginStart {
+    fn from(start: &OAuthLoginStart) -> Self {
+        Self {
+            login_hint: start.login_hint.clone().unwrap_or_default(),
+        }
+    }
+}
+
+impl TryFrom<proto::OAuthLoginStart> for OAuthLoginStart {
+    type Error = ApiError;
+
+    fn try_from(start: proto::OAuthLoginStart) -> Result<Self, ApiError> {
+        Ok(Self {
+            login_hint: Some(start.login_hint).filter(|h| !h.is_empty()),
+        })
+    }
+}
+
+same_fields! {
+    OAuthAuthorization => proto::OAuthAuthorization { authorization_url }
+}
+
+impl From<&OAuthLoginFinish> for proto::OAuthLoginFinish {
+    fn from(finish: &OAuthLoginFinish) -> Self {
+        Self {
+            code: finish.code.expose_secret().to_owned(),
+            state: finish.state.clone(),
+        }
+    }
+}
+
+impl TryFrom<proto::OAuthLoginFinish> for OAuthLoginFinish {
+    type Error = ApiError;
+
+    fn try_from(finish: proto::OAuthLoginFinish) -> Result<Self, ApiError> {
+        Ok(Self {
+            code: SecretString::from(finish.code),
+            state: finish.state,
+        })
     }
 }

@@ -243,6 +243,7 @@ mod tests {
                 ),
                 session_based: false,
                 time_zone: "UTC".to_owned(),
+                oauth: None,
             },
             keys,
             static_users: Default::default(),

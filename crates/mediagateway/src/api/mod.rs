@@ -4,6 +4,7 @@ mod admin;
 mod calendar;
 mod directory;
 mod known_users;
+pub(crate) mod oauth;
 mod sessions;
 mod static_users;
 mod tables;

@@ -4,7 +4,10 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use mediagateway_api::{ActAs, ApiError, ErrorKind, Login, LoginOutcome, SessionApi, UserCall};
+use mediagateway_api::{
+    ActAs, ApiError, Authentication, ErrorKind, Login, LoginOutcome, OAuthAuthorization,
+    OAuthLoginFinish, OAuthLoginStart, SessionApi, UserCall,
+};
 use mediagateway_vault::{Account, Secret};
 
 use crate::audit;
@@ -19,6 +22,13 @@ impl SessionApi for Gateway {
         let source = self.authorize_user(call)?;
         own_only(call)?;
         let config = &source.config;
+        if config.authentication == Authentication::OAuth2 {
+            return Err(ApiError::invalid(format!(
+                "data source {:?} signs users in with OAuth2 (begin_oauth_login), not with a \
+                 password",
+                config.name
+            )));
+        }
         validate::name("user name", &login.user_name)?;
         validate::password("password", &login.password)?;
         let mailbox = match &login.mailbox {
@@ -38,6 +48,7 @@ impl SessionApi for Gateway {
             password: login.password.clone(),
             mailbox: mailbox.clone(),
             time_zone: config.time_zone.clone(),
+            oauth: None,
         };
         // Failed logins are counted per portal user and per Exchange user name, so the gateway
         // cannot be used to guess Exchange passwords or to lock directory accounts out.
@@ -103,6 +114,24 @@ impl SessionApi for Gateway {
         self.authorize_user(call)?;
         own_only(call)?;
         self.remove_accounts(&user_record(call))
+    }
+
+    async fn begin_oauth_login(
+        &self,
+        call: &UserCall,
+        start: &OAuthLoginStart,
+    ) -> Result<OAuthAuthorization, ApiError> {
+        own_only(call)?;
+        self.begin_sign_in(call, start)
+    }
+
+    async fn finish_oauth_login(
+        &self,
+        call: &UserCall,
+        finish: &OAuthLoginFinish,
+    ) -> Result<LoginOutcome, ApiError> {
+        own_only(call)?;
+        self.finish_sign_in(call, finish).await
     }
 }
 
@@ -200,6 +229,7 @@ pub(crate) mod tests {
             ),
             session_based,
             time_zone: "UTC".to_owned(),
+            oauth: None,
         };
         gateway
             .data_sources

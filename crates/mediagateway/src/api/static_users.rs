@@ -10,10 +10,11 @@
 //! it is mapped to. It never reaches another portal user's own account.
 
 use mediagateway_api::{
-    check_static_user_name, ActAs, ApiError, ExchangeCheck, StaticUser, StaticUserInfo,
-    StaticUserRef, UserCall, MAX_STATIC_USERS,
+    check_static_user_name, ActAs, ApiError, Authentication, ExchangeCheck, StaticUser,
+    StaticUserInfo, StaticUserRef, UserCall, MAX_STATIC_USERS,
 };
 use mediagateway_vault::{Account, RecordId, Secret};
+use secrecy::ExposeSecret as _;
 
 use crate::audit;
 use crate::backend::MailboxAccess;
@@ -25,11 +26,24 @@ impl Gateway {
     pub(crate) fn put_static(&self, user: &StaticUser) -> Result<(), ApiError> {
         check_static_user_name(&user.name)?;
         validate::name("static user's Exchange user name", &user.user_name)?;
-        validate::password("static user's password", &user.password)?;
         if let Some(mailbox) = &user.mailbox {
             validate::name("static user's mailbox", mailbox)?;
         }
         let source = self.data_sources.get(&self.vault, &user.data_source)?;
+        // An OAuth2 data source reaches its static users app-only, by impersonating their
+        // mailboxes: they hold no password.
+        let secret = if source.config.authentication == Authentication::OAuth2 {
+            if !user.password.expose_secret().is_empty() {
+                return Err(ApiError::invalid(
+                    "a static user of an OAuth2 data source holds no password: it is reached \
+                     app-only, by impersonation",
+                ));
+            }
+            Secret::None
+        } else {
+            validate::password("static user's password", &user.password)?;
+            Secret::Password(user.password.clone())
+        };
         let server_url = match &user.server_url {
             Some(url) => {
                 validate::server_url(url)?;
@@ -57,11 +71,7 @@ impl Gateway {
         let id = RecordId::static_user(user.data_source.clone(), &user.name);
         // A replaced login is forgotten by the backend, as a changed password is.
         let before = self.vault.details(&id).map_err(storage)?;
-        let mut account = Account::new(
-            user.user_name.clone(),
-            server_url,
-            Secret::Password(user.password.clone()),
-        );
+        let mut account = Account::new(user.user_name.clone(), server_url, secret);
         account.mailbox = Some(
             user.mailbox
                 .clone()
@@ -183,6 +193,6 @@ impl Gateway {
             .ok_or_else(|| ApiError::Storage {
                 detail: format!("static user {name:?} has no stored login"),
             })?;
-        self.account_access(config, &account)
+        self.account_access(config, &account, &id)
     }
 }

@@ -12,14 +12,18 @@ use mediagateway_api::tables::{
     Changes, ChangesRequest, CreateRecord, DeleteRecord, GetRecord, Record, Table, TableInfo,
     TableQuery, TransferRecord, UpdateRecord,
 };
+use std::sync::Arc;
+
+use exchange_auth::oauth::{RefreshTokenHook, TokenSet};
 use mediagateway_api::{
     ApiError, ApiStream, Appointment, AttachmentInfo, Authentication, ExchangeGeneration,
     FileAttachment, FreeBusyRequest, MailboxAvailability, NameQuery, NewAppointment,
-    NewFileAttachment, ResolvedName, TimeWindow,
+    NewFileAttachment, OAuthSettings, ResolvedName, TimeWindow,
 };
 use secrecy::SecretString;
 
 pub use ews::EwsBackend;
+pub(crate) use ews::{map_auth_error, sign_in_flow};
 
 /// Everything needed to act in one mailbox.
 #[derive(Debug, Clone)]
@@ -39,6 +43,52 @@ pub struct MailboxAccess {
     /// The data source's IANA time zone (`Europe/Berlin`): where dates and all-day values are
     /// read and written.
     pub time_zone: String,
+    /// With [`Authentication::OAuth2`]: the application and the grant (the password is then
+    /// empty and unused).
+    pub oauth: Option<OAuthAccess>,
+}
+
+/// How an OAuth2 access gets its bearer tokens.
+#[derive(Debug, Clone)]
+pub struct OAuthAccess {
+    /// The data source's application.
+    pub settings: OAuthSettings,
+    /// Delegated (a portal user's sign-in) or app-only (impersonating the mailbox).
+    pub grant: OAuthGrant,
+}
+
+/// The grant of an [`OAuthAccess`].
+#[derive(Clone)]
+pub enum OAuthGrant {
+    /// A portal user's sign-in: the refresh token kept for it, the tokens of the sign-in
+    /// itself when they are at hand (so its first call needs no refresh), and who hears of the
+    /// refresh token's rotations.
+    Delegated {
+        /// The refresh token as stored.
+        refresh_token: SecretString,
+        /// Names the sign-in the refresh token comes from: a new sign-in is a new client,
+        /// a rotation of the same sign-in is not.
+        sign_in: String,
+        /// The tokens the sign-in just got, if this access is the sign-in's check.
+        tokens: Option<TokenSet>,
+        /// Hears of every new refresh token, to store it.
+        rotation: Arc<dyn RefreshTokenHook>,
+    },
+    /// Client credentials, impersonating the access's mailbox (`ExchangeImpersonation` and
+    /// `X-AnchorMailbox`).
+    AppOnly,
+}
+
+impl std::fmt::Debug for OAuthGrant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Delegated { sign_in, .. } => f
+                .debug_struct("Delegated")
+                .field("sign_in", sign_in)
+                .finish_non_exhaustive(),
+            Self::AppOnly => f.write_str("AppOnly"),
+        }
+    }
 }
 
 impl MailboxAccess {

@@ -70,6 +70,13 @@ pub(crate) fn map_item_error(error: EwsError, id: &str) -> ApiError {
     map_error(error)
 }
 
+/// The gateway error of an authentication failure outside an EWS call (redeeming a sign-in's
+/// code).
+pub(crate) fn map_auth_error(error: AuthError) -> ApiError {
+    let detail = error.to_string();
+    authentication(&error, detail)
+}
+
 /// A refused password is the user's to fix; an unreachable KDC or token service is not.
 fn authentication(error: &AuthError, detail: String) -> ApiError {
     // A KDC that does not know the server's own principal is the server's set-up, not the
@@ -79,6 +86,13 @@ fn authentication(error: &AuthError, detail: String) -> ApiError {
             detail,
             problem: AuthProblem::ServicePrincipalNotFound,
         };
+    }
+    // A refresh token that expired or was revoked: only a new sign-in helps.
+    if matches!(
+        error,
+        AuthError::OAuthInvalidGrant { .. } | AuthError::OAuthSignInAgain { .. }
+    ) {
+        return ApiError::SignInAgain { detail };
     }
     match error.class() {
         FailureClass::CredentialsRefused => ApiError::ExchangeLoginRefused { detail },

@@ -21,17 +21,25 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::Utc;
-use exchange_auth::{AuthStrategy, Kerberos, Negotiate, Offered, PasswordScheme, UserCredentials};
-use exchange_ews::client::{AddressCheck, BackOffState, HostLookup, RetryPolicy};
+use exchange_auth::oauth::{
+    Authority, AuthorizationCodeFlow, ClientCertificate, Cloud, Endpoints, OAuthClient, Tenant,
+};
+use exchange_auth::{
+    AuthStrategy, Kerberos, Negotiate, OAuth2, Offered, PasswordScheme, UserCredentials,
+};
+use exchange_ews::client::{AddressCheck, BackOffState, HostLookup, Impersonation, RetryPolicy};
 use exchange_ews::{DistinguishedFolder, EwsClient, ExchangeVersion, FolderTarget};
 use mediagateway_api::tables::{Table, TableInfo};
-use mediagateway_api::{ApiError, Authentication, ExchangeGeneration};
+use mediagateway_api::{
+    ApiError, Authentication, ExchangeGeneration, OAuthCredential, OAuthSettings,
+};
 use secrecy::ExposeSecret;
 
-use super::{MailboxAccess, MailboxBackend, MailboxLogin};
+use super::{MailboxAccess, MailboxBackend, MailboxLogin, OAuthGrant};
 use crate::fingerprint;
 use crate::lru::Lru;
 use crate::UrlPolicy;
+pub(crate) use errors::map_auth_error;
 use errors::map_error;
 
 /// The EWS backend. It keeps one client (and so one connection pool) per login (server URL and
@@ -137,14 +145,7 @@ impl EwsBackend {
     /// The client of `access`'s login data, from the cache or new.
     fn client(&self, access: &MailboxAccess) -> Result<EwsClient, ApiError> {
         let key = login_key(&access.login());
-        let made_from = fingerprint::digest(
-            &[
-                &access.server_url,
-                &access.user_name,
-                access.password.expose_secret(),
-            ],
-            &[access.generation as u8, access.authentication as u8],
-        );
+        let made_from = made_from(access);
         let mut clients = self.lock();
         if let Some(cached) = clients.get(&key).filter(|c| c.made_from == made_from) {
             return Ok(cached.client.clone());
@@ -152,6 +153,7 @@ impl EwsBackend {
         let credentials = UserCredentials::new(access.user_name.clone(), access.password.clone());
         let invalid = |e: exchange_auth::AuthError| ApiError::invalid(e.to_string());
         let pinned = |scheme| Offered::pinned(credentials.clone(), scheme);
+        let mut impersonate = None;
         let strategy: Arc<dyn AuthStrategy> = match access.authentication {
             Authentication::UserNamePassword => {
                 Arc::new(Offered::new(credentials.clone()).map_err(invalid)?)
@@ -165,6 +167,35 @@ impl EwsBackend {
             Authentication::Kerberos => Arc::new(Negotiate::new(
                 Kerberos::with_password(credentials.clone()).map_err(invalid)?,
             )),
+            Authentication::OAuth2 => {
+                let oauth = access.oauth.as_ref().ok_or_else(|| ApiError::Internal {
+                    detail: "an OAuth2 access without its application".to_owned(),
+                })?;
+                let client = oauth_client(&oauth.settings)?;
+                Arc::new(match &oauth.grant {
+                    OAuthGrant::AppOnly => {
+                        impersonate =
+                            Some(Impersonation::PrimarySmtpAddress(access.mailbox.clone()));
+                        OAuth2::app_only(client)
+                    }
+                    OAuthGrant::Delegated {
+                        tokens: Some(tokens),
+                        rotation,
+                        ..
+                    } => OAuth2::delegated(client, tokens.clone(), Some(Arc::clone(rotation)))
+                        .map_err(invalid)?,
+                    OAuthGrant::Delegated {
+                        refresh_token,
+                        tokens: None,
+                        rotation,
+                        ..
+                    } => OAuth2::delegated_from_refresh_token(
+                        client,
+                        refresh_token.clone(),
+                        Some(Arc::clone(rotation)),
+                    ),
+                })
+            }
         };
         let mut builder = EwsClient::builder(&access.server_url)
             .version(ews_version(access.generation))
@@ -180,6 +211,9 @@ impl EwsBackend {
         if let Some(lookup) = &self.host_lookup {
             builder = builder.host_lookup(Arc::clone(lookup));
         }
+        if let Some(impersonation) = impersonate {
+            builder = builder.impersonate(impersonation);
+        }
         let client = builder.build().map_err(map_error)?;
         // A client made from an older password or generation is replaced.
         clients.insert(
@@ -191,6 +225,88 @@ impl EwsBackend {
         );
         Ok(client)
     }
+}
+
+/// The digest of everything a client is made from. A delegated OAuth2 client is made from its
+/// sign-in, not its refresh token: the token rotates inside the client, and a client rebuilt
+/// at every rotation would refresh again at once.
+fn made_from(access: &MailboxAccess) -> [u8; 32] {
+    let (secret, oauth): (&str, Vec<&str>) = match &access.oauth {
+        None => (access.password.expose_secret(), Vec::new()),
+        Some(oauth) => {
+            let settings = &oauth.settings;
+            let credential = match &settings.credential {
+                OAuthCredential::Secret(secret) => secret.expose_secret(),
+                OAuthCredential::Certificate {
+                    private_key_pem, ..
+                } => private_key_pem.expose_secret(),
+            };
+            let grant = match &oauth.grant {
+                OAuthGrant::Delegated { sign_in, .. } => sign_in.as_str(),
+                OAuthGrant::AppOnly => "app-only",
+            };
+            let (authorize, token) = settings
+                .endpoints
+                .as_ref()
+                .map_or(("", ""), |e| (e.authorize.as_str(), e.token.as_str()));
+            (
+                credential,
+                vec![
+                    &settings.tenant,
+                    &settings.client_id,
+                    authorize,
+                    token,
+                    grant,
+                ],
+            )
+        }
+    };
+    let mut parts = vec![
+        access.server_url.as_str(),
+        &access.user_name,
+        &access.mailbox,
+        secret,
+    ];
+    parts.extend(oauth);
+    fingerprint::digest(
+        &parts,
+        &[access.generation as u8, access.authentication as u8],
+    )
+}
+
+/// The OAuth2 client of a data source's application.
+fn oauth_client(settings: &OAuthSettings) -> Result<OAuthClient, ApiError> {
+    let invalid = |e: exchange_auth::AuthError| ApiError::AuthenticationMisconfigured {
+        detail: e.to_string(),
+        problem: mediagateway_api::AuthProblem::Other,
+    };
+    let endpoints = match &settings.endpoints {
+        Some(endpoints) => Endpoints::explicit(&endpoints.authorize, &endpoints.token, None),
+        None => Tenant::new(&settings.tenant)
+            .and_then(|tenant| Authority::Cloud(Cloud::Public).endpoints(&tenant)),
+    }
+    .map_err(invalid)?;
+    let client = OAuthClient::new(&settings.client_id, endpoints).map_err(invalid)?;
+    Ok(match &settings.credential {
+        OAuthCredential::Secret(secret) => client.with_secret(secret.clone()),
+        OAuthCredential::Certificate {
+            certificate_pem,
+            private_key_pem,
+        } => client.with_certificate(
+            ClientCertificate::from_pem(certificate_pem.as_bytes(), private_key_pem)
+                .map_err(invalid)?,
+        ),
+    })
+}
+
+/// The authorization code sign-in of a data source's application.
+pub(crate) fn sign_in_flow(settings: &OAuthSettings) -> Result<AuthorizationCodeFlow, ApiError> {
+    AuthorizationCodeFlow::new(oauth_client(settings)?, &settings.redirect_uri).map_err(|e| {
+        ApiError::AuthenticationMisconfigured {
+            detail: e.to_string(),
+            problem: mediagateway_api::AuthProblem::Other,
+        }
+    })
 }
 
 /// The cache's key of a login.
@@ -251,6 +367,7 @@ mod tests {
             password: SecretString::from(password),
             mailbox: user.to_owned(),
             time_zone: "Europe/Berlin".to_owned(),
+            oauth: None,
         }
     }
 
