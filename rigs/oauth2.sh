@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# OAuth2 authorization server for tests: npm oauth2-mock-server 9.3.0 on 127.0.0.1:<port>.
+# OAuth2 authorization server for tests: npm oauth2-mock-server 9.3.0 on 127.0.0.1:<port>, with
+# the Entra ID behaviour of rigs/oauth2-mock.mjs (token claims, rotating and revocable refresh
+# tokens, test-control endpoints).
 #
 # Usage: rigs/oauth2.sh <port> [npm-cache-dir]
 #
 # Installs the package into the cache folder (default: target/rigs/npm at the top of the
-# workspace) when it is not there yet, then runs the server in the foreground with `exec`, so
-# the caller's process id is the server's and the caller stops it by that id.
+# workspace) when it is not there yet, then runs rigs/oauth2-mock.mjs in the foreground with
+# `exec`, so the caller's process id is the server's and the caller stops it by that id.
 # Node 20 runs it, although the package declares "node ^22.12" (npm prints EBADENGINE only).
 set -euo pipefail
 
@@ -37,4 +39,4 @@ if [ ! -x "$bin" ] || ! grep -q "\"version\": \"$version\"" "$installed" 2>/dev/
   exec 9>&-
 fi
 
-exec "$bin" -a 127.0.0.1 -p "$port"
+exec node "$top/rigs/oauth2-mock.mjs" "$port" "$cache"

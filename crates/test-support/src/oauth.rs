@@ -1,14 +1,31 @@
-//! An OAuth2 authorization server on loopback: npm `oauth2-mock-server` 9.3.0, installed and
-//! started by `rigs/oauth2.sh`.
+//! An OAuth2 authorization server on loopback: npm `oauth2-mock-server` 9.3.0, installed by
+//! `rigs/oauth2.sh` and run with the Entra ID behaviour of `rigs/oauth2-mock.mjs`.
 //!
-//! It issues signed JWTs for the client credentials, authorization code (checking the PKCE
-//! verifier) and refresh token grants. It has no device code endpoint and does not check client
-//! secrets. Its endpoints sit at the top of its URL (`/token`, `/authorize`), not under a
-//! tenant.
+//! It issues RS256 JWTs (keys at `/jwks`) for the client credentials, authorization code
+//! (checking the PKCE verifier) and refresh token grants. It has no device code endpoint and
+//! does not check client secrets. Its endpoints sit at the top of its URL (`/token`,
+//! `/authorize`, `/revoke`), not under a tenant; the issuer is [`OAuthMockServer::issuer`].
+//!
+//! As Microsoft Entra ID does for Exchange Online:
+//! - `/authorize?…&login_hint=<user>` signs `<user>` in (`johndoe` without a hint);
+//! - a user's access token carries `aud` (the resource of the first URL-shaped scope:
+//!   `https://outlook.office365.com` for `https://outlook.office365.com/EWS.AccessAsUser.All`),
+//!   `scp` (the short scope names, `EWS.AccessAsUser.All offline_access`), `upn`,
+//!   `preferred_username` and `unique_name` (the user), a stable `sub` and `oid` per user,
+//!   `tid` ([`TENANT_ID`]) and `appid` (the client id);
+//! - a client credentials token for `https://outlook.office365.com/.default` carries that
+//!   `aud`, `roles: ["full_access_as_app"]`, `appid` and no user;
+//! - an authorization code is used once; every refresh rotates the refresh token. A used or
+//!   unknown code or refresh token is refused with `400 invalid_grant` and `AADSTS70000`, a
+//!   revoked refresh token with `AADSTS50173` (exchange-auth's `OAuthSignInAgain`);
+//! - `POST /revoke` (RFC 7009) revokes a refresh token, [`OAuthMockServer::revoke_user`] every
+//!   refresh token of a user, and [`OAuthMockServer::expire_next_tokens`] makes the next access
+//!   tokens arrive expired.
 //!
 //! The package is installed with npm into `target/rigs/npm` at the top of the workspace (or
 //! the folder named by `OAUTH_MOCK_NPM_DIR`) on first use.
 
+use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -20,6 +37,15 @@ use crate::{free_port, peer_missing, scripts_dir, OwnedProcess};
 
 /// How long the first start may take (it may install the package with npm).
 const START_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// The tenant (`tid`) of every token the server issues.
+pub const TENANT_ID: &str = "7c3e9a41-52d8-4f6b-9e0a-3b1d6f8c2e57";
+
+/// How long a call to the server may take.
+const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The largest answer read from the server (its JWKS and control answers are a few KiB).
+const MAX_ANSWER: u64 = 1024 * 1024;
 
 /// A running `oauth2-mock-server`, shared by the tests of one process and stopped by its process
 /// id when the last [`Arc`] is dropped.
@@ -142,11 +168,167 @@ impl OAuthMockServer {
         format!("{}/jwks", self.base_url())
     }
 
+    /// The revocation endpoint (RFC 7009: form `token=<refresh token>`).
+    pub fn revoke_url(&self) -> String {
+        format!("{}/revoke", self.base_url())
+    }
+
+    /// The JSON Web Key Set of the token signing key, fetched from `/jwks`.
+    ///
+    /// # Errors
+    ///
+    /// When the server cannot be reached or does not answer `200`.
+    pub fn jwks_json(&self) -> Result<String, String> {
+        self.call("GET", "/jwks", None)
+    }
+
+    /// Revokes every refresh token issued to `user` (as named by `login_hint`, compared
+    /// without case), as an administrator's "revoke sessions" does; returns how many were
+    /// active. Tests use it where the refresh token is sealed away from them.
+    ///
+    /// # Errors
+    ///
+    /// When the server cannot be reached or refuses the request.
+    pub fn revoke_user(&self, user: &str) -> Result<u64, String> {
+        let answer = self.call("POST", "/control/revoke-user", Some(&[("user", user)]))?;
+        json_number(&answer, "revoked").ok_or_else(|| format!("unexpected answer: {answer}"))
+    }
+
+    /// Revokes one refresh token through the RFC 7009 endpoint.
+    ///
+    /// # Errors
+    ///
+    /// When the server cannot be reached or does not answer `200`.
+    pub fn revoke_token(&self, refresh_token: &str) -> Result<(), String> {
+        self.call("POST", "/revoke", Some(&[("token", refresh_token)]))
+            .map(drop)
+    }
+
+    /// Makes the next `count` access tokens expire before they arrive (their `expires_in`
+    /// still says an hour, as from a server whose clock runs ahead), so that a resource server
+    /// refuses them and the client must refresh.
+    ///
+    /// # Errors
+    ///
+    /// When the server cannot be reached or refuses the request.
+    pub fn expire_next_tokens(&self, count: u32) -> Result<(), String> {
+        let count = count.to_string();
+        self.call(
+            "POST",
+            "/control/expired-tokens",
+            Some(&[("count", &count)]),
+        )
+        .map(drop)
+    }
+
+    /// The server's counts as JSON: per grant type the tokens `issued` and the requests
+    /// `refused`, and the refresh tokens `active`, `used` and `revoked`.
+    ///
+    /// # Errors
+    ///
+    /// When the server cannot be reached or does not answer `200`.
+    pub fn stats_json(&self) -> Result<String, String> {
+        self.call("GET", "/control/stats", None)
+    }
+
+    /// One HTTP/1.1 request over loopback (the crate has no HTTP client: the requests are few
+    /// and small); the body of a `200` answer.
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> Result<String, String> {
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        let mut stream = TcpStream::connect_timeout(&addr, CALL_TIMEOUT)
+            .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+        stream
+            .set_read_timeout(Some(CALL_TIMEOUT))
+            .and_then(|()| stream.set_write_timeout(Some(CALL_TIMEOUT)))
+            .map_err(|e| e.to_string())?;
+        let body = form.map(form_encode).unwrap_or_default();
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n",
+            self.port
+        );
+        if form.is_some() {
+            request.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+        }
+        request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        stream
+            .write_all(request.as_bytes())
+            .map_err(|e| format!("{method} {path}: {e}"))?;
+        let mut answer = Vec::new();
+        stream
+            .take(MAX_ANSWER)
+            .read_to_end(&mut answer)
+            .map_err(|e| format!("{method} {path}: {e}"))?;
+        let answer = String::from_utf8_lossy(&answer);
+        let (head, body) = answer
+            .split_once("\r\n\r\n")
+            .ok_or_else(|| format!("{method} {path}: the answer has no header end"))?;
+        let status = head.split(' ').nth(1).unwrap_or_default();
+        if status != "200" {
+            return Err(format!("{method} {path}: HTTP {status}: {body}"));
+        }
+        Ok(body.to_owned())
+    }
+
     /// Whether the server process is still running.
     pub fn is_running(&self) -> bool {
         self.process
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .is_running()
+    }
+}
+
+/// `application/x-www-form-urlencoded` for `pairs`.
+fn form_encode(pairs: &[(&str, &str)]) -> String {
+    let encode = |text: &str| {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    char::from(b).to_string()
+                }
+                b' ' => "+".to_owned(),
+                other => format!("%{other:02X}"),
+            })
+            .collect::<String>()
+    };
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The number at `"name":` of a flat JSON object (the control answers are one field).
+fn json_number(json: &str, name: &str) -> Option<u64> {
+    let at = json.find(&format!("\"{name}\""))? + name.len() + 2;
+    let rest = json[at..].trim_start().strip_prefix(':')?.trim_start();
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_encoded() {
+        assert_eq!(
+            form_encode(&[("user", "Alice Smith@contoso.test"), ("a&b", "=")]),
+            "user=Alice+Smith%40contoso.test&a%26b=%3D"
+        );
+        assert_eq!(form_encode(&[]), "");
+    }
+
+    #[test]
+    fn numbers_are_read_from_control_answers() {
+        assert_eq!(json_number(r#"{"revoked":3}"#, "revoked"), Some(3));
+        assert_eq!(json_number(r#"{ "revoked" : 12 }"#, "revoked"), Some(12));
+        assert_eq!(json_number(r#"{"revoked":"x"}"#, "revoked"), None);
+        assert_eq!(json_number(r#"{}"#, "revoked"), None);
     }
 }

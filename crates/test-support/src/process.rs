@@ -92,7 +92,7 @@ mod tests {
 
     #[test]
     fn the_scripts_are_found() {
-        for script in ["kerberos.sh", "oauth2.sh"] {
+        for script in ["kerberos.sh", "oauth2.sh", "oauth2-mock.mjs"] {
             assert!(scripts_dir().join(script).is_file(), "{script}");
         }
     }
