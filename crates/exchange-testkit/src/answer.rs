@@ -9,14 +9,15 @@ use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, WWW_AU
 use http::{Response, StatusCode};
 use hyper::body::{Body, Frame, SizeHint};
 
-use crate::auth;
 use crate::error::Error;
 use crate::fault::status_page;
-use crate::log::LoggedRequest;
+use crate::log::{Authentication, LoggedRequest};
 use crate::response;
 use crate::service::{lock, Shared};
+use crate::{auth, bearer};
 
 const SOAP_CONTENT_TYPE: &str = "text/xml; charset=utf-8";
+const X_MS_DIAGNOSTICS: HeaderName = HeaderName::from_static("x-ms-diagnostics");
 const HTML_CONTENT_TYPE: &str = "text/html";
 
 /// The body of an answer; it can stop with an error to break the connection mid-response.
@@ -75,6 +76,8 @@ pub(crate) struct Answer {
     pub(crate) operation: Option<String>,
     /// Why the request was refused, for the log.
     pub(crate) rejection: Option<Error>,
+    /// How the request authenticated, for the log.
+    pub(crate) authentication: Option<Authentication>,
 }
 
 impl Answer {
@@ -88,6 +91,7 @@ impl Answer {
             cut: false,
             operation,
             rejection: None,
+            authentication: None,
         }
     }
 
@@ -101,14 +105,20 @@ impl Answer {
             cut: false,
             operation: None,
             rejection: None,
+            authentication: None,
         }
     }
 
-    /// 401 with the authentication challenges.
+    /// 401 with the authentication challenges, and Exchange's `x-ms-diagnostics` when a
+    /// bearer token was refused.
     pub(crate) fn unauthorized(shared: &Shared, rejection: Option<Error>) -> Self {
         let mut answer = Self::page(StatusCode::UNAUTHORIZED);
-        for challenge in auth::challenges(&shared.realm) {
+        for challenge in auth::challenges(&shared.realm, shared.bearer.as_ref(), rejection.as_ref())
+        {
             answer.headers.push((WWW_AUTHENTICATE, challenge));
+        }
+        if let Some(diagnostics) = rejection.as_ref().and_then(bearer::diagnostics) {
+            answer.headers.push((X_MS_DIAGNOSTICS, diagnostics));
         }
         answer.rejection = rejection;
         answer
@@ -146,8 +156,14 @@ pub(crate) fn cut_in_half(body: &mut String) {
     body.truncate(half);
 }
 
-/// Turns an answer into the HTTP response and records the exchange.
-pub(crate) fn respond(shared: &Shared, answer: Answer, request_body: &[u8]) -> Response<ReplyBody> {
+/// Turns an answer into the HTTP response and records the exchange, with the request's
+/// `X-AnchorMailbox` header.
+pub(crate) fn respond(
+    shared: &Shared,
+    answer: Answer,
+    request_body: &[u8],
+    anchor_mailbox: Option<String>,
+) -> Response<ReplyBody> {
     let full_length = answer.body.len();
     let mut sent = answer.body;
     if answer.cut {
@@ -159,6 +175,8 @@ pub(crate) fn respond(shared: &Shared, answer: Answer, request_body: &[u8]) -> R
         status: answer.status.as_u16(),
         operation: answer.operation,
         rejection: answer.rejection,
+        authentication: answer.authentication,
+        anchor_mailbox,
     });
     let mut response = Response::new(ReplyBody {
         data: Some(Bytes::from(sent)),

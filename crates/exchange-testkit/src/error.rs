@@ -58,9 +58,17 @@ pub enum Error {
     /// `RequestServerVersion` names no Exchange version.
     #[error("the requested server version {0:?} is invalid")]
     InvalidServerVersion(String),
-    /// The request asks to impersonate another user, a right no configured account holds.
+    /// The request asks to impersonate another user, a right no configured user holds (only
+    /// an app-only bearer token may impersonate).
     #[error("the account may not impersonate other users")]
     ImpersonationDenied,
+    /// An app-only bearer token came without an `ExchangeImpersonation` header, which it needs
+    /// to name the mailbox it acts on.
+    #[error("an app-only token must name the mailbox it acts on with ExchangeImpersonation")]
+    ImpersonationRequired,
+    /// `ExchangeImpersonation` names no mailbox of the fake.
+    #[error("no mailbox {0:?} exists to impersonate")]
+    NonExistentMailbox(String),
     /// The request body is larger than the configured limit.
     #[error("the request body is larger than {limit} bytes")]
     BodyTooLarge {
@@ -73,6 +81,24 @@ pub enum Error {
     /// The user name or password of the HTTP Basic credentials is wrong.
     #[error("the HTTP Basic credentials are wrong")]
     WrongCredentials,
+    /// The bearer token is malformed or oversized, signed with another algorithm than RS256 or
+    /// by no trusted key, from another issuer, not valid yet, or lacks a claim; the reason
+    /// never quotes the token.
+    #[error("the bearer token is invalid: {0}")]
+    InvalidToken(String),
+    /// The bearer token's `exp` has passed.
+    #[error("the bearer token has expired")]
+    TokenExpired,
+    /// The bearer token is for another audience (the value it names).
+    #[error("the bearer token is for another audience: {0}")]
+    WrongAudience(String),
+    /// The bearer token carries neither `EWS.AccessAsUser.All` (delegated) nor
+    /// `full_access_as_app` (app-only).
+    #[error("the bearer token carries no EWS permission")]
+    NoEwsPermission,
+    /// The delegated bearer token names no configured user (the name it gives).
+    #[error("the bearer token names no configured user: {0:?}")]
+    UnknownTokenUser(String),
     /// The builder names a user that was not configured with `user()`.
     #[error("no user {0:?} is configured")]
     UnknownUser(String),
@@ -82,6 +108,10 @@ pub enum Error {
     /// The builder configures two users with the same login name or SMTP address.
     #[error("the user or mailbox {0:?} is configured twice")]
     DuplicateUser(String),
+    /// The builder's bearer trust is unusable: an empty issuer or audience, or a JSON Web Key
+    /// Set without a usable RS256 key.
+    #[error("the bearer token trust is unusable: {0}")]
+    InvalidJwks(String),
 }
 
 impl Error {
@@ -106,9 +136,32 @@ impl Error {
         matches!(self, Self::UnknownOperation(_))
     }
 
-    /// Whether the request was refused for missing or wrong credentials.
+    /// Whether the request was refused with `401`: missing or wrong credentials, or a
+    /// refused bearer token.
     pub fn is_unauthorized(&self) -> bool {
-        matches!(self, Self::MissingCredentials | Self::WrongCredentials)
+        matches!(self, Self::MissingCredentials | Self::WrongCredentials) || self.is_token_refused()
+    }
+
+    /// Whether a bearer token was refused (invalid, expired, for another audience, without
+    /// EWS permission, or naming no configured user).
+    pub fn is_token_refused(&self) -> bool {
+        matches!(
+            self,
+            Self::InvalidToken(_)
+                | Self::TokenExpired
+                | Self::WrongAudience(_)
+                | Self::NoEwsPermission
+                | Self::UnknownTokenUser(_)
+        )
+    }
+
+    /// Whether the request's `ExchangeImpersonation` was refused: not allowed to the caller,
+    /// missing where an app-only token needs it, or naming no mailbox.
+    pub fn is_impersonation_refused(&self) -> bool {
+        matches!(
+            self,
+            Self::ImpersonationDenied | Self::ImpersonationRequired | Self::NonExistentMailbox(_)
+        )
     }
 
     /// Whether the request body was over the size limit.
@@ -120,7 +173,10 @@ impl Error {
     pub fn is_configuration(&self) -> bool {
         matches!(
             self,
-            Self::UnknownUser(_) | Self::DuplicateUser(_) | Self::UnknownFolder(_)
+            Self::UnknownUser(_)
+                | Self::DuplicateUser(_)
+                | Self::UnknownFolder(_)
+                | Self::InvalidJwks(_)
         )
     }
 
@@ -136,12 +192,20 @@ impl Error {
             Self::UnknownOperation(_) => Some("ErrorInvalidRequest"),
             Self::InvalidServerVersion(_) => Some("ErrorInvalidServerVersion"),
             Self::ImpersonationDenied => Some("ErrorImpersonateUserDenied"),
+            Self::ImpersonationRequired => Some("ErrorInvalidExchangeImpersonationHeaderData"),
+            Self::NonExistentMailbox(_) => Some("ErrorNonExistentMailbox"),
             Self::BodyTooLarge { .. }
             | Self::MissingCredentials
             | Self::WrongCredentials
+            | Self::InvalidToken(_)
+            | Self::TokenExpired
+            | Self::WrongAudience(_)
+            | Self::NoEwsPermission
+            | Self::UnknownTokenUser(_)
             | Self::UnknownUser(_)
             | Self::UnknownFolder(_)
-            | Self::DuplicateUser(_) => None,
+            | Self::DuplicateUser(_)
+            | Self::InvalidJwks(_) => None,
         }
     }
 
@@ -188,6 +252,28 @@ mod tests {
         assert!(Error::UnknownUser("a".into()).is_configuration());
         assert!(Error::DuplicateUser("a".into()).is_configuration());
         assert!(Error::UnknownFolder("x".into()).is_configuration());
+        assert!(Error::InvalidJwks("x".into()).is_configuration());
+        for refused in [
+            Error::InvalidToken("x".into()),
+            Error::TokenExpired,
+            Error::WrongAudience("x".into()),
+            Error::NoEwsPermission,
+            Error::UnknownTokenUser("x".into()),
+        ] {
+            assert!(
+                refused.is_token_refused() && refused.is_unauthorized(),
+                "{refused}"
+            );
+            assert_eq!(refused.fault_code(), None);
+        }
+        assert!(!Error::WrongCredentials.is_token_refused());
+        for refused in [
+            Error::ImpersonationDenied,
+            Error::ImpersonationRequired,
+            Error::NonExistentMailbox("x".into()),
+        ] {
+            assert!(refused.is_impersonation_refused() && !refused.is_unauthorized());
+        }
         assert_eq!(Error::UnknownFolder("x".into()).fault_code(), None);
     }
 
@@ -209,6 +295,14 @@ mod tests {
         assert_eq!(
             Error::ImpersonationDenied.fault_code(),
             Some("ErrorImpersonateUserDenied")
+        );
+        assert_eq!(
+            Error::ImpersonationRequired.fault_code(),
+            Some("ErrorInvalidExchangeImpersonationHeaderData")
+        );
+        assert_eq!(
+            Error::NonExistentMailbox("x@y".into()).fault_code(),
+            Some("ErrorNonExistentMailbox")
         );
         assert!(Error::InvalidServerVersion("x".into())
             .to_string()

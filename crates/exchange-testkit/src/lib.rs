@@ -23,8 +23,10 @@
 //!     table of common zones with their daylight saving rules), occurrences by id or index,
 //!     changed occurrences (exceptions) and deleted occurrences.
 //!
-//!   It checks HTTP Basic credentials and delegate grants, and every response it sends
-//!   validates against Microsoft's EWS schema. The builder can seed mailboxes with
+//!   It checks HTTP Basic credentials and delegate grants, and, once told to trust an OAuth2
+//!   issuer ([`FakeExchangeBuilder::trust_bearer_tokens`]), RS256 bearer tokens as Exchange
+//!   Online does: delegated tokens of its users, and app-only tokens that impersonate a
+//!   mailbox. Every response it sends validates against Microsoft's EWS schema. The builder can seed mailboxes with
 //!   generated items ([`FakeExchangeBuilder::seed_calendar`],
 //!   [`FakeExchangeBuilder::seed_items`]); tests can inject faults ([`Fault`]), inspect the
 //!   logged requests and answers ([`LoggedRequest`]) and read back folder contents
@@ -32,7 +34,8 @@
 //! - [`schema`]: validation of EWS documents against Microsoft's schema with `xmllint`.
 //!
 //! Modules: `server` (the handle and builder), `service` (deciding the answer to one HTTP
-//! request), `answer` (the HTTP response and log entry), `auth` (Basic credentials), `dom`
+//! request), `answer` (the HTTP response and log entry), `auth` (who a request is and whose
+//! mailbox it acts on), `bearer` (bearer tokens, their keys and refusals), `dom`
 //! (namespace-aware request parsing with quick-xml, and writing elements back), `request`
 //! (decoding of operations), `ops` (carrying them out), `store` (users, mailboxes,
 //! identifiers), `item` and `kind` (stored items and the schema order of their properties),
@@ -40,7 +43,8 @@
 //! `folder_tree` (the folders of every mailbox and their ids), `response` and `item_xml`
 //! (envelopes, messages, faults, items), `seed` and `sent` (generated items, read-back of
 //! sent messages), `escape`, `datetime`, `fault` (injection), `log` (the request log) and
-//! `error` ([`Error`]).
+//! `error` ([`Error`]). The log records how each request authenticated ([`Authentication`])
+//! and its `X-AnchorMailbox` header, never a password or a token.
 //!
 //! ```
 //! use exchange_testkit::{FakeExchange, Fault, SeedKind};
@@ -112,6 +116,7 @@
 
 mod answer;
 mod auth;
+mod bearer;
 mod datetime;
 mod dom;
 mod error;
@@ -135,7 +140,7 @@ mod store;
 
 pub use error::Error;
 pub use fault::Fault;
-pub use log::LoggedRequest;
+pub use log::{Authentication, LoggedRequest};
 pub use response::ServerVersion;
 pub use seed::SeedKind;
 pub use sent::SentMessage;

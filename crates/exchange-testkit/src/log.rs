@@ -26,6 +26,58 @@ pub struct LoggedRequest {
     /// normal answers, including response messages with `ResponseClass="Error"`, and for
     /// injected faults.
     pub rejection: Option<Error>,
+    /// How the request authenticated; `None` when it was answered before (a `401` for its
+    /// credentials, `404`, `405`, `413`). Never a password or a token.
+    pub authentication: Option<Authentication>,
+    /// The `X-AnchorMailbox` header the request carried, which routes it to a mailbox's
+    /// server (clients acting on another mailbox send it with `ExchangeImpersonation`).
+    pub anchor_mailbox: Option<String>,
+}
+
+/// How the fake authenticated a request ([`LoggedRequest::authentication`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Authentication {
+    /// HTTP Basic credentials of the configured user with this login name.
+    Basic {
+        /// The login name, as configured.
+        login: String,
+    },
+    /// The configured user an authenticating front end named in its header.
+    FrontEnd {
+        /// The login name, as configured.
+        login: String,
+    },
+    /// A delegated bearer token (`EWS.AccessAsUser.All`) of the configured user who owns this
+    /// mailbox.
+    DelegatedToken {
+        /// The user's primary SMTP address, as configured.
+        smtp: String,
+    },
+    /// An app-only bearer token (`full_access_as_app`), acting on the mailbox its
+    /// `ExchangeImpersonation` header named.
+    AppToken {
+        /// The application (`appid`, else `azp`, else `client_id` of the token).
+        app_id: String,
+        /// The impersonated mailbox's primary SMTP address, as configured; `None` when the
+        /// request named no mailbox of the fake (or no operation was decoded).
+        impersonated: Option<String>,
+    },
+}
+
+impl Authentication {
+    /// Whether an app-only token authenticated the request.
+    pub fn is_app_only(&self) -> bool {
+        matches!(self, Self::AppToken { .. })
+    }
+
+    /// The mailbox an app-only request impersonated, if any.
+    pub fn impersonated(&self) -> Option<&str> {
+        match self {
+            Self::AppToken { impersonated, .. } => impersonated.as_deref(),
+            _ => None,
+        }
+    }
 }
 
 impl LoggedRequest {
@@ -77,6 +129,8 @@ mod tests {
             status: 200,
             operation: operation.map(str::to_owned),
             rejection: None,
+            authentication: None,
+            anchor_mailbox: None,
         }
     }
 
@@ -96,6 +150,21 @@ mod tests {
         );
         assert_eq!(log.count("GetItem"), LOG_CAPACITY + 5);
         assert_eq!(log.count("FindItem"), 0);
+    }
+
+    #[test]
+    fn app_only_requests_say_whom_they_impersonated() {
+        let app = Authentication::AppToken {
+            app_id: "app".into(),
+            impersonated: Some("bob@contoso.test".into()),
+        };
+        assert!(app.is_app_only());
+        assert_eq!(app.impersonated(), Some("bob@contoso.test"));
+        let user = Authentication::DelegatedToken {
+            smtp: "bob@contoso.test".into(),
+        };
+        assert!(!user.is_app_only());
+        assert_eq!(user.impersonated(), None);
     }
 
     #[test]

@@ -102,6 +102,15 @@ pub(crate) fn fault_for(version: &ServerVersion, error: &Error) -> Option<String
             "The account does not have permission to impersonate the requested user.".to_owned(),
             None,
         ),
+        Error::ImpersonationRequired => (
+            "ExchangeImpersonation SOAP header must be present for this type of OAuth token."
+                .to_owned(),
+            None,
+        ),
+        Error::NonExistentMailbox(_) => (
+            "The SMTP address has no mailbox associated with it.".to_owned(),
+            None,
+        ),
         other => {
             let (line, position) = other.location().unwrap_or((0, 0));
             let violation = other.to_string();

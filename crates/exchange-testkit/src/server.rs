@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::bearer;
 use crate::error::Error;
 use crate::fault::{Fault, FaultQueue};
 use crate::folder_tree;
@@ -40,6 +41,15 @@ pub struct FakeExchangeBuilder {
     max_attachment_bytes: Option<usize>,
     seeds: Vec<Seed>,
     front_end_user: Option<http::HeaderName>,
+    bearer: Option<BearerConfig>,
+}
+
+/// What [`FakeExchangeBuilder::trust_bearer_tokens`] was given, checked at the start.
+#[derive(Debug)]
+struct BearerConfig {
+    issuer: String,
+    audience: String,
+    jwks_json: String,
 }
 
 impl FakeExchangeBuilder {
@@ -68,6 +78,68 @@ impl FakeExchangeBuilder {
     pub fn trust_front_end_user_header(mut self, header: &str) -> Self {
         self.front_end_user =
             Some(http::HeaderName::from_bytes(header.as_bytes()).expect("a header name"));
+        self
+    }
+
+    /// Accepts OAuth2 bearer tokens of `issuer` for `audience`, as Exchange Online does, besides
+    /// Basic credentials; `jwks_json` is the issuer's JSON Web Key Set (its `jwks_uri`
+    /// document), whose RSA keys may sign tokens.
+    ///
+    /// A token is accepted when it is a JWT signed with RS256 (no other algorithm) by the key
+    /// its `kid` names (or the only key), its `iss` is `issuer`, its `exp` has not passed, its
+    /// `nbf` is at most five minutes ahead, and its `aud` is `audience` (without regard to
+    /// case or a trailing slash). Then:
+    /// - a delegated token (`scp` holds `EWS.AccessAsUser.All`) authenticates the configured
+    ///   user named by its `upn`, else `preferred_username`, else `unique_name` (a login name
+    ///   or SMTP address, without regard to case);
+    /// - an app-only token (`roles` holds `full_access_as_app` or `EWS.AccessAsApp`) must
+    ///   impersonate a configured mailbox with `ExchangeImpersonation` (`PrimarySmtpAddress`,
+    ///   `SmtpAddress` or `PrincipalName`) and acts as its owner; without the header it gets
+    ///   the fault `ErrorInvalidExchangeImpersonationHeaderData`, for an unknown mailbox
+    ///   `ErrorNonExistentMailbox`. Users (Basic or delegated) may not impersonate.
+    ///
+    /// A refused token is answered `401` with a `Bearer … error="invalid_token"` challenge and
+    /// Exchange's `x-ms-diagnostics` header (for example
+    /// `2000003;reason="The audience claim value is invalid '…'.";error_category="invalid_resource"`
+    /// for another audience, `2000002;…;error_category="token_expired"` once expired). Every
+    /// `401` then offers `Bearer` besides `Basic`. [`start`](Self::start) fails when the key
+    /// set holds no usable RS256 key ([`Error::InvalidJwks`]).
+    ///
+    /// ```
+    /// use exchange_testkit::FakeExchange;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // The issuer's key set, as `GET <issuer>/jwks` (or its `jwks_uri`) serves it.
+    /// let jwks = r#"{"keys":[{"kty":"RSA","kid":"k1","alg":"RS256","use":"sig","e":"AQAB",
+    ///   "n":"o4AgxE2pobN3i5SL2n5RhC7sJRo07IuIJzr-FzbqMOjTLkerf3zrucjw1jX2mciE8u63h1DdIfh1_aoRLMsGYbbpO5_cYKZ5tUunGsnH4hPGRGZM2YIx0o3BMQttbWZ7Y1-GjgGKendCBvH8c6xTE0mS0a0JJXMz1qtMsbtLAmFxRqneCxHHtIT49sadmSIhJqfZh_xaMLsHutuvEFbL_09bK5-OgR0jTn31B0RK880QyxrbXEM-pUJ3sOIPWfwCwIq6e_cVnxUByXEJ3D6aSm5luL2Zh15NpP5Tfo4RItLvDum5aGu5LpJdeqMZn9C5jSK6-Nn5zREpo0csfJLTPQ"}]}"#;
+    /// let server = FakeExchange::builder()
+    ///     .user("alice@contoso.test", "secret", "alice@contoso.test")
+    ///     .trust_bearer_tokens("https://login.example.test", "https://outlook.office365.com", jwks)
+    ///     .start()
+    ///     .await?;
+    /// let answer = reqwest::Client::new()
+    ///     .post(server.url())
+    ///     .bearer_auth("not.a-valid.token")
+    ///     .body("<x/>")
+    ///     .send()
+    ///     .await?;
+    /// assert_eq!(answer.status(), 401);
+    /// assert!(answer.headers()["x-ms-diagnostics"]
+    ///     .to_str()?
+    ///     .ends_with("error_category=\"invalid_token\""));
+    /// let offer: Vec<_> = answer.headers().get_all("www-authenticate").iter().collect();
+    /// assert!(offer[0].to_str()?.starts_with("Bearer client_id="));
+    /// assert_eq!(offer[1], "Basic realm=\"127.0.0.1\"");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn trust_bearer_tokens(mut self, issuer: &str, audience: &str, jwks_json: &str) -> Self {
+        self.bearer = Some(BearerConfig {
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+            jwks_json: jwks_json.to_owned(),
+        });
         self
     }
 
@@ -137,6 +209,10 @@ impl FakeExchangeBuilder {
 
     /// Checks the configuration and turns it into the shared state.
     fn into_shared(self) -> Result<Shared, Error> {
+        let bearer = self
+            .bearer
+            .map(|c| bearer::Trust::new(&c.issuer, &c.audience, &c.jwks_json))
+            .transpose()?;
         let mut directory = Directory::default();
         for user in self.users {
             if directory.users.iter().any(|u| {
@@ -190,6 +266,7 @@ impl FakeExchangeBuilder {
                 .unwrap_or(DEFAULT_MAX_ATTACHMENT_BYTES),
             realm: Ipv4Addr::LOCALHOST.to_string(),
             front_end_user: self.front_end_user,
+            bearer,
         })
     }
 

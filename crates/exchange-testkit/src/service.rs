@@ -10,12 +10,13 @@ use http_body_util::BodyExt as _;
 use hyper::body::Incoming;
 
 use crate::answer::{cut_in_half, respond, Answer, ReplyBody};
+use crate::auth::Principal;
 use crate::error::Error;
 use crate::fault::{Fault, FaultQueue};
-use crate::log::RequestLog;
+use crate::log::{Authentication, RequestLog};
 use crate::response::{self, MessageError, ServerVersion};
 use crate::store::{Directory, Store};
-use crate::{auth, dom, ops, request};
+use crate::{auth, bearer, dom, ops, request};
 
 /// The path of the EWS endpoint (matched without regard to case, as IIS does).
 pub(crate) const EWS_PATH: &str = "/EWS/Exchange.asmx";
@@ -41,7 +42,14 @@ pub(crate) struct Shared {
     pub(crate) realm: String,
     /// The header an authenticating front end names the user in, when it does.
     pub(crate) front_end_user: Option<http::HeaderName>,
+    /// The bearer tokens trusted, when any are.
+    pub(crate) bearer: Option<bearer::Trust>,
 }
+
+/// The header that routes a request to a mailbox's server.
+const ANCHOR_MAILBOX: &str = "x-anchormailbox";
+/// The longest `X-AnchorMailbox` value kept in the log.
+const MAX_ANCHOR_CHARS: usize = 1024;
 
 /// Locks a mutex; a panic in another request must not take the whole server down.
 pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -54,6 +62,12 @@ pub(crate) async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<ReplyBody>, Infallible> {
     let (parts, body) = request.into_parts();
+    let anchor_mailbox = parts.headers.get(ANCHOR_MAILBOX).map(|v| {
+        String::from_utf8_lossy(v.as_bytes())
+            .chars()
+            .take(MAX_ANCHOR_CHARS)
+            .collect()
+    });
     let (answer, request_body) = if !parts.uri.path().eq_ignore_ascii_case(EWS_PATH) {
         (Answer::page(StatusCode::NOT_FOUND), Vec::new())
     } else if parts.method != Method::POST {
@@ -68,7 +82,12 @@ pub(crate) async fn handle(
             .and_then(|v| v.trim().parse::<u64>().ok());
         let user = match &shared.front_end_user {
             Some(header) => auth::front_end_user(&shared.directory, parts.headers.get(header)),
-            None => auth::authenticate(&shared.directory, parts.headers.get(AUTHORIZATION)),
+            None => auth::authenticate(
+                &shared.directory,
+                shared.bearer.as_ref(),
+                parts.headers.get(AUTHORIZATION),
+                chrono::Utc::now().timestamp(),
+            ),
         };
         let body = if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
             ReadBody::TooLarge
@@ -86,13 +105,13 @@ pub(crate) async fn handle(
             }
             // The client went away while sending; nobody reads this answer.
             (ReadBody::Broken, Ok(_)) => (Answer::page(StatusCode::BAD_REQUEST), Vec::new()),
-            (ReadBody::Whole(bytes), Ok(user)) => {
-                let answer = answer_authenticated(&shared, user, &bytes).await;
+            (ReadBody::Whole(bytes), Ok(principal)) => {
+                let answer = answer_authenticated(&shared, &principal, &bytes).await;
                 (answer, bytes)
             }
         }
     };
-    Ok(respond(&shared, answer, &request_body))
+    Ok(respond(&shared, answer, &request_body, anchor_mailbox))
 }
 
 /// How much of an oversized body is read and discarded before answering 413, so that the
@@ -137,52 +156,75 @@ async fn read_body(mut body: Incoming, limit: usize) -> ReadBody {
 }
 
 /// Answers an authenticated request to the EWS endpoint, applying an injected fault.
-async fn answer_authenticated(shared: &Shared, user: usize, body: &[u8]) -> Answer {
+async fn answer_authenticated(shared: &Shared, principal: &Principal, body: &[u8]) -> Answer {
     let fault = lock(&shared.faults).next();
-    match fault {
-        None => carry_out(shared, user, body),
-        Some(Fault::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
-            carry_out(shared, user, body)
-        }
-        Some(fault) => injected(shared, user, body, fault),
+    if let Some(Fault::Delay(delay)) = fault {
+        tokio::time::sleep(delay).await;
     }
+    let decoded = decode(&shared.directory, principal, body);
+    let mut answer = match fault {
+        None | Some(Fault::Delay(_)) => carry_out(shared, &decoded),
+        Some(fault) => injected(shared, &decoded, fault),
+    };
+    answer.authentication = Some(decoded.authentication);
+    answer
 }
 
-/// A decoded request with its operation name.
-type Decoded = (request::Request, Option<String>);
+/// A request decoded as far as it goes, with the mailbox owner it acts as.
+struct Decoded {
+    /// The request and the user whose mailbox it acts on, or why it is refused.
+    request: Result<(request::Request, usize), Error>,
+    /// The operation the body names, if it could be read that far.
+    operation: Option<String>,
+    /// How the request authenticated, for the log.
+    authentication: Authentication,
+}
 
-/// Decodes the request; on refusal, the reason and the operation name if known.
-fn decode(body: &[u8]) -> Result<Decoded, (Error, Option<String>)> {
-    let root = dom::parse(body).map_err(|e| (e, None))?;
+/// Decodes the request and decides whose mailbox it acts on.
+fn decode(directory: &Directory, principal: &Principal, body: &[u8]) -> Decoded {
+    let refused = |error: Error, operation: Option<String>| Decoded {
+        request: Err(error),
+        operation,
+        authentication: auth::act(directory, principal, None).0,
+    };
+    let root = match dom::parse(body) {
+        Ok(root) => root,
+        Err(e) => return refused(e, None),
+    };
     let operation = operation_name(&root);
-    match request::envelope(&root).and_then(|envelope| request::decode(&envelope)) {
-        Ok(decoded) => Ok((decoded, operation)),
-        Err(e) => Err((e, operation)),
+    let request = match request::envelope(&root).and_then(|envelope| request::decode(&envelope)) {
+        Ok(request) => request,
+        Err(e) => return refused(e, operation),
+    };
+    let (authentication, acting) = auth::act(directory, principal, request.impersonation.as_ref());
+    Decoded {
+        request: acting.map(|user| (request, user)),
+        operation,
+        authentication,
     }
 }
 
-/// Decodes the request and carries out its operation.
-fn carry_out(shared: &Shared, user: usize, body: &[u8]) -> Answer {
-    let (decoded, operation) = match decode(body) {
-        Ok(decoded) => decoded,
-        Err((e, operation)) => return Answer::refused(shared, e, operation),
+/// Carries out a decoded request's operation.
+fn carry_out(shared: &Shared, decoded: &Decoded) -> Answer {
+    let (request, user) = match &decoded.request {
+        Ok(request) => request,
+        Err(e) => return Answer::refused(shared, e.clone(), decoded.operation.clone()),
     };
     let xml = {
         let mut store = lock(&shared.store);
         let mut ctx = ops::Context {
             directory: &shared.directory,
             store: &mut store,
-            user,
+            user: *user,
             now: chrono::Utc::now(),
             max_attachment_bytes: shared.max_attachment_bytes,
         };
-        ops::execute(&mut ctx, &decoded.operation)
+        ops::execute(&mut ctx, &request.operation)
     };
     Answer::soap(
         StatusCode::OK,
         response::envelope(&shared.version, &xml),
-        operation,
+        decoded.operation.clone(),
     )
 }
 
@@ -194,15 +236,12 @@ fn operation_name(root: &dom::Element) -> Option<String> {
 }
 
 /// The answer an injected fault gives instead of carrying out the request.
-fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
-    let decoded = decode(body);
-    let operation = match &decoded {
-        Ok((_, operation)) | Err((_, operation)) => operation.clone(),
-    };
+fn injected(shared: &Shared, decoded: &Decoded, fault: Fault) -> Answer {
+    let operation = decoded.operation.clone();
     let busy_text = "The server cannot service this request right now. Try again later.";
     match fault {
         Fault::MalformedXml | Fault::Disconnect => {
-            let inner = decoded.as_ref().map_or_else(
+            let inner = decoded.request.as_ref().map_or_else(
                 |_| String::new(),
                 |(d, _)| {
                     let error = MessageError::new(
@@ -224,8 +263,8 @@ fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
             }
             answer
         }
-        Fault::ErrorResponse { code, back_off_ms } => match decoded {
-            Ok((decoded, _)) => {
+        Fault::ErrorResponse { code, back_off_ms } => match &decoded.request {
+            Ok((request, _)) => {
                 let text = match code.as_str() {
                     "ErrorServerBusy" => busy_text,
                     "ErrorMailboxStoreUnavailable" => {
@@ -237,7 +276,7 @@ fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
                     back_off_ms,
                     ..MessageError::new(&code, text)
                 };
-                let xml = ops::all_errors(&decoded.operation, &error);
+                let xml = ops::all_errors(&request.operation, &error);
                 Answer::soap(
                     StatusCode::OK,
                     response::envelope(&shared.version, &xml),
@@ -245,7 +284,7 @@ fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
                 )
             }
             // Without an operation there is no response to put the error in.
-            Err((e, operation)) => Answer::refused(shared, e, operation),
+            Err(e) => Answer::refused(shared, e.clone(), operation),
         },
         Fault::ServerBusyFault { back_off_ms } => {
             let detail = response::back_off_value(back_off_ms);
@@ -274,6 +313,6 @@ fn injected(shared: &Shared, user: usize, body: &[u8], fault: Fault) -> Answer {
             answer.operation = operation;
             answer
         }
-        Fault::Delay(_) => carry_out(shared, user, body),
+        Fault::Delay(_) => carry_out(shared, decoded),
     }
 }

@@ -42,8 +42,64 @@ pub(crate) const TYPES: &str = "http://schemas.microsoft.com/exchange/services/2
 pub(crate) struct Request {
     /// The `RequestServerVersion` the client asked for, if any.
     pub(crate) server_version: Option<String>,
+    /// The mailbox `ExchangeImpersonation` names, if the header has it.
+    pub(crate) impersonation: Option<Impersonation>,
     /// The operation with its arguments.
     pub(crate) operation: Operation,
+}
+
+/// The mailbox an `ExchangeImpersonation` header names (`ConnectingSID`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Impersonation {
+    /// `PrimarySmtpAddress` or `SmtpAddress`.
+    Smtp(String),
+    /// `PrincipalName`: the user principal name of the mailbox owner.
+    PrincipalName(String),
+    /// `SID`: a security identifier, which the fake's users do not have.
+    Sid(String),
+}
+
+impl Impersonation {
+    /// The identifier as sent, trimmed.
+    pub(crate) fn value(&self) -> &str {
+        match self {
+            Self::Smtp(v) | Self::PrincipalName(v) | Self::Sid(v) => v,
+        }
+    }
+}
+
+/// The mailbox an `ExchangeImpersonation` header names.
+fn impersonation(header: &Element) -> Result<Impersonation, Error> {
+    let sid = required(header, TYPES, "ConnectingSID")?;
+    let [only] = sid.children.as_slice() else {
+        return Err(violation(
+            sid,
+            "The element 'ConnectingSID' must hold exactly one of 'PrincipalName', 'SID', \
+             'PrimarySmtpAddress' and 'SmtpAddress'.",
+        ));
+    };
+    let value = only.text().trim().to_owned();
+    let named = match (only.ns.as_str(), only.name.as_str()) {
+        (TYPES, "PrimarySmtpAddress" | "SmtpAddress") => Impersonation::Smtp(value),
+        (TYPES, "PrincipalName") => Impersonation::PrincipalName(value),
+        (TYPES, "SID") => Impersonation::Sid(value),
+        _ => {
+            return Err(violation(
+                only,
+                format!(
+                    "The element 'ConnectingSID' has invalid child element '{}'.",
+                    only.name
+                ),
+            ))
+        }
+    };
+    if named.value().is_empty() {
+        return Err(violation(
+            only,
+            format!("The element '{}' is empty.", only.name),
+        ));
+    }
+    Ok(named)
 }
 
 /// The arguments of `FindItem`.
@@ -321,6 +377,9 @@ pub(crate) fn required_enum_attr<'a>(
 pub(crate) struct Envelope<'a> {
     /// `RequestServerVersion/@Version`, if the header has it.
     pub(crate) server_version: Option<String>,
+    /// The mailbox `ExchangeImpersonation` names, if the header has it; who may impersonate
+    /// is decided with the caller known.
+    pub(crate) impersonation: Option<Impersonation>,
     /// The single element inside `soap:Body`.
     pub(crate) body: &'a Element,
 }
@@ -337,6 +396,7 @@ pub(crate) fn envelope(root: &Element) -> Result<Envelope<'_>, Error> {
         .child(SOAP, "Body")
         .ok_or_else(|| Error::NotSoapEnvelope("the envelope has no Body".to_owned()))?;
     let mut server_version = None;
+    let mut impersonated = None;
     if let Some(header) = root.child(SOAP, "Header") {
         for entry in &header.children {
             if entry.is(TYPES, "RequestServerVersion") {
@@ -348,7 +408,7 @@ pub(crate) fn envelope(root: &Element) -> Result<Envelope<'_>, Error> {
                 }
                 server_version = Some(version.to_owned());
             } else if entry.is(TYPES, "ExchangeImpersonation") {
-                return Err(Error::ImpersonationDenied);
+                impersonated = Some(impersonation(entry)?);
             }
         }
     }
@@ -364,6 +424,7 @@ pub(crate) fn envelope(root: &Element) -> Result<Envelope<'_>, Error> {
     };
     Ok(Envelope {
         server_version,
+        impersonation: impersonated,
         body: operation,
     })
 }
@@ -457,6 +518,7 @@ pub(crate) fn decode(envelope: &Envelope<'_>) -> Result<Request, Error> {
     };
     Ok(Request {
         server_version: envelope.server_version.clone(),
+        impersonation: envelope.impersonation.clone(),
         operation,
     })
 }

@@ -248,11 +248,6 @@ fn refuses_bad_envelopes_and_headers() {
     );
     let dated = wrap(r#"<t:RequestServerVersion Version="V2018_01_08"/>"#, FIND);
     assert!(decode_str(&dated).is_ok());
-    let impersonation = wrap(
-        "<t:ExchangeImpersonation><t:ConnectingSID><t:SmtpAddress>a@b.c</t:SmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>",
-        FIND,
-    );
-    assert_eq!(decode_str(&impersonation), Err(Error::ImpersonationDenied));
     let unknown = wrap(
         "",
         r#"<m:GetServerTimeZones ReturnFullTimeZoneData="false"/>"#,
@@ -261,6 +256,54 @@ fn refuses_bad_envelopes_and_headers() {
         decode_str(&unknown),
         Err(Error::UnknownOperation("GetServerTimeZones".into()))
     );
+}
+
+#[test]
+fn reads_the_impersonated_mailbox_and_refuses_malformed_headers() {
+    let impersonating = |sid: &str| {
+        wrap(
+            &format!("<t:ExchangeImpersonation>{sid}</t:ExchangeImpersonation>"),
+            FIND,
+        )
+    };
+    let named = |inner: &str| {
+        decode_str(&impersonating(&format!(
+            "<t:ConnectingSID>{inner}</t:ConnectingSID>"
+        )))
+        .map(|r| r.impersonation)
+    };
+    assert_eq!(
+        named("<t:SmtpAddress> a@b.c </t:SmtpAddress>"),
+        Ok(Some(Impersonation::Smtp("a@b.c".into())))
+    );
+    assert_eq!(
+        named("<t:PrimarySmtpAddress>a@b.c</t:PrimarySmtpAddress>"),
+        Ok(Some(Impersonation::Smtp("a@b.c".into())))
+    );
+    assert_eq!(
+        named("<t:PrincipalName>a@corp.b.c</t:PrincipalName>"),
+        Ok(Some(Impersonation::PrincipalName("a@corp.b.c".into())))
+    );
+    assert_eq!(
+        named("<t:SID>S-1-5-21-1</t:SID>"),
+        Ok(Some(Impersonation::Sid("S-1-5-21-1".into())))
+    );
+    assert_eq!(
+        decode_str(&wrap("", FIND)).map(|r| r.impersonation),
+        Ok(None)
+    );
+    for bad in [
+        "",
+        "<t:SmtpAddress>  </t:SmtpAddress>",
+        "<t:EmailAddress>a@b.c</t:EmailAddress>",
+        "<t:SmtpAddress>a@b.c</t:SmtpAddress><t:SID>S-1</t:SID>",
+    ] {
+        assert!(
+            matches!(named(bad), Err(Error::SchemaViolation { .. })),
+            "{bad}"
+        );
+    }
+    assert!(schema_violation(&impersonating("")).contains("ConnectingSID"));
 }
 
 const SHAPE: &str = "<m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape>";
