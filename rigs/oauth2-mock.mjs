@@ -6,7 +6,8 @@
 //
 // Listens on 127.0.0.1:<port>; the issuer is http://localhost:<port>. On top of the package
 // (discovery, /jwks, /authorize, /token with PKCE, client credentials and refresh tokens):
-// - /authorize remembers the user of each code (`login_hint`, default `johndoe`);
+// - /authorize remembers the user (`login_hint`, default `johndoe`) and the scopes of each
+//   code; a token request that names no scopes is granted those of its sign-in;
 // - access tokens carry Entra's claims: `aud` (the resource of the first URL-shaped scope),
 //   `scp` (the short scope names) or `roles: ["full_access_as_app"]`, `upn`,
 //   `preferred_username`, `unique_name`, a stable `sub` and `oid` per user, `tid`, `appid`;
@@ -14,8 +15,9 @@
 //   with 400 invalid_grant (AADSTS70000, or AADSTS50173 when revoked);
 // - POST /revoke (RFC 7009, form `token=`) revokes one refresh token;
 // - POST /control/revoke-user (form `user=`) revokes every refresh token of a user;
-// - POST /control/expired-tokens (form `count=`) makes the next access tokens expired on
-//   arrival (their `expires_in` still says an hour, as a clock that disagrees would);
+// - POST /control/expired-tokens (form `count=`, optional `who=`) makes the next access tokens
+//   (of one user, or of one client for client credentials, when `who` names it) expired on
+//   arrival (their `expires_in` still says an hour, as from a server whose clock disagrees);
 // - GET /control/stats counts the answers per grant type.
 // Client secrets are not checked, and there is no device code endpoint.
 
@@ -44,14 +46,16 @@ const GRAPH = "00000003-0000-0000-c000-000000000000";
 /** Bound on every table, so that a long run cannot grow the process without end. */
 const MAX_ENTRIES = 100_000;
 
-/** Authorization codes issued by /authorize → the user who signed in. */
+/** Authorization codes issued by /authorize → { user, scopes } of the sign-in. */
 const codes = new Map();
-/** Refresh tokens → { user, client, state: "active" | "used" | "revoked" }. */
+/** Refresh tokens → { user, client, scopes, state: "active" | "used" | "revoked" }. */
 const refreshTokens = new Map();
 /** Answers of the token endpoint per grant type: { issued, refused }. */
 const grants = {};
-/** How many of the next access tokens are issued already expired. */
-let expiredToIssue = 0;
+/** A user (or a client id) in lower case, or `*` for anyone → how many of its next access
+ * tokens are issued expired. */
+const expiring = new Map();
+const ANYONE = "*";
 
 function remember(map, key, value) {
   if (map.size >= MAX_ENTRIES) {
@@ -86,8 +90,25 @@ function splitScope(scope) {
   return [scope.slice(0, slash), scope.slice(slash + 1)];
 }
 
-function scopesOf(body) {
-  return typeof body?.scope === "string" ? body.scope.split(/\s+/).filter(Boolean) : [];
+function splitScopes(text) {
+  return typeof text === "string" ? text.split(/\s+/).filter(Boolean) : [];
+}
+
+/** The scopes a token request is granted: those it names, else those of its grant (the
+ * sign-in of a code, which names none; the sign-in behind a refresh token). */
+function scopesOf(req) {
+  const named = splitScopes(req.body?.scope);
+  if (named.length > 0) {
+    return named;
+  }
+  switch (req.body?.grant_type) {
+    case "authorization_code":
+      return codes.get(req.body.code)?.scopes ?? [];
+    case "refresh_token":
+      return refreshTokens.get(req.body.refresh_token)?.scopes ?? [];
+    default:
+      return [];
+  }
 }
 
 /** The audience of a token for these scopes: the resource of the first URL-shaped one. */
@@ -131,7 +152,7 @@ function clientOf(req) {
 function userOf(req) {
   switch (req.body?.grant_type) {
     case "authorization_code":
-      return codes.get(req.body.code);
+      return codes.get(req.body.code)?.user;
     case "refresh_token":
       return refreshTokens.get(req.body.refresh_token)?.user;
     default:
@@ -165,8 +186,12 @@ service.on(Events.BeforeAuthorizeRedirect, (redirect, req) => {
   if (code === null) {
     return;
   }
-  const hint = new URL(req.url ?? "/", "http://localhost").searchParams.get("login_hint");
-  remember(codes, code, hint && hint.trim() !== "" ? hint.trim() : DEFAULT_USER);
+  const query = new URL(req.url ?? "/", "http://localhost").searchParams;
+  const hint = query.get("login_hint")?.trim();
+  remember(codes, code, {
+    user: hint ? hint : DEFAULT_USER,
+    scopes: splitScopes(query.get("scope")),
+  });
 });
 
 // The package signs two tokens for a user's grant (access, then id token) and one for client
@@ -177,7 +202,7 @@ service.on(Events.BeforeTokenSigning, (token, req) => {
   signed.add(req);
   const payload = token.payload;
   const client = clientOf(req);
-  const scopes = scopesOf(req.body);
+  const scopes = scopesOf(req);
   const user = userOf(req) ?? DEFAULT_USER;
   payload.tid = TENANT;
   if (!first) {
@@ -200,6 +225,7 @@ service.on(Events.BeforeTokenSigning, (token, req) => {
     });
   } else {
     Object.assign(payload, {
+      scope: scopes.join(" "),
       aud: audienceOf(scopes),
       scp: delegatedScp(scopes),
       upn: user,
@@ -212,8 +238,11 @@ service.on(Events.BeforeTokenSigning, (token, req) => {
       ver: "1.0",
     });
   }
-  if (expiredToIssue > 0) {
-    expiredToIssue -= 1;
+  const holder = (req.body?.grant_type === "client_credentials" ? client : user).toLowerCase();
+  const who = (expiring.get(holder) ?? 0) > 0 ? holder : ANYONE;
+  const left = expiring.get(who) ?? 0;
+  if (left > 0) {
+    expiring.set(who, left - 1);
     const now = Math.floor(Date.now() / 1000);
     Object.assign(payload, { iat: now - 3700, nbf: now - 3700, exp: now - 100 });
   }
@@ -222,6 +251,7 @@ service.on(Events.BeforeTokenSigning, (token, req) => {
 service.on(Events.BeforeResponse, (response, req) => {
   const grantType = req.body?.grant_type ?? "";
   const user = userOf(req) ?? DEFAULT_USER;
+  const scopes = scopesOf(req);
   if (grantType === "authorization_code") {
     if (!codes.has(req.body.code)) {
       invalidGrant(response, "AADSTS70000: The provided value for the 'code' parameter is not valid.");
@@ -251,7 +281,8 @@ service.on(Events.BeforeResponse, (response, req) => {
   count(grantType, "issued");
   const fresh = response.body?.refresh_token;
   if (typeof fresh === "string") {
-    remember(refreshTokens, fresh, { user, client: clientOf(req), state: "active" });
+    response.body.scope = scopes.join(" ");
+    remember(refreshTokens, fresh, { user, client: clientOf(req), scopes, state: "active" });
   }
 });
 
@@ -299,12 +330,13 @@ service.addRoute("POST", "/control/revoke-user", (req, res) => {
 });
 
 service.addRoute("POST", "/control/expired-tokens", (req, res) => {
+  const who = formField(req, "who") || ANYONE;
   const n = Number.parseInt(formField(req, "count") ?? "", 10);
   if (!Number.isInteger(n) || n < 0 || n > 1000) {
     sendJson(res, 400, { error: "invalid_request", error_description: "count must be 0 to 1000" });
     return;
   }
-  expiredToIssue = n;
+  remember(expiring, who.toLowerCase(), n);
   sendJson(res, 200, { expired_tokens: n });
 });
 

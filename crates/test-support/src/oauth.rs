@@ -8,7 +8,8 @@
 //!
 //! As Microsoft Entra ID does for Exchange Online:
 //! - `/authorize?…&login_hint=<user>` signs `<user>` in (`johndoe` without a hint);
-//! - a user's access token carries `aud` (the resource of the first URL-shaped scope:
+//! - a user's access token is for the scopes its request names, else those of the sign-in
+//!   (`/authorize?scope=`), and carries `aud` (the resource of the first URL-shaped scope:
 //!   `https://outlook.office365.com` for `https://outlook.office365.com/EWS.AccessAsUser.All`),
 //!   `scp` (the short scope names, `EWS.AccessAsUser.All offline_access`), `upn`,
 //!   `preferred_username` and `unique_name` (the user), a stable `sub` and `oid` per user,
@@ -19,8 +20,12 @@
 //!   unknown code or refresh token is refused with `400 invalid_grant` and `AADSTS70000`, a
 //!   revoked refresh token with `AADSTS50173` (exchange-auth's `OAuthSignInAgain`);
 //! - `POST /revoke` (RFC 7009) revokes a refresh token, [`OAuthMockServer::revoke_user`] every
-//!   refresh token of a user, and [`OAuthMockServer::expire_next_tokens`] makes the next access
-//!   tokens arrive expired.
+//!   refresh token of a user, and [`OAuthMockServer::expire_next_tokens`] (or
+//!   [`OAuthMockServer::expire_next_tokens_for`] one user) makes the next access tokens arrive
+//!   expired.
+//!
+//! The tests of one process share the server: a test that revokes or expires tokens names a
+//! user of its own, so that the others' tokens stay good.
 //!
 //! The package is installed with npm into `target/rigs/npm` at the top of the workspace (or
 //! the folder named by `OAUTH_MOCK_NPM_DIR`) on first use.
@@ -204,9 +209,11 @@ impl OAuthMockServer {
             .map(drop)
     }
 
-    /// Makes the next `count` access tokens expire before they arrive (their `expires_in`
-    /// still says an hour, as from a server whose clock runs ahead), so that a resource server
-    /// refuses them and the client must refresh.
+    /// Makes the next `count` access tokens the server issues expire before they arrive
+    /// (their `expires_in` still says an hour, as from a server whose clock runs ahead), so
+    /// that a resource server refuses them and the client must fetch another. Any token
+    /// counts, whoever it is for: tests running side by side in one process share the server,
+    /// and [`expire_next_tokens_for`](Self::expire_next_tokens_for) keeps to one user.
     ///
     /// # Errors
     ///
@@ -217,6 +224,23 @@ impl OAuthMockServer {
             "POST",
             "/control/expired-tokens",
             Some(&[("count", &count)]),
+        )
+        .map(drop)
+    }
+
+    /// Like [`expire_next_tokens`](Self::expire_next_tokens), for the tokens of `who` alone: a
+    /// user as signed in, or the client id of a client credentials grant (compared without
+    /// case). Its tokens expire first by this count, then by the one for anyone.
+    ///
+    /// # Errors
+    ///
+    /// When the server cannot be reached or refuses the request.
+    pub fn expire_next_tokens_for(&self, who: &str, count: u32) -> Result<(), String> {
+        let count = count.to_string();
+        self.call(
+            "POST",
+            "/control/expired-tokens",
+            Some(&[("who", who), ("count", &count)]),
         )
         .map(drop)
     }

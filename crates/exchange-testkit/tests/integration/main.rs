@@ -5,6 +5,7 @@
 mod support;
 
 mod attachments;
+mod bearer_tokens;
 mod calendar;
 mod delegation;
 mod faults;
