@@ -103,7 +103,9 @@ impl FakeExchangeBuilder {
     /// `2000003;reason="The audience claim value is invalid '…'.";error_category="invalid_resource"`
     /// for another audience, `2000002;…;error_category="token_expired"` once expired). Every
     /// `401` then offers `Bearer` besides `Basic`. [`start`](Self::start) fails when the key
-    /// set holds no usable RS256 key ([`Error::InvalidJwks`]).
+    /// set holds no usable RS256 key ([`Error::InvalidJwks`]). Behind an authenticating front
+    /// end ([`trust_front_end_user_header`](Self::trust_front_end_user_header)) the front end's
+    /// header alone decides, and tokens are not looked at.
     ///
     /// ```
     /// use exchange_testkit::FakeExchange;
