@@ -8,6 +8,7 @@ mod directory;
 mod grpc_hostile;
 mod known_users;
 mod limits;
+mod oauth;
 mod path;
 mod python_client;
 mod restart;

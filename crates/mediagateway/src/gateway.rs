@@ -376,7 +376,8 @@ impl Gateway {
                     .get(crate::api::oauth::SIGN_IN)
                     .cloned()
                     .unwrap_or_default();
-                let rotation = self.rotation(id, config.session_based, &sign_in);
+                let rotation: Arc<dyn exchange_auth::oauth::RefreshTokenHook> =
+                    self.rotation(id, config.session_based, &sign_in);
                 (
                     SecretString::from(String::new()),
                     Some(OAuthAccess {

@@ -144,7 +144,10 @@ impl SignIns {
 
 /// Stores each new refresh token of one account where the account lives, as long as the
 /// account is still of the same sign-in (a newer sign-in's token is never overwritten).
-struct StoreRotation {
+pub(crate) struct StoreRotation {
+    /// The newest refresh token this hook heard of, for a sign-in that rotates its token
+    /// before its account is stored.
+    latest: Mutex<Option<SecretString>>,
     vault: Arc<Vault>,
     sessions: Arc<SessionAccounts>,
     session_ttl: Duration,
@@ -155,6 +158,7 @@ struct StoreRotation {
 
 impl RefreshTokenHook for StoreRotation {
     fn refresh_token_rotated(&self, token: &SecretString) {
+        *self.latest.lock().expect("never poisoned") = Some(token.clone());
         let current = if self.session_based {
             self.sessions.get(&self.id)
         } else {
@@ -190,8 +194,9 @@ impl Gateway {
         id: &RecordId,
         session_based: bool,
         sign_in: &str,
-    ) -> Arc<dyn RefreshTokenHook> {
+    ) -> Arc<StoreRotation> {
         Arc::new(StoreRotation {
+            latest: Mutex::new(None),
             vault: Arc::clone(&self.vault),
             sessions: Arc::clone(&self.sessions),
             session_ttl: self.session_ttl,
@@ -270,6 +275,7 @@ impl Gateway {
         self.allowed_url(server_url)?;
         let id = user_record(call);
         let sign_in = Uuid::new_v4().hyphenated().to_string();
+        let rotation = self.rotation(&id, config.session_based, &sign_in);
         let access = MailboxAccess {
             server_url: server_url.clone(),
             generation: config.exchange_generation,
@@ -284,7 +290,7 @@ impl Gateway {
                     refresh_token: refresh_token.clone(),
                     sign_in: sign_in.clone(),
                     tokens: Some(tokens),
-                    rotation: self.rotation(&id, config.session_based, &sign_in),
+                    rotation: Arc::clone(&rotation) as Arc<dyn RefreshTokenHook>,
                 },
             }),
         };
@@ -293,6 +299,13 @@ impl Gateway {
             audit::login_failed(&call.data_source, call.portal_user, &user, error.kind());
             return Err(error);
         }
+        // The check may have refreshed already: the sign-in's own token is then used up.
+        let refresh_token = rotation
+            .latest
+            .lock()
+            .expect("never poisoned")
+            .clone()
+            .unwrap_or(refresh_token);
         let mut account = Account::new(
             user.clone(),
             server_url.clone(),
