@@ -36,7 +36,10 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use mediagateway_api::{ApiError, Login, LoginOutcome, PortalKey, SessionApi, UserCall};
+//! use mediagateway_api::{
+//!     ApiError, Login, LoginOutcome, OAuthAuthorization, OAuthLoginFinish, OAuthLoginStart,
+//!     PortalKey, SessionApi, UserCall,
+//! };
 //!
 //! struct Logged(Arc<dyn SessionApi>);
 //!
@@ -50,6 +53,22 @@
 //!         println!("logout of {}", call.portal_user);
 //!         self.0.logout(call).await
 //!     }
+//!     async fn begin_oauth_login(
+//!         &self,
+//!         call: &UserCall,
+//!         start: &OAuthLoginStart,
+//!     ) -> Result<OAuthAuthorization, ApiError> {
+//!         println!("sign-in of {} starts", call.portal_user);
+//!         self.0.begin_oauth_login(call, start).await
+//!     }
+//!     async fn finish_oauth_login(
+//!         &self,
+//!         call: &UserCall,
+//!         finish: &OAuthLoginFinish,
+//!     ) -> Result<LoginOutcome, ApiError> {
+//!         println!("sign-in of {} finishes", call.portal_user);
+//!         self.0.finish_oauth_login(call, finish).await
+//!     }
 //! }
 //!
 //! struct NobodyIn;
@@ -61,6 +80,20 @@
 //!     }
 //!     async fn logout(&self, _: &UserCall) -> Result<bool, ApiError> {
 //!         Ok(false)
+//!     }
+//!     async fn begin_oauth_login(
+//!         &self,
+//!         _: &UserCall,
+//!         _: &OAuthLoginStart,
+//!     ) -> Result<OAuthAuthorization, ApiError> {
+//!         Err(ApiError::PortalKeyIncorrect)
+//!     }
+//!     async fn finish_oauth_login(
+//!         &self,
+//!         _: &UserCall,
+//!         _: &OAuthLoginFinish,
+//!     ) -> Result<LoginOutcome, ApiError> {
+//!         Err(ApiError::PortalKeyIncorrect)
 //!     }
 //! }
 //!
