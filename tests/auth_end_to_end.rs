@@ -352,6 +352,52 @@ async fn offered_takes_negotiate(rig: Arc<KerberosRig>, _: Secrets) -> Result<()
 /// A gateway whose data source reaches the fake Exchange through Apache's `<proxy>` location
 /// with `authentication`: the service account and a portal user (both alice) log in, and the
 /// user's calendar is read through the gateway.
+/// A gateway on a temporary folder with one data source, `name`, whose service account is the
+/// rig's user at `url`.
+struct ApacheGateway {
+    gateway: Gateway,
+    admin: AdminCall,
+    key: mediagateway_api::PortalKey,
+    _dir: tempfile::TempDir,
+}
+
+impl ApacheGateway {
+    async fn configured(
+        rig: &KerberosRig,
+        name: &str,
+        authentication: Authentication,
+        url: String,
+        session_based: bool,
+    ) -> Result<Self, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let config = GatewayConfig::in_dir(dir.path())
+            .with_rsa_bits(2048)
+            .allow_plain_http_on_loopback();
+        let gateway = Gateway::open(&config).map_err(|e| format!("the gateway: {e}"))?;
+        let admin = AdminCall::new(GatewayPassword::from("1234"));
+        let source = DataSourceConfig {
+            name: name.to_owned(),
+            exchange_generation: ExchangeGeneration::Exchange2010To2019,
+            authentication,
+            service_account: ServiceAccount::new(rig.user(), rig.password(), url),
+            session_based,
+            time_zone: "UTC".to_owned(),
+            oauth: None,
+        };
+        let configured = gateway
+            .configure_data_source(&admin, &source)
+            .await
+            .map_err(|e| format!("configuring: {e}"))?;
+        let key = configured.portal_key.ok_or("no portal key")?;
+        Ok(Self {
+            gateway,
+            admin,
+            key,
+            _dir: dir,
+        })
+    }
+}
+
 async fn gateway_through(
     rig: &KerberosRig,
     proxy: &str,
@@ -359,26 +405,10 @@ async fn gateway_through(
     session_based: bool,
 ) -> Result<(), String> {
     let fake = fake_behind_apache().await?;
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let config = GatewayConfig::in_dir(dir.path())
-        .with_rsa_bits(2048)
-        .allow_plain_http_on_loopback();
-    let gateway = Gateway::open(&config).map_err(|e| format!("the gateway: {e}"))?;
-    let admin = AdminCall::new(GatewayPassword::from("1234"));
-    let source = DataSourceConfig {
-        name: "Apache".to_owned(),
-        exchange_generation: ExchangeGeneration::Exchange2010To2019,
-        authentication,
-        service_account: ServiceAccount::new(rig.user(), rig.password(), behind(rig, proxy, &fake)),
-        session_based,
-        time_zone: "UTC".to_owned(),
-        oauth: None,
-    };
-    let configured = gateway
-        .configure_data_source(&admin, &source)
-        .await
-        .map_err(|e| format!("configuring: {e}"))?;
-    let key = configured.portal_key.ok_or("no portal key")?;
+    let url = behind(rig, proxy, &fake);
+    let apache =
+        ApacheGateway::configured(rig, "Apache", authentication, url, session_based).await?;
+    let (gateway, key) = (&apache.gateway, apache.key.clone());
     let call = UserCall::new(key, "Apache", uuid::Uuid::new_v4());
     let login = Login {
         user_name: rig.user().to_owned(),
@@ -425,31 +455,19 @@ async fn gateway_kerberos_only(rig: Arc<KerberosRig>, _: Secrets) -> Result<(), 
     gateway_through(&rig, "negotiate-proxy", Authentication::Kerberos, false).await?;
     gateway_through(&rig, "negotiate-proxy", Authentication::Kerberos, true).await?;
     let fake = fake_behind_apache().await?;
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let config = GatewayConfig::in_dir(dir.path())
-        .with_rsa_bits(2048)
-        .allow_plain_http_on_loopback();
-    let gateway = Gateway::open(&config).map_err(|e| format!("the gateway: {e}"))?;
-    let admin = AdminCall::new(GatewayPassword::from("1234"));
     let by_ip = format!(
         "http://127.0.0.1:{}/negotiate-proxy/{}/EWS/Exchange.asmx",
         rig.http_port(),
         fake.addr().port()
     );
-    let source = DataSourceConfig {
-        name: "ByAddress".to_owned(),
-        exchange_generation: ExchangeGeneration::Exchange2010To2019,
-        authentication: Authentication::Kerberos,
-        service_account: ServiceAccount::new(rig.user(), rig.password(), by_ip),
-        session_based: false,
-        time_zone: "UTC".to_owned(),
-        oauth: None,
-    };
-    gateway
-        .configure_data_source(&admin, &source)
+    let apache =
+        ApacheGateway::configured(&rig, "ByAddress", Authentication::Kerberos, by_ip, false)
+            .await?;
+    match apache
+        .gateway
+        .test_exchange_account(&apache.admin, "ByAddress")
         .await
-        .map_err(|e| format!("configuring: {e}"))?;
-    match gateway.test_exchange_account(&admin, "ByAddress").await {
+    {
         Err(mediagateway_api::ApiError::AuthenticationMisconfigured {
             problem: mediagateway_api::AuthProblem::KerberosNeedsHostName,
             ..

@@ -338,11 +338,7 @@ impl Gateway {
         }
         let config = &source.config;
         let id = user_record(call);
-        let account = if config.session_based {
-            self.sessions.get(&id)
-        } else {
-            self.vault.get(&id).map_err(storage)?
-        };
+        let account = self.accounts(config).get(&id).map_err(storage)?;
         let account = account.ok_or_else(|| ApiError::NotLoggedIn {
             portal_user: call.portal_user.to_string(),
         })?;
@@ -377,7 +373,7 @@ impl Gateway {
                     .cloned()
                     .unwrap_or_default();
                 let rotation: Arc<dyn exchange_auth::oauth::RefreshTokenHook> =
-                    self.rotation(id, config.session_based, &sign_in);
+                    self.rotation(id, config, &sign_in);
                 (
                     SecretString::from(String::new()),
                     Some(OAuthAccess {
@@ -415,7 +411,50 @@ impl Gateway {
     }
 }
 
+/// Where the portal users' accounts of one data source live: the session store for a
+/// session-based data source, else the vault.
+#[derive(Clone)]
+pub(crate) struct UserAccounts {
+    vault: Arc<Vault>,
+    sessions: Arc<SessionAccounts>,
+    session_ttl: Duration,
+    session_based: bool,
+}
+
+impl UserAccounts {
+    /// The account under `id`.
+    pub(crate) fn get(&self, id: &RecordId) -> Result<Option<Account>, VaultError> {
+        if self.session_based {
+            Ok(self.sessions.get(id))
+        } else {
+            self.vault.get(id)
+        }
+    }
+
+    /// Writes `account` under `id`; true when it went to the vault, false when for the
+    /// session only.
+    pub(crate) fn put(&self, id: &RecordId, account: Account) -> Result<bool, VaultError> {
+        if self.session_based {
+            self.sessions.put(id, account, self.session_ttl)?;
+            Ok(false)
+        } else {
+            self.vault.put(id, &account)?;
+            Ok(true)
+        }
+    }
+}
+
 impl Gateway {
+    /// Where the portal users' accounts of the data source configured as `config` live.
+    pub(crate) fn accounts(&self, config: &DataSourceConfig) -> UserAccounts {
+        UserAccounts {
+            vault: Arc::clone(&self.vault),
+            sessions: Arc::clone(&self.sessions),
+            session_ttl: self.session_ttl,
+            session_based: config.session_based,
+        }
+    }
+
     /// Removes the stored and the session account under `id`, and has the backend forget
     /// their logins; true if there was a live one. The accounts are read first, since the
     /// backend is told the login (server URL and user name) they held.

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use base64::Engine as _;
 use chrono::Utc;
@@ -19,14 +19,14 @@ use mediagateway_api::{
     ApiError, Authentication, DataSourceConfig, LoginOutcome, OAuthAuthorization, OAuthLoginFinish,
     OAuthLoginStart, OAuthSettings, UserCall, OAUTH_SIGN_IN_TTL,
 };
-use mediagateway_vault::{Account, RecordId, Secret, SessionAccounts, Vault};
+use mediagateway_vault::{Account, RecordId, Secret};
 use secrecy::{ExposeSecret as _, SecretString};
 use uuid::Uuid;
 
 use crate::audit;
 use crate::backend::{sign_in_flow, MailboxAccess, OAuthAccess, OAuthGrant};
 use crate::fingerprint::access_fingerprint;
-use crate::gateway::{storage, user_record};
+use crate::gateway::{storage, user_record, UserAccounts};
 use crate::{validate, Gateway};
 
 /// The attribute of an OAuth2 account that names the sign-in its refresh token comes from.
@@ -148,10 +148,7 @@ pub(crate) struct StoreRotation {
     /// The newest refresh token this hook heard of, for a sign-in that rotates its token
     /// before its account is stored.
     latest: Mutex<Option<SecretString>>,
-    vault: Arc<Vault>,
-    sessions: Arc<SessionAccounts>,
-    session_ttl: Duration,
-    session_based: bool,
+    accounts: UserAccounts,
     id: RecordId,
     sign_in: String,
 }
@@ -159,24 +156,14 @@ pub(crate) struct StoreRotation {
 impl RefreshTokenHook for StoreRotation {
     fn refresh_token_rotated(&self, token: &SecretString) {
         *self.latest.lock().expect("never poisoned") = Some(token.clone());
-        let current = if self.session_based {
-            self.sessions.get(&self.id)
-        } else {
-            self.vault.get(&self.id).ok().flatten()
-        };
-        let Some(mut account) = current else {
+        let Some(mut account) = self.accounts.get(&self.id).ok().flatten() else {
             return;
         };
         if account.attributes.get(SIGN_IN) != Some(&self.sign_in) {
             return;
         }
         account.secret = Secret::RefreshToken(token.clone());
-        let stored = if self.session_based {
-            self.sessions.put(&self.id, account, self.session_ttl)
-        } else {
-            self.vault.put(&self.id, &account)
-        };
-        if let Err(error) = stored {
+        if let Err(error) = self.accounts.put(&self.id, account) {
             // The old token may stop working: the user will be asked to sign in again.
             tracing::warn!(
                 data_source = %self.id.data_source,
@@ -192,15 +179,12 @@ impl Gateway {
     pub(crate) fn rotation(
         &self,
         id: &RecordId,
-        session_based: bool,
+        config: &DataSourceConfig,
         sign_in: &str,
     ) -> Arc<StoreRotation> {
         Arc::new(StoreRotation {
             latest: Mutex::new(None),
-            vault: Arc::clone(&self.vault),
-            sessions: Arc::clone(&self.sessions),
-            session_ttl: self.session_ttl,
-            session_based,
+            accounts: self.accounts(config),
             id: id.clone(),
             sign_in: sign_in.to_owned(),
         })
@@ -275,7 +259,7 @@ impl Gateway {
         self.allowed_url(server_url)?;
         let id = user_record(call);
         let sign_in = Uuid::new_v4().hyphenated().to_string();
-        let rotation = self.rotation(&id, config.session_based, &sign_in);
+        let rotation = self.rotation(&id, config, &sign_in);
         let access = MailboxAccess {
             server_url: server_url.clone(),
             generation: config.exchange_generation,
@@ -315,15 +299,7 @@ impl Gateway {
         account.fingerprint = Some(access_fingerprint(server_url, &user, &user));
         account.last_used = Some(Utc::now());
         account.attributes.insert(SIGN_IN.to_owned(), sign_in);
-        let stored = if config.session_based {
-            self.sessions
-                .put(&id, account, self.session_ttl)
-                .map_err(storage)?;
-            false
-        } else {
-            self.vault.put(&id, &account).map_err(storage)?;
-            true
-        };
+        let stored = self.accounts(config).put(&id, account).map_err(storage)?;
         audit::login_succeeded(&call.data_source, call.portal_user, &user);
         Ok(LoginOutcome {
             stored,
@@ -371,6 +347,8 @@ fn token_user(token: &SecretString) -> Result<String, ApiError> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use mediagateway_api::ErrorKind;
 
     use super::*;

@@ -96,16 +96,10 @@ impl SessionApi for Gateway {
         account.mailbox = Some(mailbox.clone());
         account.fingerprint = Some(access_fingerprint(server_url, &login.user_name, &mailbox));
         account.last_used = Some(Utc::now());
-        let id = user_record(call);
-        let stored = if config.session_based {
-            self.sessions
-                .put(&id, account, self.session_ttl)
-                .map_err(storage)?;
-            false
-        } else {
-            self.vault.put(&id, &account).map_err(storage)?;
-            true
-        };
+        let stored = self
+            .accounts(config)
+            .put(&user_record(call), account)
+            .map_err(storage)?;
         audit::login_succeeded(&call.data_source, call.portal_user, &login.user_name);
         Ok(LoginOutcome { stored, mailbox })
     }
@@ -151,8 +145,7 @@ pub(crate) mod tests {
     use std::sync::{Arc, Mutex};
 
     use mediagateway_api::{
-        Appointment, Authentication, DataSourceConfig, ExchangeGeneration, NewAppointment,
-        PortalKey, ServiceAccount, TimeWindow, UserRef,
+        Authentication, DataSourceConfig, ExchangeGeneration, PortalKey, ServiceAccount, UserRef,
     };
     use secrecy::SecretString;
     use uuid::Uuid;
@@ -188,33 +181,7 @@ pub(crate) mod tests {
     impl crate::TablesBackend for Recording {}
     impl crate::DirectoryBackend for Recording {}
 
-    #[async_trait]
-    impl CalendarBackend for Recording {
-        async fn find_appointments(
-            &self,
-            _: &MailboxAccess,
-            _: &TimeWindow,
-        ) -> Result<Vec<Appointment>, ApiError> {
-            Ok(Vec::new())
-        }
-        async fn get_appointment(
-            &self,
-            _: &MailboxAccess,
-            id: &str,
-        ) -> Result<Appointment, ApiError> {
-            Err(ApiError::ItemNotFound { id: id.to_owned() })
-        }
-        async fn create_appointment(
-            &self,
-            _: &MailboxAccess,
-            _: &NewAppointment,
-        ) -> Result<Appointment, ApiError> {
-            Err(ApiError::invalid("no calendar here"))
-        }
-        async fn delete_appointment(&self, _: &MailboxAccess, id: &str) -> Result<(), ApiError> {
-            Err(ApiError::ItemNotFound { id: id.to_owned() })
-        }
-    }
+    impl CalendarBackend for Recording {}
 
     pub(crate) fn add_data_source(gateway: &Gateway, name: &str, session_based: bool) -> PortalKey {
         let (key, keys) = PortalKeys::issue().unwrap();

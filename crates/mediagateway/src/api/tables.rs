@@ -228,7 +228,7 @@ mod tests {
 
     use futures_util::{stream, TryStreamExt as _};
     use mediagateway_api::tables::{Query, Record, Table, TableQuery};
-    use mediagateway_api::{Appointment, NewAppointment, SessionApi as _, TimeWindow};
+    use mediagateway_api::SessionApi as _;
     use uuid::Uuid;
 
     use super::*;
@@ -246,33 +246,7 @@ mod tests {
         }
     }
     impl DirectoryBackend for Scripted {}
-    #[async_trait]
-    impl CalendarBackend for Scripted {
-        async fn find_appointments(
-            &self,
-            _: &MailboxAccess,
-            _: &TimeWindow,
-        ) -> Result<Vec<Appointment>, ApiError> {
-            Ok(Vec::new())
-        }
-        async fn get_appointment(
-            &self,
-            _: &MailboxAccess,
-            id: &str,
-        ) -> Result<Appointment, ApiError> {
-            Err(ApiError::ItemNotFound { id: id.to_owned() })
-        }
-        async fn create_appointment(
-            &self,
-            _: &MailboxAccess,
-            _: &NewAppointment,
-        ) -> Result<Appointment, ApiError> {
-            Err(ApiError::invalid("no calendar here"))
-        }
-        async fn delete_appointment(&self, _: &MailboxAccess, id: &str) -> Result<(), ApiError> {
-            Err(ApiError::ItemNotFound { id: id.to_owned() })
-        }
-    }
+    impl CalendarBackend for Scripted {}
     #[async_trait]
     impl crate::TablesBackend for Scripted {
         async fn query(

@@ -135,7 +135,8 @@ pub trait MailboxBackend: CalendarBackend + TablesBackend + DirectoryBackend + S
     }
 }
 
-/// The calendar area of a backend.
+/// The calendar area of a backend. The defaults answer `NotSupported`, as the other areas'
+/// do.
 #[async_trait]
 pub trait CalendarBackend: Send + Sync {
     /// Appointments overlapping `window`.
@@ -143,21 +144,33 @@ pub trait CalendarBackend: Send + Sync {
         &self,
         access: &MailboxAccess,
         window: &TimeWindow,
-    ) -> Result<Vec<Appointment>, ApiError>;
+    ) -> Result<Vec<Appointment>, ApiError> {
+        let _ = (access, window);
+        Err(no_calendar())
+    }
     /// One appointment.
     async fn get_appointment(
         &self,
         access: &MailboxAccess,
         id: &str,
-    ) -> Result<Appointment, ApiError>;
+    ) -> Result<Appointment, ApiError> {
+        let _ = (access, id);
+        Err(no_calendar())
+    }
     /// Creates an appointment.
     async fn create_appointment(
         &self,
         access: &MailboxAccess,
         appointment: &NewAppointment,
-    ) -> Result<Appointment, ApiError>;
+    ) -> Result<Appointment, ApiError> {
+        let _ = (access, appointment);
+        Err(no_calendar())
+    }
     /// Deletes an appointment for good.
-    async fn delete_appointment(&self, access: &MailboxAccess, id: &str) -> Result<(), ApiError>;
+    async fn delete_appointment(&self, access: &MailboxAccess, id: &str) -> Result<(), ApiError> {
+        let _ = (access, id);
+        Err(no_calendar())
+    }
     /// The attachments of an item, without content. The default: not supported.
     async fn list_attachments(
         &self,
@@ -200,6 +213,12 @@ pub trait CalendarBackend: Send + Sync {
 }
 
 /// What a backend without attachments answers.
+fn no_calendar() -> ApiError {
+    ApiError::NotSupported {
+        what: "this mailbox backend keeps no calendar".to_owned(),
+    }
+}
+
 fn no_attachments() -> ApiError {
     ApiError::NotSupported {
         what: "this mailbox backend keeps no attachments".to_owned(),
