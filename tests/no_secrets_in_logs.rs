@@ -1,11 +1,14 @@
 //! Every log line of a full run — gateway start, connection tests, login, calendar calls,
-//! EWS request and response bodies at trace level — is captured, and no password appears.
+//! EWS request and response bodies at trace level, an OAuth2 sign-in with its refreshes and
+//! app-only calls — is captured, and no password, client secret, code or token appears.
 
 use base64::Engine as _;
 use chrono::{Duration, Utc};
 use exchange_connector::{
-    ActAs, ClientTls, NewAppointment, NewStaticUser, ServiceAccount, TransportChoice,
+    ActAs, Authentication, ClientTls, NewAppointment, NewStaticUser, OAuthCredential,
+    OAuthEndpoints, OAuthSettings, ServiceAccount, TransportChoice,
 };
+use exchange_test_support::oauth::OAuthMockServer;
 use exchange_test_support::CapturedLogs;
 use exchange_testkit::FakeExchange;
 use secrecy::{ExposeSecret, SecretString};
@@ -24,13 +27,16 @@ async fn a_full_run_logs_no_secret() {
         "gateway-Secret-31a",
         "sales-Secret-5b8",
     ];
-    let fake = FakeExchange::builder()
+    let oauth = OAuthMockServer::shared();
+    let mut fake = FakeExchange::builder()
         .user("svc@contoso.test", secrets[0], "svc@contoso.test")
         .user("alice@contoso.test", secrets[1], "alice@contoso.test")
-        .user("sales@contoso.test", secrets[3], "sales@contoso.test")
-        .start()
-        .await
-        .unwrap();
+        .user("sales@contoso.test", secrets[3], "sales@contoso.test");
+    if let Some(oauth) = &oauth {
+        let jwks = oauth.jwks_json().expect("the OAuth2 server's key set");
+        fake = fake.trust_bearer_tokens(&oauth.issuer(), "https://outlook.office365.com", &jwks);
+    }
+    let fake = fake.start().await.unwrap();
     let (gateway, _, dir) = support::served_gateway().await;
     // Over TLS, so the TLS listener's logs are in the run too.
     let (port, fingerprint) = support::also_over_tls(gateway, dir.path()).await;
@@ -113,6 +119,90 @@ async fn a_full_run_logs_no_secret() {
         .unwrap();
     assert_eq!(exchange.reset_all_users().await.unwrap(), 1);
 
+    // An OAuth2 data source on the same gateway: a sign-in whose first token has expired (so
+    // it is refreshed at once), calendar reads, the app-only service account and static user.
+    let mut oauth_secrets = Vec::new();
+    if let Some(oauth) = &oauth {
+        let client_secret = "client-Secret-4e1";
+        let online = support::named_data_source("Online", TransportChoice::Grpc, port, &fake.url())
+            .tls(ClientTls::pinned_fingerprint(&fingerprint).unwrap())
+            .gateway_password(SecretString::from(secrets[2]))
+            .authentication(Authentication::OAuth2)
+            .exchange_account(ServiceAccount::new(
+                "svc@contoso.test",
+                SecretString::from(String::new()),
+                fake.url(),
+            ))
+            .oauth(OAuthSettings {
+                tenant: "contoso.test".into(),
+                client_id: "logged-portal".into(),
+                credential: OAuthCredential::Secret(SecretString::from(client_secret)),
+                redirect_uri: "http://127.0.0.1:9/signed-in".into(),
+                endpoints: Some(OAuthEndpoints {
+                    authorize: oauth.authorize_url(),
+                    token: oauth.token_url(),
+                }),
+            })
+            .build()
+            .unwrap();
+        let key = online
+            .configure_gateway()
+            .await
+            .unwrap()
+            .portal_key
+            .unwrap();
+        oauth_secrets.push(key.secret().expose_secret().to_owned());
+        assert!(online.test_exchange_account().await.passed());
+        oauth
+            .expire_next_tokens_for("alice@contoso.test", 1)
+            .unwrap();
+        let carol = Uuid::new_v4();
+        let url = online
+            .begin_oauth_login(carol, Some("alice@contoso.test"))
+            .await
+            .unwrap();
+        let redirect = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(&url)
+            .send()
+            .await
+            .unwrap();
+        let location =
+            reqwest::Url::parse(redirect.headers()["location"].to_str().unwrap()).unwrap();
+        let query = |name: &str| {
+            location
+                .query_pairs()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
+                .unwrap()
+        };
+        let (code, state) = (query("code"), query("state"));
+        online
+            .finish_oauth_login(carol, SecretString::from(code.clone()), &state)
+            .await
+            .unwrap();
+        online
+            .user(carol)
+            .calendar(start, start + Duration::hours(2))
+            .await
+            .unwrap();
+        let sales = NewStaticUser::new(
+            "Sales",
+            "sales@contoso.test",
+            SecretString::from(String::new()),
+        );
+        online.put_static_user(sales).await.unwrap();
+        online
+            .user(carol)
+            .acting_as(ActAs::StaticUser("Sales".into()))
+            .calendar(start, start + Duration::hours(2))
+            .await
+            .unwrap();
+        oauth_secrets.extend([client_secret.to_owned(), code]);
+    }
+
     let logs = captured.text();
     // The audit trail has every event of the run.
     for event in [
@@ -143,6 +233,15 @@ async fn a_full_run_logs_no_secret() {
     forbidden.push(b64.encode(format!("alice@contoso.test:{}", secrets[1])));
     forbidden.push(b64.encode(format!("svc@contoso.test:{}", secrets[0])));
     forbidden.push(b64.encode(format!("sales@contoso.test:{}", secrets[3])));
+    if !oauth_secrets.is_empty() {
+        assert!(
+            logs.contains("data_source=\"Online\""),
+            "the OAuth2 run is in the logs"
+        );
+    }
+    forbidden.extend(oauth_secrets);
+    // Tokens are JWTs ("eyJ…" header and payload) or named in token endpoint bodies.
+    forbidden.extend(["eyJ".to_owned(), "refresh_token\":".to_owned()]);
     for secret in forbidden {
         assert!(!logs.contains(&secret), "{secret} appears in the logs");
     }

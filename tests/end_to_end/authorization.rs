@@ -17,8 +17,9 @@ use mediagateway_api::tables::{
 };
 use mediagateway_api::{
     AdminApi, AdminCall, ApiError, Credential, FreeBusyRequest, GatewayApi, GatewayPassword,
-    KeyRotation, Login, NameQuery, NewAppointment, NewFileAttachment, PortalCall, PortalKey,
-    SessionApi, StaticUser, StaticUserRef, TimeWindow, UserCall, UserQuery, UserRef,
+    KeyRotation, Login, NameQuery, NewAppointment, NewFileAttachment, OAuthLoginFinish,
+    OAuthLoginStart, PortalCall, PortalKey, SessionApi, StaticUser, StaticUserRef, TimeWindow,
+    UserCall, UserQuery, UserRef,
 };
 use mediagateway_grpc::tls::ClientTls;
 use mediagateway_grpc::GrpcClient;
@@ -305,6 +306,25 @@ async fn every_operation(
         outcome(api.resolve_names(&user, &NameQuery::new("alice")).await),
     );
     table_operations(api, &user, who, &mut note).await;
+    // Data source A signs in with a password: a caller who gets past the credential check is
+    // refused the OAuth2 sign-in for that reason (an allowed call, by the matrix's count).
+    note(
+        "begin_oauth_login",
+        user_expect(who),
+        outcome(
+            api.begin_oauth_login(&user, &OAuthLoginStart::default())
+                .await,
+        ),
+    );
+    let finish = OAuthLoginFinish {
+        code: SecretString::from("code"),
+        state: "state".to_owned(),
+    };
+    note(
+        "finish_oauth_login",
+        user_expect(who),
+        outcome(api.finish_oauth_login(&user, &finish).await),
+    );
     note("logout", user_expect(who), outcome(api.logout(&user).await));
     let portal = PortalCall::with_credential(keys.credential(who), "A");
     note(
@@ -446,7 +466,7 @@ async fn every_operation_takes_exactly_its_role_over_every_transport() {
     }
     assert_eq!(
         cells,
-        3 * 5 * 36,
+        3 * 5 * 38,
         "every operation of every area is in the matrix"
     );
 }

@@ -42,10 +42,10 @@ struct World {
     exchange: DataSource,
     settings: OAuthSettings,
     key: PortalKey,
+    gateway: Arc<Gateway>,
     /// Alice's address, of this test alone: the OAuth2 server is shared by the tests, and
     /// one revoking Alice's sign-ins must not touch another's.
     alice: String,
-    _gateway: Arc<Gateway>,
     dir: tempfile::TempDir,
 }
 
@@ -110,7 +110,7 @@ impl World {
             settings,
             key,
             alice,
-            _gateway: gateway,
+            gateway,
             dir,
         })
     }
@@ -187,6 +187,12 @@ async fn appointments(source: &DataSource, portal_user: Uuid) -> Result<usize, C
     let window = (start() - Duration::hours(1), start() + Duration::days(1));
     let session = source.user(portal_user);
     Ok(session.calendar(window.0, window.1).await?.len())
+}
+
+/// Asserts that `result` is the gateway's `InvalidArgument`.
+fn invalid<T: std::fmt::Debug>(result: Result<T, ConnectorError>, what: &str) {
+    let error = gateway_error(result.expect_err(what));
+    assert_eq!(error.kind(), ErrorKind::InvalidArgument, "{what}: {error}");
 }
 
 fn gateway_error(error: ConnectorError) -> ApiError {
@@ -339,6 +345,161 @@ async fn app_only_service_account_and_static_user(kind: Kind) {
         last.authentication,
         Some(FakeAuthentication::AppToken { impersonated: Some(ref m), .. }) if m == SALES.0
     ));
+}
+
+/// The sign-in calls and the OAuth2 settings past their bounds: each refused with a typed
+/// error, before anything reaches the OAuth2 server.
+async fn inputs_past_their_bounds(kind: Kind) {
+    let Some(world) = World::start(kind, "bounds").await else {
+        return;
+    };
+    let carol = Uuid::new_v4();
+    for hint in ["a".repeat(257), "line\nbreak".to_owned(), " ".to_owned()] {
+        let begun = world.exchange.begin_oauth_login(carol, Some(&hint)).await;
+        invalid(begun.map(drop), &format!("the login hint {hint:?}"));
+    }
+    let finish = |code: String, state: String| {
+        let exchange = world.exchange.clone();
+        async move {
+            exchange
+                .finish_oauth_login(carol, SecretString::from(code), &state)
+                .await
+        }
+    };
+    let url = world.exchange.begin_oauth_login(carol, None).await.unwrap();
+    let state = reqwest::Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .find(|(key, _)| key == "state")
+        .map(|(_, value)| value.into_owned())
+        .unwrap();
+    invalid(
+        finish("code".into(), "s".repeat(513)).await,
+        "an oversized state",
+    );
+    invalid(finish("code".into(), String::new()).await, "an empty state");
+    invalid(
+        finish("c".repeat(8 * 1024 + 1), state.clone()).await,
+        "an oversized code",
+    );
+    invalid(finish(String::new(), state.clone()).await, "an empty code");
+    // A user has at most four sign-ins waiting: the oldest goes first.
+    for _ in 0..4 {
+        world.exchange.begin_oauth_login(carol, None).await.unwrap();
+    }
+    invalid(
+        finish("code".into(), state).await,
+        "a sign-in pushed out by newer ones",
+    );
+
+    // Settings that do not fit are refused when the data source is configured.
+    let settings = |change: &dyn Fn(&mut OAuthSettings)| {
+        let mut settings = world.settings.clone();
+        change(&mut settings);
+        settings
+    };
+    let configure = |authentication, password: &str, oauth: Option<OAuthSettings>| {
+        let mut builder = named_data_source(
+            "Bounds",
+            TransportChoice::InProcess(world.gateway.clone()),
+            0,
+            &world.fake.url(),
+        )
+        .authentication(authentication)
+        .exchange_account(ServiceAccount::new(
+            SERVICE.0,
+            SecretString::from(password.to_owned()),
+            world.fake.url(),
+        ));
+        if let Some(oauth) = oauth {
+            builder = builder.oauth(oauth);
+        }
+        let source = builder.build().unwrap();
+        async move { source.configure_gateway().await }
+    };
+    let cases: Vec<(&str, Authentication, &str, Option<OAuthSettings>)> = vec![
+        ("OAuth2 without settings", Authentication::OAuth2, "", None),
+        (
+            "settings without OAuth2",
+            Authentication::Basic,
+            "pw",
+            Some(world.settings.clone()),
+        ),
+        (
+            "a service password with OAuth2",
+            Authentication::OAuth2,
+            "pw",
+            Some(world.settings.clone()),
+        ),
+        (
+            "a redirect URI in clear to another host",
+            Authentication::OAuth2,
+            "",
+            Some(settings(&|s| {
+                s.redirect_uri = "http://portal.contoso.test/signed-in".into();
+            })),
+        ),
+        (
+            "a token endpoint in clear to another host",
+            Authentication::OAuth2,
+            "",
+            Some(settings(&|s| {
+                s.endpoints = Some(OAuthEndpoints {
+                    authorize: "https://login.contoso.test/authorize".into(),
+                    token: "http://login.contoso.test/token".into(),
+                });
+            })),
+        ),
+        (
+            "an empty client secret",
+            Authentication::OAuth2,
+            "",
+            Some(settings(&|s| {
+                s.credential = OAuthCredential::Secret(SecretString::from(String::new()));
+            })),
+        ),
+        (
+            "an oversized certificate",
+            Authentication::OAuth2,
+            "",
+            Some(settings(&|s| {
+                s.credential = OAuthCredential::Certificate {
+                    certificate_pem: "A".repeat(5000),
+                    private_key_pem: SecretString::from("key"),
+                };
+            })),
+        ),
+        (
+            "a certificate that is not PEM",
+            Authentication::OAuth2,
+            "",
+            Some(settings(&|s| {
+                s.credential = OAuthCredential::Certificate {
+                    certificate_pem: "not a certificate".into(),
+                    private_key_pem: SecretString::from("not a key"),
+                };
+            })),
+        ),
+        (
+            "an oversized client id",
+            Authentication::OAuth2,
+            "",
+            Some(settings(&|s| s.client_id = "c".repeat(300))),
+        ),
+    ];
+    for (what, authentication, password, oauth) in cases {
+        invalid(configure(authentication, password, oauth).await, what);
+    }
+}
+
+#[tokio::test]
+async fn inputs_past_their_bounds_in_process() {
+    inputs_past_their_bounds(Kind::InProcess).await;
+}
+
+#[tokio::test]
+async fn inputs_past_their_bounds_over_grpc() {
+    inputs_past_their_bounds(Kind::Grpc).await;
 }
 
 #[tokio::test]

@@ -1,11 +1,13 @@
 //! The gateway's gRPC API from another language: a Python portal with stubs generated from
 //! `proto/` by grpcio-tools runs the whole path and the health checks against the gateway on
-//! loopback, once over plain gRPC and once over TLS.
+//! loopback, once over plain gRPC and once over TLS, and signs a user in with OAuth2 against the
+//! OAuth2 server of the tests.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use exchange_test_support::oauth::OAuthMockServer;
 use exchange_test_support::skip_or_fail;
 use exchange_testkit::FakeExchange;
 use mediagateway_grpc::tls::ServerTls;
@@ -94,16 +96,20 @@ async fn run_portal(wire: Wire) {
         String::from_utf8_lossy(&generated.stderr)
     );
 
-    let fake = FakeExchange::builder()
+    // The OAuth2 part runs where the OAuth2 server of the tests does (always under CI).
+    let oauth = OAuthMockServer::shared();
+    let mut fake = FakeExchange::builder()
         .user(
             "svc-portal@contoso.test",
             "service-password",
             "svc-portal@contoso.test",
         )
-        .user("alice@contoso.test", "alice-password", "alice@contoso.test")
-        .start()
-        .await
-        .unwrap();
+        .user("alice@contoso.test", "alice-password", "alice@contoso.test");
+    if let Some(oauth) = &oauth {
+        let jwks = oauth.jwks_json().expect("the OAuth2 server's key set");
+        fake = fake.trust_bearer_tokens(&oauth.issuer(), "https://outlook.office365.com", &jwks);
+    }
+    let fake = fake.start().await.unwrap();
     let (_gateway, port, dir) = served_gateway_over(wire, |config| config).await;
 
     let mut script = Command::new(PYTHON);
@@ -114,6 +120,11 @@ async fn run_portal(wire: Wire) {
         .arg(fake.url());
     if wire == Wire::Tls {
         script.arg(ServerTls::self_signed(dir.path()).certificate_path());
+    }
+    if let Some(oauth) = &oauth {
+        script
+            .env("OAUTH_AUTHORIZE_URL", oauth.authorize_url())
+            .env("OAUTH_TOKEN_URL", oauth.token_url());
     }
     let output = tokio::task::spawn_blocking(move || run(&mut script, Duration::from_secs(120)))
         .await
@@ -132,5 +143,8 @@ async fn run_portal(wire: Wire) {
         stdout.contains("checks passed") && stdout.contains(over),
         "{stdout}"
     );
+    if oauth.is_some() {
+        assert!(stdout.contains("with an OAuth2 sign-in"), "{stdout}");
+    }
     assert_eq!(fake.calendar_len("alice@contoso.test"), 0);
 }

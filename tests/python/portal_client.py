@@ -5,14 +5,23 @@ The admin steps send the gateway password, the user calls the portal key that co
 data source handed out, both in metadata (`mg-gateway-password-bin`, `mg-portal-key-bin`). The
 standard health service (grpcio-health-checking) is asked first, without a credential.
 
+With OAUTH_AUTHORIZE_URL and OAUTH_TOKEN_URL set (an OAuth2 server whose tokens the fake
+Exchange at EWS_URL trusts), the portal also configures an OAuth2 data source and signs a user
+in through it: BeginOauthLogin, the browser's visit to the authorization URL (followed up to the
+redirect), FinishOauthLogin, a calendar read with the bearer token.
+
 With CA_FILE the portal speaks TLS and trusts the certificates that CA file holds (the gateway's
 self-signed certificate is its own CA), verifying the name `localhost`; without, plain gRPC.
 
 usage: portal_client.py STUB_DIR PORT EWS_URL [CA_FILE]
 """
 
+import os
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 
 if len(sys.argv) not in (4, 5):
@@ -408,6 +417,71 @@ expect_error(lambda: admin_api.GetDataSource(admin_pb.GetDataSourceRequest(conte
              grpc.StatusCode.NOT_FOUND, common_pb.ERROR_KIND_UNKNOWN_DATA_SOURCE)
 sessions_api.Login(sessions_pb.LoginRequest(context=user, login=sessions_pb.Login(
     user_name="alice@contoso.test", password="alice-password")), metadata=as_rotated)
+
+def oauth_sign_in(authorize_url, token_url):
+    """An OAuth2 data source and one user's whole sign-in through it."""
+    online = admin_api.ConfigureDataSource(admin_pb.ConfigureDataSourceRequest(context=admin, config=admin_pb.DataSourceConfig(
+        name="Online",
+        exchange_generation=admin_pb.EXCHANGE_GENERATION_2010_TO_2019,
+        authentication=admin_pb.AUTHENTICATION_OAUTH2,
+        service_account=admin_pb.ServiceAccount(user_name="svc-portal@contoso.test", ews_url=ews_url),
+        time_zone="Europe/Berlin",
+        oauth=admin_pb.OAuthSettings(tenant="contoso.test", client_id="python-portal", client_secret="app-secret",
+                                     redirect_uri="http://127.0.0.1:9/signed-in",
+                                     authorize_endpoint=authorize_url, token_endpoint=token_url),
+    )), metadata=as_admin)
+    as_online = [("mg-portal-key-bin", online.portal_key.encode())]
+    # A password with OAuth2, and half the endpoints, are refused.
+    expect_error(lambda: admin_api.ConfigureDataSource(admin_pb.ConfigureDataSourceRequest(
+                     context=admin, config=admin_pb.DataSourceConfig(
+                         name="Online", exchange_generation=admin_pb.EXCHANGE_GENERATION_2010_TO_2019,
+                         authentication=admin_pb.AUTHENTICATION_OAUTH2,
+                         service_account=admin_pb.ServiceAccount(user_name="svc-portal@contoso.test",
+                                                                 password="service-password", ews_url=ews_url),
+                         time_zone="Europe/Berlin",
+                         oauth=admin_pb.OAuthSettings(tenant="t", client_id="c", client_secret="s",
+                                                      redirect_uri="https://portal.contoso.test/signed-in",
+                                                      token_endpoint=token_url))), metadata=as_admin),
+                 grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+    carol = common_pb.UserContext(data_source="Online", portal_user=str(uuid.uuid4()))
+    started = sessions_api.BeginOauthLogin(sessions_pb.BeginOAuthLoginRequest(
+        context=carol, start=sessions_pb.OAuthLoginStart(login_hint="alice@contoso.test")), metadata=as_online)
+    url = started.authorization_url
+    check(url.startswith(authorize_url) and "code_challenge=" in url, f"authorization URL {url}")
+
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+
+    try:
+        urllib.request.build_opener(Stay).open(url, timeout=10)
+        raise AssertionError("the authorization URL did not redirect")
+    except urllib.error.HTTPError as redirect:
+        location = redirect.headers["Location"]
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+    # A forged state, and an oversized one, are refused; the real one signs the user in.
+    expect_error(lambda: sessions_api.FinishOauthLogin(sessions_pb.FinishOAuthLoginRequest(
+                     context=carol, finish=sessions_pb.OAuthLoginFinish(code=query["code"], state="forged")),
+                     metadata=as_online),
+                 grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+    expect_error(lambda: sessions_api.FinishOauthLogin(sessions_pb.FinishOAuthLoginRequest(
+                     context=carol, finish=sessions_pb.OAuthLoginFinish(code=query["code"], state="s" * 600)),
+                     metadata=as_online),
+                 grpc.StatusCode.INVALID_ARGUMENT, common_pb.ERROR_KIND_INVALID_ARGUMENT)
+    signed_in = sessions_api.FinishOauthLogin(sessions_pb.FinishOAuthLoginRequest(
+        context=carol, finish=sessions_pb.OAuthLoginFinish(code=query["code"], state=query["state"])),
+        metadata=as_online)
+    check(signed_in.stored and signed_in.mailbox == "alice@contoso.test", f"signed in {signed_in}")
+    found = calendar_api.FindAppointments(calendar_pb.FindAppointmentsRequest(context=carol, window=window),
+                                          metadata=as_online)
+    check(len(found.appointments) == 0, f"Alice's calendar through OAuth2: {found}")
+    admin_api.DeleteDataSource(admin_pb.DeleteDataSourceRequest(context=admin, data_source="Online"),
+                               metadata=as_admin)
+
+
+if os.environ.get("OAUTH_AUTHORIZE_URL"):
+    oauth_sign_in(os.environ["OAUTH_AUTHORIZE_URL"], os.environ["OAUTH_TOKEN_URL"])
+
 deleted = admin_api.DeleteDataSource(admin_pb.DeleteDataSourceRequest(context=admin, data_source="Exchange"),
                                      metadata=as_admin)
 check(deleted.removed_accounts == 1, f"deleted {deleted}")
@@ -427,4 +501,5 @@ check(admin_api.Status(admin_pb.StatusRequest(context=admin), metadata=as_admin)
       "a refused change leaves the password as it was")
 
 wire = "over TLS" if ca_file else "over plain gRPC"
-print(f"python portal client {wire}: {checks} checks passed")
+signed = ", with an OAuth2 sign-in" if os.environ.get("OAUTH_AUTHORIZE_URL") else ""
+print(f"python portal client {wire}{signed}: {checks} checks passed")
